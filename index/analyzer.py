@@ -1,0 +1,142 @@
+"""One analyzer for documents and queries: normalise, pre-tokenise, segment words, lower-case.
+
+The output is a token stream: lower-case words (multi-syllable words keep their inner spaces,
+"chính quyền"), numbers and document codes ("15/2020/tt-btttt", "ipv6") with their parts, and
+`BOUNDARY` markers where punctuation or a line break separated the text. Fields derived from
+the stream (syllables, accent-folded syllables, syllable pairs) live in `index.fields`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+
+from .vietnamese import lower, normalize
+
+__all__ = ["Analyzer", "BOUNDARY", "ANALYZER_VERSION", "split_sentences"]
+
+# Bump when the token stream for the same text changes: cached terms are then re-analysed.
+ANALYZER_VERSION = "1"
+BOUNDARY = "."
+
+_TOKEN = re.compile(
+    r"(?P<code>[^\W_]+(?:[/&.:+\-][^\W_]+)+)|(?P<word>[^\W_]+)|(?P<newline>\n)|(?P<punct>[^\w\s])"
+)
+_JOINERS = re.compile(r"[/&.:+\-]")
+
+
+def _is_code(token: str) -> bool:
+    """A joined token is one term when it looks like a code ("TT&TT", "COVID-19", "TP.HCM")."""
+    if any(c.isdigit() for c in token) or "&" in token or "+" in token:
+        return True
+    parts = _JOINERS.split(token)
+    return any(len(p) >= 2 and (p.isupper() or not (p.islower() or p.istitle())) for p in parts)
+
+
+def _code_terms(code: str) -> list[str]:
+    """The code itself, then its slash-separated pieces and alphanumeric parts, lower-cased."""
+    code = code.lower()
+    terms = [code]
+    if "/" in code:
+        terms.extend(p for p in code.split("/") if _JOINERS.search(p))
+    terms.extend(p for p in _JOINERS.split(code) if p)
+    return terms
+
+
+class Segmenter:
+    """underthesea's CRF word segmenter, applied to tokens we have already split."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._predict: Callable[[list[list[str]]], list[str]] | None = None
+
+    def _load(self) -> Callable[[list[list[str]]], list[str]]:
+        with self._lock:
+            if self._predict is None:
+                from underthesea.pipeline import word_tokenize as module
+
+                module.word_tokenize("khởi động")  # loads the CRF model once
+                model = module.word_tokenize_model
+                self._predict = model.predict
+            return self._predict
+
+    def joins(self, tokens: Sequence[str]) -> list[bool]:
+        """For each token, whether it continues the word begun by the token before it."""
+        if not tokens:
+            return []
+        tags = self._load()([[t] for t in tokens])
+        return [tag == "I-W" for tag in tags]
+
+
+_DEFAULT_SEGMENTER = Segmenter()
+
+
+class Analyzer:
+    """Turns text into the token stream that both documents and queries are indexed with."""
+
+    version = ANALYZER_VERSION
+
+    def __init__(self, segmenter: Segmenter | None = None) -> None:
+        self.segmenter = segmenter or _DEFAULT_SEGMENTER
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalised terms in text order, with BOUNDARY where punctuation separated them."""
+        pieces: list[tuple[str, str]] = []
+        for match in _TOKEN.finditer(normalize(text)):
+            kind, value = match.lastgroup or "punct", match[0]
+            if kind == "code" and not _is_code(value):
+                for part in re.split(r"([/&.:+\-])", value):
+                    pieces.append(("word", part) if part[0].isalnum() else ("punct", part))
+            else:
+                pieces.append((kind, value))
+        surface = [value for _, value in pieces]
+        joins = self.segmenter.joins(surface)
+        stream: list[str] = []
+        previous_is_word = False
+        for (kind, value), joined in zip(pieces, joins):
+            if kind == "word" and not any(c.isdigit() for c in value):
+                if joined and previous_is_word:
+                    stream[-1] = f"{stream[-1]} {lower(value)}"
+                else:
+                    stream.append(lower(value))
+                previous_is_word = True
+                continue
+            previous_is_word = False
+            if kind == "word":
+                stream.append(lower(value))
+            elif kind == "code":
+                stream.extend(_code_terms(value))
+            elif stream and stream[-1] != BOUNDARY and value not in "-'’":
+                stream.append(BOUNDARY)
+        if stream and stream[-1] == BOUNDARY:
+            stream.pop()
+        return stream
+
+    def terms(self, text: str) -> list[str]:
+        """The words of the text without boundaries (what a word-level BM25 indexes)."""
+        return [t for t in self.tokens(text) if t != BOUNDARY]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+")
+
+
+def _starts_sentence(text: str) -> bool:
+    first = text.lstrip("\"“‘'([")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split normalised display text into sentences, paragraph breaks included."""
+    sentences: list[str] = []
+    for paragraph in normalize(text).split("\n"):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
+            if _starts_sentence(paragraph[match.end() :]):
+                sentences.append(paragraph[start : match.end()].strip())
+                start = match.end()
+        sentences.append(paragraph[start:].strip())
+    return [s for s in sentences if s]

@@ -1,0 +1,53 @@
+import unicodedata
+
+from index.analyzer import BOUNDARY, Analyzer, split_sentences
+
+analyzer = Analyzer()
+
+
+def test_multi_syllable_words_are_single_terms() -> None:
+    terms = analyzer.terms("Hội thảo xây dựng chính quyền điện tử tỉnh Hòa Bình")
+    assert {"hội thảo", "chính quyền", "điện tử", "hòa bình"} <= set(terms)
+
+
+def test_documents_and_queries_share_one_normal_form() -> None:
+    nfd = unicodedata.normalize("NFD", "Hoà Bình")
+    assert analyzer.terms(nfd) == analyzer.terms("Hòa Bình") == analyzer.terms("HÒA BÌNH")
+
+
+def test_punctuation_is_dropped_and_marks_boundaries() -> None:
+    tokens = analyzer.tokens("Ngày 31/5, tại Hà Nội; (hội thảo)!")
+    assert not any(t in {",", ";", "(", ")", "!"} for t in tokens)
+    assert BOUNDARY in tokens
+    assert tokens[-1] != BOUNDARY
+
+
+def test_numbers_dates_and_document_codes_stay_searchable() -> None:
+    terms = analyzer.terms("Theo 15/2020/TT-BTTTT ngày 31/5/2019, Sở TT&TT triển khai IPv6 và MERS-CoV")
+    for expected in ("15/2020/tt-btttt", "tt-btttt", "31/5/2019", "tt&tt", "ipv6", "mers-cov", "2019"):
+        assert expected in terms
+    assert "mers" in terms  # the parts of a code are searchable too
+
+
+def test_codes_are_not_merged_with_neighbouring_words() -> None:
+    terms = analyzer.terms("Sở TT&TT IPv6")
+    assert "tt&tt" in terms and "ipv6" in terms
+    assert not any(" " in t and ("tt" in t or "ipv6" in t) for t in terms)
+
+
+def test_hyphenated_place_names_split_into_words() -> None:
+    assert {"hà nội", "hải phòng"} <= set(analyzer.terms("tuyến Hà Nội-Hải Phòng"))
+
+
+def test_markup_in_text_is_not_a_term() -> None:
+    assert analyzer.terms('<b>x</b><script>&amp; "\'') == ["b", "x", "b", "script"]
+
+
+def test_split_sentences_keeps_paragraphs_and_sentences() -> None:
+    text = "Ngày 31/5, tại Hà Nội. Dự hội thảo có nhiều đại biểu.\nĐồng chí phát biểu\n\nTp. thì sao"
+    assert split_sentences(text) == [
+        "Ngày 31/5, tại Hà Nội.",
+        "Dự hội thảo có nhiều đại biểu.",
+        "Đồng chí phát biểu",
+        "Tp. thì sao",
+    ]
