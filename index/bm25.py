@@ -1,0 +1,211 @@
+"""Okapi BM25 over a sparse inverted index, scoring exactly as rank_bm25's `BM25Okapi`.
+
+rank_bm25 walks every document in Python for each query term. Here each term owns a contiguous
+posting list (document positions and term frequencies, as numpy arrays), so a query touches only
+the documents that contain its terms. The formula, the IDF floor (`epsilon * mean idf` for terms
+in more than half of the documents) and the summation order are rank_bm25's own, so scores agree
+to floating-point rounding (checked against rank_bm25 in tests/test_bm25.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["BM25Index", "BM25Params"]
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """The three constants of BM25Okapi."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+class BM25Index:
+    """An immutable BM25 index: build it once, score many queries, swap it for a new one."""
+
+    def __init__(
+        self,
+        vocabulary: dict[Hashable, int] | np.ndarray,
+        indptr: np.ndarray,
+        postings: np.ndarray,
+        frequencies: np.ndarray,
+        doc_lengths: np.ndarray,
+        params: BM25Params = BM25Params(),
+    ) -> None:
+        """Wrap prepared arrays; use `build` or `from_postings` rather than calling this."""
+        self.vocabulary = vocabulary
+        self.indptr = indptr
+        self.postings = postings
+        self.frequencies = frequencies
+        self.doc_lengths = doc_lengths
+        self.params = params
+        self.n_docs = len(doc_lengths)
+        total = float(doc_lengths.sum()) if self.n_docs else 0.0
+        self.avgdl = total / self.n_docs if self.n_docs else 0.0
+        self.idf = _okapi_idf(np.diff(indptr), self.n_docs, params.epsilon)
+        if self.avgdl > 0:
+            self._norm = params.k1 * (1 - params.b + params.b * doc_lengths / self.avgdl)
+        else:
+            self._norm = np.zeros(self.n_docs)
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        token_lists: Iterable[Sequence[Hashable]],
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
+    ) -> BM25Index:
+        """Index tokenised documents; positions in `scores` follow the input order."""
+        vocabulary: dict[Hashable, int] = {}
+        ids: list[int] = []
+        lengths: list[int] = []
+        for tokens in token_lists:
+            ids.extend(vocabulary.setdefault(token, len(vocabulary)) for token in tokens)
+            lengths.append(len(tokens))
+        term_ids = np.asarray(ids, dtype=np.int64)
+        doc_ids = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        return cls.from_postings(
+            term_ids, doc_ids, len(lengths), vocabulary, BM25Params(k1, b, epsilon)
+        )
+
+    @classmethod
+    def from_postings(
+        cls,
+        term_ids: np.ndarray,
+        doc_ids: np.ndarray,
+        n_docs: int,
+        vocabulary: dict[Hashable, int] | np.ndarray,
+        params: BM25Params = BM25Params(),
+    ) -> BM25Index:
+        """Index one (term id, document position) pair per token occurrence.
+
+        `vocabulary` maps a token to its term id: a dict, or a sorted int64 array of keys whose
+        position is the term id (used for word pairs, which would be costly as Python strings).
+        """
+        n_terms = len(vocabulary)
+        doc_lengths = np.bincount(doc_ids, minlength=n_docs).astype(np.int64)
+        if len(term_ids) == 0:
+            empty = np.zeros(0, dtype=np.int32)
+            return cls(
+                vocabulary,
+                np.zeros(n_terms + 1, dtype=np.int64),
+                empty,
+                empty.astype(np.float32),
+                doc_lengths,
+                params,
+            )
+        keys = term_ids.astype(np.int64) * max(n_docs, 1) + doc_ids
+        keys, counts = np.unique(keys, return_counts=True)
+        terms = keys // max(n_docs, 1)
+        postings = (keys - terms * max(n_docs, 1)).astype(np.int32)
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
+        return cls(vocabulary, indptr, postings, counts.astype(np.float32), doc_lengths, params)
+
+    # -- querying ---------------------------------------------------------------------------
+
+    def term_id(self, token: Hashable) -> int | None:
+        """The term id of a token, or None when no document has it."""
+        if isinstance(self.vocabulary, dict):
+            return self.vocabulary.get(token)
+        keys = self.vocabulary
+        position = int(np.searchsorted(keys, token))
+        if position < len(keys) and keys[position] == token:
+            return position
+        return None
+
+    def scores(self, query_tokens: Sequence[Hashable]) -> np.ndarray:
+        """BM25 score of every document for the query, aligned with the indexed order."""
+        scores = np.zeros(self.n_docs)
+        self.accumulate(query_tokens, scores)
+        return scores
+
+    def accumulate(
+        self,
+        query_tokens: Sequence[Hashable],
+        scores: np.ndarray,
+        weight: float = 1.0,
+        matched: np.ndarray | None = None,
+    ) -> None:
+        """Add `weight` times the query's scores into `scores`; count matched terms per document."""
+        k1_plus_1 = self.params.k1 + 1
+        for token in query_tokens:
+            term = self.term_id(token)
+            if term is None:
+                continue
+            start, stop = self.indptr[term], self.indptr[term + 1]
+            docs = self.postings[start:stop]
+            tf = self.frequencies[start:stop].astype(np.float64)
+            contribution = self.idf[term] * (tf * k1_plus_1 / (tf + self._norm[docs]))
+            scores[docs] += contribution * weight if weight != 1.0 else contribution
+            if matched is not None:
+                matched[docs] += 1
+
+    def top(self, query_tokens: Sequence[Hashable], k: int) -> list[tuple[int, float]]:
+        """The `k` best (position, score) pairs among documents holding a query term, best first."""
+        scores = self.scores(query_tokens)
+        candidates = self.matching(query_tokens)
+        if k <= 0 or len(candidates) == 0:
+            return []
+        candidate_scores = scores[candidates]
+        if len(candidates) > k:
+            keep = np.argpartition(-candidate_scores, k - 1)[:k]
+            candidates, candidate_scores = candidates[keep], candidate_scores[keep]
+        order = np.lexsort((candidates, -candidate_scores))
+        return [(int(candidates[i]), float(candidate_scores[i])) for i in order]
+
+    def matching(self, query_tokens: Sequence[Hashable]) -> np.ndarray:
+        """Sorted positions of the documents that contain at least one query token."""
+        lists = [self.documents(token) for token in query_tokens]
+        if not lists:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(lists)).astype(np.int64)
+
+    def documents(self, token: Hashable) -> np.ndarray:
+        """Positions of the documents that contain the token, ascending."""
+        term = self.term_id(token)
+        if term is None:
+            return self.postings[:0]
+        return self.postings[self.indptr[term] : self.indptr[term + 1]]
+
+    def idf_of(self, token: Hashable) -> float:
+        """The token's IDF (after the epsilon floor); 0.0 for a token no document has."""
+        term = self.term_id(token)
+        return 0.0 if term is None else float(self.idf[term])
+
+    def document_frequency(self, token: Hashable) -> int:
+        """How many documents contain the token."""
+        term = self.term_id(token)
+        return 0 if term is None else int(self.indptr[term + 1] - self.indptr[term])
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the numpy arrays of this index."""
+        arrays = (self.indptr, self.postings, self.frequencies, self.doc_lengths, self.idf, self._norm)
+        size = sum(a.nbytes for a in arrays)
+        if isinstance(self.vocabulary, np.ndarray):
+            size += self.vocabulary.nbytes
+        return size
+
+
+def _okapi_idf(document_frequencies: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
+    """rank_bm25's IDF: log((N - n + 0.5) / (n + 0.5)), negatives floored to epsilon * mean."""
+    if len(document_frequencies) == 0:
+        return np.zeros(0)
+    # math.log matches rank_bm25 bit for bit; only the distinct frequencies need computing.
+    distinct, inverse = np.unique(document_frequencies, return_inverse=True)
+    per_value = np.array([math.log(n_docs - n + 0.5) - math.log(n + 0.5) for n in distinct.tolist()])
+    idf = per_value[inverse]
+    average = sum(idf.tolist()) / len(idf)  # rank_bm25 sums in the same (first-seen) order
+    idf[idf < 0] = epsilon * average
+    return idf
