@@ -1,0 +1,118 @@
+"""Opening the database: url checks, SQLite pragmas, schema migrations with Alembic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseUnavailable
+from .models import Meta
+
+__all__ = ["open_database", "get_meta", "set_meta", "now"]
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def now() -> datetime:
+    """The current time, timezone-aware."""
+    from .models import VIETNAM
+
+    return datetime.now(VIETNAM)
+
+
+def open_database(url: str) -> sessionmaker[Session]:
+    """Connect, create or upgrade the schema, and return a session factory.
+
+    Raises DatabaseUnavailable with a one-line reason when the url is malformed or the server
+    cannot be reached.
+    """
+    engine = _create_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS))
+            config.attributes["connection"] = connection
+            if _current_revision(connection) != _head_revision(config):
+                command.upgrade(config, "head")
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(f"cannot open database {_safe(url)}: {reason}") from exc
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"malformed DATABASE_URL {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database).expanduser()
+            if not path.parent.is_dir():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseUnavailable(f"cannot create {path.parent}: {exc}") from exc
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+        raise DatabaseUnavailable(f"unsupported DATABASE_URL {_safe(url)}: {exc}") from exc
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # pysqlite's own transaction handling starts transactions late and lets SAVEPOINT release
+    # commit; take it over (the recipe in SQLAlchemy's SQLite dialect documentation).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while an ingest writes
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN")
+
+
+def _current_revision(connection) -> str | None:  # type: ignore[no-untyped-def]
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _head_revision(config: Config) -> str | None:
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<malformed url>"
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """Read one value from the meta table."""
+    return session.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Write one value to the meta table."""
+    row = session.get(Meta, key)
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    else:
+        row.value = value

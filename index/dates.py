@@ -1,0 +1,104 @@
+"""Dates as Vietnamese portals, feeds and JSON dumps write them, read as aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from email.utils import parsedate_to_datetime
+
+from .models import VIETNAM
+
+__all__ = ["parse_date", "DATE_LINE"]
+
+# "02/06/2019 17:00", "Ngày đăng 20/06/2018 | 4:12 PM", "Thứ hai, 03/06/2019 - 08:15",
+# "03-06-2019", "3.6.2019 8h15", "08:15 03/06/2019"
+_DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
+_HM = r"(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{2})?(?:\s*:\s*(?P<S>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?|SA|CH|sáng|chiều|tối)?"
+_DMY_THEN_TIME = re.compile(_DMY + r"(?:[\s,|\-–—]*(?:lúc\s*)?" + _HM + r")?(?!\d)")
+_TIME_THEN_DMY = re.compile(_HM.replace("?P<", "?P<t_") + r"[\s,|\-–—]*(?:ngày\s*)?" + _DMY)
+_WRITTEN = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
+)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?")
+
+# A line that holds only a date and maybe a time, as in the plain-text article dumps.
+DATE_LINE = re.compile(r"^\s*(?:[^\d\n]{0,30}?)" + _DMY + r"(?:\s*[|,\-–]?\s*" + _HM + r")?\s*$")
+
+
+def parse_date(text: str, default_tz: tzinfo | None = None) -> datetime | None:
+    """Find the first date in text and return it timezone-aware (Asia/Ho_Chi_Minh by default).
+
+    Returns None when no valid date is found.
+    """
+    tz = default_tz or VIETNAM
+    text = text.strip()
+    if not text:
+        return None
+    iso = _ISO.fullmatch(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    if iso:
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            value = None
+        if value is not None:
+            return _aware(value, tz)
+    for pattern, prefix in ((_TIME_THEN_DMY, "t_"), (_DMY_THEN_TIME, "")):
+        match = pattern.search(text)
+        if match:
+            value = _from_match(match, prefix, tz)
+            if value is not None:
+                return value
+    written = _WRITTEN.search(text)
+    if written:
+        return _from_parts(written["y"], written["m"], written["d"], None, None, None, None, tz)
+    if re.search(r"[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text):
+        try:
+            return _aware(parsedate_to_datetime(text), tz)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return None
+
+
+def _from_match(match: re.Match[str], prefix: str, tz: tzinfo) -> datetime | None:
+    groups = match.groupdict()
+    return _from_parts(
+        groups["y"],
+        groups["m"],
+        groups["d"],
+        groups.get(f"{prefix}H"),
+        groups.get(f"{prefix}M"),
+        groups.get(f"{prefix}S"),
+        groups.get(f"{prefix}ampm"),
+        tz,
+    )
+
+
+def _from_parts(
+    year: str,
+    month: str,
+    day: str,
+    hour: str | None,
+    minute: str | None,
+    second: str | None,
+    ampm: str | None,
+    tz: tzinfo,
+) -> datetime | None:
+    h = int(hour) if hour else 0
+    if ampm:
+        marker = ampm.lower().replace(".", "")
+        if marker in ("pm", "ch", "chiều", "tối") and h < 12:
+            h += 12
+        elif marker in ("am", "sa", "sáng") and h == 12:
+            h = 0
+    try:
+        return datetime(
+            int(year), int(month), int(day), h, int(minute or 0), int(second or 0), tzinfo=tz
+        )
+    except ValueError:
+        return None
+
+
+def _aware(value: datetime, tz: tzinfo) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=tz)
+    return value.astimezone(VIETNAM)

@@ -1,0 +1,106 @@
+"""Database tables, as SQLAlchemy 2.x typed models."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["Base", "Source", "Article", "ArticleTerms", "Meta", "VIETNAM", "AwareDateTime"]
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime: stored in UTC, read back in Asia/Ho_Chi_Minh."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: attach a time zone first")
+        value = value.astimezone(timezone.utc)
+        # SQLite has no time zone type: store naive UTC and re-attach UTC on the way out.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(VIETNAM)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Source(Base):
+    """Where articles come from: a portal, a feed or an imported folder."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    """One news article."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(300), index=True)
+    author: Mapped[str | None] = mapped_column(String(300))
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    terms: Mapped[ArticleTerms | None] = relationship(
+        back_populates="article", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class ArticleTerms(Base):
+    """The analysed form of an article, cached so a reindex never segments unchanged text."""
+
+    __tablename__ = "article_terms"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    analyzer_version: Mapped[str] = mapped_column(String(20))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title_tokens: Mapped[str] = mapped_column(Text)  # token stream joined by "\n"
+    text_tokens: Mapped[str] = mapped_column(Text)
+    sentences: Mapped[str] = mapped_column(Text)  # JSON list of display sentences
+
+    article: Mapped[Article] = relationship(back_populates="terms")
+
+
+class Meta(Base):
+    """Small key/value facts about the database (last reindex, sample loaded, ...)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
