@@ -1,0 +1,302 @@
+"""Storing article records: deduplication, updates in place, analysis cached at ingest time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .analyzer import Analyzer, split_sentences
+from .database import now, set_meta
+from .importers import ArticleRecord, Item, Problem
+from .models import Article, ArticleTerms, Source
+
+__all__ = [
+    "Outcome",
+    "IngestReport",
+    "ProgressCallback",
+    "content_hash",
+    "store_record",
+    "store_items",
+    "reanalyse",
+    "mark_changed",
+]
+
+ProgressCallback = Callable[[int, int | None], None]
+"""Called with (done, total) as work progresses; total is None when unknown."""
+
+DEFAULT_SOURCE = "nhập từ tệp"
+
+
+class Outcome(str, Enum):
+    """What storing one record did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class IngestReport:
+    """Counts and problems of one ingest run."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no record was skipped."""
+        return self.failed == 0
+
+    @property
+    def changed(self) -> bool:
+        """True when the store changed (the index needs a refresh)."""
+        return bool(self.added or self.updated)
+
+    def count(self, outcome: Outcome) -> None:
+        """Record the outcome of one stored record."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    def merge(self, other: IngestReport) -> None:
+        """Add another report's counts and problems to this one."""
+        for name in ("added", "updated", "unchanged", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
+
+def content_hash(title: str, summary: str, body: str) -> str:
+    """Hash of the searchable text, insensitive to whitespace differences."""
+    canonical = "\x1f".join(" ".join(part.split()) for part in (title, summary, body))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def analyse(article: Article, analyzer: Analyzer) -> None:
+    """Segment the article's text once and cache the result on it."""
+    text = "\n".join(p for p in (article.summary, article.body) if p)
+    values = dict(
+        analyzer_version=analyzer.version,
+        content_hash=article.content_hash,
+        title_tokens="\n".join(analyzer.tokens(article.title)),
+        text_tokens="\n".join(analyzer.tokens(text)),
+        sentences=json.dumps(_snippet_sentences(article), ensure_ascii=False),
+    )
+    if article.terms is None:
+        article.terms = ArticleTerms(**values)
+    else:
+        for name, value in values.items():
+            setattr(article.terms, name, value)
+
+
+def _snippet_sentences(article: Article) -> list[str]:
+    """Sentences a snippet may quote: the summary's, unless the body repeats it, then the body's."""
+    body = split_sentences(article.body)
+    summary = split_sentences(article.summary)
+    if body and summary:
+        lead = " ".join(body[:3])
+        summary = [s for s in summary if s.rstrip(".…").strip() not in lead]
+    return summary + body
+
+
+def _source(session: Session, name: str, cache: dict[str, int]) -> int:
+    if name in cache:
+        return cache[name]
+    source_id = session.scalar(select(Source.id).where(Source.name == name))
+    if source_id is None:
+        source = Source(name=name, created_at=now())
+        session.add(source)
+        session.flush()
+        source_id = source.id
+    cache[name] = source_id
+    return source_id
+
+
+def _source_name(record: ArticleRecord, default: str | None) -> str:
+    if record.source:
+        return record.source
+    if record.url:
+        host = urlsplit(record.url).hostname or ""
+        return host.removeprefix("www.") or DEFAULT_SOURCE
+    return default or DEFAULT_SOURCE
+
+
+def _find_existing(session: Session, record: ArticleRecord, digest: str) -> Article | None:
+    """The stored article this record is: the same url; without a url, the same text, else the
+    same title and date (an edited url-less article)."""
+    if record.url:
+        return session.scalar(select(Article).where(Article.url == record.url))
+    query = select(Article).where(Article.url.is_(None)).order_by(Article.id).limit(1)
+    found = session.scalars(query.where(Article.content_hash == digest)).first()
+    if found is not None or record.published_at is None:
+        return found
+    same_title_and_date = (Article.title == record.title) & (
+        Article.published_at == record.published_at
+    )
+    return session.scalars(query.where(same_title_and_date)).first()
+
+
+def store_record(
+    session: Session,
+    record: ArticleRecord,
+    analyzer: Analyzer,
+    *,
+    fetched_at: datetime | None = None,
+    default_source: str | None = None,
+    source_cache: dict[str, int] | None = None,
+) -> tuple[Outcome, Article]:
+    """Insert or update one article, matched by url, else by text, else by title and date."""
+    stamp = fetched_at or now()
+    digest = content_hash(record.title, record.summary, record.body)
+    existing = _find_existing(session, record, digest)
+    if existing is None:
+        article = Article(
+            source_id=_source(
+                session,
+                _source_name(record, default_source),
+                source_cache if source_cache is not None else {},
+            ),
+            url=record.url,
+            title=record.title,
+            summary=record.summary,
+            body=record.body,
+            category=record.category,
+            author=record.author,
+            published_at=record.published_at or stamp,
+            date_estimated=record.published_at is None,
+            fetched_at=stamp,
+            content_hash=digest,
+            updated_at=stamp,
+        )
+        session.add(article)
+        analyse(article, analyzer)
+        session.flush()
+        return Outcome.ADDED, article
+    return _update(existing, record, digest, stamp, analyzer), existing
+
+
+def _update(
+    article: Article, record: ArticleRecord, digest: str, stamp: datetime, analyzer: Analyzer
+) -> Outcome:
+    wanted = {
+        "title": record.title,
+        "summary": record.summary,
+        "body": record.body,
+        "category": record.category or article.category,
+        "author": record.author or article.author,
+        "content_hash": digest,
+    }
+    if record.published_at is not None:
+        wanted["published_at"] = record.published_at
+        wanted["date_estimated"] = False
+    changed = {k: v for k, v in wanted.items() if getattr(article, k) != v}
+    if not changed:
+        return Outcome.UNCHANGED
+    for name, value in changed.items():
+        setattr(article, name, value)
+    article.fetched_at = stamp
+    article.updated_at = stamp
+    terms = article.terms
+    if terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version:
+        analyse(article, analyzer)
+    return Outcome.UPDATED
+
+
+def mark_changed(session: Session) -> None:
+    """Record that the articles changed, so running engines know to rebuild their index."""
+    set_meta(session, "data_version", uuid.uuid4().hex)
+
+
+def store_items(
+    sessions: sessionmaker[Session],
+    items: Iterable[Item],
+    analyzer: Analyzer,
+    *,
+    progress: ProgressCallback | None = None,
+    batch_size: int = 100,
+) -> IngestReport:
+    """Store records in batches, each batch one transaction; problems are collected, not raised."""
+    report = IngestReport()
+    batch: list[ArticleRecord] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal done
+        if batch:
+            report.merge(_store_batch(sessions, batch, analyzer))
+            done += len(batch)
+            batch.clear()
+            if progress:
+                progress(done, None)
+
+    for item in items:
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            report.failed += item.skipped
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return report
+
+
+def _store_batch(
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+) -> IngestReport:
+    report = IngestReport()
+    cache: dict[str, int] = {}
+    with sessions.begin() as session:
+        for record in batch:
+            try:
+                with session.begin_nested():
+                    outcome, _ = store_record(session, record, analyzer, source_cache=cache)
+            except (ValueError, TypeError, IntegrityError) as exc:
+                report.failed += 1
+                report.problems.append(Problem(record.origin, f"cannot store: {exc}"))
+                continue
+            report.count(outcome)
+        if report.changed:
+            mark_changed(session)
+    return report
+
+
+def reanalyse(
+    sessions: sessionmaker[Session],
+    analyzer: Analyzer,
+    *,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+    batch_size: int = 200,
+) -> int:
+    """Re-segment articles whose cached terms are missing or stale (all of them with `full`)."""
+    with sessions() as session:
+        query = select(Article.id).outerjoin(ArticleTerms).order_by(Article.id)
+        if not full:
+            query = query.where(
+                or_(
+                    ArticleTerms.article_id.is_(None),
+                    ArticleTerms.analyzer_version != analyzer.version,
+                    ArticleTerms.content_hash != Article.content_hash,
+                )
+            )
+        stale = list(session.scalars(query))
+    for start in range(0, len(stale), batch_size):
+        with sessions.begin() as session:
+            chunk = stale[start : start + batch_size]
+            for article in session.scalars(select(Article).where(Article.id.in_(chunk))):
+                analyse(article, analyzer)
+            mark_changed(session)
+        if progress:
+            progress(min(start + batch_size, len(stale)), len(stale))
+    return len(stale)

@@ -1,0 +1,132 @@
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from index import SearchEngine
+from index.analyzer import Segmenter
+from index.models import Article, ArticleTerms
+
+from .conftest import SEED
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    return path
+
+
+RECORDS = [
+    {"title": "Hội nghị chuyển đổi số thành phố", "url": "https://so.gov.vn/1", "summary": "Sở tổ chức hội nghị chuyển đổi số.", "date": "01/03/2021 08:00", "category": "Tin tức"},
+    {"title": "Tập huấn an toàn thông tin", "url": "https://so.gov.vn/2", "summary": "Lớp tập huấn an toàn thông tin cho cán bộ.", "date": "02/03/2021", "category": "Tin tức"},
+    {"title": "Phố sách Xuân", "url": "https://so.gov.vn/3", "summary": "Phố sách khai mạc dịp Tết.", "date": "03/03/2021", "category": "Văn hóa"},
+    {"title": "Công khai ngân sách quý I", "url": "https://so.gov.vn/4", "summary": "Công khai dự toán ngân sách.", "date": "04/03/2021", "category": "Ngân sách"},
+    {"title": "Chuyển đổi IPv6", "url": "https://so.gov.vn/5", "summary": "Kế hoạch chuyển đổi IPv6.", "date": "05/03/2021", "category": "CNTT"},
+    {"title": "Số hóa truyền hình", "url": "https://so.gov.vn/6", "summary": "Số hóa truyền dẫn phát sóng.", "date": "06/03/2021", "category": "Truyền hình"},
+]
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> SearchEngine:
+    return SearchEngine.open(sqlite_url)
+
+
+def _count(engine: SearchEngine) -> int:
+    with engine.sessions() as session:
+        return session.scalar(select(func.count(Article.id)))
+
+
+def test_ingesting_the_same_input_twice_changes_nothing(engine: SearchEngine, tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "a.jsonl", RECORDS)
+    first = engine.ingest([path, SEED])
+    second = engine.ingest([path, SEED])
+    assert (first.added, first.updated, first.unchanged) == (7, 0, 0)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 7)
+    assert _count(engine) == 7
+
+
+def test_edited_articles_are_updated_in_place(engine: SearchEngine, tmp_path: Path) -> None:
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    edited = [dict(RECORDS[2], summary="Phố sách mở cửa đón bạn đọc nhỏ tuổi.")]
+    report = engine.ingest([_write_jsonl(tmp_path / "b.jsonl", edited)])
+    assert (report.added, report.updated) == (0, 1)
+    assert _count(engine) == 6
+    page = engine.search("bạn đọc nhỏ tuổi")
+    assert page.hits[0].url == "https://so.gov.vn/3"
+
+
+def test_edited_text_dump_without_url_is_matched_by_title_and_date(
+    engine: SearchEngine, tmp_path: Path
+) -> None:
+    engine.ingest([SEED])
+    edited = SEED.read_text(encoding="utf-8").replace("AP Plaza", "AP Plaza Hòa Bình")
+    (tmp_path / "seed.txt").write_text(edited, encoding="utf-8")
+    report = engine.ingest([tmp_path / "seed.txt"])
+    assert report.updated == 1 and _count(engine) == 1
+
+
+def test_bad_records_are_skipped_and_the_rest_lands(engine: SearchEngine, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in RECORDS[:3]]
+    lines.insert(1, "{not json")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = engine.ingest([path])
+    assert report.added == 3 and report.failed == 1 and not report.ok
+    assert report.problems[0].origin.endswith("mixed.jsonl:2")
+
+
+def test_a_crash_mid_ingest_keeps_every_committed_batch_whole(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = SearchEngine.open(sqlite_url)
+    records = [dict(RECORDS[i % 6], url=f"https://so.gov.vn/x{i}", title=f"Bài số {i}") for i in range(250)]
+    path = _write_jsonl(tmp_path / "big.jsonl", records)
+    calls = {"n": 0}
+    original = Segmenter.joins
+
+    def crash_after_a_while(self: Segmenter, tokens: list[str]) -> list[bool]:
+        calls["n"] += 1
+        if calls["n"] > 300:  # the first batch of 100 articles (2 texts each) completes
+            raise RuntimeError("power cut")
+        return original(self, tokens)
+
+    monkeypatch.setattr(Segmenter, "joins", crash_after_a_while)
+    with pytest.raises(RuntimeError, match="power cut"):
+        engine.ingest([path])
+    monkeypatch.setattr(Segmenter, "joins", original)
+    assert _count(engine) == 100  # one whole batch; the interrupted one left nothing behind
+    with engine.sessions() as session:
+        assert session.scalar(select(func.count(ArticleTerms.article_id))) == 100
+    report = engine.ingest([path])  # started again: resumes without duplicates
+    assert (report.added, report.unchanged) == (150, 100)
+    assert _count(engine) == 250
+
+
+def test_reindex_never_segments_unchanged_text(
+    engine: SearchEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+
+    def forbidden(self: Segmenter, tokens: list[str]) -> list[bool]:
+        raise AssertionError("the segmenter ran on unchanged text")
+
+    monkeypatch.setattr(Segmenter, "joins", forbidden)
+    report = engine.reindex()
+    assert report.reanalysed == 0 and report.indexed == 6
+    assert engine.stats().last_reindex is not None
+
+
+def test_full_reindex_reanalyses_everything(engine: SearchEngine, tmp_path: Path) -> None:
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    assert engine.reindex(full=True).reanalysed == 6
+
+
+def test_stale_analyzer_version_is_reanalysed_on_open(sqlite_url: str, tmp_path: Path) -> None:
+    engine = SearchEngine.open(sqlite_url)
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    with engine.sessions.begin() as session:
+        for terms in session.scalars(select(ArticleTerms)):
+            terms.analyzer_version = "old"
+    reopened = SearchEngine.open(sqlite_url)
+    assert reopened.snapshot.size == 6
+    assert reopened.search("phố sách").hits[0].url == "https://so.gov.vn/3"
