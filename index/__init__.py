@@ -1,0 +1,56 @@
+"""tin-so-bot's search engine: article store, Vietnamese analysis, BM25 ranking, ingestion.
+
+This package never imports `telegram`; the bot and the command line use the names below.
+"""
+
+from .analyzer import ANALYZER_VERSION, Analyzer, split_sentences
+from .bm25 import BM25Index, BM25Params
+from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, IndexError_, InputError
+from .importers import SUPPORTED_SUFFIXES, ArticleRecord, Problem, read_bytes, read_paths
+from .ingest import IngestReport, Outcome, ProgressCallback
+from .search import (
+    ArticleView,
+    CategoryCount,
+    EngineStats,
+    ReindexReport,
+    SearchEngine,
+    SearchFilters,
+    SearchHit,
+    SearchPage,
+    Weights,
+)
+from .snippets import Snippet
+from .vietnamese import fold, normalize
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "Analyzer",
+    "ArticleNotFound",
+    "ArticleRecord",
+    "ArticleView",
+    "BM25Index",
+    "BM25Params",
+    "CategoryCount",
+    "DatabaseUnavailable",
+    "EmptyQuery",
+    "EngineStats",
+    "IndexError_",
+    "IngestReport",
+    "InputError",
+    "Outcome",
+    "Problem",
+    "ProgressCallback",
+    "ReindexReport",
+    "SUPPORTED_SUFFIXES",
+    "SearchEngine",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
+    "Snippet",
+    "Weights",
+    "fold",
+    "normalize",
+    "read_bytes",
+    "read_paths",
+    "split_sentences",
+]

@@ -1,0 +1,489 @@
+"""The search service: what the bot and the command line call."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .analyzer import Analyzer
+from .bm25 import BM25Params
+from .database import get_meta, open_database, set_meta
+from .errors import ArticleNotFound, EmptyQuery
+from .fields import QueryTerms, query_terms
+from .importers import Item, read_paths
+from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
+from .models import Article, ArticleTerms, Source
+from .snapshot import Snapshot, build_snapshot
+from .snippets import QueryMatcher, Snippet, make_snippet
+
+__all__ = [
+    "SearchEngine",
+    "SearchHit",
+    "SearchPage",
+    "SearchFilters",
+    "ArticleView",
+    "CategoryCount",
+    "EngineStats",
+    "ReindexReport",
+    "Weights",
+]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each field counts; title fields count on top of the text fields."""
+
+    text_words: float = 1.0
+    text_syllables: float = 0.6
+    text_pairs: float = 0.8
+    title_words: float = 1.5
+    title_syllables: float = 0.9
+    title_pairs: float = 1.2
+    min_coverage: float = 0.5  # share of the query's syllable IDF mass a match must hold
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions applied before ranking."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article in a result list."""
+
+    article_id: int
+    title: str
+    url: str | None
+    published_at: datetime
+    category: str | None
+    source: str
+    score: float
+    snippet: Snippet
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    hits: tuple[SearchHit, ...]
+
+    @property
+    def is_last_page(self) -> bool:
+        """True when no result follows this page."""
+        return self.offset + len(self.hits) >= self.total
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """A whole article, for reading."""
+
+    article_id: int
+    title: str
+    url: str | None
+    published_at: datetime
+    date_estimated: bool
+    category: str | None
+    author: str | None
+    source: str
+    summary: str
+    body: str
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """A category and how many articles it holds."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    """What `stats` reports."""
+
+    articles: int
+    sources: tuple[tuple[str, int], ...]
+    first_published: datetime | None
+    last_published: datetime | None
+    indexed: int
+    index_bytes: int
+    vocabulary: int
+    last_reindex: datetime | None
+    built_at: datetime
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    """What a reindex did."""
+
+    reanalysed: int
+    indexed: int
+    seconds: float
+
+
+@dataclass
+class _Scored:
+    scores: np.ndarray
+    candidates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+class SearchEngine:
+    """Stores articles, keeps an in-memory BM25 snapshot of them, and answers queries."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        analyzer: Analyzer | None = None,
+        weights: Weights = Weights(),
+        params: BM25Params = BM25Params(),
+    ) -> None:
+        """Wrap an opened database; call `reload` (or use `open`) before searching."""
+        self.sessions = sessions
+        self.analyzer = analyzer or Analyzer()
+        self.weights = weights
+        self.params = params
+        self._snapshot: Snapshot | None = None
+        self._rebuild_lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str,
+        *,
+        sample: Path | None = None,
+        weights: Weights = Weights(),
+        progress: ProgressCallback | None = None,
+    ) -> SearchEngine:
+        """Open (creating if needed) the database, load `sample` into a new one, build the index."""
+        engine = cls(open_database(database_url), weights=weights)
+        if sample is not None and engine._is_new():
+            engine._load_sample(sample, progress)
+        engine.reload(progress=progress)
+        return engine
+
+    # -- searching --------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The index currently answering queries."""
+        if self._snapshot is None:
+            raise RuntimeError("the engine has no index yet: call reload() first")
+        return self._snapshot
+
+    def search(
+        self,
+        query: str,
+        limit: int = 5,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> SearchPage:
+        """Rank articles for a query; `total` counts every article that matches it well enough."""
+        snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
+        stream = self.analyzer.tokens(query)
+        terms = query_terms(stream)
+        if not terms.words:
+            raise EmptyQuery("the query has no searchable word")
+        scored = self._score(snapshot, terms)
+        candidates = self._filter(snapshot, scored.candidates, filters)
+        ranked = self._rank(snapshot, candidates, scored.scores)
+        page = ranked[offset : offset + limit] if limit > 0 else ranked[:0]
+        matcher = self._matcher(snapshot, stream)
+        hits = self._hits(snapshot, page, scored.scores, matcher)
+        return SearchPage(query, len(ranked), offset, limit, hits)
+
+    def _score(self, snapshot: Snapshot, terms: QueryTerms) -> _Scored:
+        w = self.weights
+        scores = np.zeros(snapshot.size)
+        for fields, weights in (
+            (snapshot.text, (w.text_words, w.text_syllables, w.text_pairs)),
+            (snapshot.title, (w.title_words, w.title_syllables, w.title_pairs)),
+        ):
+            fields.words.accumulate(terms.words, scores, weights[0])
+            fields.syllables.accumulate(terms.syllables, scores, weights[1])
+            fields.pairs.accumulate(fields.pair_keys(terms.pairs), scores, weights[2])
+        coverage, needed = self._coverage(snapshot, terms.syllables)
+        candidates = np.flatnonzero((coverage >= needed) & (coverage > 0))
+        return _Scored(scores, candidates)
+
+    def _coverage(self, snapshot: Snapshot, syllables: Sequence[str]) -> tuple[np.ndarray, float]:
+        """Per document, the IDF mass of the distinct query syllables it holds anywhere."""
+        coverage = np.zeros(snapshot.size)
+        total = 0.0
+        text, title = snapshot.text.syllables, snapshot.title.syllables
+        # A syllable no article has is as rare as can be: it counts with the highest IDF, so
+        # "hội chợ sách cũ" does not match every article about "ngân sách".
+        rarest = math.log((snapshot.size - 1 + 0.5) / 1.5) if snapshot.size > 1 else 1.0
+        for syllable in dict.fromkeys(syllables):
+            if text.term_id(syllable) is None and title.term_id(syllable) is None:
+                total += rarest
+                continue
+            # IDF is zero or floored for syllables in half the articles; they still count a little.
+            weight = max(text.idf_of(syllable), title.idf_of(syllable), 1e-3)
+            present = np.zeros(snapshot.size, dtype=bool)
+            present[text.documents(syllable)] = True
+            present[title.documents(syllable)] = True
+            coverage += weight * present
+            total += weight
+        return coverage, total * self.weights.min_coverage - 1e-9
+
+    @staticmethod
+    def _filter(
+        snapshot: Snapshot, candidates: np.ndarray, filters: SearchFilters | None
+    ) -> np.ndarray:
+        if filters is None or len(candidates) == 0:
+            return candidates
+        keep = np.ones(len(candidates), dtype=bool)
+        if filters.since is not None:
+            keep &= snapshot.published[candidates] >= filters.since.timestamp()
+        if filters.until is not None:
+            keep &= snapshot.published[candidates] <= filters.until.timestamp()
+        if filters.category is not None:
+            code = _category_code(snapshot, filters.category)
+            keep &= snapshot.category_codes[candidates] == code
+        return candidates[keep]
+
+    @staticmethod
+    def _rank(snapshot: Snapshot, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Best score first; equal scores (to 1e-9) go to the newer article, then the later id.
+        Of articles with identical text (a portal listing one story twice) only the best stays."""
+        rounded = np.round(scores[candidates], 9)
+        order = np.lexsort(
+            (-snapshot.article_ids[candidates], -snapshot.published[candidates], -rounded)
+        )
+        return _first_of_each_copy(snapshot, candidates[order])
+
+    def _matcher(self, snapshot: Snapshot, stream: Sequence[str]) -> QueryMatcher:
+        syllables = snapshot.text.syllables
+        floor = syllables.params.epsilon * 2
+
+        def weight(folded: str) -> float:
+            return max(syllables.idf_of(folded), 0.1)
+
+        def minor(folded: str) -> bool:
+            return syllables.idf_of(folded) <= floor
+
+        return QueryMatcher.from_stream(stream, weight, minor)
+
+    def _hits(
+        self,
+        snapshot: Snapshot,
+        positions: np.ndarray,
+        scores: np.ndarray | None,
+        matcher: QueryMatcher | None,
+    ) -> tuple[SearchHit, ...]:
+        ids = [int(snapshot.article_ids[p]) for p in positions]
+        sentences = self._sentences(ids)
+        hits = []
+        for position, article_id in zip(positions, ids):
+            lines = sentences.get(article_id, [])
+            if matcher is None:
+                snippet = make_snippet(lines, _NO_MATCH)
+            else:
+                snippet = make_snippet(lines, matcher)
+            code = int(snapshot.category_codes[position])
+            hits.append(
+                SearchHit(
+                    article_id=article_id,
+                    title=snapshot.titles[position],
+                    url=snapshot.urls[position],
+                    published_at=snapshot.published_at[position],
+                    category=snapshot.categories[code] if code >= 0 else None,
+                    source=snapshot.sources[position],
+                    score=float(scores[position]) if scores is not None else 0.0,
+                    snippet=snippet,
+                )
+            )
+        return tuple(hits)
+
+    def _sentences(self, article_ids: list[int]) -> dict[int, list[str]]:
+        if not article_ids:
+            return {}
+        with self.sessions() as session:
+            rows = session.execute(
+                select(ArticleTerms.article_id, ArticleTerms.sentences).where(
+                    ArticleTerms.article_id.in_(article_ids)
+                )
+            )
+            return {row.article_id: json.loads(row.sentences) for row in rows}
+
+    # -- browsing ---------------------------------------------------------------------------
+
+    def latest(
+        self, limit: int = 5, offset: int = 0, category: str | None = None
+    ) -> SearchPage:
+        """The newest articles, optionally of one category."""
+        snapshot = self.snapshot
+        positions = np.arange(snapshot.size)
+        if category is not None:
+            positions = positions[snapshot.category_codes == _category_code(snapshot, category)]
+        order = np.lexsort((-snapshot.article_ids[positions], -snapshot.published[positions]))
+        ranked = _first_of_each_copy(snapshot, positions[order])
+        hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
+        return SearchPage("", len(ranked), offset, limit, hits)
+
+    def categories(self) -> list[CategoryCount]:
+        """Categories with their article counts, largest first."""
+        snapshot = self.snapshot
+        counts = np.bincount(
+            snapshot.category_codes[snapshot.category_codes >= 0], minlength=len(snapshot.categories)
+        )
+        pairs = [CategoryCount(name, int(n)) for name, n in zip(snapshot.categories, counts)]
+        return sorted(pairs, key=lambda c: (-c.count, c.name))
+
+    def article(self, article_id: int) -> ArticleView:
+        """The whole article; raises ArticleNotFound."""
+        with self.sessions() as session:
+            row = session.get(Article, article_id)
+            if row is None:
+                raise ArticleNotFound(f"no article has id {article_id}")
+            return ArticleView(
+                article_id=row.id,
+                title=row.title,
+                url=row.url,
+                published_at=row.published_at,
+                date_estimated=row.date_estimated,
+                category=row.category,
+                author=row.author,
+                source=row.source.name,
+                summary=row.summary,
+                body=row.body,
+            )
+
+    # -- keeping the index fresh ------------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[Path], progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Import files and folders, then refresh the index if anything changed."""
+        return self.ingest_items(read_paths(paths), progress)
+
+    def ingest_items(
+        self, items: Iterable[Item], progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Store already-read records and problems, then refresh the index if anything changed."""
+        report = store_items(self.sessions, items, self.analyzer, progress=progress)
+        if report.changed:
+            self.reload()
+        return report
+
+    def reload(self, progress: ProgressCallback | None = None) -> Snapshot:
+        """Analyse what is stale, rebuild the index from cached terms, swap it in."""
+        with self._rebuild_lock:
+            reanalyse(self.sessions, self.analyzer, progress=progress)
+            snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
+            self._snapshot = snapshot
+            return snapshot
+
+    def refresh(self) -> bool:
+        """Rebuild when another process changed the articles since the last build."""
+        with self.sessions() as session:
+            version = get_meta(session, "data_version") or ""
+        if self._snapshot is not None and version == self._snapshot.data_version:
+            return False
+        self.reload()
+        return True
+
+    def reindex(
+        self, *, full: bool = False, progress: ProgressCallback | None = None
+    ) -> ReindexReport:
+        """Re-analyse stale (or, with `full`, all) articles and rebuild; searches keep using the
+        old index until the new one is swapped in."""
+        started = time.perf_counter()
+        with self._rebuild_lock:
+            reanalysed = reanalyse(self.sessions, self.analyzer, full=full, progress=progress)
+            snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
+            with self.sessions.begin() as session:
+                set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
+            self._snapshot = snapshot
+        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
+
+    def stats(self) -> EngineStats:
+        """Counts and dates of the stored articles and the live index."""
+        snapshot = self.snapshot
+        with self.sessions() as session:
+            articles = session.scalar(select(func.count(Article.id))) or 0
+            per_source = session.execute(
+                select(Source.name, func.count(Article.id))
+                .join(Article, Article.source_id == Source.id)
+                .group_by(Source.name)
+                .order_by(func.count(Article.id).desc(), Source.name)
+            ).all()
+            first, last = session.execute(
+                select(func.min(Article.published_at), func.max(Article.published_at))
+            ).one()
+            last_reindex = get_meta(session, "last_reindex_at")
+        vocabulary = len(snapshot.text.words.vocabulary) + len(snapshot.title.words.vocabulary)
+        return EngineStats(
+            articles=articles,
+            sources=tuple((name, count) for name, count in per_source),
+            first_published=_aware(first),
+            last_published=_aware(last),
+            indexed=snapshot.size,
+            index_bytes=snapshot.nbytes,
+            vocabulary=vocabulary,
+            last_reindex=datetime.fromisoformat(last_reindex) if last_reindex else None,
+            built_at=snapshot.built_at,
+            build_seconds=snapshot.build_seconds,
+        )
+
+    # -- sample data ------------------------------------------------------------------------
+
+    def _is_new(self) -> bool:
+        with self.sessions() as session:
+            has_articles = session.scalar(select(Article.id).limit(1)) is not None
+            return not has_articles and get_meta(session, "sample_loaded") is None
+
+    def _load_sample(self, sample: Path, progress: ProgressCallback | None) -> None:
+        store_items(self.sessions, read_paths([sample]), self.analyzer, progress=progress)
+        with self.sessions.begin() as session:
+            set_meta(session, "sample_loaded", str(sample))
+
+
+def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
+    """Keep the first (best-ranked) of the articles that share the same text."""
+    groups = snapshot.copies[ranked]
+    _, first = np.unique(groups, return_index=True)
+    return ranked[np.sort(first)]
+
+
+def _category_code(snapshot: Snapshot, name: str) -> int:
+    lowered = name.casefold()
+    for code, category in enumerate(snapshot.categories):
+        if category.casefold() == lowered:
+            return code
+    return -2  # matches nothing
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """func.min/max bypass the column type on SQLite: re-apply it."""
+    from .models import VIETNAM, AwareDateTime
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return AwareDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+    return value.astimezone(VIETNAM)
+
+
+_NO_MATCH = QueryMatcher(frozenset(), frozenset(), frozenset(), lambda s: 0.0, lambda s: True)

@@ -1,0 +1,123 @@
+"""An immutable, in-memory picture of the searchable corpus: per-field BM25 indexes plus the
+columns that ranking, filtering and result lists need. A rebuild makes a new snapshot and the
+engine swaps one reference, so searches in flight finish on the old one."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .analyzer import Analyzer
+from .bm25 import BM25Params
+from .database import get_meta, now
+from .fields import FieldIndexes, build_fields
+from .ingest import ProgressCallback
+from .models import Article, ArticleTerms, Source
+
+__all__ = ["Snapshot", "build_snapshot"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a search reads, aligned by document position."""
+
+    data_version: str
+    article_ids: np.ndarray  # int64, ascending
+    published: np.ndarray  # float64 POSIX seconds
+    published_at: Sequence[datetime]
+    category_codes: np.ndarray  # int32 index into `categories`, -1 for none
+    copies: np.ndarray  # int64: position of the first article with the same text (itself if none)
+    categories: tuple[str, ...]
+    titles: Sequence[str]
+    urls: Sequence[str | None]
+    sources: Sequence[str]
+    title: FieldIndexes
+    text: FieldIndexes
+    built_at: datetime
+    build_seconds: float
+
+    @property
+    def size(self) -> int:
+        """Number of indexed articles."""
+        return len(self.article_ids)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the numpy arrays of the indexes and columns."""
+        columns = self.article_ids.nbytes + self.published.nbytes + self.category_codes.nbytes
+        return self.title.nbytes + self.text.nbytes + columns
+
+    def position(self, article_id: int) -> int | None:
+        """Document position of an article id, or None when it is not indexed."""
+        position = int(np.searchsorted(self.article_ids, article_id))
+        if position < self.size and self.article_ids[position] == article_id:
+            return position
+        return None
+
+
+def build_snapshot(
+    sessions: sessionmaker[Session],
+    analyzer: Analyzer,
+    params: BM25Params = BM25Params(),
+    progress: ProgressCallback | None = None,
+) -> Snapshot:
+    """Load every article's cached terms and index them; never runs the word segmenter."""
+    started = time.perf_counter()
+    with sessions() as session:
+        version = get_meta(session, "data_version") or ""
+        rows = session.execute(
+            select(
+                Article.id,
+                Article.published_at,
+                Article.category,
+                Article.title,
+                Article.url,
+                Article.content_hash,
+                Source.name,
+                ArticleTerms.title_tokens,
+                ArticleTerms.text_tokens,
+            )
+            .join(Source, Article.source_id == Source.id)
+            .join(ArticleTerms, ArticleTerms.article_id == Article.id)
+            .where(ArticleTerms.analyzer_version == analyzer.version)
+            .order_by(Article.id)
+        ).all()
+    if progress:
+        progress(0, len(rows))
+    categories = sorted({row.category for row in rows if row.category})
+    code_of = {name: code for code, name in enumerate(categories)}
+    title_streams = [_split(row.title_tokens) for row in rows]
+    text_streams = [_split(row.text_tokens) for row in rows]
+    title = build_fields(title_streams, params)
+    text = build_fields(text_streams, params)
+    if progress:
+        progress(len(rows), len(rows))
+    published_at = [row.published_at for row in rows]
+    first_with_text: dict[str, int] = {}
+    copies = [first_with_text.setdefault(row.content_hash, i) for i, row in enumerate(rows)]
+    return Snapshot(
+        data_version=version,
+        article_ids=np.array([row.id for row in rows], dtype=np.int64),
+        published=np.array([d.timestamp() for d in published_at], dtype=np.float64),
+        published_at=published_at,
+        category_codes=np.array([code_of.get(row.category, -1) for row in rows], dtype=np.int32),
+        copies=np.array(copies, dtype=np.int64),
+        categories=tuple(categories),
+        titles=[row.title for row in rows],
+        urls=[row.url for row in rows],
+        sources=[row.name for row in rows],
+        title=title,
+        text=text,
+        built_at=now(),
+        build_seconds=time.perf_counter() - started,
+    )
+
+
+def _split(tokens: str) -> list[str]:
+    return tokens.split("\n") if tokens else []

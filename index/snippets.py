@@ -1,0 +1,185 @@
+"""Snippets: the sentence or two that best match a query, with the matched words marked.
+
+Sentences were split at ingest time, so no segmentation happens here: a query syllable matches a
+word of the sentence exactly (when typed with diacritics) or by its folded form (when typed
+without), on character-aligned lower-case and folded copies of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .analyzer import BOUNDARY
+from .vietnamese import fold, has_diacritics, lower
+
+__all__ = ["Snippet", "QueryMatcher", "make_snippet", "MAX_SNIPPET_CHARS"]
+
+MAX_SNIPPET_CHARS = 300
+_WORD = re.compile(r"[^\W_]+")
+_JOINABLE_GAP = re.compile(r"[\s/&.:+\-]{1,3}")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Plain text plus the [start, end) character spans of the matched words."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        """The text with every span wrapped in markers (for terminals and tests)."""
+        parts, position = [], 0
+        for start, end in self.spans:
+            parts += [self.text[position:start], before, self.text[start:end], after]
+            position = end
+        parts.append(self.text[position:])
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class QueryMatcher:
+    """Which sentence words match a query, and how much each match is worth."""
+
+    exact: frozenset[str]
+    folded: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+    weight: Callable[[str], float]
+    minor: Callable[[str], bool]
+
+    @classmethod
+    def from_stream(
+        cls,
+        stream: Sequence[str],
+        weight: Callable[[str], float],
+        minor: Callable[[str], bool] = lambda syllable: False,
+    ) -> QueryMatcher:
+        """Build from the analysed query; `weight` scores a folded syllable, `minor` marks
+        syllables too common to highlight on their own."""
+        exact: set[str] = set()
+        folded: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        previous: str | None = None
+        for token in stream:
+            if token == BOUNDARY:
+                previous = None
+                continue
+            for piece in _WORD.findall(token):
+                (exact if has_diacritics(piece) else folded).add(piece)
+                plain = fold(piece)
+                if previous is not None:
+                    pairs.add((previous, plain))
+                previous = plain
+        return cls(frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor)
+
+    def matches(self, sentence: str) -> list[tuple[int, int, str]]:
+        """(start, end, folded word) of each matching word, in order."""
+        lowered = lower(sentence)
+        found = []
+        for match in _WORD.finditer(lowered):
+            word = match[0]
+            plain = fold(word)
+            if word in self.exact or plain in self.folded:
+                found.append((match.start(), match.end(), plain))
+        return found
+
+
+def make_snippet(
+    sentences: Sequence[str], matcher: QueryMatcher, max_chars: int = MAX_SNIPPET_CHARS
+) -> Snippet:
+    """Pick the best sentence (and a neighbour when room remains), cut it, mark the matches."""
+    if not sentences:
+        return Snippet("")
+    scored = [(_score(matcher, matcher.matches(s)), i) for i, s in enumerate(sentences)]
+    best_score, best = max(scored, key=lambda pair: (pair[0], -pair[1]))
+    if best_score <= 0:
+        return _cut(" ".join(sentences[:2]), [], matcher, max_chars)
+    chosen = [best]
+    neighbours = [i for i in (best + 1, best - 1) if 0 <= i < len(sentences)]
+    if neighbours and len(sentences[best]) < max_chars * 0.6:
+        extra = max(neighbours, key=lambda i: (scored[i][0], i == best + 1))
+        if len(sentences[best]) + 1 + len(sentences[extra]) <= max_chars:
+            chosen = sorted([best, extra])
+    text = " ".join(sentences[i] for i in chosen)
+    return _cut(text, matcher.matches(text), matcher, max_chars)
+
+
+def _score(matcher: QueryMatcher, found: list[tuple[int, int, str]]) -> float:
+    score = sum(matcher.weight(word) for word in {w for _, _, w in found})
+    for (_, end, first), (start, _, second) in zip(found, found[1:]):
+        if (first, second) in matcher.pairs and start - end <= 2:
+            score += 0.5 * (matcher.weight(first) + matcher.weight(second))
+    return score
+
+
+def _cut(
+    text: str, found: list[tuple[int, int, str]], matcher: QueryMatcher, max_chars: int
+) -> Snippet:
+    start, end = 0, len(text)
+    if len(text) > max_chars:
+        start = _best_window(text, found, matcher, max_chars)
+        end = start + max_chars
+        if start > 0:
+            start = _next_word_start(text, start)
+        if end < len(text):
+            end = _previous_word_end(text, end)
+    body = text[start:end]
+    lead = len(body) - len(body.lstrip())
+    body = body.strip()
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    offset = start + lead
+    kept = [(s, e, w) for s, e, w in found if s >= offset and e <= offset + len(body)]
+    shift = len(prefix) - offset
+    spans = tuple((s + shift, e + shift) for s, e in _merge_spans(text, kept, matcher))
+    return Snippet(prefix + body + suffix, spans)
+
+
+def _best_window(
+    text: str, found: list[tuple[int, int, str]], matcher: QueryMatcher, max_chars: int
+) -> int:
+    """Start offset of the window of `max_chars` that holds the most valuable matches."""
+    best_start, best_value = 0, -1.0
+    for s, _, _ in found or [(0, 0, "")]:
+        start = max(0, min(s - 40, len(text) - max_chars))
+        inside = {w for a, b, w in found if a >= start and b <= start + max_chars}
+        value = sum(matcher.weight(w) for w in inside)
+        if value > best_value:
+            best_start, best_value = start, value
+    return best_start
+
+
+def _next_word_start(text: str, position: int) -> int:
+    if text[position - 1].isspace():
+        return position
+    space = text.find(" ", position)
+    return position if space == -1 else space + 1
+
+
+def _previous_word_end(text: str, position: int) -> int:
+    if position < len(text) and text[position].isspace():
+        return position
+    space = text.rfind(" ", 0, position)
+    return position if space <= 0 else space
+
+
+def _merge_spans(
+    text: str, found: list[tuple[int, int, str]], matcher: QueryMatcher
+) -> list[tuple[int, int]]:
+    """Join adjacent matches into phrases; drop lone matches of very common words."""
+    groups: list[list[tuple[int, int, str]]] = []
+    for item in found:
+        if groups and _JOINABLE_GAP.fullmatch(text[groups[-1][-1][1] : item[0]]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    spans = []
+    for group in groups:
+        if len(group) == 1 and matcher.minor(group[0][2]):
+            continue
+        spans.append((group[0][0], group[-1][1]))
+    return spans

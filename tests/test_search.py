@@ -1,0 +1,172 @@
+import json
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from index import EmptyQuery, SearchEngine, SearchFilters
+from index.models import VIETNAM
+
+SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
+
+
+@pytest.mark.parametrize(
+    "query", ["hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu", "HỘI THẢO CHÍNH QUYỀN ĐIỆN TỬ"]
+)
+def test_seed_article_comes_first(sample_engine: SearchEngine, query: str) -> None:
+    page = sample_engine.search(query)
+    assert page.hits[0].title == SEED_TITLE
+    assert "chính quyền điện tử" in page.hits[0].snippet.text.lower()
+    assert page.total >= len(page.hits) > 1
+
+
+def test_exact_diacritics_score_above_folded_matches(sample_engine: SearchEngine) -> None:
+    accented = sample_engine.search("hội thảo chính quyền điện tử").hits[0]
+    plain = sample_engine.search("hoi thao chinh quyen dien tu").hits[0]
+    assert accented.article_id == plain.article_id
+    assert accented.score > plain.score
+
+
+def test_tone_placement_and_unicode_form_do_not_change_results(sample_engine: SearchEngine) -> None:
+    variants = ["Hòa Bình", "Hoà Bình", unicodedata.normalize("NFD", "Hòa Bình"), unicodedata.normalize("NFD", "Hoà Bình")]
+    pages = [sample_engine.search(v) for v in variants]
+    assert all([h.article_id for h in p.hits] == [h.article_id for h in pages[0].hits] for p in pages)
+    assert all([h.score for h in p.hits] == [h.score for h in pages[0].hits] for p in pages)
+    assert pages[0].hits[0].title == SEED_TITLE
+
+
+def test_snippet_marks_matched_words_and_stays_short(sample_engine: SearchEngine) -> None:
+    for hit in sample_engine.search("hội thảo chính quyền điện tử", limit=10).hits:
+        assert len(hit.snippet.text) <= 302
+        for start, end in hit.snippet.spans:
+            assert 0 <= start < end <= len(hit.snippet.text)
+    seed = sample_engine.search("hội thảo chính quyền điện tử").hits[0].snippet
+    marked = {seed.text[s:e].lower() for s, e in seed.spans}
+    assert "chính quyền điện tử" in marked and "hội thảo" in marked
+
+
+def test_snippet_of_a_long_sentence_is_cut_at_word_boundaries(sample_engine: SearchEngine) -> None:
+    hit = sample_engine.search("phần mềm văn phòng điện tử cổng dịch vụ công minh bạch").hits[0]
+    assert hit.title == SEED_TITLE
+    text = hit.snippet.text
+    assert len(text) <= 302 and (text.startswith("…") or text.endswith("…"))
+    body = sample_engine.article(hit.article_id).body
+    inner = text.strip("…")
+    start = body.index(inner)
+    end = start + len(inner)
+    assert start == 0 or body[start - 1] == " "
+    assert end == len(body) or body[end] in " \n"
+    assert "văn phòng điện tử" in inner
+
+
+def test_paging_is_consistent(sample_engine: SearchEngine) -> None:
+    everything = sample_engine.search("phố sách", limit=100)
+    first = sample_engine.search("phố sách", limit=5, offset=0)
+    second = sample_engine.search("phố sách", limit=5, offset=5)
+    ids = [h.article_id for h in everything.hits]
+    assert [h.article_id for h in first.hits + second.hits] == ids[:10]
+    assert first.total == second.total == everything.total == len(ids)
+    assert not first.is_last_page and everything.is_last_page
+
+
+def test_identical_articles_listed_twice_by_the_portal_appear_once(sample_engine: SearchEngine) -> None:
+    titles = [h.title for h in sample_engine.search("thủ tục hành chính cách ly toàn xã hội", limit=20).hits]
+    assert len(titles) == len(set(titles))
+
+
+def test_empty_queries_raise(sample_engine: SearchEngine) -> None:
+    for query in ["", "   ", "?!...", "<>"]:
+        with pytest.raises(EmptyQuery):
+            sample_engine.search(query)
+
+
+def test_markup_in_queries_is_harmless(sample_engine: SearchEngine) -> None:
+    page = sample_engine.search('<b>x</b><script>&amp; "\'')
+    assert page.total >= 0
+
+
+def test_unknown_words_find_nothing(sample_engine: SearchEngine) -> None:
+    page = sample_engine.search("xyzzy qwertyuiop")
+    assert page.total == 0 and page.hits == ()
+
+
+def test_filters_by_date_and_category(sample_engine: SearchEngine) -> None:
+    since = datetime(2020, 1, 1, tzinfo=VIETNAM)
+    page = sample_engine.search("phố sách", limit=50, filters=SearchFilters(since=since))
+    assert page.hits and all(h.published_at >= since for h in page.hits)
+    page = sample_engine.search("hà nội", limit=50, filters=SearchFilters(category="công nghệ thông tin"))
+    assert page.hits and all(h.category == "Công nghệ thông tin" for h in page.hits)
+
+
+def test_latest_categories_and_article(sample_engine: SearchEngine) -> None:
+    latest = sample_engine.latest(limit=3)
+    dates = [h.published_at for h in latest.hits]
+    assert dates == sorted(dates, reverse=True) and latest.total > 3
+    categories = sample_engine.categories()
+    assert categories[0].count >= categories[-1].count
+    assert {c.name for c in categories} >= {"Tin hoạt động sở", "Công nghệ thông tin"}
+    seed = sample_engine.search("hội thảo chính quyền điện tử").hits[0]
+    article = sample_engine.article(seed.article_id)
+    assert article.author == "Nguyễn Hải" and "AP Plaza" in article.body
+
+
+def _engine_with(tmp_path: Path, records: list[dict]) -> SearchEngine:
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    engine = SearchEngine.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    engine.ingest([path])
+    return engine
+
+
+FILLER = [
+    {"title": f"Tin khác số {i}", "summary": f"Nội dung về chủ đề {w}.", "date": f"0{i}/01/2020"}
+    for i, w in enumerate(["ngân sách", "truyền hình", "báo chí", "bưu chính", "viễn thông", "xuất bản"], 1)
+]
+
+
+def test_title_matches_weigh_more_than_body_matches(tmp_path: Path) -> None:
+    engine = _engine_with(
+        tmp_path,
+        FILLER
+        + [
+            {"title": "Thông báo lịch làm việc", "body": "Hội thảo an toàn thông tin sẽ diễn ra vào tuần sau.", "date": "01/02/2020"},
+            {"title": "Hội thảo an toàn thông tin", "body": "Thông báo lịch làm việc sẽ diễn ra vào tuần sau.", "date": "01/02/2020"},
+        ],
+    )
+    assert engine.search("hội thảo an toàn thông tin").hits[0].title == "Hội thảo an toàn thông tin"
+
+
+def test_equal_scores_go_to_the_newer_article(tmp_path: Path) -> None:
+    engine = _engine_with(
+        tmp_path,
+        FILLER
+        + [
+            {"title": "Tập huấn kỹ năng số", "url": "https://a.vn/old", "body": "Lớp một.", "date": "01/01/2019"},
+            {"title": "Tập huấn kỹ năng số", "url": "https://a.vn/new", "body": "Lớp hai.", "date": "01/01/2021"},
+        ],
+    )
+    hits = engine.search("tập huấn kỹ năng số").hits
+    assert [h.url for h in hits[:2]] == ["https://a.vn/new", "https://a.vn/old"]
+    assert hits[0].score == pytest.approx(hits[1].score)
+
+
+def test_new_articles_are_searchable_after_ingest_without_reopening(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.search("lễ hội hoa ban").total == 0
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False))
+    engine.ingest([path])
+    assert engine.search("lễ hội hoa ban").hits[0].title == "Lễ hội hoa ban Điện Biên"
+
+
+def test_refresh_sees_changes_made_by_another_process(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, FILLER)
+    other = SearchEngine.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False))
+    other.ingest([path])
+    assert engine.search("hội chợ sách cũ").total == 0
+    assert engine.refresh() is True
+    assert engine.search("hội chợ sách cũ").total == 1
+    assert engine.refresh() is False
