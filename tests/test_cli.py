@@ -1,0 +1,133 @@
+"""The command line, run as a user runs it: `python bot.py ...` in a subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SAMPLE, SEED
+
+SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
+
+
+def run(*args: str, database_url: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, DATABASE_URL=database_url, **env)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh database: the first `ask` must build it from the shipped sample by itself."""
+    return f"sqlite:///{tmp_path_factory.mktemp('cli') / 'fresh.sqlite3'}"
+
+
+@pytest.mark.parametrize("query", ["hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu"])
+def test_ask_json_on_a_fresh_database_lists_the_seed_first(cli_db: str, query: str) -> None:
+    result = run("ask", "--json", query, database_url=cli_db)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["query"] == query and answer["total"] >= 1
+    first = answer["hits"][0]
+    assert first["title"] == SEED_TITLE
+    assert "chính quyền điện tử" in first["snippet"].lower()
+    assert set(first) >= {"article_id", "title", "url", "published_at", "category", "score", "snippet"}
+    assert first["published_at"] == "2019-06-02T17:00:00+07:00"
+
+
+def test_ask_prints_the_answer_as_the_bot_words_it(cli_db: str) -> None:
+    result = run("ask", "--limit", "2", "phố", "sách", database_url=cli_db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("🔎 Kết quả cho “phố sách”")
+    assert "📅" in result.stdout and "2." in result.stdout and "3." not in result.stdout
+
+
+def test_nfc_nfd_and_tone_placement_give_identical_answers(cli_db: str) -> None:
+    import unicodedata
+
+    answers = [
+        json.loads(run("ask", "--json", q, database_url=cli_db).stdout)["hits"]
+        for q in ("Hòa Bình", "Hoà Bình", unicodedata.normalize("NFD", "Hòa Bình"))
+    ]
+    assert answers[0] == answers[1] == answers[2] and answers[0]
+
+
+def test_stats_after_the_first_ask(cli_db: str) -> None:
+    run("ask", "sách", database_url=cli_db)
+    result = run("stats", "--json", database_url=cli_db)
+    stats = json.loads(result.stdout)
+    assert stats["articles"] == 214
+    assert stats["sources"] == {"sotttt.hanoi.gov.vn": 213, "hoa-binh": 1}
+    assert stats["first_published"].startswith("2012-07-10")
+    assert stats["index_bytes"] > 0
+    text = run("stats", database_url=cli_db).stdout
+    assert "articles:     214" in text and "last reindex:" in text
+
+
+def test_reindex_records_its_time(cli_db: str) -> None:
+    result = run("reindex", database_url=cli_db)
+    assert result.returncode == 0 and "reindexed 214 articles (0 re-analysed)" in result.stdout
+    stats = json.loads(run("stats", "--json", database_url=cli_db).stdout)
+    assert stats["last_reindex"] is not None
+
+
+def _one_line_error(result: subprocess.CompletedProcess, code: int, fragment: str) -> None:
+    assert result.returncode == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_are_one_line(cli_db: str, tmp_path: Path) -> None:
+    _one_line_error(run("ask", "  ?! ", database_url=cli_db), 2, "empty")
+    _one_line_error(run("frobnicate", database_url=cli_db), 2, "unknown command")
+    _one_line_error(
+        run("stats", database_url="postgresql://nobody@127.0.0.1:1/none"), 1, "cannot open database"
+    )
+    _one_line_error(run("stats", database_url="not a url"), 1, "malformed DATABASE_URL")
+    _one_line_error(run("ask", "x", database_url=cli_db, ADMIN_IDS="12,abc"), 1, "ADMIN_IDS")
+
+
+def test_ingest_reports_bad_records_and_exits_non_zero(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(
+        json.dumps({"title": "Hội nghị trực tuyến", "url": "https://so.gov.vn/a"}, ensure_ascii=False)
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
+    (folder / "blob.json").write_bytes(bytes(range(256)) * 10)
+    (folder / "empty.txt").write_text("")
+    (folder / "README.md").write_text("notes")
+    result = run("ingest", str(folder), str(SEED), str(tmp_path / "missing.txt"), database_url=url,
+                 LOAD_SAMPLE="false")
+    assert result.returncode == 1
+    assert "added 2, updated 0, unchanged 0, failed 4" in result.stdout
+    stderr = result.stderr
+    assert "good.jsonl:2: malformed JSON" in stderr
+    assert "blob.json: binary file" in stderr
+    assert "empty.txt: empty file" in stderr
+    assert "missing.txt: no such file or folder" in stderr
+    assert "README.md: ignored" in stderr
+    assert "Traceback" not in stderr
+    again = run("ingest", str(SEED), database_url=url, LOAD_SAMPLE="false")
+    assert again.returncode == 0 and "added 0, updated 0, unchanged 1, failed 0" in again.stdout
+
+
+def test_ingest_of_the_sample_folder_is_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    first = run("ingest", str(SAMPLE), database_url=url, LOAD_SAMPLE="false")
+    second = run("ingest", str(SAMPLE), database_url=url, LOAD_SAMPLE="false")
+    assert "added 214" in first.stdout and "unchanged 214" in second.stdout
+    assert first.returncode == second.returncode == 0
