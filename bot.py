@@ -151,6 +151,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
                     "vocabulary": stats.vocabulary,
                     "last_reindex": _iso(stats.last_reindex),
                     "build_seconds": round(stats.build_seconds, 3),
+                    "questions_today": stats.questions_today,
                 },
                 ensure_ascii=False,
                 indent=2,

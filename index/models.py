@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "Source", "Article", "ArticleTerms", "Meta", "VIETNAM", "AwareDateTime"]
+__all__ = [
+    "Base",
+    "Source",
+    "Article",
+    "ArticleTerms",
+    "Meta",
+    "Question",
+    "VIETNAM",
+    "AwareDateTime",
+]
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -104,3 +113,15 @@ class Meta(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
+
+class Question(Base):
+    """A question someone asked (no user id is kept), for usage counts."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    total: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))

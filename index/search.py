@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .analyzer import Analyzer
 from .bm25 import BM25Params
-from .database import get_meta, open_database, set_meta
+from .database import get_meta, now, open_database, set_meta
 from .errors import ArticleNotFound, EmptyQuery
 from .fields import QueryTerms, query_terms
 from .importers import Item, read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
-from .models import Article, ArticleTerms, Source
+from .models import VIETNAM, Article, ArticleTerms, Question, Source
 from .snapshot import Snapshot, build_snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 
@@ -129,6 +129,7 @@ class EngineStats:
     last_reindex: datetime | None
     built_at: datetime
     build_seconds: float
+    questions_today: int
 
 
 @dataclass(frozen=True)
@@ -431,6 +432,10 @@ class SearchEngine:
                 select(func.min(Article.published_at), func.max(Article.published_at))
             ).one()
             last_reindex = get_meta(session, "last_reindex_at")
+            midnight = now().replace(hour=0, minute=0, second=0, microsecond=0)
+            questions_today = session.scalar(
+                select(func.count(Question.id)).where(Question.asked_at >= midnight)
+            )
         vocabulary = len(snapshot.text.words.vocabulary) + len(snapshot.title.words.vocabulary)
         return EngineStats(
             articles=articles,
@@ -443,7 +448,13 @@ class SearchEngine:
             last_reindex=datetime.fromisoformat(last_reindex) if last_reindex else None,
             built_at=snapshot.built_at,
             build_seconds=snapshot.build_seconds,
+            questions_today=questions_today or 0,
         )
+
+    def record_question(self, query: str, total: int, channel: str = "private") -> None:
+        """Count a question for the usage statistics (the text is kept, the asker is not)."""
+        with self.sessions.begin() as session:
+            session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
 
     # -- sample data ------------------------------------------------------------------------
 
@@ -475,7 +486,7 @@ def _category_code(snapshot: Snapshot, name: str) -> int:
 
 def _aware(value: datetime | str | None) -> datetime | None:
     """func.min/max bypass the column type on SQLite: re-apply it."""
-    from .models import VIETNAM, AwareDateTime
+    from .models import AwareDateTime
 
     if value is None:
         return None

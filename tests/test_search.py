@@ -170,3 +170,11 @@ def test_refresh_sees_changes_made_by_another_process(tmp_path: Path) -> None:
     assert engine.refresh() is True
     assert engine.search("hội chợ sách cũ").total == 1
     assert engine.refresh() is False
+
+
+def test_questions_are_counted_per_day(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.stats().questions_today == 0
+    engine.record_question("phố sách", 3)
+    engine.record_question("hội thảo", 0, channel="group")
+    assert engine.stats().questions_today == 2
