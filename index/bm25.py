@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["BM25Index", "BM25Params"]
 
@@ -43,7 +44,6 @@ class BM25Index:
         self.vocabulary = vocabulary
         self.indptr = indptr
         self.postings = postings
-        self.frequencies = frequencies
         self.doc_lengths = doc_lengths
         self.params = params
         self.n_docs = len(doc_lengths)
@@ -51,9 +51,13 @@ class BM25Index:
         self.avgdl = total / self.n_docs if self.n_docs else 0.0
         self.idf = _okapi_idf(np.diff(indptr), self.n_docs, params.epsilon)
         if self.avgdl > 0:
-            self._norm = params.k1 * (1 - params.b + params.b * doc_lengths / self.avgdl)
+            norm = params.k1 * (1 - params.b + params.b * doc_lengths / self.avgdl)
         else:
-            self._norm = np.zeros(self.n_docs)
+            norm = np.zeros(self.n_docs)
+        # The idf-free part of each posting's score, computed once with rank_bm25's expression,
+        # so a query costs one multiply and one scatter-add per posting.
+        tf = frequencies.astype(np.float64)
+        self.weights = tf * (params.k1 + 1) / (tf + norm[postings])
 
     # -- building ---------------------------------------------------------------------------
 
@@ -94,23 +98,21 @@ class BM25Index:
         """
         n_terms = len(vocabulary)
         doc_lengths = np.bincount(doc_ids, minlength=n_docs).astype(np.int64)
-        if len(term_ids) == 0:
-            empty = np.zeros(0, dtype=np.int32)
-            return cls(
-                vocabulary,
-                np.zeros(n_terms + 1, dtype=np.int64),
-                empty,
-                empty.astype(np.float32),
-                doc_lengths,
-                params,
-            )
-        keys = term_ids.astype(np.int64) * max(n_docs, 1) + doc_ids
-        keys, counts = np.unique(keys, return_counts=True)
-        terms = keys // max(n_docs, 1)
-        postings = (keys - terms * max(n_docs, 1)).astype(np.int32)
-        indptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
-        return cls(vocabulary, indptr, postings, counts.astype(np.float32), doc_lengths, params)
+        # Counting sort by term (scipy's COO -> CSR), which also sums repeated (term, doc)
+        # pairs into term frequencies; O(tokens), unlike a comparison sort of 30M keys.
+        matrix = sparse.csr_matrix(
+            (np.ones(len(term_ids), dtype=np.float32), (term_ids, doc_ids)),
+            shape=(n_terms, max(n_docs, 1)),
+        )
+        matrix.sum_duplicates()
+        return cls(
+            vocabulary,
+            matrix.indptr.astype(np.int64),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float32),
+            doc_lengths,
+            params,
+        )
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -131,25 +133,18 @@ class BM25Index:
         return scores
 
     def accumulate(
-        self,
-        query_tokens: Sequence[Hashable],
-        scores: np.ndarray,
-        weight: float = 1.0,
-        matched: np.ndarray | None = None,
+        self, query_tokens: Sequence[Hashable], scores: np.ndarray, weight: float = 1.0
     ) -> None:
-        """Add `weight` times the query's scores into `scores`; count matched terms per document."""
-        k1_plus_1 = self.params.k1 + 1
+        """Add `weight` times the query's BM25 scores into `scores` (aligned by position)."""
         for token in query_tokens:
             term = self.term_id(token)
             if term is None:
                 continue
             start, stop = self.indptr[term], self.indptr[term + 1]
-            docs = self.postings[start:stop]
-            tf = self.frequencies[start:stop].astype(np.float64)
-            contribution = self.idf[term] * (tf * k1_plus_1 / (tf + self._norm[docs]))
-            scores[docs] += contribution * weight if weight != 1.0 else contribution
-            if matched is not None:
-                matched[docs] += 1
+            contribution = self.idf[term] * self.weights[start:stop]
+            if weight != 1.0:
+                contribution *= weight
+            scores[self.postings[start:stop]] += contribution
 
     def top(self, query_tokens: Sequence[Hashable], k: int) -> list[tuple[int, float]]:
         """The `k` best (position, score) pairs among documents holding a query term, best first."""
@@ -166,10 +161,10 @@ class BM25Index:
 
     def matching(self, query_tokens: Sequence[Hashable]) -> np.ndarray:
         """Sorted positions of the documents that contain at least one query token."""
-        lists = [self.documents(token) for token in query_tokens]
-        if not lists:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(lists)).astype(np.int64)
+        present = np.zeros(self.n_docs, dtype=bool)
+        for token in query_tokens:
+            present[self.documents(token)] = True
+        return np.flatnonzero(present)
 
     def documents(self, token: Hashable) -> np.ndarray:
         """Positions of the documents that contain the token, ascending."""
@@ -191,7 +186,7 @@ class BM25Index:
     @property
     def nbytes(self) -> int:
         """Memory held by the numpy arrays of this index."""
-        arrays = (self.indptr, self.postings, self.frequencies, self.doc_lengths, self.idf, self._norm)
+        arrays = (self.indptr, self.postings, self.weights, self.doc_lengths, self.idf)
         size = sum(a.nbytes for a in arrays)
         if isinstance(self.vocabulary, np.ndarray):
             size += self.vocabulary.nbytes
@@ -199,13 +194,12 @@ class BM25Index:
 
 
 def _okapi_idf(document_frequencies: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
-    """rank_bm25's IDF: log((N - n + 0.5) / (n + 0.5)), negatives floored to epsilon * mean."""
+    """rank_bm25's IDF: log(N - n + 0.5) - log(n + 0.5), negatives floored to epsilon * mean."""
     if len(document_frequencies) == 0:
         return np.zeros(0)
-    # math.log matches rank_bm25 bit for bit; only the distinct frequencies need computing.
-    distinct, inverse = np.unique(document_frequencies, return_inverse=True)
-    per_value = np.array([math.log(n_docs - n + 0.5) - math.log(n + 0.5) for n in distinct.tolist()])
-    idf = per_value[inverse]
-    average = sum(idf.tolist()) / len(idf)  # rank_bm25 sums in the same (first-seen) order
+    # math.log, as rank_bm25 uses, for each possible frequency 0..N: exact and cheap.
+    table = np.array([math.log(n_docs - n + 0.5) - math.log(n + 0.5) for n in range(n_docs + 1)])
+    idf = table[document_frequencies]
+    average = math.fsum(idf.tolist()) / len(idf)
     idf[idf < 0] = epsilon * average
     return idf
