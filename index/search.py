@@ -205,11 +205,10 @@ class SearchEngine:
             raise EmptyQuery("the query has no searchable word")
         scored = self._score(snapshot, terms)
         candidates = self._filter(snapshot, scored.candidates, filters)
-        ranked = self._rank(snapshot, candidates, scored.scores)
-        page = ranked[offset : offset + limit] if limit > 0 else ranked[:0]
+        page, total = _page(snapshot, candidates, scored.scores, offset, limit)
         matcher = self._matcher(snapshot, stream)
         hits = self._hits(snapshot, page, scored.scores, matcher)
-        return SearchPage(query, len(ranked), offset, limit, hits)
+        return SearchPage(query, total, offset, limit, hits)
 
     def _score(self, snapshot: Snapshot, terms: QueryTerms) -> _Scored:
         w = self.weights
@@ -261,16 +260,6 @@ class SearchEngine:
             code = _category_code(snapshot, filters.category)
             keep &= snapshot.category_codes[candidates] == code
         return candidates[keep]
-
-    @staticmethod
-    def _rank(snapshot: Snapshot, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Best score first; equal scores (to 1e-9) go to the newer article, then the later id.
-        Of articles with identical text (a portal listing one story twice) only the best stays."""
-        rounded = np.round(scores[candidates], 9)
-        order = np.lexsort(
-            (-snapshot.article_ids[candidates], -snapshot.published[candidates], -rounded)
-        )
-        return _first_of_each_copy(snapshot, candidates[order])
 
     def _matcher(self, snapshot: Snapshot, stream: Sequence[str]) -> QueryMatcher:
         syllables = snapshot.text.syllables
@@ -333,11 +322,11 @@ class SearchEngine:
     ) -> SearchPage:
         """The newest articles, optionally of one category."""
         snapshot = self.snapshot
-        positions = np.arange(snapshot.size)
+        ranked = snapshot.newest_first
         if category is not None:
-            positions = positions[snapshot.category_codes == _category_code(snapshot, category)]
-        order = np.lexsort((-snapshot.article_ids[positions], -snapshot.published[positions]))
-        ranked = _first_of_each_copy(snapshot, positions[order])
+            code = _category_code(snapshot, category)
+            ranked = ranked[snapshot.category_codes[ranked] == code]
+        ranked = _first_of_each_copy(snapshot, ranked)
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage("", len(ranked), offset, limit, hits)
 
@@ -469,11 +458,48 @@ class SearchEngine:
             set_meta(session, "sample_loaded", str(sample))
 
 
+def _order(snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Best score first; equal scores (to 1e-9) go to the newer article, then the later id."""
+    rounded = np.round(scores[positions], 9)
+    order = np.lexsort((-snapshot.article_ids[positions], -snapshot.published[positions], -rounded))
+    return positions[order]
+
+
+def _page(
+    snapshot: Snapshot, candidates: np.ndarray, scores: np.ndarray, offset: int, limit: int
+) -> tuple[np.ndarray, int]:
+    """The requested page of the ranking, and how many distinct texts match in all.
+
+    Only the best few candidates are sorted (a full sort of 100,000 matches costs more than the
+    rest of a search); articles with identical text are shown once, at the best rank.
+    """
+    distinct = np.zeros(snapshot.size, dtype=bool)
+    distinct[snapshot.copies[candidates]] = True
+    total = int(distinct.sum())
+    wanted = offset + limit
+    if limit <= 0 or wanted <= 0 or len(candidates) == 0:
+        return candidates[:0], total
+    take = max(wanted * 4, 64)
+    while True:
+        if take >= len(candidates):
+            chosen = candidates
+        else:
+            candidate_scores = scores[candidates]
+            threshold = np.partition(candidate_scores, len(candidates) - take)[len(candidates) - take]
+            chosen = candidates[candidate_scores >= threshold - 1e-9]  # near-ties stay in
+        ranked = _first_of_each_copy(snapshot, _order(snapshot, chosen, scores))
+        if len(ranked) >= wanted or len(chosen) == len(candidates):
+            return ranked[offset:wanted], total
+        take *= 4
+
+
 def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
     """Keep the first (best-ranked) of the articles that share the same text."""
     groups = snapshot.copies[ranked]
-    _, first = np.unique(groups, return_index=True)
-    return ranked[np.sort(first)]
+    order = np.arange(len(ranked))
+    first_seen = np.empty(snapshot.size, dtype=np.int64)
+    first_seen[groups[::-1]] = order[::-1]  # the last write wins: the earliest rank
+    return ranked[first_seen[groups] == order]
 
 
 def _category_code(snapshot: Snapshot, name: str) -> int:

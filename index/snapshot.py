@@ -33,6 +33,7 @@ class Snapshot:
     published_at: Sequence[datetime]
     category_codes: np.ndarray  # int32 index into `categories`, -1 for none
     copies: np.ndarray  # int64: position of the first article with the same text (itself if none)
+    newest_first: np.ndarray  # int64 positions by publication date (then id), newest first
     categories: tuple[str, ...]
     titles: Sequence[str]
     urls: Sequence[str | None]
@@ -99,15 +100,17 @@ def build_snapshot(
     if progress:
         progress(len(rows), len(rows))
     published_at = [row.published_at for row in rows]
+    published = np.array([d.timestamp() for d in published_at], dtype=np.float64)
     first_with_text: dict[str, int] = {}
     copies = [first_with_text.setdefault(row.content_hash, i) for i, row in enumerate(rows)]
     return Snapshot(
         data_version=version,
         article_ids=np.array([row.id for row in rows], dtype=np.int64),
-        published=np.array([d.timestamp() for d in published_at], dtype=np.float64),
+        published=published,
         published_at=published_at,
         category_codes=np.array([code_of.get(row.category, -1) for row in rows], dtype=np.int32),
         copies=np.array(copies, dtype=np.int64),
+        newest_first=np.lexsort((-np.arange(len(rows)), -published)).astype(np.int64),
         categories=tuple(categories),
         titles=[row.title for row in rows],
         urls=[row.url for row in rows],
@@ -121,3 +124,4 @@ def build_snapshot(
 
 def _split(tokens: str) -> list[str]:
     return tokens.split("\n") if tokens else []
+

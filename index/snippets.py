@@ -50,6 +50,7 @@ class QueryMatcher:
     pairs: frozenset[tuple[str, str]]
     weight: Callable[[str], float]
     minor: Callable[[str], bool]
+    exact_folded: frozenset[str] = frozenset()  # folded forms of `exact`, a cheap first test
 
     @classmethod
     def from_stream(
@@ -74,16 +75,19 @@ class QueryMatcher:
                 if previous is not None:
                     pairs.add((previous, plain))
                 previous = plain
-        return cls(frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor)
+        exact_folded = frozenset(fold(word) for word in exact)
+        return cls(frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor, exact_folded)
 
     def matches(self, sentence: str) -> list[tuple[int, int, str]]:
         """(start, end, folded word) of each matching word, in order."""
         lowered = lower(sentence)
+        folded = fold(lowered)  # aligned with `lowered` character for character
         found = []
-        for match in _WORD.finditer(lowered):
-            word = match[0]
-            plain = fold(word)
-            if word in self.exact or plain in self.folded:
+        for match in _WORD.finditer(folded):
+            plain = match[0]
+            if plain in self.folded or (
+                plain in self.exact_folded and lowered[match.start() : match.end()] in self.exact
+            ):
                 found.append((match.start(), match.end(), plain))
         return found
 
