@@ -456,6 +456,12 @@ class SearchEngine:
         with self.sessions.begin() as session:
             session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
 
+    def close(self) -> None:
+        """Release the pooled database connections (at shutdown; a later call reconnects)."""
+        bind = self.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
     # -- sample data ------------------------------------------------------------------------
 
     def _is_new(self) -> bool:

@@ -178,3 +178,12 @@ def test_questions_are_counted_per_day(tmp_path: Path) -> None:
     engine.record_question("phố sách", 3)
     engine.record_question("hội thảo", 0, channel="group")
     assert engine.stats().questions_today == 2
+
+
+def test_close_releases_the_database_connections(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.search("viễn thông").total == 1
+    assert engine.sessions.kw["bind"].pool.checkedin() >= 1
+    engine.close()
+    assert engine.sessions.kw["bind"].pool.checkedin() == 0
+    assert engine.article(engine.search("viễn thông").hits[0].article_id).title  # reconnects
