@@ -192,6 +192,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         force=True,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from telegram.error import InvalidToken, NetworkError
 
@@ -207,7 +208,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidToken:
         return _fail("TELEGRAM_BOT_TOKEN was refused by the Bot API: check it with @BotFather")
     except NetworkError as exc:
-        return _fail(f"cannot reach the Telegram Bot API: {exc}")
+        where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
+        return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
     finally:
         engine.close()
     log.info("stopped")

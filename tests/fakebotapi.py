@@ -618,6 +618,10 @@ class FakeBotAPI:
             if m.get("reply_to_message", {}).get("message_id") == message["message_id"]
         ]
 
+    def pending_updates(self) -> int:
+        """Updates the bot has not confirmed yet (with the offset of a later getUpdates)."""
+        return self.run(lambda: len(self._updates))
+
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         """One message as it is now."""
         return self.run(lambda: self._with_reply(self.messages[(chat_id, message_id)]))
