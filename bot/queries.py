@@ -16,7 +16,7 @@ def clean_question(text: str, bot_username: str | None = None) -> str:
     """The question: without a leading `/tim` or mentions of the bot, spaces collapsed."""
     text = _FIND_COMMAND.sub(" ", text, count=1)
     if bot_username:
-        mention = re.compile(rf"@{re.escape(bot_username)}\b", re.IGNORECASE)
+        mention = re.compile(rf"(?<![\w@])@{re.escape(bot_username)}\b", re.IGNORECASE)
         text = mention.sub(" ", text)
     return " ".join(text.split())
 
