@@ -27,7 +27,7 @@ from .state import BotState, get_state
 log = logging.getLogger(__name__)
 
 INGEST_CAPTION = r"^\s*/ingest(?:@\w+)?(?:\s|$)"
-FULL_WORDS = ("full", "all", "toanbo", "toàn-bộ", "toàn_bộ")
+FULL = ("full", "all")  # /reindex full: re-analyse every article, not only the stale ones
 
 
 @throttled
@@ -56,7 +56,7 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     state.reindexing = True
     try:
-        full = bool(context.args) and context.args[0].lower() in FULL_WORDS
+        full = bool(context.args) and context.args[0].lower() in FULL
         progress_message = await message.reply_text(texts.REINDEX_STARTED)
     except BaseException:
         state.reindexing = False

@@ -32,6 +32,7 @@ from .render import (
     HTML,
     PAGE_SIZE,
     parse_results_heading,
+    read_link,
     render_article,
     render_categories,
     render_inline_description,
@@ -342,7 +343,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             title=hit.title,
             description=render_inline_description(hit),
             input_message_content=InputTextMessageContent(
-                render_inline_message(hit, f"https://t.me/{username}?start=doc_{hit.article_id}"),
+                render_inline_message(hit, read_link(username, hit.article_id)),
                 parse_mode=ParseMode.HTML,
             ),
         )

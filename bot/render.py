@@ -49,6 +49,7 @@ __all__ = [
     "render_reindex_done",
     "render_inline_description",
     "render_inline_message",
+    "read_link",
     "utf16_length",
 ]
 
@@ -407,6 +408,11 @@ def render_inline_description(hit: SearchHit, chars: int = 200) -> str:
     if hit.snippet.text:
         text = f"{text} – {hit.snippet.text}"
     return _cut_words(text, chars) if len(text) > chars else text
+
+
+def read_link(bot_username: str, article_id: int) -> str:
+    """A t.me link that opens the bot and sends the whole article (/start doc_<id>)."""
+    return f"https://t.me/{bot_username}?start=doc_{article_id}"
 
 
 def render_inline_message(hit: SearchHit, read_link: str | None) -> str:

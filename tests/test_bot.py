@@ -293,6 +293,22 @@ def test_results_that_cannot_be_recovered_say_so_kindly(fake_api: FakeBotAPI, st
     assert fake_api.message(user["id"], reply["message_id"])["text"] == reply["text"]
 
 
+def test_a_button_from_an_older_version_is_answered_kindly(fake_api: FakeBotAPI, start_bot) -> None:
+    import httpx
+
+    user = citizen(1)
+    fake_api.open_chat(user)
+    old_keyboard = {"inline_keyboard": [[{"text": "Trang sau", "callback_data": "page=2&q=phố sách"}]]}
+    sent = httpx.post(  # as an earlier version of the bot sent it
+        f"{fake_api.base_url}{fake_api.token}/sendMessage",
+        data={"chat_id": user["id"], "text": "Kết quả cũ", "reply_markup": json.dumps(old_keyboard)},
+    ).json()["result"]
+    start_bot()
+    fake_api.press(user, sent, "page=2&q=phố sách")
+    answer = fake_api.wait_call("answerCallbackQuery")
+    assert answer.params["text"] == texts.RESULTS_EXPIRED and answer.params["show_alert"] == "true"
+
+
 def test_forgotten_questions_are_rerun_from_the_message(fake_api: FakeBotAPI, start_bot) -> None:
     start_bot(query_cache_size=1)
     user = citizen(1)
