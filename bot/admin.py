@@ -35,9 +35,9 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An admin command from anyone else: a polite refusal, and a line in the log."""
     user = update.effective_user
     message = update.effective_message
-    what = (message.text or message.caption or "").split(maxsplit=1)[0][:40] if message else ""
-    log.warning("refused %s to user %s (@%s)", what, user.id if user else None,
-                user.username if user else None)
+    what = (message.text or message.caption or "").split(maxsplit=1)[0][:40]
+    who = f"{user.id} (@{user.username})" if user and user.username else (user.id if user else "?")
+    log.warning("refused %s to user %s", what, who)
     await message.reply_text(texts.ADMIN_ONLY)
 
 

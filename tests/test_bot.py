@@ -328,7 +328,10 @@ def test_a_citizen_is_refused_admin_commands_politely(
     running = start_bot()
     caplog.set_level(logging.WARNING, logger="bot.admin")
     assert ask(fake_api, citizen(7), command)["text"] == texts.ADMIN_ONLY
-    assert any(f"refused {command} to user 2007" in r.getMessage() for r in caplog.records)
+    assert any(r.getMessage() == f"refused {command} to user 2007" for r in caplog.records)
+    named = FakeBotAPI.user(2008, "Bình", "binh_nguyen")
+    assert ask(fake_api, named, command)["text"] == texts.ADMIN_ONLY
+    assert any(r.getMessage() == f"refused {command} to user 2008 (@binh_nguyen)" for r in caplog.records)
     assert running.engine.stats().last_reindex is None
 
 
