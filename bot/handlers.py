@@ -12,14 +12,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import (
-    InlineQueryResultArticle,
-    InlineQueryResultsButton,
-    InputTextMessageContent,
-    Message,
-    Update,
-)
-from telegram.constants import ChatType, ParseMode
+from telegram import InlineQueryResultsButton, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -32,11 +26,8 @@ from .render import (
     HTML,
     PAGE_SIZE,
     parse_results_heading,
-    read_link,
     render_article,
     render_categories,
-    render_inline_description,
-    render_inline_message,
     render_listing,
     render_results,
 )
@@ -131,37 +122,43 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     ref = decode(query.data)
     assert isinstance(ref, PageRef)  # the handler's pattern admits pages only
+    shown = await _fetch_page(ref, query.message, context)
+    if shown is None:
+        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        return
+    text, page = shown
+    await query.answer()
+    await _edit(update, text, keyboards.listing_keyboard(page, ref.kind, ref.key))
+
+
+async def _fetch_page(
+    ref: PageRef, message: object, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, SearchPage] | None:
+    """The text and the page a page button leads to; None when its list cannot be found."""
     state = get_state(context)
+    engine = state.engine
     if ref.kind == SEARCH:
-        text = state.queries.get(ref.key) or _recover_question(query.message, ref.key, context)
+        text = state.queries.get(ref.key) or _recover_question(message, ref.key, context.bot.username)
         if text is None:
-            await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
-            return
+            return None
         state.queries.remember(text)
         try:
-            page = await asyncio.to_thread(_page, functools.partial(state.engine.search, text), ref.page)
+            page = await asyncio.to_thread(_page, functools.partial(engine.search, text), ref.page)
         except EmptyQuery:
-            await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
-            return
-        body = render_results(page, HTML)
-    elif ref.kind == CATEGORY:
-        category = await asyncio.to_thread(_category_named, state.engine, ref.key)
+            return None
+        return render_results(page, HTML), page
+    if ref.kind == CATEGORY:
+        category = await asyncio.to_thread(_category_named, engine, ref.key)
         if category is None:
-            await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
-            return
-        latest = functools.partial(state.engine.latest, category=category)
+            return None
+        latest = functools.partial(engine.latest, category=category)
         page = await asyncio.to_thread(_page, latest, ref.page)
-        body = render_listing(page, category, HTML)
-    else:
-        page = await asyncio.to_thread(_page, state.engine.latest, ref.page)
-        body = render_listing(page, None, HTML)
-    await query.answer()
-    await _edit(update, body, keyboards.listing_keyboard(page, ref.kind, ref.key))
+        return render_listing(page, category, HTML), page
+    page = await asyncio.to_thread(_page, engine.latest, ref.page)
+    return render_listing(page, None, HTML), page
 
 
-def _recover_question(
-    message: object, key: str, context: ContextTypes.DEFAULT_TYPE
-) -> str | None:
+def _recover_question(message: object, key: str, bot_username: str | None) -> str | None:
     """After a restart: the question from the message the results answer, or from their heading,
     if it still has this key."""
     if not isinstance(message, Message):
@@ -169,13 +166,10 @@ def _recover_question(
     candidates = []
     asked = message.reply_to_message
     if asked is not None and asked.text:
-        candidates.append(clean_question(asked.text, context.bot.username))
+        candidates.append(clean_question(asked.text, bot_username))
     if message.text:
         candidates.append(parse_results_heading(message.text) or "")
-    for candidate in candidates:
-        if candidate and short_key(candidate) == key:
-            return candidate
-    return None
+    return next((c for c in candidates if c and short_key(c) == key), None)
 
 
 def _page(fetch: Callable[..., SearchPage], page: int) -> SearchPage:
@@ -328,31 +322,23 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words."""
     query = update.inline_query
-    text = " ".join(query.query.split())
-    engine = get_state(context).engine
-    try:
-        if not text:
-            raise EmptyQuery("no words yet")
-        page = await asyncio.to_thread(engine.search, text, INLINE_RESULTS)
-    except EmptyQuery:
-        page = await asyncio.to_thread(engine.latest, INLINE_RESULTS)
-    username = context.bot.username
-    results = [
-        InlineQueryResultArticle(
-            id=str(hit.article_id),
-            title=hit.title,
-            description=render_inline_description(hit),
-            input_message_content=InputTextMessageContent(
-                render_inline_message(hit, read_link(username, hit.article_id)),
-                parse_mode=ParseMode.HTML,
-            ),
-        )
-        for hit in page.hits
-    ]
+    page = await asyncio.to_thread(_inline_page, get_state(context).engine, query.query)
+    results = keyboards.inline_results(page, context.bot.username or "")
     button = None
     if not results:
         button = InlineQueryResultsButton(text=texts.INLINE_NOTHING_FOUND, start_parameter="tim")
     await query.answer(results, cache_time=300, button=button)
+
+
+def _inline_page(engine: SearchEngine, typed: str) -> SearchPage:
+    """The best matches for what is typed so far, or the latest articles before any word."""
+    text = " ".join(typed.split())
+    if text:
+        try:
+            return engine.search(text, INLINE_RESULTS)
+        except EmptyQuery:
+            pass
+    return engine.latest(INLINE_RESULTS)
 
 
 # -- errors --------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
-"""Inline keyboards: page through a list, read an article, pick a category."""
+"""Telegram markup made from results: the inline keyboards (page through a list, read an
+article, pick a category) and the results of inline mode."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import ParseMode
 
 from index import CategoryCount, SearchPage
 
 from . import texts
 from .callbacks import CATEGORIES, CATEGORY, COUNTER, Kind, PageRef, ReadRef, encode, short_key
-from .render import PAGE_SIZE
+from .render import PAGE_SIZE, read_link, render_inline_description, render_inline_message
 
-__all__ = ["listing_keyboard", "categories_keyboard", "MAX_CATEGORY_BUTTONS"]
+__all__ = ["listing_keyboard", "categories_keyboard", "inline_results", "MAX_CATEGORY_BUTTONS"]
 
 MAX_CATEGORY_BUTTONS = 40
 
@@ -72,3 +79,19 @@ def categories_keyboard(categories: Sequence[CategoryCount]) -> InlineKeyboardMa
 
 def _label(name: str, chars: int = 48) -> str:
     return name if len(name) <= chars else name[: chars - 1].rstrip() + "…"
+
+
+def inline_results(page: SearchPage, bot_username: str) -> list[InlineQueryResultArticle]:
+    """One inline result per article: title, date and snippet; choosing it sends the link."""
+    return [
+        InlineQueryResultArticle(
+            id=str(hit.article_id),
+            title=hit.title,
+            description=render_inline_description(hit),
+            input_message_content=InputTextMessageContent(
+                render_inline_message(hit, read_link(bot_username, hit.article_id)),
+                parse_mode=ParseMode.HTML,
+            ),
+        )
+        for hit in page.hits
+    ]
