@@ -137,7 +137,9 @@ async def _register_commands(application: Application) -> None:
     """Everyone's command menu; the admin commands too in each admin's own chat."""
     bot = application.bot
     everyone = [BotCommand(name, description) for name, description in texts.COMMANDS]
-    admins = everyone + [BotCommand(name, description) for name, description in texts.ADMIN_COMMANDS]
+    admins = everyone + [
+        BotCommand(name, description) for name, description in texts.ADMIN_COMMANDS
+    ]
     await bot.set_my_commands(everyone)
     state: BotState = application.bot_data[STATE_KEY]
     for admin_id in sorted(state.settings.admin_ids):
@@ -145,8 +147,9 @@ async def _register_commands(application: Application) -> None:
             await bot.set_my_commands(admins, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:
             # Telegram knows a private chat only once the user has opened it.
-            log.warning("admin %s has no command menu yet (have they started the bot?): %s",
-                        admin_id, exc)
+            log.warning(
+                "admin %s has no command menu yet (have they started the bot?): %s", admin_id, exc
+            )
     log.info("@%s is running with %d admin(s)", bot.username, len(state.settings.admin_ids))
 
 
@@ -170,7 +173,9 @@ class Webhook:
         return urlsplit(self.url).path.strip("/")
 
 
-def run_polling(application: Application, stop_signals: Sequence[int] | None = STOP_SIGNALS) -> None:
+def run_polling(
+    application: Application, stop_signals: Sequence[int] | None = STOP_SIGNALS
+) -> None:
     """Long polling until a stop signal; then a clean shutdown."""
     application.run_polling(
         allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3, stop_signals=stop_signals
@@ -193,4 +198,3 @@ def run_webhook(
         bootstrap_retries=3,
         stop_signals=stop_signals,
     )
-

@@ -48,7 +48,9 @@ CATEGORIES = "k"
 PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|n):\d{1,9}$"
 READ_PATTERN = r"^d:\d{1,19}$"
 
-_PAGE = re.compile(r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|n:(?P<latest>\d{1,9})")
+_PAGE = re.compile(
+    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|n:(?P<latest>\d{1,9})"
+)
 _READ = re.compile(r"d:(?P<id>\d{1,19})")
 
 

@@ -138,7 +138,9 @@ async def _fetch_page(
     state = get_state(context)
     engine = state.engine
     if ref.kind == SEARCH:
-        text = state.queries.get(ref.key) or _recover_question(message, ref.key, context.bot.username)
+        text = state.queries.get(ref.key) or _recover_question(
+            message, ref.key, context.bot.username
+        )
         if text is None:
             return None
         state.queries.remember(text)
@@ -234,7 +236,9 @@ async def read_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _send_article(update, context, ref.article_id)
 
 
-async def _send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int) -> None:
+async def _send_article(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int
+) -> None:
     """The article split at paragraphs; the first part answers the request."""
     engine = get_state(context).engine
     chat_id = update.effective_chat.id

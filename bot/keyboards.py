@@ -51,9 +51,7 @@ def _navigation(page: SearchPage, kind: Kind, key: str) -> list[InlineKeyboardBu
     row = []
     if current > 0:
         row.append(_page_button(texts.PREVIOUS, PageRef(kind, key, current - 1)))
-    row.append(
-        InlineKeyboardButton(texts.page_counter(current + 1, pages), callback_data=COUNTER)
-    )
+    row.append(InlineKeyboardButton(texts.page_counter(current + 1, pages), callback_data=COUNTER))
     if not page.is_last_page:
         row.append(_page_button(texts.NEXT, PageRef(kind, key, current + 1)))
     return row

@@ -184,7 +184,9 @@ def render_listing(
     page: SearchPage, category: str | None, style: Style, limit: int = TELEGRAM_LIMIT
 ) -> str:
     """A page of the latest articles, of every category or of one."""
-    heading = style.bold(f"📂 Chuyên mục {_quote(category, style)}" if category else "🆕 Tin mới nhất")
+    heading = style.bold(
+        f"📂 Chuyên mục {_quote(category, style)}" if category else "🆕 Tin mới nhất"
+    )
     if not page.hits:
         return f"{heading}\nHiện chưa có bài viết nào."
     first, last = page.offset + 1, page.offset + len(page.hits)
@@ -207,7 +209,9 @@ def _fit(header: str, page: SearchPage, style: Style, limit: int) -> str:
 _SHORTER = ((None, None, True), (300, 200, True), (150, 100, True), (80, 60, False))
 
 
-def _shorten(hit: SearchHit, title_chars: int | None, snippet_chars: int | None, links: bool) -> SearchHit:
+def _shorten(
+    hit: SearchHit, title_chars: int | None, snippet_chars: int | None, links: bool
+) -> SearchHit:
     if title_chars is None or snippet_chars is None:
         return hit
     snippet = hit.snippet
@@ -259,7 +263,9 @@ def _escaped_pieces(raw: str, style: Style, limit: int) -> list[str]:
     )
 
 
-def _pack(paragraphs: Sequence[str], limit: int, style: Style, separator: str = "\n\n") -> list[str]:
+def _pack(
+    paragraphs: Sequence[str], limit: int, style: Style, separator: str = "\n\n"
+) -> list[str]:
     """Group paragraphs into as few messages of at most `limit` as possible."""
     messages: list[str] = []
     current = ""
@@ -334,7 +340,10 @@ _REASONS = (
     (re.compile(r"no text"), "không có nội dung"),
     (re.compile(r"no body text after the title"), "không có nội dung sau tiêu đề"),
     (re.compile(r"malformed JSON: (.*)"), r"JSON sai cú pháp (\1)"),
-    (re.compile(r"invalid url (.*) \(expected http:// or https://\)"), r"địa chỉ bài \1 không hợp lệ (cần http:// hoặc https://)"),
+    (
+        re.compile(r"invalid url (.*) \(expected http:// or https://\)"),
+        r"địa chỉ bài \1 không hợp lệ (cần http:// hoặc https://)",
+    ),
     (re.compile(r"date (.*) not understood"), r"không đọc được ngày \1"),
     (re.compile(r"not valid UTF-8 \(byte (\d+)\)"), r"không phải văn bản UTF-8 (byte \1)"),
 )
@@ -418,7 +427,9 @@ def read_link(bot_username: str, article_id: int) -> str:
 def render_inline_message(hit: SearchHit, read_link: str | None) -> str:
     """The message an inline result sends: linked title, date, category, snippet (HTML)."""
     style = HTML
-    title = style.bold(style.escape(_cut_words(hit.title, 500) if len(hit.title) > 500 else hit.title))
+    title = style.bold(
+        style.escape(_cut_words(hit.title, 500) if len(hit.title) > 500 else hit.title)
+    )
     lines = [style.link(title, hit.url) if hit.url else title]
     details = [f"📅 {format_date(hit.published_at)}"]
     if hit.category:

@@ -85,23 +85,18 @@ SOMETHING_WENT_WRONG = (
     "😔 Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu của bạn. Bạn vui lòng thử lại sau ít phút."
 )
 ADMIN_ONLY = "🔒 Xin lỗi, lệnh này chỉ dành cho quản trị viên của bot."
-EMPTY_QUESTION = (
-    "Câu hỏi chưa có từ nào để tìm. Bạn vui lòng gõ vài từ khóa, ví dụ: chuyển đổi số."
-)
+EMPTY_QUESTION = "Câu hỏi chưa có từ nào để tìm. Bạn vui lòng gõ vài từ khóa, ví dụ: chuyển đổi số."
 FIND_NEEDS_QUESTION = (
     "Bạn vui lòng gõ câu hỏi ngay sau lệnh, ví dụ: /tim hội thảo chính quyền điện tử"
 )
-MENTION_WITHOUT_QUESTION = (
-    "Bạn muốn tìm tin gì? Hãy gõ /tim kèm câu hỏi, ví dụ: /tim chuyển đổi số"
-)
+MENTION_WITHOUT_QUESTION = "Bạn muốn tìm tin gì? Hãy gõ /tim kèm câu hỏi, ví dụ: /tim chuyển đổi số"
 DOC_NEEDS_NUMBER = "Bạn vui lòng gõ số bài ngay sau lệnh, ví dụ: /doc 1"
 RESULTS_EXPIRED = "Kết quả này đã cũ. Bạn vui lòng gửi lại câu hỏi để xem kết quả mới nhé."
 UNKNOWN_COMMAND = (
     "Xin lỗi, bot chưa hiểu lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng điều bạn muốn tìm."
 )
 TEXT_ONLY = (
-    "Hiện bot chỉ đọc được câu hỏi bằng chữ. Bạn vui lòng gõ điều muốn tìm, "
-    "ví dụ: chuyển đổi số."
+    "Hiện bot chỉ đọc được câu hỏi bằng chữ. Bạn vui lòng gõ điều muốn tìm, ví dụ: chuyển đổi số."
 )
 NO_CATEGORIES = "Hiện chưa có chuyên mục nào."
 CHOOSE_CATEGORY = "📂 Mời bạn chọn một chuyên mục:"
@@ -151,7 +146,8 @@ def _megabytes(size: int) -> str:
 REINDEX_BUSY = "⏳ Chỉ mục đang được lập lại. Bạn vui lòng chờ xong rồi thử lại."
 REINDEX_STARTED = "⏳ Bắt đầu lập chỉ mục… Trong lúc này bot vẫn trả lời bình thường."
 REINDEX_FAILED = (
-    "❌ Lập chỉ mục không thành công; bot vẫn dùng chỉ mục cũ. Chi tiết lỗi đã được ghi vào nhật ký."
+    "❌ Lập chỉ mục không thành công; bot vẫn dùng chỉ mục cũ. "
+    "Chi tiết lỗi đã được ghi vào nhật ký."
 )
 INLINE_NOTHING_FOUND = "Không tìm thấy bài phù hợp – bấm để hỏi bot"
 

@@ -7,10 +7,15 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from index import SearchEngine
+
+if TYPE_CHECKING:
+    from .botharness import RunningBot
+    from .fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

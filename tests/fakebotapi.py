@@ -155,7 +155,8 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                 top = stack.pop()
                 if top.name != name:
                     raise HTMLError(
-                        f'Can\'t parse entities: unmatched end tag {where}, expected "</{top.name}>", '
+                        f"Can't parse entities: unmatched end tag {where}, "
+                        f'expected "</{top.name}>", '
                         f'found "</{name}>"'
                     )
                 if units > top.offset:
@@ -179,7 +180,8 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             position += 1
     if stack:
         raise HTMLError(
-            f'Can\'t parse entities: can\'t find end tag corresponding to start tag "{stack[-1].name}"'
+            "Can't parse entities: can't find end tag corresponding to start tag "
+            f'"{stack[-1].name}"'
         )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
@@ -201,14 +203,21 @@ def _attributes(name: str, raw: str, where: str) -> dict[str, str | None]:
     }
     unknown = set(attributes) - allowed.get(name, set())
     if unknown:
-        raise HTMLError(f'Can\'t parse entities: unsupported attribute "{sorted(unknown)[0]}" of "{name}" {where}')
+        raise HTMLError(
+            "Can't parse entities: unsupported attribute "
+            f'"{sorted(unknown)[0]}" of "{name}" {where}'
+        )
     if name == "a" and not attributes.get("href"):
         raise HTMLError(f"Can't parse entities: <a> without href {where}")
     if name == "span" and attributes.get("class") != "tg-spoiler":
         raise HTMLError(f'Can\'t parse entities: unsupported start tag "span" {where}')
     if name == "tg-emoji" and not (attributes.get("emoji-id") or "").isdigit():
         raise HTMLError(f"Can't parse entities: tg-emoji without a numeric emoji-id {where}")
-    if name == "code" and "class" in attributes and not str(attributes["class"]).startswith("language-"):
+    if (
+        name == "code"
+        and "class" in attributes
+        and not str(attributes["class"]).startswith("language-")
+    ):
         raise HTMLError(f"Can't parse entities: code class must be language-... {where}")
     return attributes
 
@@ -224,7 +233,11 @@ def _check_nesting(name: str, stack: list[_Open], where: str) -> None:
 
 
 def _entity(open_: _Open, length: int) -> dict[str, Any]:
-    entity: dict[str, Any] = {"type": ALLOWED_TAGS[open_.name], "offset": open_.offset, "length": length}
+    entity: dict[str, Any] = {
+        "type": ALLOWED_TAGS[open_.name],
+        "offset": open_.offset,
+        "length": length,
+    }
     if open_.name == "a":
         entity["url"] = open_.attributes["href"]
     elif open_.name == "blockquote" and "expandable" in open_.attributes:
@@ -284,21 +297,49 @@ class Call:
 
     def __repr__(self) -> str:
         state = "ok" if self.ok else f"REFUSED {self.status} {self.description}"
-        shown = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in self.params.items()}
+        shown = {
+            k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v)
+            for k, v in self.params.items()
+        }
         return f"<{self.method} {state} {shown}>"
 
 
 CHAT_ACTIONS = {
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
+    "upload_video_note",
 }
 BUTTON_KINDS = {
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 }
-UPDATE_TYPES = {"message", "callback_query", "inline_query", "edited_message", "channel_post",
-                "edited_channel_post", "chosen_inline_result", "my_chat_member", "chat_member"}
+UPDATE_TYPES = {
+    "message",
+    "callback_query",
+    "inline_query",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "chosen_inline_result",
+    "my_chat_member",
+    "chat_member",
+}
 
 
 class FakeBotAPI:
@@ -420,9 +461,16 @@ class FakeBotAPI:
     # -- acting as users ---------------------------------------------------------------------
 
     @staticmethod
-    def user(user_id: int, first_name: str = "Người dùng", username: str | None = None) -> dict[str, Any]:
+    def user(
+        user_id: int, first_name: str = "Người dùng", username: str | None = None
+    ) -> dict[str, Any]:
         """A Telegram user (not a bot)."""
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
+        user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": "vi",
+        }
         if username:
             user["username"] = username
         return user
@@ -438,7 +486,7 @@ class FakeBotAPI:
         return {"id": chat_id, "type": "supergroup", "title": title}
 
     def open_chat(self, user: dict[str, Any]) -> None:
-        """The user has opened the bot's chat (as an admin does before setMyCommands can name it)."""
+        """The user has opened the bot's chat (an admin must, before a menu can name the chat)."""
         self.run(lambda: self.chats.setdefault(user["id"], self.private_chat(user)))
 
     def text_message(
@@ -449,11 +497,17 @@ class FakeBotAPI:
         reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Store a message as Telegram would (entities for commands and mentions); no update."""
-        return self.run(lambda: self._store_user_message(user, chat, {"text": text, "entities": _user_entities(text)}, reply_to))
+        return self.run(
+            lambda: self._store_user_message(
+                user, chat, {"text": text, "entities": _user_entities(text)}, reply_to
+            )
+        )
 
     def as_update(self, message: dict[str, Any]) -> dict[str, Any]:
         """An update carrying `message`, to post to a webhook as Telegram would (not queued)."""
-        return self.run(lambda: {"update_id": next(self._update_ids), "message": copy.deepcopy(message)})
+        return self.run(
+            lambda: {"update_id": next(self._update_ids), "message": copy.deepcopy(message)}
+        )
 
     def send_text(
         self,
@@ -465,7 +519,9 @@ class FakeBotAPI:
         """A user sends a text message; the bot gets it as an update."""
 
         def act() -> dict[str, Any]:
-            message = self._store_user_message(user, chat, {"text": text, "entities": _user_entities(text)}, reply_to)
+            message = self._store_user_message(
+                user, chat, {"text": text, "entities": _user_entities(text)}, reply_to
+            )
             self._enqueue({"message": message})
             return message
 
@@ -491,7 +547,10 @@ class FakeBotAPI:
                 "mime_type": mime_type,
                 "file_size": len(data),
             }
-            self.files[document["file_id"]] = ({**document, "file_path": f"documents/file_{number}{_suffix(file_name)}"}, data)
+            self.files[document["file_id"]] = (
+                {**document, "file_path": f"documents/file_{number}{_suffix(file_name)}"},
+                data,
+            )
             content: dict[str, Any] = {"document": document}
             if caption is not None:
                 content["caption"] = caption
@@ -539,7 +598,15 @@ class FakeBotAPI:
             query_id = str(next(self._ids) * 1000033)
             self.inline_queries[query_id] = False
             self._enqueue(
-                {"inline_query": {"id": query_id, "from": user, "query": query, "offset": "", "chat_type": "private"}}
+                {
+                    "inline_query": {
+                        "id": query_id,
+                        "from": user,
+                        "query": query,
+                        "offset": "",
+                        "chat_type": "private",
+                    }
+                }
             )
             return query_id
 
@@ -591,7 +658,9 @@ class FakeBotAPI:
 
     def recorded(self, method: str | None = None) -> list[Call]:
         """The calls so far (of one method)."""
-        return self.run(lambda: [copy.deepcopy(c) for c in self.calls if method is None or c.method == method])
+        return self.run(
+            lambda: [copy.deepcopy(c) for c in self.calls if method is None or c.method == method]
+        )
 
     @property
     def rejections(self) -> list[Call]:
@@ -604,7 +673,9 @@ class FakeBotAPI:
         def collect() -> list[dict[str, Any]]:
             return [
                 self._with_reply(m)
-                for (chat, _), m in sorted(self.messages.items(), key=lambda kv: kv[1]["message_id"])
+                for (chat, _), m in sorted(
+                    self.messages.items(), key=lambda kv: kv[1]["message_id"]
+                )
                 if m["from"]["id"] == self.bot_user["id"] and (chat_id is None or chat == chat_id)
             ]
 
@@ -635,10 +706,14 @@ class FakeBotAPI:
                 return result
             if time.monotonic() > deadline:
                 recent = "\n  ".join(repr(c) for c in self.recorded()[-15:])
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}; last calls:\n  {recent}")
+                raise AssertionError(
+                    f"timed out after {timeout} s waiting for {what}; last calls:\n  {recent}"
+                )
             time.sleep(0.02)
 
-    def wait_reply(self, message: dict[str, Any], timeout: float = 15, count: int = 1) -> list[dict[str, Any]]:
+    def wait_reply(
+        self, message: dict[str, Any], timeout: float = 15, count: int = 1
+    ) -> list[dict[str, Any]]:
         """Wait until the bot has replied to `message` (at least `count` messages)."""
         return self.wait_for(
             lambda: (replies := self.replies_to(message)) and len(replies) >= count and replies,
@@ -646,7 +721,9 @@ class FakeBotAPI:
             f"a reply to {message.get('text', message.get('caption'))!r}",
         )
 
-    def wait_call(self, method: str, check: Callable[[Call], bool] = lambda c: True, timeout: float = 15) -> Call:
+    def wait_call(
+        self, method: str, check: Callable[[Call], bool] = lambda c: True, timeout: float = 15
+    ) -> Call:
         """Wait for a call of `method` matching `check`."""
         found = self.wait_for(
             lambda: [c for c in self.recorded(method) if check(c)], timeout, f"a {method} call"
@@ -660,7 +737,9 @@ class FakeBotAPI:
         params = await _read_params(request)
         if request.match_info["token"] != self.token:
             self.calls.append(Call(method_name, params, False, 401, "Unauthorized"))
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         handler = getattr(self, f"_api_{method_name.lower()}", None)
         try:
             if handler is None:
@@ -670,13 +749,19 @@ class FakeBotAPI:
                 result = await result
         except APIError as exc:
             self.calls.append(Call(method_name, params, False, exc.code, exc.description))
-            body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.code,
+                "description": exc.description,
+            }
             if exc.retry_after is not None:
                 body["parameters"] = {"retry_after": exc.retry_after}
             return web.json_response(body, status=exc.code)
         except Exception as exc:  # a bug in the fake: recorded as a refusal, so a test fails
             self.calls.append(Call(method_name, params, False, 500, f"fake server error: {exc!r}"))
-            return web.json_response({"ok": False, "error_code": 500, "description": repr(exc)}, status=500)
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": repr(exc)}, status=500
+            )
         self.calls.append(Call(method_name, params, True, 200, result=copy.deepcopy(result)))
         return web.json_response({"ok": True, "result": result})
 
@@ -699,7 +784,9 @@ class FakeBotAPI:
     async def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook is not None:
             raise APIError(
-                409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
             )
         offset = _int(params, "offset", 0)
         limit = min(max(_int(params, "limit", 100), 1), 100)
@@ -720,7 +807,9 @@ class FakeBotAPI:
             changed = self._changed
             assert changed is not None
             try:
-                await asyncio.wait_for(changed.wait(), timeout=max(0.0, deadline - time.monotonic()))
+                await asyncio.wait_for(
+                    changed.wait(), timeout=max(0.0, deadline - time.monotonic())
+                )
             except asyncio.TimeoutError:
                 pass
 
@@ -781,8 +870,15 @@ class FakeBotAPI:
     def _scope_key(self, params: dict[str, Any]) -> str:
         scope = _json(params, "scope") or {"type": "default"}
         kind = scope.get("type")
-        if kind not in {"default", "all_private_chats", "all_group_chats", "all_chat_administrators",
-                        "chat", "chat_administrators", "chat_member"}:
+        if kind not in {
+            "default",
+            "all_private_chats",
+            "all_group_chats",
+            "all_chat_administrators",
+            "chat",
+            "chat_administrators",
+            "chat_member",
+        }:
             raise bad_request("wrong scope type")
         if kind.startswith("chat"):
             self._chat(scope.get("chat_id"))
@@ -855,7 +951,9 @@ class FakeBotAPI:
     def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         query_id = _str(params, "callback_query_id", "")
         if self.callback_queries.get(query_id, True):
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
         if len(params.get("text") or "") > CALLBACK_ANSWER_LIMIT:
             raise bad_request("MESSAGE_TOO_LONG")
         self.callback_queries[query_id] = True
@@ -864,7 +962,9 @@ class FakeBotAPI:
     def _api_answerinlinequery(self, params: dict[str, Any]) -> bool:
         query_id = _str(params, "inline_query_id", "")
         if self.inline_queries.get(query_id, True):
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
         results = _json(params, "results")
         if not isinstance(results, list):
             raise bad_request("results must be a list")
@@ -890,7 +990,9 @@ class FakeBotAPI:
         if button is not None:
             if not str(button.get("text", "")).strip():
                 raise bad_request("BUTTON_TEXT_INVALID")
-            if "start_parameter" in button and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", button["start_parameter"]):
+            if "start_parameter" in button and not re.fullmatch(
+                r"[A-Za-z0-9_-]{1,64}", button["start_parameter"]
+            ):
                 raise bad_request("START_PARAM_INVALID")
         self.inline_queries[query_id] = True
         return True
@@ -918,8 +1020,10 @@ class FakeBotAPI:
     def _reply_target(self, chat: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
         reply = _json(params, "reply_parameters")
         if reply is None and params.get("reply_to_message_id"):
-            reply = {"message_id": _int(params, "reply_to_message_id", 0),
-                     "allow_sending_without_reply": _bool(params, "allow_sending_without_reply")}
+            reply = {
+                "message_id": _int(params, "reply_to_message_id", 0),
+                "allow_sending_without_reply": _bool(params, "allow_sending_without_reply"),
+            }
         if not reply:
             return None
         target_chat = int(reply.get("chat_id", chat["id"]))
@@ -946,11 +1050,15 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.query)
     if request.content_type == "application/json":
         body = await request.json() if request.can_read_body else {}
-        params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in (body or {}).items()})
+        params.update(
+            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (body or {}).items()}
+        )
     elif request.can_read_body:
         form = await request.post()
         for key, value in form.items():
-            params[key] = value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
+            params[key] = (
+                value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
+            )
     return params
 
 
@@ -992,7 +1100,9 @@ def _json(params: dict[str, Any], name: str) -> Any:
         raise bad_request(f"can't parse {name} JSON object") from None
 
 
-def _text(params: dict[str, Any], name: str, mode_name: str, entities_name: str) -> tuple[str, list[dict[str, Any]]]:
+def _text(
+    params: dict[str, Any], name: str, mode_name: str, entities_name: str
+) -> tuple[str, list[dict[str, Any]]]:
     """Check a message text as Telegram does; return the text and its entities."""
     raw = params.get(name)
     if not isinstance(raw, str):
@@ -1006,7 +1116,9 @@ def _text(params: dict[str, Any], name: str, mode_name: str, entities_name: str)
         except HTMLError as exc:
             raise bad_request(str(exc)) from None
     else:
-        raise bad_request(f"fake server: parse mode {mode!r} is not implemented (the bot uses HTML)")
+        raise bad_request(
+            f"fake server: parse mode {mode!r} is not implemented (the bot uses HTML)"
+        )
     if not text.strip():
         raise bad_request("message text is empty")
     if utf16_len(text) > MESSAGE_LIMIT:
@@ -1028,7 +1140,9 @@ def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
 def _check_keyboard(markup: dict[str, Any]) -> None:
     rows = markup.get("inline_keyboard")
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(
+            "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+        )
     buttons = [button for row in rows for button in row]
     if len(buttons) > 100:
         raise bad_request("reply markup is too long")
@@ -1037,7 +1151,9 @@ def _check_keyboard(markup: dict[str, Any]) -> None:
             raise bad_request("BUTTON_TEXT_EMPTY")
         kinds = set(button) & BUTTON_KINDS
         if len(kinds) != 1:
-            raise bad_request("can't parse inline keyboard button: exactly one optional field must be used")
+            raise bad_request(
+                "can't parse inline keyboard button: exactly one optional field must be used"
+            )
         if "callback_data" in button:
             size = len(str(button["callback_data"]).encode("utf-8"))
             if not 1 <= size <= CALLBACK_DATA_LIMIT:
@@ -1052,7 +1168,13 @@ def _user_entities(text: str) -> list[dict[str, Any]]:
     if match := re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?", text):
         entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))})
     for match in re.finditer(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b", text):
-        entities.append({"type": "mention", "offset": utf16_len(text[: match.start()]), "length": utf16_len(match.group(0))})
+        entities.append(
+            {
+                "type": "mention",
+                "offset": utf16_len(text[: match.start()]),
+                "length": utf16_len(match.group(0)),
+            }
+        )
     return entities
 
 

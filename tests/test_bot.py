@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,7 +50,9 @@ def ask(fake: FakeBotAPI, user: dict[str, Any], text: str, **where: Any) -> dict
 # -- questions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu"])
+@pytest.mark.parametrize(
+    "question", ["hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu"]
+)
 def test_a_question_is_answered_with_the_seed_article_first(
     fake_api: FakeBotAPI, start_bot, question: str
 ) -> None:
@@ -65,7 +66,9 @@ def test_a_question_is_answered_with_the_seed_article_first(
     assert "chính quyền điện tử" in bold and "hội thảo" in bold  # matched words in the snippet
     assert reply["text"].count("📅") == 5  # the best five
     assert [label for label, _ in buttons(reply)][0] == "📖 Đọc toàn văn bài 1"
-    fake_api.wait_for(lambda: running.engine.stats().questions_today == 1, what="the question counted")
+    fake_api.wait_for(
+        lambda: running.engine.stats().questions_today == 1, what="the question counted"
+    )
 
 
 def test_pages_turn_forward_and_back_in_the_same_message(fake_api: FakeBotAPI, start_bot) -> None:
@@ -79,14 +82,20 @@ def test_pages_turn_forward_and_back_in_the_same_message(fake_api: FakeBotAPI, s
 
     fake_api.press(user, reply, button(reply, "Sau ▶"))
     second = fake_api.wait_for(
-        lambda: "Bài 6–10" in (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"] and m
+        lambda: (
+            "Bài 6–10" in (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"]
+            and m
+        )
     )
     assert [label for label, _ in buttons(second)][-3:] == ["◀ Trước", f"2/{pages}", "Sau ▶"]
     assert "📖 Đọc toàn văn bài 6" in [label for label, _ in buttons(second)]
 
     fake_api.press(user, second, button(second, "◀ Trước"))
     first = fake_api.wait_for(
-        lambda: "Bài 1–5" in (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"] and m
+        lambda: (
+            "Bài 1–5" in (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"]
+            and m
+        )
     )
     assert first["text"] == reply["text"] and buttons(first) == buttons(reply)
 
@@ -102,10 +111,12 @@ def test_the_last_page_has_no_next_button(fake_api: FakeBotAPI, start_bot) -> No
     reply = ask(fake_api, user, "phố sách")
     message = reply
     while "Sau ▶" in [label for label, _ in buttons(message)]:
-        before = message["text"]
         fake_api.press(user, message, button(message, "Sau ▶"))
         message = fake_api.wait_for(
-            lambda: (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"] != before and m
+            lambda before=message["text"]: (
+                (m := fake_api.message(reply["chat"]["id"], reply["message_id"]))["text"] != before
+                and m
+            )
         )
     labels = [label for label, _ in buttons(message)]
     assert labels[-2] == "◀ Trước" and labels[-1].split("/")[0] == labels[-1].split("/")[1]
@@ -114,7 +125,9 @@ def test_the_last_page_has_no_next_button(fake_api: FakeBotAPI, start_bot) -> No
 def test_no_result_is_answered_kindly_with_suggestions(fake_api: FakeBotAPI, start_bot) -> None:
     start_bot()
     reply = ask(fake_api, citizen(1), "tàu vũ trụ sao hỏa")
-    assert reply["text"].startswith("Rất tiếc, chưa có bài viết nào phù hợp với “tàu vũ trụ sao hỏa”.")
+    assert reply["text"].startswith(
+        "Rất tiếc, chưa có bài viết nào phù hợp với “tàu vũ trụ sao hỏa”."
+    )
     assert "gõ tiếng Việt có dấu" in reply["text"] and "/moi" in reply["text"]
     assert "reply_markup" not in reply
 
@@ -127,7 +140,9 @@ def test_a_question_full_of_markup_is_answered_safely(fake_api: FakeBotAPI, star
     assert "entities" not in reply  # shown literally: no bold, no link came out of it
 
 
-def test_markup_beside_real_words_is_shown_literally_above_results(fake_api: FakeBotAPI, start_bot) -> None:
+def test_markup_beside_real_words_is_shown_literally_above_results(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
     start_bot()
     question = '"phố sách" <hà nội> &'
     reply = ask(fake_api, citizen(1), question)
@@ -168,7 +183,9 @@ def _add_articles(database_url: str, *records: dict[str, Any]) -> SearchEngine:
     return engine
 
 
-def test_doc_sends_the_whole_article_split_at_paragraphs(fake_api: FakeBotAPI, start_bot, bot_db: str) -> None:
+def test_doc_sends_the_whole_article_split_at_paragraphs(
+    fake_api: FakeBotAPI, start_bot, bot_db: str
+) -> None:
     other = _add_articles(bot_db, LONG_ARTICLE)
     article_id = other.search("báo cáo tổng kết chuyển đổi số 2023").hits[0].article_id
     start_bot()
@@ -198,7 +215,9 @@ def test_doc_shortcut_and_read_button_send_the_article(fake_api: FakeBotAPI, sta
 
     fake_api.press(user, reply, button(reply, "📖 Đọc toàn văn bài 1"))
     again = fake_api.wait_for(
-        lambda: [m for m in fake_api.bot_messages(user["id"]) if m["text"].startswith(SEED_TITLE)][1:]
+        lambda: [m for m in fake_api.bot_messages(user["id"]) if m["text"].startswith(SEED_TITLE)][
+            1:
+        ]
     )
     assert again[0]["text"] == article["text"]
 
@@ -234,8 +253,12 @@ def test_categories_are_buttons_that_list_their_articles(fake_api: FakeBotAPI, s
 
     fake_api.press(user, menu, button(menu, "Phố sách hà nội"))
     listing = fake_api.wait_for(
-        lambda: (m := fake_api.message(user["id"], menu["message_id"]))["text"].startswith("📂 Chuyên mục")
-        and m
+        lambda: (
+            (m := fake_api.message(user["id"], menu["message_id"]))["text"].startswith(
+                "📂 Chuyên mục"
+            )
+            and m
+        )
     )
     assert listing["text"].startswith("📂 Chuyên mục “Phố sách hà nội”\nBài 1–5 trong 19 bài")
     assert [label for label, _ in buttons(listing)][-2:] == ["Sau ▶", texts.BACK_TO_CATEGORIES]
@@ -274,7 +297,9 @@ def test_after_a_restart_the_heading_stands_in_for_a_deleted_question(
     fake_api.delete_message(question)
     start_bot()
     fake_api.press(user, reply, button(reply, "Sau ▶"))
-    fake_api.wait_for(lambda: "Bài 6–10" in fake_api.message(user["id"], reply["message_id"])["text"])
+    fake_api.wait_for(
+        lambda: "Bài 6–10" in fake_api.message(user["id"], reply["message_id"])["text"]
+    )
 
 
 def test_results_that_cannot_be_recovered_say_so_kindly(fake_api: FakeBotAPI, start_bot) -> None:
@@ -298,10 +323,16 @@ def test_a_button_from_an_older_version_is_answered_kindly(fake_api: FakeBotAPI,
 
     user = citizen(1)
     fake_api.open_chat(user)
-    old_keyboard = {"inline_keyboard": [[{"text": "Trang sau", "callback_data": "page=2&q=phố sách"}]]}
+    old_keyboard = {
+        "inline_keyboard": [[{"text": "Trang sau", "callback_data": "page=2&q=phố sách"}]]
+    }
     sent = httpx.post(  # as an earlier version of the bot sent it
         f"{fake_api.base_url}{fake_api.token}/sendMessage",
-        data={"chat_id": user["id"], "text": "Kết quả cũ", "reply_markup": json.dumps(old_keyboard)},
+        data={
+            "chat_id": user["id"],
+            "text": "Kết quả cũ",
+            "reply_markup": json.dumps(old_keyboard),
+        },
     ).json()["result"]
     start_bot()
     fake_api.press(user, sent, "page=2&q=phố sách")
@@ -315,7 +346,9 @@ def test_forgotten_questions_are_rerun_from_the_message(fake_api: FakeBotAPI, st
     reply = ask(fake_api, user, "phố sách")
     ask(fake_api, user, "chuyển đổi số")  # pushes "phố sách" out of the cache
     fake_api.press(user, reply, button(reply, "Sau ▶"))
-    fake_api.wait_for(lambda: "Bài 6–10" in fake_api.message(user["id"], reply["message_id"])["text"])
+    fake_api.wait_for(
+        lambda: "Bài 6–10" in fake_api.message(user["id"], reply["message_id"])["text"]
+    )
 
 
 # -- admins --------------------------------------------------------------------------------
@@ -331,7 +364,9 @@ def test_a_citizen_is_refused_admin_commands_politely(
     assert any(r.getMessage() == f"refused {command} to user 2007" for r in caplog.records)
     named = FakeBotAPI.user(2008, "Bình", "binh_nguyen")
     assert ask(fake_api, named, command)["text"] == texts.ADMIN_ONLY
-    assert any(r.getMessage() == f"refused {command} to user 2008 (@binh_nguyen)" for r in caplog.records)
+    assert any(
+        r.getMessage() == f"refused {command} to user 2008 (@binh_nguyen)" for r in caplog.records
+    )
     assert running.engine.stats().last_reindex is None
 
 
@@ -354,9 +389,15 @@ class SlowReindexEngine(SearchEngine):
         return super().reindex(full=full, progress=slowly)
 
 
-def test_admin_reindex_while_twenty_users_keep_asking(fake_api: FakeBotAPI, start_bot, bot_db: str) -> None:
+def test_admin_reindex_while_twenty_users_keep_asking(
+    fake_api: FakeBotAPI, start_bot, bot_db: str
+) -> None:
     start_bot(engine_class=SlowReindexEngine)
-    new = {"title": "Lễ hội hoa ban Điện Biên", "date": "01/03/2024", "body": "Hoa ban nở trắng núi rừng."}
+    new = {
+        "title": "Lễ hội hoa ban Điện Biên",
+        "date": "01/03/2024",
+        "body": "Hoa ban nở trắng núi rừng.",
+    }
     _add_articles(bot_db, new)  # by another process: the running index does not have it yet
     user = citizen(0)
     assert "Lễ hội hoa ban Điện Biên" not in ask(fake_api, user, "lễ hội hoa ban")["text"]
@@ -371,19 +412,32 @@ def test_admin_reindex_while_twenty_users_keep_asking(fake_api: FakeBotAPI, star
     for question in questions:
         fake_api.wait_reply(question, timeout=30)
     done = fake_api.wait_for(
-        lambda: (m := fake_api.message(ADMIN_ID, progress["message_id"]))["text"].startswith("✅") and m,
+        lambda: (
+            (m := fake_api.message(ADMIN_ID, progress["message_id"]))["text"].startswith("✅") and m
+        ),
         timeout=30,
     )
-    assert done["text"].startswith("✅ Lập chỉ mục xong: 215 bài trong chỉ mục, 215 bài được phân tích lại")
-    edits = [c for c in fake_api.recorded("editMessageText") if c.params["message_id"] == str(progress["message_id"])]
-    assert any("Đang lập chỉ mục: " in c.params["text"] and "/215 bài" in c.params["text"] for c in edits)
+    assert done["text"].startswith(
+        "✅ Lập chỉ mục xong: 215 bài trong chỉ mục, 215 bài được phân tích lại"
+    )
+    edits = [
+        c
+        for c in fake_api.recorded("editMessageText")
+        if c.params["message_id"] == str(progress["message_id"])
+    ]
+    assert any(
+        "Đang lập chỉ mục: " in c.params["text"] and "/215 bài" in c.params["text"] for c in edits
+    )
     finished = edits[-1].at
     answers = [c for c in fake_api.recorded("sendMessage") if c.params["chat_id"] != str(ADMIN_ID)]
     assert sum(c.at < finished for c in answers) >= 30  # answered from the old index meanwhile
     replies = [fake_api.replies_to(q) for q in questions]
     assert all(len(r) == 1 for r in replies)  # every question answered once, none lost
     assert all(r[0]["text"].startswith(("🔎", "⏳")) for r in replies)
-    assert ask(fake_api, user, "lễ hội hoa ban")["text"].split("\n")[3] == "1. Lễ hội hoa ban Điện Biên"
+    assert (
+        ask(fake_api, user, "lễ hội hoa ban")["text"].split("\n")[3]
+        == "1. Lễ hội hoa ban Điện Biên"
+    )
 
 
 def test_a_second_reindex_waits_for_the_first(fake_api: FakeBotAPI, start_bot) -> None:
@@ -396,7 +450,9 @@ def test_a_second_reindex_waits_for_the_first(fake_api: FakeBotAPI, start_bot) -
 def test_stats_for_admins(fake_api: FakeBotAPI, start_bot) -> None:
     running = start_bot()
     ask(fake_api, citizen(1), "phố sách")
-    fake_api.wait_for(lambda: running.engine.stats().questions_today == 1, what="the question counted")
+    fake_api.wait_for(
+        lambda: running.engine.stats().questions_today == 1, what="the question counted"
+    )
     reply = ask(fake_api, ADMIN, "/stats")
     lines = reply["text"].split("\n")
     assert lines[0] == "📊 Thống kê"
@@ -410,13 +466,23 @@ def test_stats_for_admins(fake_api: FakeBotAPI, start_bot) -> None:
 def test_ingest_an_uploaded_file(fake_api: FakeBotAPI, start_bot) -> None:
     start_bot()
     records = [
-        {"title": "Khai trương Trung tâm dữ liệu tỉnh", "date": "02/01/2024", "url": "https://so.example.vn/tt-du-lieu",
-         "body": "Trung tâm dữ liệu tỉnh chính thức đi vào hoạt động."},
+        {
+            "title": "Khai trương Trung tâm dữ liệu tỉnh",
+            "date": "02/01/2024",
+            "url": "https://so.example.vn/tt-du-lieu",
+            "body": "Trung tâm dữ liệu tỉnh chính thức đi vào hoạt động.",
+        },
         "{ not json",
         {"title": "", "date": "03/01/2024", "body": "Không có tiêu đề."},
-        {"title": "Hội nghị <an toàn> thông tin & an ninh mạng", "date": "04/01/2024", "body": "Nội dung hội nghị."},
+        {
+            "title": "Hội nghị <an toàn> thông tin & an ninh mạng",
+            "date": "04/01/2024",
+            "body": "Nội dung hội nghị.",
+        },
     ]
-    data = "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records).encode()
+    data = "\n".join(
+        r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records
+    ).encode()
     message = fake_api.send_document(ADMIN, "bai-moi.jsonl", data, caption="/ingest")
     reply = fake_api.wait_reply(message)[0]
     assert reply["text"].startswith(
@@ -433,9 +499,13 @@ def test_ingest_an_uploaded_file(fake_api: FakeBotAPI, start_bot) -> None:
     assert "thêm mới 0, cập nhật 0, không đổi 2, bỏ qua 2" in fake_api.wait_reply(again)[0]["text"]
 
 
-def test_ingest_reports_of_many_problems_are_split_into_messages(fake_api: FakeBotAPI, start_bot) -> None:
+def test_ingest_reports_of_many_problems_are_split_into_messages(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
     start_bot()
-    data = "\n".join(f'{{"title": "Bài {i}", "date": "ngày <{i}> & sau"}}' for i in range(150)).encode()
+    data = "\n".join(
+        f'{{"title": "Bài {i}", "date": "ngày <{i}> & sau"}}' for i in range(150)
+    ).encode()
     message = fake_api.send_document(ADMIN, "hong.jsonl", data, caption="/ingest")
     replies = fake_api.wait_for(
         lambda: (r := fake_api.replies_to(message)) and "hong.jsonl:150:" in r[-1]["text"] and r
@@ -499,7 +569,10 @@ def test_a_user_who_floods_is_asked_to_wait_and_every_message_is_answered(
 
 
 def test_an_error_in_a_handler_is_logged_and_told_and_the_bot_goes_on(
-    fake_api: FakeBotAPI, start_bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    fake_api: FakeBotAPI,
+    start_bot,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     running = start_bot()
 
@@ -509,7 +582,9 @@ def test_an_error_in_a_handler_is_logged_and_told_and_the_bot_goes_on(
     monkeypatch.setattr(running.engine, "article", broken)
     with caplog.at_level(logging.ERROR, logger="bot.handlers"):
         assert ask(fake_api, citizen(1), "/doc 1")["text"] == texts.SOMETHING_WENT_WRONG
-    record = next(r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR)
+    record = next(
+        r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR
+    )
     assert record.exc_info is not None and "disk on fire" in str(record.exc_info[1])
     assert ask(fake_api, citizen(1), "phố sách")["text"].startswith("🔎")
 
@@ -536,7 +611,10 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
 ) -> None:
     start_bot()
     calls = fake_api.recorded("setMyCommands")
-    menus = {c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])] for c in calls}
+    menus = {
+        c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])]
+        for c in calls
+    }
     assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start"]
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
     assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest"]
@@ -545,7 +623,9 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(
     fake_api: FakeBotAPI, start_bot
 ) -> None:
-    fake_api.expected_rejections.append(lambda c: c.method == "setMyCommands" and "chat not found" in c.description)
+    fake_api.expected_rejections.append(
+        lambda c: c.method == "setMyCommands" and "chat not found" in c.description
+    )
     start_bot(admin_ids=f"{ADMIN_ID},999")
     outcome = {c.params.get("scope", "default"): c.ok for c in fake_api.recorded("setMyCommands")}
     assert outcome == {
@@ -573,11 +653,20 @@ def test_inline_mode_offers_up_to_ten_articles(fake_api: FakeBotAPI, start_bot) 
     results = json.loads(call.params["results"])
     assert 1 <= len(results) <= 10
     seed = results[0]
-    assert seed["title"] == SEED_TITLE and seed["description"].startswith("02/06/2019 · Tin hoạt động sở – ")
+    assert seed["title"] == SEED_TITLE and seed["description"].startswith(
+        "02/06/2019 · Tin hoạt động sở – "
+    )
     content = seed["input_message_content"]
     assert content["parse_mode"] == "HTML"
-    assert '<a href="https://t.me/tin_so_test_bot?start=doc_1">📖 Đọc toàn văn</a>' in content["message_text"]
-    linked = [r for r in results if "<a href=\"https://sotttt" in r["input_message_content"]["message_text"]]
+    assert (
+        '<a href="https://t.me/tin_so_test_bot?start=doc_1">📖 Đọc toàn văn</a>'
+        in content["message_text"]
+    )
+    linked = [
+        r
+        for r in results
+        if '<a href="https://sotttt' in r["input_message_content"]["message_text"]
+    ]
     assert linked, "results with a url carry the link in the message"
 
 
@@ -602,6 +691,10 @@ def test_in_a_group_the_bot_answers_only_when_addressed(fake_api: FakeBotAPI, st
     follow_up = ask(fake_api, citizen(2), "chuyển đổi số", chat=group, reply_to=found)
     assert follow_up["text"].startswith("🔎 Kết quả cho “chuyển đổi số”")
     assert ask(fake_api, member, "/tim", chat=group)["text"] == texts.FIND_NEEDS_QUESTION
-    assert ask(fake_api, member, "/tim@tin_so_test_bot phố sách", chat=group)["text"].startswith("🔎")
+    assert ask(fake_api, member, "/tim@tin_so_test_bot phố sách", chat=group)["text"].startswith(
+        "🔎"
+    )
     assert fake_api.replies_to(chatter) == []
-    fake_api.wait_for(lambda: running.engine.stats().questions_today == 4, what="4 questions counted")
+    fake_api.wait_for(
+        lambda: running.engine.stats().questions_today == 4, what="4 questions counted"
+    )

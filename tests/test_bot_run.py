@@ -23,7 +23,15 @@ USER = FakeBotAPI.user(3001, "Chi")
 
 def _environment(**values: str) -> dict[str, str]:
     """This process's environment without any bot setting, plus `values`."""
-    names = ("TELEGRAM_", "ADMIN_IDS", "WEBHOOK_", "DATABASE_URL", "LOAD_SAMPLE", "USER_", "LOG_LEVEL")
+    names = (
+        "TELEGRAM_",
+        "ADMIN_IDS",
+        "WEBHOOK_",
+        "DATABASE_URL",
+        "LOAD_SAMPLE",
+        "USER_",
+        "LOG_LEVEL",
+    )
     environment = {k: v for k, v in os.environ.items() if not k.startswith(names)}
     environment.update(values)
     return environment
@@ -108,8 +116,14 @@ def test_webhook_mode_takes_updates_with_the_secret_token_only(
 ) -> None:
     port, secret = free_port(), "s3cret-Token_1"
     running = bot_process(
-        "--webhook-url", "https://bot.example.test/tin-so/hook",
-        "--listen", "127.0.0.1", "--port", str(port), "--secret-token", secret,
+        "--webhook-url",
+        "https://bot.example.test/tin-so/hook",
+        "--listen",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--secret-token",
+        secret,
     )
     registered = fake_api.wait_call("setWebhook", timeout=60)
     assert registered.params["url"] == "https://bot.example.test/tin-so/hook"
@@ -143,17 +157,28 @@ def _accepts_connections(port: int) -> bool:
     ("settings", "expected"),
     [
         ({}, "bad setting TELEGRAM_BOT_TOKEN: not set; create a bot with @BotFather"),
-        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "bad setting TELEGRAM_BOT_TOKEN: does not look like a bot token"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "12, ba"}, "bad setting ADMIN_IDS: not a Telegram user id: 'ba'"),
+        (
+            {"TELEGRAM_BOT_TOKEN": "not-a-token"},
+            "bad setting TELEGRAM_BOT_TOKEN: does not look like a bot token",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "12, ba"},
+            "bad setting ADMIN_IDS: not a Telegram user id: 'ba'",
+        ),
         (
             {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/"},
             "bad setting TELEGRAM_API_BASE_URL: must end with /bot",
         ),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://bot.example.test/"}, "bad setting WEBHOOK_URL: must start with https://"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://bot.example.test/"},
+            "bad setting WEBHOOK_URL: must start with https://",
+        ),
     ],
     ids=["no token", "malformed token", "admin ids", "api url", "webhook url"],
 )
-def test_a_bad_setting_is_one_line_and_exit_code_1(settings: dict[str, str], expected: str, tmp_path: Path) -> None:
+def test_a_bad_setting_is_one_line_and_exit_code_1(
+    settings: dict[str, str], expected: str, tmp_path: Path
+) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "run"],
         cwd=ROOT,
@@ -163,7 +188,9 @@ def test_a_bad_setting_is_one_line_and_exit_code_1(settings: dict[str, str], exp
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: {expected}") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {expected}") and result.stderr.count("\n") == 1, (
+        result.stderr
+    )
     assert not (tmp_path / "unused.sqlite3").exists()  # refused before touching anything
 
 
@@ -179,6 +206,8 @@ def test_an_unreachable_api_is_one_line(bot_process) -> None:
     port = free_port()
     running = bot_process(TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
     assert running.process.wait(60) == 1
-    assert running.output.strip().splitlines()[-1].startswith(
-        f"error: cannot reach the Telegram Bot API at http://127.0.0.1:{port}/bot: "
+    assert (
+        running.output.strip()
+        .splitlines()[-1]
+        .startswith(f"error: cannot reach the Telegram Bot API at http://127.0.0.1:{port}/bot: ")
     )

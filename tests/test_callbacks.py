@@ -22,7 +22,9 @@ from bot.callbacks import (
     [
         PageRef(SEARCH, short_key("hội thảo chính quyền điện tử"), 0),
         PageRef(SEARCH, short_key("x" * 4096), 999_999_999),
-        PageRef(CATEGORY, short_key("Phòng chống tham nhũng và thực hành tiết kiệm chống lãng phí"), 12),
+        PageRef(
+            CATEGORY, short_key("Phòng chống tham nhũng và thực hành tiết kiệm chống lãng phí"), 12
+        ),
         PageRef(LATEST, "", 42),
         ReadRef(1),
         ReadRef(2**63 - 1),
@@ -42,6 +44,8 @@ def test_short_keys_are_stable_url_safe_and_distinct() -> None:
     assert len({short_key(f"câu hỏi {i}") for i in range(10_000)}) == 10_000
 
 
-@pytest.mark.parametrize("data", [None, "", "s:short:1", "s:s-vbVBLB:-1", "d:", "d:12a", "q:abc", "n:1:2", "x" * 64])
+@pytest.mark.parametrize(
+    "data", [None, "", "s:short:1", "s:s-vbVBLB:-1", "d:", "d:12a", "q:abc", "n:1:2", "x" * 64]
+)
 def test_data_from_another_version_decodes_to_nothing(data: str | None) -> None:
     assert decode(data) is None

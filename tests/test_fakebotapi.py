@@ -65,9 +65,13 @@ def server():
     fake.stop()
 
 
-def _call(fake: FakeBotAPI, method: str, token: str | None = None, **params: object) -> httpx.Response:
+def _call(
+    fake: FakeBotAPI, method: str, token: str | None = None, **params: object
+) -> httpx.Response:
     data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-    return httpx.post(f"http://127.0.0.1:{fake.port}/bot{token or fake.token}/{method}", data=data, timeout=10)
+    return httpx.post(
+        f"http://127.0.0.1:{fake.port}/bot{token or fake.token}/{method}", data=data, timeout=10
+    )
 
 
 def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeBotAPI) -> None:
@@ -75,23 +79,58 @@ def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeB
     question = server.send_text(user, "xin chào")
     chat = user["id"]
     assert _call(server, "getMe", token="1:wrong").status_code == 401
-    assert _call(server, "sendMessage", chat_id=999, text="x").json()["description"] == "Bad Request: chat not found"
+    assert (
+        _call(server, "sendMessage", chat_id=999, text="x").json()["description"]
+        == "Bad Request: chat not found"
+    )
     assert _call(server, "sendMessage", chat_id=chat, text="x" * 4097).status_code == 400
-    assert _call(server, "sendMessage", chat_id=chat, text="😀" * 2049).json()["description"] == "Bad Request: message is too long"
-    assert _call(server, "sendMessage", chat_id=chat, text="a & b", parse_mode="HTML").status_code == 400
+    assert (
+        _call(server, "sendMessage", chat_id=chat, text="😀" * 2049).json()["description"]
+        == "Bad Request: message is too long"
+    )
+    assert (
+        _call(server, "sendMessage", chat_id=chat, text="a & b", parse_mode="HTML").status_code
+        == 400
+    )
     assert _call(server, "sendMessage", chat_id=chat, text="  ").status_code == 400
     too_long_data = {"inline_keyboard": [[{"text": "Sau", "callback_data": "x" * 65}]]}
-    assert _call(server, "sendMessage", chat_id=chat, text="x", reply_markup=too_long_data).json()["description"] == "Bad Request: BUTTON_DATA_INVALID"
+    assert (
+        _call(server, "sendMessage", chat_id=chat, text="x", reply_markup=too_long_data).json()[
+            "description"
+        ]
+        == "Bad Request: BUTTON_DATA_INVALID"
+    )
     missing = {"message_id": 12345}
-    assert _call(server, "sendMessage", chat_id=chat, text="x", reply_parameters=missing).status_code == 400
+    assert (
+        _call(server, "sendMessage", chat_id=chat, text="x", reply_parameters=missing).status_code
+        == 400
+    )
     assert _call(server, "frobnicate").status_code == 404
 
-    sent = _call(server, "sendMessage", chat_id=chat, text="<b>Chào</b>", parse_mode="HTML",
-                 reply_parameters={"message_id": question["message_id"]}).json()["result"]
+    sent = _call(
+        server,
+        "sendMessage",
+        chat_id=chat,
+        text="<b>Chào</b>",
+        parse_mode="HTML",
+        reply_parameters={"message_id": question["message_id"]},
+    ).json()["result"]
     assert sent["text"] == "Chào" and sent["reply_to_message"]["text"] == "xin chào"
-    same = _call(server, "editMessageText", chat_id=chat, message_id=sent["message_id"], text="<b>Chào</b>", parse_mode="HTML")
+    same = _call(
+        server,
+        "editMessageText",
+        chat_id=chat,
+        message_id=sent["message_id"],
+        text="<b>Chào</b>",
+        parse_mode="HTML",
+    )
     assert "message is not modified" in same.json()["description"]
-    assert _call(server, "editMessageText", chat_id=chat, message_id=sent["message_id"], text="Chào lại").status_code == 200
+    assert (
+        _call(
+            server, "editMessageText", chat_id=chat, message_id=sent["message_id"], text="Chào lại"
+        ).status_code
+        == 200
+    )
     assert server.replies_to(question)[0]["text"] == "Chào lại"
     assert [c.ok for c in server.recorded("sendMessage")] == [False] * 7 + [True]
     assert len(server.rejections) == 10
@@ -100,15 +139,31 @@ def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeB
 def test_inline_answers_are_limited_to_50_results(server: FakeBotAPI) -> None:
     def results(n: int) -> list[dict]:
         return [
-            {"type": "article", "id": str(i), "title": f"Bài {i}",
-             "input_message_content": {"message_text": f"<b>{i}</b>", "parse_mode": "HTML"}}
+            {
+                "type": "article",
+                "id": str(i),
+                "title": f"Bài {i}",
+                "input_message_content": {"message_text": f"<b>{i}</b>", "parse_mode": "HTML"},
+            }
             for i in range(n)
         ]
 
     too_many = server.inline_query(server.user(5, "Lan"), "sách")
-    assert _call(server, "answerInlineQuery", inline_query_id=too_many, results=results(51)).json()["description"] == "Bad Request: RESULTS_TOO_MUCH"
-    assert _call(server, "answerInlineQuery", inline_query_id=too_many, results=results(50)).status_code == 200
-    assert _call(server, "answerInlineQuery", inline_query_id=too_many, results=[]).status_code == 400  # answered
+    assert (
+        _call(server, "answerInlineQuery", inline_query_id=too_many, results=results(51)).json()[
+            "description"
+        ]
+        == "Bad Request: RESULTS_TOO_MUCH"
+    )
+    assert (
+        _call(
+            server, "answerInlineQuery", inline_query_id=too_many, results=results(50)
+        ).status_code
+        == 200
+    )
+    assert (
+        _call(server, "answerInlineQuery", inline_query_id=too_many, results=[]).status_code == 400
+    )  # answered
 
 
 def test_long_polling_waits_for_an_update_and_offsets_confirm_them(server: FakeBotAPI) -> None:
@@ -131,15 +186,22 @@ def test_a_burst_without_a_rate_limiter_earns_429(server: FakeBotAPI) -> None:
     server.open_chat(user)
     url = f"http://127.0.0.1:{server.port}/bot{server.token}/sendMessage"
     with httpx.Client(timeout=10) as client:  # one kept-alive connection: as fast as it goes
-        codes = [client.post(url, data={"chat_id": "5", "text": f"tin {i}"}).status_code for i in range(80)]
+        codes = [
+            client.post(url, data={"chat_id": "5", "text": f"tin {i}"}).status_code
+            for i in range(80)
+        ]
     assert codes[:40] == [200] * 40 and 429 in codes
     refused = next(c for c in server.rejections if c.status == 429)
     assert refused.description.startswith("Too Many Requests: retry after")
 
 
 def test_files_are_served_by_get_file_and_download(server: FakeBotAPI) -> None:
-    message = server.send_document(server.user(5, "Lan"), "bai.jsonl", b'{"title": "x"}', caption="/ingest")
+    message = server.send_document(
+        server.user(5, "Lan"), "bai.jsonl", b'{"title": "x"}', caption="/ingest"
+    )
     info = _call(server, "getFile", file_id=message["document"]["file_id"]).json()["result"]
-    download = httpx.get(f"http://127.0.0.1:{server.port}/file/bot{server.token}/{info['file_path']}")
+    download = httpx.get(
+        f"http://127.0.0.1:{server.port}/file/bot{server.token}/{info['file_path']}"
+    )
     assert download.content == b'{"title": "x"}' and info["file_size"] == 14
     assert message["caption_entities"] == [{"type": "bot_command", "offset": 0, "length": 7}]
