@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from telegram import InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from index import ArticleNotFound, EmptyQuery, SearchEngine, SearchPage
@@ -350,6 +350,9 @@ def _inline_page(engine: SearchEngine, typed: str) -> SearchPage:
 
 async def error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log any error with its traceback; tell the user briefly that something went wrong."""
+    if isinstance(context.error, Forbidden):  # the user blocked the bot or left the group
+        log.info("cannot write to %r: %s", _describe(update), context.error)
+        return
     log.error("error while handling update %r", _describe(update), exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -104,7 +104,9 @@ def fake_api() -> Iterator["FakeBotAPI"]:
             for call in server.rejections
             if not any(expected(call) for expected in server.expected_rejections)  # type: ignore[attr-defined]
         ]
-        assert not unexpected, f"the bot made calls Telegram would refuse: {unexpected}"
+        shown = "\n  ".join(repr(call) for call in unexpected[:5])
+        more = f"\n  ... and {len(unexpected) - 5} more" if len(unexpected) > 5 else ""
+        assert not unexpected, f"the bot made calls Telegram would refuse:\n  {shown}{more}"
     finally:
         server.stop()
 

@@ -370,6 +370,7 @@ class FakeBotAPI:
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.blocked: set[int] = set()
         self.callback_queries: dict[str, bool] = {}  # id -> answered
         self.inline_queries: dict[str, bool] = {}
         self._updates: list[dict[str, Any]] = []
@@ -611,6 +612,10 @@ class FakeBotAPI:
             return query_id
 
         return self.run(act)
+
+    def block(self, user: dict[str, Any]) -> None:
+        """The user blocks the bot: messages to them are refused with 403, as Telegram does."""
+        self.run(lambda: self.blocked.add(user["id"]))
 
     def delete_message(self, message: dict[str, Any]) -> None:
         """The user deletes a message (it disappears from replies to it)."""
@@ -1015,6 +1020,8 @@ class FakeBotAPI:
             chat = None
         if chat is None:
             raise bad_request("chat not found")
+        if chat["id"] in self.blocked:
+            raise APIError(403, "Forbidden: bot was blocked by the user")
         return chat
 
     def _reply_target(self, chat: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:

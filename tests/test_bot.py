@@ -384,7 +384,7 @@ class SlowReindexEngine(SearchEngine):
         def slowly(done: int, total: int | None) -> None:
             if progress is not None:
                 progress(done, total)
-            time.sleep(0.5)
+            time.sleep(0.8)
 
         return super().reindex(full=full, progress=slowly)
 
@@ -589,6 +589,25 @@ def test_an_error_in_a_handler_is_logged_and_told_and_the_bot_goes_on(
     assert ask(fake_api, citizen(1), "phố sách")["text"].startswith("🔎")
 
 
+def test_a_user_who_blocked_the_bot_is_not_an_error(
+    fake_api: FakeBotAPI, start_bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.expected_rejections.append(lambda c: c.status == 403)
+    caplog.set_level(logging.INFO, logger="bot.handlers")
+    start_bot()
+    blocked = citizen(1)
+    fake_api.block(blocked)
+    fake_api.send_text(blocked, "phố sách")
+    assert ask(fake_api, citizen(2), "phố sách")["text"].startswith("🔎")
+    fake_api.wait_for(
+        lambda: any(r.getMessage().startswith("cannot write to") for r in caplog.records),
+        what="the refused reply to be noted",
+    )
+    refused = [c for c in fake_api.recorded("sendMessage") if c.params["chat_id"] == "2001"]
+    assert [c.status for c in refused] == [403]  # no second attempt to apologise
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 # -- conversation --------------------------------------------------------------------------
 
 
@@ -691,6 +710,8 @@ def test_in_a_group_the_bot_answers_only_when_addressed(fake_api: FakeBotAPI, st
     follow_up = ask(fake_api, citizen(2), "chuyển đổi số", chat=group, reply_to=found)
     assert follow_up["text"].startswith("🔎 Kết quả cho “chuyển đổi số”")
     assert ask(fake_api, member, "/tim", chat=group)["text"] == texts.FIND_NEEDS_QUESTION
+    article = ask(fake_api, member, "/doc_1@tin_so_test_bot", chat=group)
+    assert article["text"].startswith(SEED_TITLE)
     assert ask(fake_api, member, "/tim@tin_so_test_bot phố sách", chat=group)["text"].startswith(
         "🔎"
     )
