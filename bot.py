@@ -12,10 +12,13 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
 from index import DatabaseUnavailable, EmptyQuery, IndexError_, SearchEngine, SearchPage
+
+if TYPE_CHECKING:
+    from bot.app import Webhook  # imports telegram: only `run` needs it
 
 log = logging.getLogger("tin-so-bot")
 
@@ -173,6 +176,61 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Telegram bot: long polling, or a webhook with --webhook-url."""
+    overrides = {
+        "webhook_url": args.webhook_url,
+        "webhook_listen": args.listen,
+        "webhook_port": args.port,
+        "webhook_secret_token": args.secret_token,
+    }
+    settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings.bot_token()  # a missing token is one line now, not an error after start-up
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, run_polling, run_webhook
+
+    engine = open_engine(settings)
+    application = build_application(settings, engine)
+    try:
+        if settings.webhook_url:
+            run_webhook(application, _webhook(settings))
+        else:
+            run_polling(application)
+    except InvalidToken:
+        return _fail("TELEGRAM_BOT_TOKEN was refused by the Bot API: check it with @BotFather")
+    except NetworkError as exc:
+        where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
+        return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
+    finally:
+        engine.close()
+    log.info("stopped")
+    return 0
+
+
+def _webhook(settings: Settings) -> Webhook:
+    """The webhook to serve; without a configured secret, a random one for this run."""
+    import secrets
+
+    from bot.app import Webhook
+
+    if settings.webhook_secret_token is not None:
+        secret = settings.webhook_secret_token.get_secret_value()
+    else:
+        secret = secrets.token_urlsafe(32)
+        log.warning("no WEBHOOK_SECRET_TOKEN set: using a random one for this run")
+    assert settings.webhook_url is not None
+    return Webhook(settings.webhook_url, settings.webhook_listen, settings.webhook_port, secret)
+
+
 def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
@@ -204,6 +262,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="articles, sources, dates, index size")
     stats.add_argument("--json", action="store_true", help="print as JSON")
     stats.set_defaults(handler=cmd_stats)
+
+    run = commands.add_parser(
+        "run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"
+    )
+    run.add_argument("--webhook-url", metavar="URL", help="public https url Telegram posts to")
+    run.add_argument("--listen", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=_positive, metavar="N", help="port to listen on (default 8443)")
+    run.add_argument(
+        "--secret-token", metavar="S", help="webhook secret (better: WEBHOOK_SECRET_TOKEN)"
+    )
+    run.set_defaults(handler=cmd_run)
     return parser
 
 

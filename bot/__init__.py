@@ -1,4 +1,17 @@
 """tin-so-bot's Telegram layer. It reaches the search engine only through `index`'s public API.
 
-Importing this package does not import `telegram`; `bot.app` does.
+    app.py        the Application: builder, routing table, polling or webhook
+    handlers.py   what citizens and staff get: questions, pages, articles, inline mode, errors
+    admin.py      what admins get: /reindex, /stats, /ingest of an uploaded file
+    keyboards.py  inline buttons
+    render.py     pure rendering of results, articles and reports (HTML or plain text)
+    texts.py      the fixed Vietnamese sentences
+    callbacks.py  callback data, within 64 bytes and meaningful after a restart
+    queries.py    the question inside a message; recent questions
+    throttle.py   per-user token buckets
+    state.py      what handlers share, in bot_data
+    settings.py   settings from the environment or .env
+
+Importing this package, or any module above but app, handlers, admin and keyboards, does not
+import `telegram`: `python bot.py ask` stays fast.
 """

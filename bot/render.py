@@ -1,46 +1,84 @@
 """Pure rendering: results and articles as Telegram HTML or as plain text for the terminal.
 
 The wording is the same in both styles, so `python bot.py ask` prints what the bot would say.
-Every dynamic string goes through `Style.escape`.
+Every dynamic string goes through `Style.escape`. Nothing here imports `telegram`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from index import ArticleView, SearchHit, SearchPage, Snippet
+from index import (
+    ArticleView,
+    CategoryCount,
+    EngineStats,
+    IngestReport,
+    Problem,
+    ReindexReport,
+    SearchHit,
+    SearchPage,
+    Snippet,
+)
 
 __all__ = [
     "Style",
     "HTML",
     "PLAIN",
+    "ANSI",
     "TELEGRAM_LIMIT",
+    "PAGE_SIZE",
     "format_date",
+    "format_number",
     "render_results",
     "render_no_results",
+    "render_listing",
     "render_article",
     "render_snippet",
+    "render_hit",
+    "results_heading",
+    "parse_results_heading",
+    "render_categories",
+    "render_stats",
+    "render_ingest_report",
+    "render_reindex_progress",
+    "render_reindex_done",
+    "render_inline_description",
+    "render_inline_message",
+    "read_link",
+    "utf16_length",
 ]
 
 TELEGRAM_LIMIT = 4096
+PAGE_SIZE = 5
+QUOTED_QUERY_CHARS = 100  # a question longer than this is shortened in the heading
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)
 class Style:
-    """How to mark up text: escaping, bold, links."""
+    """How to mark up text: escaping, bold, links, and how long a message is."""
 
     escape: Callable[[str], str]
     bold: Callable[[str], str]
     link: Callable[[str, str], str]  # (already escaped text, url)
+    length: Callable[[str], int] = len
 
 
 HTML = Style(
     escape=lambda text: html.escape(text, quote=False),
     bold=lambda text: f"<b>{text}</b>",
     link=lambda text, url: f'<a href="{html.escape(url, quote=True)}">{text}</a>',
+    # The markup itself counts too: more than Telegram counts, never less.
+    length=utf16_length,
 )
 PLAIN = Style(
     escape=lambda text: text,
@@ -59,6 +97,12 @@ def format_date(value: datetime) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_number(value: float, decimals: int = 0) -> str:
+    """Vietnamese digits: 1.964 and 0,4 (dot between thousands, comma before decimals)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def render_snippet(snippet: Snippet, style: Style) -> str:
     """The snippet with its matched spans in bold, every piece escaped."""
     parts, position = [], 0
@@ -71,7 +115,10 @@ def render_snippet(snippet: Snippet, style: Style) -> str:
 
 
 def _quote(text: str, style: Style) -> str:
-    return f"“{style.escape(text.strip())}”"
+    text = text.strip()
+    if len(text) > QUOTED_QUERY_CHARS:
+        text = _cut_words(text, QUOTED_QUERY_CHARS)
+    return f"“{style.escape(text)}”"
 
 
 def render_hit(number: int, hit: SearchHit, style: Style) -> str:
@@ -94,19 +141,30 @@ def render_hit(number: int, hit: SearchHit, style: Style) -> str:
     return "\n".join([lines[0]] + [indent + line for line in lines[1:]])
 
 
-def render_results(page: SearchPage, style: Style) -> str:
-    """A page of results with a header saying how many there are."""
+def results_heading(query: str, style: Style) -> str:
+    """The first line of a result list; `parse_results_heading` reads it back."""
+    return style.bold(f"🔎 Kết quả cho {_quote(query, style)}")
+
+
+def parse_results_heading(text: str) -> str | None:
+    """The question quoted in the first line of a result list, as Telegram returns the text."""
+    first = text.split("\n", 1)[0]
+    prefix = "🔎 Kết quả cho “"
+    if first.startswith(prefix) and first.endswith("”") and len(first) > len(prefix) + 1:
+        return first[len(prefix) : -1]
+    return None
+
+
+def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) -> str:
+    """A page of results with a header saying how many there are, within `limit`."""
     if page.total == 0 or not page.hits:
         return render_no_results(page.query, style)
     first, last = page.offset + 1, page.offset + len(page.hits)
-    header = style.bold(f"🔎 Kết quả cho {_quote(page.query, style)}")
     if page.total <= len(page.hits) and page.offset == 0:
         count = f"Tìm thấy {page.total} bài viết phù hợp."
     else:
         count = f"Bài {first}–{last} trong {page.total} bài viết phù hợp."
-    blocks = [f"{header}\n{count}"]
-    blocks += [render_hit(first + i, hit, style) for i, hit in enumerate(page.hits)]
-    return "\n\n".join(blocks)
+    return _fit(f"{results_heading(page.query, style)}\n{count}", page, style, limit)
 
 
 def render_no_results(query: str, style: Style) -> str:
@@ -122,8 +180,60 @@ def render_no_results(query: str, style: Style) -> str:
     )
 
 
+def render_listing(
+    page: SearchPage, category: str | None, style: Style, limit: int = TELEGRAM_LIMIT
+) -> str:
+    """A page of the latest articles, of every category or of one."""
+    heading = style.bold(
+        f"📂 Chuyên mục {_quote(category, style)}" if category else "🆕 Tin mới nhất"
+    )
+    if not page.hits:
+        return f"{heading}\nHiện chưa có bài viết nào."
+    first, last = page.offset + 1, page.offset + len(page.hits)
+    count = f"Bài {first}–{last} trong {format_number(page.total)} bài, mới nhất trước."
+    return _fit(f"{heading}\n{count}", page, style, limit)
+
+
+def _fit(header: str, page: SearchPage, style: Style, limit: int) -> str:
+    """Header and hits; titles, snippets and at last links shortened until the text fits."""
+    first = page.offset + 1
+    text = header
+    for title_chars, snippet_chars, links in _SHORTER:
+        hits = [_shorten(hit, title_chars, snippet_chars, links) for hit in page.hits]
+        text = "\n\n".join([header] + [render_hit(first + i, h, style) for i, h in enumerate(hits)])
+        if style.length(text) <= limit:
+            break
+    return text
+
+
+_SHORTER = ((None, None, True), (300, 200, True), (150, 100, True), (80, 60, False))
+
+
+def _shorten(
+    hit: SearchHit, title_chars: int | None, snippet_chars: int | None, links: bool
+) -> SearchHit:
+    if title_chars is None or snippet_chars is None:
+        return hit
+    snippet = hit.snippet
+    if len(snippet.text) > snippet_chars:
+        text = _cut_words(snippet.text, snippet_chars)
+        cut = len(text) - 1  # without the ellipsis
+        spans = tuple((s, min(e, cut)) for s, e in snippet.spans if s < cut)
+        snippet = Snippet(text, spans)
+    title = _cut_words(hit.title, title_chars) if len(hit.title) > title_chars else hit.title
+    return dataclasses.replace(hit, title=title, snippet=snippet, url=hit.url if links else None)
+
+
+def _cut_words(text: str, chars: int) -> str:
+    """At most `chars` characters, cut at a space when there is one, with an ellipsis."""
+    cut = text.rfind(" ", 0, chars)
+    if cut < chars // 2:
+        cut = chars - 1
+    return text[:cut].rstrip() + "…"
+
+
 def render_article(article: ArticleView, style: Style, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The whole article, split at paragraph boundaries into messages of at most `limit` chars."""
+    """The whole article, split at paragraph boundaries into messages of at most `limit`."""
     title = style.escape(article.title)
     heading = style.link(style.bold(title), article.url) if article.url else style.bold(title)
     details = [f"📅 {format_date(article.published_at)}"]
@@ -136,13 +246,13 @@ def render_article(article: ArticleView, style: Style, limit: int = TELEGRAM_LIM
                 paragraphs += _escaped_pieces(raw.strip(), style, limit)
     if article.author:
         paragraphs.append(f"✍️ {style.escape(article.author)}")
-    return _pack(paragraphs, limit)
+    return _pack(paragraphs, limit, style)
 
 
 def _escaped_pieces(raw: str, style: Style, limit: int) -> list[str]:
     """Escape a paragraph; one too long for a message is halved at a space until it fits."""
     escaped = style.escape(raw)
-    if len(escaped) <= limit:
+    if style.length(escaped) <= limit:
         return [escaped]
     middle = len(raw) // 2
     cut = raw.rfind(" ", 0, middle + 1)
@@ -153,13 +263,15 @@ def _escaped_pieces(raw: str, style: Style, limit: int) -> list[str]:
     )
 
 
-def _pack(paragraphs: list[str], limit: int) -> list[str]:
-    """Group paragraphs into as few messages of at most `limit` characters as possible."""
+def _pack(
+    paragraphs: Sequence[str], limit: int, style: Style, separator: str = "\n\n"
+) -> list[str]:
+    """Group paragraphs into as few messages of at most `limit` as possible."""
     messages: list[str] = []
     current = ""
     for paragraph in paragraphs:
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
+        candidate = f"{current}{separator}{paragraph}" if current else paragraph
+        if style.length(candidate) <= limit:
             current = candidate
         else:
             messages.append(current)
@@ -167,3 +279,164 @@ def _pack(paragraphs: list[str], limit: int) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+# -- browsing ------------------------------------------------------------------------------
+
+
+def render_categories(categories: Sequence[CategoryCount], style: Style) -> str:
+    """The text above the category buttons."""
+    if not categories:
+        return "Hiện chưa có chuyên mục nào."
+    total = sum(c.count for c in categories)
+    return (
+        f"{style.bold('📂 Mời bạn chọn một chuyên mục')}\n"
+        f"{len(categories)} chuyên mục, {format_number(total)} bài viết."
+    )
+
+
+# -- administration ------------------------------------------------------------------------
+
+
+MAX_SOURCES = 10
+
+
+def render_stats(stats: EngineStats, style: Style) -> str:
+    """What /stats answers (the largest sources by name, so it stays one message)."""
+    shown = [
+        f"{style.escape(_cut_words(name, 60) if len(name) > 60 else name)}: {format_number(n)}"
+        for name, n in stats.sources[:MAX_SOURCES]
+    ]
+    if len(stats.sources) > MAX_SOURCES:
+        shown.append(f"và {len(stats.sources) - MAX_SOURCES} nguồn khác")
+    sources = "; ".join(shown)
+    first = format_date(stats.first_published) if stats.first_published else "–"
+    last = format_date(stats.last_published) if stats.last_published else "–"
+    reindexed = (
+        stats.last_reindex.strftime("%d/%m/%Y %H:%M") if stats.last_reindex else "chưa lần nào"
+    )
+    lines = [
+        style.bold("📊 Thống kê"),
+        f"• Số bài viết: {format_number(stats.articles)}",
+        f"• Nguồn: {len(stats.sources)}" + (f" ({sources})" if sources else ""),
+        f"• Khoảng thời gian: {first} – {last}",
+        f"• Chỉ mục: {format_number(stats.indexed)} bài, {format_number(stats.vocabulary)} từ, "
+        f"{format_number(stats.index_bytes / 1e6, 1)} MB, "
+        f"lập trong {format_number(stats.build_seconds, 2)} giây",
+        f"• Lập chỉ mục lần cuối: {reindexed}",
+        f"• Câu hỏi hôm nay: {format_number(stats.questions_today)}",
+    ]
+    return "\n".join(lines)
+
+
+MAX_PROBLEM_LINES = 200
+
+# The importer's reasons are English (the command line shares them); the most common ones, in
+# Vietnamese for the bot. Anything else is shown as it is.
+_REASONS = (
+    (re.compile(r"empty file"), "tệp rỗng"),
+    (re.compile(r"binary file, not text"), "tệp nhị phân, không phải văn bản"),
+    (re.compile(r"missing title"), "thiếu tiêu đề"),
+    (re.compile(r"no text"), "không có nội dung"),
+    (re.compile(r"no body text after the title"), "không có nội dung sau tiêu đề"),
+    (re.compile(r"malformed JSON: (.*)"), r"JSON sai cú pháp (\1)"),
+    (
+        re.compile(r"invalid url (.*) \(expected http:// or https://\)"),
+        r"địa chỉ bài \1 không hợp lệ (cần http:// hoặc https://)",
+    ),
+    (re.compile(r"date (.*) not understood"), r"không đọc được ngày \1"),
+    (re.compile(r"not valid UTF-8 \(byte (\d+)\)"), r"không phải văn bản UTF-8 (byte \1)"),
+)
+
+
+def _reason(text: str) -> str:
+    for pattern, vietnamese in _REASONS:
+        if pattern.fullmatch(text):
+            return pattern.sub(vietnamese, text)
+    return text
+
+
+def render_ingest_report(
+    name: str, report: IngestReport, style: Style, limit: int = TELEGRAM_LIMIT
+) -> list[str]:
+    """The per-record report of an uploaded file, split into messages within `limit`."""
+    summary = (
+        f"📥 Đã nhập tệp {_quote(name, style)}: thêm mới {format_number(report.added)}, "
+        f"cập nhật {format_number(report.updated)}, không đổi {format_number(report.unchanged)}, "
+        f"bỏ qua {format_number(report.failed)}."
+    )
+    lines = [summary]
+    if report.problems:
+        lines.append("")
+        lines.append(style.bold("Chi tiết:"))
+        lines += [_problem_line(p, style) for p in report.problems[:MAX_PROBLEM_LINES]]
+        hidden = len(report.problems) - MAX_PROBLEM_LINES
+        if hidden > 0:
+            lines.append(
+                f"… và {format_number(hidden)} dòng khác; chạy “python bot.py ingest” trên máy chủ "
+                "để xem đầy đủ."
+            )
+    elif report.ok:
+        lines.append("Mọi bản ghi đều hợp lệ.")
+    return _pack(lines, limit, style, "\n")
+
+
+def _problem_line(problem: Problem, style: Style) -> str:
+    label = "⚠️ Bỏ qua" if problem.skipped else "ℹ️ Lưu ý"
+    line = f"{label} {problem.origin}: {_reason(problem.reason)}"
+    if len(line) > 1000:
+        line = _cut_words(line, 1000)
+    return style.escape(line)
+
+
+def render_reindex_progress(done: int, total: int | None) -> str:
+    """The progress message of /reindex."""
+    if total:
+        return f"⏳ Đang lập chỉ mục: {format_number(done)}/{format_number(total)} bài…"
+    return f"⏳ Đang lập chỉ mục: đã xử lý {format_number(done)} bài…"
+
+
+def render_reindex_done(report: ReindexReport) -> str:
+    """The last state of the progress message of /reindex."""
+    return (
+        f"✅ Lập chỉ mục xong: {format_number(report.indexed)} bài trong chỉ mục, "
+        f"{format_number(report.reanalysed)} bài được phân tích lại, trong "
+        f"{format_number(report.seconds, 1)} giây. Từ giờ bot trả lời bằng chỉ mục mới."
+    )
+
+
+# -- inline mode ---------------------------------------------------------------------------
+
+
+def render_inline_description(hit: SearchHit, chars: int = 200) -> str:
+    """The grey line under a title in the inline results list (plain text)."""
+    parts = [format_date(hit.published_at)]
+    if hit.category:
+        parts.append(hit.category)
+    text = " · ".join(parts)
+    if hit.snippet.text:
+        text = f"{text} – {hit.snippet.text}"
+    return _cut_words(text, chars) if len(text) > chars else text
+
+
+def read_link(bot_username: str, article_id: int) -> str:
+    """A t.me link that opens the bot and sends the whole article (/start doc_<id>)."""
+    return f"https://t.me/{bot_username}?start=doc_{article_id}"
+
+
+def render_inline_message(hit: SearchHit, read_link: str | None) -> str:
+    """The message an inline result sends: linked title, date, category, snippet (HTML)."""
+    style = HTML
+    title = style.bold(
+        style.escape(_cut_words(hit.title, 500) if len(hit.title) > 500 else hit.title)
+    )
+    lines = [style.link(title, hit.url) if hit.url else title]
+    details = [f"📅 {format_date(hit.published_at)}"]
+    if hit.category:
+        details.append(f"📂 {style.escape(hit.category)}")
+    lines.append(" · ".join(details))
+    if hit.snippet.text:
+        lines.append(render_snippet(hit.snippet, style))
+    if not hit.url and read_link:
+        lines.append(style.link("📖 Đọc toàn văn", read_link))
+    return "\n".join(lines)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "SettingsError", "load_settings", "PROJECT_DIR"]
+__all__ = ["Settings", "SettingsError", "load_settings", "PROJECT_DIR", "TELEGRAM_FILE_LIMIT"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
+TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download through getFile
+
+_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -27,10 +32,24 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DATA_DIR / 'tin-so-bot.sqlite3'}"
     sample_dir: Path = DATA_DIR / "sample"
+    load_sample: bool = True
+
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
-    load_sample: bool = True
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret_token: SecretStr | None = None
+
+    user_burst: int = Field(default=5, ge=1)
+    user_per_minute: float = Field(default=20.0, gt=0)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, le=TELEGRAM_FILE_LIMIT)
+    reindex_progress_seconds: float = Field(default=3.0, gt=0)
+    query_cache_size: int = Field(default=2000, ge=1)
+    concurrent_updates: int = Field(default=64, ge=1)
+    log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -43,12 +62,65 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.fullmatch(value.get_secret_value().strip()):
+            raise ValueError(
+                "does not look like a bot token (digits, a colon, then letters): "
+                "copy it again from @BotFather"
+            )
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
     @field_validator("telegram_api_base_url")
     @classmethod
     def _check_base_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("http://", "https://")):
+        if not value:
+            return None
+        value = value.rstrip("/")
+        if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else value
+        if not value.endswith("/bot"):
+            raise ValueError("must end with /bot, e.g. http://127.0.0.1:8081/bot")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram only calls HTTPS webhooks)")
+        return value or None
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _check_secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value
+
+    @property
+    def telegram_file_base_url(self) -> str | None:
+        """Where files are downloaded from: the API base url with `/bot` turned into `/file/bot`."""
+        if self.telegram_api_base_url is None:
+            return None
+        return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
+
+    def bot_token(self) -> str:
+        """The bot token; raises SettingsError when it is not set."""
+        if self.telegram_bot_token is None:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN: not set; create a bot with @BotFather and put its token "
+                "in the environment or in .env"
+            )
+        return self.telegram_bot_token.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -17,9 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .errors import DatabaseUnavailable
 from .models import Meta
 
-__all__ = ["open_database", "get_meta", "set_meta", "now"]
+__all__ = ["open_database", "write_session", "get_meta", "set_meta", "now"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+_WRITE = "tin_so_bot_write"  # execution option: this transaction will write
 
 
 def now() -> datetime:
@@ -86,7 +89,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes fails at once ("database is locked",
+    # SQLITE_BUSY_SNAPSHOT) when another connection committed in between; waiting cannot help.
+    # Writers therefore take the write lock up front, waiting for it within the busy timeout.
+    # Readers stay deferred: in WAL mode they never wait for a writer.
+    writes = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@contextmanager
+def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that writes (committed at the end, rolled back on an exception).
+
+    On SQLite it holds the write lock from its start, so concurrent writers (the bot counting
+    questions while an ingest or a reindex runs) queue instead of failing.
+    """
+    with sessions.begin() as session:
+        session.connection(execution_options={_WRITE: True})
+        yield session
 
 
 def _current_revision(connection) -> str | None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .analyzer import Analyzer, split_sentences
-from .database import now, set_meta
+from .database import now, set_meta, write_session
 from .importers import ArticleRecord, Item, Problem
 from .models import Article, ArticleTerms, Source
 
@@ -256,7 +256,7 @@ def _store_batch(
 ) -> IngestReport:
     report = IngestReport()
     cache: dict[str, int] = {}
-    with sessions.begin() as session:
+    with write_session(sessions) as session:
         for record in batch:
             try:
                 with session.begin_nested():
@@ -292,7 +292,7 @@ def reanalyse(
             )
         stale = list(session.scalars(query))
     for start in range(0, len(stale), batch_size):
-        with sessions.begin() as session:
+        with write_session(sessions) as session:
             chunk = stale[start : start + batch_size]
             for article in session.scalars(select(Article).where(Article.id.in_(chunk))):
                 analyse(article, analyzer)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .analyzer import Analyzer
 from .bm25 import BM25Params
-from .database import get_meta, now, open_database, set_meta
+from .database import get_meta, now, open_database, set_meta, write_session
 from .errors import ArticleNotFound, EmptyQuery
 from .fields import QueryTerms, query_terms
 from .importers import Item, read_paths
@@ -401,7 +401,7 @@ class SearchEngine:
         with self._rebuild_lock:
             reanalysed = reanalyse(self.sessions, self.analyzer, full=full, progress=progress)
             snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
-            with self.sessions.begin() as session:
+            with write_session(self.sessions) as session:
                 set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
             self._snapshot = snapshot
         return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
@@ -442,8 +442,14 @@ class SearchEngine:
 
     def record_question(self, query: str, total: int, channel: str = "private") -> None:
         """Count a question for the usage statistics (the text is kept, the asker is not)."""
-        with self.sessions.begin() as session:
+        with write_session(self.sessions) as session:
             session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
+
+    def close(self) -> None:
+        """Release the pooled database connections (at shutdown; a later call reconnects)."""
+        bind = self.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
 
     # -- sample data ------------------------------------------------------------------------
 
@@ -454,7 +460,7 @@ class SearchEngine:
 
     def _load_sample(self, sample: Path, progress: ProgressCallback | None) -> None:
         store_items(self.sessions, read_paths([sample]), self.analyzer, progress=progress)
-        with self.sessions.begin() as session:
+        with write_session(self.sessions) as session:
             set_meta(session, "sample_loaded", str(sample))
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from index import SearchEngine
+
+if TYPE_CHECKING:
+    from .botharness import RunningBot
+    from .fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -59,3 +65,84 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres_server, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- the bot -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the indexed sample, built once; tests copy it."""
+    path = tmp_path_factory.mktemp("bot-template") / "sample.sqlite3"
+    SearchEngine.open(f"sqlite:///{path}", sample=SAMPLE).close()
+    return path
+
+
+@pytest.fixture
+def bot_db(sample_db_file: Path, tmp_path: Path) -> str:
+    """A private copy of the sample database for one test."""
+    target = tmp_path / "bot.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        source = sample_db_file.with_name(sample_db_file.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def fake_api() -> Iterator["FakeBotAPI"]:
+    """The fake Bot API server; the test fails if the bot made a call Telegram would refuse
+    (tests that provoke one list it in `fake_api.expected_rejections`)."""
+    from .fakebotapi import FakeBotAPI
+
+    server = FakeBotAPI().start()
+    server.expected_rejections = []  # type: ignore[attr-defined]
+    try:
+        yield server
+        unexpected = [
+            call
+            for call in server.rejections
+            if not any(expected(call) for expected in server.expected_rejections)  # type: ignore[attr-defined]
+        ]
+        shown = "\n  ".join(repr(call) for call in unexpected[:5])
+        more = f"\n  ... and {len(unexpected) - 5} more" if len(unexpected) > 5 else ""
+        assert not unexpected, f"the bot made calls Telegram would refuse:\n  {shown}{more}"
+    finally:
+        server.stop()
+
+
+ADMIN_ID = 1001
+
+
+@pytest.fixture
+def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "RunningBot"]]:
+    """Start the real bot in this process: `start_bot(engine_class=..., **settings)`.
+    Every bot started is stopped (cleanly, as on SIGTERM) at the end of the test."""
+    from bot.settings import load_settings
+
+    from .botharness import RunningBot
+
+    started: list[RunningBot] = []
+    fake_api.open_chat(fake_api.user(ADMIN_ID, "Quản trị"))
+
+    def start(engine_class: type[SearchEngine] = SearchEngine, **overrides: object) -> RunningBot:
+        values: dict[str, object] = dict(
+            telegram_bot_token=fake_api.token,
+            telegram_api_base_url=fake_api.base_url,
+            database_url=bot_db,
+            load_sample=False,
+            admin_ids=str(ADMIN_ID),
+            reindex_progress_seconds=0.2,
+        )
+        values.update(overrides)
+        settings = load_settings(**values)
+        engine = engine_class.open(settings.database_url)
+        running = RunningBot(settings, engine).start()
+        started.append(running)
+        return running
+
+    try:
+        yield start
+    finally:
+        for running in reversed(started):
+            running.stop()

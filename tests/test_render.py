@@ -1,9 +1,32 @@
 import re
 from datetime import datetime
 
-from bot.render import HTML, PLAIN, TELEGRAM_LIMIT, render_article, render_no_results, render_results
-from index import ArticleView, SearchHit, SearchPage, Snippet
+import pytest
+
+from bot import texts
+from bot.render import (
+    HTML,
+    PLAIN,
+    TELEGRAM_LIMIT,
+    format_number,
+    parse_results_heading,
+    render_article,
+    render_hit,
+    render_inline_description,
+    render_inline_message,
+    render_ingest_report,
+    render_listing,
+    render_no_results,
+    render_reindex_done,
+    render_reindex_progress,
+    render_results,
+    render_stats,
+    utf16_length,
+)
+from index import ArticleView, EngineStats, IngestReport, Problem, ReindexReport, SearchHit, SearchPage, Snippet
 from index.models import VIETNAM
+
+from .fakebotapi import parse_html
 
 WHEN = datetime(2019, 6, 2, 17, 0, tzinfo=VIETNAM)
 
@@ -78,3 +101,122 @@ def test_a_paragraph_longer_than_a_message_is_cut_at_spaces() -> None:
     messages = render_article(article, HTML)
     assert all(len(m) <= TELEGRAM_LIMIT and _allowed_html(m) for m in messages)
     assert sum(m.count("chữ&amp;chữ") for m in messages) == 2000
+
+
+# -- what the bot sends (checked with the fake Bot API's own HTML parser) --------------------
+
+
+def _telegram_text(html_text: str) -> str:
+    """What Telegram would show; fails like Telegram on anything it would refuse."""
+    text, _ = parse_html(html_text)
+    assert utf16_length(text) <= TELEGRAM_LIMIT
+    return text
+
+
+def test_results_always_fit_one_message_however_long_the_articles() -> None:
+    long = "Tiêu đề <rất> dài & " * 200
+    snippet = Snippet("Chữ & <b> " * 100, tuple((i * 10, i * 10 + 4) for i in range(100)))
+    hits = tuple(
+        _hit(article_id=i, title=long, url="https://so.gov.vn/" + "a&b" * 700, snippet=snippet) for i in range(5)
+    )
+    text = render_results(SearchPage("q" * 4000, 5, 0, 5, hits), HTML)
+    shown = _telegram_text(text)
+    assert shown.count("📅") == 5 and "…" in shown
+
+
+def test_a_shortened_snippet_keeps_its_bold_words_within_the_text() -> None:
+    snippet = Snippet("mở đầu " * 60 + "phố sách", ((0, 6), (420, 428)))
+    hits = tuple(_hit(article_id=i, title="T " * 2000, snippet=snippet) for i in range(5))
+    text = render_results(SearchPage("phố sách", 5, 0, 5, hits), HTML)
+    _telegram_text(text)
+    assert "<b>mở đầu</b>" in text
+
+
+def test_the_heading_gives_the_question_back_unless_it_was_shortened() -> None:
+    page = SearchPage("<phố> & “sách”", 1, 0, 5, (_hit(),))
+    assert parse_results_heading(_telegram_text(render_results(page, HTML))) == "<phố> & “sách”"
+    long = SearchPage("phố sách " * 30, 1, 0, 5, (_hit(),))
+    recovered = parse_results_heading(_telegram_text(render_results(long, HTML)))
+    assert recovered is not None and recovered.endswith("…") and recovered != long.query.strip()
+    assert parse_results_heading("Rất tiếc, chưa có bài viết nào") is None
+
+
+def test_listings_name_the_category_and_count_the_articles() -> None:
+    page = SearchPage("", 1234, 5, 5, tuple(_hit(article_id=i) for i in range(5)))
+    text = _telegram_text(render_listing(page, "Tin & <sự kiện>", HTML))
+    assert text.startswith("📂 Chuyên mục “Tin & <sự kiện>”\nBài 6–10 trong 1.234 bài, mới nhất trước.")
+    assert _telegram_text(render_listing(SearchPage("", 0, 0, 5, ()), None, HTML)) == (
+        "🆕 Tin mới nhất\nHiện chưa có bài viết nào."
+    )
+
+
+def test_stats_in_vietnamese_with_escaped_source_names() -> None:
+    stats = EngineStats(
+        articles=12345, sources=tuple((f"nguồn <{i}> & co", 10 - i) for i in range(12)),
+        first_published=WHEN, last_published=WHEN, indexed=12345, index_bytes=2_500_000,
+        vocabulary=45678, last_reindex=None, built_at=WHEN, build_seconds=1.5, questions_today=7,
+    )
+    text = _telegram_text(render_stats(stats, HTML))
+    assert "• Số bài viết: 12.345" in text
+    assert "• Nguồn: 12 (nguồn <0> & co: 10;" in text and "và 2 nguồn khác)" in text
+    assert "• Chỉ mục: 12.345 bài, 45.678 từ, 2,5 MB, lập trong 1,50 giây" in text
+    assert "• Lập chỉ mục lần cuối: chưa lần nào" in text and "• Câu hỏi hôm nay: 7" in text
+
+
+def test_an_ingest_report_is_escaped_translated_and_split_within_the_limit() -> None:
+    problems = [Problem(f"tệp <x>.jsonl:{i}", f"malformed JSON: Expecting value at column {i}") for i in range(400)]
+    problems.append(Problem("tệp.txt", "read as windows-1258", skipped=False))
+    report = IngestReport(added=3, updated=1, unchanged=2, failed=400, problems=problems)
+    messages = render_ingest_report("tệp <x>.jsonl", report, HTML)
+    shown = [_telegram_text(m) for m in messages]
+    assert len(messages) > 1
+    assert shown[0].startswith(
+        "📥 Đã nhập tệp “tệp <x>.jsonl”: thêm mới 3, cập nhật 1, không đổi 2, bỏ qua 400."
+    )
+    joined = "\n".join(shown)
+    assert "⚠️ Bỏ qua tệp <x>.jsonl:0: JSON sai cú pháp (Expecting value at column 0)" in joined
+    assert joined.count("⚠️ Bỏ qua") == 200 and "… và 201 dòng khác" in joined
+
+
+def test_a_clean_ingest_says_so() -> None:
+    text = render_ingest_report("a.json", IngestReport(added=2), HTML)
+    assert text == ["📥 Đã nhập tệp “a.json”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 0.\nMọi bản ghi đều hợp lệ."]
+
+
+def test_reindex_progress_and_result() -> None:
+    assert render_reindex_progress(1200, 4500) == "⏳ Đang lập chỉ mục: 1.200/4.500 bài…"
+    assert render_reindex_progress(30, None) == "⏳ Đang lập chỉ mục: đã xử lý 30 bài…"
+    assert render_reindex_done(ReindexReport(3, 214, 1.26)).startswith(
+        "✅ Lập chỉ mục xong: 214 bài trong chỉ mục, 3 bài được phân tích lại, trong 1,3 giây."
+    )
+
+
+def test_inline_results_describe_and_carry_the_link() -> None:
+    hit = _hit()
+    assert render_inline_description(hit).startswith("02/06/2019 · Tin & sự kiện – Bàn về <b>chính")
+    message = render_inline_message(hit, "https://t.me/bot?start=doc_7")
+    assert _telegram_text(message).startswith("Hội thảo <chính quyền> & điện tử\n📅 02/06/2019")
+    assert '<a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">' in message and "t.me" not in message
+    without_url = render_inline_message(_hit(url=None), "https://t.me/bot?start=doc_7")
+    assert without_url.endswith('<a href="https://t.me/bot?start=doc_7">📖 Đọc toàn văn</a>')
+
+
+def test_render_hit_numbers_and_links() -> None:
+    assert render_hit(3, _hit(), HTML).startswith('<b>3.</b> <a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">')
+
+
+@pytest.mark.parametrize(("value", "decimals", "text"), [(0, 0, "0"), (1964, 0, "1.964"), (1234567.891, 2, "1.234.567,89")])
+def test_numbers_are_written_the_vietnamese_way(value: float, decimals: int, text: str) -> None:
+    assert format_number(value, decimals) == text
+
+
+def test_every_fixed_sentence_is_valid_telegram_html() -> None:
+    sentences = [value for name, value in vars(texts).items() if name.isupper() and isinstance(value, str)]
+    sentences += [texts.start("<Bé> & Na"), texts.help_text("tin_so_bot") + texts.ADMIN_HELP]
+    sentences += [texts.unsupported_file("a<b>.pdf"), texts.file_too_big("x&y", 7_000_000, 5_000_000)]
+    sentences += [texts.article_not_found(7), texts.THROTTLED.format(seconds=3)]
+    assert len(sentences) > 20
+    for sentence in sentences:
+        _telegram_text(sentence)
+    assert "<Bé> & Na" in _telegram_text(texts.start("<Bé> & Na"))
+    assert "a<b>.pdf" in _telegram_text(texts.unsupported_file("a<b>.pdf"))

@@ -178,3 +178,51 @@ def test_questions_are_counted_per_day(tmp_path: Path) -> None:
     engine.record_question("phố sách", 3)
     engine.record_question("hội thảo", 0, channel="group")
     assert engine.stats().questions_today == 2
+
+
+def test_close_releases_the_database_connections(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.search("viễn thông").total == 1
+    assert engine.sessions.kw["bind"].pool.checkedin() >= 1
+    engine.close()
+    assert engine.sessions.kw["bind"].pool.checkedin() == 0
+    assert engine.article(engine.search("viễn thông").hits[0].article_id).title  # reconnects
+
+
+@pytest.mark.parametrize("work", ["reindex", "ingest"])
+def test_writing_while_questions_are_counted_does_not_fail(bot_db: str, work: str) -> None:
+    """Regression: on SQLite a reindex or an ingest (read, then write in one transaction) failed
+    with "database is locked" when the bot counted a question in between."""
+    import threading
+
+    engine = SearchEngine.open(bot_db)
+    counting, counted, errors = True, [], []
+
+    def count_questions() -> None:
+        asker = SearchEngine.open(bot_db)
+        while counting:
+            try:
+                asker.record_question("phố sách", 3)
+                counted.append(1)
+            except Exception as exc:  # reported below
+                errors.append(exc)
+        asker.close()
+
+    thread = threading.Thread(target=count_questions)
+    thread.start()
+    try:
+        if work == "reindex":
+            assert engine.reindex(full=True).reanalysed == 214
+        else:
+            data = "\n".join(
+                json.dumps({"title": f"Bản tin số {i}", "date": "01/01/2024", "body": f"Nội dung {i}."})
+                for i in range(250)
+            )
+            from index import read_bytes
+
+            assert engine.ingest_items(read_bytes(data.encode(), "b.jsonl", ".jsonl")).added == 250
+    finally:
+        counting = False
+        thread.join()
+    assert not errors and counted
+    assert engine.stats().questions_today == len(counted)

@@ -1,0 +1,200 @@
+"""The Telegram application: settings and engine in, every handler wired, polling or webhook."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from index import SearchEngine
+
+from . import admin, handlers, texts
+from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN
+from .settings import Settings
+from .state import STATE_KEY, BotState
+
+__all__ = ["build_application", "run_polling", "run_webhook", "Webhook", "ALLOWED_UPDATES"]
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+# Telegram's published limits: about 30 messages a second in all, 20 a minute in one group.
+OVERALL_PER_SECOND = 30
+GROUP_PER_MINUTE = 20
+
+
+def build_application(settings: Settings, engine: SearchEngine) -> Application:
+    """The bot with all its handlers; it closes `engine` when it shuts down."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token())
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                do_quote=True,
+                allow_sending_without_reply=True,
+            )
+        )
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=OVERALL_PER_SECOND,
+                overall_time_period=1,
+                group_max_rate=GROUP_PER_MINUTE,
+                group_time_period=60,
+                max_retries=3,
+            )
+        )
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(_register_commands)
+        .post_shutdown(_close_engine)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
+            settings.telegram_file_base_url
+        )
+    application = builder.build()
+    application.bot_data[STATE_KEY] = BotState.create(engine, settings)
+    _add_handlers(application, admins=filters.User(user_id=settings.admin_ids))
+    return application
+
+
+def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
+    """The routing table: the first handler that matches an update answers it."""
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    question = filters.TEXT & ~filters.COMMAND
+    ingest_file = filters.Document.ALL & filters.CaptionRegex(admin.INGEST_CAPTION)
+
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("help", handlers.help_command))
+    app.add_handler(CommandHandler("tim", handlers.find))
+    app.add_handler(CommandHandler("doc", handlers.doc))
+    app.add_handler(MessageHandler(filters.Regex(handlers.DOC_SHORTCUT), handlers.doc_shortcut))
+    app.add_handler(CommandHandler("moi", handlers.latest))
+    app.add_handler(CommandHandler("chuyenmuc", handlers.categories))
+
+    app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
+    app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
+    app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
+    app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
+    app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
+    app.add_handler(CommandHandler(["reindex", "stats", "ingest"], admin.refuse))
+    app.add_handler(MessageHandler(ingest_file, admin.refuse))
+
+    app.add_handler(MessageHandler(private & question, handlers.question))
+    app.add_handler(MessageHandler(groups & question & _ADDRESSED_TO_BOT, handlers.question))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.not_text))
+
+    app.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=PAGE_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.read_button, pattern=READ_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.back_to_categories, pattern=f"^{CATEGORIES}$"))
+    app.add_handler(CallbackQueryHandler(handlers.page_counter, pattern=f"^{COUNTER}$"))
+    app.add_handler(CallbackQueryHandler(handlers.stale_button))
+    app.add_handler(InlineQueryHandler(handlers.inline_query))
+
+    app.add_error_handler(handlers.error)
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """A group message that mentions the bot, or replies to one of its messages."""
+
+    def filter(self, message: object) -> bool:
+        bot = message.get_bot()  # type: ignore[attr-defined]
+        replied = message.reply_to_message  # type: ignore[attr-defined]
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".lower()
+        return any(
+            entity.type == "mention" and text.lower() == mention
+            for entity, text in message.parse_entities().items()  # type: ignore[attr-defined]
+        )
+
+
+_ADDRESSED_TO_BOT = _AddressedToBot(name="addressed to the bot")
+
+
+async def _register_commands(application: Application) -> None:
+    """Everyone's command menu; the admin commands too in each admin's own chat."""
+    bot = application.bot
+    everyone = [BotCommand(name, description) for name, description in texts.COMMANDS]
+    admins = everyone + [
+        BotCommand(name, description) for name, description in texts.ADMIN_COMMANDS
+    ]
+    await bot.set_my_commands(everyone)
+    state: BotState = application.bot_data[STATE_KEY]
+    for admin_id in sorted(state.settings.admin_ids):
+        try:
+            await bot.set_my_commands(admins, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            # Telegram knows a private chat only once the user has opened it.
+            log.warning(
+                "admin %s has no command menu yet (have they started the bot?): %s", admin_id, exc
+            )
+    log.info("@%s is running with %d admin(s)", bot.username, len(state.settings.admin_ids))
+
+
+async def _close_engine(application: Application) -> None:
+    application.bot_data[STATE_KEY].engine.close()
+    log.info("database connections closed")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, and where this process listens for them."""
+
+    url: str
+    listen: str
+    port: int
+    secret_token: str
+
+    @property
+    def path(self) -> str:
+        """The local path: the public url's path (a reverse proxy forwards it unchanged)."""
+        return urlsplit(self.url).path.strip("/")
+
+
+def run_polling(
+    application: Application, stop_signals: Sequence[int] | None = STOP_SIGNALS
+) -> None:
+    """Long polling until a stop signal; then a clean shutdown."""
+    application.run_polling(
+        allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3, stop_signals=stop_signals
+    )
+
+
+def run_webhook(
+    application: Application,
+    webhook: Webhook,
+    stop_signals: Sequence[int] | None = STOP_SIGNALS,
+) -> None:
+    """Serve a webhook (updates without the secret token are refused) until a stop signal."""
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret_token,
+        allowed_updates=ALLOWED_UPDATES,
+        bootstrap_retries=3,
+        stop_signals=stop_signals,
+    )

@@ -1,0 +1,98 @@
+"""Callback data of the inline buttons: short, stable across restarts, at most 64 bytes.
+
+    s:<key>:<page>   a page of search results; <key> names the question (see `short_key`)
+    c:<key>:<page>   a page of one category's latest articles; <key> names the category
+    n:<page>         a page of the latest articles
+    d:<id>           read article <id> in full
+    k                back to the list of categories
+    x                the "page i/N" counter (does nothing)
+
+A key is a hash, not a server-side handle: after a restart the bot can still check a question
+or a category it recovers elsewhere against it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "CALLBACK_DATA_LIMIT",
+    "SEARCH",
+    "CATEGORY",
+    "LATEST",
+    "Kind",
+    "PageRef",
+    "ReadRef",
+    "COUNTER",
+    "CATEGORIES",
+    "PAGE_PATTERN",
+    "READ_PATTERN",
+    "short_key",
+    "encode",
+    "decode",
+]
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+
+SEARCH: Literal["s"] = "s"
+CATEGORY: Literal["c"] = "c"
+LATEST: Literal["n"] = "n"
+Kind = Literal["s", "c", "n"]
+
+COUNTER = "x"
+CATEGORIES = "k"
+PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|n):\d{1,9}$"
+READ_PATTERN = r"^d:\d{1,19}$"
+
+_PAGE = re.compile(
+    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|n:(?P<latest>\d{1,9})"
+)
+_READ = re.compile(r"d:(?P<id>\d{1,19})")
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page (0-based) of a list: search results, a category, or the latest articles."""
+
+    kind: Kind
+    key: str
+    page: int
+
+
+@dataclass(frozen=True)
+class ReadRef:
+    """The whole text of one article."""
+
+    article_id: int
+
+
+def short_key(text: str) -> str:
+    """Eight url-safe characters naming `text`; the same in every process and after restarts."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def encode(ref: PageRef | ReadRef) -> str:
+    """The callback data of a button."""
+    if isinstance(ref, ReadRef):
+        return f"d:{ref.article_id}"
+    if ref.kind == LATEST:
+        return f"n:{ref.page}"
+    return f"{ref.kind}:{ref.key}:{ref.page}"
+
+
+def decode(data: str | None) -> PageRef | ReadRef | None:
+    """The reference in callback data; None for anything this version does not understand."""
+    if not data:
+        return None
+    if match := _PAGE.fullmatch(data):
+        if match["latest"] is not None:
+            return PageRef(LATEST, "", int(match["latest"]))
+        return PageRef(match["kind"], match["key"], int(match["page"]))  # type: ignore[arg-type]
+    if match := _READ.fullmatch(data):
+        return ReadRef(int(match["id"]))
+    return None
