@@ -59,3 +59,15 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres_server, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def server() -> Iterator["TestServer"]:
+    """A real HTTP server on 127.0.0.1 (a free port) for crawler tests."""
+    from .httpserver import TestServer
+
+    running = TestServer().start()
+    try:
+        yield running
+    finally:
+        running.stop()
