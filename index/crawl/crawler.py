@@ -41,6 +41,7 @@ from .extraction import (
     effective_selectors,
     extract_article,
     is_home_url,
+    non_news_url,
     parse_html,
     with_listing,
 )
@@ -565,6 +566,9 @@ class _Crawl:
 
     def _fetch(self, entry: ListingEntry) -> _Fetched:
         """Fetch and extract one article page (runs in a worker thread)."""
+        static = non_news_url(entry.url)
+        if static and entry.url not in self.prefetched:
+            return _Fetched(entry, not_news=NotNews(entry.url, static))
         try:
             page = self.prefetched.pop(entry.url, None) or self.fetcher.get(entry.url)
         except FetchError as exc:

@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -226,7 +226,7 @@ def extract_article(
     body = _select_text(tree, sel.body, multiline=True) or found.text
     summary = _select_text(tree, sel.summary, multiline=True) or (entry.summary if entry else "")
     body = _without_lead(body, title, summary)
-    published = _page_date(tree, sel) or (entry.published_at if entry else None) or found.date
+    published = _best_date(_page_date(tree, sel), entry.published_at if entry else None) or found.date
     entry_body = entry.body if entry else ""
     if len(body) < _MIN_TEXT and len(entry_body) > len(body):
         body = entry_body
@@ -275,6 +275,16 @@ class _Found:
             author=clean_text(getattr(document, "author", None) or ""),
             date=parse_date(raw_date) if raw_date else None,
         )
+
+
+def _best_date(on_page: datetime | None, listed: datetime | None) -> datetime | None:
+    """The listing's date (feeds give seconds and zones), unless it is only a day the page
+    gives the time of."""
+    if on_page is None or listed is None:
+        return on_page or listed
+    if listed.date() == on_page.date() and listed.time() == time(0) and on_page.time() != time(0):
+        return on_page
+    return listed
 
 
 def _without_lead(body: str, title: str, summary: str) -> str:
