@@ -27,6 +27,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DATA_DIR / 'tin-so-bot.sqlite3'}"
     sample_dir: Path = DATA_DIR / "sample"
+    sources_file: Path = DATA_DIR / "sources.toml"
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
     load_sample: bool = True

@@ -6,10 +6,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from index import SearchEngine
+
+if TYPE_CHECKING:
+    from .httpserver import TestServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -62,7 +66,7 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def server() -> Iterator["TestServer"]:
+def server() -> Iterator[TestServer]:
     """A real HTTP server on 127.0.0.1 (a free port) for crawler tests."""
     from .httpserver import TestServer
 

@@ -2,7 +2,13 @@
 
 from datetime import datetime
 
-from index.crawl.discovery import feed_entries, list_entries, next_page_url, page_kind, sitemap_entries
+from index.crawl.discovery import (
+    feed_entries,
+    list_entries,
+    next_page_url,
+    page_kind,
+    sitemap_entries,
+)
 from index.crawl.extraction import PROFILES, parse_html
 from index.crawl.sources import Selectors
 from index.models import VIETNAM

@@ -6,7 +6,15 @@ import time
 
 import pytest
 
-from index.crawl import FetchError, Fetcher, FetchPolicy, HTTPStatusError, NotAPage, RobotsDisallowed, TooLarge
+from index.crawl import (
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    HTTPStatusError,
+    NotAPage,
+    RobotsDisallowed,
+    TooLarge,
+)
 
 from .httpserver import Reply, TestServer
 from .sites import robots
