@@ -144,7 +144,8 @@ def crawl_source(
     """Crawl one source now and store what is new; raises CrawlBusy if it is being crawled.
 
     `since` skips articles listed as older; `max_pages` caps list pages (or sitemap files) per
-    list; `refresh` fetches known urls again. Problems with pages are in the report, not raised.
+    list; `refresh` fetches known urls again; `fetcher` (shared, or for tests) replaces one made
+    from `policy`. Problems with pages are in the report, not raised.
     """
     lock = _source_lock(target.sessions, source.name)
     if not lock.acquire(blocking=False):
@@ -167,14 +168,27 @@ def crawl_url(
     url: str,
     *,
     sources: SourcesFile | None = None,
-    **options: object,
+    since: datetime | None = None,
+    max_pages: int | None = None,
+    max_articles: int | None = None,
+    refresh: bool = False,
+    progress: CrawlProgressCallback | None = None,
+    fetcher: Fetcher | None = None,
 ) -> CrawlReport:
     """Crawl one url given by hand (a feed, sitemap, list page, article or home page); a
     configured source of the same host lends its name, selectors and limits."""
     sources = sources or SourcesFile()
-    source = adhoc_source(url, sources.for_url(url))
-    options.setdefault("policy", sources.policy)
-    return crawl_source(target, source, **options)  # type: ignore[arg-type]
+    return crawl_source(
+        target,
+        adhoc_source(url, sources.for_url(url)),
+        policy=sources.policy,
+        since=since,
+        max_pages=max_pages,
+        max_articles=max_articles,
+        refresh=refresh,
+        progress=progress,
+        fetcher=fetcher,
+    )
 
 
 _LOCKS: dict[tuple[str, str], threading.Lock] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -113,12 +114,12 @@ def _html_text(markup: str) -> str:
 # -- sitemaps --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class SitemapContent:
     """What one sitemap file holds: article urls, or further sitemaps (a sitemap index)."""
 
-    def __init__(self, entries: list[ListingEntry], sitemaps: list[str]) -> None:
-        self.entries = entries
-        self.sitemaps = sitemaps
+    entries: list[ListingEntry]
+    sitemaps: list[str]
 
 
 def sitemap_entries(data: bytes, url: str) -> SitemapContent:

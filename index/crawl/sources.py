@@ -156,7 +156,7 @@ def parse_sources(text: str, name: str = "sources.toml") -> SourcesFile:
         raise SourcesError(f"{name}: 'source' must be a list of [[source]] tables")
     sources: list[SourceConfig] = []
     for number, raw in enumerate(raw_sources, start=1):
-        source = _source(raw, f"{name}: source #{number}")
+        source = _source(raw, name, number)
         if any(s.name.casefold() == source.name.casefold() for s in sources):
             raise SourcesError(f"{name}: source '{source.name}': the name is used twice")
         sources.append(source)
@@ -214,13 +214,13 @@ _SOURCE_KEYS = {
 }  # fmt: skip
 
 
-def _source(raw: object, where: str) -> SourceConfig:
+def _source(raw: object, file: str, number: int) -> SourceConfig:
     if not isinstance(raw, dict):
-        raise SourcesError(f"{where}: must be a table")
+        raise SourcesError(f"{file}: source #{number} must be a table")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise SourcesError(f"{where}: key 'name' is missing (every source needs a name)")
-    where = f"{where.split(': ')[0]}: source '{name}'"
+        raise SourcesError(f"{file}: source #{number}: key 'name' is missing (every source needs a name)")
+    where = f"{file}: source '{name}'"
     _check_keys(raw, _SOURCE_KEYS, where, "")
     if "base_url" not in raw:
         raise SourcesError(f"{where}: key 'base_url' is missing")
