@@ -11,11 +11,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
 from index import DatabaseUnavailable, EmptyQuery, IndexError_, SearchEngine, SearchPage
+from index.crawl import CrawlProgress, CrawlReport, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
     from bot.app import Webhook  # imports telegram: only `run` needs it
@@ -138,9 +140,79 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Crawl the enabled sources, one source, or one url, and store what is new."""
+    from index.crawl import crawl_source, crawl_url, load_sources
+
+    sources = load_sources(settings.sources_file)
+    chosen = _chosen_sources(args.target, sources, settings.sources_file)
+    engine = open_engine(settings)
+    options = dict(since=args.since, max_pages=args.max_pages, refresh=args.refresh)
+    reports: list[CrawlReport] = []
+    for source in chosen:
+        progress = _CrawlProgress(f"Thu thập {source if isinstance(source, str) else source.name}")
+        try:
+            if isinstance(source, str):
+                report = crawl_url(engine, source, sources=sources, progress=progress, **options)
+            else:
+                report = crawl_source(engine, source, policy=sources.policy, progress=progress, **options)
+        finally:
+            progress.close()
+        for problem in report.problems:
+            print(f"{problem.kind}: {problem}", file=sys.stderr)
+        if len(chosen) > 1:
+            print(f"{report.source}: {report.summary()}")
+        reports.append(report)
+    total = CrawlReport(
+        source="",
+        started_at=reports[0].started_at,
+        finished_at=reports[-1].finished_at,
+        **{k: sum(getattr(r, k) for r in reports) for k in ("new", "updated", "unchanged", "failed")},
+    )
+    print(total.summary())
+    if total.changed:
+        engine.reload()
+    return 0 if total.ok else 1
+
+
+def _chosen_sources(target: str | None, sources: SourcesFile, path: Path) -> list[SourceConfig | str]:
+    """The sources a `crawl` command names: all enabled ones, one by name, or one url."""
+    from index.crawl import UnknownSource
+
+    if target is None:
+        enabled: list[SourceConfig | str] = [s for s in sources.sources if s.enabled]
+        if not enabled:
+            raise UnknownSource(f"no enabled source in {path}: enable one, or give a source name or a url")
+        return enabled
+    if target.startswith(("http://", "https://")):
+        return [target]
+    source = sources.get(target)
+    if source is None:
+        known = ", ".join(s.name for s in sources.sources) or "none"
+        raise UnknownSource(f"no source named {target!r} in {path} (known: {known}; or give a url)")
+    return [source]
+
+
+class _CrawlProgress(_Progress):
+    """The progress bar of the article pages being fetched."""
+
+    def __call__(self, progress: CrawlProgress) -> None:  # type: ignore[override]
+        if progress.stage == "fetching" and progress.total:
+            super().__call__(progress.done, progress.total)
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    """Print what is stored and indexed."""
-    stats = open_engine(settings).stats()
+    """Print what is stored and indexed, and how crawling each source went."""
+    from index.crawl import SourcesError, crawl_health, load_sources
+
+    engine = open_engine(settings)
+    stats = engine.stats()
+    try:
+        configured = load_sources(settings.sources_file).sources
+    except SourcesError as exc:
+        print(f"note: {exc}", file=sys.stderr)
+        configured = ()
+    health = crawl_health(engine.sessions, configured)
     if args.json:
         print(
             json.dumps(
@@ -155,6 +227,22 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
                     "last_reindex": _iso(stats.last_reindex),
                     "build_seconds": round(stats.build_seconds, 3),
                     "questions_today": stats.questions_today,
+                    "crawl": [
+                        {
+                            "source": h.name,
+                            "enabled": h.enabled,
+                            "last_run": _iso(h.last_run_at),
+                            "last_status": h.last_status,
+                            "last_new": h.last_new,
+                            "last_failed": h.last_failed,
+                            "last_error": h.last_error,
+                            "last_error_at": _iso(h.last_error_at),
+                            "articles": h.articles,
+                            "pending": h.pending,
+                            "next_due": _iso(h.next_due),
+                        }
+                        for h in health
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -173,6 +261,19 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         f"{stats.index_bytes / 1e6:.1f} MB, built in {stats.build_seconds:.2f} s"
     )
     print(f"last reindex: {reindexed}")
+    for number, h in enumerate(health):
+        label = "crawling:" if number == 0 else ""
+        state = "" if h.enabled is None else (" (enabled)" if h.enabled else " (disabled)")
+        if h.last_run_at is None:
+            line = "never crawled"
+        else:
+            line = (
+                f"last run {h.last_run_at:%d/%m/%Y %H:%M} {h.last_status}, {h.last_new} new, "
+                f"{h.last_failed} failed; {h.articles} articles, {h.pending} waiting for a retry"
+            )
+        print(f"{label:<14}{h.name}{state}: {line}")
+        if h.last_error:
+            print(f"{'':<16}last error {h.last_error_at:%d/%m/%Y %H:%M}: {h.last_error}")
     return 0
 
 
@@ -259,7 +360,18 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.add_argument("--full", action="store_true", help="re-analyse every article")
     reindex.set_defaults(handler=cmd_reindex)
 
-    stats = commands.add_parser("stats", help="articles, sources, dates, index size")
+    crawl = commands.add_parser("crawl", help="fetch new articles from the portals in data/sources.toml")
+    crawl.add_argument(
+        "target", nargs="?", metavar="SOURCE|URL",
+        help="a source name from the sources file, or a feed, sitemap, list page or article url "
+        "(default: every enabled source)",
+    )  # fmt: skip
+    crawl.add_argument("--since", type=_date, help="skip articles listed as older than this date")
+    crawl.add_argument("--max-pages", type=_positive, help="list pages (or sitemap files) per list")
+    crawl.add_argument("--refresh", action="store_true", help="fetch known articles again")
+    crawl.set_defaults(handler=cmd_crawl)
+
+    stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")
     stats.set_defaults(handler=cmd_stats)
 
@@ -280,6 +392,15 @@ def _positive(text: str) -> int:
     value = _non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _date(text: str) -> datetime:
+    from index.dates import parse_date
+
+    value = parse_date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (e.g. 01/06/2024 or 2024-06-01)")
     return value
 
 

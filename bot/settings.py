@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{DATA_DIR / 'tin-so-bot.sqlite3'}"
     sample_dir: Path = DATA_DIR / "sample"
     load_sample: bool = True
+    sources_file: Path = DATA_DIR / "sources.toml"
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None

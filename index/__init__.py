@@ -1,6 +1,7 @@
 """tin-so-bot's search engine: article store, Vietnamese analysis, BM25 ranking, ingestion.
 
 This package never imports `telegram`; the bot and the command line use the names below.
+Crawling portals is `index.crawl` (imported on demand: it loads trafilatura and httpx).
 """
 
 from .analyzer import ANALYZER_VERSION, Analyzer, split_sentences

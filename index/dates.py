@@ -20,6 +20,13 @@ _WRITTEN = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?")
+_ISO_IN_TEXT = re.compile(r"(?<![\d/.\-])" + _ISO.pattern + r"(?![\d/])")
+# RFC 822 / 2822 as feeds write it, the weekday optional: "Wed, 30 Aug 2017 17:48:03 +0700".
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"\s+\d{2,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+\-]\d{4}|GMT|UTC|UT|[A-Z]{1,3}))?)?",
+    re.IGNORECASE,
+)
 
 # A line that holds only a date and maybe a time, as in the plain-text article dumps.
 DATE_LINE = re.compile(r"^\s*(?:[^\d\n]{0,30}?)" + _DMY + r"(?:\s*[|,\-–]?\s*" + _HM + r")?\s*$")
@@ -51,12 +58,24 @@ def parse_date(text: str, default_tz: tzinfo | None = None) -> datetime | None:
     written = _WRITTEN.search(text)
     if written:
         return _from_parts(written["y"], written["m"], written["d"], None, None, None, None, tz)
-    if re.search(r"[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text):
+    inner_iso = _ISO_IN_TEXT.search(text)
+    if inner_iso:
+        return _iso(inner_iso[0], tz)
+    rfc822 = _RFC822.search(text)
+    if rfc822:
         try:
-            return _aware(parsedate_to_datetime(text), tz)
+            return _aware(parsedate_to_datetime(rfc822[0]), tz)
         except (TypeError, ValueError, IndexError):
             return None
     return None
+
+
+def _iso(text: str, tz: tzinfo) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _aware(value, tz)
 
 
 def _from_match(match: re.Match[str], prefix: str, tz: tzinfo) -> datetime | None:

@@ -17,6 +17,8 @@ __all__ = [
     "ArticleTerms",
     "Meta",
     "Question",
+    "CrawlRun",
+    "CrawlPage",
     "VIETNAM",
     "AwareDateTime",
 ]
@@ -114,7 +116,6 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-
 class Question(Base):
     """A question someone asked (no user id is kept), for usage counts."""
 
@@ -125,3 +126,40 @@ class Question(Base):
     query: Mapped[str] = mapped_column(Text)
     total: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20))
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, what it found, what went wrong (the source's health)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # running, ok, failed, interrupted
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CrawlPage(Base):
+    """A url the crawler has met: what its listing showed, and whether its page was stored,
+    skipped as not news, or is waiting to be retried."""
+
+    __tablename__ = "crawl_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # stored, pending, skipped, failed
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    listing: Mapped[str] = mapped_column(Text, default="")  # JSON: what the listing said
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))

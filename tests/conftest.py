@@ -16,6 +16,7 @@ from index import SearchEngine
 if TYPE_CHECKING:
     from .botharness import RunningBot
     from .fakebotapi import FakeBotAPI
+    from .httpserver import TestServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -146,3 +147,15 @@ def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "Ru
     finally:
         for running in reversed(started):
             running.stop()
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    """A real HTTP server on 127.0.0.1 (a free port) for crawler tests."""
+    from .httpserver import TestServer
+
+    running = TestServer().start()
+    try:
+        yield running
+    finally:
+        running.stop()
