@@ -33,6 +33,10 @@ __all__ = [
     "REINDEX_BUSY",
     "REINDEX_STARTED",
     "REINDEX_FAILED",
+    "CRAWL_BUSY",
+    "CRAWL_STARTED",
+    "NO_ENABLED_SOURCE",
+    "unknown_source",
     "INLINE_NOTHING_FOUND",
     "COMMANDS",
     "ADMIN_COMMANDS",
@@ -149,6 +153,28 @@ REINDEX_FAILED = (
     "❌ Lập chỉ mục không thành công; bot vẫn dùng chỉ mục cũ. "
     "Chi tiết lỗi đã được ghi vào nhật ký."
 )
+CRAWL_BUSY = "⏳ Việc thu thập tin đang chạy. Bạn vui lòng chờ xong rồi thử lại nhé."
+CRAWL_STARTED = "⏳ Bắt đầu thu thập tin… Trong lúc này bot vẫn trả lời bình thường."
+NO_ENABLED_SOURCE = (
+    "Hiện chưa có nguồn nào được bật trong tệp nguồn. Bạn có thể gõ /crawl kèm tên một nguồn, "
+    "hoặc kèm địa chỉ một trang, ví dụ: /crawl https://so.example.gov.vn/tin-tuc"
+)
+MAX_KNOWN_SOURCES = 20
+
+
+def unknown_source(name: str, known: list[str]) -> str:
+    """/crawl of a name that no source in the sources file has."""
+    shown = [html.escape(n if len(n) <= 60 else n[:59] + "…", quote=False) for n in known]
+    if len(shown) > MAX_KNOWN_SOURCES:
+        shown = shown[:MAX_KNOWN_SOURCES] + [f"và {len(known) - MAX_KNOWN_SOURCES} nguồn khác"]
+    listed = f"Các nguồn hiện có: {', '.join(shown)}." if shown else "Tệp nguồn chưa có nguồn nào."
+    name = name if len(name) <= 100 else name[:99] + "…"
+    return (
+        f"Không tìm thấy nguồn “{html.escape(name, quote=False)}”. {listed} "
+        "Bạn cũng có thể gõ /crawl kèm địa chỉ một trang, bắt đầu bằng http:// hoặc https://."
+    )
+
+
 INLINE_NOTHING_FOUND = "Không tìm thấy bài phù hợp – bấm để hỏi bot"
 
 COMMANDS = (
