@@ -298,9 +298,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application, run_polling, run_webhook
+    from index.crawl import load_sources
 
+    sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
     engine = open_engine(settings)
-    application = build_application(settings, engine)
+    application = build_application(settings, engine, sources)
     try:
         if settings.webhook_url:
             run_webhook(application, _webhook(settings))

@@ -80,7 +80,9 @@ def help_text(bot_username: str) -> str:
 ADMIN_HELP = (
     "\n\n🔧 <b>Dành cho quản trị viên</b>\n"
     "/reindex – lập lại chỉ mục (/reindex full để phân tích lại toàn bộ bài)\n"
-    "/stats – thống kê dữ liệu và câu hỏi\n"
+    "/stats – thống kê dữ liệu, câu hỏi và tình trạng thu thập tin\n"
+    "/crawl – thu thập tin mới từ các cổng thông tin đang bật; /crawl kèm tên một nguồn hoặc "
+    "địa chỉ một trang để thu thập riêng nguồn hay trang đó\n"
     "Gửi tệp .txt, .json hoặc .jsonl kèm chú thích /ingest để nhập bài mới."
 )
 
@@ -187,6 +189,7 @@ COMMANDS = (
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
-    ("stats", "Thống kê dữ liệu và câu hỏi"),
+    ("stats", "Thống kê dữ liệu, câu hỏi và thu thập tin"),
     ("ingest", "Cách nhập bài từ tệp"),
+    ("crawl", "Thu thập tin mới từ các cổng thông tin"),
 )
