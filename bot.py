@@ -294,6 +294,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
 
     from telegram.error import InvalidToken, NetworkError
 

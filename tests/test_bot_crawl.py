@@ -226,8 +226,7 @@ def test_the_running_bot_crawls_a_due_source_by_itself_and_finds_its_articles(
         sources_file=sources_file(tmp_path, text),
         crawl_check_seconds=0.2,
     )
-    assert ask(fake_api, citizen(1), "không dùng tiền mặt")["text"].startswith("Rất tiếc")
-    fake_api.wait_for(
+    fake_api.wait_for(  # from an empty database
         lambda: running.engine.stats().indexed == 10,
         timeout=30,
         what="the scheduled crawl to bring ten articles into the index",
