@@ -294,13 +294,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
 
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application, run_polling, run_webhook
+    from index.crawl import load_sources
 
+    sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
     engine = open_engine(settings)
-    application = build_application(settings, engine)
+    application = build_application(settings, engine, sources)
     try:
         if settings.webhook_url:
             run_webhook(application, _webhook(settings))

@@ -2,7 +2,8 @@
 
     app.py        the Application: builder, routing table, polling or webhook
     handlers.py   what citizens and staff get: questions, pages, articles, inline mode, errors
-    admin.py      what admins get: /reindex, /stats, /ingest of an uploaded file
+    admin.py      what admins get: /reindex, /stats, /crawl, /ingest of a file; the crawl schedule
+    crawling.py   crawls in the running bot: one at a time, in a worker thread, stoppable
     keyboards.py  inline buttons
     render.py     pure rendering of results, articles and reports (HTML or plain text)
     texts.py      the fixed Vietnamese sentences

@@ -1,4 +1,5 @@
-"""Handlers for admins (ADMIN_IDS): /reindex, /stats, and importing an uploaded file."""
+"""Handlers for admins (ADMIN_IDS): /reindex, /stats, /crawl, importing an uploaded file; and the
+scheduled crawl of the sources whose interval has passed."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from index import SUPPORTED_SUFFIXES, IngestReport, SearchEngine, read_bytes
+from index.crawl import CrawlProgress, UnknownSource
 
 from . import texts
+from .crawling import CrawlOutcome, Target
 from .handlers import throttled
 from .render import (
     HTML,
+    render_crawl_progress,
+    render_crawl_summary,
     render_ingest_report,
     render_reindex_done,
     render_reindex_progress,
@@ -42,9 +47,11 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stats: articles, sources, dates, last reindex, questions asked today."""
-    found = await asyncio.to_thread(get_state(context).engine.stats)
-    await update.effective_message.reply_text(render_stats(found, HTML))
+    """/stats: articles, sources, dates, last reindex, questions today, each source's crawls."""
+    state = get_state(context)
+    found = await asyncio.to_thread(state.engine.stats)
+    health = await asyncio.to_thread(state.crawler.health)
+    await update.effective_message.reply_text(render_stats(found, HTML, health))
 
 
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -102,11 +109,77 @@ async def _reindex(state: BotState, message: Message, full: bool) -> None:
 
 
 async def _edit_quietly(message: Message, text: str) -> None:
-    """A progress edit that fails must not stop the rebuild."""
+    """A progress edit that fails must not stop the work it reports on."""
     try:
         await message.edit_text(text)
     except TelegramError:
-        log.warning("could not edit the reindex progress message", exc_info=True)
+        log.warning("could not edit a progress message", exc_info=True)
+
+
+async def crawl(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/crawl [nguồn|url]: crawl every enabled source, one source, or one url, in the background."""
+    crawler = get_state(context).crawler
+    message = update.effective_message
+    if crawler.busy:
+        await message.reply_text(texts.CRAWL_BUSY)
+        return
+    argument = " ".join(context.args or ())
+    try:
+        targets = crawler.targets(argument)
+    except UnknownSource:
+        known = [s.name for s in crawler.sources.sources]
+        await message.reply_text(texts.unknown_source(argument, known))
+        return
+    if not targets:
+        await message.reply_text(texts.NO_ENABLED_SOURCE)
+        return
+    log.info("crawl of %d target(s) asked by user %s", len(targets), update.effective_user.id)
+    crawler.start(_crawl(get_state(context), message, targets), name="crawl by hand")
+
+
+async def _crawl(state: BotState, asked: Message, targets: list[Target]) -> None:
+    """Crawl each target in turn, editing a progress message every few seconds; then the summary."""
+    crawler, every = state.crawler, state.settings.crawl_progress_seconds
+    try:
+        message: Message | None = await asked.reply_text(texts.CRAWL_STARTED)
+    except TelegramError:
+        log.warning("could not send the crawl progress message", exc_info=True)
+        message = None
+    outcomes: list[CrawlOutcome] = []
+    for number, target in enumerate(targets, start=1):
+
+        async def shown(progress: CrawlProgress, number: int = number) -> None:
+            if message is not None:
+                await _edit_quietly(
+                    message, render_crawl_progress(progress, number, len(targets), HTML)
+                )
+
+        outcomes.append(await crawler.crawl(target, shown, every))
+    parts = render_crawl_summary(outcomes, HTML)
+    try:
+        if message is not None:
+            await message.edit_text(parts[0])
+        else:
+            await asked.reply_text(parts[0])
+        for part in parts[1:]:
+            await asked.reply_text(part)
+    except TelegramError:
+        log.warning("could not send the crawl summary", exc_info=True)
+
+
+async def crawl_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The scheduled job: crawl, in the background, the sources whose interval has passed."""
+    crawler = get_state(context).crawler
+    if crawler.busy:
+        return
+    try:
+        due = await asyncio.to_thread(crawler.due)
+    except Exception:
+        log.error("could not tell which sources are due for a crawl", exc_info=True)
+        return
+    if due and not crawler.busy:
+        log.info("scheduled crawl of %s", ", ".join(s.name for s in due))
+        crawler.start(crawler.crawl_each(due), name="scheduled crawl")
 
 
 async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from index import SearchEngine
+from index.crawl import SourcesFile, load_sources
 
 from . import admin, handlers, texts
 from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN
@@ -42,8 +43,13 @@ OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 
 
-def build_application(settings: Settings, engine: SearchEngine) -> Application:
-    """The bot with all its handlers; it closes `engine` when it shuts down."""
+def build_application(
+    settings: Settings, engine: SearchEngine, sources: SourcesFile | None = None
+) -> Application:
+    """The bot with all its handlers and its crawl schedule; it closes `engine` when it shuts
+    down. `sources` defaults to reading SOURCES_FILE (a mistake in it raises SourcesError)."""
+    if sources is None:
+        sources = load_sources(settings.sources_file)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token())
@@ -66,6 +72,7 @@ def build_application(settings: Settings, engine: SearchEngine) -> Application:
         )
         .concurrent_updates(settings.concurrent_updates)
         .post_init(_register_commands)
+        .post_stop(_stop_crawling)
         .post_shutdown(_close_engine)
     )
     if settings.telegram_api_base_url:
@@ -73,8 +80,9 @@ def build_application(settings: Settings, engine: SearchEngine) -> Application:
             settings.telegram_file_base_url
         )
     application = builder.build()
-    application.bot_data[STATE_KEY] = BotState.create(engine, settings)
+    application.bot_data[STATE_KEY] = BotState.create(engine, settings, sources)
     _add_handlers(application, admins=filters.User(user_id=settings.admin_ids))
+    _schedule_crawls(application, settings, sources)
     return application
 
 
@@ -94,10 +102,11 @@ def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
 
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
+    app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
     app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
-    app.add_handler(CommandHandler(["reindex", "stats", "ingest"], admin.refuse))
+    app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     app.add_handler(MessageHandler(private & question, handlers.question))
@@ -133,6 +142,23 @@ class _AddressedToBot(filters.MessageFilter):
 _ADDRESSED_TO_BOT = _AddressedToBot(name="addressed to the bot")
 
 
+def _schedule_crawls(application: Application, settings: Settings, sources: SourcesFile) -> None:
+    """Every CRAWL_CHECK_SECONDS, crawl the enabled sources whose own interval has passed."""
+    enabled = [s.name for s in sources.sources if s.enabled]
+    every = settings.crawl_check_seconds
+    if not every or not enabled:
+        log.info(
+            "no scheduled crawling (%s)",
+            "CRAWL_CHECK_SECONDS is 0"
+            if not every
+            else f"no enabled source in {settings.sources_file}",
+        )
+        return
+    assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
+    application.job_queue.run_repeating(admin.crawl_due, interval=every, first=every, name="crawl")
+    log.info("crawling %s on their intervals (checked every %g s)", ", ".join(enabled), every)
+
+
 async def _register_commands(application: Application) -> None:
     """Everyone's command menu; the admin commands too in each admin's own chat."""
     bot = application.bot
@@ -151,6 +177,11 @@ async def _register_commands(application: Application) -> None:
                 "admin %s has no command menu yet (have they started the bot?): %s", admin_id, exc
             )
     log.info("@%s is running with %d admin(s)", bot.username, len(state.settings.admin_ids))
+
+
+async def _stop_crawling(application: Application) -> None:
+    """Before the engine closes: the crawl in progress stops after its current page."""
+    await application.bot_data[STATE_KEY].crawler.stop()
 
 
 async def _close_engine(application: Application) -> None:

@@ -24,6 +24,9 @@ from index import (
     SearchPage,
     Snippet,
 )
+from index.crawl import CrawlProblem, CrawlProgress, SourceHealth
+
+from .crawling import BUSY, FAILED, STOPPED, CrawlOutcome
 
 __all__ = [
     "Style",
@@ -47,6 +50,9 @@ __all__ = [
     "render_ingest_report",
     "render_reindex_progress",
     "render_reindex_done",
+    "render_crawl_progress",
+    "render_crawl_summary",
+    "render_crawl_health",
     "render_inline_description",
     "render_inline_message",
     "read_link",
@@ -301,8 +307,14 @@ def render_categories(categories: Sequence[CategoryCount], style: Style) -> str:
 MAX_SOURCES = 10
 
 
-def render_stats(stats: EngineStats, style: Style) -> str:
-    """What /stats answers (the largest sources by name, so it stays one message)."""
+def render_stats(
+    stats: EngineStats,
+    style: Style,
+    health: Sequence[SourceHealth] = (),
+    limit: int = TELEGRAM_LIMIT,
+) -> str:
+    """What /stats answers (the largest sources by name, then each crawled source's health, as
+    many as fit in one message)."""
     shown = [
         f"{style.escape(_cut_words(name, 60) if len(name) > 60 else name)}: {format_number(n)}"
         for name, n in stats.sources[:MAX_SOURCES]
@@ -312,9 +324,7 @@ def render_stats(stats: EngineStats, style: Style) -> str:
     sources = "; ".join(shown)
     first = format_date(stats.first_published) if stats.first_published else "–"
     last = format_date(stats.last_published) if stats.last_published else "–"
-    reindexed = (
-        stats.last_reindex.strftime("%d/%m/%Y %H:%M") if stats.last_reindex else "chưa lần nào"
-    )
+    reindexed = format_moment(stats.last_reindex) if stats.last_reindex else "chưa lần nào"
     lines = [
         style.bold("📊 Thống kê"),
         f"• Số bài viết: {format_number(stats.articles)}",
@@ -326,7 +336,78 @@ def render_stats(stats: EngineStats, style: Style) -> str:
         f"• Lập chỉ mục lần cuối: {reindexed}",
         f"• Câu hỏi hôm nay: {format_number(stats.questions_today)}",
     ]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    for count in range(min(len(health), MAX_HEALTH_SOURCES), 0, -1):
+        candidate = "\n".join([text, ""] + render_crawl_health(health, style, count))
+        if style.length(candidate) <= limit:
+            return candidate
+    return text
+
+
+MAX_HEALTH_SOURCES = 10
+_RUN_STATUS = {
+    "ok": "thành công",
+    "failed": "có trang lỗi",
+    "interrupted": "bị gián đoạn",
+    "running": "đang chạy",
+}
+
+
+def format_moment(value: datetime) -> str:
+    """dd/mm/yyyy HH:MM."""
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def render_crawl_health(
+    health: Sequence[SourceHealth], style: Style, count: int = MAX_HEALTH_SOURCES
+) -> list[str]:
+    """The lines of /stats about crawling: per source its last run, new articles and errors."""
+    lines = [style.bold("🌐 Thu thập tin")]
+    for h in health[:count]:
+        state = {True: "đang bật", False: "đang tắt", None: "ngoài tệp nguồn"}[h.enabled]
+        name = style.escape(_cut_words(h.name, 60) if len(h.name) > 60 else h.name)
+        if h.last_run_at is None:
+            lines.append(f"• {name} ({state}): chưa thu thập lần nào")
+        else:
+            status = _RUN_STATUS.get(h.last_status or "", style.escape(h.last_status or "?"))
+            lines.append(
+                f"• {name} ({state}): lần cuối {format_moment(h.last_run_at)}, {status}; "
+                f"{format_number(h.last_new)} bài mới, {format_number(h.last_updated)} cập nhật, "
+                f"{format_number(h.last_failed)} trang lỗi; tổng {format_number(h.articles)} bài"
+                + (f", {format_number(h.pending)} trang chờ thử lại" if h.pending else "")
+            )
+        if h.last_error:
+            when = f" ({format_moment(h.last_error_at)})" if h.last_error_at else ""
+            lines.append(f"   ⚠️ Lỗi gần nhất{when}: {_error_line(h.last_error, style)}")
+    if len(health) > count:
+        lines.append(f"… và {len(health) - count} nguồn khác")
+    return lines
+
+
+def _error_line(error: str, style: Style) -> str:
+    """A crawl error ("url: reason"), reason first in Vietnamese, url shortened."""
+    url, separator, reason = error.partition(": ")
+    if not separator or " " in url:
+        return style.escape(_cut_words(error, 200) if len(error) > 200 else error)
+    kept = reason.endswith(_KEPT_SUFFIX)
+    reason = _crawl_reason(reason.removesuffix(_KEPT_SUFFIX))
+    if kept:
+        reason += " (đã lưu theo trang danh sách, sẽ thử lại)"
+    return f"{style.escape(_cut(reason, 200))} – {style.escape(_cut_url(url, 80))}"
+
+
+def _cut(text: str, chars: int) -> str:
+    """At most `chars` characters, with an ellipsis (for text without spaces)."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def _cut_url(url: str, chars: int) -> str:
+    """At most `chars` characters, cut in the middle: a url's end (its page, its article) tells
+    it apart from its neighbours as much as its start."""
+    if len(url) <= chars:
+        return url
+    head = chars * 2 // 3
+    return f"{url[:head]}…{url[len(url) - (chars - head - 1) :]}"
 
 
 MAX_PROBLEM_LINES = 200
@@ -440,3 +521,136 @@ def render_inline_message(hit: SearchHit, read_link: str | None) -> str:
     if not hit.url and read_link:
         lines.append(style.link("📖 Đọc toàn văn", read_link))
     return "\n".join(lines)
+
+
+# -- crawling ------------------------------------------------------------------------------
+
+
+MAX_CRAWL_PROBLEMS = 20
+_KEPT_SUFFIX = "; stored from the listing, retried on the next runs"
+
+# The crawler's reasons are English (the command line shares them); the common ones in
+# Vietnamese for the bot. Anything else is shown as it is.
+_CRAWL_REASONS = (
+    (re.compile(r"HTTP (\d+)"), r"máy chủ trả lỗi HTTP \1"),
+    (re.compile(r"timed out after (.*) s"), r"quá thời gian chờ (\1 giây)"),
+    (re.compile(r"took more than (.*) s to download"), r"tải quá \1 giây"),
+    (re.compile(r"connection failed: (.*)"), r"không kết nối được (\1)"),
+    (re.compile(r"disallowed by robots\.txt"), "robots.txt không cho phép tải"),
+    (re.compile(r"larger than (.*?)(?::| \().*"), r"trang lớn hơn \1"),
+    (re.compile(r"more than (\d+) redirects.*"), r"chuyển hướng quá \1 lần (có thể bị lặp)"),
+    (re.compile(r"not news: a home page"), "không phải tin: trang chủ"),
+    (re.compile(r"not news: a login page"), "không phải tin: trang đăng nhập"),
+    (re.compile(r"not news: a list of articles"), "không phải tin: trang danh sách bài"),
+    (re.compile(r"not news: no article text"), "không phải tin: không có nội dung bài"),
+    (re.compile(r"not news: '(.*)' is a static page"), r"không phải tin: “\1” là trang tĩnh"),
+    (re.compile(r"not news: (.*)"), r"không phải tin (\1)"),
+    (
+        re.compile(r"no articles found on this list page.*"),
+        "không thấy bài nào trên trang danh sách (hãy kiểm tra bộ chọn CSS của nguồn)",
+    ),
+    (re.compile(r"no articles, feed or sitemap found.*"), "không thấy bài, RSS hay sitemap nào"),
+)
+
+
+def _crawl_reason(text: str) -> str:
+    for pattern, vietnamese in _CRAWL_REASONS:
+        if pattern.fullmatch(text):
+            return pattern.sub(vietnamese, text)
+    return text
+
+
+def _counts(new: int, updated: int, unchanged: int, failed: int) -> str:
+    return (
+        f"mới {format_number(new)}, cập nhật {format_number(updated)}, "
+        f"không đổi {format_number(unchanged)}, lỗi {format_number(failed)}"
+    )
+
+
+def render_crawl_progress(progress: CrawlProgress, number: int, count: int, style: Style) -> str:
+    """The progress message of /crawl: source, stage, pages done, what was found so far."""
+    where = f" ({number}/{count})" if count > 1 else ""
+    if progress.stage == "discovering":
+        stage = f"🔎 Đang tìm bài mới: đã đọc {format_number(progress.done)} trang danh sách"
+    elif progress.total:
+        stage = (
+            f"📥 Đang tải bài viết: {format_number(progress.done)}/"
+            f"{format_number(progress.total)} trang"
+        )
+    else:
+        stage = "📥 Không có trang bài viết nào cần tải"
+    return "\n".join(
+        [
+            f"⏳ Đang thu thập nguồn {_quote(progress.source, style)}{where}",
+            stage,
+            f"Đến giờ: {format_number(progress.new)} bài mới, "
+            f"{format_number(progress.updated)} cập nhật, {format_number(progress.failed)} lỗi.",
+            "Trong lúc này bot vẫn trả lời bình thường.",
+        ]
+    )
+
+
+_OUTCOME_FAILURES = {
+    BUSY: "đang được thu thập ở nơi khác, bạn vui lòng thử lại sau",
+    FAILED: "❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký",
+    STOPPED: "⏹ dừng giữa chừng vì bot đang tắt; lần chạy sau sẽ làm tiếp",
+}
+
+
+def render_crawl_summary(
+    outcomes: Sequence[CrawlOutcome], style: Style, limit: int = TELEGRAM_LIMIT
+) -> list[str]:
+    """The result of /crawl, split into messages within `limit`: the counts (per source when
+    there are several), then the first pages that failed or were left out, with their reasons."""
+    reports = [o.report for o in outcomes if o.report is not None]
+    new, updated = sum(r.new for r in reports), sum(r.updated for r in reports)
+    unchanged, failed = sum(r.unchanged for r in reports), sum(r.failed for r in reports)
+    trouble = failed or len(reports) < len(outcomes)
+    icon = "⚠️" if trouble else "✅"
+    lines = []
+    if len(outcomes) == 1:
+        (outcome,) = outcomes
+        name = _quote(outcome.name, style)
+        if outcome.report is None:
+            lines.append(f"Nguồn {name}: {_OUTCOME_FAILURES[outcome.failure or FAILED]}.")
+        else:
+            lines.append(
+                f"{icon} Thu thập xong nguồn {name}: {_counts(new, updated, unchanged, failed)}."
+            )
+    else:
+        lines.append(
+            f"{icon} Thu thập xong {len(reports)}/{len(outcomes)} nguồn: "
+            f"{_counts(new, updated, unchanged, failed)}."
+        )
+        for outcome in outcomes:
+            name = style.escape(_cut(outcome.name, 60))
+            report = outcome.report
+            if report is None:
+                lines.append(f"• {name}: {_OUTCOME_FAILURES[outcome.failure or FAILED]}")
+            else:
+                counts = _counts(report.new, report.updated, report.unchanged, report.failed)
+                lines.append(f"• {name}: {counts}")
+    if new or updated:
+        lines.append("🔎 Các bài mới đã có thể tìm thấy ngay.")
+    pending = sum(r.pending for r in reports)
+    if pending:
+        lines.append(f"🔁 {format_number(pending)} trang chưa tải được sẽ được thử lại ở lần sau.")
+    problems = [p for r in reports for p in r.problems]
+    if problems:
+        lines += ["", style.bold(f"Các trang gặp sự cố ({format_number(len(problems))}):")]
+        lines += [_crawl_problem_line(p, style) for p in problems[:MAX_CRAWL_PROBLEMS]]
+        hidden = len(problems) - MAX_CRAWL_PROBLEMS
+        if hidden > 0:
+            lines.append(
+                f"… và {format_number(hidden)} trang khác; chạy “python bot.py crawl” trên máy chủ "
+                "để xem đầy đủ."
+            )
+    return _pack(lines, limit, style, "\n")
+
+
+def _crawl_problem_line(problem: CrawlProblem, style: Style) -> str:
+    label = "⚠️ Lỗi" if problem.kind == "failed" else "ℹ️ Bỏ qua"
+    reason = _crawl_reason(problem.reason)
+    if problem.kept:
+        reason += " (đã lưu theo trang danh sách, sẽ thử lại)"
+    return f"{label} {style.escape(_cut_url(problem.url, 200))}: {style.escape(_cut(reason, 300))}"

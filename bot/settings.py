@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     user_per_minute: float = Field(default=20.0, gt=0)
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, le=TELEGRAM_FILE_LIMIT)
     reindex_progress_seconds: float = Field(default=3.0, gt=0)
+    crawl_progress_seconds: float = Field(default=3.0, gt=0)
+    crawl_check_seconds: float = Field(default=60.0, ge=0)  # 0: no scheduled crawling
     query_cache_size: int = Field(default=2000, ge=1)
     concurrent_updates: int = Field(default=64, ge=1)
     log_level: str = "INFO"

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index import SearchEngine
+from index.crawl import SourcesFile
 
+from .crawling import BotCrawler
 from .queries import QueryCache
 from .settings import Settings
 from .throttle import Throttle
@@ -22,21 +24,23 @@ BUTTON_FACTOR = 3  # a button press costs a third of a question
 
 @dataclass
 class BotState:
-    """The search engine, the settings, and the bot's own short-term memory."""
+    """The search engine, the settings, the crawls, and the bot's own short-term memory."""
 
     engine: SearchEngine
     settings: Settings
+    crawler: BotCrawler
     queries: QueryCache
     throttle: Throttle  # messages: questions and commands
     button_throttle: Throttle  # button presses: page turns come in quick runs
     reindexing: bool = False
 
     @classmethod
-    def create(cls, engine: SearchEngine, settings: Settings) -> BotState:
+    def create(cls, engine: SearchEngine, settings: Settings, sources: SourcesFile) -> BotState:
         """Fresh state for a starting bot."""
         return cls(
             engine=engine,
             settings=settings,
+            crawler=BotCrawler(engine, sources),
             queries=QueryCache(settings.query_cache_size),
             throttle=Throttle(settings.user_burst, settings.user_per_minute),
             button_throttle=Throttle(

@@ -33,6 +33,10 @@ __all__ = [
     "REINDEX_BUSY",
     "REINDEX_STARTED",
     "REINDEX_FAILED",
+    "CRAWL_BUSY",
+    "CRAWL_STARTED",
+    "NO_ENABLED_SOURCE",
+    "unknown_source",
     "INLINE_NOTHING_FOUND",
     "COMMANDS",
     "ADMIN_COMMANDS",
@@ -76,7 +80,9 @@ def help_text(bot_username: str) -> str:
 ADMIN_HELP = (
     "\n\n🔧 <b>Dành cho quản trị viên</b>\n"
     "/reindex – lập lại chỉ mục (/reindex full để phân tích lại toàn bộ bài)\n"
-    "/stats – thống kê dữ liệu và câu hỏi\n"
+    "/stats – thống kê dữ liệu, câu hỏi và tình trạng thu thập tin\n"
+    "/crawl – thu thập tin mới từ các cổng thông tin đang bật; /crawl kèm tên một nguồn hoặc "
+    "địa chỉ một trang để thu thập riêng nguồn hay trang đó\n"
     "Gửi tệp .txt, .json hoặc .jsonl kèm chú thích /ingest để nhập bài mới."
 )
 
@@ -149,6 +155,28 @@ REINDEX_FAILED = (
     "❌ Lập chỉ mục không thành công; bot vẫn dùng chỉ mục cũ. "
     "Chi tiết lỗi đã được ghi vào nhật ký."
 )
+CRAWL_BUSY = "⏳ Việc thu thập tin đang chạy. Bạn vui lòng chờ xong rồi thử lại nhé."
+CRAWL_STARTED = "⏳ Bắt đầu thu thập tin… Trong lúc này bot vẫn trả lời bình thường."
+NO_ENABLED_SOURCE = (
+    "Hiện chưa có nguồn nào được bật trong tệp nguồn. Bạn có thể gõ /crawl kèm tên một nguồn, "
+    "hoặc kèm địa chỉ một trang, ví dụ: /crawl https://so.example.gov.vn/tin-tuc"
+)
+MAX_KNOWN_SOURCES = 20
+
+
+def unknown_source(name: str, known: list[str]) -> str:
+    """/crawl of a name that no source in the sources file has."""
+    shown = [html.escape(n if len(n) <= 60 else n[:59] + "…", quote=False) for n in known]
+    if len(shown) > MAX_KNOWN_SOURCES:
+        shown = shown[:MAX_KNOWN_SOURCES] + [f"và {len(known) - MAX_KNOWN_SOURCES} nguồn khác"]
+    listed = f"Các nguồn hiện có: {', '.join(shown)}." if shown else "Tệp nguồn chưa có nguồn nào."
+    name = name if len(name) <= 100 else name[:99] + "…"
+    return (
+        f"Không tìm thấy nguồn “{html.escape(name, quote=False)}”. {listed} "
+        "Bạn cũng có thể gõ /crawl kèm địa chỉ một trang, bắt đầu bằng http:// hoặc https://."
+    )
+
+
 INLINE_NOTHING_FOUND = "Không tìm thấy bài phù hợp – bấm để hỏi bot"
 
 COMMANDS = (
@@ -161,6 +189,7 @@ COMMANDS = (
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
-    ("stats", "Thống kê dữ liệu và câu hỏi"),
+    ("stats", "Thống kê dữ liệu, câu hỏi và thu thập tin"),
     ("ingest", "Cách nhập bài từ tệp"),
+    ("crawl", "Thu thập tin mới từ các cổng thông tin"),
 )

@@ -354,7 +354,7 @@ def test_forgotten_questions_are_rerun_from_the_message(fake_api: FakeBotAPI, st
 # -- admins --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["/reindex", "/stats", "/ingest"])
+@pytest.mark.parametrize("command", ["/reindex", "/stats", "/ingest", "/crawl"])
 def test_a_citizen_is_refused_admin_commands_politely(
     fake_api: FakeBotAPI, start_bot, caplog: pytest.LogCaptureFixture, command: str
 ) -> None:
@@ -368,6 +368,7 @@ def test_a_citizen_is_refused_admin_commands_politely(
         r.getMessage() == f"refused {command} to user 2008 (@binh_nguyen)" for r in caplog.records
     )
     assert running.engine.stats().last_reindex is None
+    assert [h.last_run_at for h in running.application.bot_data["state"].crawler.health()] == [None]
 
 
 def test_a_citizen_cannot_ingest_a_file(fake_api: FakeBotAPI, start_bot) -> None:
@@ -636,7 +637,7 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
     }
     assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start"]
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
-    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest"]
+    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl"]
 
 
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(

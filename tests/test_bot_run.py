@@ -31,6 +31,8 @@ def _environment(**values: str) -> dict[str, str]:
         "LOAD_SAMPLE",
         "USER_",
         "LOG_LEVEL",
+        "SOURCES_FILE",
+        "CRAWL_",
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith(names)}
     environment.update(values)
@@ -190,6 +192,28 @@ def test_a_bad_setting_is_one_line_and_exit_code_1(
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {expected}") and result.stderr.count("\n") == 1, (
         result.stderr
+    )
+    assert not (tmp_path / "unused.sqlite3").exists()  # refused before touching anything
+
+
+def test_a_malformed_sources_file_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "so-x"\nbase_url = "https://so.vn/"\nfeed = []\n')
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "run"],
+        cwd=ROOT,
+        env=_environment(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            SOURCES_FILE=str(sources),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {sources}: source 'so-x': unknown key 'feed' (did you mean 'feeds'?)\n"
     )
     assert not (tmp_path / "unused.sqlite3").exists()  # refused before touching anything
 

@@ -4,6 +4,7 @@ from datetime import datetime
 import pytest
 
 from bot import texts
+from bot.crawling import BUSY, FAILED, STOPPED, CrawlOutcome
 from bot.render import (
     HTML,
     PLAIN,
@@ -11,6 +12,8 @@ from bot.render import (
     format_number,
     parse_results_heading,
     render_article,
+    render_crawl_progress,
+    render_crawl_summary,
     render_hit,
     render_inline_description,
     render_inline_message,
@@ -24,6 +27,7 @@ from bot.render import (
     utf16_length,
 )
 from index import ArticleView, EngineStats, IngestReport, Problem, ReindexReport, SearchHit, SearchPage, Snippet
+from index.crawl import CrawlProblem, CrawlProgress, CrawlReport, SourceHealth
 from index.models import VIETNAM
 
 from .fakebotapi import parse_html
@@ -215,8 +219,142 @@ def test_every_fixed_sentence_is_valid_telegram_html() -> None:
     sentences += [texts.start("<Bé> & Na"), texts.help_text("tin_so_bot") + texts.ADMIN_HELP]
     sentences += [texts.unsupported_file("a<b>.pdf"), texts.file_too_big("x&y", 7_000_000, 5_000_000)]
     sentences += [texts.article_not_found(7), texts.THROTTLED.format(seconds=3)]
+    sentences += [texts.unknown_source("<x> & y", ["so-<a>"] * 30), texts.unknown_source("z", [])]
     assert len(sentences) > 20
     for sentence in sentences:
         _telegram_text(sentence)
     assert "<Bé> & Na" in _telegram_text(texts.start("<Bé> & Na"))
     assert "a<b>.pdf" in _telegram_text(texts.unsupported_file("a<b>.pdf"))
+
+
+# -- crawling ------------------------------------------------------------------------------
+
+
+def _report(source: str = "so-<x> & y", **changes: object) -> CrawlReport:
+    values: dict[str, object] = dict(source=source, started_at=WHEN, finished_at=WHEN)
+    values.update(changes)
+    return CrawlReport(**values)  # type: ignore[arg-type]
+
+
+def _health(name: str, **changes: object) -> SourceHealth:
+    values: dict[str, object] = dict(
+        name=name, enabled=True, last_run_at=WHEN, last_status="failed", last_new=3,
+        last_updated=1, last_failed=2, last_error=None, last_error_at=None, articles=40,
+        pending=2, next_due=None,
+    )  # fmt: skip
+    values.update(changes)
+    return SourceHealth(**values)  # type: ignore[arg-type]
+
+
+def test_crawl_progress_names_the_source_the_stage_and_the_counts() -> None:
+    fetching = CrawlProgress("so-<x> & y", "fetching", 4, 1200, new=3, updated=1, failed=0)
+    text = _telegram_text(render_crawl_progress(fetching, 2, 3, HTML))
+    assert text.splitlines()[:3] == [
+        "⏳ Đang thu thập nguồn “so-<x> & y” (2/3)",
+        "📥 Đang tải bài viết: 4/1.200 trang",
+        "Đến giờ: 3 bài mới, 1 cập nhật, 0 lỗi.",
+    ]
+    discovering = CrawlProgress("so", "discovering", 2, None, new=0, updated=0, failed=1)
+    text = _telegram_text(render_crawl_progress(discovering, 1, 1, HTML))
+    assert text.startswith(
+        "⏳ Đang thu thập nguồn “so”\n🔎 Đang tìm bài mới: đã đọc 2 trang danh sách"
+    )
+
+
+def test_a_crawl_summary_counts_translates_and_escapes_its_problems() -> None:
+    problems = (
+        CrawlProblem("https://so.vn/a?x=1&y=<2>", "HTTP 404", kept=True),
+        CrawlProblem(
+            "https://so.vn/gioi-thieu", "not news: 'gioi-thieu' is a static page", "skipped"
+        ),
+        CrawlProblem("https://so.vn/b", "timed out after 20 s"),
+        CrawlProblem("https://so.vn/c", "something <odd> & new"),
+    )
+    report = _report(new=10, unchanged=5, failed=3, skipped=1, pending=1, problems=problems)
+    (text,) = render_crawl_summary([CrawlOutcome(report.source, report)], HTML)
+    lines = _telegram_text(text).splitlines()
+    assert lines[0] == "⚠️ Thu thập xong nguồn “so-<x> & y”: mới 10, cập nhật 0, không đổi 5, lỗi 3."
+    assert "🔎 Các bài mới đã có thể tìm thấy ngay." in lines
+    assert "🔁 1 trang chưa tải được sẽ được thử lại ở lần sau." in lines
+    assert lines[-5:] == [
+        "Các trang gặp sự cố (4):",
+        "⚠️ Lỗi https://so.vn/a?x=1&y=<2>: máy chủ trả lỗi HTTP 404 (đã lưu theo trang danh "
+        "sách, sẽ thử lại)",
+        "ℹ️ Bỏ qua https://so.vn/gioi-thieu: không phải tin: “gioi-thieu” là trang tĩnh",
+        "⚠️ Lỗi https://so.vn/b: quá thời gian chờ (20 giây)",
+        "⚠️ Lỗi https://so.vn/c: something <odd> & new",
+    ]
+
+
+def test_a_clean_crawl_of_nothing_new_says_so_briefly() -> None:
+    report = _report("so", unchanged=10)
+    assert render_crawl_summary([CrawlOutcome("so", report)], HTML) == [
+        "✅ Thu thập xong nguồn “so”: mới 0, cập nhật 0, không đổi 10, lỗi 0."
+    ]
+
+
+def test_a_crawl_of_several_sources_lists_each_and_those_without_a_report() -> None:
+    outcomes = [
+        CrawlOutcome("so-a", _report("so-a", new=2, unchanged=8)),
+        CrawlOutcome("so-<b>", failure=FAILED),
+        CrawlOutcome("so-c", failure=BUSY),
+        CrawlOutcome("so-d", failure=STOPPED),
+    ]
+    lines = _telegram_text(render_crawl_summary(outcomes, HTML)[0]).splitlines()
+    assert lines[:5] == [
+        "⚠️ Thu thập xong 1/4 nguồn: mới 2, cập nhật 0, không đổi 8, lỗi 0.",
+        "• so-a: mới 2, cập nhật 0, không đổi 8, lỗi 0",
+        "• so-<b>: ❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký",
+        "• so-c: đang được thu thập ở nơi khác, bạn vui lòng thử lại sau",
+        "• so-d: ⏹ dừng giữa chừng vì bot đang tắt; lần chạy sau sẽ làm tiếp",
+    ]
+    (alone,) = render_crawl_summary([CrawlOutcome("so-<b>", failure=FAILED)], HTML)
+    assert _telegram_text(alone) == (
+        "Nguồn “so-<b>”: ❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký."
+    )
+
+
+def test_a_crawl_with_many_problems_lists_the_first_within_the_limit() -> None:
+    url = "https://so.vn/tin?" + "&".join(f"p{i}=<{i}>" for i in range(80))
+    problems = tuple(CrawlProblem(f"{url}&n={n}", "HTTP 500 & <more>") for n in range(300))
+    report = _report(failed=300, problems=problems)
+    messages = render_crawl_summary([CrawlOutcome(report.source, report)], HTML)
+    assert len(messages) > 1 and all(utf16_length(m) <= TELEGRAM_LIMIT for m in messages)
+    joined = "\n".join(_telegram_text(m) for m in messages)
+    assert joined.count("⚠️ Lỗi https://so.vn/tin?p0=<0>") == 20
+    assert "… và 280 trang khác; chạy “python bot.py crawl” trên máy chủ để xem đầy đủ." in joined
+
+
+def test_stats_show_each_sources_crawl_health_escaped_and_within_the_limit() -> None:
+    stats = EngineStats(
+        articles=12, sources=(("so", 12),), first_published=WHEN, last_published=WHEN,
+        indexed=12, index_bytes=1000, vocabulary=100, last_reindex=None, built_at=WHEN,
+        build_seconds=0.1, questions_today=0,
+    )  # fmt: skip
+    error = "https://so.vn/tin/" + "x" * 300 + "; stored from the listing, retried on the next runs"
+    error = error.replace("; stored", ": HTTP 404; stored")
+    health = [
+        _health("so-<a>", last_error=error, last_error_at=WHEN),
+        _health("so-tat", enabled=False, last_run_at=None, last_status=None),
+        _health("127.0.0.1", enabled=None, last_status="ok", pending=0),
+    ]
+    text = _telegram_text(render_stats(stats, HTML, health))
+    lines = text.splitlines()
+    assert lines[:2] == ["📊 Thống kê", "• Số bài viết: 12"]  # the lines of before, unchanged
+    start = lines.index("🌐 Thu thập tin")
+    assert lines[start + 1 :] == [
+        "• so-<a> (đang bật): lần cuối 02/06/2019 17:00, có trang lỗi; 3 bài mới, 1 cập nhật, "
+        "2 trang lỗi; tổng 40 bài, 2 trang chờ thử lại",
+        "   ⚠️ Lỗi gần nhất (02/06/2019 17:00): máy chủ trả lỗi HTTP 404 (đã lưu theo trang danh "
+        "sách, sẽ thử lại) – https://so.vn/tin/" + "x" * 35 + "…" + "x" * 26,
+        "• so-tat (đang tắt): chưa thu thập lần nào",
+        "• 127.0.0.1 (ngoài tệp nguồn): lần cuối 02/06/2019 17:00, thành công; 3 bài mới, "
+        "1 cập nhật, 2 trang lỗi; tổng 40 bài",
+    ]
+    many = [
+        _health(f"nguồn-{i}-" + "<&>" * 20, last_error="x " * 300, last_error_at=WHEN)
+        for i in range(40)
+    ]
+    crowded = render_stats(stats, HTML, many)
+    assert utf16_length(crowded) <= TELEGRAM_LIMIT
+    assert "nguồn khác" in _telegram_text(crowded).splitlines()[-1]

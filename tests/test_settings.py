@@ -49,6 +49,14 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         ),
         ({"user_burst": 0}, "USER_BURST: Input should be greater than or equal to 1"),
         ({"log_level": "chatty"}, "LOG_LEVEL: must be one of DEBUG, INFO"),
+        (
+            {"crawl_check_seconds": "-1"},
+            "CRAWL_CHECK_SECONDS: Input should be greater than or equal to 0",
+        ),
+        (
+            {"crawl_progress_seconds": "0"},
+            "CRAWL_PROGRESS_SECONDS: Input should be greater than 0",
+        ),
     ],
 )
 def test_a_malformed_setting_is_one_line_naming_the_variable(values: dict, message: str) -> None:

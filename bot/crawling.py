@@ -1,0 +1,184 @@
+"""Crawling portals from the running bot: one crawl at a time, by hand (/crawl) or on schedule.
+
+Each crawl runs in a worker thread (the crawler blocks), so the bot keeps answering; after a
+crawl that added or changed articles the index is refreshed, so they are found at once. At
+shutdown the crawl in progress stops after its current page and resumes on its next run.
+Nothing here imports `telegram`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from index import SearchEngine
+from index.crawl import (
+    CrawlBusy,
+    CrawlProgress,
+    CrawlReport,
+    SourceConfig,
+    SourceHealth,
+    SourcesFile,
+    UnknownSource,
+    crawl_health,
+    crawl_source,
+    crawl_url,
+    due_sources,
+)
+
+__all__ = ["BotCrawler", "CrawlOutcome", "CrawlStopped", "Target", "BUSY", "FAILED", "STOPPED"]
+
+log = logging.getLogger(__name__)
+
+Target = SourceConfig | str  # a configured source, or a url given by hand
+ProgressShown = Callable[[CrawlProgress], Awaitable[None]]
+
+BUSY, FAILED, STOPPED = "busy", "failed", "stopped"  # why a crawl has no report
+
+
+class CrawlStopped(Exception):
+    """The bot is stopping: the crawl gives up between two pages (its next run resumes it)."""
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """How crawling one source or url ended: its report, or why there is none."""
+
+    name: str
+    report: CrawlReport | None = None
+    failure: str | None = None  # BUSY, FAILED or STOPPED when there is no report
+
+
+class _Watch:
+    """The crawling thread's progress callback: keeps the latest report, and stops the crawl when
+    the bot is stopping (the crawler records the run as interrupted)."""
+
+    def __init__(self, stopping: threading.Event) -> None:
+        self.stopping = stopping
+        self.latest: CrawlProgress | None = None
+
+    def __call__(self, progress: CrawlProgress) -> None:
+        if self.stopping.is_set():
+            raise CrawlStopped(progress.source)
+        self.latest = progress
+
+
+class BotCrawler:
+    """The bot's crawls: at most one at a time, each off the event loop."""
+
+    def __init__(self, engine: SearchEngine, sources: SourcesFile) -> None:
+        self.engine = engine
+        self.sources = sources
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def busy(self) -> bool:
+        """True while a crawl runs (or the bot is stopping)."""
+        return self._stopping.is_set() or (self._task is not None and not self._task.done())
+
+    @property
+    def stopping(self) -> bool:
+        """True once the bot has begun to stop."""
+        return self._stopping.is_set()
+
+    @property
+    def scheduled(self) -> tuple[SourceConfig, ...]:
+        """The sources crawled on their own interval: the enabled ones."""
+        return tuple(s for s in self.sources.sources if s.enabled)
+
+    def targets(self, argument: str) -> list[Target]:
+        """What `/crawl <argument>` crawls: every enabled source (none: an empty list), the source
+        of that name (even a disabled one), or an http(s) url; raises UnknownSource."""
+        argument = argument.strip()
+        if not argument:
+            return list(self.scheduled)
+        if argument.lower().startswith(("http://", "https://")):
+            return [argument]
+        source = self.sources.get(argument)
+        if source is None:
+            raise UnknownSource(f"no source named {argument!r}")
+        return [source]
+
+    def start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` as the one crawl in progress; the caller has checked `busy`."""
+        if self.busy:
+            work.close()
+            raise RuntimeError("a crawl is already running")
+        self._task = asyncio.get_running_loop().create_task(work, name=name)
+        self._task.add_done_callback(_log_failure)
+
+    async def crawl(
+        self, target: Target, shown: ProgressShown | None = None, every: float = 3.0
+    ) -> CrawlOutcome:
+        """Crawl one source or url in a worker thread, passing its progress to `shown` every
+        `every` seconds; then refresh the index if articles were added or changed."""
+        name = target if isinstance(target, str) else target.name
+        if self.stopping:
+            return CrawlOutcome(name, failure=STOPPED)
+        watch = _Watch(self._stopping)
+        work = asyncio.ensure_future(asyncio.to_thread(self._crawl, target, watch))
+        last = None
+        while not (await asyncio.wait({work}, timeout=every))[0]:
+            if shown is not None and watch.latest is not None and watch.latest != last:
+                last = watch.latest
+                await shown(last)
+        try:
+            report = work.result()
+        except CrawlStopped:
+            log.info("crawl of %s stopped: the bot is stopping", name)
+            return CrawlOutcome(name, failure=STOPPED)
+        except CrawlBusy:
+            log.info("crawl of %s skipped: it is being crawled already", name)
+            return CrawlOutcome(name, failure=BUSY)
+        except Exception:
+            log.error("crawl of %s failed", name, exc_info=True)
+            return CrawlOutcome(name, failure=FAILED)
+        log.info("crawled %s: %s", report.source, report.summary())
+        if report.changed:
+            await self.refresh()
+        return CrawlOutcome(report.source, report)
+
+    def _crawl(self, target: Target, watch: _Watch) -> CrawlReport:
+        if isinstance(target, str):
+            return crawl_url(self.engine, target, sources=self.sources, progress=watch)
+        return crawl_source(self.engine, target, policy=self.sources.policy, progress=watch)
+
+    async def refresh(self) -> None:
+        """Swap in an index with the new articles; searches use the old one until then."""
+        try:
+            await asyncio.to_thread(self.engine.refresh)
+        except Exception:
+            # The articles are stored; the next refresh or /reindex brings them in.
+            log.error("could not refresh the index after a crawl", exc_info=True)
+
+    async def crawl_each(self, sources: Sequence[SourceConfig]) -> None:
+        """Crawl the sources one after the other, without progress (the scheduled crawl)."""
+        for source in sources:
+            if self.stopping:
+                return
+            await self.crawl(source)
+
+    def due(self) -> list[SourceConfig]:
+        """The enabled sources due for a crawl now (blocks: reads the database)."""
+        return due_sources(self.engine.sessions, self.scheduled)
+
+    def health(self) -> tuple[SourceHealth, ...]:
+        """Each source's health (blocks: reads the database)."""
+        return crawl_health(self.engine.sessions, self.sources.sources)
+
+    async def stop(self) -> None:
+        """At shutdown: stop the crawl in progress after its current page, and wait for it."""
+        self._stopping.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """A crawl task never raises on purpose; anything that escapes is logged, not lost."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s ended with an error", task.get_name(), exc_info=task.exception())
