@@ -1,0 +1,150 @@
+"""The editable query dictionary: abbreviations and synonyms, question words and fillers.
+
+The file (data/dictionary.txt) has two sections. Under `[đồng nghĩa]` each line is a group of
+equivalent expressions separated by " = " ("UBND = ủy ban nhân dân"); under `[từ hỏi]` each line is
+a question word or filler ("là gì", "cho tôi hỏi"). Matching works on surface words: lower case,
+diacritics optional, and never inside a code ("1051/QĐ-UBND" does not contain "UBND").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InputError
+from .vietnamese import fold, has_diacritics, lower, normalize
+
+__all__ = ["QueryDictionary", "Match", "surface_words", "EMPTY_DICTIONARY"]
+
+_SURFACE = re.compile(r"[^\W_]+(?:[&/.\-+][^\W_]+)*")
+_SYNONYMS = "đồng nghĩa"
+_FILLERS = "từ hỏi"
+
+
+def surface_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-case word) of the words and codes of normalised text."""
+    return [(m.start(), m.end(), m[0]) for m in _SURFACE.finditer(lower(text))]
+
+
+@dataclass(frozen=True)
+class Match:
+    """An expression found in a query: its character span and, for synonyms, its group."""
+
+    start: int
+    end: int
+    group: int = -1
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]  # lower case, as written in the dictionary
+    folded: tuple[str, ...]
+    group: int
+
+
+@dataclass(frozen=True)
+class QueryDictionary:
+    """Synonym groups and filler phrases, with matching on query text."""
+
+    groups: tuple[tuple[str, ...], ...]
+    fillers: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> QueryDictionary:
+        """Read the dictionary file; raise InputError naming the file and line of a mistake."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the dictionary: {exc}") from exc
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, name: str = "dictionary") -> QueryDictionary:
+        """Parse the dictionary format (see the module docstring)."""
+        section = None
+        groups: list[tuple[str, ...]] = []
+        fillers: list[str] = []
+        for number, raw in enumerate(normalize(text).split("\n"), start=1):
+            line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+            if not line:
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1].strip().lower()
+                if section not in (_SYNONYMS, _FILLERS):
+                    raise InputError(
+                        f"{name}:{number}: unknown section [{section}] "
+                        f"(use [{_SYNONYMS}] or [{_FILLERS}])"
+                    )
+                continue
+            if section == _SYNONYMS:
+                members = tuple(m.strip() for m in line.split("=") if m.strip())
+                if len(members) < 2:
+                    raise InputError(f"{name}:{number}: a synonym line needs two expressions joined by ' = '")
+                groups.append(members)
+            elif section == _FILLERS:
+                fillers.append(line)
+            else:
+                raise InputError(f"{name}:{number}: text before any [section]")
+        return cls(tuple(groups), tuple(fillers))
+
+    @cached_property
+    def _synonym_phrases(self) -> list[_Phrase]:
+        phrases = [_phrase(m, group) for group, members in enumerate(self.groups) for m in members]
+        return sorted(phrases, key=lambda p: -len(p.words))
+
+    @cached_property
+    def _filler_phrases(self) -> list[_Phrase]:
+        return sorted((_phrase(f, -1) for f in self.fillers), key=lambda p: -len(p.words))
+
+    def synonyms(self, text: str) -> list[Match]:
+        """Non-overlapping synonym expressions in the text, longest first."""
+        return _find(text, self._synonym_phrases, allow_folded_single=True)
+
+    def filler_spans(self, text: str) -> list[Match]:
+        """Question words and fillers in the text. Typed without diacritics, a one-syllable
+        filler is ignored ("may" could be "máy", not "mấy")."""
+        return _find(text, self._filler_phrases, allow_folded_single=False)
+
+    def alternatives(self, group: int) -> tuple[str, ...]:
+        """Every expression of a synonym group."""
+        return self.groups[group]
+
+
+def _phrase(text: str, group: int) -> _Phrase:
+    words = tuple(w for _, _, w in surface_words(normalize(text)))
+    return _Phrase(words, tuple(fold(w) for w in words), group)
+
+
+def _find(text: str, phrases: Sequence[_Phrase], *, allow_folded_single: bool) -> list[Match]:
+    words = surface_words(text)
+    folded = [fold(w) for _, _, w in words]
+    taken = [False] * len(words)
+    found: list[Match] = []
+    for phrase in phrases:  # longest first
+        size = len(phrase.words)
+        if size == 0:
+            continue
+        for i in range(len(words) - size + 1):
+            if any(taken[i : i + size]) or tuple(folded[i : i + size]) != phrase.folded:
+                continue
+            typed = [w for _, _, w in words[i : i + size]]
+            if not _same_accents(typed, phrase.words, allow_folded_single or size > 1):
+                continue
+            for k in range(i, i + size):
+                taken[k] = True
+            found.append(Match(words[i][0], words[i + size - 1][1], phrase.group))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _same_accents(typed: list[str], wanted: tuple[str, ...], allow_folded: bool) -> bool:
+    """Typed with diacritics, the words must match exactly; typed without, they match by their
+    folded form (when allowed)."""
+    if any(has_diacritics(w) for w in typed):
+        return all(t == w or not has_diacritics(t) for t, w in zip(typed, wanted))
+    return allow_folded or not any(has_diacritics(w) for w in wanted)
+
+
+EMPTY_DICTIONARY = QueryDictionary((), ())
