@@ -1,0 +1,279 @@
+"""Understanding a question: time and category filters, synonyms, question words, intent.
+
+`QueryParser.parse` turns "hội thảo chính quyền điện tử tháng 5/2019 ở đâu?" into the text to
+score ("hội thảo chính quyền điện tử ở đâu?"), a filter (May 2019), the spans of question words
+(scored lightly), synonym expansions and the intent ("where"), used to pick an answer sentence.
+Everything is matched on folded text too, so "thang 5/2019" works as well as "tháng 5/2019".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
+from .models import VIETNAM
+from .vietnamese import fold, has_diacritics, lower, normalize
+
+__all__ = ["QueryParser", "ParsedQuery", "TimeRange", "INTENTS"]
+
+INTENTS = ("when", "where", "who", "how_many")
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A publication-date filter and how the question said it."""
+
+    since: datetime | None
+    until: datetime | None
+    label: str
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a question asks for."""
+
+    original: str
+    text: str  # what is scored: the question without its filter phrases
+    time: TimeRange | None = None
+    category: str | None = None
+    filler_spans: tuple[tuple[int, int], ...] = ()  # spans of `text`
+    expansions: tuple[str, ...] = ()  # synonyms of expressions found in `text`
+    synonyms: tuple[tuple[int, int, tuple[str, ...]], ...] = ()  # (start, end, group) in `text`
+    intent: str | None = None
+    removed: tuple[str, ...] = field(default=())  # the filter phrases taken out
+
+    @property
+    def fillers(self) -> str:
+        """The question words and fillers, as one text."""
+        return " ".join(self.text[s:e] for s, e in self.filler_spans)
+
+
+# -- time expressions, matched on folded lower-case text ------------------------------------
+
+_D = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+_RANGE = re.compile(rf"\b(?:tu|trong khoang)\s+(?:ngay\s+)?{_D}\s*(?:den|toi|-|–)\s*(?:ngay\s+)?{_D}")
+_MONTH = re.compile(r"\b(?:trong\s+)?thang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?\b(?![/.\-]\d)")
+_QUARTER = re.compile(r"\b(?:trong\s+)?quy\s+(i{1,3}|iv|[1-4])(?:\s*(?:/|-|nam)\s*(\d{4}))?\b", re.I)
+_YEAR = re.compile(r"(?<!viet )\b(?:trong\s+)?nam\s+(\d{4})\b(?![/.\-]\d)")
+_RELATIVE = re.compile(
+    r"\b(hom nay|hom qua|tuan nay|tuan truoc|thang nay|thang truoc|nam nay|nam ngoai|nam truoc"
+    r"|gan day|moi day|dao nay|thoi gian gan day)\b"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+_INTENT_PHRASES = {
+    "when": ("khi nào", "bao giờ", "lúc nào", "ngày nào", "thời gian nào", "hôm nào", "thời điểm nào", "tháng nào", "năm nào"),
+    "where": ("ở đâu", "tại đâu", "nơi nào", "địa điểm nào", "chỗ nào", "ở nơi nào"),
+    "who": ("là ai", "người nào", "những ai", "ai là", "do ai", "ai đã", "ai"),
+    "how_many": ("bao nhiêu", "mấy", "số lượng"),
+}
+
+
+class QueryParser:
+    """Parses questions against a dictionary and the corpus's categories."""
+
+    def __init__(
+        self,
+        dictionary: QueryDictionary = EMPTY_DICTIONARY,
+        categories: Sequence[str] = (),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`clock` gives "now" for "hôm qua" and "tuần này" (tests pin it)."""
+        self.dictionary = dictionary
+        self.categories = tuple(categories)
+        self._folded_categories = [
+            (tuple(fold(w) for _, _, w in surface_words(normalize(c))), c) for c in categories
+        ]
+        self.clock = clock or (lambda: datetime.now(VIETNAM))
+
+    def parse(self, query: str) -> ParsedQuery:
+        """Split a question into what to score, what to filter on and what it asks."""
+        text = " ".join(normalize(query).split())
+        removed: list[str] = []
+        time, text = self._time(text, removed)
+        category, text = self._category(text, removed)
+        text = " ".join(text.split())
+        fillers = tuple((m.start, m.end) for m in self.dictionary.filler_spans(text))
+        synonyms = self.dictionary.synonyms(text)
+        expansions: list[str] = []
+        for match in synonyms:
+            found = fold(lower(text[match.start : match.end]))
+            for member in self.dictionary.alternatives(match.group):
+                if fold(lower(member)) != found and member not in expansions:
+                    expansions.append(member)
+        return ParsedQuery(
+            original=query,
+            text=text,
+            time=time,
+            category=category,
+            filler_spans=fillers,
+            expansions=tuple(expansions),
+            synonyms=tuple(
+                (m.start, m.end, self.dictionary.alternatives(m.group)) for m in synonyms
+            ),
+            intent=_intent(text),
+            removed=tuple(removed),
+        )
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _time(self, text: str, removed: list[str]) -> tuple[TimeRange | None, str]:
+        folded = fold(lower(text))  # aligned with `text` character for character
+        now = self.clock()
+        for pattern, build in (
+            (_RANGE, self._range),
+            (_QUARTER, self._quarter),
+            (_MONTH, self._month),
+            (_YEAR, self._year),
+            (_RELATIVE, self._relative),
+        ):
+            match = pattern.search(folded)
+            if match is None:
+                continue
+            span = text[match.start() : match.end()]
+            if not _accents_agree(span, match[0]) or _names_a_document(folded[: match.start()]):
+                continue
+            found = build(match, now, span)
+            if found is not None:
+                removed.append(span)
+                return found, text[: match.start()] + " " + text[match.end() :]
+        return None, text
+
+    @staticmethod
+    def _range(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        start = _date(match[3], match[2], match[1])
+        end = _date(match[6], match[5], match[4])
+        if start is None or end is None or end < start:
+            return None
+        return TimeRange(start, end + timedelta(days=1) - timedelta(microseconds=1), label)
+
+    @staticmethod
+    def _month(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        month = int(match[1])
+        if not 1 <= month <= 12:
+            return None
+        year = int(match[2]) if match[2] else (now.year if month <= now.month else now.year - 1)
+        return _months(year, month, 1, label)
+
+    @staticmethod
+    def _quarter(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        raw = match[1].lower()
+        quarter = _ROMAN.get(raw) or int(raw)
+        year = int(match[2]) if match[2] else now.year
+        return _months(year, 3 * quarter - 2, 3, label)
+
+    @staticmethod
+    def _year(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        year = int(match[1])
+        if not 1990 <= year <= 2100:
+            return None
+        return _months(year, 1, 12, label)
+
+    @staticmethod
+    def _relative(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        word = match[1]
+        if word == "hom nay":
+            return TimeRange(today, None, label)
+        if word == "hom qua":
+            return TimeRange(today - timedelta(days=1), today - timedelta(microseconds=1), label)
+        if word == "tuan nay":
+            return TimeRange(today - timedelta(days=today.weekday()), None, label)
+        if word == "tuan truoc":
+            monday = today - timedelta(days=today.weekday())
+            return TimeRange(monday - timedelta(days=7), monday - timedelta(microseconds=1), label)
+        if word == "thang nay":
+            return TimeRange(today.replace(day=1), None, label)
+        if word == "thang truoc":
+            first = today.replace(day=1)
+            previous = (first - timedelta(days=1)).replace(day=1)
+            return TimeRange(previous, first - timedelta(microseconds=1), label)
+        if word == "nam nay":
+            return TimeRange(today.replace(month=1, day=1), None, label)
+        if word in ("nam ngoai", "nam truoc"):
+            return _months(now.year - 1, 1, 12, label)
+        return TimeRange(today - timedelta(days=30), None, label)  # gần đây, mới đây, dạo này
+
+    def _category(self, text: str, removed: list[str]) -> tuple[str | None, str]:
+        """A category named as such ("chuyên mục Phố sách Hà Nội", "lĩnh vực ..."), or a whole
+        question that is a category's name of three syllables or more. A category name inside
+        a question ("kế hoạch ứng dụng CNTT") stays searchable text."""
+        words = surface_words(text)
+        folded = [fold(w) for _, _, w in words]
+        best: tuple[int, int, str] | None = None
+        for name_words, name in self._folded_categories:
+            size = len(name_words)
+            for i in range(len(folded) - size + 1):
+                if size and tuple(folded[i : i + size]) == name_words:
+                    cued = _CATEGORY_CUE.search(" ".join(folded[:i]))
+                    whole = size >= 3 and size == len(folded)
+                    if (cued or whole) and (best is None or size > best[1] - best[0]):
+                        first = i - len(cued[0].split()) if cued else i
+                        best = (first, i + size, name)
+        if best is None:
+            return None, text
+        start, end = words[best[0]][0], words[best[1] - 1][1]
+        removed.append(text[start:end])
+        return best[2], text[:start] + " " + text[end:]
+
+
+_CATEGORY_CUE = re.compile(r"(?:^|\s)(?:chuyen muc|muc|linh vuc|the loai)$")
+
+
+# "Bộ luật Hình sự năm 2017", "Kế hoạch năm 2020": the year belongs to a document's name.
+_DOCUMENT_NOUNS = re.compile(
+    r"\b(?:luat|bo luat|nghi dinh|thong tu|quyet dinh|chi thi|nghi quyet|ke hoach|chien luoc"
+    r"|de an|chuong trinh|giai doan|hien phap|phap lenh|cong van|bao cao|quy hoach)"
+    r"(?:\s+[^\s\d]+){0,3}\s*$"
+)
+
+
+def _names_a_document(before: str) -> bool:
+    """True when the words just before a year name a law, a plan or another document."""
+    return bool(_DOCUMENT_NOUNS.search(before.rstrip(" ,")))
+
+
+def _accents_agree(typed: str, folded_pattern: str) -> bool:
+    """A keyword typed with diacritics must be the right word ("Nam" the country is not "năm")."""
+    keywords = {"nam": "năm", "thang": "tháng", "quy": "quý", "tuan": "tuần", "ngay": "ngày"}
+    for typed_word in typed.lower().split():
+        wanted = keywords.get(fold(typed_word))
+        if wanted and typed_word != fold(typed_word) and typed_word != wanted:
+            return False
+    return True
+
+
+def _date(year: str, month: str, day: str) -> datetime | None:
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=VIETNAM)
+    except ValueError:
+        return None
+
+
+def _months(year: int, first_month: int, count: int, label: str) -> TimeRange | None:
+    last_month = first_month + count - 1
+    if not (1 <= first_month <= 12 and 1 <= last_month <= 12 and 1900 <= year <= 2200):
+        return None
+    start = datetime(year, first_month, 1, tzinfo=VIETNAM)
+    last_day = calendar.monthrange(year, last_month)[1]
+    end = datetime(year, last_month, last_day, 23, 59, 59, 999999, tzinfo=VIETNAM)
+    return TimeRange(start, end, label)
+
+
+def _intent(text: str) -> str | None:
+    """What kind of answer the question wants. Typed without diacritics, one-syllable question
+    words are too ambiguous to trust ("may" is "mấy" or "máy", "ai" is "ai" or "ái")."""
+    accented = has_diacritics(text)
+    words = [w for _, _, w in surface_words(text)]
+    typed = " " + " ".join(words if accented else [fold(w) for w in words]) + " "
+    for intent, phrases in _INTENT_PHRASES.items():
+        for phrase in phrases:
+            if not accented and " " not in phrase:
+                continue
+            if f" {phrase if accented else fold(phrase)} " in typed:
+                return intent
+    return None
