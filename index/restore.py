@@ -1,0 +1,172 @@
+"""Putting diacritics back (and fixing one-letter typos) from the corpus's own vocabulary.
+
+"hoi thao chinh quyen dien tu" becomes "hội thảo chính quyền điện tử": the indexed words are
+grouped by their folded form ("chinh quyen" -> "chính quyền", document frequency 31), and a
+dynamic programme picks the segmentation of the typed syllables into known words with the
+highest likelihood (document frequency as a unigram model; a longer word beats two short ones
+that together are rarer). Syllables typed with diacritics are kept as typed. Nothing is
+downloaded: everything comes from the index, rebuilt with it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .vietnamese import fold, has_diacritics, lower
+
+__all__ = ["Restorer", "Restoration"]
+
+_MAX_WORD = 4
+_CANDIDATES = 4
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """The typed text with likely diacritics and corrections, and the words it is made of."""
+
+    text: str
+    words: tuple[str, ...]
+    changed: bool
+    corrected: bool
+
+
+class Restorer:
+    """Maps folded syllable sequences back to the corpus's accented words."""
+
+    def __init__(self, word_frequencies: Mapping[str, int], documents: int) -> None:
+        """`word_frequencies` maps each indexed word to its document frequency."""
+        by_folded: dict[str, list[tuple[int, str]]] = {}
+        syllables: dict[str, int] = {}
+        for word, frequency in word_frequencies.items():
+            if not _PLAIN_WORD.fullmatch(word.replace(" ", "")):
+                continue
+            by_folded.setdefault(fold(word), []).append((frequency, word))
+            for syllable in fold(word).split(" "):
+                syllables[syllable] = syllables.get(syllable, 0) + frequency
+        self._words = {
+            key: sorted(values, reverse=True)[:_CANDIDATES] for key, values in by_folded.items()
+        }
+        self._syllables = syllables
+        self._log_total = math.log(max(documents, 1) + 1)
+
+    def restore(self, text: str) -> Restoration | None:
+        """Restore a query; None when it has nothing to restore or correct."""
+        pieces = re.findall(r"[^\W_]+(?:[&/.\-+][^\W_]+)*|[^\w\s]", lower(text))
+        if not pieces:
+            return None
+        words: list[str] = []
+        output: list[str] = []
+        run: list[str] = []
+        corrected = False
+
+        def flush() -> None:
+            nonlocal corrected
+            if run:
+                found, fixed = self._restore_run(run)
+                corrected |= fixed
+                words.extend(found)
+                output.extend(found)
+                run.clear()
+
+        for piece in pieces:
+            if _PLAIN_WORD.fullmatch(piece):
+                run.append(piece)
+            else:
+                flush()
+                output.append(piece)
+        flush()
+        restored = _join(output)
+        typed = _join(pieces)
+        if restored == typed:
+            return None
+        return Restoration(restored, tuple(words), True, corrected)
+
+    def _restore_run(self, typed: list[str]) -> tuple[list[str], bool]:
+        """Best segmentation of a run of letters-only syllables into known words."""
+        typed, corrected = self._correct(typed)
+        n = len(typed)
+        best = [(-math.inf, -1, "", False)] * (n + 1)
+        best[0] = (0.0, -1, "", False)
+        for end in range(1, n + 1):
+            for size in range(1, min(_MAX_WORD, end) + 1):
+                start = end - size
+                if best[start][0] == -math.inf:
+                    continue
+                for log_p, word, fixed in self._candidates(typed[start:end]):
+                    score = best[start][0] + log_p
+                    if score > best[end][0]:
+                        best[end] = (score, start, word, fixed)
+        words: list[str] = []
+        position = n
+        while position > 0:
+            _, start, word, _ = best[position]
+            words.append(word)
+            position = start
+        return words[::-1], corrected
+
+    def _correct(self, typed: list[str]) -> tuple[list[str], bool]:
+        """Replace each unknown plain syllable by the known one a single edit away that forms a
+        known word with a neighbour ("dien tuu" -> "dien tu"). Without that evidence an unknown
+        syllable is left alone: it may be a word the corpus never used, not a typo."""
+        fixed = list(typed)
+        changed = False
+        for i, syllable in enumerate(typed):
+            plain = fold(syllable)
+            if has_diacritics(syllable) or plain in self._syllables:
+                continue
+            options = [c for c in _edits(plain) if c in self._syllables]
+            if not options:
+                continue
+            left = fold(fixed[i - 1]) + " " if i > 0 else None
+            right = " " + fold(typed[i + 1]) if i + 1 < len(typed) else None
+
+            def merit(option: str) -> tuple[int, int]:
+                pairs = [f"{left}{option}" if left else None, f"{option}{right}" if right else None]
+                together = max((self._words[p][0][0] for p in pairs if p and p in self._words), default=0)
+                return together, self._syllables[option]
+
+            best = max(options, key=merit)
+            if merit(best)[0] > 0:
+                fixed[i] = best
+                changed = True
+        return fixed, changed
+
+    def _candidates(self, typed: list[str]) -> list[tuple[float, str, bool]]:
+        """(log likelihood, word, _) for the typed syllables read as one word; a single
+        syllable nobody wrote stays as typed, at a low likelihood."""
+        key = " ".join(fold(s) for s in typed)
+        found = [
+            (math.log(frequency + 0.5) - self._log_total, word, False)
+            for frequency, word in self._words.get(key, ())
+            if _agrees(typed, word)
+        ]
+        if len(typed) > 1 or found:
+            return found
+        return [(math.log(0.5) - self._log_total - 4.0, typed[0], False)]
+
+
+def _agrees(typed: list[str], word: str) -> bool:
+    """Syllables typed with diacritics must be exactly the word's."""
+    return all(
+        not has_diacritics(t) or t == w for t, w in zip(typed, word.split(" "), strict=False)
+    )
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | swaps | replaces | inserts) - {word}
+
+
+def _join(pieces: list[str]) -> str:
+    text = " ".join(pieces)
+    return re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
