@@ -9,7 +9,9 @@ from .bm25 import BM25Index, BM25Params
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, IndexError_, InputError
 from .importers import SUPPORTED_SUFFIXES, ArticleRecord, Problem, read_bytes, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
+from .dictionary import QueryDictionary
 from .search import (
+    Answer,
     ArticleView,
     CategoryCount,
     EngineStats,
@@ -25,6 +27,8 @@ from .vietnamese import fold, normalize
 
 __all__ = [
     "ANALYZER_VERSION",
+    "Answer",
+    "QueryDictionary",
     "Analyzer",
     "ArticleNotFound",
     "ArticleRecord",

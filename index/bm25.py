@@ -166,6 +166,11 @@ class BM25Index:
             present[self.documents(token)] = True
         return np.flatnonzero(present)
 
+    def is_common(self, token: Hashable) -> bool:
+        """True for a token in more than half of the documents (its IDF is the epsilon floor)."""
+        term = self.term_id(token)
+        return term is not None and 2 * int(self.indptr[term + 1] - self.indptr[term]) > self.n_docs
+
     def documents(self, token: Hashable) -> np.ndarray:
         """Positions of the documents that contain the token, ascending."""
         term = self.term_id(token)

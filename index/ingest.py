@@ -83,8 +83,11 @@ def content_hash(title: str, summary: str, body: str) -> str:
 
 
 def analyse(article: Article, analyzer: Analyzer) -> None:
-    """Segment the article's text once and cache the result on it."""
-    text = "\n".join(p for p in (article.summary, article.body) if p)
+    """Segment the article's text once and cache the result on it. The text field holds the
+    title too (the title field weighs it again) and the category's name: "phòng chống tham
+    nhũng" finds the articles filed under that heading."""
+    parts = (article.title, article.summary, article.body, article.category)
+    text = "\n".join(p for p in parts if p)
     values = dict(
         analyzer_version=analyzer.version,
         content_hash=article.content_hash,
@@ -207,7 +210,8 @@ def _update(
     article.fetched_at = stamp
     article.updated_at = stamp
     terms = article.terms
-    if terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version:
+    stale = terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version
+    if stale or "category" in changed:
         analyse(article, analyzer)
     return Outcome.UPDATED
 

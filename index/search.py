@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -15,11 +14,14 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .analyzer import Analyzer
+from .analyzer import BOUNDARY, Analyzer
+from .answer import find_answer
 from .bm25 import BM25Params
+from .dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .database import get_meta, now, open_database, set_meta, write_session
 from .errors import ArticleNotFound, EmptyQuery
-from .fields import QueryTerms, query_terms
+from .query import ParsedQuery, QueryParser
+from .ranking import Weights, plan_query, score
 from .importers import Item, read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
 from .models import VIETNAM, Article, ArticleTerms, Question, Source
@@ -27,6 +29,7 @@ from .snapshot import Snapshot, build_snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 
 __all__ = [
+    "Answer",
     "SearchEngine",
     "SearchHit",
     "SearchPage",
@@ -39,17 +42,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Weights:
-    """How much each field counts; title fields count on top of the text fields."""
-
-    text_words: float = 1.0
-    text_syllables: float = 0.6
-    text_pairs: float = 0.8
-    title_words: float = 1.5
-    title_syllables: float = 0.9
-    title_pairs: float = 1.2
-    min_coverage: float = 0.5  # share of the query's syllable IDF mass a match must hold
+ENGINE_BM25 = BM25Params(k1=1.2, b=0.75, epsilon=0.25)  # tuned with `bot.py eval`
 
 
 @dataclass(frozen=True)
@@ -76,14 +69,29 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """The sentence that answers a when / where / who / how-many question, and its article."""
+
+    article_id: int
+    title: str
+    url: str | None
+    sentence: Snippet
+
+
+@dataclass(frozen=True)
 class SearchPage:
-    """One page of results."""
+    """One page of results, with what the engine understood of the question."""
 
     query: str
     total: int
     offset: int
     limit: int
     hits: tuple[SearchHit, ...]
+    filters: SearchFilters | None = None  # the filters applied (from the question or the caller)
+    time_label: str | None = None  # how the question said its time ("tháng 5/2019")
+    answer: Answer | None = None
+    suggestion: str | None = None  # "Có phải bạn muốn tìm": restored or corrected question
+    relaxed: bool = False  # nothing matched in the period named, so every date is shown
 
     @property
     def is_last_page(self) -> bool:
@@ -141,12 +149,6 @@ class ReindexReport:
     seconds: float
 
 
-@dataclass
-class _Scored:
-    scores: np.ndarray
-    candidates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-
 class SearchEngine:
     """Stores articles, keeps an in-memory BM25 snapshot of them, and answers queries."""
 
@@ -155,13 +157,23 @@ class SearchEngine:
         sessions: sessionmaker[Session],
         analyzer: Analyzer | None = None,
         weights: Weights = Weights(),
-        params: BM25Params = BM25Params(),
+        params: BM25Params = ENGINE_BM25,
+        dictionary: QueryDictionary = EMPTY_DICTIONARY,
+        clock: Callable[[], datetime] = now,
+        understanding: bool = True,
     ) -> None:
-        """Wrap an opened database; call `reload` (or use `open`) before searching."""
+        """Wrap an opened database; call `reload` (or use `open`) before searching.
+
+        With `understanding` off, questions are scored as typed: no filters from their words,
+        no synonyms, no restored diacritics, no answer line (the benchmark's plain path).
+        """
         self.sessions = sessions
         self.analyzer = analyzer or Analyzer()
         self.weights = weights
         self.params = params
+        self.dictionary = dictionary
+        self.clock = clock
+        self.understanding = understanding
         self._snapshot: Snapshot | None = None
         self._rebuild_lock = threading.Lock()
 
@@ -171,11 +183,23 @@ class SearchEngine:
         database_url: str,
         *,
         sample: Path | None = None,
+        dictionary: Path | QueryDictionary | None = None,
         weights: Weights = Weights(),
+        clock: Callable[[], datetime] = now,
         progress: ProgressCallback | None = None,
     ) -> SearchEngine:
-        """Open (creating if needed) the database, load `sample` into a new one, build the index."""
-        engine = cls(open_database(database_url), weights=weights)
+        """Open (creating if needed) the database, load `sample` into a new one, build the index.
+
+        `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
+        """
+        if isinstance(dictionary, Path):
+            dictionary = QueryDictionary.load(dictionary)
+        engine = cls(
+            open_database(database_url),
+            weights=weights,
+            dictionary=dictionary or EMPTY_DICTIONARY,
+            clock=clock,
+        )
         if sample is not None and engine._is_new():
             engine._load_sample(sample, progress)
         engine.reload(progress=progress)
@@ -197,53 +221,75 @@ class SearchEngine:
         offset: int = 0,
         filters: SearchFilters | None = None,
     ) -> SearchPage:
-        """Rank articles for a query; `total` counts every article that matches it well enough."""
+        """Rank articles for a question; `total` counts every article that matches it well enough.
+
+        Time and category named in the question become filters (the caller's `filters` win);
+        a question that is only a filter ("tin tháng 5/2019") lists the newest articles in it.
+        """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
-        stream = self.analyzer.tokens(query)
-        terms = query_terms(stream)
-        if not terms.words:
+        if self.understanding:
+            parsed = QueryParser(self.dictionary, snapshot.categories, self.clock).parse(query)
+        else:
+            parsed = ParsedQuery(original=query, text=query)
+        applied = _merge_filters(parsed, filters)
+        stream = self.analyzer.tokens(parsed.text)
+        words = [token for token in stream if token != BOUNDARY]
+        if not words and applied is None:
             raise EmptyQuery("the query has no searchable word")
-        scored = self._score(snapshot, terms)
-        candidates = self._filter(snapshot, scored.candidates, filters)
+        if applied is not None and all(w in _BROWSING_WORDS for w in words):
+            label = _time_label(parsed, filters)
+            return self._browse(snapshot, query, applied, label, limit, offset)
+        restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
+        plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
+        scored = score(snapshot, plan, self.weights)
+        candidates = self._filter(snapshot, scored.candidates, applied)
+        relaxed = False
+        if len(candidates) == 0 and len(scored.candidates) and _time_label(parsed, filters):
+            # Nothing in the period the question named: answer for every date, and say so.
+            applied = SearchFilters(category=applied.category) if applied and applied.category else None
+            candidates = self._filter(snapshot, scored.candidates, applied)
+            relaxed = True
         page, total = _page(snapshot, candidates, scored.scores, offset, limit)
-        matcher = self._matcher(snapshot, stream)
+        matcher = self._matcher(snapshot, stream, parsed)
         hits = self._hits(snapshot, page, scored.scores, matcher)
-        return SearchPage(query, total, offset, limit, hits)
+        answer = None
+        if parsed.intent and hits and offset == 0:
+            answer = self._answer(parsed.intent, hits[0], matcher)
+        weak = len(page) == 0 or float(scored.share[page[0]]) < WEAK_SHARE
+        suggestion = restoration.text if restoration is not None and weak else None
+        return SearchPage(
+            query,
+            total,
+            offset,
+            limit,
+            hits,
+            applied,
+            _time_label(parsed, filters),
+            answer,
+            suggestion,
+            relaxed,
+        )
 
-    def _score(self, snapshot: Snapshot, terms: QueryTerms) -> _Scored:
-        w = self.weights
-        scores = np.zeros(snapshot.size)
-        for fields, weights in (
-            (snapshot.text, (w.text_words, w.text_syllables, w.text_pairs)),
-            (snapshot.title, (w.title_words, w.title_syllables, w.title_pairs)),
-        ):
-            fields.words.accumulate(terms.words, scores, weights[0])
-            fields.syllables.accumulate(terms.syllables, scores, weights[1])
-            fields.pairs.accumulate(fields.pair_keys(terms.pairs), scores, weights[2])
-        coverage, needed = self._coverage(snapshot, terms.syllables)
-        candidates = np.flatnonzero((coverage >= needed) & (coverage > 0))
-        return _Scored(scores, candidates)
+    def _browse(
+        self,
+        snapshot: Snapshot,
+        query: str,
+        filters: SearchFilters,
+        time_label: str | None,
+        limit: int,
+        offset: int,
+    ) -> SearchPage:
+        """The newest articles within the filters (a question that is only a filter)."""
+        ranked = self._filter(snapshot, snapshot.newest_first, filters)
+        ranked = _first_of_each_copy(snapshot, ranked)
+        hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
+        return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
 
-    def _coverage(self, snapshot: Snapshot, syllables: Sequence[str]) -> tuple[np.ndarray, float]:
-        """Per document, the IDF mass of the distinct query syllables it holds anywhere."""
-        coverage = np.zeros(snapshot.size)
-        total = 0.0
-        text, title = snapshot.text.syllables, snapshot.title.syllables
-        # A syllable no article has is as rare as can be: it counts with the highest IDF, so
-        # "hội chợ sách cũ" does not match every article about "ngân sách".
-        rarest = math.log((snapshot.size - 1 + 0.5) / 1.5) if snapshot.size > 1 else 1.0
-        for syllable in dict.fromkeys(syllables):
-            if text.term_id(syllable) is None and title.term_id(syllable) is None:
-                total += rarest
-                continue
-            # IDF is zero or floored for syllables in half the articles; they still count a little.
-            weight = max(text.idf_of(syllable), title.idf_of(syllable), 1e-3)
-            present = np.zeros(snapshot.size, dtype=bool)
-            present[text.documents(syllable)] = True
-            present[title.documents(syllable)] = True
-            coverage += weight * present
-            total += weight
-        return coverage, total * self.weights.min_coverage - 1e-9
+    def _answer(self, intent: str, hit: SearchHit, matcher: QueryMatcher) -> Answer | None:
+        sentence = find_answer(intent, self._sentences([hit.article_id]).get(hit.article_id, []), matcher)
+        if sentence is None:
+            return None
+        return Answer(hit.article_id, hit.title, hit.url, sentence)
 
     @staticmethod
     def _filter(
@@ -261,7 +307,12 @@ class SearchEngine:
             keep &= snapshot.category_codes[candidates] == code
         return candidates[keep]
 
-    def _matcher(self, snapshot: Snapshot, stream: Sequence[str]) -> QueryMatcher:
+    def _matcher(
+        self, snapshot: Snapshot, stream: Sequence[str], parsed: ParsedQuery
+    ) -> QueryMatcher:
+        """What snippets mark: the question's words and the synonyms of its abbreviations."""
+        for expansion in parsed.expansions:
+            stream = [*stream, BOUNDARY, *self.analyzer.tokens(expansion)]
         syllables = snapshot.text.syllables
         floor = syllables.params.epsilon * 2
 
@@ -462,6 +513,35 @@ class SearchEngine:
         store_items(self.sessions, read_paths([sample]), self.analyzer, progress=progress)
         with write_session(self.sessions) as session:
             set_meta(session, "sample_loaded", str(sample))
+
+
+# With a time or category filter, a question made only of these words ("tin tháng 7/2022",
+# "có gì mới tuần này") lists that period's or category's articles, newest first.
+_BROWSING_WORDS = frozenset(
+    ["tin", "tin tức", "bài", "bài viết", "các", "những", "mới", "mới nhất", "có", "gì", "nào",
+     "xem", "cho", "tôi", "danh sách", "trong", "của"]
+)  # fmt: skip
+WEAK_SHARE = 0.6  # a best result covering less of the question than this is weak
+
+
+def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFilters | None:
+    """The question's own time and category, overridden by what the caller passed."""
+    since = parsed.time.since if parsed.time else None
+    until = parsed.time.until if parsed.time else None
+    category = parsed.category
+    if given is not None:
+        since = given.since or since
+        until = given.until or until
+        category = given.category or category
+    if since is None and until is None and category is None:
+        return None
+    return SearchFilters(since, until, category)
+
+
+def _time_label(parsed: ParsedQuery, given: SearchFilters | None) -> str | None:
+    if given is not None and (given.since or given.until):
+        return None
+    return parsed.time.label if parsed.time else None
 
 
 def _order(snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:

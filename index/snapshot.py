@@ -19,6 +19,7 @@ from .database import get_meta, now
 from .fields import FieldIndexes, build_fields
 from .ingest import ProgressCallback
 from .models import Article, ArticleTerms, Source
+from .restore import Restorer
 
 __all__ = ["Snapshot", "build_snapshot"]
 
@@ -40,6 +41,7 @@ class Snapshot:
     sources: Sequence[str]
     title: FieldIndexes
     text: FieldIndexes
+    restorer: Restorer
     built_at: datetime
     build_seconds: float
 
@@ -117,6 +119,7 @@ def build_snapshot(
         sources=[row.name for row in rows],
         title=title,
         text=text,
+        restorer=Restorer(_word_frequencies(title, text), len(rows)),
         built_at=now(),
         build_seconds=time.perf_counter() - started,
     )
@@ -125,3 +128,15 @@ def build_snapshot(
 def _split(tokens: str) -> list[str]:
     return tokens.split("\n") if tokens else []
 
+
+
+def _word_frequencies(*fields: FieldIndexes) -> dict[str, int]:
+    """Document frequency of every indexed word, title and text together."""
+    frequencies: dict[str, int] = {}
+    for field in fields:
+        counts = np.diff(field.words.indptr).tolist()
+        vocabulary = field.words.vocabulary
+        assert isinstance(vocabulary, dict)
+        for word, term in vocabulary.items():
+            frequencies[word] = frequencies.get(word, 0) + counts[term]
+    return frequencies

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .analyzer import BOUNDARY
 from .vietnamese import fold, has_diacritics, lower
 
-__all__ = ["Snippet", "QueryMatcher", "make_snippet", "MAX_SNIPPET_CHARS"]
+__all__ = ["Snippet", "QueryMatcher", "make_snippet", "best_sentence", "MAX_SNIPPET_CHARS"]
 
 MAX_SNIPPET_CHARS = 300
 _WORD = re.compile(r"[^\W_]+")
@@ -109,6 +109,25 @@ def make_snippet(
         if len(sentences[best]) + 1 + len(sentences[extra]) <= max_chars:
             chosen = sorted([best, extra])
     text = " ".join(sentences[i] for i in chosen)
+    return _cut(text, matcher.matches(text), matcher, max_chars)
+
+
+def best_sentence(
+    sentences: Sequence[str],
+    matcher: QueryMatcher,
+    bonus: Callable[[str], float],
+    max_chars: int = MAX_SNIPPET_CHARS,
+) -> Snippet | None:
+    """The one sentence that matches the query best once `bonus` (a multiplier, 0 to reject)
+    has judged it; None when no sentence matches."""
+    best: tuple[float, int] | None = None
+    for position, sentence in enumerate(sentences):
+        value = _score(matcher, matcher.matches(sentence)) * bonus(sentence)
+        if value > 0 and (best is None or value > best[0]):
+            best = (value, position)
+    if best is None:
+        return None
+    text = sentences[best[1]]
     return _cut(text, matcher.matches(text), matcher, max_chars)
 
 

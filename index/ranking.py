@@ -1,0 +1,247 @@
+"""Ranking: how a parsed question is scored against a snapshot.
+
+A question becomes a plan of weighted sub-queries over the six field indexes (words, folded
+syllables and folded pairs, of text and of title): the question itself, its question words again
+with a negative weight (so they count lightly without losing the pairs they form with content
+words), the synonyms of its abbreviations, and the words of its restored form when it was typed
+without diacritics. Each article's BM25 sum is then scaled by how much of the question it covers
+(its "concepts", weighted by IDF), and articles that cover too little are not results at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .analyzer import Analyzer
+from .bm25 import BM25Index
+from .dictionary import surface_words
+from .fields import FieldIndexes, QueryTerms, query_terms
+from .query import ParsedQuery
+from .restore import Restoration
+from .snapshot import Snapshot
+from .vietnamese import fold
+
+__all__ = ["Weights", "QueryPlan", "Scored", "plan_query", "score"]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Every ranking constant, tuned with `bot.py eval` (see the README)."""
+
+    text_words: float = 1.0
+    text_syllables: float = 0.3
+    text_pairs: float = 1.0
+    title_words: float = 1.5
+    title_syllables: float = 0.5
+    title_pairs: float = 1.5
+    filler: float = 0.5  # question words count this much of a content word
+    synonym: float = 0.6  # an abbreviation's expansion counts this much
+    restored: float = 1.0  # restored words (typed without diacritics) in the word fields
+    coord: float = 0.5  # scores are multiplied by covered_share ** coord
+    min_share_short: float = 0.5  # share of the question a result must cover, 1-4 concepts
+    min_share_long: float = 0.2  # ... and from 9 concepts on (linear in between)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One unit of meaning in the question; present when any alternative's syllables all are."""
+
+    weight: float
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """Weighted sub-queries and the concepts a result must cover."""
+
+    parts: tuple[tuple[QueryTerms, float], ...]
+    concepts: tuple[Concept, ...]
+    unknown_weight: float  # IDF mass of syllables no article has
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scores of every article, the share of the question each covers, and the results."""
+
+    scores: np.ndarray
+    share: np.ndarray
+    candidates: np.ndarray
+
+
+def _unique(terms: QueryTerms) -> QueryTerms:
+    """Each term once: a long question repeating a word should not count it twice."""
+    return QueryTerms(
+        tuple(dict.fromkeys(terms.words)),
+        tuple(dict.fromkeys(terms.syllables)),
+        tuple(dict.fromkeys(terms.pairs)),
+    )
+
+
+def plan_query(
+    snapshot: Snapshot,
+    analyzer: Analyzer,
+    parsed: ParsedQuery,
+    restoration: Restoration | None,
+    weights: Weights,
+) -> QueryPlan:
+    """Turn a parsed question into weighted sub-queries and concepts."""
+    main = _unique(query_terms(analyzer.tokens(parsed.text)))
+    parts: list[tuple[QueryTerms, float]] = [(main, 1.0)]
+    if parsed.filler_spans and weights.filler != 1.0:
+        fillers = _unique(query_terms(analyzer.tokens(parsed.fillers)))
+        parts.append((QueryTerms(fillers.words, fillers.syllables, ()), weights.filler - 1.0))
+    for expansion in parsed.expansions:
+        parts.append((_unique(query_terms(analyzer.tokens(expansion))), weights.synonym))
+    if restoration is not None and restoration.words:
+        restored = tuple(w for w in dict.fromkeys(restoration.words) if w not in main.words)
+        if restored:
+            parts.append((QueryTerms(restored, (), ()), weights.restored))
+    concepts, unknown = _concepts(snapshot, parsed)
+    return QueryPlan(tuple(parts), concepts, unknown)
+
+
+def _concepts(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[tuple[Concept, ...], float]:
+    """The question's syllables outside question words; a synonym's span is one concept whose
+    alternatives are the group's expressions."""
+    text = parsed.text
+    fillers = parsed.filler_spans
+    concepts: list[Concept] = []
+    unknown = 0.0
+    rarest = _rarest(snapshot)
+    seen: set[tuple[tuple[str, ...], ...]] = set()
+    grouped: list[tuple[int, int]] = []
+    for start, end, members in parsed.synonyms:
+        alternatives = tuple(sorted({tuple(_syllables(m)) for m in members} | {tuple(_syllables(text[start:end]))}))
+        if alternatives not in seen:
+            seen.add(alternatives)
+            weight = sum(_idf(snapshot, s) or rarest for s in _syllables(text[start:end]))
+            concepts.append(Concept(weight, alternatives))
+        grouped.append((start, end))
+    for start, end, word in surface_words(text):
+        if any(s <= start and end <= e for s, e in (*fillers, *grouped)):
+            continue
+        for syllable in _syllables(word):
+            key = ((syllable,),)
+            if key in seen:
+                continue
+            seen.add(key)
+            weight = _idf(snapshot, syllable)
+            if weight == 0.0 and not _known(snapshot, syllable):
+                unknown += rarest
+                continue
+            concepts.append(Concept(max(weight, 1e-3), ((syllable,),)))
+    return tuple(concepts), unknown
+
+
+def _syllables(text: str) -> list[str]:
+    """Folded syllables of surface text as the syllable field holds them (codes whole)."""
+    return [fold(word) for _, _, word in surface_words(text)]
+
+
+def _idf(snapshot: Snapshot, syllable: str) -> float:
+    return max(snapshot.text.syllables.idf_of(syllable), snapshot.title.syllables.idf_of(syllable))
+
+
+def _known(snapshot: Snapshot, syllable: str) -> bool:
+    return (
+        snapshot.text.syllables.term_id(syllable) is not None
+        or snapshot.title.syllables.term_id(syllable) is not None
+    )
+
+
+def _rarest(snapshot: Snapshot) -> float:
+    """The IDF of a syllable found in one article: what an unknown one is worth."""
+    return math.log((snapshot.size - 1 + 0.5) / 1.5) if snapshot.size > 1 else 1.0
+
+
+def score(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> Scored:
+    """BM25 over every field and sub-query, scaled by coverage; results cover enough."""
+    scores = np.zeros(snapshot.size)
+    for terms, factor in plan.parts:
+        _accumulate(snapshot.text, terms, scores, factor, weights.text_words,
+                    weights.text_syllables, weights.text_pairs)  # fmt: skip
+        _accumulate(snapshot.title, terms, scores, factor, weights.title_words,
+                    weights.title_syllables, weights.title_pairs)  # fmt: skip
+    share = _share(snapshot, plan)
+    if weights.coord:
+        scores *= share**weights.coord
+    needed = _needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
+    candidates = np.flatnonzero((share >= needed - 1e-9) & (share > 0))
+    return Scored(scores, share, candidates)
+
+
+def _accumulate(
+    fields: FieldIndexes,
+    terms: QueryTerms,
+    scores: np.ndarray,
+    factor: float,
+    words: float,
+    syllables: float,
+    pairs: float,
+) -> None:
+    if words:
+        fields.words.accumulate(_informative(fields.words, terms.words), scores, factor * words)
+    if syllables:
+        syllable_terms = _informative(fields.syllables, terms.syllables)
+        fields.syllables.accumulate(syllable_terms, scores, factor * syllables)
+    if pairs and terms.pairs:
+        fields.pairs.accumulate(fields.pair_keys(terms.pairs), scores, factor * pairs)
+
+
+def _informative(index: BM25Index, tokens: Sequence[Hashable]) -> Sequence[Hashable]:
+    """The tokens worth scoring: one in more than half of the articles adds only its IDF floor
+    to nearly every article (and costs a pass over all of them), so it is left out unless the
+    query has nothing else (then only its rarest tokens)."""
+    rarer = [t for t in tokens if not index.is_common(t)]
+    if rarer:
+        return rarer
+    return sorted(tokens, key=index.document_frequency)[:_COMMON_KEPT]
+
+
+_COMMON_KEPT = 2  # of a query made only of common tokens, the rarest few are scored
+
+
+def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
+    """Per article, the IDF-weighted share of the question's concepts it contains (the text
+    field holds the title too, so its postings are enough)."""
+    total = sum(c.weight for c in plan.concepts) + plan.unknown_weight
+    covered = np.zeros(snapshot.size)
+    if total <= 0:
+        return covered
+    for concept in plan.concepts:
+        if concept.weight < 1e-2 * total:
+            covered += concept.weight  # too common to tell articles apart: counted as present
+            continue
+        present = [_holding(snapshot, alternative) for alternative in concept.alternatives]
+        if len(present) == 1:
+            covered[present[0]] += concept.weight
+        else:
+            mask = np.zeros(snapshot.size, dtype=bool)
+            for positions in present:
+                mask[positions] = True
+            covered[mask] += concept.weight
+    return covered / total
+
+
+def _holding(snapshot: Snapshot, syllables: Sequence[str]) -> np.ndarray:
+    """Sorted positions of the articles holding every one of the syllables."""
+    result: np.ndarray | None = None
+    for syllable in dict.fromkeys(syllables):
+        documents = snapshot.text.syllables.documents(syllable)
+        result = documents if result is None else np.intersect1d(result, documents, assume_unique=True)
+        if len(result) == 0:
+            break
+    return result if result is not None else np.zeros(0, dtype=np.int32)
+
+
+def _needed_share(concepts: int, weights: Weights) -> float:
+    if concepts <= 4:
+        return weights.min_share_short
+    if concepts >= 9:
+        return weights.min_share_long
+    step = (weights.min_share_short - weights.min_share_long) / 5
+    return weights.min_share_short - step * (concepts - 4)
