@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import DatabaseUnavailable, EmptyQuery, IndexError_, SearchEngine, SearchPage
+from index import (
+    DatabaseUnavailable,
+    EmptyQuery,
+    IndexError_,
+    SearchEngine,
+    SearchFilters,
+    SearchPage,
+)
 from index.crawl import CrawlProgress, CrawlReport, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
@@ -62,7 +69,12 @@ def open_engine(settings: Settings) -> SearchEngine:
     progress = _Progress("Chuẩn bị dữ liệu")
     try:
         sample = settings.sample_dir if settings.load_sample else None
-        return SearchEngine.open(settings.database_url, sample=sample, progress=progress)
+        return SearchEngine.open(
+            settings.database_url,
+            sample=sample,
+            dictionary=settings.dictionary_file,
+            progress=progress,
+        )
     finally:
         progress.close()
 
@@ -76,7 +88,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     query = " ".join(args.query)
     engine = open_engine(settings)
-    page = engine.search(query, limit=args.limit, offset=args.offset)
+    filters = None
+    if args.since or args.until or args.category:
+        filters = SearchFilters(args.since, _end_of_day(args.until), args.category)
+    page = engine.search(query, limit=args.limit, offset=args.offset, filters=filters)
     if args.json:
         print(json.dumps(page_to_json(page), ensure_ascii=False, indent=2))
     else:
@@ -87,10 +102,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def page_to_json(page: SearchPage) -> dict[str, object]:
     """The JSON shape of `ask --json`."""
+    filters = page.filters
+    answer = page.answer
     return {
         "query": page.query,
         "total": page.total,
         "offset": page.offset,
+        "filters": None
+        if filters is None
+        else {
+            "since": _iso(filters.since),
+            "until": _iso(filters.until),
+            "category": filters.category,
+            "label": page.time_label,
+            "relaxed": page.relaxed,
+        },
+        "answer": None
+        if answer is None
+        else {
+            "article_id": answer.article_id,
+            "sentence": answer.sentence.text,
+            "highlights": [list(span) for span in answer.sentence.spans],
+        },
+        "suggestion": page.suggestion,
         "hits": [
             {
                 "article_id": hit.article_id,
@@ -105,6 +139,35 @@ def page_to_json(page: SearchPage) -> dict[str, object]:
             for hit in page.hits
         ],
     }
+
+
+def _end_of_day(value: datetime | None) -> datetime | None:
+    """--until 30/06/2019 includes that whole day."""
+    if value is None or (value.hour, value.minute, value.second) != (0, 0, 0):
+        return value
+    return value.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Retrieval quality, as written and without diacritics."""
+    from index.evaluation import METRICS, run_eval
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such folder")
+    progress = _Progress("Nạp bộ đánh giá")
+    try:
+        report = run_eval(folder, dictionary=settings.dictionary_file, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.name}: {report.queries} judged queries")
+    print(f"{'':22}" + "".join(f"{name:>11}" for name in METRICS))
+    for label, metrics in (("as written", report.as_written), ("without diacritics", report.without_diacritics)):
+        print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -353,7 +416,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
     ask.add_argument("--limit", type=_positive, default=5, help="results per page (default 5)")
     ask.add_argument("--offset", type=_non_negative, default=0, help="skip this many results")
+    ask.add_argument("--since", type=_date, help="published on or after this date")
+    ask.add_argument("--until", type=_date, help="published on or before this date")
+    ask.add_argument("--category", help="only this category (its name, any case)")
     ask.set_defaults(handler=cmd_ask)
+
+    evaluate = commands.add_parser(
+        "eval", help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels)"
+    )
+    evaluate.add_argument("folder", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(handler=cmd_eval)
 
     ingest = commands.add_parser("ingest", help="import .txt/.json/.jsonl files or folders")
     ingest.add_argument("paths", nargs="+", help="files or folders")

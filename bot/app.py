@@ -27,7 +27,7 @@ from index import SearchEngine
 from index.crawl import SourcesFile, load_sources
 
 from . import admin, handlers, texts
-from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN
+from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN, SUGGEST_PATTERN
 from .settings import Settings
 from .state import STATE_KEY, BotState
 
@@ -116,6 +116,7 @@ def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
 
     app.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=PAGE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.read_button, pattern=READ_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.suggested, pattern=SUGGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.back_to_categories, pattern=f"^{CATEGORIES}$"))
     app.add_handler(CallbackQueryHandler(handlers.page_counter, pattern=f"^{COUNTER}$"))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))

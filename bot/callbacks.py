@@ -4,6 +4,7 @@
     c:<key>:<page>   a page of one category's latest articles; <key> names the category
     n:<page>         a page of the latest articles
     d:<id>           read article <id> in full
+    r:<key>          search what "Có phải bạn muốn tìm" offered for question <key>
     k                back to the list of categories
     x                the "page i/N" counter (does nothing)
 
@@ -27,6 +28,8 @@ __all__ = [
     "Kind",
     "PageRef",
     "ReadRef",
+    "SuggestRef",
+    "SUGGEST_PATTERN",
     "COUNTER",
     "CATEGORIES",
     "PAGE_PATTERN",
@@ -47,11 +50,13 @@ COUNTER = "x"
 CATEGORIES = "k"
 PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|n):\d{1,9}$"
 READ_PATTERN = r"^d:\d{1,19}$"
+SUGGEST_PATTERN = r"^r:[A-Za-z0-9_-]{8}$"
 
 _PAGE = re.compile(
     r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|n:(?P<latest>\d{1,9})"
 )
 _READ = re.compile(r"d:(?P<id>\d{1,19})")
+_SUGGEST = re.compile(r"r:(?P<key>[A-Za-z0-9_-]{8})")
 
 
 @dataclass(frozen=True)
@@ -70,22 +75,31 @@ class ReadRef:
     article_id: int
 
 
+@dataclass(frozen=True)
+class SuggestRef:
+    """The question the engine suggested instead of question <key>."""
+
+    key: str
+
+
 def short_key(text: str) -> str:
     """Eight url-safe characters naming `text`; the same in every process and after restarts."""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
-def encode(ref: PageRef | ReadRef) -> str:
+def encode(ref: PageRef | ReadRef | SuggestRef) -> str:
     """The callback data of a button."""
     if isinstance(ref, ReadRef):
         return f"d:{ref.article_id}"
+    if isinstance(ref, SuggestRef):
+        return f"r:{ref.key}"
     if ref.kind == LATEST:
         return f"n:{ref.page}"
     return f"{ref.kind}:{ref.key}:{ref.page}"
 
 
-def decode(data: str | None) -> PageRef | ReadRef | None:
+def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
     """The reference in callback data; None for anything this version does not understand."""
     if not data:
         return None
@@ -95,4 +109,6 @@ def decode(data: str | None) -> PageRef | ReadRef | None:
         return PageRef(match["kind"], match["key"], int(match["page"]))  # type: ignore[arg-type]
     if match := _READ.fullmatch(data):
         return ReadRef(int(match["id"]))
+    if match := _SUGGEST.fullmatch(data):
+        return SuggestRef(match["key"])
     return None

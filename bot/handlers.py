@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from index import ArticleNotFound, EmptyQuery, SearchEngine, SearchPage
 
 from . import keyboards, texts
-from .callbacks import CATEGORY, LATEST, SEARCH, PageRef, ReadRef, decode, short_key
+from .callbacks import CATEGORY, LATEST, SEARCH, PageRef, ReadRef, SuggestRef, decode, short_key
 from .queries import clean_question
 from .render import (
     HTML,
@@ -193,6 +193,30 @@ async def _edit(update: Update, text: str, keyboard: object) -> None:
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+
+
+@throttled
+async def suggested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """“🔎 Tìm …” under weak results: ask the question as the corpus spells it."""
+    query = update.callback_query
+    ref = decode(query.data)
+    assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
+    state = get_state(context)
+    asked = state.queries.get(ref.key) or _recover_question(
+        query.message, ref.key, context.bot.username
+    )
+    suggestion = None
+    if asked is not None:
+        try:
+            page = await asyncio.to_thread(state.engine.search, asked, 1)
+            suggestion = page.suggestion
+        except EmptyQuery:
+            suggestion = None
+    if suggestion is None or not isinstance(query.message, Message):
+        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    await _answer(query.message, context, suggestion)
 
 
 async def page_counter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

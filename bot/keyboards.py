@@ -16,7 +16,18 @@ from telegram.constants import ParseMode
 from index import CategoryCount, SearchPage
 
 from . import texts
-from .callbacks import CATEGORIES, CATEGORY, COUNTER, Kind, PageRef, ReadRef, encode, short_key
+from .callbacks import (
+    CATEGORIES,
+    CATEGORY,
+    COUNTER,
+    SEARCH,
+    Kind,
+    PageRef,
+    ReadRef,
+    SuggestRef,
+    encode,
+    short_key,
+)
 from .render import PAGE_SIZE, read_link, render_inline_description, render_inline_message
 
 __all__ = ["listing_keyboard", "categories_keyboard", "inline_results", "MAX_CATEGORY_BUTTONS"]
@@ -25,7 +36,8 @@ MAX_CATEGORY_BUTTONS = 40
 
 
 def listing_keyboard(page: SearchPage, kind: Kind, key: str = "") -> InlineKeyboardMarkup | None:
-    """A 'read in full' button per article, then ◀ Trước · i/N · Sau ▶ when there is more."""
+    """A 'read in full' button per article, then ◀ Trước · i/N · Sau ▶ when there is more, and
+    the suggested question when the engine has one."""
     rows = [
         [
             InlineKeyboardButton(
@@ -38,6 +50,9 @@ def listing_keyboard(page: SearchPage, kind: Kind, key: str = "") -> InlineKeybo
     navigation = _navigation(page, kind, key)
     if navigation:
         rows.append(navigation)
+    if page.suggestion and kind == SEARCH and key:
+        label = texts.SUGGESTION_BUTTON.format(question=_label(page.suggestion, 40))
+        rows.append([InlineKeyboardButton(label, callback_data=encode(SuggestRef(key)))])
     if kind == CATEGORY:
         rows.append([InlineKeyboardButton(texts.BACK_TO_CATEGORIES, callback_data=CATEGORIES)])
     return InlineKeyboardMarkup(rows) if rows else None

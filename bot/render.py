@@ -39,6 +39,8 @@ __all__ = [
     "format_number",
     "render_results",
     "render_no_results",
+    "render_answer",
+    "render_suggestion",
     "render_listing",
     "render_article",
     "render_snippet",
@@ -162,28 +164,77 @@ def parse_results_heading(text: str) -> str | None:
 
 
 def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) -> str:
-    """A page of results with a header saying how many there are, within `limit`."""
+    """A page of results, within `limit`: heading, what was understood (filters, the answer
+    sentence), how many there are, the hits, and "Có phải bạn muốn tìm" when results are weak."""
     if page.total == 0 or not page.hits:
-        return render_no_results(page.query, style)
+        return render_no_results(page.query, style, page)
     first, last = page.offset + 1, page.offset + len(page.hits)
     if page.total <= len(page.hits) and page.offset == 0:
         count = f"Tìm thấy {page.total} bài viết phù hợp."
     else:
         count = f"Bài {first}–{last} trong {page.total} bài viết phù hợp."
-    return _fit(f"{results_heading(page.query, style)}\n{count}", page, style, limit)
+    header = [results_heading(page.query, style), *_understood(page, style)]
+    if page.answer is not None:
+        header.append(render_answer(page, style))
+    header.append(count)
+    footer = render_suggestion(page.suggestion, style) if page.suggestion else ""
+    body = _fit("\n".join(header), page, style, limit - style.length(footer) - 2)
+    return f"{body}\n\n{footer}" if footer else body
 
 
-def render_no_results(query: str, style: Style) -> str:
-    """A kind 'nothing found' with what to try next."""
-    return "\n".join(
-        [
-            f"Rất tiếc, chưa có bài viết nào phù hợp với {_quote(query, style)}.",
-            "Bạn có thể thử:",
-            "• bớt vài từ, chỉ giữ những từ chính (ví dụ: “chuyển đổi số”);",
-            "• gõ tiếng Việt có dấu (ví dụ: “hội thảo” thay vì “hoi thao”);",
-            "• xem các tin mới nhất bằng lệnh /moi.",
-        ]
+def _understood(page: SearchPage, style: Style) -> list[str]:
+    """The filters taken from the question, said back to the reader."""
+    filters = page.filters
+    parts = []
+    if page.time_label:
+        parts.append(f"🗓 {style.escape(page.time_label)}")
+    elif filters is not None and (filters.since or filters.until):
+        since = format_date(filters.since) if filters.since else "…"
+        until = format_date(filters.until) if filters.until else "nay"
+        parts.append(f"🗓 {since} – {until}")
+    if filters is not None and filters.category:
+        parts.append(f"📂 {style.escape(filters.category)}")
+    lines = [f"Lọc theo: {' · '.join(parts)}"] if parts else []
+    if page.relaxed and page.time_label:
+        lines.append(
+            f"Không có bài nào phù hợp trong {style.escape(page.time_label)}; "
+            "dưới đây là kết quả ở mọi thời điểm."
+        )
+    return lines
+
+
+def render_answer(page: SearchPage, style: Style) -> str:
+    """The sentence that answers a when/where/who/how-many question, and where it is from."""
+    assert page.answer is not None
+    answer = page.answer
+    source = style.escape(_cut_words(answer.title, 80))
+    return (
+        f"💡 {style.bold('Trả lời nhanh:')} {render_snippet(answer.sentence, style)}\n"
+        f"(theo bài “{source}”)"
     )
+
+
+def render_suggestion(suggestion: str, style: Style) -> str:
+    """Offer the question as the corpus spells it (diacritics restored, a typo corrected)."""
+    return f"🤔 Có phải bạn muốn tìm: {_quote(suggestion, style)}?"
+
+
+def render_no_results(query: str, style: Style, page: SearchPage | None = None) -> str:
+    """A kind 'nothing found' with what to try next."""
+    lines = [f"Rất tiếc, chưa có bài viết nào phù hợp với {_quote(query, style)}."]
+    if page is not None:
+        lines += _understood(page, style)
+    if page is not None and page.suggestion:
+        lines.append(render_suggestion(page.suggestion, style))
+    lines += [
+        "Bạn có thể thử:",
+        "• bớt vài từ, chỉ giữ những từ chính (ví dụ: “chuyển đổi số”);",
+        "• gõ tiếng Việt có dấu (ví dụ: “hội thảo” thay vì “hoi thao”);",
+    ]
+    if page is not None and page.filters is not None:
+        lines.append("• bỏ phần thời gian hoặc chuyên mục trong câu hỏi;")
+    lines.append("• xem các tin mới nhất bằng lệnh /moi.")
+    return "\n".join(lines)
 
 
 def render_listing(

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     sample_dir: Path = DATA_DIR / "sample"
     load_sample: bool = True
     sources_file: Path = DATA_DIR / "sources.toml"
+    dictionary_file: Path = DATA_DIR / "dictionary.txt"
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None

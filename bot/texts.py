@@ -23,6 +23,7 @@ __all__ = [
     "CHOOSE_CATEGORY",
     "BACK_TO_CATEGORIES",
     "READ_BUTTON",
+    "SUGGESTION_BUTTON",
     "PREVIOUS",
     "NEXT",
     "page_counter",
@@ -67,6 +68,11 @@ def help_text(bot_username: str) -> str:
         "🔎 <b>Tìm tin</b>: gõ câu hỏi hoặc vài từ khóa, ví dụ “hội thảo chính quyền điện tử”. "
         "Gõ không dấu cũng được (“hoi thao chinh quyen dien tu”), nhưng gõ có dấu cho kết quả "
         "chính xác hơn. Mỗi lần bot gửi 5 bài phù hợp nhất; bấm “Sau ▶” để xem tiếp.\n\n"
+        "🗓 <b>Lọc theo thời gian, chuyên mục</b>: thêm vào câu hỏi, ví dụ “hội thảo tháng 5/2019”, "
+        "“phố sách năm 2018”, “tin tuần này”, “từ 01/05/2019 đến 30/06/2019”, "
+        "“chuyên mục công nghệ thông tin IPv6”. Viết tắt như UBND, Sở TT&amp;TT, CĐS cũng được.\n\n"
+        "💡 Hỏi “khi nào”, “ở đâu”, “ai”, “bao nhiêu” thì bot trích luôn câu trả lời, "
+        "ví dụ “Hội thảo chính quyền điện tử tỉnh Hòa Bình tổ chức ở đâu?”.\n\n"
         "📖 <b>Đọc toàn văn</b>: bấm nút “Đọc toàn văn” dưới kết quả, hoặc gõ /doc kèm số bài, "
         "ví dụ /doc 1.\n\n"
         "🆕 /moi – các tin mới nhất.\n"
@@ -108,6 +114,7 @@ NO_CATEGORIES = "Hiện chưa có chuyên mục nào."
 CHOOSE_CATEGORY = "📂 Mời bạn chọn một chuyên mục:"
 BACK_TO_CATEGORIES = "◀ Các chuyên mục"
 READ_BUTTON = "📖 Đọc toàn văn bài {number}"
+SUGGESTION_BUTTON = "🔎 Tìm “{question}”"
 PREVIOUS = "◀ Trước"
 NEXT = "Sau ▶"
 
