@@ -33,7 +33,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import Analyzer, BM25Index, SearchEngine, split_sentences  # noqa: E402
+from index import Analyzer, QueryDictionary, SearchEngine, split_sentences  # noqa: E402
 from index.analyzer import BOUNDARY  # noqa: E402
 from index.database import now, open_database, set_meta  # noqa: E402
 from index.importers import ArticleRecord, read_paths  # noqa: E402
@@ -115,7 +115,7 @@ def generate_database(url: str, pool: list[Sentence], docs: int, terms: int, see
                  author=None, published_at=published, date_estimated=False, fetched_at=stamp,
                  content_hash=digest, updated_at=stamp)
         )
-        text_tokens: list[str] = []
+        text_tokens: list[str] = [*title.tokens, BOUNDARY]  # the text field holds the title too
         for sentence in chosen:
             text_tokens.extend(sentence.tokens)
             text_tokens.append(BOUNDARY)
@@ -193,16 +193,23 @@ def main() -> int:
     gc.collect()
     rss_before = rss_mb()
     sessions = open_database(url)
-    engine = SearchEngine(sessions)
+    dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
+    engine = SearchEngine(sessions, dictionary=dictionary)
     build_ms, snapshot = timed(build_snapshot, sessions, engine.analyzer, engine.params)
     engine._snapshot = snapshot  # what SearchEngine.reload does, minus the stale check
     gc.collect()
     rss_index = rss_mb() - rss_before
 
     queries = make_queries(pool, args.queries, args.seed)
+    plain = SearchEngine(sessions, understanding=False)
+    plain._snapshot = snapshot
     for query in queries[:20]:  # warm up: the CRF model, SQLite page cache
         engine.search(query)
-    search_ms = [timed(engine.search, q)[0] for q in queries]
+        plain.search(query)
+    search_ms, plain_ms = [], []
+    for query in queries:  # interleaved, so both paths see the same machine load
+        search_ms.append(timed(engine.search, query)[0])
+        plain_ms.append(timed(plain.search, query)[0])
 
     # Like for like: the same text word field, the same query words, both formulas BM25Okapi.
     analyzer = engine.analyzer
@@ -220,7 +227,10 @@ def main() -> int:
                 .order_by(ArticleTerms.article_id)
             )
         ]
-    reference_build_ms, reference = timed(BM25Okapi, streams)
+    params = snapshot.text.words.params
+    reference_build_ms, reference = timed(
+        lambda s: BM25Okapi(s, k1=params.k1, b=params.b, epsilon=params.epsilon), streams
+    )
     del streams
     reference_ms = []
     for q in word_queries:
@@ -235,6 +245,9 @@ def main() -> int:
         "queries": len(queries),
         "search_p50_ms": percentile(search_ms, 50),
         "search_p95_ms": percentile(search_ms, 95),
+        "plain_p50_ms": percentile(plain_ms, 50),
+        "plain_p95_ms": percentile(plain_ms, 95),
+        "p95_ratio_to_plain": percentile(search_ms, 95) / percentile(plain_ms, 95),
         "build_s": build_ms / 1000,
         "index_rss_mb": rss_index,
         "index_arrays_mb": snapshot.nbytes / 1e6,
@@ -261,6 +274,8 @@ def render(r: dict[str, float]) -> str:
             "|---|---|",
             f"| `SearchEngine.search` p50 | {r['search_p50_ms']:.1f} ms |",
             f"| `SearchEngine.search` p95 | {r['search_p95_ms']:.1f} ms |",
+            f"| plain path (no query understanding) p50 / p95 | {r['plain_p50_ms']:.1f} / {r['plain_p95_ms']:.1f} ms |",
+            f"| p95 with understanding / plain | {r['p95_ratio_to_plain']:.2f}x |",
             f"| index build from cached terms | {r['build_s']:.1f} s |",
             f"| resident memory of the index | {r['index_rss_mb']:.0f} MB (arrays {r['index_arrays_mb']:.0f} MB) |",
             f"| `BM25Index.scores`, word field, p50 | {r['bm25_scores_p50_ms']:.2f} ms |",
