@@ -105,35 +105,32 @@ def plan_query(
 
 
 def _concepts(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[tuple[Concept, ...], float]:
-    """The question's syllables outside question words; a synonym's span is one concept whose
-    alternatives are the group's expressions."""
+    """One concept per syllable of the question outside its question words. A syllable inside
+    an abbreviation or synonym is also present where any other expression of its group is
+    whole ("chính" of "chính quyền điện tử" is present in an article that says "CQĐT")."""
     text = parsed.text
-    fillers = parsed.filler_spans
     concepts: list[Concept] = []
+    seen: set[str] = set()
     unknown = 0.0
     rarest = _rarest(snapshot)
-    seen: set[tuple[tuple[str, ...], ...]] = set()
-    grouped: list[tuple[int, int]] = []
-    for start, end, members in parsed.synonyms:
-        alternatives = tuple(sorted({tuple(_syllables(m)) for m in members} | {tuple(_syllables(text[start:end]))}))
-        if alternatives not in seen:
-            seen.add(alternatives)
-            weight = sum(_idf(snapshot, s) or rarest for s in _syllables(text[start:end]))
-            concepts.append(Concept(weight, alternatives))
-        grouped.append((start, end))
     for start, end, word in surface_words(text):
-        if any(s <= start and end <= e for s, e in (*fillers, *grouped)):
+        if any(s <= start and end <= e for s, e in parsed.filler_spans):
             continue
+        others: set[tuple[str, ...]] = set()
+        for span_start, span_end, members in parsed.synonyms:
+            if span_start <= start and end <= span_end:
+                typed = tuple(_syllables(text[span_start:span_end]))
+                others |= {tuple(_syllables(m)) for m in members} - {typed}
         for syllable in _syllables(word):
-            key = ((syllable,),)
-            if key in seen:
+            if syllable in seen:
                 continue
-            seen.add(key)
+            seen.add(syllable)
             weight = _idf(snapshot, syllable)
-            if weight == 0.0 and not _known(snapshot, syllable):
+            if weight == 0.0 and not _known(snapshot, syllable) and not others:
                 unknown += rarest
                 continue
-            concepts.append(Concept(max(weight, 1e-3), ((syllable,),)))
+            alternatives = ((syllable,), *sorted(others))
+            concepts.append(Concept(max(weight, 1e-3) if weight else rarest, alternatives))
     return tuple(concepts), unknown
 
 

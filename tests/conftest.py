@@ -137,7 +137,7 @@ def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "Ru
         )
         values.update(overrides)
         settings = load_settings(**values)
-        engine = engine_class.open(settings.database_url)
+        engine = engine_class.open(settings.database_url, dictionary=settings.dictionary_file)
         running = RunningBot(settings, engine).start()
         started.append(running)
         return running
