@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -242,18 +243,10 @@ def _chosen_sources(target: str | None, sources: SourcesFile, path: Path) -> lis
     """The sources a `crawl` command names: all enabled ones, one by name, or one url."""
     from index.crawl import UnknownSource
 
-    if target is None:
-        enabled: list[SourceConfig | str] = [s for s in sources.sources if s.enabled]
-        if not enabled:
-            raise UnknownSource(f"no enabled source in {path}: enable one, or give a source name or a url")
-        return enabled
-    if target.startswith(("http://", "https://")):
-        return [target]
-    source = sources.get(target)
-    if source is None:
-        known = ", ".join(s.name for s in sources.sources) or "none"
-        raise UnknownSource(f"no source named {target!r} in {path} (known: {known}; or give a url)")
-    return [source]
+    chosen = sources.select(target)
+    if not chosen:
+        raise UnknownSource(f"no enabled source in {path}: enable one, or give a source name or a url")
+    return chosen
 
 
 class _CrawlProgress(_Progress):
@@ -507,6 +500,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)
+    except BrokenPipeError:
+        # The reader went away (`python bot.py ask ... | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _fail(message: str, code: int = 1) -> int:

@@ -131,3 +131,18 @@ def test_ingest_of_the_sample_folder_is_idempotent(tmp_path: Path) -> None:
     second = run("ingest", str(SAMPLE), database_url=url, LOAD_SAMPLE="false")
     assert "added 214" in first.stdout and "unchanged 214" in second.stdout
     assert first.returncode == second.returncode == 0
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(cli_db: str) -> None:
+    """`python bot.py ask ... | head -1`: the closed pipe is not an error."""
+    environment = dict(os.environ, DATABASE_URL=cli_db)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "ask", "--json", "--limit", "300", "thành phố hà nội"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert first.decode().startswith("{") and "Traceback" not in stderr  # 80 KB: more than a pipe holds
