@@ -23,7 +23,6 @@ from index.crawl import (
     SourceConfig,
     SourceHealth,
     SourcesFile,
-    UnknownSource,
     crawl_health,
     crawl_source,
     crawl_url,
@@ -94,15 +93,7 @@ class BotCrawler:
     def targets(self, argument: str) -> list[Target]:
         """What `/crawl <argument>` crawls: every enabled source (none: an empty list), the source
         of that name (even a disabled one), or an http(s) url; raises UnknownSource."""
-        argument = argument.strip()
-        if not argument:
-            return list(self.scheduled)
-        if argument.lower().startswith(("http://", "https://")):
-            return [argument]
-        source = self.sources.get(argument)
-        if source is None:
-            raise UnknownSource(f"no source named {argument!r}")
-        return [source]
+        return self.sources.select(argument)
 
     def start(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Run `work` as the one crawl in progress; the caller has checked `busy`."""

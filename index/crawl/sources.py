@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import IndexError_
+from .errors import UnknownSource
 
 __all__ = [
     "SourcesError",
@@ -130,6 +131,20 @@ class SourcesFile:
         """The configured source whose host serves this url, or None."""
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         return next((s for s in self.sources if s.host == host), None)
+
+    def select(self, argument: str | None) -> list[SourceConfig | str]:
+        """What a crawl command names: nothing, every enabled source (maybe none); an http(s)
+        url, that url; else the source of that name, even a disabled one. Raises UnknownSource."""
+        argument = (argument or "").strip()
+        if not argument:
+            return [s for s in self.sources if s.enabled]
+        if argument.lower().startswith(("http://", "https://")):
+            return [argument]
+        source = self.get(argument)
+        if source is None:
+            known = ", ".join(s.name for s in self.sources) or "none"
+            raise UnknownSource(f"no source named {argument!r} (known: {known}; or give a url)")
+        return [source]
 
 
 def load_sources(path: Path) -> SourcesFile:
