@@ -236,38 +236,33 @@ class SearchEngine:
         words = [token for token in stream if token != BOUNDARY]
         if not words and applied is None:
             raise EmptyQuery("the query has no searchable word")
+        label = _time_label(parsed, filters)
         if applied is not None and all(w in _BROWSING_WORDS for w in words):
-            label = _time_label(parsed, filters)
             return self._browse(snapshot, query, applied, label, limit, offset)
         restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
         scored = score(snapshot, plan, self.weights)
         candidates = self._filter(snapshot, scored.candidates, applied)
         relaxed = False
-        if len(candidates) == 0 and len(scored.candidates) and _time_label(parsed, filters):
+        if len(candidates) == 0 and len(scored.candidates) and label:
             # Nothing in the period the question named: answer for every date, and say so.
             applied = SearchFilters(category=applied.category) if applied and applied.category else None
             candidates = self._filter(snapshot, scored.candidates, applied)
             relaxed = True
         page, total = _page(snapshot, candidates, scored.scores, offset, limit)
         matcher = self._matcher(snapshot, stream, parsed)
-        hits = self._hits(snapshot, page, scored.scores, matcher)
+        sentences = self._sentences([int(snapshot.article_ids[p]) for p in page])
+        hits = self._hits(snapshot, page, scored.scores, matcher, sentences)
         answer = None
         if parsed.intent and hits and offset == 0:
-            answer = self._answer(parsed.intent, hits[0], matcher)
+            best = hits[0]
+            sentence = find_answer(parsed.intent, sentences.get(best.article_id, []), matcher)
+            if sentence is not None:
+                answer = Answer(best.article_id, best.title, best.url, sentence)
         weak = len(page) == 0 or float(scored.share[page[0]]) < WEAK_SHARE
         suggestion = restoration.text if restoration is not None and weak else None
         return SearchPage(
-            query,
-            total,
-            offset,
-            limit,
-            hits,
-            applied,
-            _time_label(parsed, filters),
-            answer,
-            suggestion,
-            relaxed,
+            query, total, offset, limit, hits, applied, label, answer, suggestion, relaxed
         )
 
     def _browse(
@@ -284,12 +279,6 @@ class SearchEngine:
         ranked = _first_of_each_copy(snapshot, ranked)
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
-
-    def _answer(self, intent: str, hit: SearchHit, matcher: QueryMatcher) -> Answer | None:
-        sentence = find_answer(intent, self._sentences([hit.article_id]).get(hit.article_id, []), matcher)
-        if sentence is None:
-            return None
-        return Answer(hit.article_id, hit.title, hit.url, sentence)
 
     @staticmethod
     def _filter(
@@ -330,16 +319,15 @@ class SearchEngine:
         positions: np.ndarray,
         scores: np.ndarray | None,
         matcher: QueryMatcher | None,
+        sentences: dict[int, list[str]] | None = None,
     ) -> tuple[SearchHit, ...]:
+        """Result rows with their snippets (`sentences`, when the caller read them already)."""
         ids = [int(snapshot.article_ids[p]) for p in positions]
-        sentences = self._sentences(ids)
+        if sentences is None:
+            sentences = self._sentences(ids)
         hits = []
         for position, article_id in zip(positions, ids):
-            lines = sentences.get(article_id, [])
-            if matcher is None:
-                snippet = make_snippet(lines, _NO_MATCH)
-            else:
-                snippet = make_snippet(lines, matcher)
+            snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
             code = int(snapshot.category_codes[position])
             hits.append(
                 SearchHit(
