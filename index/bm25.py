@@ -18,6 +18,10 @@ from scipy import sparse
 
 __all__ = ["BM25Index", "BM25Params"]
 
+# From how many postings (and a tenth of the corpus: scipy's kernel writes a whole column of
+# scores) scipy's sparse kernel beats numpy's fancy-index `+=`, measured at 100,000 articles.
+_SCATTER_WITH_SCIPY = 2048
+
 
 @dataclass(frozen=True)
 class BM25Params:
@@ -136,15 +140,36 @@ class BM25Index:
         self, query_tokens: Sequence[Hashable], scores: np.ndarray, weight: float = 1.0
     ) -> None:
         """Add `weight` times the query's BM25 scores into `scores` (aligned by position)."""
-        for token in query_tokens:
+        for token in query_tokens:  # a repeated query token counts again, as in rank_bm25
             term = self.term_id(token)
-            if term is None:
-                continue
-            start, stop = self.indptr[term], self.indptr[term + 1]
-            contribution = self.idf[term] * self.weights[start:stop]
-            if weight != 1.0:
-                contribution *= weight
-            scores[self.postings[start:stop]] += contribution
+            if term is not None:
+                self._add(term, self.weights, self.idf[term] * weight, scores)
+
+    def presence(self, tokens: Sequence[Hashable], weights: Sequence[float]) -> np.ndarray:
+        """Per document, the sum of the `weights` of the tokens it contains (each token once)."""
+        result = np.zeros(self.n_docs)
+        found = {t: w for t, w in zip(map(self.term_id, tokens), weights) if t is not None}
+        for term, weight in found.items():
+            self._add(term, None, weight, result)
+        return result
+
+    def _add(self, term: int, values: np.ndarray | None, factor: float, out: np.ndarray) -> None:
+        """out[d] += factor * value for each posting (d, value) of the term (value 1 if None)."""
+        start, stop = int(self.indptr[term]), int(self.indptr[term + 1])
+        docs = self.postings[start:stop]
+        column = values[start:stop] if values is not None else np.ones(stop - start)
+        if stop - start < max(_SCATTER_WITH_SCIPY, self.n_docs // 10):
+            out[docs] += column * factor
+            return
+        # A long posting list goes through scipy's sparse kernel, viewing the slices as one
+        # sparse column without copying: numpy's fancy-index `+=` first converts the int32
+        # positions to int64, which made it several times slower on 50,000 postings.
+        matrix = sparse.csc_matrix(
+            (column, docs, np.array([0, stop - start], dtype=docs.dtype)),
+            shape=(self.n_docs, 1),
+            copy=False,
+        )
+        out += matrix @ np.array([factor])
 
     def top(self, query_tokens: Sequence[Hashable], k: int) -> list[tuple[int, float]]:
         """The `k` best (position, score) pairs among documents holding a query term, best first."""

@@ -206,21 +206,21 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
     """Per article, the IDF-weighted share of the question's concepts it contains (the text
     field holds the title too, so its postings are enough)."""
     total = sum(c.weight for c in plan.concepts) + plan.unknown_weight
-    covered = np.zeros(snapshot.size)
     if total <= 0:
-        return covered
-    for concept in plan.concepts:
-        if concept.weight < 1e-2 * total:
-            covered += concept.weight  # too common to tell articles apart: counted as present
-            continue
-        present = [_holding(snapshot, alternative) for alternative in concept.alternatives]
-        if len(present) == 1:
-            covered[present[0]] += concept.weight
-        else:
-            mask = np.zeros(snapshot.size, dtype=bool)
-            for positions in present:
-                mask[positions] = True
-            covered[mask] += concept.weight
+        return np.zeros(snapshot.size)
+    common = [c for c in plan.concepts if c.weight < 1e-2 * total]
+    plain = [c for c in plan.concepts if c not in common and len(c.alternatives) == 1]
+    grouped = [c for c in plan.concepts if c not in common and len(c.alternatives) > 1]
+    single = [c for c in plain if len(c.alternatives[0]) == 1]
+    covered = snapshot.text.syllables.presence(
+        [c.alternatives[0][0] for c in single], [c.weight for c in single]
+    )
+    covered += sum(c.weight for c in common)  # too common to tell articles apart: present
+    for concept in grouped + [c for c in plain if c not in single]:
+        present = np.zeros(snapshot.size, dtype=bool)
+        for alternative in concept.alternatives:
+            present[_holding(snapshot, alternative)] = True
+        covered[present] += concept.weight
     return covered / total
 
 

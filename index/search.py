@@ -25,7 +25,7 @@ from .ranking import Weights, plan_query, score
 from .importers import Item, read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
 from .models import VIETNAM, Article, ArticleTerms, Question, Source
-from .snapshot import Snapshot, build_snapshot
+from .snapshot import Snapshot, build_snapshot, release_memory
 from .snippets import QueryMatcher, Snippet, make_snippet
 
 __all__ = [
@@ -346,13 +346,11 @@ class SearchEngine:
     def _sentences(self, article_ids: list[int]) -> dict[int, list[str]]:
         if not article_ids:
             return {}
-        with self.sessions() as session:
-            rows = session.execute(
-                select(ArticleTerms.article_id, ArticleTerms.sentences).where(
-                    ArticleTerms.article_id.in_(article_ids)
-                )
-            )
-            return {row.article_id: json.loads(row.sentences) for row in rows}
+        query = select(ArticleTerms.article_id, ArticleTerms.sentences).where(
+            ArticleTerms.article_id.in_(article_ids)
+        )
+        with self.sessions.kw["bind"].connect() as connection:  # a plain read: no ORM session
+            return {row.article_id: json.loads(row.sentences) for row in connection.execute(query)}
 
     # -- browsing ---------------------------------------------------------------------------
 
@@ -420,7 +418,8 @@ class SearchEngine:
             reanalyse(self.sessions, self.analyzer, progress=progress)
             snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
             self._snapshot = snapshot
-            return snapshot
+        release_memory()
+        return snapshot
 
     def refresh(self) -> bool:
         """Rebuild when another process changed the articles since the last build."""
@@ -443,6 +442,7 @@ class SearchEngine:
             with write_session(self.sessions) as session:
                 set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
             self._snapshot = snapshot
+        release_memory()
         return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
 
     def stats(self) -> EngineStats:
@@ -547,9 +547,12 @@ def _page(
     Only the best few candidates are sorted (a full sort of 100,000 matches costs more than the
     rest of a search); articles with identical text are shown once, at the best rank.
     """
-    distinct = np.zeros(snapshot.size, dtype=bool)
-    distinct[snapshot.copies[candidates]] = True
-    total = int(distinct.sum())
+    if snapshot.has_copies:
+        distinct = np.zeros(snapshot.size, dtype=bool)
+        distinct[snapshot.copies[candidates]] = True
+        total = int(distinct.sum())
+    else:
+        total = len(candidates)
     wanted = offset + limit
     if limit <= 0 or wanted <= 0 or len(candidates) == 0:
         return candidates[:0], total
@@ -569,6 +572,8 @@ def _page(
 
 def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
     """Keep the first (best-ranked) of the articles that share the same text."""
+    if not snapshot.has_copies:
+        return ranked
     groups = snapshot.copies[ranked]
     order = np.arange(len(ranked))
     first_seen = np.empty(snapshot.size, dtype=np.int64)

@@ -4,6 +4,8 @@ engine swaps one reference, so searches in flight finish on the old one."""
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from .ingest import ProgressCallback
 from .models import Article, ArticleTerms, Source
 from .restore import Restorer
 
-__all__ = ["Snapshot", "build_snapshot"]
+__all__ = ["Snapshot", "build_snapshot", "release_memory"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Snapshot:
     published_at: Sequence[datetime]
     category_codes: np.ndarray  # int32 index into `categories`, -1 for none
     copies: np.ndarray  # int64: position of the first article with the same text (itself if none)
+    has_copies: bool  # some articles share the same text (a portal listed a story twice)
     newest_first: np.ndarray  # int64 positions by publication date (then id), newest first
     categories: tuple[str, ...]
     titles: Sequence[str]
@@ -112,6 +115,7 @@ def build_snapshot(
         published_at=published_at,
         category_codes=np.array([code_of.get(row.category, -1) for row in rows], dtype=np.int32),
         copies=np.array(copies, dtype=np.int64),
+        has_copies=len(first_with_text) < len(rows),
         newest_first=np.lexsort((-np.arange(len(rows)), -published)).astype(np.int64),
         categories=tuple(categories),
         titles=[row.title for row in rows],
@@ -140,3 +144,17 @@ def _word_frequencies(*fields: FieldIndexes) -> dict[str, int]:
         for word, term in vocabulary.items():
             frequencies[word] = frequencies.get(word, 0) + counts[term]
     return frequencies
+
+
+def release_memory() -> None:
+    """Hand the memory a build freed back to the system.
+
+    A build of 100,000 articles allocates tens of millions of short-lived Python objects; once
+    freed, glibc keeps most of those pages (about 0.8 GB there) unless asked to trim them. A
+    no-op where the C library has no malloc_trim.
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
