@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import parse_date
-from .errors import InputError
+from .errors import EmptyQuery, InputError
 from .importers import ArticleRecord
 from .ingest import ProgressCallback
 from .dictionary import QueryDictionary
@@ -151,7 +151,7 @@ def engine_search(engine: SearchEngine, limit: int = 100) -> Callable[[str], lis
     def search(query: str) -> list[str]:
         try:
             page = engine.search(query, limit=limit)
-        except Exception:  # an empty query after analysis ranks nothing
+        except EmptyQuery:  # a question of only punctuation ranks nothing
             return []
         return [hit.url.removeprefix(prefix) for hit in page.hits if hit.url]
 

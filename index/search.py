@@ -414,12 +414,7 @@ class SearchEngine:
 
     def reload(self, progress: ProgressCallback | None = None) -> Snapshot:
         """Analyse what is stale, rebuild the index from cached terms, swap it in."""
-        with self._rebuild_lock:
-            reanalyse(self.sessions, self.analyzer, progress=progress)
-            snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
-            self._snapshot = snapshot
-        release_memory()
-        return snapshot
+        return self._rebuild(progress=progress)[1]
 
     def refresh(self) -> bool:
         """Rebuild when another process changed the articles since the last build."""
@@ -436,14 +431,26 @@ class SearchEngine:
         """Re-analyse stale (or, with `full`, all) articles and rebuild; searches keep using the
         old index until the new one is swapped in."""
         started = time.perf_counter()
+        reanalysed, snapshot = self._rebuild(full=full, progress=progress, record=True)
+        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
+
+    def _rebuild(
+        self,
+        *,
+        full: bool = False,
+        progress: ProgressCallback | None = None,
+        record: bool = False,
+    ) -> tuple[int, Snapshot]:
+        """Re-analyse, build, swap (and with `record`, note the time as the last reindex)."""
         with self._rebuild_lock:
             reanalysed = reanalyse(self.sessions, self.analyzer, full=full, progress=progress)
             snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
-            with write_session(self.sessions) as session:
-                set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
+            if record:
+                with write_session(self.sessions) as session:
+                    set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
             self._snapshot = snapshot
         release_memory()
-        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
+        return reanalysed, snapshot
 
     def stats(self) -> EngineStats:
         """Counts and dates of the stored articles and the live index."""
