@@ -465,7 +465,7 @@ def _positive(text: str) -> int:
 
 
 def _date(text: str) -> datetime:
-    from index.dates import parse_date
+    from index.text.dates import parse_date
 
     value = parse_date(text)
     if value is None:

@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index import Analyzer, QueryDictionary, SearchEngine, split_sentences  # noqa: E402
-from index.analyzer import BOUNDARY  # noqa: E402
-from index.database import now, open_database, set_meta  # noqa: E402
-from index.importers import ArticleRecord, read_paths  # noqa: E402
-from index.models import VIETNAM, Article, ArticleTerms, Source  # noqa: E402
+from index.text.analyzer import BOUNDARY  # noqa: E402
+from index.store.database import now, open_database, set_meta  # noqa: E402
+from index.store.importers import ArticleRecord, read_paths  # noqa: E402
+from index.store.models import VIETNAM, Article, ArticleTerms, Source  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -135,7 +135,7 @@ def generate_database(url: str, pool: list[Sentence], docs: int, terms: int, see
 def make_queries(pool: list[Sentence], count: int, seed: int) -> list[str]:
     """Realistic questions: 2 to 6 consecutive words of real sentences, half typed without
     diacritics, the way citizens type on a phone."""
-    from index.vietnamese import fold
+    from index.text.normalize import fold
 
     rng = random.Random(seed)
     queries = []

@@ -4,13 +4,13 @@ This package never imports `telegram`; the bot and the command line use the name
 Crawling portals is `index.crawl` (imported on demand: it loads trafilatura and httpx).
 """
 
-from .analyzer import ANALYZER_VERSION, Analyzer, split_sentences
-from .bm25 import BM25Index, BM25Params
+from .text.analyzer import ANALYZER_VERSION, Analyzer, split_sentences
+from .search.bm25 import BM25Index, BM25Params
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, IndexError_, InputError
-from .importers import SUPPORTED_SUFFIXES, ArticleRecord, Problem, read_bytes, read_paths
-from .ingest import IngestReport, Outcome, ProgressCallback
-from .dictionary import QueryDictionary
-from .search import (
+from .store.importers import SUPPORTED_SUFFIXES, ArticleRecord, Problem, read_bytes, read_paths
+from .store.ingest import IngestReport, Outcome, ProgressCallback
+from .text.dictionary import QueryDictionary
+from .search.engine import (
     Answer,
     ArticleView,
     CategoryCount,
@@ -22,8 +22,8 @@ from .search import (
     SearchPage,
     Weights,
 )
-from .snippets import Snippet
-from .vietnamese import fold, normalize
+from .search.snippets import Snippet
+from .text.normalize import fold, normalize
 
 __all__ = [
     "ANALYZER_VERSION",

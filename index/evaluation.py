@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dates import parse_date
+from .text.dates import parse_date
 from .errors import EmptyQuery, InputError
-from .importers import ArticleRecord
-from .ingest import ProgressCallback
-from .dictionary import QueryDictionary
-from .search import SearchEngine, Weights
-from .vietnamese import fold
+from .store.importers import ArticleRecord
+from .store.ingest import ProgressCallback
+from .text.dictionary import QueryDictionary
+from .search.engine import SearchEngine, Weights
+from .text.normalize import fold
 
 __all__ = ["BeirSet", "Metrics", "EvalReport", "load_beir", "evaluate", "run_eval", "METRICS"]
 

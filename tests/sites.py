@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 import lxml.html
 
-from index.models import VIETNAM
+from index.store.models import VIETNAM
 
 from .conftest import FIXTURES, SEED
 from .httpserver import Reply, TestServer

@@ -1,6 +1,6 @@
 import unicodedata
 
-from index.analyzer import BOUNDARY, Analyzer, split_sentences
+from index.text.analyzer import BOUNDARY, Analyzer, split_sentences
 
 analyzer = Analyzer()
 

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25Index, BM25Params
+from index.search.bm25 import BM25Index, BM25Params
 
 words = st.sampled_from(["hội thảo", "chính quyền", "điện tử", "hà nội", "sở", "tin", "số", "x"])
 documents = st.lists(words, min_size=0, max_size=25)

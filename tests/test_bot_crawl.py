@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot import texts
 from index.crawl import crawl_health
-from index.models import CrawlRun
+from index.store.models import CrawlRun
 
 from . import sites
 from .conftest import ADMIN_ID

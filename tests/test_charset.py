@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from index.crawl.charset import declared_charset, decode_page
+from index.text.charset import declared_charset, decode_page
 
 from .sites import to_cp1258
 

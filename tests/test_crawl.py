@@ -24,7 +24,7 @@ from index.crawl import (
     crawl_url,
     due_sources,
 )
-from index.models import VIETNAM, Article, CrawlPage, CrawlRun
+from index.store.models import VIETNAM, Article, CrawlPage, CrawlRun
 
 from . import sites
 from .httpserver import Reply, TestServer

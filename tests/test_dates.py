@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from index.dates import parse_date
-from index.models import VIETNAM
+from index.text.dates import parse_date
+from index.store.models import VIETNAM
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from index.crawl.discovery import (
 )
 from index.crawl.extraction import PROFILES, parse_html
 from index.crawl.sources import Selectors
-from index.models import VIETNAM
+from index.store.models import VIETNAM
 
 from .conftest import FIXTURES
 from .sites import LIFERAY, list_page, sitemap

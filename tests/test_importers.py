@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from index.importers import ArticleRecord, Problem, parse_text_article, read_paths
+from index.store.importers import ArticleRecord, Problem, parse_text_article, read_paths
 
 from .conftest import SAMPLE, SEED
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from index import SearchEngine
-from index.analyzer import Segmenter
-from index.models import Article, ArticleTerms
+from index.text.analyzer import Segmenter
+from index.store.models import Article, ArticleTerms
 
 from .conftest import SEED
 

@@ -3,8 +3,8 @@ from datetime import datetime
 import pytest
 
 from index import QueryDictionary
-from index.models import VIETNAM
-from index.query import QueryParser
+from index.store.models import VIETNAM
+from index.search.query import QueryParser
 
 from .conftest import ROOT
 

@@ -28,7 +28,7 @@ from bot.render import (
 )
 from index import ArticleView, EngineStats, IngestReport, Problem, ReindexReport, SearchHit, SearchPage, Snippet
 from index.crawl import CrawlProblem, CrawlProgress, CrawlReport, SourceHealth
-from index.models import VIETNAM
+from index.store.models import VIETNAM
 
 from .fakebotapi import parse_html
 

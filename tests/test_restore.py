@@ -1,6 +1,6 @@
 import pytest
 
-from index.restore import Restorer
+from index.text.restore import Restorer
 
 FREQUENCIES = {
     "hội thảo": 30,

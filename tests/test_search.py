@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index import EmptyQuery, SearchEngine, SearchFilters
-from index.models import VIETNAM
+from index.store.models import VIETNAM
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 

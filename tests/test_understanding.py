@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from index import SearchEngine, SearchFilters
-from index.models import VIETNAM
+from index.store.models import VIETNAM
 
 from .conftest import ROOT, SAMPLE
 

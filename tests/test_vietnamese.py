@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from index.vietnamese import canonical_tones, fold, has_diacritics, lower, normalize
+from index.text.normalize import canonical_tones, fold, has_diacritics, lower, normalize
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..analyzer import Analyzer
-from ..database import now, write_session
-from ..importers import ArticleRecord
-from ..ingest import Outcome, mark_changed, store_record
-from ..models import Article, CrawlPage, CrawlRun, Source
+from ..text.analyzer import Analyzer
+from ..store.database import now, write_session
+from ..store.importers import ArticleRecord
+from ..store.ingest import Outcome, mark_changed, store_record
+from ..store.models import Article, CrawlPage, CrawlRun, Source
 from .discovery import (
     feed_entries,
     feed_links,

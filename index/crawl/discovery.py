@@ -18,8 +18,8 @@ import lxml.etree
 import lxml.html
 from lxml.cssselect import CSSSelector
 
-from ..dates import parse_date
-from ..models import VIETNAM
+from ..text.dates import parse_date
+from ..store.models import VIETNAM
 from .extraction import ListingEntry, clean_text, element_text, parse_html
 from .sources import Selectors
 

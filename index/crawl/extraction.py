@@ -17,9 +17,9 @@ import trafilatura
 from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 
-from ..dates import parse_date
-from ..importers import ArticleRecord
-from ..vietnamese import normalize
+from ..text.dates import parse_date
+from ..store.importers import ArticleRecord
+from ..text.normalize import normalize
 from .sources import Selectors
 
 __all__ = [

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..database import now
-from .charset import decode_page
+from ..store.database import now
+from ..text.charset import decode_page
 from .errors import FetchError, HTTPStatusError, NotAPage, RobotsDisallowed, TooLarge
 from .robots import RobotsCache
 from .sources import FetchPolicy

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..database import now
-from ..models import Article, CrawlPage, CrawlRun, Source
+from ..store.database import now
+from ..store.models import Article, CrawlPage, CrawlRun, Source
 from .sources import SourceConfig
 
 __all__ = ["SourceHealth", "crawl_health", "due_sources"]
@@ -101,7 +101,7 @@ def due_sources(
 
 def _aware(value: datetime | str | None) -> datetime | None:
     """func.max bypasses the column type on SQLite: re-apply it."""
-    from ..models import AwareDateTime
+    from ..store.models import AwareDateTime
 
     if value is None:
         return None

@@ -3,7 +3,7 @@
 The output is a token stream: lower-case words (multi-syllable words keep their inner spaces,
 "chính quyền"), numbers and document codes ("15/2020/tt-btttt", "ipv6") with their parts, and
 `BOUNDARY` markers where punctuation or a line break separated the text. Fields derived from
-the stream (syllables, accent-folded syllables, syllable pairs) live in `index.fields`.
+the stream (syllables, accent-folded syllables, syllable pairs) live in `index.search.fields`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 
-from .vietnamese import lower, normalize
+from .normalize import lower, normalize
 
 __all__ = ["Analyzer", "BOUNDARY", "ANALYZER_VERSION", "split_sentences"]
 

@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection `index.database` hands over.
+"""Alembic environment: migrations run on the connection `index.store.database` hands over.
 
 From the command line (`alembic -c alembic.ini upgrade head`) the url comes from alembic.ini or
 `-x url=...`.
@@ -7,7 +7,7 @@ From the command line (`alembic -c alembic.ini upgrade head`) the url comes from
 from alembic import context
 from sqlalchemy import create_engine
 
-from index.models import Base
+from index.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

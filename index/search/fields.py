@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyzer import BOUNDARY
+from ..text.analyzer import BOUNDARY
 from .bm25 import BM25Index, BM25Params
-from .vietnamese import fold
+from ..text.normalize import fold
 
 __all__ = ["FIELDS", "FieldIndexes", "QueryTerms", "build_fields", "query_terms"]
 

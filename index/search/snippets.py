@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .analyzer import BOUNDARY
-from .vietnamese import fold, has_diacritics, lower
+from ..text.analyzer import BOUNDARY
+from ..text.normalize import fold, has_diacritics, lower
 
 __all__ = ["Snippet", "QueryMatcher", "make_snippet", "best_sentence", "MAX_SNIPPET_CHARS"]
 

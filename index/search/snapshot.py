@@ -15,13 +15,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .analyzer import Analyzer
+from ..text.analyzer import Analyzer
 from .bm25 import BM25Params
-from .database import get_meta, now
+from ..store.database import get_meta, now
 from .fields import FieldIndexes, build_fields
-from .ingest import ProgressCallback
-from .models import Article, ArticleTerms, Source
-from .restore import Restorer
+from ..store.ingest import ProgressCallback
+from ..store.models import Article, ArticleTerms, Source
+from ..text.restore import Restorer
 
 __all__ = ["Snapshot", "build_snapshot", "release_memory"]
 

@@ -14,17 +14,17 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .analyzer import BOUNDARY, Analyzer
+from ..text.analyzer import BOUNDARY, Analyzer
 from .answer import find_answer
 from .bm25 import BM25Params
-from .dictionary import EMPTY_DICTIONARY, QueryDictionary
-from .database import get_meta, now, open_database, set_meta, write_session
-from .errors import ArticleNotFound, EmptyQuery
+from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+from ..store.database import get_meta, now, open_database, set_meta, write_session
+from ..errors import ArticleNotFound, EmptyQuery
 from .query import ParsedQuery, QueryParser
 from .ranking import Weights, plan_query, score
-from .importers import Item, read_paths
-from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
-from .models import VIETNAM, Article, ArticleTerms, Question, Source
+from ..store.importers import Item, read_paths
+from ..store.ingest import IngestReport, ProgressCallback, reanalyse, store_items
+from ..store.models import VIETNAM, Article, ArticleTerms, Question, Source
 from .snapshot import Snapshot, build_snapshot, release_memory
 from .snippets import QueryMatcher, Snippet, make_snippet
 
@@ -598,7 +598,7 @@ def _category_code(snapshot: Snapshot, name: str) -> int:
 
 def _aware(value: datetime | str | None) -> datetime | None:
     """func.min/max bypass the column type on SQLite: re-apply it."""
-    from .models import AwareDateTime
+    from ..store.models import AwareDateTime
 
     if value is None:
         return None

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .analyzer import Analyzer, split_sentences
+from ..text.analyzer import Analyzer, split_sentences
 from .database import now, set_meta, write_session
 from .importers import ArticleRecord, Item, Problem
 from .models import Article, ArticleTerms, Source

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyzer import Analyzer
+from ..text.analyzer import Analyzer
 from .bm25 import BM25Index
-from .dictionary import surface_words
+from ..text.dictionary import surface_words
 from .fields import FieldIndexes, QueryTerms, query_terms
 from .query import ParsedQuery
-from .restore import Restoration
+from ..text.restore import Restoration
 from .snapshot import Snapshot
-from .vietnamese import fold
+from ..text.normalize import fold
 
 __all__ = ["Weights", "QueryPlan", "Scored", "plan_query", "score"]
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, tzinfo
 from email.utils import parsedate_to_datetime
 
-from .models import VIETNAM
+from ..store.models import VIETNAM
 
 __all__ = ["parse_date", "DATE_LINE"]
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .vietnamese import fold, has_diacritics, lower
+from .normalize import fold, has_diacritics, lower
 
 __all__ = ["Restorer", "Restoration"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import InputError
-from .vietnamese import fold, has_diacritics, lower, normalize
+from ..errors import InputError
+from .normalize import fold, has_diacritics, lower, normalize
 
 __all__ = ["QueryDictionary", "Match", "surface_words", "EMPTY_DICTIONARY"]
 

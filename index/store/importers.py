@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import charset_normalizer
 
-from .dates import DATE_LINE, parse_date
+from ..text.dates import DATE_LINE, parse_date
 from .models import VIETNAM
-from .vietnamese import normalize
+from ..text.normalize import normalize
 
 __all__ = [
     "ArticleRecord",

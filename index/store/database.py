@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseUnavailable
+from ..errors import DatabaseUnavailable
 from .models import Meta
 
 __all__ = ["open_database", "write_session", "get_meta", "set_meta", "now"]
