@@ -166,7 +166,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{report.name}: {report.queries} judged queries")
     print(f"{'':22}" + "".join(f"{name:>11}" for name in METRICS))
-    for label, metrics in (("as written", report.as_written), ("without diacritics", report.without_diacritics)):
+    for label, metrics in (
+        ("as written", report.as_written),
+        ("without diacritics", report.without_diacritics),
+    ):
         print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
     return 0
 
@@ -219,7 +222,9 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
             if isinstance(source, str):
                 report = crawl_url(engine, source, sources=sources, progress=progress, **options)
             else:
-                report = crawl_source(engine, source, policy=sources.policy, progress=progress, **options)
+                report = crawl_source(
+                    engine, source, policy=sources.policy, progress=progress, **options
+                )
         finally:
             progress.close()
         for problem in report.problems:
@@ -231,7 +236,10 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         source="",
         started_at=reports[0].started_at,
         finished_at=reports[-1].finished_at,
-        **{k: sum(getattr(r, k) for r in reports) for k in ("new", "updated", "unchanged", "failed")},
+        **{
+            k: sum(getattr(r, k) for r in reports)
+            for k in ("new", "updated", "unchanged", "failed")
+        },
     )
     print(total.summary())
     if total.changed:
@@ -239,13 +247,17 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if total.ok else 1
 
 
-def _chosen_sources(target: str | None, sources: SourcesFile, path: Path) -> list[SourceConfig | str]:
+def _chosen_sources(
+    target: str | None, sources: SourcesFile, path: Path
+) -> list[SourceConfig | str]:
     """The sources a `crawl` command names: all enabled ones, one by name, or one url."""
     from index.crawl import UnknownSource
 
     chosen = sources.select(target)
     if not chosen:
-        raise UnknownSource(f"no enabled source in {path}: enable one, or give a source name or a url")
+        raise UnknownSource(
+            f"no enabled source in {path}: enable one, or give a source name or a url"
+        )
     return chosen
 
 
@@ -429,7 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.add_argument("--full", action="store_true", help="re-analyse every article")
     reindex.set_defaults(handler=cmd_reindex)
 
-    crawl = commands.add_parser("crawl", help="fetch new articles from the portals in data/sources.toml")
+    crawl = commands.add_parser(
+        "crawl", help="fetch new articles from the portals in data/sources.toml"
+    )
     crawl.add_argument(
         "target", nargs="?", metavar="SOURCE|URL",
         help="a source name from the sources file, or a feed, sitemap, list page or article url "

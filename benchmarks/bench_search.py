@@ -109,19 +109,35 @@ def generate_database(url: str, pool: list[Sentence], docs: int, terms: int, see
         digest = hashlib.sha256(f"{number}:{body}".encode()).hexdigest()
         published = start + timedelta(minutes=rng.randrange(0, 10 * 365 * 24 * 60))
         batch_articles.append(
-            dict(id=number, source_id=source_id, url=f"https://synthetic.gov.vn/{number}",
-                 title=title.text[:300], summary="", body=body, category=f"Chuyên mục {number % 14}",
-                 author=None, published_at=published, date_estimated=False, fetched_at=stamp,
-                 content_hash=digest, updated_at=stamp)
+            dict(
+                id=number,
+                source_id=source_id,
+                url=f"https://synthetic.gov.vn/{number}",
+                title=title.text[:300],
+                summary="",
+                body=body,
+                category=f"Chuyên mục {number % 14}",
+                author=None,
+                published_at=published,
+                date_estimated=False,
+                fetched_at=stamp,
+                content_hash=digest,
+                updated_at=stamp,
+            )
         )
         text_tokens: list[str] = [*title.tokens, BOUNDARY]  # the text field holds the title too
         for sentence in chosen:
             text_tokens.extend(sentence.tokens)
             text_tokens.append(BOUNDARY)
         batch_terms.append(
-            dict(article_id=number, analyzer_version=Analyzer.version, content_hash=digest,
-                 title_tokens="\n".join(title.tokens), text_tokens="\n".join(text_tokens[:-1]),
-                 sentences=json.dumps([s.text for s in chosen], ensure_ascii=False))
+            dict(
+                article_id=number,
+                analyzer_version=Analyzer.version,
+                content_hash=digest,
+                title_tokens="\n".join(title.tokens),
+                text_tokens="\n".join(text_tokens[:-1]),
+                sentences=json.dumps([s.text for s in chosen], ensure_ascii=False),
+            )
         )
         if len(batch_articles) == 5000 or number == docs:
             with sessions.begin() as session:
@@ -140,7 +156,9 @@ def make_queries(pool: list[Sentence], count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     queries = []
     while len(queries) < count:
-        words = [t for t in rng.choice(pool).tokens if t != BOUNDARY and t.replace(" ", "").isalpha()]
+        words = [
+            t for t in rng.choice(pool).tokens if t != BOUNDARY and t.replace(" ", "").isalpha()
+        ]
         if len(words) < 2:
             continue
         size = rng.randint(2, min(6, len(words)))
@@ -172,11 +190,16 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--terms", type=int, default=300, help="text terms per article")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--bm25-queries", type=int, default=20,
-                        help="queries timed on rank_bm25 (slow: hundreds of ms each)")
+    parser.add_argument(
+        "--bm25-queries",
+        type=int,
+        default=20,
+        help="queries timed on rank_bm25 (slow: hundreds of ms each)",
+    )
     parser.add_argument("--seed", type=int, default=20261128)
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="keep the generated database here and reuse it")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep the generated database here and reuse it"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     args = parser.parse_args()
 
@@ -220,7 +243,8 @@ def main() -> int:
         streams = [
             [t for t in row.split("\n") if t != BOUNDARY] if row else []
             for row in session.scalars(
-                ArticleTerms.__table__.select().with_only_columns(ArticleTerms.text_tokens)
+                ArticleTerms.__table__.select()
+                .with_only_columns(ArticleTerms.text_tokens)
                 .order_by(ArticleTerms.article_id)
             )
         ]
@@ -233,7 +257,9 @@ def main() -> int:
     for q in word_queries:
         elapsed, expected = timed(reference.get_scores, q)
         reference_ms.append(elapsed)
-        assert np.allclose(word_index.scores(q), expected, atol=1e-6), "scores differ from rank_bm25"
+        assert np.allclose(word_index.scores(q), expected, atol=1e-6), (
+            "scores differ from rank_bm25"
+        )
 
     result = {
         "docs": snapshot.size,
@@ -252,7 +278,8 @@ def main() -> int:
         "rank_bm25_get_scores_p50_ms": percentile(reference_ms, 50),
         "rank_bm25_build_s": reference_build_ms / 1000,
         "speedup_scores_vs_rank_bm25": statistics.median(reference_ms) / statistics.median(ours_ms),
-        "speedup_search_vs_rank_bm25": statistics.median(reference_ms) / statistics.median(search_ms),
+        "speedup_search_vs_rank_bm25": statistics.median(reference_ms)
+        / statistics.median(search_ms),
     }
     if args.json:
         print(json.dumps(result, indent=2))

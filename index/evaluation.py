@@ -63,7 +63,9 @@ class EvalReport:
             "set": self.name,
             "queries": self.queries,
             "as_written": {k: round(v, 4) for k, v in self.as_written.values.items()},
-            "without_diacritics": {k: round(v, 4) for k, v in self.without_diacritics.values.items()},
+            "without_diacritics": {
+                k: round(v, 4) for k, v in self.without_diacritics.values.items()
+            },
         }
 
 
@@ -81,7 +83,9 @@ def load_beir(folder: Path) -> BeirSet:
     """Read a BEIR-layout folder; raise InputError naming the missing or broken file."""
     for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
         if not (folder / name).is_file():
-            raise InputError(f"{folder / name}: missing (a BEIR set has corpus.jsonl, queries.jsonl, qrels.tsv)")
+            raise InputError(
+                f"{folder / name}: missing (a BEIR set has corpus.jsonl, queries.jsonl, qrels.tsv)"
+            )
     corpus = {
         str(row["_id"]): {key: str(value) for key, value in row.items() if value is not None}
         for row in _jsonl(folder / "corpus.jsonl")
@@ -130,9 +134,7 @@ def evaluate(
 def _metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
     positive = {d for d, r in relevant.items() if r > 0}
     first = next((i for i, d in enumerate(ranked[:10]) if d in positive), None)
-    dcg = sum(
-        (2 ** relevant.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:10])
-    )
+    dcg = sum((2 ** relevant.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
     ideal = sorted((r for r in relevant.values() if r > 0), reverse=True)[:10]
     idcg = sum((2**r - 1) / math.log2(i + 2) for i, r in enumerate(ideal))
     return {

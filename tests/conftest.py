@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 SEED = SAMPLE / "hoa-binh" / "000_ec8b19bf46d9eefc.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture(scope="session")

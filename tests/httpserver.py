@@ -71,7 +71,13 @@ class TestServer:
         """Answer `path` with a fixed reply, or with a function of the requested path."""
         self.routes[path] = reply if callable(reply) else (lambda _path, r=reply: r)
 
-    def page(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8", **options: object) -> None:
+    def page(
+        self,
+        path: str,
+        body: str | bytes,
+        content_type: str = "text/html; charset=utf-8",
+        **options: object,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.add(path, Reply(data, content_type=content_type, **options))  # type: ignore[arg-type]
 

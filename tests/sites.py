@@ -62,17 +62,23 @@ def liferay_detail(item: Expected) -> str:
     stamp = item.published_at.strftime("%d/%m/%Y | %I:%M %p").replace("| 0", "| ")
     title = re.search(r'<div class="asset-full-content-title">(.*?)</div>', page, re.S)
     assert title is not None
-    page = page.replace(title.group(0), f'<div class="asset-full-content-title">{html.escape(item.title)}</div>')
+    page = page.replace(
+        title.group(0), f'<div class="asset-full-content-title">{html.escape(item.title)}</div>'
+    )
     page = re.sub(r"Ngày đăng [^&]*&nbsp;", f"Ngày đăng {stamp} &nbsp;", page)
     sapo = re.search(r'<p class="sapo">.*?</p>', page, re.S)
     body = re.search(r'<div class="journal-content-article">.*?<p align="right"', page, re.S)
     assert sapo is not None and body is not None
-    page = page.replace(sapo.group(0), f'<p class="sapo"> <strong>{html.escape(item.summary)}</strong> </p>')
+    page = page.replace(
+        sapo.group(0), f'<p class="sapo"> <strong>{html.escape(item.summary)}</strong> </p>'
+    )
     text = (
         f"<p>Bài viết “{html.escape(item.title)}” được đăng trên Cổng thông tin điện tử Sở Thông tin "
         "và Truyền thông Hà Nội; trang chi tiết này được dựng lại cho kiểm thử từ trang danh sách.</p>"
     )
-    return page.replace(body.group(0), f'<div class="journal-content-article"> {text} <p align="right"')
+    return page.replace(
+        body.group(0), f'<div class="journal-content-article"> {text} <p align="right"'
+    )
 
 
 def serve_liferay(server: TestServer, *, details: bool = True) -> list[Expected]:
@@ -82,7 +88,10 @@ def serve_liferay(server: TestServer, *, details: bool = True) -> list[Expected]
     server.page("/chuc-nang-nhiem-vu.html", (LIFERAY / "vi_chuc-nang-nhiem-vu.html").read_bytes())
     server.page("/trang/4711.html", (LIFERAY / "vi_chuc-nang-nhiem-vu.html").read_bytes())
     server.page("/index.html", (LIFERAY / "vi_index.html").read_bytes())
-    server.page("/en/-/view_content/2625972-hdic-video-clip.html", (LIFERAY / "en_detail_2625972.html").read_bytes())
+    server.page(
+        "/en/-/view_content/2625972-hdic-video-clip.html",
+        (LIFERAY / "en_detail_2625972.html").read_bytes(),
+    )
     if details:
         for item in items:
             server.page(item.url.removeprefix(server.url("")), liferay_detail(item))
@@ -97,18 +106,27 @@ _VNEXPRESS = re.compile(r"https?://(?:([a-z\-]+)\.)?vnexpress\.net/")
 def serve_vnexpress(server: TestServer, *, broken: int | None = None) -> list[Expected]:
     """The real feed with its links pointing here, and a built page for each item (item number
     `broken` answers 404)."""
-    raw = (FIXTURES / "rss" / "vnexpress-tin-moi-nhat-2017-08-30.rss.xml").read_text(encoding="utf-8")
+    raw = (FIXTURES / "rss" / "vnexpress-tin-moi-nhat-2017-08-30.rss.xml").read_text(
+        encoding="utf-8"
+    )
     local = _VNEXPRESS.sub(lambda m: server.url(f"/vnexpress/{m.group(1) or 'www'}/"), raw)
-    server.page("/vnexpress/rss/tin-moi-nhat.rss", local, content_type="application/rss+xml; charset=utf-8")
+    server.page(
+        "/vnexpress/rss/tin-moi-nhat.rss", local, content_type="application/rss+xml; charset=utf-8"
+    )
     expected = []
     for number, item in enumerate(re.findall(r"<item>(.*?)</item>", local, re.S)):
         title = " ".join(re.search(r"<title>(.*?)</title>", item, re.S).group(1).split())  # type: ignore[union-attr]
         link = re.search(r"<link>(.*?)</link>", item, re.S).group(1).strip()  # type: ignore[union-attr]
         date = re.search(r"<pubDate>(.*?)</pubDate>", item, re.S).group(1).strip()  # type: ignore[union-attr]
         published = datetime.strptime(date, "%a, %d %b %Y %H:%M:%S %z").astimezone(VIETNAM)
-        expected.append(Expected(link, unicodedata.normalize("NFC", html.unescape(title)), published))
+        expected.append(
+            Expected(link, unicodedata.normalize("NFC", html.unescape(title)), published)
+        )
         if number != broken:
-            server.page(link.removeprefix(server.url("")), article_page(title, published, _seed_paragraphs()))
+            server.page(
+                link.removeprefix(server.url("")),
+                article_page(title, published, _seed_paragraphs()),
+            )
     return expected
 
 
@@ -137,7 +155,11 @@ def article_page(
     """A news article page as small department portals write it, with a sidebar of other news."""
     when = date_text or (published.strftime("Thứ hai, %d/%m/%Y - %H:%M") if published else "")
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if meta_charset else ""
+    meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        if meta_charset
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="vi"><head>{meta}<title>{html.escape(title)} - Sở Thông tin và Truyền thông</title></head>
 <body><div class="header"><a href="/">Trang chủ</a> <a href="/gioi-thieu.html">Giới thiệu</a>
@@ -152,7 +174,9 @@ def article_page(
 </body></html>"""
 
 
-def list_page(items: list[tuple[str, str, datetime, str]], *, charset: str = "utf-8", next_href: str = "") -> str:
+def list_page(
+    items: list[tuple[str, str, datetime, str]], *, charset: str = "utf-8", next_href: str = ""
+) -> str:
     """A category page: one block per article with its link, date and summary."""
     blocks = "".join(
         f'<div class="news-item"><h3><a href="{href}">{html.escape(title)}</a></h3>'
@@ -183,7 +207,9 @@ def sitemap(urls: list[tuple[str, str]]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'
 
 
-def built_items(count: int, start: datetime = datetime(2019, 6, 3, 8, 15, tzinfo=VIETNAM)) -> list[dict]:
+def built_items(
+    count: int, start: datetime = datetime(2019, 6, 3, 8, 15, tzinfo=VIETNAM)
+) -> list[dict]:
     """Real newspaper titles and summaries with dates a day apart, newest first."""
     return [
         {"title": item["title"], "summary": item["summary"], "published": start - timedelta(days=n)}
@@ -198,10 +224,21 @@ def serve_feed_only(server: TestServer, prefix: str = "/feedsite") -> list[Expec
     expected = []
     for n, item in enumerate(items):
         path = f"{prefix}/tin/{n + 1}-bai-viet.html"
-        server.page(path, article_page(item["title"], item["published"], _seed_paragraphs(), summary=item["summary"]))
+        server.page(
+            path,
+            article_page(
+                item["title"], item["published"], _seed_paragraphs(), summary=item["summary"]
+            ),
+        )
         feed_items.append((server.url(path), item["title"], item["published"], item["summary"]))
-        expected.append(Expected(server.url(path), item["title"], item["published"], item["summary"]))
-    server.page(f"{prefix}/rss/tin-moi.xml", rss(feed_items, server.url(prefix + "/index.html")), content_type="application/rss+xml")
+        expected.append(
+            Expected(server.url(path), item["title"], item["published"], item["summary"])
+        )
+    server.page(
+        f"{prefix}/rss/tin-moi.xml",
+        rss(feed_items, server.url(prefix + "/index.html")),
+        content_type="application/rss+xml",
+    )
     server.page(
         f"{prefix}/index.html",
         f"""<html><head><meta charset="utf-8"><title>Sở Tư pháp</title>
@@ -218,13 +255,23 @@ def serve_sitemap_only(server: TestServer, prefix: str = "/mapsite") -> list[Exp
     expected, rows = [], []
     for n, item in enumerate(items):
         path = f"{prefix}/tin-tuc/{n + 1}.html"
-        server.page(path, article_page(item["title"], item["published"], _seed_paragraphs(), summary=item["summary"]))
+        server.page(
+            path,
+            article_page(
+                item["title"], item["published"], _seed_paragraphs(), summary=item["summary"]
+            ),
+        )
         rows.append((server.url(path), item["published"].date().isoformat()))
-        expected.append(Expected(server.url(path), item["title"], item["published"], item["summary"]))
+        expected.append(
+            Expected(server.url(path), item["title"], item["published"], item["summary"])
+        )
     about = (LIFERAY / "vi_chuc-nang-nhiem-vu.html").read_bytes()
     server.page(f"{prefix}/gioi-thieu/chuc-nang-nhiem-vu.html", about)
     server.page(f"{prefix}/trang/4712.html", about)
-    listing = [(server.url(f"{prefix}/tin-tuc/{n + 1}.html"), i["title"], i["published"], i["summary"]) for n, i in enumerate(items)]
+    listing = [
+        (server.url(f"{prefix}/tin-tuc/{n + 1}.html"), i["title"], i["published"], i["summary"])
+        for n, i in enumerate(items)
+    ]
     server.page(f"{prefix}/tin-tuc.html", list_page(listing))
     rows += [(server.url(f"{prefix}/gioi-thieu/chuc-nang-nhiem-vu.html"), "2019-01-01"),
              (server.url(f"{prefix}/trang/4712.html"), "2019-01-01"),
@@ -264,11 +311,23 @@ def serve_cp1258(server: TestServer, prefix: str = "/cu", *, header: bool = True
     listing, expected = [], []
     for n, item in enumerate(items):
         path = f"{prefix}/tin-tuc/{n + 1}.htm"
-        page = article_page(item["title"], item["published"], _seed_paragraphs(), summary=item["summary"], charset="windows-1258")
+        page = article_page(
+            item["title"],
+            item["published"],
+            _seed_paragraphs(),
+            summary=item["summary"],
+            charset="windows-1258",
+        )
         server.page(path, to_cp1258(page), content_type=content_type)
         listing.append((path, item["title"], item["published"], item["summary"]))
-        expected.append(Expected(server.url(path), item["title"], item["published"], item["summary"]))
-    server.page(f"{prefix}/tin-tuc.htm", to_cp1258(list_page(listing, charset="windows-1258")), content_type=content_type)
+        expected.append(
+            Expected(server.url(path), item["title"], item["published"], item["summary"])
+        )
+    server.page(
+        f"{prefix}/tin-tuc.htm",
+        to_cp1258(list_page(listing, charset="windows-1258")),
+        content_type=content_type,
+    )
     return expected
 
 

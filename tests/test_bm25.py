@@ -41,7 +41,9 @@ def test_scores_on_a_larger_random_corpus() -> None:
     vocabulary = [f"w{i}" for i in range(500)]
     weights = 1 / np.arange(1, 501)
     weights /= weights.sum()
-    corpus = [list(rng.choice(vocabulary, size=rng.integers(1, 120), p=weights)) for _ in range(400)]
+    corpus = [
+        list(rng.choice(vocabulary, size=rng.integers(1, 120), p=weights)) for _ in range(400)
+    ]
     index = BM25Index.build(corpus)
     reference = BM25Okapi(corpus)
     for _ in range(20):

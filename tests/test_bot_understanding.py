@@ -15,9 +15,13 @@ def _replies_after(fake: FakeBotAPI, chat_id: int, after_id: int) -> list[dict[s
     return [m for m in found if m["from"]["is_bot"]]
 
 
-def test_a_where_question_is_answered_first_with_the_sentence(fake_api: FakeBotAPI, start_bot) -> None:
+def test_a_where_question_is_answered_first_with_the_sentence(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
     start_bot()
-    reply = ask(fake_api, citizen(1), "Hội thảo chính quyền điện tử tỉnh Hòa Bình năm 2019 tổ chức ở đâu?")
+    reply = ask(
+        fake_api, citizen(1), "Hội thảo chính quyền điện tử tỉnh Hòa Bình năm 2019 tổ chức ở đâu?"
+    )
     lines = reply["text"].split("\n")
     assert lines[1] == "Lọc theo: 🗓 năm 2019"
     assert lines[2].startswith("💡 Trả lời nhanh: Ngày 31/5, tại Trung tâm thương mại AP Plaza")

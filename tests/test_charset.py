@@ -20,7 +20,11 @@ def test_windows_1258_declared_in_the_header_becomes_nfc() -> None:
 
 
 def test_windows_1258_declared_only_in_a_meta_tag() -> None:
-    data = to_cp1258(PAGE.format(meta='<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'))
+    data = to_cp1258(
+        PAGE.format(
+            meta='<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
+        )
+    )
     text, encoding = decode_page(data, "text/html")
     assert encoding == "cp1258" and TEXT in text
 
@@ -30,7 +34,14 @@ def test_windows_1258_without_any_declaration_is_detected() -> None:
     assert encoding == "cp1258" and TEXT in text
 
 
-@pytest.mark.parametrize("header", ["text/html; charset=iso-8859-1", "text/html; charset=windows-1258", "text/html; charset=bogus"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "text/html; charset=iso-8859-1",
+        "text/html; charset=windows-1258",
+        "text/html; charset=bogus",
+    ],
+)
 def test_a_wrong_header_loses_against_valid_utf8(header: str) -> None:
     text, encoding = decode_page(PAGE.format(meta='<meta charset="utf-8">').encode("utf-8"), header)
     assert encoding == "utf-8" and TEXT in text
@@ -43,7 +54,10 @@ def test_a_utf8_header_on_a_legacy_page_falls_back_to_its_meta_tag() -> None:
 
 
 def test_byte_order_marks_win() -> None:
-    text, _ = decode_page("\ufeff".encode("utf-16-le") + PAGE.format(meta="").encode("utf-16-le"), "text/html; charset=iso-8859-1")
+    text, _ = decode_page(
+        "\ufeff".encode("utf-16-le") + PAGE.format(meta="").encode("utf-16-le"),
+        "text/html; charset=iso-8859-1",
+    )
     assert TEXT in text
 
 

@@ -13,7 +13,9 @@ from .conftest import ROOT, SAMPLE, SEED
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 
 
-def run(*args: str, database_url: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+def run(
+    *args: str, database_url: str, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess:
     environment = dict(os.environ, DATABASE_URL=database_url, **env)
     return subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), *args],
@@ -40,7 +42,15 @@ def test_ask_json_on_a_fresh_database_lists_the_seed_first(cli_db: str, query: s
     first = answer["hits"][0]
     assert first["title"] == SEED_TITLE
     assert "chính quyền điện tử" in first["snippet"].lower()
-    assert set(first) >= {"article_id", "title", "url", "published_at", "category", "score", "snippet"}
+    assert set(first) >= {
+        "article_id",
+        "title",
+        "url",
+        "published_at",
+        "category",
+        "score",
+        "snippet",
+    }
     assert first["published_at"] == "2019-06-02T17:00:00+07:00"
 
 
@@ -103,15 +113,23 @@ def test_ingest_reports_bad_records_and_exits_non_zero(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.jsonl").write_text(
-        json.dumps({"title": "Hội nghị trực tuyến", "url": "https://so.gov.vn/a"}, ensure_ascii=False)
+        json.dumps(
+            {"title": "Hội nghị trực tuyến", "url": "https://so.gov.vn/a"}, ensure_ascii=False
+        )
         + "\n{broken\n",
         encoding="utf-8",
     )
     (folder / "blob.json").write_bytes(bytes(range(256)) * 10)
     (folder / "empty.txt").write_text("")
     (folder / "README.md").write_text("notes")
-    result = run("ingest", str(folder), str(SEED), str(tmp_path / "missing.txt"), database_url=url,
-                 LOAD_SAMPLE="false")
+    result = run(
+        "ingest",
+        str(folder),
+        str(SEED),
+        str(tmp_path / "missing.txt"),
+        database_url=url,
+        LOAD_SAMPLE="false",
+    )
     assert result.returncode == 1
     assert "added 2, updated 0, unchanged 0, failed 4" in result.stdout
     stderr = result.stderr
@@ -137,12 +155,25 @@ def test_a_reader_that_stops_early_gets_no_traceback(cli_db: str) -> None:
     """`python bot.py ask ... | head -1`: the closed pipe is not an error."""
     environment = dict(os.environ, DATABASE_URL=cli_db)
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py"), "ask", "--json", "--limit", "300", "thành phố hà nội"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, cwd=ROOT,
+        [
+            sys.executable,
+            str(ROOT / "bot.py"),
+            "ask",
+            "--json",
+            "--limit",
+            "300",
+            "thành phố hà nội",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        cwd=ROOT,
     )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
-    assert first.decode().startswith("{") and "Traceback" not in stderr  # 80 KB: more than a pipe holds
+    assert (
+        first.decode().startswith("{") and "Traceback" not in stderr
+    )  # 80 KB: more than a pipe holds

@@ -35,6 +35,8 @@ def test_portal_and_feed_formats_are_aware_vietnam_times(text: str, expected: da
     assert found.utcoffset().total_seconds() == 7 * 3600
 
 
-@pytest.mark.parametrize("text", ["", "Số 15/2020/TT-BTTTT", "31/02/2019", "mã 123-2019-06-03x", "View count: 349"])
+@pytest.mark.parametrize(
+    "text", ["", "Số 15/2020/TT-BTTTT", "31/02/2019", "mã 123-2019-06-03x", "View count: 349"]
+)
 def test_text_without_a_valid_date_gives_none(text: str) -> None:
     assert parse_date(text) is None

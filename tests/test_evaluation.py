@@ -35,16 +35,43 @@ def test_evaluate_averages_over_judged_queries_only() -> None:
 def _write_set(folder: Path) -> Path:
     folder.mkdir()
     corpus = [
-        {"_id": "d1", "title": "", "text": "Phố sách Hà Nội khai trương ngày 01/5/2017 tại phố 19/12."},
+        {
+            "_id": "d1",
+            "title": "",
+            "text": "Phố sách Hà Nội khai trương ngày 01/5/2017 tại phố 19/12.",
+        },
         {"_id": "d2", "title": "", "text": "Hội thảo chính quyền điện tử tỉnh Hòa Bình năm 2019."},
-        {"_id": "d3", "title": "", "text": "Công khai ngân sách năm 2020 của Sở Thông tin và Truyền thông."},
-        {"_id": "d4", "title": "", "text": "Tuyên truyền phòng, chống dịch bệnh Covid-19 trên địa bàn."},
-        {"_id": "d5", "title": "", "text": "Khai giảng khóa đào tạo dịch vụ công trực tuyến cấp xã."},
-        {"_id": "d6", "title": "", "text": "Danh sách trò chơi G1 đã được phê duyệt nội dung kịch bản."},
+        {
+            "_id": "d3",
+            "title": "",
+            "text": "Công khai ngân sách năm 2020 của Sở Thông tin và Truyền thông.",
+        },
+        {
+            "_id": "d4",
+            "title": "",
+            "text": "Tuyên truyền phòng, chống dịch bệnh Covid-19 trên địa bàn.",
+        },
+        {
+            "_id": "d5",
+            "title": "",
+            "text": "Khai giảng khóa đào tạo dịch vụ công trực tuyến cấp xã.",
+        },
+        {
+            "_id": "d6",
+            "title": "",
+            "text": "Danh sách trò chơi G1 đã được phê duyệt nội dung kịch bản.",
+        },
     ]
-    queries = [{"_id": "q1", "text": "phố sách khai trương"}, {"_id": "q2", "text": "hội thảo chính quyền điện tử"}]
-    (folder / "corpus.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in corpus))
-    (folder / "queries.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in queries))
+    queries = [
+        {"_id": "q1", "text": "phố sách khai trương"},
+        {"_id": "q2", "text": "hội thảo chính quyền điện tử"},
+    ]
+    (folder / "corpus.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in corpus)
+    )
+    (folder / "queries.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in queries)
+    )
     (folder / "qrels.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
     return folder
 
@@ -53,7 +80,10 @@ def test_cli_eval_json_shape(tmp_path: Path) -> None:
     folder = _write_set(tmp_path / "mini")
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "eval", str(folder), "--json"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -63,7 +93,10 @@ def test_cli_eval_json_shape(tmp_path: Path) -> None:
         assert report[run]["mrr@10"] == 1.0
     table = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "eval", str(folder)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert "without diacritics" in table.stdout and "mrr@10" in table.stdout
 
@@ -75,7 +108,12 @@ def test_a_broken_set_is_one_line_error(tmp_path: Path) -> None:
         load_beir(folder)
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "eval", str(folder)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
+    )

@@ -19,7 +19,9 @@ from index.crawl import (
 from .httpserver import Reply, TestServer
 from .sites import robots
 
-FAST = FetchPolicy(delay=0, timeout=1, total_timeout=5, retries=2, backoff=0.01, max_bytes=5_000_000)
+FAST = FetchPolicy(
+    delay=0, timeout=1, total_timeout=5, retries=2, backoff=0.01, max_bytes=5_000_000
+)
 
 
 def test_identifies_itself_and_reads_a_page(server: TestServer) -> None:
@@ -31,7 +33,9 @@ def test_identifies_itself_and_reads_a_page(server: TestServer) -> None:
 
 
 def test_a_500_is_retried_with_backoff_then_succeeds(server: TestServer) -> None:
-    server.sequence("/flaky.html", [Reply(b"oops", status=500), Reply(b"oops", status=503), Reply(b"<p>ok</p>")])
+    server.sequence(
+        "/flaky.html", [Reply(b"oops", status=500), Reply(b"oops", status=503), Reply(b"<p>ok</p>")]
+    )
     with Fetcher(FAST) as fetcher:
         assert fetcher.get(server.url("/flaky.html")).text == "<p>ok</p>"
     assert server.hits["/flaky.html"] == 3
@@ -89,7 +93,10 @@ def test_a_20_mb_page_is_aborted_without_being_read(server: TestServer) -> None:
             yield chunk
 
     server.add("/huge.html", lambda _: Reply(huge()))  # no Content-Length: the cap must count
-    with Fetcher(FetchPolicy(delay=0, max_bytes=5_000_000, retries=0)) as fetcher, pytest.raises(TooLarge):
+    with (
+        Fetcher(FetchPolicy(delay=0, max_bytes=5_000_000, retries=0)) as fetcher,
+        pytest.raises(TooLarge),
+    ):
         fetcher.get(server.url("/huge.html"))
     time.sleep(0.2)
     assert server.bytes_sent["/huge.html"] < 12_000_000  # the server was cut off well before 20 MB
@@ -97,7 +104,10 @@ def test_a_20_mb_page_is_aborted_without_being_read(server: TestServer) -> None:
 
 def test_an_announced_20_mb_page_is_refused_before_its_body(server: TestServer) -> None:
     server.page("/big.html", b"x" * 20_000_000)
-    with Fetcher(FetchPolicy(delay=0, retries=0)) as fetcher, pytest.raises(TooLarge, match="20.0 MB announced"):
+    with (
+        Fetcher(FetchPolicy(delay=0, retries=0)) as fetcher,
+        pytest.raises(TooLarge, match="20.0 MB announced"),
+    ):
         fetcher.get(server.url("/big.html"))
 
 
@@ -115,7 +125,10 @@ def test_redirects_are_followed_within_limits(server: TestServer) -> None:
 
 
 def test_robots_txt_disallowing_a_path_is_obeyed(server: TestServer) -> None:
-    robots(server, "User-agent: *\nDisallow: /private/\n\nUser-agent: tin-so-bot\nDisallow: /no-bots/\n")
+    robots(
+        server,
+        "User-agent: *\nDisallow: /private/\n\nUser-agent: tin-so-bot\nDisallow: /no-bots/\n",
+    )
     server.page("/private/a.html", "<p>secret</p>")
     server.page("/no-bots/a.html", "<p>secret</p>")
     server.page("/public/a.html", "<p>ok</p>")
@@ -130,7 +143,10 @@ def test_robots_txt_disallowing_a_path_is_obeyed(server: TestServer) -> None:
 def test_robots_txt_that_cannot_be_read_stops_the_host(server: TestServer) -> None:
     server.page("/robots.txt", b"", status=503)
     server.page("/a.html", "<p>ok</p>")
-    with Fetcher(FetchPolicy(delay=0, retries=0)) as fetcher, pytest.raises(FetchError, match="robots.txt answers HTTP 503") as caught:
+    with (
+        Fetcher(FetchPolicy(delay=0, retries=0)) as fetcher,
+        pytest.raises(FetchError, match="robots.txt answers HTTP 503") as caught,
+    ):
         fetcher.get(server.url("/a.html"))
     assert server.hits["/a.html"] == 0 and caught.value.retryable
 
@@ -146,7 +162,10 @@ def test_at_most_two_requests_at_a_time_per_host_spaced_by_the_delay(server: Tes
         server.page(f"/p{n}.html", "<p>x</p>", delay=0.15)
     policy = FetchPolicy(delay=0.05, concurrency=2, retries=0)
     with Fetcher(policy) as fetcher:
-        threads = [threading.Thread(target=fetcher.get, args=(server.url(f"/p{n}.html"),)) for n in range(6)]
+        threads = [
+            threading.Thread(target=fetcher.get, args=(server.url(f"/p{n}.html"),))
+            for n in range(6)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -51,8 +51,13 @@ def test_jsonl_records_of_the_hanoi_portal() -> None:
 
 def test_json_array_object_and_aliases(tmp_path: Path) -> None:
     data = [
-        {"title": "Tin một", "link": "https://example.gov.vn/a", "content": "<p>Đoạn một.</p><p>Đoạn hai.</p>",
-         "published": "Thứ hai, 03/06/2019 - 08:15", "category": "Tin tức"},
+        {
+            "title": "Tin một",
+            "link": "https://example.gov.vn/a",
+            "content": "<p>Đoạn một.</p><p>Đoạn hai.</p>",
+            "published": "Thứ hai, 03/06/2019 - 08:15",
+            "category": "Tin tức",
+        },
         {"title": "Tin hai", "description": "Tóm tắt", "date": "2019-06-04"},
     ]
     (tmp_path / "a.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -109,7 +114,9 @@ def test_text_in_a_legacy_encoding_is_read_with_a_warning(tmp_path: Path) -> Non
     original = SEED.read_text(encoding="utf-8")
     tones = "\u0300\u0301\u0303\u0309\u0323"
     legacy = "".join(
-        unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in tones))
+        unicodedata.normalize(
+            "NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in tones)
+        )
         + "".join(c for c in unicodedata.normalize("NFD", ch) if c in tones)
         for ch in original.replace("–", "-")
     )

@@ -17,12 +17,48 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 RECORDS = [
-    {"title": "Hội nghị chuyển đổi số thành phố", "url": "https://so.gov.vn/1", "summary": "Sở tổ chức hội nghị chuyển đổi số.", "date": "01/03/2021 08:00", "category": "Tin tức"},
-    {"title": "Tập huấn an toàn thông tin", "url": "https://so.gov.vn/2", "summary": "Lớp tập huấn an toàn thông tin cho cán bộ.", "date": "02/03/2021", "category": "Tin tức"},
-    {"title": "Phố sách Xuân", "url": "https://so.gov.vn/3", "summary": "Phố sách khai mạc dịp Tết.", "date": "03/03/2021", "category": "Văn hóa"},
-    {"title": "Công khai ngân sách quý I", "url": "https://so.gov.vn/4", "summary": "Công khai dự toán ngân sách.", "date": "04/03/2021", "category": "Ngân sách"},
-    {"title": "Chuyển đổi IPv6", "url": "https://so.gov.vn/5", "summary": "Kế hoạch chuyển đổi IPv6.", "date": "05/03/2021", "category": "CNTT"},
-    {"title": "Số hóa truyền hình", "url": "https://so.gov.vn/6", "summary": "Số hóa truyền dẫn phát sóng.", "date": "06/03/2021", "category": "Truyền hình"},
+    {
+        "title": "Hội nghị chuyển đổi số thành phố",
+        "url": "https://so.gov.vn/1",
+        "summary": "Sở tổ chức hội nghị chuyển đổi số.",
+        "date": "01/03/2021 08:00",
+        "category": "Tin tức",
+    },
+    {
+        "title": "Tập huấn an toàn thông tin",
+        "url": "https://so.gov.vn/2",
+        "summary": "Lớp tập huấn an toàn thông tin cho cán bộ.",
+        "date": "02/03/2021",
+        "category": "Tin tức",
+    },
+    {
+        "title": "Phố sách Xuân",
+        "url": "https://so.gov.vn/3",
+        "summary": "Phố sách khai mạc dịp Tết.",
+        "date": "03/03/2021",
+        "category": "Văn hóa",
+    },
+    {
+        "title": "Công khai ngân sách quý I",
+        "url": "https://so.gov.vn/4",
+        "summary": "Công khai dự toán ngân sách.",
+        "date": "04/03/2021",
+        "category": "Ngân sách",
+    },
+    {
+        "title": "Chuyển đổi IPv6",
+        "url": "https://so.gov.vn/5",
+        "summary": "Kế hoạch chuyển đổi IPv6.",
+        "date": "05/03/2021",
+        "category": "CNTT",
+    },
+    {
+        "title": "Số hóa truyền hình",
+        "url": "https://so.gov.vn/6",
+        "summary": "Số hóa truyền dẫn phát sóng.",
+        "date": "06/03/2021",
+        "category": "Truyền hình",
+    },
 ]
 
 
@@ -36,7 +72,9 @@ def _count(engine: SearchEngine) -> int:
         return session.scalar(select(func.count(Article.id)))
 
 
-def test_ingesting_the_same_input_twice_changes_nothing(engine: SearchEngine, tmp_path: Path) -> None:
+def test_ingesting_the_same_input_twice_changes_nothing(
+    engine: SearchEngine, tmp_path: Path
+) -> None:
     path = _write_jsonl(tmp_path / "a.jsonl", RECORDS)
     first = engine.ingest([path, SEED])
     second = engine.ingest([path, SEED])
@@ -79,7 +117,9 @@ def test_a_crash_mid_ingest_keeps_every_committed_batch_whole(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = SearchEngine.open(sqlite_url)
-    records = [dict(RECORDS[i % 6], url=f"https://so.gov.vn/x{i}", title=f"Bài số {i}") for i in range(250)]
+    records = [
+        dict(RECORDS[i % 6], url=f"https://so.gov.vn/x{i}", title=f"Bài số {i}") for i in range(250)
+    ]
     path = _write_jsonl(tmp_path / "big.jsonl", records)
     calls = {"n": 0}
     original = Segmenter.joins

@@ -30,17 +30,29 @@ def test_schema_is_managed_by_alembic(postgres_url: str) -> None:
     with engine.sessions() as session:
         revision = session.execute(text("select version_num from alembic_version")).scalar_one()
         columns = session.execute(
-            text("select data_type from information_schema.columns where table_name='articles' and column_name='published_at'")
+            text(
+                "select data_type from information_schema.columns where table_name='articles' and column_name='published_at'"
+            )
         ).scalar_one()
     assert revision
     assert columns == "timestamp with time zone"
 
 
-def test_ingest_is_idempotent_and_updates_in_place_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+def test_ingest_is_idempotent_and_updates_in_place_on_postgres(
+    postgres_url: str, tmp_path: Path
+) -> None:
     engine = SearchEngine.open(postgres_url)
     path = tmp_path / "a.jsonl"
-    record = {"title": "Hội nghị số hóa", "url": "https://so.gov.vn/a", "summary": "Bản đầu.", "date": "2021-01-01"}
-    fillers = [{"title": f"Tin {w}", "url": f"https://so.gov.vn/{w}"} for w in ("một", "hai", "ba", "bốn", "năm")]
+    record = {
+        "title": "Hội nghị số hóa",
+        "url": "https://so.gov.vn/a",
+        "summary": "Bản đầu.",
+        "date": "2021-01-01",
+    }
+    fillers = [
+        {"title": f"Tin {w}", "url": f"https://so.gov.vn/{w}"}
+        for w in ("một", "hai", "ba", "bốn", "năm")
+    ]
     lines = [json.dumps(r, ensure_ascii=False) for r in fillers]
     path.write_text("\n".join(lines + [json.dumps(record, ensure_ascii=False)]))
     assert engine.ingest([path, SEED]).added == 7

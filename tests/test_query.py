@@ -28,7 +28,12 @@ def _day(year: int, month: int, day: int, end: bool = False) -> datetime:
         ("hội thảo tháng 5/2019", "hội thảo", _day(2019, 5, 1), _day(2019, 5, 31, True)),
         ("hoi thao thang 5/2019", "hoi thao", _day(2019, 5, 1), _day(2019, 5, 31, True)),
         ("phố sách năm 2018", "phố sách", _day(2018, 1, 1), _day(2018, 12, 31, True)),
-        ("từ 01/05/2019 đến 30/06/2019 hội thảo", "hội thảo", _day(2019, 5, 1), _day(2019, 6, 30, True)),
+        (
+            "từ 01/05/2019 đến 30/06/2019 hội thảo",
+            "hội thảo",
+            _day(2019, 5, 1),
+            _day(2019, 6, 30, True),
+        ),
         ("hội nghị quý II/2020", "hội nghị", _day(2020, 4, 1), _day(2020, 6, 30, True)),
         ("tin tuần này", "tin", _day(2026, 11, 23), None),
         ("tin tháng trước", "tin", _day(2026, 10, 1), _day(2026, 10, 31, True)),

@@ -26,7 +26,16 @@ from bot.render import (
     render_stats,
     utf16_length,
 )
-from index import ArticleView, EngineStats, IngestReport, Problem, ReindexReport, SearchHit, SearchPage, Snippet
+from index import (
+    ArticleView,
+    EngineStats,
+    IngestReport,
+    Problem,
+    ReindexReport,
+    SearchHit,
+    SearchPage,
+    Snippet,
+)
 from index.crawl import CrawlProblem, CrawlProgress, CrawlReport, SourceHealth
 from index.store.models import VIETNAM
 
@@ -74,7 +83,9 @@ def test_results_without_url_offer_the_doc_command() -> None:
 
 def test_plain_style_has_the_same_words_without_markup() -> None:
     plain_snippet = Snippet("Khai mạc phố sách mùa xuân", ((9, 17),))
-    page = SearchPage("phố sách", 12, 5, 5, tuple(_hit(article_id=i, snippet=plain_snippet) for i in range(5)))
+    page = SearchPage(
+        "phố sách", 12, 5, 5, tuple(_hit(article_id=i, snippet=plain_snippet) for i in range(5))
+    )
     text = render_results(page, PLAIN)
     assert text.startswith("🔎 Kết quả cho “phố sách”\nBài 6–10 trong 12 bài viết phù hợp.")
     assert "<b>" not in text and "6. Hội thảo <chính quyền> & điện tử" in text
@@ -89,7 +100,9 @@ def test_no_results_is_kind_and_suggests_what_to_try() -> None:
 
 def test_long_articles_are_split_at_paragraphs_within_the_limit() -> None:
     paragraphs = [f"Đoạn {i}: " + "nội dung & <dữ liệu> " * 40 for i in range(40)]
-    article = ArticleView(1, "Tiêu đề", None, WHEN, False, None, "Tác giả", "s", "", "\n".join(paragraphs))
+    article = ArticleView(
+        1, "Tiêu đề", None, WHEN, False, None, "Tác giả", "s", "", "\n".join(paragraphs)
+    )
     messages = render_article(article, HTML)
     assert len(messages) > 1
     assert all(len(m) <= TELEGRAM_LIMIT and _allowed_html(m) for m in messages)
@@ -121,7 +134,8 @@ def test_results_always_fit_one_message_however_long_the_articles() -> None:
     long = "Tiêu đề <rất> dài & " * 200
     snippet = Snippet("Chữ & <b> " * 100, tuple((i * 10, i * 10 + 4) for i in range(100)))
     hits = tuple(
-        _hit(article_id=i, title=long, url="https://so.gov.vn/" + "a&b" * 700, snippet=snippet) for i in range(5)
+        _hit(article_id=i, title=long, url="https://so.gov.vn/" + "a&b" * 700, snippet=snippet)
+        for i in range(5)
     )
     text = render_results(SearchPage("q" * 4000, 5, 0, 5, hits), HTML)
     shown = _telegram_text(text)
@@ -148,7 +162,9 @@ def test_the_heading_gives_the_question_back_unless_it_was_shortened() -> None:
 def test_listings_name_the_category_and_count_the_articles() -> None:
     page = SearchPage("", 1234, 5, 5, tuple(_hit(article_id=i) for i in range(5)))
     text = _telegram_text(render_listing(page, "Tin & <sự kiện>", HTML))
-    assert text.startswith("📂 Chuyên mục “Tin & <sự kiện>”\nBài 6–10 trong 1.234 bài, mới nhất trước.")
+    assert text.startswith(
+        "📂 Chuyên mục “Tin & <sự kiện>”\nBài 6–10 trong 1.234 bài, mới nhất trước."
+    )
     assert _telegram_text(render_listing(SearchPage("", 0, 0, 5, ()), None, HTML)) == (
         "🆕 Tin mới nhất\nHiện chưa có bài viết nào."
     )
@@ -156,9 +172,17 @@ def test_listings_name_the_category_and_count_the_articles() -> None:
 
 def test_stats_in_vietnamese_with_escaped_source_names() -> None:
     stats = EngineStats(
-        articles=12345, sources=tuple((f"nguồn <{i}> & co", 10 - i) for i in range(12)),
-        first_published=WHEN, last_published=WHEN, indexed=12345, index_bytes=2_500_000,
-        vocabulary=45678, last_reindex=None, built_at=WHEN, build_seconds=1.5, questions_today=7,
+        articles=12345,
+        sources=tuple((f"nguồn <{i}> & co", 10 - i) for i in range(12)),
+        first_published=WHEN,
+        last_published=WHEN,
+        indexed=12345,
+        index_bytes=2_500_000,
+        vocabulary=45678,
+        last_reindex=None,
+        built_at=WHEN,
+        build_seconds=1.5,
+        questions_today=7,
     )
     text = _telegram_text(render_stats(stats, HTML))
     assert "• Số bài viết: 12.345" in text
@@ -168,7 +192,10 @@ def test_stats_in_vietnamese_with_escaped_source_names() -> None:
 
 
 def test_an_ingest_report_is_escaped_translated_and_split_within_the_limit() -> None:
-    problems = [Problem(f"tệp <x>.jsonl:{i}", f"malformed JSON: Expecting value at column {i}") for i in range(400)]
+    problems = [
+        Problem(f"tệp <x>.jsonl:{i}", f"malformed JSON: Expecting value at column {i}")
+        for i in range(400)
+    ]
     problems.append(Problem("tệp.txt", "read as windows-1258", skipped=False))
     report = IngestReport(added=3, updated=1, unchanged=2, failed=400, problems=problems)
     messages = render_ingest_report("tệp <x>.jsonl", report, HTML)
@@ -184,7 +211,9 @@ def test_an_ingest_report_is_escaped_translated_and_split_within_the_limit() -> 
 
 def test_a_clean_ingest_says_so() -> None:
     text = render_ingest_report("a.json", IngestReport(added=2), HTML)
-    assert text == ["📥 Đã nhập tệp “a.json”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 0.\nMọi bản ghi đều hợp lệ."]
+    assert text == [
+        "📥 Đã nhập tệp “a.json”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 0.\nMọi bản ghi đều hợp lệ."
+    ]
 
 
 def test_reindex_progress_and_result() -> None:
@@ -200,24 +229,37 @@ def test_inline_results_describe_and_carry_the_link() -> None:
     assert render_inline_description(hit).startswith("02/06/2019 · Tin & sự kiện – Bàn về <b>chính")
     message = render_inline_message(hit, "https://t.me/bot?start=doc_7")
     assert _telegram_text(message).startswith("Hội thảo <chính quyền> & điện tử\n📅 02/06/2019")
-    assert '<a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">' in message and "t.me" not in message
+    assert (
+        '<a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">' in message
+        and "t.me" not in message
+    )
     without_url = render_inline_message(_hit(url=None), "https://t.me/bot?start=doc_7")
     assert without_url.endswith('<a href="https://t.me/bot?start=doc_7">📖 Đọc toàn văn</a>')
 
 
 def test_render_hit_numbers_and_links() -> None:
-    assert render_hit(3, _hit(), HTML).startswith('<b>3.</b> <a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">')
+    assert render_hit(3, _hit(), HTML).startswith(
+        '<b>3.</b> <a href="https://so.gov.vn/a?x=1&amp;y=&quot;2&quot;">'
+    )
 
 
-@pytest.mark.parametrize(("value", "decimals", "text"), [(0, 0, "0"), (1964, 0, "1.964"), (1234567.891, 2, "1.234.567,89")])
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(0, 0, "0"), (1964, 0, "1.964"), (1234567.891, 2, "1.234.567,89")],
+)
 def test_numbers_are_written_the_vietnamese_way(value: float, decimals: int, text: str) -> None:
     assert format_number(value, decimals) == text
 
 
 def test_every_fixed_sentence_is_valid_telegram_html() -> None:
-    sentences = [value for name, value in vars(texts).items() if name.isupper() and isinstance(value, str)]
+    sentences = [
+        value for name, value in vars(texts).items() if name.isupper() and isinstance(value, str)
+    ]
     sentences += [texts.start("<Bé> & Na"), texts.help_text("tin_so_bot") + texts.ADMIN_HELP]
-    sentences += [texts.unsupported_file("a<b>.pdf"), texts.file_too_big("x&y", 7_000_000, 5_000_000)]
+    sentences += [
+        texts.unsupported_file("a<b>.pdf"),
+        texts.file_too_big("x&y", 7_000_000, 5_000_000),
+    ]
     sentences += [texts.article_not_found(7), texts.THROTTLED.format(seconds=3)]
     sentences += [texts.unknown_source("<x> & y", ["so-<a>"] * 30), texts.unknown_source("z", [])]
     assert len(sentences) > 20

@@ -12,7 +12,12 @@ SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô th�
 
 
 @pytest.mark.parametrize(
-    "query", ["hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu", "HỘI THẢO CHÍNH QUYỀN ĐIỆN TỬ"]
+    "query",
+    [
+        "hội thảo chính quyền điện tử",
+        "hoi thao chinh quyen dien tu",
+        "HỘI THẢO CHÍNH QUYỀN ĐIỆN TỬ",
+    ],
 )
 def test_seed_article_comes_first(sample_engine: SearchEngine, query: str) -> None:
     page = sample_engine.search(query)
@@ -22,9 +27,16 @@ def test_seed_article_comes_first(sample_engine: SearchEngine, query: str) -> No
 
 
 def test_tone_placement_and_unicode_form_do_not_change_results(sample_engine: SearchEngine) -> None:
-    variants = ["Hòa Bình", "Hoà Bình", unicodedata.normalize("NFD", "Hòa Bình"), unicodedata.normalize("NFD", "Hoà Bình")]
+    variants = [
+        "Hòa Bình",
+        "Hoà Bình",
+        unicodedata.normalize("NFD", "Hòa Bình"),
+        unicodedata.normalize("NFD", "Hoà Bình"),
+    ]
     pages = [sample_engine.search(v) for v in variants]
-    assert all([h.article_id for h in p.hits] == [h.article_id for h in pages[0].hits] for p in pages)
+    assert all(
+        [h.article_id for h in p.hits] == [h.article_id for h in pages[0].hits] for p in pages
+    )
     assert all([h.score for h in p.hits] == [h.score for h in pages[0].hits] for p in pages)
     assert pages[0].hits[0].title == SEED_TITLE
 
@@ -63,8 +75,13 @@ def test_paging_is_consistent(sample_engine: SearchEngine) -> None:
     assert not first.is_last_page and everything.is_last_page
 
 
-def test_identical_articles_listed_twice_by_the_portal_appear_once(sample_engine: SearchEngine) -> None:
-    titles = [h.title for h in sample_engine.search("thủ tục hành chính cách ly toàn xã hội", limit=20).hits]
+def test_identical_articles_listed_twice_by_the_portal_appear_once(
+    sample_engine: SearchEngine,
+) -> None:
+    titles = [
+        h.title
+        for h in sample_engine.search("thủ tục hành chính cách ly toàn xã hội", limit=20).hits
+    ]
     assert len(titles) == len(set(titles))
 
 
@@ -75,7 +92,7 @@ def test_empty_queries_raise(sample_engine: SearchEngine) -> None:
 
 
 def test_markup_in_queries_is_harmless(sample_engine: SearchEngine) -> None:
-    page = sample_engine.search('<b>x</b><script>&amp; "\'')
+    page = sample_engine.search("<b>x</b><script>&amp; \"'")
     assert page.total >= 0
 
 
@@ -88,7 +105,9 @@ def test_filters_by_date_and_category(sample_engine: SearchEngine) -> None:
     since = datetime(2020, 1, 1, tzinfo=VIETNAM)
     page = sample_engine.search("phố sách", limit=50, filters=SearchFilters(since=since))
     assert page.hits and all(h.published_at >= since for h in page.hits)
-    page = sample_engine.search("hà nội", limit=50, filters=SearchFilters(category="công nghệ thông tin"))
+    page = sample_engine.search(
+        "hà nội", limit=50, filters=SearchFilters(category="công nghệ thông tin")
+    )
     assert page.hits and all(h.category == "Công nghệ thông tin" for h in page.hits)
 
 
@@ -114,7 +133,9 @@ def _engine_with(tmp_path: Path, records: list[dict]) -> SearchEngine:
 
 FILLER = [
     {"title": f"Tin khác số {i}", "summary": f"Nội dung về chủ đề {w}.", "date": f"0{i}/01/2020"}
-    for i, w in enumerate(["ngân sách", "truyền hình", "báo chí", "bưu chính", "viễn thông", "xuất bản"], 1)
+    for i, w in enumerate(
+        ["ngân sách", "truyền hình", "báo chí", "bưu chính", "viễn thông", "xuất bản"], 1
+    )
 ]
 
 
@@ -123,8 +144,16 @@ def test_title_matches_weigh_more_than_body_matches(tmp_path: Path) -> None:
         tmp_path,
         FILLER
         + [
-            {"title": "Thông báo lịch làm việc", "body": "Hội thảo an toàn thông tin sẽ diễn ra vào tuần sau.", "date": "01/02/2020"},
-            {"title": "Hội thảo an toàn thông tin", "body": "Thông báo lịch làm việc sẽ diễn ra vào tuần sau.", "date": "01/02/2020"},
+            {
+                "title": "Thông báo lịch làm việc",
+                "body": "Hội thảo an toàn thông tin sẽ diễn ra vào tuần sau.",
+                "date": "01/02/2020",
+            },
+            {
+                "title": "Hội thảo an toàn thông tin",
+                "body": "Thông báo lịch làm việc sẽ diễn ra vào tuần sau.",
+                "date": "01/02/2020",
+            },
         ],
     )
     assert engine.search("hội thảo an toàn thông tin").hits[0].title == "Hội thảo an toàn thông tin"
@@ -135,8 +164,18 @@ def test_equal_scores_go_to_the_newer_article(tmp_path: Path) -> None:
         tmp_path,
         FILLER
         + [
-            {"title": "Tập huấn kỹ năng số", "url": "https://a.vn/old", "body": "Lớp một.", "date": "01/01/2019"},
-            {"title": "Tập huấn kỹ năng số", "url": "https://a.vn/new", "body": "Lớp hai.", "date": "01/01/2021"},
+            {
+                "title": "Tập huấn kỹ năng số",
+                "url": "https://a.vn/old",
+                "body": "Lớp một.",
+                "date": "01/01/2019",
+            },
+            {
+                "title": "Tập huấn kỹ năng số",
+                "url": "https://a.vn/new",
+                "body": "Lớp hai.",
+                "date": "01/01/2021",
+            },
         ],
     )
     hits = engine.search("tập huấn kỹ năng số").hits
@@ -148,7 +187,9 @@ def test_new_articles_are_searchable_after_ingest_without_reopening(tmp_path: Pa
     engine = _engine_with(tmp_path, FILLER)
     assert engine.search("lễ hội hoa ban").total == 0
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False)
+    )
     engine.ingest([path])
     assert engine.search("lễ hội hoa ban").hits[0].title == "Lễ hội hoa ban Điện Biên"
 
@@ -157,7 +198,9 @@ def test_refresh_sees_changes_made_by_another_process(tmp_path: Path) -> None:
     engine = _engine_with(tmp_path, FILLER)
     other = SearchEngine.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False)
+    )
     other.ingest([path])
     assert engine.search("hội chợ sách cũ").total == 0
     assert engine.refresh() is True
@@ -208,7 +251,9 @@ def test_writing_while_questions_are_counted_does_not_fail(bot_db: str, work: st
             assert engine.reindex(full=True).reanalysed == 214
         else:
             data = "\n".join(
-                json.dumps({"title": f"Bản tin số {i}", "date": "01/01/2024", "body": f"Nội dung {i}."})
+                json.dumps(
+                    {"title": f"Bản tin số {i}", "date": "01/01/2024", "body": f"Nội dung {i}."}
+                )
                 for i in range(250)
             )
             from index import read_bytes
@@ -226,8 +271,16 @@ def test_exact_diacritic_matches_rank_before_folded_ones(tmp_path: Path) -> None
         tmp_path,
         FILLER
         + [
-            {"title": "Bán đấu giá tài sản công", "summary": "Bán đấu giá xe công.", "date": "01/03/2021"},
-            {"title": "Hội nghị bàn về tài sản công", "summary": "Bàn giải pháp quản lý.", "date": "01/02/2021"},
+            {
+                "title": "Bán đấu giá tài sản công",
+                "summary": "Bán đấu giá xe công.",
+                "date": "01/03/2021",
+            },
+            {
+                "title": "Hội nghị bàn về tài sản công",
+                "summary": "Bàn giải pháp quản lý.",
+                "date": "01/02/2021",
+            },
         ],
     )
     assert engine.search("bàn tài sản công").hits[0].title == "Hội nghị bàn về tài sản công"

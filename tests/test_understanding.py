@@ -27,7 +27,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
         "hoi thao chinh quyen dien tu tinh hoa binh to chuc o dau",
     ],
 )
-def test_where_question_starts_with_the_answering_sentence(engine: SearchEngine, question: str) -> None:
+def test_where_question_starts_with_the_answering_sentence(
+    engine: SearchEngine, question: str
+) -> None:
     page = engine.search(question)
     assert page.hits[0].title == SEED_TITLE
     assert page.answer is not None and page.answer.article_id == page.hits[0].article_id
@@ -84,9 +86,18 @@ def test_a_category_named_in_the_question_filters(engine: SearchEngine) -> None:
     ("question", "title"),
     [
         ("UBND hội nghị công tác cán bộ", "Hội nghị của UBND Thành phố về công tác cán bộ"),
-        ("ủy ban nhân dân hội nghị công tác cán bộ", "Hội nghị của UBND Thành phố về công tác cán bộ"),
-        ("CĐS lĩnh vực tài nguyên môi trường", "Hà Nội: Tập trung đẩy nhanh tiến độ thực hiện chuyển đổi số trong lĩnh vực tài nguyên, môi trường"),
-        ("QCRV lần thứ 79", "Đề nghị tạm ngừng cung cấp dịch vụ đối với các số điện thoại QCRV sai quy định (lần thứ 79)"),
+        (
+            "ủy ban nhân dân hội nghị công tác cán bộ",
+            "Hội nghị của UBND Thành phố về công tác cán bộ",
+        ),
+        (
+            "CĐS lĩnh vực tài nguyên môi trường",
+            "Hà Nội: Tập trung đẩy nhanh tiến độ thực hiện chuyển đổi số trong lĩnh vực tài nguyên, môi trường",
+        ),
+        (
+            "QCRV lần thứ 79",
+            "Đề nghị tạm ngừng cung cấp dịch vụ đối với các số điện thoại QCRV sai quy định (lần thứ 79)",
+        ),
     ],
 )
 def test_abbreviations_and_their_expansions_find_each_other(
@@ -111,7 +122,9 @@ def test_a_restored_question_is_suggested_when_results_are_weak(engine: SearchEn
 def test_news_query_set_meets_its_target() -> None:
     from index.evaluation import run_eval
 
-    report = run_eval(ROOT / "data" / "eval" / "tin-so", dictionary=ROOT / "data" / "dictionary.txt")
+    report = run_eval(
+        ROOT / "data" / "eval" / "tin-so", dictionary=ROOT / "data" / "dictionary.txt"
+    )
     assert report.queries >= 40
     assert report.as_written["mrr@10"] >= 0.95
     assert report.without_diacritics["mrr@10"] >= 0.95

@@ -154,7 +154,9 @@ def crawl_source(
         own = fetcher is None
         client = fetcher or Fetcher(policy or FetchPolicy())
         try:
-            options = _Options(since, max_pages or source.max_pages, max_articles or source.max_articles, refresh)
+            options = _Options(
+                since, max_pages or source.max_pages, max_articles or source.max_articles, refresh
+            )
             return _Crawl(target, source, client, options, progress).run()
         finally:
             if own:
@@ -345,7 +347,9 @@ class _Crawl:
     def _report(self, stage: str, done: int, total: int | None, url: str = "") -> None:
         if self.progress is not None:
             t = self.tally
-            self.progress(CrawlProgress(self.source.name, stage, done, total, t.new, t.updated, t.failed, url))
+            self.progress(
+                CrawlProgress(self.source.name, stage, done, total, t.new, t.updated, t.failed, url)
+            )
 
     # -- discovery -------------------------------------------------------------------------
 
@@ -428,7 +432,13 @@ class _Crawl:
             self.tally.fail(page.url, "empty page")
             return []
         sel = effective_selectors(tree, self.source.selectors, self.source.profile)
-        article = extract_article(page.text, url, selectors=self.source.selectors, profile=self.source.profile, source=self.source.name)
+        article = extract_article(
+            page.text,
+            url,
+            selectors=self.source.selectors,
+            profile=self.source.profile,
+            source=self.source.name,
+        )
         if isinstance(article, ArticleRecord):
             self.prefetched[page.url] = page
             return [ListingEntry(page.url, origin="url")]
@@ -479,22 +489,36 @@ class _Crawl:
             if page is None:
                 break
             tree = parse_html(page.text, page.final_url)
-            sel = effective_selectors(tree, self.source.selectors, self.source.profile) if tree is not None else None
-            found = list_entries(tree, sel, category or self.source.category) if tree is not None and sel else []
+            sel = (
+                effective_selectors(tree, self.source.selectors, self.source.profile)
+                if tree is not None
+                else None
+            )
+            found = (
+                list_entries(tree, sel, category or self.source.category)
+                if tree is not None and sel
+                else []
+            )
             if not found:
                 if number == 1:
-                    self.tally.fail(next_url, "no articles found on this list page (check the list selectors)")
+                    self.tally.fail(
+                        next_url, "no articles found on this list page (check the list selectors)"
+                    )
                 break
             entries += found
             if self._nothing_new(found):
                 break
-            next_url = next_page_url(tree, page.final_url, sel) if tree is not None and sel else None
+            next_url = (
+                next_page_url(tree, page.final_url, sel) if tree is not None and sel else None
+            )
         return entries
 
     def _nothing_new(self, entries: list[ListingEntry]) -> bool:
         """True when older pages need not be read: all known and unchanged, or all too old."""
         since = self.options.since
-        if since is not None and all(e.published_at is not None and e.published_at < since for e in entries):
+        if since is not None and all(
+            e.published_at is not None and e.published_at < since for e in entries
+        ):
             return True
         if self.options.refresh:
             return False
@@ -509,9 +533,9 @@ class _Crawl:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
                 rows = session.execute(
-                    select(CrawlPage.url, CrawlPage.status, CrawlPage.fingerprint, CrawlPage.attempts).where(
-                        CrawlPage.url.in_(chunk)
-                    )
+                    select(
+                        CrawlPage.url, CrawlPage.status, CrawlPage.fingerprint, CrawlPage.attempts
+                    ).where(CrawlPage.url.in_(chunk))
                 )
                 for row in rows:
                     known[row.url] = _Known(row.status, row.fingerprint, row.attempts)
@@ -599,7 +623,9 @@ class _Crawl:
                 source=self.source.name,
             )
         except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop the crawl
-            return _Fetched(entry, error=FetchError(entry.url, f"cannot extract the article: {exc!r}"))
+            return _Fetched(
+                entry, error=FetchError(entry.url, f"cannot extract the article: {exc!r}")
+            )
         if isinstance(result, NotNews):
             return _Fetched(entry, not_news=result, fetched_at=page.fetched_at)
         record = with_listing(result, entry)
@@ -626,10 +652,17 @@ class _Crawl:
         except (IntegrityError, ValueError) as exc:
             self.tally.fail(entry.url, f"cannot store: {str(exc).splitlines()[0]}")
 
-    def _failed(self, session: Session, state: CrawlPage, entry: ListingEntry, error: FetchError) -> None:
+    def _failed(
+        self, session: Session, state: CrawlPage, entry: ListingEntry, error: FetchError
+    ) -> None:
         """A page that could not be read: keep what its listing said, retry it on later runs."""
-        if entry.vouches and session.scalar(select(Article.id).where(Article.url == entry.url)) is None:
-            outcome, article = store_record(session, entry.as_record(self.source.name), self.analyzer)
+        if (
+            entry.vouches
+            and session.scalar(select(Article.id).where(Article.url == entry.url)) is None
+        ):
+            outcome, article = store_record(
+                session, entry.as_record(self.source.name), self.analyzer
+            )
             state.article_id = article.id
             self._changed(session, outcome)
         if isinstance(error, (RobotsDisallowed, NotAPage)):

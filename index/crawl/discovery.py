@@ -60,7 +60,11 @@ def page_kind(data: bytes, content_type: str = "") -> str:
 def feed_entries(data: bytes, url: str, content_type: str = "") -> list[ListingEntry]:
     """The items of an RSS 2.0, RSS 1.0 or Atom feed; raises ValueError for a feed without any."""
     parsed = feedparser.parse(
-        data, response_headers={"content-type": content_type or "application/xml", "content-location": url}
+        data,
+        response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": url,
+        },
     )
     entries = []
     for item in islice(parsed.entries, _MAX_ENTRIES):
@@ -97,7 +101,9 @@ def _feed_date(item: dict) -> datetime | None:  # type: ignore[type-arg]
                 return found
         parsed = item.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).astimezone(VIETNAM)
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).astimezone(
+                VIETNAM
+            )
     return None
 
 
@@ -125,9 +131,13 @@ class SitemapContent:
 def sitemap_entries(data: bytes, url: str) -> SitemapContent:
     """Parse an XML sitemap, a sitemap index or a text sitemap; newest <lastmod> first."""
     if page_kind(data, "text/plain") == "sitemap" and b"<" not in data[:200]:
-        urls = [line.strip().decode("utf-8", "replace") for line in data.splitlines() if line.strip()]
+        urls = [
+            line.strip().decode("utf-8", "replace") for line in data.splitlines() if line.strip()
+        ]
         return SitemapContent([ListingEntry(u, origin="sitemap") for u in urls[:_MAX_ENTRIES]], [])
-    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    parser = lxml.etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, huge_tree=False
+    )
     root = lxml.etree.fromstring(data, parser)
     if root is None:
         raise ValueError("not a readable sitemap")
@@ -157,7 +167,10 @@ def sitemap_entries(data: bytes, url: str) -> SitemapContent:
             )
             if len(entries) >= _MAX_ENTRIES:
                 break
-    entries.sort(key=lambda e: e.lastmod or (e.published_at.isoformat() if e.published_at else ""), reverse=True)
+    entries.sort(
+        key=lambda e: e.lastmod or (e.published_at.isoformat() if e.published_at else ""),
+        reverse=True,
+    )
     return SitemapContent(entries, children)
 
 
@@ -199,7 +212,9 @@ def list_entries(
     return _unique(entries)
 
 
-def _selected_entry(item: lxml.html.HtmlElement, sel: Selectors, category: str | None) -> ListingEntry | None:
+def _selected_entry(
+    item: lxml.html.HtmlElement, sel: Selectors, category: str | None
+) -> ListingEntry | None:
     links = CSSSelector(sel.list_link)(item) if sel.list_link else item.xpath(".//a[@href]")
     links = [a for a in links if _is_article_href(a.get("href", ""))]
     if not links:
@@ -214,7 +229,9 @@ def _selected_entry(item: lxml.html.HtmlElement, sel: Selectors, category: str |
     return ListingEntry(link.get("href"), title, published, summary, category, origin="list")
 
 
-def _generic_entry(block: lxml.html.HtmlElement, link: lxml.html.HtmlElement, category: str | None) -> ListingEntry | None:
+def _generic_entry(
+    block: lxml.html.HtmlElement, link: lxml.html.HtmlElement, category: str | None
+) -> ListingEntry | None:
     title = clean_text(link.text_content())
     published = _block_date(block, title)
     if published is None:
@@ -230,7 +247,9 @@ def _generic_entry(block: lxml.html.HtmlElement, link: lxml.html.HtmlElement, ca
     return ListingEntry(link.get("href"), title, published, summary, category, origin="list")
 
 
-def _generic_blocks(tree: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]]:
+def _generic_blocks(
+    tree: lxml.html.HtmlElement,
+) -> list[tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]]:
     """(item block, title link) for each article link with a date beside it.
 
     A link's block is its largest ancestor holding no link to another page; a block with a
@@ -358,11 +377,17 @@ def home_links(html: str, url: str, limit: int) -> list[ListingEntry]:
     entries = []
     for a in tree.iter("a"):
         href = a.get("href", "")
-        if not _is_article_href(href) or urlsplit(href).netloc.lower() != host or not _title_like(a):
+        if (
+            not _is_article_href(href)
+            or urlsplit(href).netloc.lower() != host
+            or not _title_like(a)
+        ):
             continue
         if len(clean_text(a.text_content()).split()) < 4:
             continue
-        entries.append(ListingEntry(href.split("#")[0], clean_text(a.text_content()), origin="page"))
+        entries.append(
+            ListingEntry(href.split("#")[0], clean_text(a.text_content()), origin="page")
+        )
     return _unique(entries)[:limit]
 
 

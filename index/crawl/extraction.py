@@ -52,7 +52,9 @@ PROFILES: dict[str, Selectors] = {
         next_page=".lfr-pagination-buttons li:nth-child(3) a",
     ),
 }
-_PROFILE_MARKS = {"liferay": ".asset-abstract .asset-title a, .asset-full-content-title, .portlet-asset-publisher"}
+_PROFILE_MARKS = {
+    "liferay": ".asset-abstract .asset-title a, .asset-full-content-title, .portlet-asset-publisher"
+}
 
 # Path segments of pages that are never news: about, contact, organisation, login, search, maps.
 _NON_NEWS_SEGMENTS = {
@@ -63,8 +65,28 @@ _NON_NEWS_SEGMENTS = {
 }  # fmt: skip
 _HOME_STEMS = {"index", "home", "trang-chu", "trangchu", "default", "portal", "vi", "en", "web"}
 _DATE_CLASS = re.compile(r"date|time|publish|ngay|posted", re.IGNORECASE)
-_DATE_LABEL = re.compile(r"^\s*(ngày đăng|đăng ngày|ngày cập nhật|cập nhật|đăng lúc|thời gian|ngày)\b", re.IGNORECASE)
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article", "ol", "ul", "table")
+_DATE_LABEL = re.compile(
+    r"^\s*(ngày đăng|đăng ngày|ngày cập nhật|cập nhật|đăng lúc|thời gian|ngày)\b", re.IGNORECASE
+)
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "section",
+    "article",
+    "ol",
+    "ul",
+    "table",
+)
 _MIN_TEXT = 80  # characters of text below which a page has no article
 
 
@@ -91,7 +113,12 @@ class ListingEntry:
     def fingerprint(self) -> str:
         """What the listing shows of the article; when it changes, the page is fetched again."""
         shown = "\x1f".join(
-            [self.title, self.summary, self.published_at.isoformat() if self.published_at else "", self.lastmod]
+            [
+                self.title,
+                self.summary,
+                self.published_at.isoformat() if self.published_at else "",
+                self.lastmod,
+            ]
         )
         return hashlib.sha256(shown.encode("utf-8")).hexdigest()
 
@@ -170,7 +197,9 @@ def detect_profile(tree: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def effective_selectors(tree: lxml.html.HtmlElement, selectors: Selectors, profile: str) -> Selectors:
+def effective_selectors(
+    tree: lxml.html.HtmlElement, selectors: Selectors, profile: str
+) -> Selectors:
     """The site's selectors over its profile's (given, or recognised from the page)."""
     name = profile or detect_profile(tree)
     return selectors.merged_over(PROFILES[name]) if name in PROFILES else selectors
@@ -222,11 +251,15 @@ def extract_article(
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     found = _Found.of(document)
-    title = _select_text(tree, sel.title) or _listing_title(entry) or found.title or _title_tag(tree)
+    title = (
+        _select_text(tree, sel.title) or _listing_title(entry) or found.title or _title_tag(tree)
+    )
     body = _select_text(tree, sel.body, multiline=True) or found.text
     summary = _select_text(tree, sel.summary, multiline=True) or (entry.summary if entry else "")
     body = _without_lead(body, title, summary)
-    published = _best_date(_page_date(tree, sel), entry.published_at if entry else None) or found.date
+    published = (
+        _best_date(_page_date(tree, sel), entry.published_at if entry else None) or found.date
+    )
     entry_body = entry.body if entry else ""
     if len(body) < _MIN_TEXT and len(entry_body) > len(body):
         body = entry_body
@@ -345,7 +378,10 @@ def _article_markup(tree: lxml.html.HtmlElement) -> bool:
         return True
     if tree.xpath("//article | //*[@itemtype and contains(@itemtype, 'Article')]"):
         return True
-    return any('"NewsArticle"' in (s.text or "") or '"Article"' in (s.text or "") for s in tree.xpath("//script[@type='application/ld+json']"))
+    return any(
+        '"NewsArticle"' in (s.text or "") or '"Article"' in (s.text or "")
+        for s in tree.xpath("//script[@type='application/ld+json']")
+    )
 
 
 def _is_list_page(tree: lxml.html.HtmlElement, sel: Selectors) -> bool:

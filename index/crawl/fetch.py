@@ -26,7 +26,14 @@ from .sources import FetchPolicy
 __all__ = ["Page", "Fetcher"]
 
 _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"
-_TEXTUAL = ("text/", "application/xhtml", "application/xml", "application/rss", "application/atom", "application/rdf")
+_TEXTUAL = (
+    "text/",
+    "application/xhtml",
+    "application/xml",
+    "application/rss",
+    "application/atom",
+    "application/rdf",
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,10 @@ class Fetcher:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -124,7 +134,11 @@ class Fetcher:
         if self.policy.respect_robots:
             self._check_robots(url)
         page = self._with_retries(url)
-        if page.final_url != url and self.policy.respect_robots and not self.robots.allowed(page.final_url):
+        if (
+            page.final_url != url
+            and self.policy.respect_robots
+            and not self.robots.allowed(page.final_url)
+        ):
             raise RobotsDisallowed(url, f"redirected to {page.final_url}, disallowed by robots.txt")
         if not any_type and not _is_textual(page.content_type):
             raise NotAPage(url, f"not a web page ({page.content_type.split(';')[0]})")
@@ -160,7 +174,10 @@ class Fetcher:
                         raise HTTPStatusError(url, response.status_code)
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > policy.max_bytes:
-                        raise TooLarge(url, f"larger than {_mb(policy.max_bytes)} ({_mb(int(declared))} announced)")
+                        raise TooLarge(
+                            url,
+                            f"larger than {_mb(policy.max_bytes)} ({_mb(int(declared))} announced)",
+                        )
                     data = self._read(url, response)
                     return Page(
                         url=url,
@@ -170,15 +187,21 @@ class Fetcher:
                         data=data,
                     )
             except httpx.TooManyRedirects:
-                raise FetchError(url, f"more than {policy.max_redirects} redirects (a redirect loop?)") from None
+                raise FetchError(
+                    url, f"more than {policy.max_redirects} redirects (a redirect loop?)"
+                ) from None
             except httpx.TimeoutException:
-                raise FetchError(url, f"timed out after {policy.timeout:g} s", retryable=True) from None
+                raise FetchError(
+                    url, f"timed out after {policy.timeout:g} s", retryable=True
+                ) from None
             except httpx.UnsupportedProtocol:
                 raise FetchError(url, "not an http:// or https:// url") from None
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid url ({exc})") from None
             except httpx.TransportError as exc:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                reason = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
                 raise FetchError(url, f"connection failed: {reason}", retryable=True) from None
 
     def _read(self, url: str, response: httpx.Response) -> bytes:
@@ -192,7 +215,9 @@ class Fetcher:
             if size > policy.max_bytes:
                 raise TooLarge(url, f"larger than {_mb(policy.max_bytes)}: download stopped")
             if time.monotonic() > deadline:
-                raise FetchError(url, f"took more than {policy.total_timeout:g} s to download", retryable=True)
+                raise FetchError(
+                    url, f"took more than {policy.total_timeout:g} s to download", retryable=True
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -40,7 +40,9 @@ def crawl_health(
     """Health of the configured sources and of every source crawled before, by name."""
     configured = {s.name: s for s in sources}
     with sessions() as session:
-        crawled = set(session.scalars(select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id)))
+        crawled = set(
+            session.scalars(select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id))
+        )
         names = sorted(set(configured) | crawled, key=str.casefold)
         return tuple(_health(session, name, configured.get(name)) for name in names)
 
@@ -50,13 +52,25 @@ def _health(session: Session, name: str, config: SourceConfig | None) -> SourceH
     last = failing = None
     articles = pending = 0
     if source_id is not None:
-        runs = select(CrawlRun).where(CrawlRun.source_id == source_id).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        runs = (
+            select(CrawlRun)
+            .where(CrawlRun.source_id == source_id)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        )
         last = session.scalars(runs.limit(1)).first()
         failing = session.scalars(runs.where(CrawlRun.last_error.is_not(None)).limit(1)).first()
-        articles = session.scalar(select(func.count(Article.id)).where(Article.source_id == source_id)) or 0
-        pending = session.scalar(
-            select(func.count(CrawlPage.id)).where(CrawlPage.source_id == source_id, CrawlPage.status == "pending")
-        ) or 0
+        articles = (
+            session.scalar(select(func.count(Article.id)).where(Article.source_id == source_id))
+            or 0
+        )
+        pending = (
+            session.scalar(
+                select(func.count(CrawlPage.id)).where(
+                    CrawlPage.source_id == source_id, CrawlPage.status == "pending"
+                )
+            )
+            or 0
+        )
     next_due = None
     if config is not None and config.enabled:
         next_due = last.started_at + config.interval if last is not None else now()

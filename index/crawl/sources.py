@@ -31,7 +31,9 @@ __all__ = [
     "parse_interval",
 ]
 
-DEFAULT_USER_AGENT = "tin-so-bot/0.1 (news bot of a provincial department; obeys robots.txt as tin-so-bot)"
+DEFAULT_USER_AGENT = (
+    "tin-so-bot/0.1 (news bot of a provincial department; obeys robots.txt as tin-so-bot)"
+)
 
 
 class SourcesError(IndexError_):
@@ -72,7 +74,9 @@ class Selectors:
 
     def merged_over(self, base: Selectors) -> Selectors:
         """These selectors, falling back to `base` for the ones left empty."""
-        return Selectors(**{f.name: getattr(self, f.name) or getattr(base, f.name) for f in fields(self)})
+        return Selectors(
+            **{f.name: getattr(self, f.name) or getattr(base, f.name) for f in fields(self)}
+        )
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,9 @@ def _source(raw: object, file: str, number: int) -> SourceConfig:
         raise SourcesError(f"{file}: source #{number} must be a table")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise SourcesError(f"{file}: source #{number}: key 'name' is missing (every source needs a name)")
+        raise SourcesError(
+            f"{file}: source #{number}: key 'name' is missing (every source needs a name)"
+        )
     where = f"{file}: source '{name}'"
     _check_keys(raw, _SOURCE_KEYS, where, "")
     if "base_url" not in raw:
@@ -254,7 +260,9 @@ def _source(raw: object, file: str, number: int) -> SourceConfig:
             values[key] = number
     if "interval" in raw:
         try:
-            values["interval"] = parse_interval(_typed(raw["interval"], str, f"{where}: key 'interval'"))
+            values["interval"] = parse_interval(
+                _typed(raw["interval"], str, f"{where}: key 'interval'")
+            )
         except ValueError as exc:
             raise SourcesError(f"{where}: key 'interval': {exc}") from None
     for key in ("feeds", "sitemaps"):
@@ -263,7 +271,9 @@ def _source(raw: object, file: str, number: int) -> SourceConfig:
             values[key] = tuple(_url(u, f"{where}: key '{key}[{i}]'") for i, u in enumerate(urls))
     if "lists" in raw:
         lists = _typed(raw["lists"], list, f"{where}: key 'lists'")
-        values["lists"] = tuple(_list_page(item, f"{where}: key 'lists[{i}]'") for i, item in enumerate(lists))
+        values["lists"] = tuple(
+            _list_page(item, f"{where}: key 'lists[{i}]'") for i, item in enumerate(lists)
+        )
     if "selectors" in raw:
         values["selectors"] = _selectors(raw["selectors"], f"{where}: [source.selectors]")
     source = SourceConfig(**values)
@@ -272,7 +282,9 @@ def _source(raw: object, file: str, number: int) -> SourceConfig:
 
         if source.profile not in PROFILES:
             known = ", ".join(sorted(PROFILES))
-            raise SourcesError(f"{where}: key 'profile': unknown profile {source.profile!r} (known: {known})")
+            raise SourcesError(
+                f"{where}: key 'profile': unknown profile {source.profile!r} (known: {known})"
+            )
     return source
 
 
@@ -305,7 +317,9 @@ def _selectors(raw: object, where: str) -> Selectors:
 
             CSSSelector(selector)
         except Exception as exc:  # cssselect raises several parse error types
-            raise SourcesError(f"{where} key '{key}': not a CSS selector: {selector!r} ({exc})") from None
+            raise SourcesError(
+                f"{where} key '{key}': not a CSS selector: {selector!r} ({exc})"
+            ) from None
         values[key] = selector
     return Selectors(**values)
 
@@ -322,7 +336,13 @@ def _typed(value: object, kind: type, where: str) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        names = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}
+        names = {
+            str: "text",
+            int: "a whole number",
+            float: "a number",
+            bool: "true or false",
+            list: "a list",
+        }
         raise SourcesError(f"{where} must be {names.get(kind, kind.__name__)}, not {value!r}")
     return value
 
@@ -331,5 +351,9 @@ def _check_keys(raw: dict[str, Any], allowed: set[str], where: str, table: str) 
     for key in raw:
         if key not in allowed:
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(allowed))})"
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else f" (known: {', '.join(sorted(allowed))})"
+            )
             raise SourcesError(f"{where}: {table}unknown key '{key}'{hint}")

@@ -34,7 +34,9 @@ _EVIDENCE: dict[str, Callable[[str], bool]] = {
 }
 
 
-def find_answer(intent: str | None, sentences: Sequence[str], matcher: QueryMatcher) -> Snippet | None:
+def find_answer(
+    intent: str | None, sentences: Sequence[str], matcher: QueryMatcher
+) -> Snippet | None:
     """The best-matching sentence that holds the kind of fact the question asks for."""
     evidence = _EVIDENCE.get(intent or "")
     if evidence is None:

@@ -246,7 +246,9 @@ class SearchEngine:
         relaxed = False
         if len(candidates) == 0 and len(scored.candidates) and label:
             # Nothing in the period the question named: answer for every date, and say so.
-            applied = SearchFilters(category=applied.category) if applied and applied.category else None
+            applied = (
+                SearchFilters(category=applied.category) if applied and applied.category else None
+            )
             candidates = self._filter(snapshot, scored.candidates, applied)
             relaxed = True
         page, total = _page(snapshot, candidates, scored.scores, offset, limit)
@@ -354,9 +356,7 @@ class SearchEngine:
 
     # -- browsing ---------------------------------------------------------------------------
 
-    def latest(
-        self, limit: int = 5, offset: int = 0, category: str | None = None
-    ) -> SearchPage:
+    def latest(self, limit: int = 5, offset: int = 0, category: str | None = None) -> SearchPage:
         """The newest articles, optionally of one category."""
         snapshot = self.snapshot
         ranked = snapshot.newest_first
@@ -371,7 +371,8 @@ class SearchEngine:
         """Categories with their article counts, largest first."""
         snapshot = self.snapshot
         counts = np.bincount(
-            snapshot.category_codes[snapshot.category_codes >= 0], minlength=len(snapshot.categories)
+            snapshot.category_codes[snapshot.category_codes >= 0],
+            minlength=len(snapshot.categories),
         )
         pairs = [CategoryCount(name, int(n)) for name, n in zip(snapshot.categories, counts)]
         return sorted(pairs, key=lambda c: (-c.count, c.name))
@@ -569,7 +570,9 @@ def _page(
             chosen = candidates
         else:
             candidate_scores = scores[candidates]
-            threshold = np.partition(candidate_scores, len(candidates) - take)[len(candidates) - take]
+            threshold = np.partition(candidate_scores, len(candidates) - take)[
+                len(candidates) - take
+            ]
             chosen = candidates[candidate_scores >= threshold - 1e-9]  # near-ties stay in
         ranked = _first_of_each_copy(snapshot, _order(snapshot, chosen, scores))
         if len(ranked) >= wanted or len(chosen) == len(candidates):

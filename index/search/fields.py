@@ -80,7 +80,9 @@ class FieldIndexes:
         return self.words.nbytes + self.syllables.nbytes + self.pairs.nbytes
 
 
-def build_fields(streams: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> FieldIndexes:
+def build_fields(
+    streams: Sequence[Sequence[str]], params: BM25Params = BM25Params()
+) -> FieldIndexes:
     """Index every field of the documents' token streams."""
     vocabulary: dict[str, int] = {BOUNDARY: 0}
     lookup = vocabulary.__getitem__
@@ -97,7 +99,9 @@ def build_fields(streams: Sequence[Sequence[str]], params: BM25Params = BM25Para
 
     is_word = tokens != 0
     word_vocabulary = {token: i - 1 for token, i in vocabulary.items() if i}
-    words = BM25Index.from_postings(tokens[is_word] - 1, docs[is_word], n_docs, word_vocabulary, params)
+    words = BM25Index.from_postings(
+        tokens[is_word] - 1, docs[is_word], n_docs, word_vocabulary, params
+    )
 
     syllable_of, syllable_vocabulary = _syllable_table(vocabulary)
     counts = np.diff(syllable_of.indptr)[tokens]

@@ -55,9 +55,13 @@ class ParsedQuery:
 # -- time expressions, matched on folded lower-case text ------------------------------------
 
 _D = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
-_RANGE = re.compile(rf"\b(?:tu|trong khoang)\s+(?:ngay\s+)?{_D}\s*(?:den|toi|-|–)\s*(?:ngay\s+)?{_D}")
+_RANGE = re.compile(
+    rf"\b(?:tu|trong khoang)\s+(?:ngay\s+)?{_D}\s*(?:den|toi|-|–)\s*(?:ngay\s+)?{_D}"
+)
 _MONTH = re.compile(r"\b(?:trong\s+)?thang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?\b(?![/.\-]\d)")
-_QUARTER = re.compile(r"\b(?:trong\s+)?quy\s+(i{1,3}|iv|[1-4])(?:\s*(?:/|-|nam)\s*(\d{4}))?\b", re.I)
+_QUARTER = re.compile(
+    r"\b(?:trong\s+)?quy\s+(i{1,3}|iv|[1-4])(?:\s*(?:/|-|nam)\s*(\d{4}))?\b", re.I
+)
 _YEAR = re.compile(r"(?<!viet )\b(?:trong\s+)?nam\s+(\d{4})\b(?![/.\-]\d)")
 _RELATIVE = re.compile(
     r"\b(hom nay|hom qua|tuan nay|tuan truoc|thang nay|thang truoc|nam nay|nam ngoai|nam truoc"
@@ -66,7 +70,17 @@ _RELATIVE = re.compile(
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _INTENT_PHRASES = {
-    "when": ("khi nào", "bao giờ", "lúc nào", "ngày nào", "thời gian nào", "hôm nào", "thời điểm nào", "tháng nào", "năm nào"),
+    "when": (
+        "khi nào",
+        "bao giờ",
+        "lúc nào",
+        "ngày nào",
+        "thời gian nào",
+        "hôm nào",
+        "thời điểm nào",
+        "tháng nào",
+        "năm nào",
+    ),
     "where": ("ở đâu", "tại đâu", "nơi nào", "địa điểm nào", "chỗ nào", "ở nơi nào"),
     "who": ("là ai", "người nào", "những ai", "ai là", "do ai", "ai đã", "ai"),
     "how_many": ("bao nhiêu", "mấy", "số lượng"),

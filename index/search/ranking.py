@@ -229,7 +229,9 @@ def _holding(snapshot: Snapshot, syllables: Sequence[str]) -> np.ndarray:
     result: np.ndarray | None = None
     for syllable in dict.fromkeys(syllables):
         documents = snapshot.text.syllables.documents(syllable)
-        result = documents if result is None else np.intersect1d(result, documents, assume_unique=True)
+        result = (
+            documents if result is None else np.intersect1d(result, documents, assume_unique=True)
+        )
         if len(result) == 0:
             break
     return result if result is not None else np.zeros(0, dtype=np.int32)

@@ -133,7 +133,6 @@ def _split(tokens: str) -> list[str]:
     return tokens.split("\n") if tokens else []
 
 
-
 def _word_frequencies(*fields: FieldIndexes) -> dict[str, int]:
     """Document frequency of every indexed word, title and text together."""
     frequencies: dict[str, int] = {}

@@ -76,7 +76,9 @@ class QueryMatcher:
                     pairs.add((previous, plain))
                 previous = plain
         exact_folded = frozenset(fold(word) for word in exact)
-        return cls(frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor, exact_folded)
+        return cls(
+            frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor, exact_folded
+        )
 
     def matches(self, sentence: str) -> list[tuple[int, int, str]]:
         """(start, end, folded word) of each matching word, in order."""

@@ -303,7 +303,7 @@ _CHROME = (
     "gửi bài viết",
     "bình luận",
 )
-_SENTENCE_END = ".!?…:;\"”’)]"
+_SENTENCE_END = '.!?…:;"”’)]'
 
 
 def parse_text_article(text: str, origin: str, source: str | None = None) -> Item:

@@ -210,7 +210,9 @@ def _update(
     article.fetched_at = stamp
     article.updated_at = stamp
     terms = article.terms
-    stale = terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version
+    stale = (
+        terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version
+    )
     if stale or "category" in changed:
         analyse(article, analyzer)
     return Outcome.UPDATED

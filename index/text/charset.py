@@ -40,7 +40,11 @@ def decode_page(data: bytes, content_type: str | None = None) -> tuple[str, str]
 
 
 def _decode(data: bytes, content_type: str | None) -> tuple[str, str]:
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(name, errors="replace"), name
     header = declared_charset(content_type)

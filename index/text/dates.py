@@ -19,7 +19,9 @@ _TIME_THEN_DMY = re.compile(_HM.replace("?P<", "?P<t_") + r"[\s,|\-–—]*(?:ng
 _WRITTEN = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
 )
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?")
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+\-]\d{2}:?\d{2})?)?"
+)
 _ISO_IN_TEXT = re.compile(r"(?<![\d/.\-])" + _ISO.pattern + r"(?![\d/])")
 # RFC 822 / 2822 as feeds write it, the weekday optional: "Wed, 30 Aug 2017 17:48:03 +0700".
 _RFC822 = re.compile(

@@ -82,7 +82,9 @@ class QueryDictionary:
             if section == _SYNONYMS:
                 members = tuple(m.strip() for m in line.split("=") if m.strip())
                 if len(members) < 2:
-                    raise InputError(f"{name}:{number}: a synonym line needs two expressions joined by ' = '")
+                    raise InputError(
+                        f"{name}:{number}: a synonym line needs two expressions joined by ' = '"
+                    )
                 groups.append(members)
             elif section == _FILLERS:
                 fillers.append(line)

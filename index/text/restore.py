@@ -127,7 +127,9 @@ class Restorer:
 
             def merit(option: str) -> tuple[int, int]:
                 pairs = [f"{left}{option}" if left else None, f"{option}{right}" if right else None]
-                together = max((self._words[p][0][0] for p in pairs if p and p in self._words), default=0)
+                together = max(
+                    (self._words[p][0][0] for p in pairs if p and p in self._words), default=0
+                )
                 return together, self._syllables[option]
 
             best = max(options, key=merit)
