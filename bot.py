@@ -11,28 +11,19 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import (
-    DatabaseUnavailable,
-    EmptyQuery,
-    IndexError_,
-    SearchEngine,
-    SearchFilters,
-    SearchPage,
-)
-from index.crawl import CrawlProgress, CrawlReport, SourceConfig, SourcesFile
+from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
+from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
     from bot.app import Webhook  # imports telegram: only `run` needs it
 
 log = logging.getLogger("tin-so-bot")
-
-Command = Callable[[argparse.Namespace, Settings], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see: python bot.py --help)\n")
 
 
-class _Progress:
+class _ProgressBar:
     """A tqdm bar on a terminal, silent otherwise; usable as an `index` progress callback."""
 
     def __init__(self, description: str) -> None:
@@ -65,12 +56,12 @@ class _Progress:
             self.bar.close()
 
 
-def open_engine(settings: Settings) -> SearchEngine:
+def open_archive(settings: Settings) -> Archive:
     """Open the configured database, loading the shipped sample into a new one."""
-    progress = _Progress("Chuẩn bị dữ liệu")
+    progress = _ProgressBar("Chuẩn bị dữ liệu")
     try:
         sample = settings.sample_dir if settings.load_sample else None
-        return SearchEngine.open(
+        return Archive.open(
             settings.database_url,
             sample=sample,
             dictionary=settings.dictionary_file,
@@ -86,60 +77,20 @@ def open_engine(settings: Settings) -> SearchEngine:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question as the bot would."""
     from bot.render import ANSI, PLAIN, render_results
+    from bot.render.json import page_to_json
 
     query = " ".join(args.query)
-    engine = open_engine(settings)
+    archive = open_archive(settings)
     filters = None
     if args.since or args.until or args.category:
         filters = SearchFilters(args.since, _end_of_day(args.until), args.category)
-    page = engine.search(query, limit=args.limit, offset=args.offset, filters=filters)
+    page = archive.search(query, limit=args.limit, offset=args.offset, filters=filters)
     if args.json:
         print(json.dumps(page_to_json(page), ensure_ascii=False, indent=2))
     else:
         style = ANSI if sys.stdout.isatty() else PLAIN
         print(render_results(page, style))
     return 0
-
-
-def page_to_json(page: SearchPage) -> dict[str, object]:
-    """The JSON shape of `ask --json`."""
-    filters = page.filters
-    answer = page.answer
-    return {
-        "query": page.query,
-        "total": page.total,
-        "offset": page.offset,
-        "filters": None
-        if filters is None
-        else {
-            "since": _iso(filters.since),
-            "until": _iso(filters.until),
-            "category": filters.category,
-            "label": page.time_label,
-            "relaxed": page.relaxed,
-        },
-        "answer": None
-        if answer is None
-        else {
-            "article_id": answer.article_id,
-            "sentence": answer.sentence.text,
-            "highlights": [list(span) for span in answer.sentence.spans],
-        },
-        "suggestion": page.suggestion,
-        "hits": [
-            {
-                "article_id": hit.article_id,
-                "title": hit.title,
-                "url": hit.url,
-                "published_at": hit.published_at.isoformat(),
-                "category": hit.category,
-                "score": round(hit.score, 6),
-                "snippet": hit.snippet.text,
-                "highlights": [list(span) for span in hit.snippet.spans],
-            }
-            for hit in page.hits
-        ],
-    }
 
 
 def _end_of_day(value: datetime | None) -> datetime | None:
@@ -156,7 +107,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         return _fail(f"{folder}: no such folder")
-    progress = _Progress("Nạp bộ đánh giá")
+    progress = _ProgressBar("Nạp bộ đánh giá")
     try:
         report = run_eval(folder, dictionary=settings.dictionary_file, progress=progress)
     finally:
@@ -176,10 +127,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Import article files and folders."""
-    engine = open_engine(settings)
-    progress = _Progress("Nhập bài")
+    archive = open_archive(settings)
+    progress = _ProgressBar("Nhập bài")
     try:
-        report = engine.ingest([Path(p) for p in args.paths], progress=progress)
+        report = archive.ingest([Path(p) for p in args.paths], progress=progress)
     finally:
         progress.close()
     for problem in report.problems:
@@ -194,10 +145,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """Re-analyse stale articles and rebuild the index."""
-    engine = open_engine(settings)
-    progress = _Progress("Lập chỉ mục")
+    archive = open_archive(settings)
+    progress = _ProgressBar("Lập chỉ mục")
     try:
-        report = engine.reindex(full=args.full, progress=progress)
+        report = archive.reindex(full=args.full, progress=progress)
     finally:
         progress.close()
     print(
@@ -209,22 +160,24 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Crawl the enabled sources, one source, or one url, and store what is new."""
-    from index.crawl import crawl_source, crawl_url, load_sources
+    from index.crawl import load_sources
 
     sources = load_sources(settings.sources_file)
     chosen = _chosen_sources(args.target, sources, settings.sources_file)
-    engine = open_engine(settings)
-    options = dict(since=args.since, max_pages=args.max_pages, refresh=args.refresh)
+    archive = open_archive(settings)
     reports: list[CrawlReport] = []
     for source in chosen:
-        progress = _CrawlProgress(f"Thu thập {source if isinstance(source, str) else source.name}")
+        name = source if isinstance(source, str) else source.name
+        progress = _CrawlProgressBar(f"Thu thập {name}")
         try:
-            if isinstance(source, str):
-                report = crawl_url(engine, source, sources=sources, progress=progress, **options)
-            else:
-                report = crawl_source(
-                    engine, source, policy=sources.policy, progress=progress, **options
-                )
+            report = archive.crawl(
+                source,
+                sources,
+                since=args.since,
+                max_pages=args.max_pages,
+                refresh=args.refresh,
+                progress=progress,
+            )
         finally:
             progress.close()
         for problem in report.problems:
@@ -232,18 +185,16 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         if len(chosen) > 1:
             print(f"{report.source}: {report.summary()}")
         reports.append(report)
+    counts = ("added", "updated", "unchanged", "failed")
     total = CrawlReport(
         source="",
         started_at=reports[0].started_at,
         finished_at=reports[-1].finished_at,
-        **{
-            k: sum(getattr(r, k) for r in reports)
-            for k in ("new", "updated", "unchanged", "failed")
-        },
+        **{k: sum(getattr(r, k) for r in reports) for k in counts},
     )
     print(total.summary())
     if total.changed:
-        engine.reload()
+        archive.refresh()
     return 0 if total.ok else 1
 
 
@@ -261,87 +212,38 @@ def _chosen_sources(
     return chosen
 
 
-class _CrawlProgress(_Progress):
+class _CrawlProgressBar:
     """The progress bar of the article pages being fetched."""
 
-    def __call__(self, progress: CrawlProgress) -> None:  # type: ignore[override]
-        if progress.stage == "fetching" and progress.total:
-            super().__call__(progress.done, progress.total)
+    def __init__(self, description: str) -> None:
+        self.bar = _ProgressBar(description)
+
+    def __call__(self, progress: CrawlProgress) -> None:
+        if progress.stage is CrawlStage.FETCHING and progress.total:
+            self.bar(progress.done, progress.total)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Print what is stored and indexed, and how crawling each source went."""
-    from index.crawl import SourcesError, crawl_health, load_sources
+    from bot.render.cli import stats_lines
+    from bot.render.json import stats_to_json
+    from index.crawl import SourcesError, load_sources
 
-    engine = open_engine(settings)
-    stats = engine.stats()
+    archive = open_archive(settings)
+    stats = archive.stats()
     try:
         configured = load_sources(settings.sources_file).sources
     except SourcesError as exc:
         print(f"note: {exc}", file=sys.stderr)
         configured = ()
-    health = crawl_health(engine.sessions, configured)
+    health = archive.crawl_health(configured)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "articles": stats.articles,
-                    "sources": dict(stats.sources),
-                    "first_published": _iso(stats.first_published),
-                    "last_published": _iso(stats.last_published),
-                    "indexed": stats.indexed,
-                    "index_bytes": stats.index_bytes,
-                    "vocabulary": stats.vocabulary,
-                    "last_reindex": _iso(stats.last_reindex),
-                    "build_seconds": round(stats.build_seconds, 3),
-                    "questions_today": stats.questions_today,
-                    "crawl": [
-                        {
-                            "source": h.name,
-                            "enabled": h.enabled,
-                            "last_run": _iso(h.last_run_at),
-                            "last_status": h.last_status,
-                            "last_new": h.last_new,
-                            "last_failed": h.last_failed,
-                            "last_error": h.last_error,
-                            "last_error_at": _iso(h.last_error_at),
-                            "articles": h.articles,
-                            "pending": h.pending,
-                            "next_due": _iso(h.next_due),
-                        }
-                        for h in health
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return 0
-    sources = ", ".join(f"{name}: {count}" for name, count in stats.sources)
-    first = stats.first_published.strftime("%d/%m/%Y") if stats.first_published else "-"
-    last = stats.last_published.strftime("%d/%m/%Y") if stats.last_published else "-"
-    reindexed = stats.last_reindex.strftime("%d/%m/%Y %H:%M") if stats.last_reindex else "never"
-    print(f"articles:     {stats.articles}")
-    print(f"sources:      {len(stats.sources)} ({sources})")
-    print(f"date range:   {first} – {last}")
-    print(
-        f"index:        {stats.indexed} articles, {stats.vocabulary} words, "
-        f"{stats.index_bytes / 1e6:.1f} MB, built in {stats.build_seconds:.2f} s"
-    )
-    print(f"last reindex: {reindexed}")
-    for number, h in enumerate(health):
-        label = "crawling:" if number == 0 else ""
-        state = "" if h.enabled is None else (" (enabled)" if h.enabled else " (disabled)")
-        if h.last_run_at is None:
-            line = "never crawled"
-        else:
-            line = (
-                f"last run {h.last_run_at:%d/%m/%Y %H:%M} {h.last_status}, {h.last_new} new, "
-                f"{h.last_failed} failed; {h.articles} articles, {h.pending} waiting for a retry"
-            )
-        print(f"{label:<14}{h.name}{state}: {line}")
-        if h.last_error:
-            print(f"{'':<16}last error {h.last_error_at:%d/%m/%Y %H:%M}: {h.last_error}")
+        print(json.dumps(stats_to_json(stats, health), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(stats_lines(stats, health)))
     return 0
 
 
@@ -370,8 +272,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from index.crawl import load_sources
 
     sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
-    engine = open_engine(settings)
-    application = build_application(settings, engine, sources)
+    archive = open_archive(settings)
+    application = build_application(settings, archive, sources)
     try:
         if settings.webhook_url:
             run_webhook(application, _webhook(settings))
@@ -383,7 +285,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
         return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
     finally:
-        engine.close()
+        archive.close()
     log.info("stopped")
     return 0
 
@@ -401,10 +303,6 @@ def _webhook(settings: Settings) -> Webhook:
         log.warning("no WEBHOOK_SECRET_TOKEN set: using a random one for this run")
     assert settings.webhook_url is not None
     return Webhook(settings.webhook_url, settings.webhook_listen, settings.webhook_port, secret)
-
-
-def _iso(value: object) -> str | None:
-    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
 
 
 # -- wiring --------------------------------------------------------------------------------
@@ -510,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("the question is empty: type a few words to search for", code=2)
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
-    except IndexError_ as exc:
+    except TinSoError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", code=130)

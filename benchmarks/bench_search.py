@@ -33,11 +33,18 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import Analyzer, QueryDictionary, SearchEngine, split_sentences  # noqa: E402
-from index.text.analyzer import BOUNDARY  # noqa: E402
-from index.store.database import now, open_database, set_meta  # noqa: E402
-from index.store.importers import ArticleRecord, read_paths  # noqa: E402
-from index.store.models import VIETNAM, Article, ArticleTerms, Source  # noqa: E402
+from index.search import SearchEngine  # noqa: E402
+from index.store import ArticleRecord, Store, read_paths  # noqa: E402
+from index.store.database import open_database, set_meta  # noqa: E402
+from index.store.models import Article, ArticleTerms, Source  # noqa: E402
+from index.text import (  # noqa: E402
+    BOUNDARY,
+    VIETNAM,
+    Analyzer,
+    QueryDictionary,
+    now,
+    split_sentences,
+)
 
 SHARED = ROOT.parent / "shared"
 
@@ -214,14 +221,14 @@ def main() -> int:
 
     sessions = open_database(url)
     dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
-    engine = SearchEngine(sessions, dictionary=dictionary)
+    engine = SearchEngine(Store(sessions), dictionary=dictionary)
     gc.collect()
     rss_before = rss_mb()
-    build_ms, snapshot = timed(engine.reload)  # nothing is stale: cached terms only
+    build_ms, snapshot = timed(engine.rebuild)  # nothing is stale: cached terms only
     rss_index = rss_mb() - rss_before
 
     queries = make_queries(pool, args.queries, args.seed)
-    plain = SearchEngine(sessions, understanding=False)
+    plain = SearchEngine(Store(sessions), understanding=False)
     plain._snapshot = snapshot
     for query in queries[:20]:  # warm up: the CRF model, SQLite page cache
         engine.search(query)

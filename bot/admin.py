@@ -4,20 +4,21 @@ scheduled crawl of the sources whose interval has passed."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import PurePath
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from index import SUPPORTED_SUFFIXES, IngestReport, SearchEngine, read_bytes
+from index import SUPPORTED_SUFFIXES, ReindexReport
 from index.crawl import CrawlProgress, UnknownSource
 
 from . import texts
-from .crawling import CrawlOutcome, Target
-from .handlers import throttled
+from .context import BotContext, BotState
+from .crawl_jobs import CrawlOutcome, Target
+from .progress import Latest, while_running
 from .render import (
     HTML,
     render_crawl_progress,
@@ -27,7 +28,6 @@ from .render import (
     render_reindex_progress,
     render_stats,
 )
-from .state import BotState, get_state
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,7 @@ INGEST_CAPTION = r"^\s*/ingest(?:@\w+)?(?:\s|$)"
 FULL = ("full", "all")  # /reindex full: re-analyse every article, not only the stale ones
 
 
-@throttled
-async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refuse(update: Update, context: BotContext) -> None:
     """An admin command from anyone else: a polite refusal, and a line in the log."""
     user = update.effective_user
     message = update.effective_message
@@ -46,17 +45,17 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(texts.ADMIN_ONLY)
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: BotContext) -> None:
     """/stats: articles, sources, dates, last reindex, questions today, each source's crawls."""
-    state = get_state(context)
-    found = await asyncio.to_thread(state.engine.stats)
-    health = await asyncio.to_thread(state.crawler.health)
+    state = context.state
+    found = await asyncio.to_thread(state.archive.stats)
+    health = await asyncio.to_thread(state.crawls.health)
     await update.effective_message.reply_text(render_stats(found, HTML, health))
 
 
-async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reindex(update: Update, context: BotContext) -> None:
     """/reindex [full]: rebuild the index in the background; the old one answers meanwhile."""
-    state = get_state(context)
+    state = context.state
     message = update.effective_message
     if state.reindexing:
         await message.reply_text(texts.REINDEX_BUSY)
@@ -73,31 +72,22 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-class _Progress:
-    """The latest (done, total) a worker thread reported; read by the event loop."""
-
-    def __init__(self) -> None:
-        self.value: tuple[int, int | None] | None = None
-
-    def __call__(self, done: int, total: int | None) -> None:
-        self.value = (done, total)
-
-
 async def _reindex(state: BotState, message: Message, full: bool) -> None:
     """Run the rebuild in a thread, editing `message` with its progress every few seconds."""
-    progress = _Progress()
-    interval = state.settings.reindex_progress_seconds
+    latest: Latest[tuple[int, int | None]] = Latest()
+
+    def progress(done: int, total: int | None) -> None:
+        latest((done, total))
+
+    async def show(value: tuple[int, int | None]) -> None:
+        await _edit_quietly(message, render_reindex_progress(*value))
+
+    work = functools.partial(state.archive.reindex, full=full, progress=progress)
     log.info("reindex started (full=%s)", full)
     try:
-        work = asyncio.ensure_future(
-            asyncio.to_thread(state.engine.reindex, full=full, progress=progress)
+        report: ReindexReport = await while_running(
+            work, latest, state.settings.reindex_progress_seconds, show
         )
-        shown = None
-        while not (await asyncio.wait({work}, timeout=interval))[0]:
-            if progress.value is not None and progress.value != shown:
-                shown = progress.value
-                await _edit_quietly(message, render_reindex_progress(*shown))
-        report = work.result()
     except Exception:
         log.exception("reindex failed; the old index stays in use")
         await _edit_quietly(message, texts.REINDEX_FAILED)
@@ -116,30 +106,30 @@ async def _edit_quietly(message: Message, text: str) -> None:
         log.warning("could not edit a progress message", exc_info=True)
 
 
-async def crawl(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def crawl(update: Update, context: BotContext) -> None:
     """/crawl [nguồn|url]: crawl every enabled source, one source, or one url, in the background."""
-    crawler = get_state(context).crawler
+    crawls = context.state.crawls
     message = update.effective_message
-    if crawler.busy:
+    if crawls.busy:
         await message.reply_text(texts.CRAWL_BUSY)
         return
     argument = " ".join(context.args or ())
     try:
-        targets = crawler.targets(argument)
+        targets = crawls.targets(argument)
     except UnknownSource:
-        known = [s.name for s in crawler.sources.sources]
+        known = [s.name for s in crawls.sources.sources]
         await message.reply_text(texts.unknown_source(argument, known))
         return
     if not targets:
         await message.reply_text(texts.NO_ENABLED_SOURCE)
         return
     log.info("crawl of %d target(s) asked by user %s", len(targets), update.effective_user.id)
-    crawler.start(_crawl(get_state(context), message, targets), name="crawl by hand")
+    crawls.start(_crawl(context.state, message, targets), name="crawl by hand")
 
 
 async def _crawl(state: BotState, asked: Message, targets: list[Target]) -> None:
     """Crawl each target in turn, editing a progress message every few seconds; then the summary."""
-    crawler, every = state.crawler, state.settings.crawl_progress_seconds
+    crawls, every = state.crawls, state.settings.crawl_progress_seconds
     try:
         message: Message | None = await asked.reply_text(texts.CRAWL_STARTED)
     except TelegramError:
@@ -150,11 +140,10 @@ async def _crawl(state: BotState, asked: Message, targets: list[Target]) -> None
 
         async def shown(progress: CrawlProgress, number: int = number) -> None:
             if message is not None:
-                await _edit_quietly(
-                    message, render_crawl_progress(progress, number, len(targets), HTML)
-                )
+                text = render_crawl_progress(progress, number, len(targets), HTML)
+                await _edit_quietly(message, text)
 
-        outcomes.append(await crawler.crawl(target, shown, every))
+        outcomes.append(await crawls.crawl(target, shown, every))
     parts = render_crawl_summary(outcomes, HTML)
     try:
         if message is not None:
@@ -167,24 +156,24 @@ async def _crawl(state: BotState, asked: Message, targets: list[Target]) -> None
         log.warning("could not send the crawl summary", exc_info=True)
 
 
-async def crawl_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def crawl_due(context: BotContext) -> None:
     """The scheduled job: crawl, in the background, the sources whose interval has passed."""
-    crawler = get_state(context).crawler
-    if crawler.busy:
+    crawls = context.state.crawls
+    if crawls.busy:
         return
     try:
-        due = await asyncio.to_thread(crawler.due)
+        due = await asyncio.to_thread(crawls.due)
     except Exception:
         log.error("could not tell which sources are due for a crawl", exc_info=True)
         return
-    if due and not crawler.busy:
+    if due and not crawls.busy:
         log.info("scheduled crawl of %s", ", ".join(s.name for s in due))
-        crawler.start(crawler.crawl_each(due), name="scheduled crawl")
+        crawls.start(crawls.crawl_each(due), name="scheduled crawl")
 
 
-async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ingest(update: Update, context: BotContext) -> None:
     """A .txt/.json/.jsonl file captioned /ingest: import it, report every skipped record."""
-    state = get_state(context)
+    state = context.state
     message = update.effective_message
     document = message.document
     name = PurePath(document.file_name or "tep").name
@@ -201,16 +190,12 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(data) > limit:
         await message.reply_text(texts.file_too_big(name, len(data), limit))
         return
-    report = await asyncio.to_thread(_ingest, state.engine, data, name, suffix)
+    report = await asyncio.to_thread(state.archive.ingest_bytes, data, name, suffix)
     log.info("ingested %s from user %s: %s", name, update.effective_user.id, report)
     for part in render_ingest_report(name, report, HTML):
         await message.reply_text(part)
 
 
-def _ingest(engine: SearchEngine, data: bytes, name: str, suffix: str) -> IngestReport:
-    return engine.ingest_items(read_bytes(data, name, suffix))
-
-
-async def ingest_how(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ingest_how(update: Update, context: BotContext) -> None:
     """/ingest without a file, or a file without the caption: how to import."""
     await update.effective_message.reply_text(texts.INGEST_HOW)

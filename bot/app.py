@@ -17,19 +17,23 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from index import SearchEngine
+from index import Archive
 from index.crawl import SourcesFile, load_sources
 
 from . import admin, handlers, texts
+from .addressing import ADDRESSED_TO_BOT
 from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN, SUGGEST_PATTERN
+from .context import STATE_KEY, BotContext, BotState
 from .settings import Settings
-from .state import STATE_KEY, BotState
+from .throttle import throttle
 
 __all__ = ["build_application", "run_polling", "run_webhook", "Webhook", "ALLOWED_UPDATES"]
 
@@ -44,15 +48,16 @@ GROUP_PER_MINUTE = 20
 
 
 def build_application(
-    settings: Settings, engine: SearchEngine, sources: SourcesFile | None = None
+    settings: Settings, archive: Archive, sources: SourcesFile | None = None
 ) -> Application:
-    """The bot with all its handlers and its crawl schedule; it closes `engine` when it shuts
+    """The bot with all its handlers and its crawl schedule; it closes `archive` when it shuts
     down. `sources` defaults to reading SOURCES_FILE (a mistake in it raises SourcesError)."""
     if sources is None:
         sources = load_sources(settings.sources_file)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token())
+        .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -73,28 +78,30 @@ def build_application(
         .concurrent_updates(settings.concurrent_updates)
         .post_init(_register_commands)
         .post_stop(_stop_crawling)
-        .post_shutdown(_close_engine)
+        .post_shutdown(_close_archive)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
             settings.telegram_file_base_url
         )
     application = builder.build()
-    application.bot_data[STATE_KEY] = BotState.create(engine, settings, sources)
+    application.bot_data[STATE_KEY] = BotState.create(archive, settings, sources)
     _add_handlers(application, admins=filters.User(user_id=settings.admin_ids))
     _schedule_crawls(application, settings, sources)
     return application
 
 
 def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
-    """The routing table: the first handler that matches an update answers it."""
+    """The routing table: the throttle first (group -1), then the first handler that matches."""
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     question = filters.TEXT & ~filters.COMMAND
     ingest_file = filters.Document.ALL & filters.CaptionRegex(admin.INGEST_CAPTION)
 
+    app.add_handler(TypeHandler(Update, throttle), group=-1)
+
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help_command))
-    app.add_handler(CommandHandler("tim", handlers.find))
+    app.add_handler(CommandHandler("tim", handlers.question))
     app.add_handler(CommandHandler("doc", handlers.doc))
     app.add_handler(MessageHandler(filters.Regex(handlers.DOC_SHORTCUT), handlers.doc_shortcut))
     app.add_handler(CommandHandler("moi", handlers.latest))
@@ -110,7 +117,7 @@ def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     app.add_handler(MessageHandler(private & question, handlers.question))
-    app.add_handler(MessageHandler(groups & question & _ADDRESSED_TO_BOT, handlers.question))
+    app.add_handler(MessageHandler(groups & question & ADDRESSED_TO_BOT, handlers.question))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.not_text))
 
@@ -123,24 +130,6 @@ def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 
     app.add_error_handler(handlers.error)
-
-
-class _AddressedToBot(filters.MessageFilter):
-    """A group message that mentions the bot, or replies to one of its messages."""
-
-    def filter(self, message: object) -> bool:
-        bot = message.get_bot()  # type: ignore[attr-defined]
-        replied = message.reply_to_message  # type: ignore[attr-defined]
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            return True
-        mention = f"@{bot.username}".lower()
-        return any(
-            entity.type == "mention" and text.lower() == mention
-            for entity, text in message.parse_entities().items()  # type: ignore[attr-defined]
-        )
-
-
-_ADDRESSED_TO_BOT = _AddressedToBot(name="addressed to the bot")
 
 
 def _schedule_crawls(application: Application, settings: Settings, sources: SourcesFile) -> None:
@@ -182,11 +171,11 @@ async def _register_commands(application: Application) -> None:
 
 async def _stop_crawling(application: Application) -> None:
     """Before the engine closes: the crawl in progress stops after its current page."""
-    await application.bot_data[STATE_KEY].crawler.stop()
+    await application.bot_data[STATE_KEY].crawls.stop()
 
 
-async def _close_engine(application: Application) -> None:
-    application.bot_data[STATE_KEY].engine.close()
+async def _close_archive(application: Application) -> None:
+    application.bot_data[STATE_KEY].archive.close()
     log.info("database connections closed")
 
 

@@ -1,27 +1,28 @@
 """Handlers for everyone: questions, pages, whole articles, categories, inline mode, errors.
 
-Each handler parses the update, asks the search engine in a worker thread, renders, and replies.
+Each handler parses the update, asks the archive in a worker thread, renders, and replies.
+Throttling happens before any of them (`throttle.throttle`, group -1).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable
 
 from telegram import InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
-from index import ArticleNotFound, EmptyQuery, SearchEngine, SearchPage
+from index import Archive, ArticleNotFound, EmptyQuery, SearchPage
 
 from . import keyboards, texts
 from .callbacks import CATEGORY, LATEST, SEARCH, PageRef, ReadRef, SuggestRef, decode, short_key
-from .queries import clean_question
+from .context import BotContext
+from .questions import clean_question
 from .render import (
     HTML,
     PAGE_SIZE,
@@ -31,84 +32,51 @@ from .render import (
     render_listing,
     render_results,
 )
-from .state import get_state
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-H = TypeVar("H", bound=Handler)
-
 DOC_SHORTCUT = r"^/doc_(\d{1,18})(?:@(\w+))?\s*$"
 INLINE_RESULTS = 10
-
-
-def throttled(handler: H) -> H:
-    """Ask a user who sends too fast to wait (briefly, politely) instead of doing the work."""
-
-    @functools.wraps(handler)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        state = get_state(context)
-        throttle = state.button_throttle if update.callback_query else state.throttle
-        wait = throttle.wait_seconds(user.id) if user else 0
-        if not wait:
-            await handler(update, context)
-            return
-        log.info("user %s throttled for %d s", user.id if user else None, wait)
-        notice = texts.THROTTLED.format(seconds=wait)
-        if update.callback_query:
-            await update.callback_query.answer(notice)
-        elif update.effective_message:
-            await update.effective_message.reply_text(notice)
-
-    return wrapper  # type: ignore[return-value]
+ERROR_REPORT_EVERY = 60.0  # seconds: at most one error report to admins per minute
+_FIND = re.compile(r"^\s*/tim\b", re.IGNORECASE)
 
 
 # -- questions -----------------------------------------------------------------------------
 
 
-@throttled
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text in a private chat, or addressed to the bot in a group: search for it."""
+async def question(update: Update, context: BotContext) -> None:
+    """A text in a private chat, one addressed to the bot in a group, or /tim <câu hỏi>."""
     message = update.effective_message
-    text = clean_question(message.text or "", context.bot.username)
+    typed = message.text or ""
+    text = clean_question(typed, context.bot.username)
     if not text:
-        await message.reply_text(texts.MENTION_WITHOUT_QUESTION)
+        asked_by_command = bool(_FIND.match(typed))
+        empty = texts.FIND_NEEDS_QUESTION if asked_by_command else texts.MENTION_WITHOUT_QUESTION
+        await message.reply_text(empty)
         return
     await _answer(message, context, text)
 
 
-@throttled
-async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/tim <câu hỏi>: search (how a group asks)."""
-    message = update.effective_message
-    text = clean_question(message.text or "", context.bot.username)
-    if not text:
-        await message.reply_text(texts.FIND_NEEDS_QUESTION)
-        return
-    await _answer(message, context, text)
-
-
-async def _answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    state = get_state(context)
+async def _answer(message: Message, context: BotContext, text: str) -> None:
+    state = context.state
     try:
-        page = await asyncio.to_thread(state.engine.search, text, PAGE_SIZE)
+        page = await asyncio.to_thread(state.archive.search, text, PAGE_SIZE)
     except EmptyQuery:
         await message.reply_text(texts.EMPTY_QUESTION)
         return
-    key = state.queries.remember(text)
+    key = state.questions.remember(text)
     await message.reply_text(
         render_results(page, HTML), reply_markup=keyboards.listing_keyboard(page, SEARCH, key)
     )
     channel = "private" if message.chat.type == ChatType.PRIVATE else "group"
-    await asyncio.to_thread(_count, state.engine, text, page.total, channel)
+    await asyncio.to_thread(_count, state.archive, text, page.total, channel)
 
 
-def _count(engine: SearchEngine, text: str, total: int, channel: str) -> None:
+def _count(archive: Archive, text: str, total: int, channel: str) -> None:
     """Count a question for /stats, after answering it: a write may wait for an ingest or a
     reindex to release the database, and a failure to count must not cost the answer."""
     try:
-        engine.record_question(text, total, channel)
+        archive.record_question(text, total, channel)
     except Exception:
         log.warning("could not count a question", exc_info=True)
 
@@ -116,8 +84,7 @@ def _count(engine: SearchEngine, text: str, total: int, channel: str) -> None:
 # -- pages ---------------------------------------------------------------------------------
 
 
-@throttled
-async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def turn_page(update: Update, context: BotContext) -> None:
     """◀ Trước / Sau ▶ and a category's button: show that page in the same message."""
     query = update.callback_query
     ref = decode(query.data)
@@ -132,31 +99,31 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _fetch_page(
-    ref: PageRef, message: object, context: ContextTypes.DEFAULT_TYPE
+    ref: PageRef, message: object, context: BotContext
 ) -> tuple[str, SearchPage] | None:
     """The text and the page a page button leads to; None when its list cannot be found."""
-    state = get_state(context)
-    engine = state.engine
+    state = context.state
+    archive = state.archive
     if ref.kind == SEARCH:
-        text = state.queries.get(ref.key) or _recover_question(
+        text = state.questions.get(ref.key) or _recover_question(
             message, ref.key, context.bot.username
         )
         if text is None:
             return None
-        state.queries.remember(text)
+        state.questions.remember(text)
         try:
-            page = await asyncio.to_thread(_page, functools.partial(engine.search, text), ref.page)
+            page = await asyncio.to_thread(_page, functools.partial(archive.search, text), ref.page)
         except EmptyQuery:
             return None
         return render_results(page, HTML), page
     if ref.kind == CATEGORY:
-        category = await asyncio.to_thread(_category_named, engine, ref.key)
+        category = await asyncio.to_thread(_category_named, archive, ref.key)
         if category is None:
             return None
-        latest = functools.partial(engine.latest, category=category)
+        latest = functools.partial(archive.latest, category=category)
         page = await asyncio.to_thread(_page, latest, ref.page)
         return render_listing(page, category, HTML), page
-    page = await asyncio.to_thread(_page, engine.latest, ref.page)
+    page = await asyncio.to_thread(_page, archive.latest, ref.page)
     return render_listing(page, None, HTML), page
 
 
@@ -182,33 +149,32 @@ def _page(fetch: Callable[..., SearchPage], page: int) -> SearchPage:
     return result
 
 
-def _category_named(engine: SearchEngine, key: str) -> str | None:
-    return next((c.name for c in engine.categories() if short_key(c.name) == key), None)
+def _category_named(archive: Archive, key: str) -> str | None:
+    return next((c.name for c in archive.categories() if short_key(c.name) == key), None)
 
 
 async def _edit(update: Update, text: str, keyboard: object) -> None:
     """Edit the message of a pressed button; an unchanged message is not an error."""
     try:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]  # InlineKeyboardMarkup or None
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
 
 
-@throttled
-async def suggested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def suggested(update: Update, context: BotContext) -> None:
     """“🔎 Tìm …” under weak results: ask the question as the corpus spells it."""
     query = update.callback_query
     ref = decode(query.data)
     assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
-    state = get_state(context)
-    asked = state.queries.get(ref.key) or _recover_question(
+    state = context.state
+    asked = state.questions.get(ref.key) or _recover_question(
         query.message, ref.key, context.bot.username
     )
     suggestion = None
     if asked is not None:
         try:
-            page = await asyncio.to_thread(state.engine.search, asked, 1)
+            page = await asyncio.to_thread(state.archive.search, asked, 1)
             suggestion = page.suggestion
         except EmptyQuery:
             suggestion = None
@@ -219,12 +185,12 @@ async def suggested(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(query.message, context, suggestion)
 
 
-async def page_counter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def page_counter(update: Update, context: BotContext) -> None:
     """The 'i/N' button: nothing to do but acknowledge."""
     await update.callback_query.answer()
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: BotContext) -> None:
     """A button this version does not know (an old message): say so kindly."""
     await update.callback_query.answer(texts.RESULTS_EXPIRED, show_alert=True)
 
@@ -232,8 +198,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # -- whole articles ------------------------------------------------------------------------
 
 
-@throttled
-async def doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def doc(update: Update, context: BotContext) -> None:
     """/doc <số bài>: the whole article."""
     if not context.args or not re.fullmatch(r"[0-9]{1,18}", context.args[0]):
         await update.effective_message.reply_text(texts.DOC_NEEDS_NUMBER)
@@ -241,8 +206,7 @@ async def doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send_article(update, context, int(context.args[0]))
 
 
-@throttled
-async def doc_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def doc_shortcut(update: Update, context: BotContext) -> None:
     """/doc_<số bài>, the command printed under results without a link."""
     match = context.matches[0]
     addressed = match.group(2)
@@ -251,8 +215,7 @@ async def doc_shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _send_article(update, context, int(match.group(1)))
 
 
-@throttled
-async def read_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def read_button(update: Update, context: BotContext) -> None:
     """The 'Đọc toàn văn' button: the whole article."""
     ref = decode(update.callback_query.data)
     assert isinstance(ref, ReadRef)  # the handler's pattern admits articles only
@@ -260,15 +223,13 @@ async def read_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _send_article(update, context, ref.article_id)
 
 
-async def _send_article(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int
-) -> None:
+async def _send_article(update: Update, context: BotContext, article_id: int) -> None:
     """The article split at paragraphs; the first part answers the request."""
-    engine = get_state(context).engine
+    archive = context.state.archive
     chat_id = update.effective_chat.id
     asking = update.message
     try:
-        article = await asyncio.to_thread(engine.article, article_id)
+        article = await asyncio.to_thread(archive.article, article_id)
     except ArticleNotFound:
         parts = [texts.article_not_found(article_id)]
     else:
@@ -283,28 +244,25 @@ async def _send_article(
 # -- browsing ------------------------------------------------------------------------------
 
 
-@throttled
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def latest(update: Update, context: BotContext) -> None:
     """/moi: the latest articles, with pages."""
-    page = await asyncio.to_thread(_page, get_state(context).engine.latest, 0)
+    page = await asyncio.to_thread(_page, context.state.archive.latest, 0)
     await update.effective_message.reply_text(
         render_listing(page, None, HTML), reply_markup=keyboards.listing_keyboard(page, LATEST)
     )
 
 
-@throttled
-async def categories(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def categories(update: Update, context: BotContext) -> None:
     """/chuyenmuc: the categories as buttons."""
-    found = await asyncio.to_thread(get_state(context).engine.categories)
+    found = await asyncio.to_thread(context.state.archive.categories)
     await update.effective_message.reply_text(
         render_categories(found, HTML), reply_markup=keyboards.categories_keyboard(found)
     )
 
 
-@throttled
-async def back_to_categories(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def back_to_categories(update: Update, context: BotContext) -> None:
     """'◀ Các chuyên mục' under a category's list: the categories again, in the same message."""
-    found = await asyncio.to_thread(get_state(context).engine.categories)
+    found = await asyncio.to_thread(context.state.archive.categories)
     await update.callback_query.answer()
     await _edit(update, render_categories(found, HTML), keyboards.categories_keyboard(found))
 
@@ -312,8 +270,7 @@ async def back_to_categories(update: Update, context: ContextTypes.DEFAULT_TYPE)
 # -- conversation --------------------------------------------------------------------------
 
 
-@throttled
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """/start: a greeting with examples, or the article of a t.me/<bot>?start=doc_<id> link."""
     if context.args and (match := re.fullmatch(r"doc_([0-9]{1,18})", context.args[0])):
         await _send_article(update, context, int(match.group(1)))
@@ -322,24 +279,21 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(texts.start(user.first_name if user else None))
 
 
-@throttled
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """/help: how to ask, with examples (and the admin commands, for admins)."""
     text = texts.help_text(context.bot.username or "bot")
     user = update.effective_user
-    if get_state(context).is_admin(user.id if user else None):
+    if context.state.is_admin(user.id if user else None):
         text += texts.ADMIN_HELP
     await update.effective_message.reply_text(text)
 
 
-@throttled
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have, in a private chat."""
     await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
-@throttled
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: BotContext) -> None:
     """A sticker, photo, voice note... in a private chat: ask for words."""
     await update.effective_message.reply_text(texts.TEXT_ONLY)
 
@@ -347,10 +301,10 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # -- inline mode ---------------------------------------------------------------------------
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: BotContext) -> None:
     """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words."""
     query = update.inline_query
-    page = await asyncio.to_thread(_inline_page, get_state(context).engine, query.query)
+    page = await asyncio.to_thread(_inline_page, context.state.archive, query.query)
     results = keyboards.inline_results(page, context.bot.username or "")
     button = None
     if not results:
@@ -358,35 +312,54 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(results, cache_time=300, button=button)
 
 
-def _inline_page(engine: SearchEngine, typed: str) -> SearchPage:
+def _inline_page(archive: Archive, typed: str) -> SearchPage:
     """The best matches for what is typed so far, or the latest articles before any word."""
     text = " ".join(typed.split())
     if text:
         try:
-            return engine.search(text, INLINE_RESULTS)
+            return archive.search(text, INLINE_RESULTS)
         except EmptyQuery:
             pass
-    return engine.latest(INLINE_RESULTS)
+    return archive.latest(INLINE_RESULTS)
 
 
 # -- errors --------------------------------------------------------------------------------
 
 
-async def error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log any error with its traceback; tell the user briefly that something went wrong."""
+async def error(update: object, context: BotContext) -> None:
+    """Log any error with its traceback; tell the user briefly that something went wrong, and the
+    admins (at most once a minute) what it was."""
     if isinstance(context.error, Forbidden):  # the user blocked the bot or left the group
         log.info("cannot write to %r: %s", _describe(update), context.error)
         return
     log.error("error while handling update %r", _describe(update), exc_info=context.error)
-    if not isinstance(update, Update):
+    if isinstance(update, Update):
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+        except TelegramError:
+            log.warning("could not tell the user about the error", exc_info=True)
+    await _report_to_admins(update, context)
+
+
+async def _report_to_admins(update: object, context: BotContext) -> None:
+    state = context.state
+    if not state.settings.admin_ids or not state.may_report_error(ERROR_REPORT_EVERY):
         return
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
-    except TelegramError:
-        log.warning("could not tell the user about the error", exc_info=True)
+    error = context.error
+    detail = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+    report = texts.error_report(
+        kind=html.escape(type(error).__name__, quote=False),
+        detail=html.escape(detail[:300], quote=False),
+        update=html.escape(str(_describe(update))[:200], quote=False),
+    )
+    for admin_id in sorted(state.settings.admin_ids):
+        try:
+            await context.bot.send_message(admin_id, report)
+        except TelegramError:
+            log.warning("could not report the error to admin %s", admin_id, exc_info=True)
 
 
 def _describe(update: object) -> object:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import html
 
+from index import ProblemCode
+from index.crawl import CrawlIssue, RunStatus
+
+from .crawl_jobs import CrawlFailure
+
 __all__ = [
     "start",
     "help_text",
     "ADMIN_HELP",
     "THROTTLED",
+    "INLINE_THROTTLED",
+    "error_report",
     "SOMETHING_WENT_WRONG",
     "ADMIN_ONLY",
     "EMPTY_QUESTION",
@@ -19,8 +26,6 @@ __all__ = [
     "RESULTS_EXPIRED",
     "UNKNOWN_COMMAND",
     "TEXT_ONLY",
-    "NO_CATEGORIES",
-    "CHOOSE_CATEGORY",
     "BACK_TO_CATEGORIES",
     "READ_BUTTON",
     "SUGGESTION_BUTTON",
@@ -28,7 +33,6 @@ __all__ = [
     "NEXT",
     "page_counter",
     "INGEST_HOW",
-    "INGEST_WORKING",
     "unsupported_file",
     "file_too_big",
     "REINDEX_BUSY",
@@ -39,6 +43,8 @@ __all__ = [
     "NO_ENABLED_SOURCE",
     "unknown_source",
     "INLINE_NOTHING_FOUND",
+    "PROBLEMS",
+    "CRAWL_ISSUES",
     "COMMANDS",
     "ADMIN_COMMANDS",
 ]
@@ -93,9 +99,22 @@ ADMIN_HELP = (
 )
 
 THROTTLED = "⏳ Bạn gửi hơi nhanh. Vui lòng chờ khoảng {seconds} giây rồi gửi tiếp nhé."
+INLINE_THROTTLED = "⏳ Bạn gõ hơi nhanh, vui lòng chờ giây lát"
 SOMETHING_WENT_WRONG = (
     "😔 Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu của bạn. Bạn vui lòng thử lại sau ít phút."
 )
+
+
+def error_report(kind: str, detail: str, update: str) -> str:
+    """What admins are told of an error (every argument already escaped)."""
+    return (
+        f"⚠️ <b>Bot gặp lỗi khi xử lý một yêu cầu</b>: {kind}\n"
+        f"<code>{detail}</code>\n"
+        f"Yêu cầu: {update}\n"
+        "Chi tiết đầy đủ có trong nhật ký (log) của bot."
+    )
+
+
 ADMIN_ONLY = "🔒 Xin lỗi, lệnh này chỉ dành cho quản trị viên của bot."
 EMPTY_QUESTION = "Câu hỏi chưa có từ nào để tìm. Bạn vui lòng gõ vài từ khóa, ví dụ: chuyển đổi số."
 FIND_NEEDS_QUESTION = (
@@ -110,8 +129,6 @@ UNKNOWN_COMMAND = (
 TEXT_ONLY = (
     "Hiện bot chỉ đọc được câu hỏi bằng chữ. Bạn vui lòng gõ điều muốn tìm, ví dụ: chuyển đổi số."
 )
-NO_CATEGORIES = "Hiện chưa có chuyên mục nào."
-CHOOSE_CATEGORY = "📂 Mời bạn chọn một chuyên mục:"
 BACK_TO_CATEGORIES = "◀ Các chuyên mục"
 READ_BUTTON = "📖 Đọc toàn văn bài {number}"
 SUGGESTION_BUTTON = "🔎 Tìm “{question}”"
@@ -133,7 +150,6 @@ INGEST_HOW = (
     "Để nhập bài, bạn vui lòng gửi tệp .txt, .json hoặc .jsonl và ghi /ingest ở phần chú thích "
     "của tệp."
 )
-INGEST_WORKING = "📥 Đã nhận tệp, đang nhập bài…"
 
 
 def unsupported_file(name: str) -> str:
@@ -200,3 +216,169 @@ ADMIN_COMMANDS = (
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
 )
+
+
+# Why a record of an imported file was skipped (or what a note about the file says), by code;
+# {detail} is the offending value, already escaped by the caller.
+PROBLEMS = {
+    ProblemCode.NO_SUCH_PATH: "không có tệp hay thư mục này",
+    ProblemCode.NOT_A_FILE: "không phải là một tệp",
+    ProblemCode.UNSUPPORTED_TYPE: "loại tệp chưa hỗ trợ (hãy dùng .txt, .json hoặc .jsonl)",
+    ProblemCode.IGNORED_FILE: "bỏ qua: không phải tệp .txt, .json hay .jsonl",
+    ProblemCode.CANNOT_READ: "không đọc được tệp ({detail})",
+    ProblemCode.EMPTY_FILE: "tệp rỗng",
+    ProblemCode.BINARY_FILE: "tệp nhị phân, không phải văn bản",
+    ProblemCode.UNKNOWN_ENCODING: "không phải UTF-8 và không nhận ra bảng mã nào khác",
+    ProblemCode.LEGACY_ENCODING: "không phải UTF-8; đã đọc theo bảng mã {detail}",
+    ProblemCode.NOT_UTF8: "không phải văn bản UTF-8 (byte {detail})",
+    ProblemCode.MALFORMED_JSON: "JSON sai cú pháp ({detail})",
+    ProblemCode.NOT_AN_OBJECT: "cần một đối tượng JSON, nhận được {detail}",
+    ProblemCode.NOT_ARTICLES: "JSON phải là một bài viết hoặc một danh sách bài viết",
+    ProblemCode.WRONG_FIELD_TYPE: "trường “{detail}” phải là văn bản",
+    ProblemCode.MISSING_TITLE: "thiếu tiêu đề",
+    ProblemCode.INVALID_URL: "địa chỉ bài {detail} không hợp lệ (cần http:// hoặc https://)",
+    ProblemCode.BAD_DATE: "không đọc được ngày “{detail}”",
+    ProblemCode.NO_TEXT: "không có nội dung",
+    ProblemCode.NO_BODY: "không có nội dung sau tiêu đề",
+    ProblemCode.CANNOT_STORE: "không lưu được vào cơ sở dữ liệu ({detail})",
+}
+
+# Why a page failed or was left out while crawling, by code; {detail} as above.
+CRAWL_ISSUES = {
+    CrawlIssue.HTTP_STATUS: "máy chủ trả lỗi HTTP {detail}",
+    CrawlIssue.TIMEOUT: "quá thời gian chờ ({detail} giây)",
+    CrawlIssue.TOO_SLOW: "tải quá {detail} giây",
+    CrawlIssue.CONNECTION: "không kết nối được ({detail})",
+    CrawlIssue.TOO_MANY_REDIRECTS: "chuyển hướng quá {detail} lần (có thể bị lặp)",
+    CrawlIssue.NOT_HTTP: "không phải địa chỉ http:// hay https://",
+    CrawlIssue.INVALID_URL: "địa chỉ không hợp lệ ({detail})",
+    CrawlIssue.TOO_LARGE: "trang lớn hơn {detail}",
+    CrawlIssue.ANNOUNCED_TOO_LARGE: "trang báo trước dung lượng {detail}, vượt giới hạn",
+    CrawlIssue.NOT_A_PAGE: "không phải trang web ({detail})",
+    CrawlIssue.ROBOTS_DISALLOWED: "robots.txt không cho phép tải",
+    CrawlIssue.ROBOTS_REDIRECT: "chuyển hướng tới {detail}, nơi robots.txt không cho phép tải",
+    CrawlIssue.ROBOTS_STATUS: "robots.txt trả lỗi HTTP {detail}, tạm dừng tải từ máy chủ này",
+    CrawlIssue.ROBOTS_UNREACHABLE: "không đọc được robots.txt ({detail})",
+    CrawlIssue.EXTRACTION_FAILED: "không trích được nội dung bài ({detail})",
+    CrawlIssue.NOT_FEED_OR_SITEMAP: "không phải RSS hay sitemap",
+    CrawlIssue.BAD_FEED: "không đọc được RSS ({detail})",
+    CrawlIssue.BAD_SITEMAP: "không đọc được sitemap",
+    CrawlIssue.EMPTY_PAGE: "trang trống",
+    CrawlIssue.EMPTY_LIST: (
+        "không thấy bài nào trên trang danh sách (hãy kiểm tra bộ chọn CSS của nguồn)"
+    ),
+    CrawlIssue.NOTHING_FOUND: "không thấy bài, RSS hay sitemap nào",
+    CrawlIssue.CANNOT_STORE: "không lưu được vào cơ sở dữ liệu ({detail})",
+    CrawlIssue.HOME_PAGE: "không phải tin: trang chủ",
+    CrawlIssue.STATIC_PAGE: "không phải tin: “{detail}” là trang tĩnh",
+    CrawlIssue.LOGIN_PAGE: "không phải tin: trang đăng nhập",
+    CrawlIssue.LIST_PAGE: "không phải tin: trang danh sách bài",
+    CrawlIssue.NO_TITLE: "không có tiêu đề",
+    CrawlIssue.NO_ARTICLE_TEXT: "không phải tin: không có nội dung bài",
+    CrawlIssue.UNDATED_PAGE: "không phải tin: không có ngày đăng và không có dấu hiệu bài viết",
+    CrawlIssue.FEED_OR_SITEMAP: "không phải tin: RSS hoặc sitemap",
+    CrawlIssue.UNKNOWN: "{detail}",
+}
+
+
+# -- result lists (bot/render/results.py) ------------------------------------------------------
+DATE_MARK = "📅 {date}"
+CATEGORY_MARK = "📂 {category}"
+READ_COMMAND = "đọc toàn văn: /doc_{article_id}"
+READ_IN_FULL = "📖 Đọc toàn văn"
+RESULTS_HEADING = "🔎 Kết quả cho {query}"
+FOUND = "Tìm thấy {total} bài viết phù hợp."
+FOUND_PAGE = "Bài {first}–{last} trong {total} bài viết phù hợp."
+FILTERED_BY = "Lọc theo: {filters}"
+FILTER_TIME = "🗓 {period}"
+UNTIL_NOW = "nay"
+RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là kết quả ở mọi thời điểm."
+ANSWER_LABEL = "Trả lời nhanh:"
+ANSWER = "💡 {label} {sentence}\n(theo bài “{title}”)"
+SUGGESTION = "🤔 Có phải bạn muốn tìm: {question}?"
+NOTHING_FOUND = "Rất tiếc, chưa có bài viết nào phù hợp với {query}."
+NOTHING_FOUND_TIPS = (
+    "Bạn có thể thử:",
+    "• bớt vài từ, chỉ giữ những từ chính (ví dụ: “chuyển đổi số”);",
+    "• gõ tiếng Việt có dấu (ví dụ: “hội thảo” thay vì “hoi thao”);",
+)
+NOTHING_FOUND_DROP_FILTERS = "• bỏ phần thời gian hoặc chuyên mục trong câu hỏi;"
+NOTHING_FOUND_LATEST = "• xem các tin mới nhất bằng lệnh /moi."
+CATEGORY_HEADING = "📂 Chuyên mục {category}"
+LATEST_HEADING = "🆕 Tin mới nhất"
+NO_ARTICLES_YET = "Hiện chưa có bài viết nào."
+LISTING_PAGE = "Bài {first}–{last} trong {total} bài, mới nhất trước."
+NO_CATEGORIES = "Hiện chưa có chuyên mục nào."
+CHOOSE_CATEGORY = "📂 Mời bạn chọn một chuyên mục"
+CATEGORIES_COUNT = "{count} chuyên mục, {total} bài viết."
+
+# -- administration (bot/render/admin.py) -------------------------------------------------------
+STATS_HEADING = "📊 Thống kê"
+STATS_ARTICLES = "• Số bài viết: {count}"
+STATS_SOURCES = "• Nguồn: {count}"
+STATS_SOURCE = "{name}: {count}"
+STATS_MORE_SOURCES = "và {count} nguồn khác"
+STATS_PERIOD = "• Khoảng thời gian: {first} – {last}"
+STATS_INDEX = "• Chỉ mục: {indexed} bài, {words} từ, {megabytes} MB, lập trong {seconds} giây"
+STATS_LAST_REINDEX = "• Lập chỉ mục lần cuối: {when}"
+STATS_NEVER = "chưa lần nào"
+STATS_QUESTIONS = "• Câu hỏi hôm nay: {count}"
+INGESTED = (
+    "📥 Đã nhập tệp {name}: thêm mới {added}, cập nhật {updated}, không đổi {unchanged}, "
+    "bỏ qua {failed}."
+)
+INGEST_DETAILS = "Chi tiết:"
+INGEST_ALL_VALID = "Mọi bản ghi đều hợp lệ."
+INGEST_MORE = "… và {count} dòng khác; chạy “python bot.py ingest” trên máy chủ để xem đầy đủ."
+PROBLEM_SKIPPED = "⚠️ Bỏ qua {origin}: {reason}"
+PROBLEM_NOTE = "ℹ️ Lưu ý {origin}: {reason}"
+REINDEX_PROGRESS = "⏳ Đang lập chỉ mục: {done}/{total} bài…"
+REINDEX_PROGRESS_UNKNOWN = "⏳ Đang lập chỉ mục: đã xử lý {done} bài…"
+REINDEX_DONE = (
+    "✅ Lập chỉ mục xong: {indexed} bài trong chỉ mục, {reanalysed} bài được phân tích lại, "
+    "trong {seconds} giây. Từ giờ bot trả lời bằng chỉ mục mới."
+)
+
+# -- crawling (bot/render/crawl.py) ------------------------------------------------------------
+HEALTH_HEADING = "🌐 Thu thập tin"
+RUN_STATUS = {
+    RunStatus.OK: "thành công",
+    RunStatus.FAILED: "có trang lỗi",
+    RunStatus.INTERRUPTED: "bị gián đoạn",
+    RunStatus.RUNNING: "đang chạy",
+}
+SOURCE_ENABLED = {True: "đang bật", False: "đang tắt", None: "ngoài tệp nguồn"}
+NEVER_CRAWLED = "• {name} ({state}): chưa thu thập lần nào"
+LAST_CRAWL = (
+    "• {name} ({state}): lần cuối {when}, {status}; {added} bài mới, {updated} cập nhật, "
+    "{failed} trang lỗi; tổng {articles} bài"
+)
+LAST_CRAWL_PENDING = ", {pending} trang chờ thử lại"
+LAST_ERROR = "   ⚠️ Lỗi gần nhất{when}: {error}"
+MORE_SOURCES = "… và {count} nguồn khác"
+KEPT_FROM_LISTING = " (đã lưu theo trang danh sách, sẽ thử lại)"
+CRAWL_COUNTS = "mới {added}, cập nhật {updated}, không đổi {unchanged}, lỗi {failed}"
+CRAWL_DISCOVERING = "🔎 Đang tìm bài mới: đã đọc {done} trang danh sách"
+CRAWL_FETCHING = "📥 Đang tải bài viết: {done}/{total} trang"
+CRAWL_NOTHING_TO_FETCH = "📥 Không có trang bài viết nào cần tải"
+CRAWL_IN_PROGRESS = "⏳ Đang thu thập nguồn {source}{where}"
+CRAWL_SO_FAR = "Đến giờ: {added} bài mới, {updated} cập nhật, {failed} lỗi."
+CRAWL_STILL_ANSWERING = "Trong lúc này bot vẫn trả lời bình thường."
+CRAWL_SOURCE_FAILED = "Nguồn {name}: {failure}."
+CRAWL_FAILURES = {
+    CrawlFailure.BUSY: "đang được thu thập ở nơi khác, bạn vui lòng thử lại sau",
+    CrawlFailure.FAILED: "❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký",
+    CrawlFailure.STOPPED: "⏹ dừng giữa chừng vì bot đang tắt; lần chạy sau sẽ làm tiếp",
+}
+CRAWL_SOURCE_DONE = "{icon} Thu thập xong nguồn {name}: {counts}."
+CRAWL_SOURCES_DONE = "{icon} Thu thập xong {done}/{count} nguồn: {counts}."
+CRAWL_SOURCE_LINE = "• {name}: {counts}"
+CRAWL_FOUND_NOW = "🔎 Các bài mới đã có thể tìm thấy ngay."
+CRAWL_PENDING = "🔁 {pending} trang chưa tải được sẽ được thử lại ở lần sau."
+CRAWL_PROBLEMS = "Các trang gặp sự cố ({count}):"
+CRAWL_MORE = "… và {count} trang khác; chạy “python bot.py crawl” trên máy chủ để xem đầy đủ."
+CRAWL_PROBLEM_FAILED = "⚠️ Lỗi {url}: {reason}"
+CRAWL_PROBLEM_SKIPPED = "ℹ️ Bỏ qua {url}: {reason}"
+
+# -- a whole article (bot/render/article.py) ---------------------------------------------------
+ARTICLE_AUTHOR = "✍️ {author}"

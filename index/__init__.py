@@ -1,61 +1,64 @@
-"""tin-so-bot's search engine: article store, Vietnamese analysis, BM25 ranking, ingestion.
+"""tin-so-bot's engine: Vietnamese text analysis, the article store, search, crawling.
 
-This package never imports `telegram`; the bot and the command line use the names below.
-Crawling portals is `index.crawl` (imported on demand: it loads trafilatura and httpx).
+    text/     normalisation, word segmentation, dictionary, restoration, dates, charsets
+    store/    the database: articles, their cached analysis, questions, crawl state
+    search/   BM25 over the analysed articles, question understanding, ranking, snippets
+    crawl/    department portals: sources, polite fetching, discovery, extraction
+    archive.py   the orchestration above them: store then index, crawl then index, stats
+    evaluation.py  retrieval quality on BEIR-layout sets
+
+The dependencies point one way: text ← store ← search; crawl → store and text (never search);
+only `archive` and `evaluation` see every room (import-linter checks it in CI). Nothing here
+imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .text.analyzer import ANALYZER_VERSION, Analyzer, split_sentences
-from .search.bm25 import BM25Index, BM25Params
-from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, IndexError_, InputError
-from .store.importers import SUPPORTED_SUFFIXES, ArticleRecord, Problem, read_bytes, read_paths
-from .store.ingest import IngestReport, Outcome, ProgressCallback
-from .text.dictionary import QueryDictionary
-from .search.engine import (
+from .archive import Archive, ReindexReport, Stats
+from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
+from .search import (
     Answer,
-    ArticleView,
     CategoryCount,
-    EngineStats,
-    ReindexReport,
-    SearchEngine,
     SearchFilters,
     SearchHit,
     SearchPage,
+    Snippet,
     Weights,
 )
-from .search.snippets import Snippet
-from .text.normalize import fold, normalize
+from .store import (
+    SUPPORTED_SUFFIXES,
+    ArticleRecord,
+    ArticleView,
+    IngestReport,
+    Outcome,
+    Problem,
+    ProblemCode,
+    ProgressCallback,
+)
+from .text import QueryDictionary, parse_date
 
 __all__ = [
-    "ANALYZER_VERSION",
+    "SUPPORTED_SUFFIXES",
     "Answer",
-    "QueryDictionary",
-    "Analyzer",
+    "Archive",
     "ArticleNotFound",
     "ArticleRecord",
     "ArticleView",
-    "BM25Index",
-    "BM25Params",
     "CategoryCount",
     "DatabaseUnavailable",
     "EmptyQuery",
-    "EngineStats",
-    "IndexError_",
     "IngestReport",
     "InputError",
     "Outcome",
     "Problem",
+    "ProblemCode",
     "ProgressCallback",
+    "QueryDictionary",
     "ReindexReport",
-    "SUPPORTED_SUFFIXES",
-    "SearchEngine",
     "SearchFilters",
     "SearchHit",
     "SearchPage",
     "Snippet",
+    "Stats",
+    "TinSoError",
     "Weights",
-    "fold",
-    "normalize",
-    "read_bytes",
-    "read_paths",
-    "split_sentences",
+    "parse_date",
 ]

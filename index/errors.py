@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
-    "IndexError_",
+    "TinSoError",
     "DatabaseUnavailable",
     "EmptyQuery",
     "InputError",
@@ -11,21 +11,21 @@ __all__ = [
 ]
 
 
-class IndexError_(Exception):
-    """Base class of every error raised by `index` (named to avoid the builtin IndexError)."""
+class TinSoError(Exception):
+    """Base class of every error raised by `index` ."""
 
 
-class DatabaseUnavailable(IndexError_):
+class DatabaseUnavailable(TinSoError):
     """The database cannot be reached or opened."""
 
 
-class EmptyQuery(IndexError_):
+class EmptyQuery(TinSoError):
     """The query has no searchable word once punctuation and markup are removed."""
 
 
-class InputError(IndexError_):
+class InputError(TinSoError):
     """An input file or record cannot be read."""
 
 
-class ArticleNotFound(IndexError_):
+class ArticleNotFound(TinSoError):
     """No article has the requested id."""

@@ -1,7 +1,7 @@
 """Retrieval quality on BEIR-layout sets (corpus.jsonl, queries.jsonl, qrels.tsv).
 
 The corpus goes through the normal ingestion and analysis path into a temporary database; every
-query goes through `SearchEngine.search`, once as written and once with its diacritics removed.
+query goes through `Archive.search`, once as written and once with its diacritics removed.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text.dates import parse_date
+from .archive import Archive
 from .errors import EmptyQuery, InputError
-from .store.importers import ArticleRecord
+from .search.engine import Weights
 from .store.ingest import ProgressCallback
+from .store.records import ArticleRecord
+from .text.dates import parse_date
 from .text.dictionary import QueryDictionary
-from .search.engine import SearchEngine, Weights
 from .text.normalize import fold
 
 __all__ = ["BeirSet", "Metrics", "EvalReport", "load_beir", "evaluate", "run_eval", "METRICS"]
@@ -146,7 +147,7 @@ def _metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
     }
 
 
-def engine_search(engine: SearchEngine, limit: int = 100) -> Callable[[str], list[str]]:
+def engine_search(engine: Archive, limit: int = 100) -> Callable[[str], list[str]]:
     """A search function returning corpus ids, best first."""
     prefix = _URL.format("")
 
@@ -171,7 +172,7 @@ def run_eval(
     """Load a set into a temporary database and measure both runs."""
     beir = load_beir(folder)
     with tempfile.TemporaryDirectory(prefix="tinsobot-eval-", dir=workdir) as tmp:
-        engine = SearchEngine.open(
+        engine = Archive.open(
             f"sqlite:///{Path(tmp) / 'eval.sqlite3'}",
             weights=weights or Weights(),
             dictionary=dictionary,

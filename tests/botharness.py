@@ -9,7 +9,7 @@ import time
 
 from bot.app import build_application, run_polling
 from bot.settings import Settings
-from index import SearchEngine
+from index import Archive
 
 __all__ = ["RunningBot"]
 
@@ -17,9 +17,9 @@ __all__ = ["RunningBot"]
 class RunningBot:
     """`start()` it, talk to it through the fake server, `stop()` it (a clean shutdown)."""
 
-    def __init__(self, settings: Settings, engine: SearchEngine) -> None:
+    def __init__(self, settings: Settings, archive: Archive) -> None:
         self.settings = settings
-        self.engine = engine
+        self.archive = archive
         self.application = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -48,7 +48,7 @@ class RunningBot:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
         try:
-            self.application = build_application(self.settings, self.engine)
+            self.application = build_application(self.settings, self.archive)
             run_polling(self.application, stop_signals=None)
         except BaseException as exc:  # reported by start()
             self._failure = exc

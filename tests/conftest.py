@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from index import SearchEngine
+from index import Archive
 
 if TYPE_CHECKING:
     from .botharness import RunningBot
@@ -28,10 +28,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
 
 
 @pytest.fixture(scope="session")
-def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     """An engine over the shipped sample (read-only tests share it)."""
     path = tmp_path_factory.mktemp("sample") / "sample.sqlite3"
-    return SearchEngine.open(f"sqlite:///{path}", sample=SAMPLE)
+    return Archive.open(f"sqlite:///{path}", sample=SAMPLE)
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 def sample_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the indexed sample, built once; tests copy it."""
     path = tmp_path_factory.mktemp("bot-template") / "sample.sqlite3"
-    SearchEngine.open(f"sqlite:///{path}", sample=SAMPLE).close()
+    Archive.open(f"sqlite:///{path}", sample=SAMPLE).close()
     return path
 
 
@@ -119,7 +119,7 @@ ADMIN_ID = 1001
 
 @pytest.fixture
 def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "RunningBot"]]:
-    """Start the real bot in this process: `start_bot(engine_class=..., **settings)`.
+    """Start the real bot in this process: `start_bot(archive_class=..., **settings)`.
     Every bot started is stopped (cleanly, as on SIGTERM) at the end of the test."""
     from bot.settings import load_settings
 
@@ -128,7 +128,7 @@ def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "Ru
     started: list[RunningBot] = []
     fake_api.open_chat(fake_api.user(ADMIN_ID, "Quản trị"))
 
-    def start(engine_class: type[SearchEngine] = SearchEngine, **overrides: object) -> RunningBot:
+    def start(archive_class: type[Archive] = Archive, **overrides: object) -> RunningBot:
         values: dict[str, object] = dict(
             telegram_bot_token=fake_api.token,
             telegram_api_base_url=fake_api.base_url,
@@ -139,8 +139,8 @@ def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "Ru
         )
         values.update(overrides)
         settings = load_settings(**values)
-        engine = engine_class.open(settings.database_url, dictionary=settings.dictionary_file)
-        running = RunningBot(settings, engine).start()
+        archive = archive_class.open(settings.database_url, dictionary=settings.dictionary_file)
+        running = RunningBot(settings, archive).start()
         started.append(running)
         return running
 

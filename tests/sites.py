@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 import lxml.html
 
-from index.store.models import VIETNAM
+from index.text.dates import VIETNAM
 
 from .conftest import FIXTURES, SEED
 from .httpserver import Reply, TestServer

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from index import SearchEngine
+from index import Archive
 
 from .conftest import ADMIN_ID
 from .fakebotapi import FakeBotAPI, entity_texts
@@ -67,7 +67,7 @@ def test_a_question_is_answered_with_the_seed_article_first(
     assert reply["text"].count("📅") == 5  # the best five
     assert [label for label, _ in buttons(reply)][0] == "📖 Đọc toàn văn bài 1"
     fake_api.wait_for(
-        lambda: running.engine.stats().questions_today == 1, what="the question counted"
+        lambda: running.archive.stats().questions_today == 1, what="the question counted"
     )
 
 
@@ -172,13 +172,11 @@ LONG_ARTICLE = {
 }
 
 
-def _add_articles(database_url: str, *records: dict[str, Any]) -> SearchEngine:
+def _add_articles(database_url: str, *records: dict[str, Any]) -> Archive:
     """Store articles the way another process would (the running bot does not see them yet)."""
-    from index import read_bytes
-
-    engine = SearchEngine.open(database_url)
+    engine = Archive.open(database_url)
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
-    report = engine.ingest_items(read_bytes(data, "test.jsonl", ".jsonl"))
+    report = engine.ingest_bytes(data, "test.jsonl", ".jsonl")
     assert report.ok, report.problems
     return engine
 
@@ -367,8 +365,8 @@ def test_a_citizen_is_refused_admin_commands_politely(
     assert any(
         r.getMessage() == f"refused {command} to user 2008 (@binh_nguyen)" for r in caplog.records
     )
-    assert running.engine.stats().last_reindex is None
-    assert [h.last_run_at for h in running.application.bot_data["state"].crawler.health()] == [None]
+    assert running.archive.stats().last_reindex is None
+    assert [h.last_run_at for h in running.application.bot_data["state"].crawls.health()] == [None]
 
 
 def test_a_citizen_cannot_ingest_a_file(fake_api: FakeBotAPI, start_bot) -> None:
@@ -378,22 +376,22 @@ def test_a_citizen_cannot_ingest_a_file(fake_api: FakeBotAPI, start_bot) -> None
     assert fake_api.recorded("getFile") == []
 
 
-class SlowReindexEngine(SearchEngine):
+class SlowReindexArchive(Archive):
     """The real reindex, with each progress report slowed down so that it takes a few seconds."""
 
-    def reindex(self, *, full: bool = False, progress=None):  # type: ignore[no-untyped-def]
+    def reindex(self, *, full: bool = False, progress=None, record: bool = True):  # type: ignore[no-untyped-def]
         def slowly(done: int, total: int | None) -> None:
             if progress is not None:
                 progress(done, total)
             time.sleep(0.8)
 
-        return super().reindex(full=full, progress=slowly)
+        return super().reindex(full=full, progress=slowly, record=record)
 
 
 def test_admin_reindex_while_twenty_users_keep_asking(
     fake_api: FakeBotAPI, start_bot, bot_db: str
 ) -> None:
-    start_bot(engine_class=SlowReindexEngine)
+    start_bot(archive_class=SlowReindexArchive)
     new = {
         "title": "Lễ hội hoa ban Điện Biên",
         "date": "01/03/2024",
@@ -442,7 +440,7 @@ def test_admin_reindex_while_twenty_users_keep_asking(
 
 
 def test_a_second_reindex_waits_for_the_first(fake_api: FakeBotAPI, start_bot) -> None:
-    start_bot(engine_class=SlowReindexEngine)
+    start_bot(archive_class=SlowReindexArchive)
     first = fake_api.send_text(ADMIN, "/reindex full")
     fake_api.wait_reply(first)
     assert ask(fake_api, ADMIN, "/reindex")["text"] == texts.REINDEX_BUSY
@@ -452,7 +450,7 @@ def test_stats_for_admins(fake_api: FakeBotAPI, start_bot) -> None:
     running = start_bot()
     ask(fake_api, citizen(1), "phố sách")
     fake_api.wait_for(
-        lambda: running.engine.stats().questions_today == 1, what="the question counted"
+        lambda: running.archive.stats().questions_today == 1, what="the question counted"
     )
     reply = ask(fake_api, ADMIN, "/stats")
     lines = reply["text"].split("\n")
@@ -514,7 +512,7 @@ def test_ingest_reports_of_many_problems_are_split_into_messages(
     assert len(replies) >= 2
     joined = "\n".join(r["text"] for r in replies)
     assert "bỏ qua 150" in joined and joined.count("⚠️ Bỏ qua") == 150
-    assert "không đọc được ngày 'ngày <149> & sau'" in joined
+    assert "không đọc được ngày “ngày <149> & sau”" in joined
 
 
 @pytest.mark.parametrize(
@@ -580,7 +578,7 @@ def test_an_error_in_a_handler_is_logged_and_told_and_the_bot_goes_on(
     def broken(article_id: int) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(running.engine, "article", broken)
+    monkeypatch.setattr(running.archive, "article", broken)
     with caplog.at_level(logging.ERROR, logger="bot.handlers"):
         assert ask(fake_api, citizen(1), "/doc 1")["text"] == texts.SOMETHING_WENT_WRONG
     record = next(
@@ -718,5 +716,5 @@ def test_in_a_group_the_bot_answers_only_when_addressed(fake_api: FakeBotAPI, st
     )
     assert fake_api.replies_to(chatter) == []
     fake_api.wait_for(
-        lambda: running.engine.stats().questions_today == 4, what="4 questions counted"
+        lambda: running.archive.stats().questions_today == 4, what="4 questions counted"
     )

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from index.crawl import crawl_health
 from index.store.models import CrawlRun
 
 from . import sites
@@ -117,17 +116,17 @@ def test_admin_crawl_of_the_saved_list_page_stores_its_ten_articles_and_they_are
         for e in edits[:-1]
     ), edits
 
-    with running.engine.sessions() as session:  # the ten articles, stored once each
-        assert session.scalar(select(CrawlRun.new)) == 10
+    with running.archive.store.sessions() as session:  # the ten articles, stored once each
+        assert session.scalar(select(CrawlRun.added)) == 10
     answer = ask(fake_api, user, "không dùng tiền mặt")  # without a restart
     assert answer["text"].split("\n")[3] == f"1. {CASH_TITLE}"
     assert first_link(answer) == items[0].url  # the first title links to the page
-    assert running.engine.stats().articles == 10
+    assert running.archive.stats().articles == 10
 
     again = fake_api.send_text(ADMIN, f"/crawl {server.url(sites.LIST_PATH)}")
     second = wait_summary(fake_api, fake_api.wait_reply(again)[0])
     assert second == "✅ Thu thập xong nguồn “127.0.0.1”: mới 0, cập nhật 0, không đổi 10, lỗi 0."
-    assert running.engine.stats().articles == 10
+    assert running.archive.stats().articles == 10
 
     stats = ask(fake_api, ADMIN, "/stats")["text"].split("\n")
     assert "• Số bài viết: 10" in stats
@@ -227,16 +226,16 @@ def test_the_running_bot_crawls_a_due_source_by_itself_and_finds_its_articles(
         crawl_check_seconds=0.2,
     )
     fake_api.wait_for(  # from an empty database
-        lambda: running.engine.stats().indexed == 10,
+        lambda: running.archive.stats().indexed == 10,
         timeout=30,
         what="the scheduled crawl to bring ten articles into the index",
     )
     answer = ask(fake_api, citizen(1), "không dùng tiền mặt")  # the same bot: no restart
     assert answer["text"].split("\n")[3] == f"1. {CASH_TITLE}"
     assert first_link(answer) == items[0].url
-    health = {h.name: h for h in crawl_health(running.engine.sessions)}
+    health = {h.name: h for h in running.archive.crawl_health()}
     assert set(health) == {"so-test"}  # the disabled source was left alone
-    assert (health["so-test"].last_status, health["so-test"].last_new) == ("ok", 10)
+    assert (health["so-test"].last_status, health["so-test"].last_added) == ("ok", 10)
     stats = ask(fake_api, ADMIN, "/stats")["text"].split("\n")
     assert any(
         line.startswith("• so-test (đang bật): lần cuối ")
@@ -245,7 +244,7 @@ def test_the_running_bot_crawls_a_due_source_by_itself_and_finds_its_articles(
     ), stats
     assert "• so-tat (đang tắt): chưa thu thập lần nào" in stats
     time.sleep(0.6)  # three more checks: the source is not due again before its interval
-    with running.engine.sessions() as session:
+    with running.archive.store.sessions() as session:
         assert len(session.scalars(select(CrawlRun)).all()) == 1
     assert fake_api.recorded("editMessageText") == []  # nobody is messaged about it
     messages = [r.getMessage() for r in caplog.records]
@@ -261,14 +260,14 @@ def test_a_scheduled_crawl_that_fails_is_logged_and_the_bot_goes_on(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import index.crawl.crawler
+    import index.crawl.finder
 
     sites.serve_liferay(server)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(index.crawl.crawler._Crawl, "_discover", broken)
+    monkeypatch.setattr(index.crawl.finder.Finder, "discover", broken)
     caplog.set_level(logging.INFO, logger="bot")
     text = liferay_source(server, interval='"1m"')
     running = start_bot(sources_file=sources_file(tmp_path, text), crawl_check_seconds=0.2)
@@ -279,7 +278,7 @@ def test_a_scheduled_crawl_that_fails_is_logged_and_the_bot_goes_on(
         what="the failure to be logged",
     )
     assert record.levelno == logging.ERROR and "disk on fire" in str(record.exc_info[1])
-    (health,) = crawl_health(running.engine.sessions)
+    (health,) = running.archive.crawl_health()
     assert health.last_status == "interrupted"  # the crawler recorded the run
     assert ask(fake_api, citizen(1), "phố sách")["text"].startswith("🔎")
 
@@ -300,5 +299,5 @@ def test_stopping_the_bot_stops_a_crawl_after_its_current_page(
     assert fake_api.message(ADMIN_ID, progress["message_id"])["text"] == (
         "Nguồn “so-test”: ⏹ dừng giữa chừng vì bot đang tắt; lần chạy sau sẽ làm tiếp."
     )
-    (health,) = crawl_health(running.engine.sessions)
+    (health,) = running.archive.crawl_health()
     assert health.last_status == "interrupted" and 0 < health.articles < 10

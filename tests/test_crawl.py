@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from index import SearchEngine
+from index import Archive
 from index.crawl import (
     CrawlBusy,
     CrawlProgress,
@@ -34,12 +34,12 @@ SOURCES = SourcesFile(policy=POLICY)
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> SearchEngine:
-    return SearchEngine.open(sqlite_url)
+def engine(sqlite_url: str) -> Archive:
+    return Archive.open(sqlite_url)
 
 
-def stored(engine: SearchEngine) -> list[Article]:
-    with engine.sessions() as session:
+def stored(engine: Archive) -> list[Article]:
+    with engine.store.sessions() as session:
         query = (
             select(Article)
             .options(selectinload(Article.source))
@@ -48,26 +48,26 @@ def stored(engine: SearchEngine) -> list[Article]:
         return list(session.scalars(query))
 
 
-def assert_no_duplicates(engine: SearchEngine) -> None:
-    with engine.sessions() as session:
+def assert_no_duplicates(engine: Archive) -> None:
+    with engine.store.sessions() as session:
         urls = list(session.scalars(select(Article.url)))
         titles = list(session.scalars(select(Article.title)))
     assert len(urls) == len(set(urls)) and len(titles) == len(set(titles))
 
 
-def crawl(engine: SearchEngine, url: str, **options: object):
-    return crawl_url(engine, url, sources=SOURCES, **options)
+def crawl(engine: Archive, url: str, **options: object):
+    return crawl_url(engine.store, engine.analyzer, url, sources=SOURCES, **options)
 
 
 # -- the saved Liferay portal ----------------------------------------------------------------
 
 
 def test_liferay_list_page_stores_its_ten_articles_then_nothing_new(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_liferay(server)
     first = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (first.new, first.updated, first.failed, first.skipped) == (10, 0, 0, 0) and first.ok
+    assert (first.added, first.updated, first.failed, first.skipped) == (10, 0, 0, 0) and first.ok
     articles = stored(engine)
     assert [(a.url, a.title, a.published_at) for a in articles] == [
         (e.url, e.title, e.published_at) for e in expected
@@ -75,7 +75,7 @@ def test_liferay_list_page_stores_its_ten_articles_then_nothing_new(
     assert all(a.summary == e.summary and not a.date_estimated for a, e in zip(articles, expected))
     assert all(a.body.startswith("Bài viết “") and a.source.name == "127.0.0.1" for a in articles)
     second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (second.new, second.updated, second.unchanged, second.failed) == (0, 0, 10, 0)
+    assert (second.added, second.updated, second.unchanged, second.failed) == (0, 0, 10, 0)
     assert all(
         server.hits[e.url.removeprefix(server.url(""))] == 1 for e in expected
     )  # not fetched again
@@ -83,7 +83,7 @@ def test_liferay_list_page_stores_its_ten_articles_then_nothing_new(
 
 
 def test_a_listing_that_changed_fetches_only_that_page_again(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_liferay(server)
     crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
@@ -96,34 +96,34 @@ def test_a_listing_that_changed_fetches_only_that_page_again(
     edited = sites.Expected(expected[2].url, new, expected[2].published_at, expected[2].summary)
     server.page(edited.url.removeprefix(server.url("")), sites.liferay_detail(edited))
     report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (report.new, report.updated, report.unchanged) == (0, 1, 9)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 9)
     assert stored(engine)[2].title == "Hội nghị của UBND Thành phố về công tác cán bộ năm 2022"
     assert sum(server.hits[e.url.removeprefix(server.url(""))] for e in expected) == 11
 
 
 def test_refresh_fetches_known_pages_again_and_finds_them_unchanged(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     sites.serve_liferay(server)
     crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
     report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1, refresh=True)
-    assert (report.new, report.updated, report.unchanged) == (0, 0, 10)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 10)
 
 
-def test_since_skips_articles_listed_as_older(engine: SearchEngine, server: TestServer) -> None:
+def test_since_skips_articles_listed_as_older(engine: Archive, server: TestServer) -> None:
     sites.serve_liferay(server)
     report = crawl(
         engine, server.url(sites.LIST_PATH), max_pages=1, since=datetime(2022, 1, 1, tzinfo=VIETNAM)
     )
-    assert report.new == 7 and all(a.published_at.year == 2022 for a in stored(engine))
+    assert report.added == 7 and all(a.published_at.year == 2022 for a in stored(engine))
 
 
 def test_a_list_page_whose_articles_fail_keeps_them_from_the_listing_and_retries(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_liferay(server, details=False)
     first = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (first.new, first.failed, first.pending) == (10, 10, 10) and not first.ok
+    assert (first.added, first.failed, first.pending) == (10, 10, 10) and not first.ok
     assert all(p.kept and "HTTP 404" in p.reason for p in first.problems)
     articles = stored(engine)
     assert [(a.title, a.summary, a.published_at) for a in articles] == [
@@ -132,20 +132,20 @@ def test_a_list_page_whose_articles_fail_keeps_them_from_the_listing_and_retries
     for item in expected:
         server.page(item.url.removeprefix(server.url("")), sites.liferay_detail(item))
     second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (second.new, second.updated, second.failed, second.pending) == (0, 10, 0, 0)
+    assert (second.added, second.updated, second.failed, second.pending) == (0, 10, 0, 0)
     assert all(a.body.startswith("Bài viết") for a in stored(engine)) and len(stored(engine)) == 10
 
 
 def test_a_single_article_url_and_a_static_page_url(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     sites.serve_liferay(server)
     article = crawl(engine, server.url("/en/-/view_content/2625972-hdic-video-clip.html"))
-    assert article.new == 1 and stored(engine)[0].published_at == datetime(
+    assert article.added == 1 and stored(engine)[0].published_at == datetime(
         2018, 6, 20, 16, 12, tzinfo=VIETNAM
     )
     static = crawl(engine, server.url("/trang/4711.html"))
-    assert (static.new, static.failed, static.skipped) == (0, 0, 1) and len(stored(engine)) == 1
+    assert (static.added, static.failed, static.skipped) == (0, 0, 1) and len(stored(engine)) == 1
 
 
 # -- a configured source with paging ---------------------------------------------------------
@@ -174,7 +174,7 @@ def _paged_site(server: TestServer, pages: int = 3, per_page: int = 3) -> list[s
 
 
 def test_a_configured_list_follows_its_page_pattern_up_to_the_limit(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = _paged_site(server)
     source = SourceConfig(
@@ -189,12 +189,12 @@ def test_a_configured_list_follows_its_page_pattern_up_to_the_limit(
             ),
         ),
     )
-    first = crawl_source(engine, source, policy=POLICY)
-    assert first.new == 6 and server.hits["/so/tin-tuc.html?trang=3"] == 0
+    first = crawl_source(engine.store, engine.analyzer, source, policy=POLICY)
+    assert first.added == 6 and server.hits["/so/tin-tuc.html?trang=3"] == 0
     assert [a.url for a in stored(engine)] == [e.url for e in expected[:6]]
     assert all(a.category == "Tin tức" and a.source.name == "so-thu-nghiem" for a in stored(engine))
-    second = crawl_source(engine, source, policy=POLICY, max_pages=3)
-    assert (second.new, second.unchanged) == (0, 3)  # page 1 is all known: older pages are not read
+    second = crawl_source(engine.store, engine.analyzer, source, policy=POLICY, max_pages=3)
+    assert (second.added, second.unchanged) == (0, 3)  # page 1 is all known: older pages are not read
     assert server.hits["/so/tin-tuc.html?trang=2"] == 1
 
 
@@ -202,11 +202,11 @@ def test_a_configured_list_follows_its_page_pattern_up_to_the_limit(
 
 
 def test_real_vnexpress_feed_and_a_broken_article_page_retried_later(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_vnexpress(server, broken=3)
     first = crawl(engine, server.url("/vnexpress/rss/tin-moi-nhat.rss"))
-    assert (first.new, first.failed, first.pending) == (25, 1, 1)
+    assert (first.added, first.failed, first.pending) == (25, 1, 1)
     by_url = {a.url: a for a in stored(engine)}
     assert {e.url for e in expected} == set(by_url)
     assert all(
@@ -227,7 +227,7 @@ def test_real_vnexpress_feed_and_a_broken_article_page_retried_later(
         ),
     )
     second = crawl(engine, server.url("/vnexpress/rss/tin-moi-nhat.rss"))
-    assert (second.new, second.updated, second.unchanged, second.failed, second.pending) == (
+    assert (second.added, second.updated, second.unchanged, second.failed, second.pending) == (
         0,
         1,
         24,
@@ -239,25 +239,25 @@ def test_real_vnexpress_feed_and_a_broken_article_page_retried_later(
 
 
 def test_feed_only_site_is_found_from_its_home_page(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_feed_only(server)
     report = crawl(engine, server.url("/feedsite/index.html"))
-    assert report.new == 5 and report.ok
+    assert report.added == 5 and report.ok
     assert [(a.url, a.title, a.published_at) for a in stored(engine)] == [
         (e.url, e.title, e.published_at) for e in expected
     ]
 
 
 def test_sitemap_only_site_stores_news_and_skips_static_pages(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_sitemap_only(server)
     report = crawl(engine, server.url("/mapsite/sitemap.xml"))
-    assert (report.new, report.skipped, report.failed) == (4, 3, 0)
+    assert (report.added, report.skipped, report.failed) == (4, 3, 0)
     assert sorted(a.url for a in stored(engine)) == sorted(e.url for e in expected)
     assert all(a.published_at == e.published_at for a, e in zip(stored(engine), expected))
-    assert crawl(engine, server.url("/mapsite/sitemap.xml")).new == 0
+    assert crawl(engine, server.url("/mapsite/sitemap.xml")).added == 0
     assert (
         sum(
             server.hits[p]
@@ -268,21 +268,21 @@ def test_sitemap_only_site_stores_news_and_skips_static_pages(
 
 
 def test_sitemap_named_in_robots_txt_of_a_home_page(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_sitemap_only(server)
     sites.robots(
         server, f"User-agent: *\nDisallow: /admin/\nSitemap: {server.url('/mapsite/sitemap.xml')}\n"
     )
     server.page("/", "<html><body><h1>Cổng thông tin</h1><p>Chào mừng bạn</p></body></html>")
-    assert crawl(engine, server.url("/")).new == len(expected)
+    assert crawl(engine, server.url("/")).added == len(expected)
 
 
 @pytest.mark.parametrize("header", [True, False], ids=["charset-header", "meta-tag-only"])
-def test_windows_1258_portal(engine: SearchEngine, server: TestServer, header: bool) -> None:
+def test_windows_1258_portal(engine: Archive, server: TestServer, header: bool) -> None:
     expected = sites.serve_cp1258(server, header=header)
     report = crawl(engine, server.url("/cu/tin-tuc.htm"))
-    assert report.new == 3 and report.ok
+    assert report.added == 3 and report.ok
     for article, item in zip(stored(engine), expected):
         assert (article.title, article.summary, article.published_at) == (
             item.title,
@@ -316,7 +316,7 @@ LOST = {"404", "slow", "20-mb", "redirect-loop"}  # the page cannot be read: the
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_a_fault_on_one_article_page_loses_nothing_else(
-    engine: SearchEngine, server: TestServer, fault: str
+    engine: Archive, server: TestServer, fault: str
 ) -> None:
     items = sites.built_items(4)
     rows = []
@@ -332,9 +332,9 @@ def test_a_fault_on_one_article_page_loses_nothing_else(
         rows.append((path, item["title"], item["published"], item["summary"]))
     server.page("/f/tin-tuc.html", sites.list_page(rows))
     policy = FetchPolicy(delay=0, timeout=0.4, retries=1, backoff=0.01, max_bytes=5_000_000)
-    report = crawl_url(engine, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
+    report = crawl_url(engine.store, engine.analyzer, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
     articles = {a.url: a for a in stored(engine)}
-    assert report.new == 4 and len(articles) == 4
+    assert report.added == 4 and len(articles) == 4
     assert report.failed == (1 if fault in LOST else 0)
     for n, item in enumerate(items):
         article = articles[server.url(f"/f/tin/{n}.html")]
@@ -344,21 +344,21 @@ def test_a_fault_on_one_article_page_loses_nothing_else(
             item["summary"],
         )
         assert (article.body == "") == (n == 1 and fault in LOST)
-    again = crawl_url(engine, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
-    assert again.new == 0 and len(stored(engine)) == 4
+    again = crawl_url(engine.store, engine.analyzer, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
+    assert again.added == 0 and len(stored(engine)) == 4
     assert_no_duplicates(engine)
 
 
-def test_robots_txt_disallowing_article_pages(engine: SearchEngine, server: TestServer) -> None:
+def test_robots_txt_disallowing_article_pages(engine: Archive, server: TestServer) -> None:
     expected = sites.serve_liferay(server)
     sites.robots(server, "User-agent: *\nDisallow: /cong-nghe-thong-tin/-/view_content/4374098\n")
     report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (report.new, report.failed, report.skipped) == (10, 0, 1)
+    assert (report.added, report.failed, report.skipped) == (10, 0, 1)
     assert server.hits[expected[2].url.removeprefix(server.url(""))] == 0
     assert stored(engine)[2].body == "" and stored(engine)[2].summary == expected[2].summary
 
 
-def test_robots_txt_disallowing_the_list_page(engine: SearchEngine, server: TestServer) -> None:
+def test_robots_txt_disallowing_the_list_page(engine: Archive, server: TestServer) -> None:
     sites.serve_liferay(server)
     sites.robots(server, "User-agent: tin-so-bot\nDisallow: /\n")
     report = crawl(engine, server.url(sites.LIST_PATH))
@@ -367,7 +367,7 @@ def test_robots_txt_disallowing_the_list_page(engine: SearchEngine, server: Test
 
 
 def test_an_interrupted_crawl_resumes_without_duplicates(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     expected = sites.serve_liferay(server)
 
@@ -378,10 +378,10 @@ def test_an_interrupted_crawl_resumes_without_duplicates(
     with pytest.raises(KeyboardInterrupt):
         crawl(engine, server.url(sites.LIST_PATH), max_pages=1, progress=stop_after_four)
     assert [a.url for a in stored(engine)] == [e.url for e in expected[:4]]
-    with engine.sessions() as session:
+    with engine.store.sessions() as session:
         assert session.scalar(select(CrawlRun.status)) == "interrupted"
     report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (report.new, report.unchanged, report.failed) == (6, 4, 0)
+    assert (report.added, report.unchanged, report.failed) == (6, 4, 0)
     assert [a.url for a in stored(engine)] == [e.url for e in expected]
     assert all(server.hits[e.url.removeprefix(server.url(""))] == 1 for e in expected[:4])
     assert_no_duplicates(engine)
@@ -391,7 +391,7 @@ def test_an_interrupted_crawl_resumes_without_duplicates(
 
 
 def test_a_source_is_crawled_by_one_thread_at_a_time(
-    engine: SearchEngine, server: TestServer
+    engine: Archive, server: TestServer
 ) -> None:
     sites.serve_liferay(server)
     server.page(
@@ -410,7 +410,7 @@ def test_a_source_is_crawled_by_one_thread_at_a_time(
         worker.join()
 
 
-def test_health_and_due_sources(engine: SearchEngine, server: TestServer) -> None:
+def test_health_and_due_sources(engine: Archive, server: TestServer) -> None:
     expected = _paged_site(server, pages=1)
     source = SourceConfig(
         name="so-thu-nghiem",
@@ -419,32 +419,32 @@ def test_health_and_due_sources(engine: SearchEngine, server: TestServer) -> Non
         lists=(ListPage(server.url("/so/tin-tuc.html")),),
     )
     disabled = SourceConfig(name="tat", base_url=server.url("/tat/"), enabled=False)
-    assert due_sources(engine.sessions, [source, disabled]) == [source]
+    assert due_sources(engine.store, [source, disabled]) == [source]
     server.page(expected[1].url.removeprefix(server.url("")), b"", status=500)
-    report = crawl_source(engine, source, policy=POLICY)
-    assert due_sources(engine.sessions, [source, disabled]) == []
-    assert due_sources(engine.sessions, [source], report.started_at + timedelta(hours=1)) == [
+    report = crawl_source(engine.store, engine.analyzer, source, policy=POLICY)
+    assert due_sources(engine.store, [source, disabled]) == []
+    assert due_sources(engine.store, [source], report.started_at + timedelta(hours=1)) == [
         source
     ]
-    health = {h.name: h for h in crawl_health(engine.sessions, [source, disabled])}
+    health = {h.name: h for h in crawl_health(engine.store, [source, disabled])}
     assert health["tat"].last_run_at is None and health["tat"].enabled is False
     mine = health["so-thu-nghiem"]
-    assert (mine.last_status, mine.last_new, mine.last_failed, mine.articles, mine.pending) == (
+    assert (mine.last_status, mine.last_added, mine.last_failed, mine.articles, mine.pending) == (
         "failed",
         3,
         1,
         3,
         1,
     )
-    assert "HTTP 500" in mine.last_error and mine.next_due == report.started_at + timedelta(hours=1)
+    assert "HTTP 500" in str(mine.last_error) and mine.next_due == report.started_at + timedelta(hours=1)
 
 
 def test_a_running_engine_sees_crawled_articles_after_refresh(
     sqlite_url: str, server: TestServer
 ) -> None:
     sites.serve_liferay(server)
-    serving = SearchEngine.open(sqlite_url)
-    crawler = SearchEngine.open(sqlite_url)
+    serving = Archive.open(sqlite_url)
+    crawler = Archive.open(sqlite_url)
     crawl(crawler, server.url(sites.LIST_PATH), max_pages=1)
     assert serving.search("không dùng tiền mặt").total == 0
     assert serving.refresh() is True
@@ -454,11 +454,11 @@ def test_a_running_engine_sees_crawled_articles_after_refresh(
     )
 
 
-def test_the_crawler_notes_every_url_once(engine: SearchEngine, server: TestServer) -> None:
+def test_the_crawler_notes_every_url_once(engine: Archive, server: TestServer) -> None:
     sites.serve_sitemap_only(server)
     crawl(engine, server.url("/mapsite/sitemap.xml"))
     crawl(engine, server.url("/mapsite/sitemap.xml"))
-    with engine.sessions() as session:
+    with engine.store.sessions() as session:
         rows = session.execute(
             select(CrawlPage.status, func.count()).group_by(CrawlPage.status)
         ).all()
@@ -468,16 +468,16 @@ def test_the_crawler_notes_every_url_once(engine: SearchEngine, server: TestServ
 @pytest.mark.postgres
 def test_liferay_crawl_on_postgres(postgres_url: str, server: TestServer) -> None:
     expected = sites.serve_liferay(server, details=False)
-    engine = SearchEngine.open(postgres_url)
+    engine = Archive.open(postgres_url)
     first = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (first.new, first.failed) == (10, 10)
+    assert (first.added, first.failed) == (10, 10)
     for item in expected[:5]:
         server.page(item.url.removeprefix(server.url("")), sites.liferay_detail(item))
     second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (second.new, second.updated, second.failed, second.pending) == (0, 5, 5, 5)
+    assert (second.added, second.updated, second.failed, second.pending) == (0, 5, 5, 5)
     assert [(a.title, a.published_at) for a in stored(engine)] == [
         (e.title, e.published_at) for e in expected
     ]
     assert_no_duplicates(engine)
-    health = {h.name: h for h in crawl_health(engine.sessions)}
+    health = {h.name: h for h in crawl_health(engine.store)}
     assert health["127.0.0.1"].pending == 5 and health["127.0.0.1"].last_status == "failed"

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from index.text.dates import parse_date
-from index.store.models import VIETNAM
+from index.text.dates import VIETNAM
 
 
 @pytest.mark.parametrize(

@@ -2,16 +2,12 @@
 
 from datetime import datetime
 
-from index.crawl.discovery import (
-    feed_entries,
-    list_entries,
-    next_page_url,
-    page_kind,
-    sitemap_entries,
-)
-from index.crawl.extraction import PROFILES, parse_html
-from index.crawl.sources import Selectors
-from index.store.models import VIETNAM
+from index.crawl.discovery import feed_entries, sitemap_entries
+from index.crawl.html import parse_html
+from index.crawl.lists import list_entries, next_page_url
+from index.crawl.page import page_kind
+from index.crawl.selectors import PROFILES, Selectors
+from index.text.dates import VIETNAM
 
 from .conftest import FIXTURES
 from .sites import LIFERAY, list_page, sitemap

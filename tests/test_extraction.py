@@ -7,7 +7,7 @@ import pytest
 from index.crawl import ListingEntry, NotNews, Selectors, extract_article
 from index.crawl.extraction import non_news_url
 from index.store.importers import ArticleRecord
-from index.store.models import VIETNAM
+from index.text.dates import VIETNAM
 
 from .sites import LIFERAY, Expected, article_page, liferay_detail
 

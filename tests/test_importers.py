@@ -88,7 +88,7 @@ def test_bad_jsonl_lines_are_reported_with_line_numbers_and_skipped(tmp_path: Pa
     )
     items = list(read_paths([path]))
     assert [r.title for r in _records(items)] == ["Bài tốt", "Bài tốt 2"]
-    reasons = {p.origin.rsplit(":", 1)[1]: p.reason for p in _problems(items)}
+    reasons = {p.origin.rsplit(":", 1)[1]: p.message for p in _problems(items)}
     assert set(reasons) == {"2", "3", "4", "5", "6", "7"}
     assert "malformed JSON" in reasons["2"]
     assert "UTF-8" in reasons["3"]
@@ -104,8 +104,8 @@ def test_binary_empty_and_unsupported_files(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# notes")
     items = list(read_paths([tmp_path]))
     problems = {Path(p.origin).name: p for p in _problems(items)}
-    assert "binary" in problems["photo.txt"].reason and problems["photo.txt"].skipped
-    assert "empty" in problems["empty.jsonl"].reason and problems["empty.jsonl"].skipped
+    assert "binary" in problems["photo.txt"].message and problems["photo.txt"].skipped
+    assert "empty" in problems["empty.jsonl"].message and problems["empty.jsonl"].skipped
     assert not problems["notes.md"].skipped  # ignored inside a folder, not a failure
     assert list(read_paths([tmp_path / "notes.md"]))[0].skipped  # named explicitly: a failure
 
@@ -125,12 +125,12 @@ def test_text_in_a_legacy_encoding_is_read_with_a_warning(tmp_path: Path) -> Non
     items = list(read_paths([path]))
     (record,) = _records(items)
     assert record.title.startswith("Hội thảo xây dựng chính quyền điện tử")
-    assert any("cp1258" in p.reason and not p.skipped for p in _problems(items))
+    assert any("cp1258" in p.message and not p.skipped for p in _problems(items))
 
 
 def test_missing_path_is_a_problem() -> None:
     (problem,) = list(read_paths([Path("/nonexistent/file.jsonl")]))
-    assert problem.skipped and "no such file" in problem.reason
+    assert problem.skipped and "no such file" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from index import SearchEngine
+from index import Archive
 from index.text.analyzer import Segmenter
 from index.store.models import Article, ArticleTerms
 
@@ -63,17 +63,17 @@ RECORDS = [
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> SearchEngine:
-    return SearchEngine.open(sqlite_url)
+def engine(sqlite_url: str) -> Archive:
+    return Archive.open(sqlite_url)
 
 
-def _count(engine: SearchEngine) -> int:
-    with engine.sessions() as session:
+def _count(engine: Archive) -> int:
+    with engine.store.sessions() as session:
         return session.scalar(select(func.count(Article.id)))
 
 
 def test_ingesting_the_same_input_twice_changes_nothing(
-    engine: SearchEngine, tmp_path: Path
+    engine: Archive, tmp_path: Path
 ) -> None:
     path = _write_jsonl(tmp_path / "a.jsonl", RECORDS)
     first = engine.ingest([path, SEED])
@@ -83,7 +83,7 @@ def test_ingesting_the_same_input_twice_changes_nothing(
     assert _count(engine) == 7
 
 
-def test_edited_articles_are_updated_in_place(engine: SearchEngine, tmp_path: Path) -> None:
+def test_edited_articles_are_updated_in_place(engine: Archive, tmp_path: Path) -> None:
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
     edited = [dict(RECORDS[2], summary="Phố sách mở cửa đón bạn đọc nhỏ tuổi.")]
     report = engine.ingest([_write_jsonl(tmp_path / "b.jsonl", edited)])
@@ -94,7 +94,7 @@ def test_edited_articles_are_updated_in_place(engine: SearchEngine, tmp_path: Pa
 
 
 def test_edited_text_dump_without_url_is_matched_by_title_and_date(
-    engine: SearchEngine, tmp_path: Path
+    engine: Archive, tmp_path: Path
 ) -> None:
     engine.ingest([SEED])
     edited = SEED.read_text(encoding="utf-8").replace("AP Plaza", "AP Plaza Hòa Bình")
@@ -103,7 +103,7 @@ def test_edited_text_dump_without_url_is_matched_by_title_and_date(
     assert report.updated == 1 and _count(engine) == 1
 
 
-def test_bad_records_are_skipped_and_the_rest_lands(engine: SearchEngine, tmp_path: Path) -> None:
+def test_bad_records_are_skipped_and_the_rest_lands(engine: Archive, tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in RECORDS[:3]]
     lines.insert(1, "{not json")
@@ -116,7 +116,7 @@ def test_bad_records_are_skipped_and_the_rest_lands(engine: SearchEngine, tmp_pa
 def test_a_crash_mid_ingest_keeps_every_committed_batch_whole(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = SearchEngine.open(sqlite_url)
+    engine = Archive.open(sqlite_url)
     records = [
         dict(RECORDS[i % 6], url=f"https://so.gov.vn/x{i}", title=f"Bài số {i}") for i in range(250)
     ]
@@ -135,7 +135,7 @@ def test_a_crash_mid_ingest_keeps_every_committed_batch_whole(
         engine.ingest([path])
     monkeypatch.setattr(Segmenter, "joins", original)
     assert _count(engine) == 100  # one whole batch; the interrupted one left nothing behind
-    with engine.sessions() as session:
+    with engine.store.sessions() as session:
         assert session.scalar(select(func.count(ArticleTerms.article_id))) == 100
     report = engine.ingest([path])  # started again: resumes without duplicates
     assert (report.added, report.unchanged) == (150, 100)
@@ -143,7 +143,7 @@ def test_a_crash_mid_ingest_keeps_every_committed_batch_whole(
 
 
 def test_reindex_never_segments_unchanged_text(
-    engine: SearchEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
 
@@ -156,17 +156,17 @@ def test_reindex_never_segments_unchanged_text(
     assert engine.stats().last_reindex is not None
 
 
-def test_full_reindex_reanalyses_everything(engine: SearchEngine, tmp_path: Path) -> None:
+def test_full_reindex_reanalyses_everything(engine: Archive, tmp_path: Path) -> None:
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
     assert engine.reindex(full=True).reanalysed == 6
 
 
 def test_stale_analyzer_version_is_reanalysed_on_open(sqlite_url: str, tmp_path: Path) -> None:
-    engine = SearchEngine.open(sqlite_url)
+    engine = Archive.open(sqlite_url)
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
-    with engine.sessions.begin() as session:
+    with engine.store.sessions.begin() as session:
         for terms in session.scalars(select(ArticleTerms)):
             terms.analyzer_version = "old"
-    reopened = SearchEngine.open(sqlite_url)
-    assert reopened.snapshot.size == 6
+    reopened = Archive.open(sqlite_url)
+    assert reopened.engine.snapshot.size == 6
     assert reopened.search("phố sách").hits[0].url == "https://so.gov.vn/3"

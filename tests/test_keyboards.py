@@ -15,7 +15,7 @@ from bot.callbacks import (
 )
 from bot.keyboards import MAX_CATEGORY_BUTTONS, categories_keyboard, listing_keyboard
 from index import CategoryCount, SearchHit, SearchPage, Snippet
-from index.store.models import VIETNAM
+from index.text.dates import VIETNAM
 
 
 def _page(offset: int, total: int, ids: range | None = None) -> SearchPage:

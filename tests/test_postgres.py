@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from index import SearchEngine
+from index import Archive
 
 from .conftest import SAMPLE, SEED
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.postgres
 
 
 def test_sample_corpus_on_postgres(postgres_url: str) -> None:
-    engine = SearchEngine.open(postgres_url, sample=SAMPLE)
-    assert engine.snapshot.size == 214
+    engine = Archive.open(postgres_url, sample=SAMPLE)
+    assert engine.engine.snapshot.size == 214
     for query in ("hội thảo chính quyền điện tử", "hoi thao chinh quyen dien tu"):
         hit = engine.search(query).hits[0]
         assert hit.title.startswith("Hội thảo xây dựng chính quyền điện tử")
@@ -26,8 +26,8 @@ def test_sample_corpus_on_postgres(postgres_url: str) -> None:
 
 
 def test_schema_is_managed_by_alembic(postgres_url: str) -> None:
-    engine = SearchEngine.open(postgres_url)
-    with engine.sessions() as session:
+    engine = Archive.open(postgres_url)
+    with engine.store.sessions() as session:
         revision = session.execute(text("select version_num from alembic_version")).scalar_one()
         columns = session.execute(
             text(
@@ -41,7 +41,7 @@ def test_schema_is_managed_by_alembic(postgres_url: str) -> None:
 def test_ingest_is_idempotent_and_updates_in_place_on_postgres(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    engine = SearchEngine.open(postgres_url)
+    engine = Archive.open(postgres_url)
     path = tmp_path / "a.jsonl"
     record = {
         "title": "Hội nghị số hóa",
@@ -67,7 +67,7 @@ def test_ingest_is_idempotent_and_updates_in_place_on_postgres(
 
 
 def test_reopening_an_existing_postgres_database_keeps_everything(postgres_url: str) -> None:
-    SearchEngine.open(postgres_url).ingest([SEED])
-    again = SearchEngine.open(postgres_url)
-    assert again.snapshot.size == 1
+    Archive.open(postgres_url).ingest([SEED])
+    again = Archive.open(postgres_url)
+    assert again.engine.snapshot.size == 1
     assert again.reindex().reanalysed == 0

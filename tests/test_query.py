@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from index import QueryDictionary
-from index.store.models import VIETNAM
+from index.text.dates import VIETNAM
 from index.search.query import QueryParser
 
 from .conftest import ROOT

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from bot import texts
-from bot.crawling import BUSY, FAILED, STOPPED, CrawlOutcome
+from bot.crawl_jobs import CrawlFailure, CrawlOutcome
 from bot.render import (
     HTML,
     PLAIN,
@@ -28,16 +28,26 @@ from bot.render import (
 )
 from index import (
     ArticleView,
-    EngineStats,
     IngestReport,
     Problem,
+    ProblemCode,
     ReindexReport,
     SearchHit,
     SearchPage,
     Snippet,
+    Stats,
 )
-from index.crawl import CrawlProblem, CrawlProgress, CrawlReport, SourceHealth
-from index.store.models import VIETNAM
+from index.crawl import (
+    CrawlIssue,
+    CrawlProblem,
+    CrawlProgress,
+    CrawlReport,
+    CrawlStage,
+    ProblemKind,
+    RunStatus,
+    SourceHealth,
+)
+from index.text.dates import VIETNAM
 
 from .fakebotapi import parse_html
 
@@ -171,7 +181,7 @@ def test_listings_name_the_category_and_count_the_articles() -> None:
 
 
 def test_stats_in_vietnamese_with_escaped_source_names() -> None:
-    stats = EngineStats(
+    stats = Stats(
         articles=12345,
         sources=tuple((f"nguồn <{i}> & co", 10 - i) for i in range(12)),
         first_published=WHEN,
@@ -193,10 +203,10 @@ def test_stats_in_vietnamese_with_escaped_source_names() -> None:
 
 def test_an_ingest_report_is_escaped_translated_and_split_within_the_limit() -> None:
     problems = [
-        Problem(f"tệp <x>.jsonl:{i}", f"malformed JSON: Expecting value at column {i}")
+        Problem(f"tệp <x>.jsonl:{i}", ProblemCode.MALFORMED_JSON, f"Expecting value at column {i}")
         for i in range(400)
     ]
-    problems.append(Problem("tệp.txt", "read as windows-1258", skipped=False))
+    problems.append(Problem("tệp.txt", ProblemCode.LEGACY_ENCODING, "windows-1258", skipped=False))
     report = IngestReport(added=3, updated=1, unchanged=2, failed=400, problems=problems)
     messages = render_ingest_report("tệp <x>.jsonl", report, HTML)
     shown = [_telegram_text(m) for m in messages]
@@ -280,7 +290,7 @@ def _report(source: str = "so-<x> & y", **changes: object) -> CrawlReport:
 
 def _health(name: str, **changes: object) -> SourceHealth:
     values: dict[str, object] = dict(
-        name=name, enabled=True, last_run_at=WHEN, last_status="failed", last_new=3,
+        name=name, enabled=True, last_run_at=WHEN, last_status=RunStatus.FAILED, last_added=3,
         last_updated=1, last_failed=2, last_error=None, last_error_at=None, articles=40,
         pending=2, next_due=None,
     )  # fmt: skip
@@ -289,14 +299,14 @@ def _health(name: str, **changes: object) -> SourceHealth:
 
 
 def test_crawl_progress_names_the_source_the_stage_and_the_counts() -> None:
-    fetching = CrawlProgress("so-<x> & y", "fetching", 4, 1200, new=3, updated=1, failed=0)
+    fetching = CrawlProgress("so-<x> & y", CrawlStage.FETCHING, 4, 1200, added=3, updated=1, failed=0)
     text = _telegram_text(render_crawl_progress(fetching, 2, 3, HTML))
     assert text.splitlines()[:3] == [
         "⏳ Đang thu thập nguồn “so-<x> & y” (2/3)",
         "📥 Đang tải bài viết: 4/1.200 trang",
         "Đến giờ: 3 bài mới, 1 cập nhật, 0 lỗi.",
     ]
-    discovering = CrawlProgress("so", "discovering", 2, None, new=0, updated=0, failed=1)
+    discovering = CrawlProgress("so", CrawlStage.DISCOVERING, 2, None, added=0, updated=0, failed=1)
     text = _telegram_text(render_crawl_progress(discovering, 1, 1, HTML))
     assert text.startswith(
         "⏳ Đang thu thập nguồn “so”\n🔎 Đang tìm bài mới: đã đọc 2 trang danh sách"
@@ -305,14 +315,14 @@ def test_crawl_progress_names_the_source_the_stage_and_the_counts() -> None:
 
 def test_a_crawl_summary_counts_translates_and_escapes_its_problems() -> None:
     problems = (
-        CrawlProblem("https://so.vn/a?x=1&y=<2>", "HTTP 404", kept=True),
+        CrawlProblem("https://so.vn/a?x=1&y=<2>", CrawlIssue.HTTP_STATUS, "404", kept=True),
         CrawlProblem(
-            "https://so.vn/gioi-thieu", "not news: 'gioi-thieu' is a static page", "skipped"
+            "https://so.vn/gioi-thieu", CrawlIssue.STATIC_PAGE, "gioi-thieu", ProblemKind.SKIPPED
         ),
-        CrawlProblem("https://so.vn/b", "timed out after 20 s"),
-        CrawlProblem("https://so.vn/c", "something <odd> & new"),
+        CrawlProblem("https://so.vn/b", CrawlIssue.TIMEOUT, "20"),
+        CrawlProblem("https://so.vn/c", CrawlIssue.UNKNOWN, "something <odd> & new"),
     )
-    report = _report(new=10, unchanged=5, failed=3, skipped=1, pending=1, problems=problems)
+    report = _report(added=10, unchanged=5, failed=3, skipped=1, pending=1, problems=problems)
     (text,) = render_crawl_summary([CrawlOutcome(report.source, report)], HTML)
     lines = _telegram_text(text).splitlines()
     assert lines[0] == "⚠️ Thu thập xong nguồn “so-<x> & y”: mới 10, cập nhật 0, không đổi 5, lỗi 3."
@@ -337,10 +347,10 @@ def test_a_clean_crawl_of_nothing_new_says_so_briefly() -> None:
 
 def test_a_crawl_of_several_sources_lists_each_and_those_without_a_report() -> None:
     outcomes = [
-        CrawlOutcome("so-a", _report("so-a", new=2, unchanged=8)),
-        CrawlOutcome("so-<b>", failure=FAILED),
-        CrawlOutcome("so-c", failure=BUSY),
-        CrawlOutcome("so-d", failure=STOPPED),
+        CrawlOutcome("so-a", _report("so-a", added=2, unchanged=8)),
+        CrawlOutcome("so-<b>", failure=CrawlFailure.FAILED),
+        CrawlOutcome("so-c", failure=CrawlFailure.BUSY),
+        CrawlOutcome("so-d", failure=CrawlFailure.STOPPED),
     ]
     lines = _telegram_text(render_crawl_summary(outcomes, HTML)[0]).splitlines()
     assert lines[:5] == [
@@ -350,7 +360,7 @@ def test_a_crawl_of_several_sources_lists_each_and_those_without_a_report() -> N
         "• so-c: đang được thu thập ở nơi khác, bạn vui lòng thử lại sau",
         "• so-d: ⏹ dừng giữa chừng vì bot đang tắt; lần chạy sau sẽ làm tiếp",
     ]
-    (alone,) = render_crawl_summary([CrawlOutcome("so-<b>", failure=FAILED)], HTML)
+    (alone,) = render_crawl_summary([CrawlOutcome("so-<b>", failure=CrawlFailure.FAILED)], HTML)
     assert _telegram_text(alone) == (
         "Nguồn “so-<b>”: ❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký."
     )
@@ -358,7 +368,9 @@ def test_a_crawl_of_several_sources_lists_each_and_those_without_a_report() -> N
 
 def test_a_crawl_with_many_problems_lists_the_first_within_the_limit() -> None:
     url = "https://so.vn/tin?" + "&".join(f"p{i}=<{i}>" for i in range(80))
-    problems = tuple(CrawlProblem(f"{url}&n={n}", "HTTP 500 & <more>") for n in range(300))
+    problems = tuple(
+        CrawlProblem(f"{url}&n={n}", CrawlIssue.CONNECTION, "reset & <more>") for n in range(300)
+    )
     report = _report(failed=300, problems=problems)
     messages = render_crawl_summary([CrawlOutcome(report.source, report)], HTML)
     assert len(messages) > 1 and all(utf16_length(m) <= TELEGRAM_LIMIT for m in messages)
@@ -368,17 +380,16 @@ def test_a_crawl_with_many_problems_lists_the_first_within_the_limit() -> None:
 
 
 def test_stats_show_each_sources_crawl_health_escaped_and_within_the_limit() -> None:
-    stats = EngineStats(
+    stats = Stats(
         articles=12, sources=(("so", 12),), first_published=WHEN, last_published=WHEN,
         indexed=12, index_bytes=1000, vocabulary=100, last_reindex=None, built_at=WHEN,
         build_seconds=0.1, questions_today=0,
     )  # fmt: skip
-    error = "https://so.vn/tin/" + "x" * 300 + "; stored from the listing, retried on the next runs"
-    error = error.replace("; stored", ": HTTP 404; stored")
+    error = CrawlProblem("https://so.vn/tin/" + "x" * 300, CrawlIssue.HTTP_STATUS, "404", kept=True)
     health = [
         _health("so-<a>", last_error=error, last_error_at=WHEN),
         _health("so-tat", enabled=False, last_run_at=None, last_status=None),
-        _health("127.0.0.1", enabled=None, last_status="ok", pending=0),
+        _health("127.0.0.1", enabled=None, last_status=RunStatus.OK, pending=0),
     ]
     text = _telegram_text(render_stats(stats, HTML, health))
     lines = text.splitlines()
@@ -394,7 +405,11 @@ def test_stats_show_each_sources_crawl_health_escaped_and_within_the_limit() -> 
         "1 cập nhật, 2 trang lỗi; tổng 40 bài",
     ]
     many = [
-        _health(f"nguồn-{i}-" + "<&>" * 20, last_error="x " * 300, last_error_at=WHEN)
+        _health(
+            f"nguồn-{i}-" + "<&>" * 20,
+            last_error=CrawlProblem("", CrawlIssue.UNKNOWN, "x " * 300),
+            last_error_at=WHEN,
+        )
         for i in range(40)
     ]
     crowded = render_stats(stats, HTML, many)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from index import EmptyQuery, SearchEngine, SearchFilters
-from index.store.models import VIETNAM
+from index import EmptyQuery, Archive, SearchFilters
+from index.text.dates import VIETNAM
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 
@@ -19,14 +19,14 @@ SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô th�
         "HỘI THẢO CHÍNH QUYỀN ĐIỆN TỬ",
     ],
 )
-def test_seed_article_comes_first(sample_engine: SearchEngine, query: str) -> None:
+def test_seed_article_comes_first(sample_engine: Archive, query: str) -> None:
     page = sample_engine.search(query)
     assert page.hits[0].title == SEED_TITLE
     assert "chính quyền điện tử" in page.hits[0].snippet.text.lower()
     assert page.total >= len(page.hits) > 1
 
 
-def test_tone_placement_and_unicode_form_do_not_change_results(sample_engine: SearchEngine) -> None:
+def test_tone_placement_and_unicode_form_do_not_change_results(sample_engine: Archive) -> None:
     variants = [
         "Hòa Bình",
         "Hoà Bình",
@@ -41,7 +41,7 @@ def test_tone_placement_and_unicode_form_do_not_change_results(sample_engine: Se
     assert pages[0].hits[0].title == SEED_TITLE
 
 
-def test_snippet_marks_matched_words_and_stays_short(sample_engine: SearchEngine) -> None:
+def test_snippet_marks_matched_words_and_stays_short(sample_engine: Archive) -> None:
     for hit in sample_engine.search("hội thảo chính quyền điện tử", limit=10).hits:
         assert len(hit.snippet.text) <= 302
         for start, end in hit.snippet.spans:
@@ -51,7 +51,7 @@ def test_snippet_marks_matched_words_and_stays_short(sample_engine: SearchEngine
     assert "chính quyền điện tử" in marked and "hội thảo" in marked
 
 
-def test_snippet_of_a_long_sentence_is_cut_at_word_boundaries(sample_engine: SearchEngine) -> None:
+def test_snippet_of_a_long_sentence_is_cut_at_word_boundaries(sample_engine: Archive) -> None:
     hit = sample_engine.search("phần mềm văn phòng điện tử cổng dịch vụ công minh bạch").hits[0]
     assert hit.title == SEED_TITLE
     text = hit.snippet.text
@@ -65,7 +65,7 @@ def test_snippet_of_a_long_sentence_is_cut_at_word_boundaries(sample_engine: Sea
     assert "văn phòng điện tử" in inner
 
 
-def test_paging_is_consistent(sample_engine: SearchEngine) -> None:
+def test_paging_is_consistent(sample_engine: Archive) -> None:
     everything = sample_engine.search("phố sách", limit=100)
     first = sample_engine.search("phố sách", limit=5, offset=0)
     second = sample_engine.search("phố sách", limit=5, offset=5)
@@ -76,7 +76,7 @@ def test_paging_is_consistent(sample_engine: SearchEngine) -> None:
 
 
 def test_identical_articles_listed_twice_by_the_portal_appear_once(
-    sample_engine: SearchEngine,
+    sample_engine: Archive,
 ) -> None:
     titles = [
         h.title
@@ -85,23 +85,23 @@ def test_identical_articles_listed_twice_by_the_portal_appear_once(
     assert len(titles) == len(set(titles))
 
 
-def test_empty_queries_raise(sample_engine: SearchEngine) -> None:
+def test_empty_queries_raise(sample_engine: Archive) -> None:
     for query in ["", "   ", "?!...", "<>"]:
         with pytest.raises(EmptyQuery):
             sample_engine.search(query)
 
 
-def test_markup_in_queries_is_harmless(sample_engine: SearchEngine) -> None:
+def test_markup_in_queries_is_harmless(sample_engine: Archive) -> None:
     page = sample_engine.search("<b>x</b><script>&amp; \"'")
     assert page.total >= 0
 
 
-def test_unknown_words_find_nothing(sample_engine: SearchEngine) -> None:
+def test_unknown_words_find_nothing(sample_engine: Archive) -> None:
     page = sample_engine.search("xyzzy qwertyuiop")
     assert page.total == 0 and page.hits == ()
 
 
-def test_filters_by_date_and_category(sample_engine: SearchEngine) -> None:
+def test_filters_by_date_and_category(sample_engine: Archive) -> None:
     since = datetime(2020, 1, 1, tzinfo=VIETNAM)
     page = sample_engine.search("phố sách", limit=50, filters=SearchFilters(since=since))
     assert page.hits and all(h.published_at >= since for h in page.hits)
@@ -111,7 +111,7 @@ def test_filters_by_date_and_category(sample_engine: SearchEngine) -> None:
     assert page.hits and all(h.category == "Công nghệ thông tin" for h in page.hits)
 
 
-def test_latest_categories_and_article(sample_engine: SearchEngine) -> None:
+def test_latest_categories_and_article(sample_engine: Archive) -> None:
     latest = sample_engine.latest(limit=3)
     dates = [h.published_at for h in latest.hits]
     assert dates == sorted(dates, reverse=True) and latest.total > 3
@@ -123,10 +123,10 @@ def test_latest_categories_and_article(sample_engine: SearchEngine) -> None:
     assert article.author == "Nguyễn Hải" and "AP Plaza" in article.body
 
 
-def _engine_with(tmp_path: Path, records: list[dict]) -> SearchEngine:
+def _engine_with(tmp_path: Path, records: list[dict]) -> Archive:
     path = tmp_path / "r.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
-    engine = SearchEngine.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    engine = Archive.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     engine.ingest([path])
     return engine
 
@@ -196,7 +196,7 @@ def test_new_articles_are_searchable_after_ingest_without_reopening(tmp_path: Pa
 
 def test_refresh_sees_changes_made_by_another_process(tmp_path: Path) -> None:
     engine = _engine_with(tmp_path, FILLER)
-    other = SearchEngine.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    other = Archive.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     path = tmp_path / "new.jsonl"
     path.write_text(
         json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False)
@@ -219,9 +219,9 @@ def test_questions_are_counted_per_day(tmp_path: Path) -> None:
 def test_close_releases_the_database_connections(tmp_path: Path) -> None:
     engine = _engine_with(tmp_path, FILLER)
     assert engine.search("viễn thông").total == 1
-    assert engine.sessions.kw["bind"].pool.checkedin() >= 1
+    assert engine.store.sessions.kw["bind"].pool.checkedin() >= 1
     engine.close()
-    assert engine.sessions.kw["bind"].pool.checkedin() == 0
+    assert engine.store.sessions.kw["bind"].pool.checkedin() == 0
     assert engine.article(engine.search("viễn thông").hits[0].article_id).title  # reconnects
 
 
@@ -231,11 +231,11 @@ def test_writing_while_questions_are_counted_does_not_fail(bot_db: str, work: st
     with "database is locked" when the bot counted a question in between."""
     import threading
 
-    engine = SearchEngine.open(bot_db)
+    engine = Archive.open(bot_db)
     counting, counted, errors = True, [], []
 
     def count_questions() -> None:
-        asker = SearchEngine.open(bot_db)
+        asker = Archive.open(bot_db)
         while counting:
             try:
                 asker.record_question("phố sách", 3)
@@ -256,9 +256,7 @@ def test_writing_while_questions_are_counted_does_not_fail(bot_db: str, work: st
                 )
                 for i in range(250)
             )
-            from index import read_bytes
-
-            assert engine.ingest_items(read_bytes(data.encode(), "b.jsonl", ".jsonl")).added == 250
+            assert engine.ingest_bytes(data.encode(), "b.jsonl", ".jsonl").added == 250
     finally:
         counting = False
         thread.join()

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from index import SearchEngine, SearchFilters
-from index.store.models import VIETNAM
+from index import Archive, SearchFilters
+from index.text.dates import VIETNAM
 
 from .conftest import ROOT, SAMPLE
 
@@ -13,9 +13,9 @@ SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô th�
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     path = tmp_path_factory.mktemp("understanding") / "db.sqlite3"
-    return SearchEngine.open(
+    return Archive.open(
         f"sqlite:///{path}", sample=SAMPLE, dictionary=ROOT / "data" / "dictionary.txt"
     )
 
@@ -28,7 +28,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
     ],
 )
 def test_where_question_starts_with_the_answering_sentence(
-    engine: SearchEngine, question: str
+    engine: Archive, question: str
 ) -> None:
     page = engine.search(question)
     assert page.hits[0].title == SEED_TITLE
@@ -37,17 +37,17 @@ def test_where_question_starts_with_the_answering_sentence(
     assert "31/5" in sentence and "AP Plaza" in sentence
 
 
-def test_when_question_quotes_a_dated_sentence(engine: SearchEngine) -> None:
+def test_when_question_quotes_a_dated_sentence(engine: Archive) -> None:
     page = engine.search("Phố Sách Hà Nội chính thức khai trương khi nào?")
     assert page.answer is not None
     assert any(c.isdigit() for c in page.answer.sentence.text)
 
 
-def test_no_answer_line_for_a_plain_topic(engine: SearchEngine) -> None:
+def test_no_answer_line_for_a_plain_topic(engine: Archive) -> None:
     assert engine.search("chuyển đổi số").answer is None
 
 
-def test_time_filter_from_the_question(engine: SearchEngine) -> None:
+def test_time_filter_from_the_question(engine: Archive) -> None:
     page = engine.search("phố sách năm 2018", limit=20)
     assert page.time_label == "năm 2018" and not page.relaxed
     assert page.hits and all(h.published_at.year == 2018 for h in page.hits)
@@ -56,27 +56,27 @@ def test_time_filter_from_the_question(engine: SearchEngine) -> None:
     assert {h.article_id for h in plain.hits} == {h.article_id for h in page.hits}
 
 
-def test_an_empty_period_relaxes_to_every_date_and_says_so(engine: SearchEngine) -> None:
+def test_an_empty_period_relaxes_to_every_date_and_says_so(engine: Archive) -> None:
     page = engine.search("hội thảo chính quyền điện tử năm 2015")
     assert page.relaxed and page.time_label == "năm 2015"
     assert page.hits[0].title == SEED_TITLE
 
 
-def test_a_question_that_is_only_a_period_lists_it_newest_first(engine: SearchEngine) -> None:
+def test_a_question_that_is_only_a_period_lists_it_newest_first(engine: Archive) -> None:
     page = engine.search("tin tháng 7/2022", limit=10)
     assert page.total == 4 and page.time_label == "tháng 7/2022"
     dates = [h.published_at for h in page.hits]
     assert dates == sorted(dates, reverse=True) and all(d.month == 7 for d in dates)
 
 
-def test_caller_filters_win_over_the_question(engine: SearchEngine) -> None:
+def test_caller_filters_win_over_the_question(engine: Archive) -> None:
     since = datetime(2020, 1, 1, tzinfo=VIETNAM)
     page = engine.search("phố sách năm 2018", filters=SearchFilters(since=since), limit=20)
     assert all(h.published_at >= since for h in page.hits)
     assert page.time_label is None
 
 
-def test_a_category_named_in_the_question_filters(engine: SearchEngine) -> None:
+def test_a_category_named_in_the_question_filters(engine: Archive) -> None:
     page = engine.search("chuyên mục phố sách hà nội khai mạc", limit=20)
     assert page.filters is not None and page.filters.category == "Phố sách hà nội"
     assert page.hits and all(h.category == "Phố sách hà nội" for h in page.hits)
@@ -101,17 +101,17 @@ def test_a_category_named_in_the_question_filters(engine: SearchEngine) -> None:
     ],
 )
 def test_abbreviations_and_their_expansions_find_each_other(
-    engine: SearchEngine, question: str, title: str
+    engine: Archive, question: str, title: str
 ) -> None:
     assert engine.search(question).hits[0].title == title
 
 
-def test_question_words_do_not_drown_the_content(engine: SearchEngine) -> None:
+def test_question_words_do_not_drown_the_content(engine: Archive) -> None:
     page = engine.search("cho tôi hỏi là gì truyền hình số")
     assert page.hits[0].title.startswith("Truyền hình số là gì?")
 
 
-def test_a_restored_question_is_suggested_when_results_are_weak(engine: SearchEngine) -> None:
+def test_a_restored_question_is_suggested_when_results_are_weak(engine: Archive) -> None:
     page = engine.search("hoi thao chinh quyen dien tuu ve tau vu tru")
     assert page.suggestion is not None
     assert page.suggestion.startswith("hội thảo chính quyền điện tử")

@@ -4,9 +4,6 @@ the signals that tell a news article from a static, contact or login page.
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, time
@@ -15,46 +12,16 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import trafilatura
 from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError
 
+from ..store.records import ArticleRecord
 from ..text.dates import parse_date
-from ..store.importers import ArticleRecord
-from ..text.normalize import normalize
-from .sources import Selectors
+from .errors import CrawlIssue, describe
+from .html import clean_text, element_text, parse_html
+from .listing import ListingEntry
+from .lists import list_items
+from .selectors import Selectors, effective_selectors
 
-__all__ = [
-    "PROFILES",
-    "ListingEntry",
-    "NotNews",
-    "parse_html",
-    "detect_profile",
-    "extract_article",
-    "element_text",
-    "clean_text",
-    "non_news_url",
-    "is_home_url",
-    "effective_selectors",
-    "with_listing",
-]
-
-# Selectors for portal software that many departments run, applied when the page has its marks.
-PROFILES: dict[str, Selectors] = {
-    "liferay": Selectors(
-        title=".asset-full-content-title, .header-title, .journal-content-article h1",
-        date=".asset-full-content-title ~ .assetPublishDate, .asset-full-content ~ .assetPublishDate",
-        body=".asset-full-content .journal-content-article",
-        summary=".asset-full-content .sapo",
-        author=".view-content-author",
-        list_item=".asset-abstract",
-        list_link=".asset-title a",
-        list_date=".assetPublishDate",
-        list_summary=".asset-summary",
-        next_page=".lfr-pagination-buttons li:nth-child(3) a",
-    ),
-}
-_PROFILE_MARKS = {
-    "liferay": ".asset-abstract .asset-title a, .asset-full-content-title, .portlet-asset-publisher"
-}
+__all__ = ["NotNews", "extract_article", "non_news_url", "is_home_url", "with_listing"]
 
 # Path segments of pages that are never news: about, contact, organisation, login, search, maps.
 _NON_NEWS_SEGMENTS = {
@@ -68,99 +35,7 @@ _DATE_CLASS = re.compile(r"date|time|publish|ngay|posted", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"^\s*(ngày đăng|đăng ngày|ngày cập nhật|cập nhật|đăng lúc|thời gian|ngày)\b", re.IGNORECASE
 )
-_BLOCKS = (
-    "p",
-    "div",
-    "br",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "blockquote",
-    "section",
-    "article",
-    "ol",
-    "ul",
-    "table",
-)
 _MIN_TEXT = 80  # characters of text below which a page has no article
-
-
-@dataclass(frozen=True)
-class ListingEntry:
-    """An article as a feed, sitemap or list page announces it, before its page is fetched."""
-
-    url: str
-    title: str = ""
-    published_at: datetime | None = None
-    summary: str = ""
-    category: str | None = None
-    body: str = ""  # full text a feed carries
-    lastmod: str = ""  # a sitemap's <lastmod>
-    origin: str = "list"  # "list", "feed", "sitemap", "page" (links of a home page), "url"
-
-    @property
-    def vouches(self) -> bool:
-        """True when the listing itself says this is an article (a news list or a feed does; a
-        sitemap lists every page of a site)."""
-        return self.origin in ("list", "feed") and bool(self.title)
-
-    @property
-    def fingerprint(self) -> str:
-        """What the listing shows of the article; when it changes, the page is fetched again."""
-        shown = "\x1f".join(
-            [
-                self.title,
-                self.summary,
-                self.published_at.isoformat() if self.published_at else "",
-                self.lastmod,
-            ]
-        )
-        return hashlib.sha256(shown.encode("utf-8")).hexdigest()
-
-    def to_json(self) -> str:
-        """The entry as JSON, kept so a failed page can be retried with what its listing said."""
-        data = {
-            "title": self.title,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "summary": self.summary,
-            "category": self.category,
-            "lastmod": self.lastmod,
-            "origin": self.origin,
-        }
-        return json.dumps(data, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, url: str, text: str) -> ListingEntry:
-        """The entry saved by `to_json`."""
-        data = json.loads(text) if text else {}
-        published = data.get("published_at")
-        return cls(
-            url=url,
-            title=data.get("title") or "",
-            published_at=datetime.fromisoformat(published) if published else None,
-            summary=data.get("summary") or "",
-            category=data.get("category"),
-            lastmod=data.get("lastmod") or "",
-            origin=data.get("origin") or "list",
-        )
-
-    def as_record(self, source: str) -> ArticleRecord:
-        """What can be stored when the article's page cannot be read: the listing's own text."""
-        return ArticleRecord(
-            title=self.title,
-            url=self.url,
-            summary=self.summary,
-            body=self.body,
-            category=self.category,
-            published_at=self.published_at,
-            source=source,
-            origin=self.url,
-        )
 
 
 @dataclass(frozen=True)
@@ -168,41 +43,13 @@ class NotNews:
     """A page that is not an article, and why."""
 
     url: str
-    reason: str
+    issue: CrawlIssue
+    detail: str = ""
 
-
-def parse_html(text: str, base_url: str) -> lxml.html.HtmlElement | None:
-    """The page as an lxml tree with absolute links, or None when there is no markup at all."""
-    if not text.strip():
-        return None
-    try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
-    except (ParserError, ValueError):
-        return None
-    try:
-        tree.make_links_absolute(base_url, resolve_base_href=True)
-    except ValueError:  # a malformed href somewhere; relative links stay relative
-        pass
-    return tree
-
-
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-
-
-def detect_profile(tree: lxml.html.HtmlElement) -> str | None:
-    """The name of the built-in profile whose marks the page has."""
-    for name, marks in _PROFILE_MARKS.items():
-        if tree.cssselect(marks):
-            return name
-    return None
-
-
-def effective_selectors(
-    tree: lxml.html.HtmlElement, selectors: Selectors, profile: str
-) -> Selectors:
-    """The site's selectors over its profile's (given, or recognised from the page)."""
-    name = profile or detect_profile(tree)
-    return selectors.merged_over(PROFILES[name]) if name in PROFILES else selectors
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return describe(self.issue, self.detail)
 
 
 def is_home_url(url: str) -> bool:
@@ -212,15 +59,15 @@ def is_home_url(url: str) -> bool:
     return not path or (path.count("/") <= 1 and stem in _HOME_STEMS)
 
 
-def non_news_url(url: str) -> str | None:
+def non_news_url(url: str) -> NotNews | None:
     """Why the url is a page that is never news (home, about, contact, login...), or None."""
     if is_home_url(url):
-        return "not news: a home page"
+        return NotNews(url, CrawlIssue.HOME_PAGE)
     path = unquote(urlsplit(url).path).lower()
     for segment in path.split("/"):
         stem = segment.rsplit(".", 1)[0] if "." in segment else segment
         if stem in _NON_NEWS_SEGMENTS:
-            return f"not news: '{segment}' is a static page"
+            return NotNews(url, CrawlIssue.STATIC_PAGE, segment)
     return None
 
 
@@ -234,14 +81,14 @@ def extract_article(
     source: str | None = None,
 ) -> ArticleRecord | NotNews:
     """The article on a page, merged with what its listing said; NotNews for other pages."""
-    reason = non_news_url(url)
-    if reason:
-        return NotNews(url, reason)
+    static = non_news_url(url)
+    if static is not None:
+        return static
     tree = parse_html(html, url)
     if tree is None:
-        return NotNews(url, "empty page")
+        return NotNews(url, CrawlIssue.EMPTY_PAGE)
     if tree.cssselect("input[type=password]"):
-        return NotNews(url, "not news: a login page")
+        return NotNews(url, CrawlIssue.LOGIN_PAGE)
     sel = effective_selectors(tree, selectors, profile)
     document = trafilatura.bare_extraction(
         html,
@@ -264,15 +111,15 @@ def extract_article(
     if len(body) < _MIN_TEXT and len(entry_body) > len(body):
         body = entry_body
     if not title:
-        return NotNews(url, "no title")
+        return NotNews(url, CrawlIssue.NO_TITLE)
     if len(body) + len(summary) < _MIN_TEXT:
-        return NotNews(url, "not news: no article text")
+        return NotNews(url, CrawlIssue.NO_ARTICLE_TEXT)
     vouched = entry is not None and entry.vouches
     if not vouched:
         if published is None and not _article_markup(tree):
-            return NotNews(url, "not news: no date and no article markup")
+            return NotNews(url, CrawlIssue.UNDATED_PAGE)
         if _is_list_page(tree, sel):
-            return NotNews(url, "not news: a list of articles")
+            return NotNews(url, CrawlIssue.LIST_PAGE)
     category = (entry.category if entry else None) or _select_text(tree, sel.category) or None
     author = _select_text(tree, sel.author) or found.author or None
     return ArticleRecord(
@@ -386,8 +233,6 @@ def _article_markup(tree: lxml.html.HtmlElement) -> bool:
 
 def _is_list_page(tree: lxml.html.HtmlElement, sel: Selectors) -> bool:
     """True when the page is mostly a list of dated links to articles."""
-    from .discovery import list_items
-
     items = list_items(tree, sel)
     if len(items) < 3:
         return False
@@ -408,29 +253,6 @@ def _select_text(tree: lxml.html.HtmlElement, selector: str, *, multiline: bool 
         if text:
             return text
     return ""
-
-
-def element_text(element: lxml.html.HtmlElement) -> str:
-    """The text of an element as paragraphs, scripts and styles left out."""
-    element = _copy(element)
-    for junk in element.xpath(".//script | .//style | .//noscript"):
-        junk.drop_tree()
-    for block in element.iter(*_BLOCKS):
-        block.tail = "\n" + (block.tail or "")
-    return clean_text(element.text_content(), multiline=True)
-
-
-def _copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    return copy.deepcopy(element)
-
-
-def clean_text(text: str, *, multiline: bool = False) -> str:
-    """Normalised text with collapsed spaces; paragraphs kept on their own lines if multiline."""
-    text = normalize(text)
-    if not multiline:
-        return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _short(text: str | None, limit: int) -> str | None:

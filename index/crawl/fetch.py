@@ -9,21 +9,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cached_property
 from types import TracebackType
 from urllib.parse import urlsplit
 
 import httpx
 
-from ..store.database import now
-from ..text.charset import decode_page
-from .errors import FetchError, HTTPStatusError, NotAPage, RobotsDisallowed, TooLarge
+from .errors import CrawlIssue, FetchError, HTTPStatusError, NotAPage, RobotsDisallowed, TooLarge
+from .page import Page
 from .robots import RobotsCache
 from .sources import FetchPolicy
 
-__all__ = ["Page", "Fetcher"]
+__all__ = ["Fetcher"]
 
 _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"
 _TEXTUAL = (
@@ -34,33 +30,6 @@ _TEXTUAL = (
     "application/atom",
     "application/rdf",
 )
-
-
-@dataclass(frozen=True)
-class Page:
-    """One fetched response body, read in full (within the size cap)."""
-
-    url: str  # as requested
-    final_url: str  # after redirects
-    status: int
-    content_type: str
-    data: bytes
-    fetched_at: datetime = field(default_factory=now)
-
-    @cached_property
-    def decoded(self) -> tuple[str, str]:
-        """(NFC text, encoding used)."""
-        return decode_page(self.data, self.content_type)
-
-    @property
-    def text(self) -> str:
-        """The body as text, decoded by header, meta tag or detection."""
-        return self.decoded[0]
-
-    @property
-    def encoding(self) -> str:
-        """The encoding the text was read in."""
-        return self.decoded[1]
 
 
 class _HostGate:
@@ -139,17 +108,18 @@ class Fetcher:
             and self.policy.respect_robots
             and not self.robots.allowed(page.final_url)
         ):
-            raise RobotsDisallowed(url, f"redirected to {page.final_url}, disallowed by robots.txt")
+            raise RobotsDisallowed(url, CrawlIssue.ROBOTS_REDIRECT, page.final_url)
         if not any_type and not _is_textual(page.content_type):
-            raise NotAPage(url, f"not a web page ({page.content_type.split(';')[0]})")
+            raise NotAPage(url, CrawlIssue.NOT_A_PAGE, page.content_type.split(";")[0])
         return page
 
     def _check_robots(self, url: str) -> None:
         rules = self.robots.rules(url)
         if rules.unreachable is not None:  # the host is down or broken: worth trying again later
-            raise FetchError(url, rules.unreachable, retryable=True)
+            issue, detail = rules.unreachable
+            raise FetchError(url, issue, detail, retryable=True)
         if not self.robots.allowed(url):
-            raise RobotsDisallowed(url, "disallowed by robots.txt")
+            raise RobotsDisallowed(url, CrawlIssue.ROBOTS_DISALLOWED)
         delay = self.robots.crawl_delay(url)
         if delay:
             self.slow_down(url, delay)
@@ -174,10 +144,7 @@ class Fetcher:
                         raise HTTPStatusError(url, response.status_code)
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > policy.max_bytes:
-                        raise TooLarge(
-                            url,
-                            f"larger than {_mb(policy.max_bytes)} ({_mb(int(declared))} announced)",
-                        )
+                        raise TooLarge(url, CrawlIssue.ANNOUNCED_TOO_LARGE, _mb(int(declared)))
                     data = self._read(url, response)
                     return Page(
                         url=url,
@@ -187,22 +154,21 @@ class Fetcher:
                         data=data,
                     )
             except httpx.TooManyRedirects:
-                raise FetchError(
-                    url, f"more than {policy.max_redirects} redirects (a redirect loop?)"
-                ) from None
+                issue = CrawlIssue.TOO_MANY_REDIRECTS
+                raise FetchError(url, issue, str(policy.max_redirects)) from None
             except httpx.TimeoutException:
-                raise FetchError(
-                    url, f"timed out after {policy.timeout:g} s", retryable=True
-                ) from None
+                issue = CrawlIssue.TIMEOUT
+                raise FetchError(url, issue, f"{policy.timeout:g}", retryable=True) from None
             except httpx.UnsupportedProtocol:
-                raise FetchError(url, "not an http:// or https:// url") from None
+                raise FetchError(url, CrawlIssue.NOT_HTTP) from None
             except httpx.InvalidURL as exc:
-                raise FetchError(url, f"invalid url ({exc})") from None
+                raise FetchError(url, CrawlIssue.INVALID_URL, str(exc)) from None
             except httpx.TransportError as exc:
                 reason = (
                     str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 )
-                raise FetchError(url, f"connection failed: {reason}", retryable=True) from None
+                issue = CrawlIssue.CONNECTION
+                raise FetchError(url, issue, reason, retryable=True) from None
 
     def _read(self, url: str, response: httpx.Response) -> bytes:
         """The body in chunks, stopped as soon as it passes the cap or the total time."""
@@ -213,11 +179,10 @@ class Fetcher:
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > policy.max_bytes:
-                raise TooLarge(url, f"larger than {_mb(policy.max_bytes)}: download stopped")
+                raise TooLarge(url, CrawlIssue.TOO_LARGE, _mb(policy.max_bytes))
             if time.monotonic() > deadline:
-                raise FetchError(
-                    url, f"took more than {policy.total_timeout:g} s to download", retryable=True
-                )
+                seconds = f"{policy.total_timeout:g}"
+                raise FetchError(url, CrawlIssue.TOO_SLOW, seconds, retryable=True)
             chunks.append(chunk)
         return b"".join(chunks)
 

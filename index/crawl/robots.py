@@ -1,4 +1,6 @@
-"""robots.txt, fetched once per host through the polite fetcher and read by urllib.robotparser.
+"""robots.txt, fetched once per host through the polite fetcher and read by Protego, which follows
+RFC 9309 (wildcards such as `Disallow: /*?print=1`, end anchors such as `/admin$`, the longest
+match winning), unlike the standard library's parser.
 
 As RFC 9309 says: a missing robots.txt (4xx) allows everything; one that cannot be fetched (5xx,
 connection failure) means the host is not crawled for now.
@@ -9,14 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
-from .errors import FetchError, HTTPStatusError
+from protego import Protego
 
-if TYPE_CHECKING:
-    from .fetch import Page
+from .errors import CrawlIssue, FetchError, HTTPStatusError
+from .page import Page
 
 __all__ = ["RobotsCache", "RobotsRules"]
 
@@ -25,9 +25,9 @@ __all__ = ["RobotsCache", "RobotsRules"]
 class RobotsRules:
     """What one host's robots.txt says, or why it could not be read."""
 
-    parser: RobotFileParser | None  # None: allow everything
+    parser: Protego | None  # None: allow everything
     text: str = ""
-    unreachable: str | None = None  # the reason nothing may be fetched from the host
+    unreachable: tuple[CrawlIssue, str] | None = None  # why nothing may be fetched from the host
 
 
 class RobotsCache:
@@ -63,7 +63,7 @@ class RobotsCache:
         rules = self.rules(url)
         if rules.unreachable is not None:
             return False
-        return rules.parser is None or rules.parser.can_fetch(self._agent, url)
+        return rules.parser is None or bool(rules.parser.can_fetch(url, self._agent))
 
     def crawl_delay(self, url: str) -> float | None:
         """The Crawl-delay asked of our User-Agent, in seconds."""
@@ -79,10 +79,7 @@ class RobotsCache:
         except HTTPStatusError as exc:
             if exc.status < 500:
                 return RobotsRules(None)
-            return RobotsRules(None, unreachable=f"robots.txt answers HTTP {exc.status}")
+            return RobotsRules(None, unreachable=(CrawlIssue.ROBOTS_STATUS, str(exc.status)))
         except FetchError as exc:
-            return RobotsRules(None, unreachable=f"robots.txt unreachable ({exc.reason})")
-        text = page.text
-        parser = RobotFileParser(f"{root}/robots.txt")
-        parser.parse(text.splitlines())
-        return RobotsRules(parser, text)
+            return RobotsRules(None, unreachable=(CrawlIssue.ROBOTS_UNREACHABLE, exc.reason))
+        return RobotsRules(Protego.parse(page.text), page.text)

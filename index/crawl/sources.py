@@ -1,7 +1,8 @@
 """The sources file (`data/sources.toml`): which portals to crawl, how, and how politely.
 
-`load_sources` reads and checks it; every mistake is reported as one line naming the source and
-the key, so whoever edits the file can fix it without reading this module.
+The file's shape is declared once, as pydantic dataclasses that forbid unknown keys; `load_sources`
+turns pydantic's first complaint into one line naming the source and the key (with a "did you
+mean" for a misspelt key), so whoever edits the file can fix it without reading this module.
 """
 
 from __future__ import annotations
@@ -9,19 +10,24 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from ..errors import IndexError_
+from lxml.cssselect import CSSSelector
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic.dataclasses import dataclass
+from pydantic_core import ErrorDetails
+
+from ..errors import TinSoError
 from .errors import UnknownSource
+from .selectors import PROFILES, Selectors
 
 __all__ = [
     "SourcesError",
     "FetchPolicy",
-    "Selectors",
     "ListPage",
     "SourceConfig",
     "SourcesFile",
@@ -36,77 +42,155 @@ DEFAULT_USER_AGENT = (
 )
 
 
-class SourcesError(IndexError_):
+class SourcesError(TinSoError):
     """The sources file is missing, not TOML, or holds a wrong key or value (one-line message)."""
 
 
-@dataclass(frozen=True)
+# -- value checks ------------------------------------------------------------------------------
+
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_interval(text: str) -> timedelta:
+    """'90m', '6h', '1d' as a timedelta; raises ValueError."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration such as '30m', '6h' or '1d'")
+    value = timedelta(**{_UNITS[match[2]]: float(match[1])})
+    if value < timedelta(minutes=1):
+        raise ValueError(f"{text!r} is shorter than one minute")
+    return value
+
+
+def _interval(value: object) -> object:
+    return parse_interval(value) if isinstance(value, str) else value
+
+
+def _http_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+        raise ValueError(f"{url!r} is not an http:// or https:// url")
+    return url
+
+
+def _css(selector: str) -> str:
+    selector = selector.strip()
+    try:
+        CSSSelector(selector)
+    except Exception as exc:  # cssselect raises several parse error types
+        raise ValueError(f"not a CSS selector: {selector!r} ({exc})") from None
+    return selector
+
+
+def _ascii_text(text: str) -> str:
+    if not text.isascii() or not text.strip():
+        raise ValueError("must be non-empty ASCII text")
+    return text
+
+
+def _page_url(url: str) -> str:
+    if url and "{page}" not in url:
+        raise ValueError("put {page} where the page number goes")
+    return url
+
+
+def _profile(name: str) -> str:
+    name = name.strip()
+    if name and name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r} (known: {', '.join(sorted(PROFILES))})")
+    return name
+
+
+Url = Annotated[str, Strict(), AfterValidator(_http_url)]
+Text = Annotated[str, Strict(), AfterValidator(str.strip)]
+Whole = Annotated[int, Strict(), Field(ge=1)]
+Seconds = Annotated[float, Field(ge=0)]
+Css = Annotated[str, Strict(), AfterValidator(_css)]
+_FILE = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- the file's shape --------------------------------------------------------------------------
+
+
+@dataclass(config=_FILE)
 class FetchPolicy:
     """How politely and how patiently pages are fetched (the `[crawler]` table)."""
 
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 20.0  # seconds to connect, and between two bytes received
-    total_timeout: float = 60.0  # seconds for one whole response, however slowly it arrives
-    retries: int = 2  # extra attempts after a 5xx answer or a connection error
-    backoff: float = 1.0  # seconds before the first retry, doubled for each next one
-    delay: float = 1.0  # seconds between the starts of two requests to one host
-    concurrency: int = 2  # requests at a time to one host
-    max_bytes: int = 5_000_000  # a larger response is aborted
-    max_redirects: int = 5
-    respect_robots: bool = True
+    user_agent: Annotated[str, Strict(), AfterValidator(_ascii_text)] = DEFAULT_USER_AGENT
+    timeout: Seconds = 20.0  # seconds to connect, and between two bytes received
+    total_timeout: Seconds = 60.0  # seconds for one whole response, however slowly it arrives
+    retries: Annotated[int, Strict(), Field(ge=0)] = 2  # extra attempts after 5xx / connection
+    backoff: Seconds = 1.0  # seconds before the first retry, doubled for each next one
+    delay: Seconds = 1.0  # seconds between the starts of two requests to one host
+    concurrency: Whole = 2  # requests at a time to one host
+    max_bytes: Annotated[int, Strict(), Field(ge=0)] = 5_000_000  # a larger response is aborted
+    max_redirects: Annotated[int, Strict(), Field(ge=0)] = 5
+    respect_robots: Annotated[bool, Strict()] = True
 
 
-@dataclass(frozen=True)
-class Selectors:
-    """CSS selectors that override automatic extraction on one site; empty means automatic."""
-
-    title: str = ""
-    date: str = ""
-    body: str = ""
-    summary: str = ""
-    author: str = ""
-    category: str = ""
-    list_item: str = ""  # one element per article on a list page
-    list_link: str = ""  # inside an item: the link to the article (its text is the title)
-    list_date: str = ""
-    list_summary: str = ""
-    next_page: str = ""  # on a list page: the link to the next page
-
-    def merged_over(self, base: Selectors) -> Selectors:
-        """These selectors, falling back to `base` for the ones left empty."""
-        return Selectors(
-            **{f.name: getattr(self, f.name) or getattr(base, f.name) for f in fields(self)}
-        )
-
-
-@dataclass(frozen=True)
+@dataclass(config=_FILE)
 class ListPage:
     """A category page that lists articles, with how to reach its next pages."""
 
-    url: str
-    page_url: str = ""  # the url of page N, with "{page}" where the number goes (page 2, 3, ...)
-    category: str | None = None
+    url: Url
+    # The url of page N, with "{page}" where the number goes (page 2, 3, ...).
+    page_url: Annotated[str, Strict(), AfterValidator(_page_url)] = ""
+    category: Text | None = None
+
+    def __post_init__(self) -> None:
+        if self.page_url:
+            _http_url(self.page_url)
 
 
-@dataclass(frozen=True)
+def _list_page(value: object) -> object:
+    return {"url": value} if isinstance(value, str) else value
+
+
+@dataclass(config=_FILE)
+class _SelectorsTable:
+    """The `[source.selectors]` table, checked; becomes a `Selectors`."""
+
+    title: Css = ""
+    date: Css = ""
+    body: Css = ""
+    summary: Css = ""
+    author: Css = ""
+    category: Css = ""
+    list_item: Css = ""
+    list_link: Css = ""
+    list_date: Css = ""
+    list_summary: Css = ""
+    next_page: Css = ""
+
+
+def _selectors(value: object) -> object:
+    if isinstance(value, dict):
+        table = _SelectorsTable(**value)
+        return Selectors(**{f.name: getattr(table, f.name) for f in fields(Selectors)})
+    return value
+
+
+@dataclass(config=ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True))
 class SourceConfig:
     """One portal to crawl."""
 
-    name: str
-    base_url: str
-    title: str = ""
-    enabled: bool = True
-    interval: timedelta = timedelta(hours=6)
-    feeds: tuple[str, ...] = ()
-    sitemaps: tuple[str, ...] = ()
-    lists: tuple[ListPage, ...] = ()
-    profile: str = ""  # built-in selectors for a portal software, e.g. "liferay"
-    selectors: Selectors = Selectors()
-    max_pages: int = 5  # list pages per list, or sitemap files, per run
-    max_articles: int = 200  # article pages fetched per run
-    retry_limit: int = 5  # runs in which a failed article page is tried again
-    category: str | None = None
-    adhoc: bool = False  # made up for one url given on the command line
+    name: Annotated[str, Strict(), AfterValidator(str.strip), Field(min_length=1)]
+    base_url: Url
+    title: Text = ""
+    enabled: Annotated[bool, Strict()] = True
+    interval: Annotated[timedelta, BeforeValidator(_interval)] = timedelta(hours=6)
+    feeds: tuple[Url, ...] = ()
+    sitemaps: tuple[Url, ...] = ()
+    lists: tuple[Annotated[ListPage, BeforeValidator(_list_page)], ...] = ()
+    profile: Annotated[str, Strict(), AfterValidator(_profile)] = ""  # e.g. "liferay"
+    selectors: Annotated[Selectors, BeforeValidator(_selectors)] = Selectors()
+    max_pages: Whole = 5  # list pages per list, or sitemap files, per run
+    max_articles: Whole = 200  # article pages fetched per run
+    retry_limit: Whole = 5  # runs in which a failed article page is tried again
+    category: Text | None = None
+    adhoc: bool = False  # made up for one url given on the command line (not a file key)
 
     @property
     def host(self) -> str:
@@ -151,6 +235,9 @@ class SourcesFile:
         return [source]
 
 
+# -- reading -----------------------------------------------------------------------------------
+
+
 def load_sources(path: Path) -> SourcesFile:
     """Read and check the sources file; a missing file means no sources and default politeness."""
     try:
@@ -168,14 +255,27 @@ def parse_sources(text: str, name: str = "sources.toml") -> SourcesFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{name}: not valid TOML: {exc}") from exc
-    _check_keys(data, {"crawler", "source"}, name, "")
-    policy = _policy(data.get("crawler", {}), name)
+    unknown = set(data) - {"crawler", "source"}
+    if unknown:
+        raise SourcesError(f"{name}: {_unknown_key(sorted(unknown)[0], ['crawler', 'source'])}")
+    crawler = data.get("crawler", {})
+    if not isinstance(crawler, dict):
+        raise SourcesError(f"{name}: [crawler] must be a table")
+    policy = _build(FetchPolicy, crawler, f"{name}: [crawler] ")
     raw_sources = data.get("source", [])
     if not isinstance(raw_sources, list):
         raise SourcesError(f"{name}: 'source' must be a list of [[source]] tables")
     sources: list[SourceConfig] = []
     for number, raw in enumerate(raw_sources, start=1):
-        source = _source(raw, name, number)
+        if not isinstance(raw, dict):
+            raise SourcesError(f"{name}: source #{number} must be a table")
+        label = raw.get("name")
+        where = f"source '{label.strip()}'" if isinstance(label, str) and label.strip() else None
+        if where is None:
+            where = f"source #{number}"
+        if "adhoc" in raw:
+            raise SourcesError(f"{name}: {where}: {_unknown_key('adhoc', _SOURCE_KEYS)}")
+        source = _build(SourceConfig, raw, f"{name}: {where}: ")
         if any(s.name.casefold() == source.name.casefold() for s in sources):
             raise SourcesError(f"{name}: source '{source.name}': the name is used twice")
         sources.append(source)
@@ -191,169 +291,71 @@ def adhoc_source(url: str, like: SourceConfig | None = None) -> SourceConfig:
     return SourceConfig(name=host or url, base_url=url, adhoc=True)
 
 
-# -- checking ------------------------------------------------------------------------------
-
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_SOURCE_KEYS = [f.name for f in fields(SourceConfig) if f.name != "adhoc"]
 
 
-def parse_interval(text: str) -> timedelta:
-    """'90m', '6h', '1d' as a timedelta; raises ValueError."""
-    match = _INTERVAL.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a duration such as '30m', '6h' or '1d'")
-    value = timedelta(**{_UNITS[match[2]]: float(match[1])})
-    if value < timedelta(minutes=1):
-        raise ValueError(f"{text!r} is shorter than one minute")
-    return value
+def _build(kind: Any, raw: dict[str, Any], prefix: str) -> Any:
+    """`kind(**raw)`, or SourcesError with pydantic's first complaint as one line."""
+    try:
+        return kind(**raw)
+    except ValidationError as exc:
+        raise SourcesError(prefix + _explain(exc.errors()[0], kind)) from None
 
 
-def _policy(raw: object, where: str) -> FetchPolicy:
-    if not isinstance(raw, dict):
-        raise SourcesError(f"{where}: [crawler] must be a table")
-    allowed = {f.name for f in fields(FetchPolicy)}
-    _check_keys(raw, allowed, where, "[crawler] ")
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        default = getattr(FetchPolicy, key)
-        values[key] = _typed(value, type(default), f"{where}: [crawler] key '{key}'")
-        if isinstance(default, (int, float)) and not isinstance(default, bool) and values[key] < 0:
-            raise SourcesError(f"{where}: [crawler] key '{key}' must not be negative")
-    policy = FetchPolicy(**values)
-    if not policy.user_agent.isascii() or not policy.user_agent.strip():
-        raise SourcesError(f"{where}: [crawler] key 'user_agent' must be non-empty ASCII text")
-    if policy.concurrency < 1:
-        raise SourcesError(f"{where}: [crawler] key 'concurrency' must be at least 1")
-    return policy
+_KINDS = {
+    "int": "a whole number",
+    "bool": "true or false",
+    "float": "a number",
+    "string": "text",
+    "tuple": "a list",
+    "list": "a list",
+    "dict": "a table",
+    "dataclass": "a table",
+}
 
 
-_SOURCE_KEYS = {
-    "name", "title", "base_url", "enabled", "interval", "feeds", "sitemaps", "lists", "profile",
-    "selectors", "max_pages", "max_articles", "retry_limit", "category",
-}  # fmt: skip
+def _explain(error: ErrorDetails, kind: Any) -> str:
+    """One line for one pydantic error: where (key 'lists[0]': key 'url') and what is wrong."""
+    path = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
+    names: list[str] = []
+    for part in path:
+        if part.isdigit() and names:
+            names[-1] += f"[{part}]"
+        else:
+            names.append(part)
+    kind_of_error = error["type"]
+    if kind_of_error == "unexpected_keyword_argument" or kind_of_error == "extra_forbidden":
+        allowed = _allowed_keys(kind, path[:-1])
+        prefix = "".join(f"key '{n}': " for n in names[:-1])
+        return prefix + _unknown_key(names[-1], allowed)
+    where = ": ".join(f"key '{n}'" for n in names)
+    if kind_of_error == "missing" or kind_of_error == "missing_argument":
+        return f"{where} is missing"
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    base = kind_of_error.split("_", 1)[0]
+    if kind_of_error.endswith(("_type", "_parsing")) and base in _KINDS:
+        return f"{where} must be {_KINDS[base]}, not {error.get('input')!r}"
+    if kind_of_error == "greater_than_equal":
+        limit = error.get("ctx", {}).get("ge")
+        return f"{where} must not be negative" if limit == 0 else f"{where} must be at least {limit}"
+    if kind_of_error == "string_too_short":
+        return f"{where} must not be empty"
+    if kind_of_error == "value_error" and not message.startswith("must "):
+        return f"{where}: {message}"
+    return f"{where} {message}"
 
 
-def _source(raw: object, file: str, number: int) -> SourceConfig:
-    if not isinstance(raw, dict):
-        raise SourcesError(f"{file}: source #{number} must be a table")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise SourcesError(
-            f"{file}: source #{number}: key 'name' is missing (every source needs a name)"
-        )
-    where = f"{file}: source '{name}'"
-    _check_keys(raw, _SOURCE_KEYS, where, "")
-    if "base_url" not in raw:
-        raise SourcesError(f"{where}: key 'base_url' is missing")
-    values: dict[str, Any] = {"name": name.strip()}
-    values["base_url"] = _url(raw["base_url"], f"{where}: key 'base_url'")
-    for key in ("title", "profile", "category"):
-        if key in raw:
-            values[key] = _typed(raw[key], str, f"{where}: key '{key}'").strip()
-    if "enabled" in raw:
-        values["enabled"] = _typed(raw["enabled"], bool, f"{where}: key 'enabled'")
-    for key in ("max_pages", "max_articles", "retry_limit"):
-        if key in raw:
-            number = _typed(raw[key], int, f"{where}: key '{key}'")
-            if number < 1:
-                raise SourcesError(f"{where}: key '{key}' must be at least 1")
-            values[key] = number
-    if "interval" in raw:
-        try:
-            values["interval"] = parse_interval(
-                _typed(raw["interval"], str, f"{where}: key 'interval'")
-            )
-        except ValueError as exc:
-            raise SourcesError(f"{where}: key 'interval': {exc}") from None
-    for key in ("feeds", "sitemaps"):
-        if key in raw:
-            urls = _typed(raw[key], list, f"{where}: key '{key}'")
-            values[key] = tuple(_url(u, f"{where}: key '{key}[{i}]'") for i, u in enumerate(urls))
-    if "lists" in raw:
-        lists = _typed(raw["lists"], list, f"{where}: key 'lists'")
-        values["lists"] = tuple(
-            _list_page(item, f"{where}: key 'lists[{i}]'") for i, item in enumerate(lists)
-        )
-    if "selectors" in raw:
-        values["selectors"] = _selectors(raw["selectors"], f"{where}: [source.selectors]")
-    source = SourceConfig(**values)
-    if source.profile:
-        from .extraction import PROFILES
-
-        if source.profile not in PROFILES:
-            known = ", ".join(sorted(PROFILES))
-            raise SourcesError(
-                f"{where}: key 'profile': unknown profile {source.profile!r} (known: {known})"
-            )
-    return source
+def _allowed_keys(kind: Any, path: list[str]) -> list[str]:
+    if kind is FetchPolicy:
+        return [f.name for f in fields(FetchPolicy)]
+    if path and path[0] == "selectors":
+        return [f.name for f in fields(Selectors)]
+    if path and path[0] == "lists":
+        return ["url", "page_url", "category"]
+    return _SOURCE_KEYS
 
 
-def _list_page(raw: object, where: str) -> ListPage:
-    if isinstance(raw, str):
-        return ListPage(url=_url(raw, where))
-    if not isinstance(raw, dict):
-        raise SourcesError(f"{where}: must be a url or a table {{ url = ..., page_url = ... }}")
-    _check_keys(raw, {"url", "page_url", "category"}, where, "")
-    if "url" not in raw:
-        raise SourcesError(f"{where}: key 'url' is missing")
-    page_url = ""
-    if "page_url" in raw:
-        page_url = _url(raw["page_url"], f"{where}.page_url")
-        if "{page}" not in page_url:
-            raise SourcesError(f"{where}.page_url: put {{page}} where the page number goes")
-    category = _typed(raw["category"], str, f"{where}.category") if "category" in raw else None
-    return ListPage(_url(raw["url"], f"{where}.url"), page_url, category)
-
-
-def _selectors(raw: object, where: str) -> Selectors:
-    if not isinstance(raw, dict):
-        raise SourcesError(f"{where} must be a table")
-    _check_keys(raw, {f.name for f in fields(Selectors)}, where, "")
-    values = {}
-    for key, value in raw.items():
-        selector = _typed(value, str, f"{where} key '{key}'").strip()
-        try:
-            from lxml.cssselect import CSSSelector
-
-            CSSSelector(selector)
-        except Exception as exc:  # cssselect raises several parse error types
-            raise SourcesError(
-                f"{where} key '{key}': not a CSS selector: {selector!r} ({exc})"
-            ) from None
-        values[key] = selector
-    return Selectors(**values)
-
-
-def _url(value: object, where: str) -> str:
-    url = _typed(value, str, where).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-        raise SourcesError(f"{where}: {url!r} is not an http:// or https:// url")
-    return url
-
-
-def _typed(value: object, kind: type, where: str) -> Any:
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        names = {
-            str: "text",
-            int: "a whole number",
-            float: "a number",
-            bool: "true or false",
-            list: "a list",
-        }
-        raise SourcesError(f"{where} must be {names.get(kind, kind.__name__)}, not {value!r}")
-    return value
-
-
-def _check_keys(raw: dict[str, Any], allowed: set[str], where: str, table: str) -> None:
-    for key in raw:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = (
-                f" (did you mean '{close[0]}'?)"
-                if close
-                else f" (known: {', '.join(sorted(allowed))})"
-            )
-            raise SourcesError(f"{where}: {table}unknown key '{key}'{hint}")
+def _unknown_key(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(allowed), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(allowed))})"
+    return f"unknown key '{key}'{hint}"

@@ -1,0 +1,39 @@
+"""Searching: BM25 over three fields of title and text, question parsing, ranking, snippets and
+the answer line.
+
+    engine.py    `SearchEngine`: search, latest, categories; the index it keeps fresh
+    bm25.py      exact Okapi BM25 over numpy posting lists (rank_bm25's scores)
+    fields.py    words, accent-folded syllables and syllable pairs of a token stream
+    snapshot.py  the index: per-field BM25 plus the columns results need
+    query.py     what a question asks: filters, synonyms, question words, intent
+    ranking.py   weighted sub-queries, coverage of the question, candidates
+    snippets.py  the sentences that match, with the matched words marked
+    answer.py    the sentence that answers when / where / who / how many
+"""
+
+from .bm25 import BM25Index, BM25Params
+from .engine import (
+    Answer,
+    CategoryCount,
+    IndexStats,
+    SearchEngine,
+    SearchFilters,
+    SearchHit,
+    SearchPage,
+)
+from .ranking import Weights
+from .snippets import Snippet
+
+__all__ = [
+    "Answer",
+    "BM25Index",
+    "BM25Params",
+    "CategoryCount",
+    "IndexStats",
+    "SearchEngine",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
+    "Snippet",
+    "Weights",
+]

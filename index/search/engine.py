@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import EmptyQuery
+from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
+from ..text.dates import now
+from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .answer import find_answer
 from .bm25 import BM25Params
-from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
-from ..store.database import get_meta, now, open_database, set_meta, write_session
-from ..errors import ArticleNotFound, EmptyQuery
 from .query import ParsedQuery, QueryParser
 from .ranking import Weights, plan_query, score
-from ..store.importers import Item, read_paths
-from ..store.ingest import IngestReport, ProgressCallback, reanalyse, store_items
-from ..store.models import VIETNAM, Article, ArticleTerms, Question, Source
 from .snapshot import Snapshot, build_snapshot, release_memory
 from .snippets import QueryMatcher, Snippet, make_snippet
 
@@ -34,10 +27,8 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "SearchFilters",
-    "ArticleView",
     "CategoryCount",
-    "EngineStats",
-    "ReindexReport",
+    "IndexStats",
     "Weights",
 ]
 
@@ -100,22 +91,6 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
-class ArticleView:
-    """A whole article, for reading."""
-
-    article_id: int
-    title: str
-    url: str | None
-    published_at: datetime
-    date_estimated: bool
-    category: str | None
-    author: str | None
-    source: str
-    summary: str
-    body: str
-
-
-@dataclass(frozen=True)
 class CategoryCount:
     """A category and how many articles it holds."""
 
@@ -124,29 +99,14 @@ class CategoryCount:
 
 
 @dataclass(frozen=True)
-class EngineStats:
-    """What `stats` reports."""
+class IndexStats:
+    """What the live index holds."""
 
-    articles: int
-    sources: tuple[tuple[str, int], ...]
-    first_published: datetime | None
-    last_published: datetime | None
     indexed: int
     index_bytes: int
     vocabulary: int
-    last_reindex: datetime | None
     built_at: datetime
     build_seconds: float
-    questions_today: int
-
-
-@dataclass(frozen=True)
-class ReindexReport:
-    """What a reindex did."""
-
-    reanalysed: int
-    indexed: int
-    seconds: float
 
 
 class SearchEngine:
@@ -154,7 +114,7 @@ class SearchEngine:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        store: Store,
         analyzer: Analyzer | None = None,
         weights: Weights = Weights(),
         params: BM25Params = ENGINE_BM25,
@@ -162,12 +122,12 @@ class SearchEngine:
         clock: Callable[[], datetime] = now,
         understanding: bool = True,
     ) -> None:
-        """Wrap an opened database; call `reload` (or use `open`) before searching.
+        """Search the articles of `store`; call `rebuild` before searching.
 
         With `understanding` off, questions are scored as typed: no filters from their words,
         no synonyms, no restored diacritics, no answer line (the benchmark's plain path).
         """
-        self.sessions = sessions
+        self.store = store
         self.analyzer = analyzer or Analyzer()
         self.weights = weights
         self.params = params
@@ -177,41 +137,13 @@ class SearchEngine:
         self._snapshot: Snapshot | None = None
         self._rebuild_lock = threading.Lock()
 
-    @classmethod
-    def open(
-        cls,
-        database_url: str,
-        *,
-        sample: Path | None = None,
-        dictionary: Path | QueryDictionary | None = None,
-        weights: Weights = Weights(),
-        clock: Callable[[], datetime] = now,
-        progress: ProgressCallback | None = None,
-    ) -> SearchEngine:
-        """Open (creating if needed) the database, load `sample` into a new one, build the index.
-
-        `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
-        """
-        if isinstance(dictionary, Path):
-            dictionary = QueryDictionary.load(dictionary)
-        engine = cls(
-            open_database(database_url),
-            weights=weights,
-            dictionary=dictionary or EMPTY_DICTIONARY,
-            clock=clock,
-        )
-        if sample is not None and engine._is_new():
-            engine._load_sample(sample, progress)
-        engine.reload(progress=progress)
-        return engine
-
     # -- searching --------------------------------------------------------------------------
 
     @property
     def snapshot(self) -> Snapshot:
         """The index currently answering queries."""
         if self._snapshot is None:
-            raise RuntimeError("the engine has no index yet: call reload() first")
+            raise RuntimeError("the engine has no index yet: call rebuild() first")
         return self._snapshot
 
     def search(
@@ -253,7 +185,7 @@ class SearchEngine:
             relaxed = True
         page, total = _page(snapshot, candidates, scored.scores, offset, limit)
         matcher = self._matcher(snapshot, stream, parsed)
-        sentences = self._sentences([int(snapshot.article_ids[p]) for p in page])
+        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in page])
         hits = self._hits(snapshot, page, scored.scores, matcher, sentences)
         answer = None
         if parsed.intent and hits and offset == 0:
@@ -326,7 +258,7 @@ class SearchEngine:
         """Result rows with their snippets (`sentences`, when the caller read them already)."""
         ids = [int(snapshot.article_ids[p]) for p in positions]
         if sentences is None:
-            sentences = self._sentences(ids)
+            sentences = self.store.sentences(ids)
         hits = []
         for position, article_id in zip(positions, ids):
             snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
@@ -344,15 +276,6 @@ class SearchEngine:
                 )
             )
         return tuple(hits)
-
-    def _sentences(self, article_ids: list[int]) -> dict[int, list[str]]:
-        if not article_ids:
-            return {}
-        query = select(ArticleTerms.article_id, ArticleTerms.sentences).where(
-            ArticleTerms.article_id.in_(article_ids)
-        )
-        with self.sessions.kw["bind"].connect() as connection:  # a plain read: no ORM session
-            return {row.article_id: json.loads(row.sentences) for row in connection.execute(query)}
 
     # -- browsing ---------------------------------------------------------------------------
 
@@ -377,138 +300,37 @@ class SearchEngine:
         pairs = [CategoryCount(name, int(n)) for name, n in zip(snapshot.categories, counts)]
         return sorted(pairs, key=lambda c: (-c.count, c.name))
 
-    def article(self, article_id: int) -> ArticleView:
-        """The whole article; raises ArticleNotFound."""
-        with self.sessions() as session:
-            row = session.get(Article, article_id)
-            if row is None:
-                raise ArticleNotFound(f"no article has id {article_id}")
-            return ArticleView(
-                article_id=row.id,
-                title=row.title,
-                url=row.url,
-                published_at=row.published_at,
-                date_estimated=row.date_estimated,
-                category=row.category,
-                author=row.author,
-                source=row.source.name,
-                summary=row.summary,
-                body=row.body,
-            )
-
     # -- keeping the index fresh ------------------------------------------------------------
 
-    def ingest(
-        self, paths: Iterable[Path], progress: ProgressCallback | None = None
-    ) -> IngestReport:
-        """Import files and folders, then refresh the index if anything changed."""
-        return self.ingest_items(read_paths(paths), progress)
-
-    def ingest_items(
-        self, items: Iterable[Item], progress: ProgressCallback | None = None
-    ) -> IngestReport:
-        """Store already-read records and problems, then refresh the index if anything changed."""
-        report = store_items(self.sessions, items, self.analyzer, progress=progress)
-        if report.changed:
-            self.reload()
-        return report
-
-    def reload(self, progress: ProgressCallback | None = None) -> Snapshot:
-        """Analyse what is stale, rebuild the index from cached terms, swap it in."""
-        return self._rebuild(progress=progress)[1]
-
-    def refresh(self) -> bool:
-        """Rebuild when another process changed the articles since the last build."""
-        with self.sessions() as session:
-            version = get_meta(session, "data_version") or ""
-        if self._snapshot is not None and version == self._snapshot.data_version:
-            return False
-        self.reload()
-        return True
-
-    def reindex(
-        self, *, full: bool = False, progress: ProgressCallback | None = None
-    ) -> ReindexReport:
-        """Re-analyse stale (or, with `full`, all) articles and rebuild; searches keep using the
-        old index until the new one is swapped in."""
-        started = time.perf_counter()
-        reanalysed, snapshot = self._rebuild(full=full, progress=progress, record=True)
-        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
-
-    def _rebuild(
-        self,
-        *,
-        full: bool = False,
-        progress: ProgressCallback | None = None,
-        record: bool = False,
-    ) -> tuple[int, Snapshot]:
-        """Re-analyse, build, swap (and with `record`, note the time as the last reindex)."""
+    def rebuild(self) -> Snapshot:
+        """Rebuild the index from the articles' cached analysis and swap it in; searches in
+        flight finish on the old one."""
         with self._rebuild_lock:
-            reanalysed = reanalyse(self.sessions, self.analyzer, full=full, progress=progress)
-            snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
-            if record:
-                with write_session(self.sessions) as session:
-                    set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
+            version = self.store.data_version()
+            rows = self.store.index_rows(self.analyzer.version)
+            snapshot = build_snapshot(rows, version, self.params)
             self._snapshot = snapshot
         release_memory()
-        return reanalysed, snapshot
+        return snapshot
 
-    def stats(self) -> EngineStats:
-        """Counts and dates of the stored articles and the live index."""
+    def refresh(self) -> bool:
+        """Rebuild when the articles changed (here or in another process) since the last build."""
+        if self._snapshot is not None and self.store.data_version() == self._snapshot.data_version:
+            return False
+        self.rebuild()
+        return True
+
+    def stats(self) -> IndexStats:
+        """What the live index holds."""
         snapshot = self.snapshot
-        with self.sessions() as session:
-            articles = session.scalar(select(func.count(Article.id))) or 0
-            per_source = session.execute(
-                select(Source.name, func.count(Article.id))
-                .join(Article, Article.source_id == Source.id)
-                .group_by(Source.name)
-                .order_by(func.count(Article.id).desc(), Source.name)
-            ).all()
-            first, last = session.execute(
-                select(func.min(Article.published_at), func.max(Article.published_at))
-            ).one()
-            last_reindex = get_meta(session, "last_reindex_at")
-            midnight = now().replace(hour=0, minute=0, second=0, microsecond=0)
-            questions_today = session.scalar(
-                select(func.count(Question.id)).where(Question.asked_at >= midnight)
-            )
         vocabulary = len(snapshot.text.words.vocabulary) + len(snapshot.title.words.vocabulary)
-        return EngineStats(
-            articles=articles,
-            sources=tuple((name, count) for name, count in per_source),
-            first_published=_aware(first),
-            last_published=_aware(last),
+        return IndexStats(
             indexed=snapshot.size,
             index_bytes=snapshot.nbytes,
             vocabulary=vocabulary,
-            last_reindex=datetime.fromisoformat(last_reindex) if last_reindex else None,
             built_at=snapshot.built_at,
             build_seconds=snapshot.build_seconds,
-            questions_today=questions_today or 0,
         )
-
-    def record_question(self, query: str, total: int, channel: str = "private") -> None:
-        """Count a question for the usage statistics (the text is kept, the asker is not)."""
-        with write_session(self.sessions) as session:
-            session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
-
-    def close(self) -> None:
-        """Release the pooled database connections (at shutdown; a later call reconnects)."""
-        bind = self.sessions.kw.get("bind")
-        if bind is not None:
-            bind.dispose()
-
-    # -- sample data ------------------------------------------------------------------------
-
-    def _is_new(self) -> bool:
-        with self.sessions() as session:
-            has_articles = session.scalar(select(Article.id).limit(1)) is not None
-            return not has_articles and get_meta(session, "sample_loaded") is None
-
-    def _load_sample(self, sample: Path, progress: ProgressCallback | None) -> None:
-        store_items(self.sessions, read_paths([sample]), self.analyzer, progress=progress)
-        with write_session(self.sessions) as session:
-            set_meta(session, "sample_loaded", str(sample))
 
 
 # With a time or category filter, a question made only of these words ("tin tháng 7/2022",
@@ -597,19 +419,6 @@ def _category_code(snapshot: Snapshot, name: str) -> int:
         if category.casefold() == lowered:
             return code
     return -2  # matches nothing
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """func.min/max bypass the column type on SQLite: re-apply it."""
-    from ..store.models import AwareDateTime
-
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return AwareDateTime().process_result_value(value, None)  # type: ignore[arg-type]
-    return value.astimezone(VIETNAM)
 
 
 _NO_MATCH = QueryMatcher(frozenset(), frozenset(), frozenset(), lambda s: 0.0, lambda s: True)

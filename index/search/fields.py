@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text.analyzer import BOUNDARY
-from .bm25 import BM25Index, BM25Params
 from ..text.normalize import fold
+from .bm25 import BM25Index, BM25Params
 
 __all__ = ["FIELDS", "FieldIndexes", "QueryTerms", "build_fields", "query_terms"]
 

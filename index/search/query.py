@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..text.dates import VIETNAM
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
-from ..store.models import VIETNAM
 from ..text.normalize import fold, has_diacritics, lower, normalize
 
 __all__ = ["QueryParser", "ParsedQuery", "TimeRange", "INTENTS"]

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text.analyzer import Analyzer
-from .bm25 import BM25Index
 from ..text.dictionary import surface_words
+from ..text.normalize import fold
+from ..text.restore import Restoration
+from .bm25 import BM25Index
 from .fields import FieldIndexes, QueryTerms, query_terms
 from .query import ParsedQuery
-from ..text.restore import Restoration
 from .snapshot import Snapshot
-from ..text.normalize import fold
 
 __all__ = ["Weights", "QueryPlan", "Scored", "plan_query", "score"]
 

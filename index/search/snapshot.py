@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from ..text.analyzer import Analyzer
-from .bm25 import BM25Params
-from ..store.database import get_meta, now
-from .fields import FieldIndexes, build_fields
-from ..store.ingest import ProgressCallback
-from ..store.models import Article, ArticleTerms, Source
+from ..store.store import IndexRow
+from ..text.dates import now
 from ..text.restore import Restorer
+from .bm25 import BM25Params
+from .fields import FieldIndexes, build_fields
 
 __all__ = ["Snapshot", "build_snapshot", "release_memory"]
 
@@ -68,49 +64,21 @@ class Snapshot:
 
 
 def build_snapshot(
-    sessions: sessionmaker[Session],
-    analyzer: Analyzer,
-    params: BM25Params = BM25Params(),
-    progress: ProgressCallback | None = None,
+    rows: Sequence[IndexRow], data_version: str, params: BM25Params = BM25Params()
 ) -> Snapshot:
-    """Load every article's cached terms and index them; never runs the word segmenter."""
+    """Index the articles' cached terms (never runs the word segmenter); `rows` by id."""
     started = time.perf_counter()
-    with sessions() as session:
-        version = get_meta(session, "data_version") or ""
-        rows = session.execute(
-            select(
-                Article.id,
-                Article.published_at,
-                Article.category,
-                Article.title,
-                Article.url,
-                Article.content_hash,
-                Source.name,
-                ArticleTerms.title_tokens,
-                ArticleTerms.text_tokens,
-            )
-            .join(Source, Article.source_id == Source.id)
-            .join(ArticleTerms, ArticleTerms.article_id == Article.id)
-            .where(ArticleTerms.analyzer_version == analyzer.version)
-            .order_by(Article.id)
-        ).all()
-    if progress:
-        progress(0, len(rows))
     categories = sorted({row.category for row in rows if row.category})
     code_of = {name: code for code, name in enumerate(categories)}
-    title_streams = [_split(row.title_tokens) for row in rows]
-    text_streams = [_split(row.text_tokens) for row in rows]
-    title = build_fields(title_streams, params)
-    text = build_fields(text_streams, params)
-    if progress:
-        progress(len(rows), len(rows))
+    title = build_fields([_split(row.title_tokens) for row in rows], params)
+    text = build_fields([_split(row.text_tokens) for row in rows], params)
     published_at = [row.published_at for row in rows]
     published = np.array([d.timestamp() for d in published_at], dtype=np.float64)
     first_with_text: dict[str, int] = {}
     copies = [first_with_text.setdefault(row.content_hash, i) for i, row in enumerate(rows)]
     return Snapshot(
-        data_version=version,
-        article_ids=np.array([row.id for row in rows], dtype=np.int64),
+        data_version=data_version,
+        article_ids=np.array([row.article_id for row in rows], dtype=np.int64),
         published=published,
         published_at=published_at,
         category_codes=np.array([code_of.get(row.category, -1) for row in rows], dtype=np.int32),
@@ -120,7 +88,7 @@ def build_snapshot(
         categories=tuple(categories),
         titles=[row.title for row in rows],
         urls=[row.url for row in rows],
-        sources=[row.name for row in rows],
+        sources=[row.source for row in rows],
         title=title,
         text=text,
         restorer=Restorer(_word_frequencies(title, text), len(rows)),

@@ -1,0 +1,51 @@
+"""The article store: the only code that opens database sessions.
+
+    store.py        `Store`: what other rooms ask of the database
+    crawl_state.py  crawl runs and page notes (the crawler's memory)
+    records.py      article records and problems (codes) handed to the store
+    importers.py    .txt, .json and .jsonl files into records
+    ingest.py       records into articles: deduplication, updates, analysis cached
+    database.py     opening a database, migrations (Alembic), write transactions
+    models.py       the tables
+"""
+
+from .crawl_state import (
+    CrawlState,
+    PageError,
+    PageNote,
+    PageStatus,
+    RunCounts,
+    RunRecord,
+    RunStatus,
+    SourceRecord,
+)
+from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
+from .ingest import IngestReport, Outcome, ProgressCallback
+from .records import ArticleRecord, Item, Problem, ProblemCode
+from .store import ArticleView, IndexRow, Store, StoreStats
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "ArticleRecord",
+    "ArticleView",
+    "CrawlState",
+    "IndexRow",
+    "IngestReport",
+    "Item",
+    "Outcome",
+    "PageError",
+    "PageNote",
+    "PageStatus",
+    "Problem",
+    "ProblemCode",
+    "ProgressCallback",
+    "RunCounts",
+    "RunRecord",
+    "RunStatus",
+    "SourceRecord",
+    "Store",
+    "StoreStats",
+    "read_bytes",
+    "read_file",
+    "read_paths",
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -19,17 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import DatabaseUnavailable
 from .models import Meta
 
-__all__ = ["open_database", "write_session", "get_meta", "set_meta", "now"]
+__all__ = ["open_database", "write_session", "get_meta", "set_meta", "safe_url"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "tin_so_bot_write"  # execution option: this transaction will write
-
-
-def now() -> datetime:
-    """The current time, timezone-aware."""
-    from .models import VIETNAM
-
-    return datetime.now(VIETNAM)
 
 
 def open_database(url: str) -> sessionmaker[Session]:
@@ -49,7 +41,7 @@ def open_database(url: str) -> sessionmaker[Session]:
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseUnavailable(f"cannot open database {_safe(url)}: {reason}") from exc
+        raise DatabaseUnavailable(f"cannot open database {safe_url(url)}: {reason}") from exc
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -74,7 +66,7 @@ def _create_engine(url: str) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, SQLAlchemyError, ImportError) as exc:
-        raise DatabaseUnavailable(f"unsupported DATABASE_URL {_safe(url)}: {exc}") from exc
+        raise DatabaseUnavailable(f"unsupported DATABASE_URL {safe_url(url)}: {exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +109,7 @@ def _head_revision(config: Config) -> str | None:
     return ScriptDirectory.from_config(config).get_current_head()
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

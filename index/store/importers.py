@@ -8,20 +8,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import charset_normalizer
-
-from ..text.dates import DATE_LINE, parse_date
-from .models import VIETNAM
+from ..text.charset import decode_text, is_utf8
+from ..text.dates import DATE_LINE, VIETNAM, parse_date
 from ..text.normalize import normalize
+from .records import ArticleRecord, Item, Problem, ProblemCode
 
 __all__ = [
-    "ArticleRecord",
-    "Problem",
     "SUPPORTED_SUFFIXES",
     "read_paths",
     "read_file",
@@ -30,36 +26,6 @@ __all__ = [
 ]
 
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """An article as read from a file or a page, before it is stored."""
-
-    title: str
-    url: str | None = None
-    summary: str = ""
-    body: str = ""
-    category: str | None = None
-    author: str | None = None
-    published_at: datetime | None = None
-    source: str | None = None
-    origin: str = ""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with an input: `skipped` records are lost, warnings are not."""
-
-    origin: str
-    reason: str
-    skipped: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
-
-
-Item = ArticleRecord | Problem
 
 
 def read_paths(paths: Iterable[Path]) -> Iterator[Item]:
@@ -72,25 +38,25 @@ def read_paths(paths: Iterable[Path]) -> Iterator[Item]:
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:
                     yield from read_file(child)
                 else:
-                    yield Problem(str(child), "ignored: not a .txt, .json or .jsonl file", False)
+                    yield Problem(str(child), ProblemCode.IGNORED_FILE, skipped=False)
         elif path.is_file():
             yield from read_file(path)
         elif not path.exists():
-            yield Problem(str(path), "no such file or folder")
+            yield Problem(str(path), ProblemCode.NO_SUCH_PATH)
         else:
-            yield Problem(str(path), "not a regular file")
+            yield Problem(str(path), ProblemCode.NOT_A_FILE)
 
 
 def read_file(path: Path) -> Iterator[Item]:
     """Read one file according to its suffix."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield Problem(str(path), "unsupported file type (use .txt, .json or .jsonl)")
+        yield Problem(str(path), ProblemCode.UNSUPPORTED_TYPE)
         return
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        yield Problem(str(path), ProblemCode.CANNOT_READ, str(exc.strerror or exc))
         return
     yield from read_bytes(data, str(path), suffix)
 
@@ -98,20 +64,20 @@ def read_file(path: Path) -> Iterator[Item]:
 def read_bytes(data: bytes, name: str, suffix: str) -> Iterator[Item]:
     """Read the content of a file whose name and suffix are given (the bot's uploads use this)."""
     if not data.strip():
-        yield Problem(name, "empty file")
+        yield Problem(name, ProblemCode.EMPTY_FILE)
         return
     if _looks_binary(data):
-        yield Problem(name, "binary file, not text")
+        yield Problem(name, ProblemCode.BINARY_FILE)
         return
     if suffix in (".jsonl", ".ndjson"):
         yield from _read_json_lines(data, name)
         return
-    text, warning = _decode(data, name)
+    text, legacy = decode_text(data)
     if text is None:
-        yield Problem(name, warning or "unreadable text encoding")
+        yield Problem(name, ProblemCode.UNKNOWN_ENCODING)
         return
-    if warning:
-        yield Problem(name, warning, skipped=False)
+    if legacy:
+        yield Problem(name, ProblemCode.LEGACY_ENCODING, legacy, skipped=False)
     if suffix == ".json":
         yield from _read_json(text, name)
     else:
@@ -126,35 +92,14 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head or controls > len(head) // 20
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, str | None]:
-    """Text and an optional warning; (None, reason) when no encoding fits."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    guess = charset_normalizer.from_bytes(data).best()
-    if guess is None:
-        return None, "not UTF-8 and no other text encoding fits"
-    return str(guess), f"not UTF-8; read as {guess.encoding}"
-
-
 def _read_json_lines(data: bytes, name: str) -> Iterator[Item]:
     lines = data.split(b"\n")
-    try:
-        data.decode("utf-8")
-        whole_file_is_utf8 = True
-    except UnicodeDecodeError:
-        whole_file_is_utf8 = False
-    if not whole_file_is_utf8 and not any(_is_utf8(line) for line in lines if line.strip()):
-        text, warning = _decode(data, name)
+    if not is_utf8(data) and not any(is_utf8(line) for line in lines if line.strip()):
+        text, legacy = decode_text(data)
         if text is None:
-            yield Problem(name, warning or "unreadable text encoding")
+            yield Problem(name, ProblemCode.UNKNOWN_ENCODING)
             return
-        yield Problem(name, warning or "", skipped=False)
+        yield Problem(name, ProblemCode.LEGACY_ENCODING, legacy or "", skipped=False)
         lines = [line.encode("utf-8") for line in text.split("\n")]
     for number, raw in enumerate(lines, start=1):
         origin = f"{name}:{number}"
@@ -163,29 +108,23 @@ def _read_json_lines(data: bytes, name: str) -> Iterator[Item]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Problem(origin, f"not valid UTF-8 (byte {exc.start + 1})")
+            yield Problem(origin, ProblemCode.NOT_UTF8, str(exc.start + 1))
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Problem(origin, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            yield Problem(origin, ProblemCode.MALFORMED_JSON, f"{exc.msg} at column {exc.colno}")
             continue
         yield record_from_mapping(value, origin)
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read_json(text: str, name: str) -> Iterator[Item]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Problem(f"{name}:{exc.lineno}", f"malformed JSON: {exc.msg} at column {exc.colno}")
+        yield Problem(
+            f"{name}:{exc.lineno}", ProblemCode.MALFORMED_JSON, f"{exc.msg} at column {exc.colno}"
+        )
         return
     if isinstance(value, dict):
         for key in ("items", "articles", "data", "entries"):
@@ -198,7 +137,7 @@ def _read_json(text: str, name: str) -> Iterator[Item]:
         for number, item in enumerate(value, start=1):
             yield record_from_mapping(item, f"{name}: item {number}")
     else:
-        yield Problem(name, "JSON must be an article object or a list of them")
+        yield Problem(name, ProblemCode.NOT_ARTICLES)
 
 
 _FIELDS = {
@@ -225,7 +164,7 @@ def _field(mapping: dict[str, object], name: str) -> object:
 def record_from_mapping(value: object, origin: str) -> Item:
     """Validate one JSON article object."""
     if not isinstance(value, dict):
-        return Problem(origin, f"expected a JSON object, got {type(value).__name__}")
+        return Problem(origin, ProblemCode.NOT_AN_OBJECT, type(value).__name__)
     fields: dict[str, str | None] = {}
     raw_date = _field(value, "date")
     for name in _FIELDS:
@@ -233,14 +172,14 @@ def record_from_mapping(value: object, origin: str) -> Item:
         if isinstance(raw, list) and name in ("body", "category", "author"):
             raw = ("\n" if name == "body" else ", ").join(str(x) for x in raw if x)
         if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int, float))):
-            return Problem(origin, f"field {name!r} must be text, got {type(raw).__name__}")
+            return Problem(origin, ProblemCode.WRONG_FIELD_TYPE, name)
         fields[name] = None if raw is None else str(raw)
     title = _clean(fields["title"] or "")
     if not title:
-        return Problem(origin, "missing title")
+        return Problem(origin, ProblemCode.MISSING_TITLE)
     url = (fields["url"] or "").strip() or None
     if url is not None and not _valid_url(url):
-        return Problem(origin, f"invalid url {url!r} (expected http:// or https://)")
+        return Problem(origin, ProblemCode.INVALID_URL, url)
     published = None
     if fields["date"]:
         if isinstance(raw_date, (int, float)):
@@ -248,7 +187,7 @@ def record_from_mapping(value: object, origin: str) -> Item:
         else:
             published = parse_date(fields["date"])
         if published is None:
-            return Problem(origin, f"date {fields['date']!r} not understood")
+            return Problem(origin, ProblemCode.BAD_DATE, fields["date"])
     return ArticleRecord(
         title=title,
         url=url,
@@ -317,7 +256,7 @@ def parse_text_article(text: str, origin: str, source: str | None = None) -> Ite
             break
         paragraphs.append(line)
     if not paragraphs:
-        return Problem(origin, "no text")
+        return Problem(origin, ProblemCode.NO_TEXT)
     date_index = next(
         (i for i, line in enumerate(paragraphs[:4]) if DATE_LINE.match(line) and i > 0), None
     )
@@ -333,7 +272,7 @@ def parse_text_article(text: str, origin: str, source: str | None = None) -> Ite
         author = body.pop()
     body = [p for i, p in enumerate(body) if i == 0 or not _looks_like_caption(p)]
     if not body:
-        return Problem(origin, "no body text after the title")
+        return Problem(origin, ProblemCode.NO_BODY)
     return ArticleRecord(
         title=title,
         body="\n".join(body),

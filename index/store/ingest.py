@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer, split_sentences
-from .database import now, set_meta, write_session
-from .importers import ArticleRecord, Item, Problem
+from ..text.dates import now
+from .database import set_meta, write_session
 from .models import Article, ArticleTerms, Source
+from .records import ArticleRecord, Item, Problem, ProblemCode
 
 __all__ = [
     "Outcome",
@@ -269,7 +270,7 @@ def _store_batch(
                     outcome, _ = store_record(session, record, analyzer, source_cache=cache)
             except (ValueError, TypeError, IntegrityError) as exc:
                 report.failed += 1
-                report.problems.append(Problem(record.origin, f"cannot store: {exc}"))
+                report.problems.append(Problem(record.origin, ProblemCode.CANNOT_STORE, str(exc)))
                 continue
             report.count(outcome)
         if report.changed:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from ..text.dates import VIETNAM
 
 __all__ = [
     "Base",
@@ -19,12 +20,8 @@ __all__ = [
     "Question",
     "CrawlRun",
     "CrawlPage",
-    "VIETNAM",
     "AwareDateTime",
 ]
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 class AwareDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime: stored in UTC, read back in Asia/Ho_Chi_Minh."""
@@ -44,6 +41,16 @@ class AwareDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(VIETNAM)
+
+    @staticmethod
+    def aggregate(value: datetime | str) -> datetime:
+        """The result of min() or max() over such a column, which bypasses the type on SQLite
+        (a naive UTC datetime, or its text)."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value.astimezone(VIETNAM)
@@ -137,13 +144,16 @@ class CrawlRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
     finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
-    status: Mapped[str] = mapped_column(String(20))  # running, ok, failed, interrupted
-    new: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))  # crawl_state.RunStatus
+    added: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    # The last page that failed in this run: its url, the crawler's issue code and detail.
+    error_url: Mapped[str | None] = mapped_column(String(2000))
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_detail: Mapped[str | None] = mapped_column(Text)
 
 
 class CrawlPage(Base):
@@ -155,11 +165,12 @@ class CrawlPage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # stored, pending, skipped, failed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # crawl_state.PageStatus
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     listing: Mapped[str] = mapped_column(Text, default="")  # JSON: what the listing said
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(40))  # why it was skipped or failed
+    error_detail: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))

@@ -1,4 +1,5 @@
-"""Decoding fetched pages: the charset from the headers, then the page's meta tags, then a guess.
+"""Decoding bytes into text: fetched pages (the charset from the headers, then the page's meta
+tags, then a guess) and imported files (byte-order marks, UTF-8, then a guess).
 
 Old government portals still serve Windows-1258 (tone marks as combining characters) or declare
 one encoding and send another; text leaves here in NFC.
@@ -12,7 +13,7 @@ import unicodedata
 
 import charset_normalizer
 
-__all__ = ["decode_page", "declared_charset"]
+__all__ = ["decode_page", "decode_text", "declared_charset", "is_utf8"]
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
@@ -51,7 +52,7 @@ def _decode(data: bytes, content_type: str | None) -> tuple[str, str]:
     meta = _meta_charset(data[:4096])
     # Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident, while
     # labels are often wrong (servers send "iso-8859-1" by default): the bytes win.
-    if not data.isascii() and _is_utf8(data):
+    if not data.isascii() and is_utf8(data):
         return data.decode("utf-8"), "utf-8"
     candidates = [header, meta]
     if header in _GENERIC and meta and meta != header:
@@ -81,7 +82,23 @@ def _codec(label: str) -> str | None:
         return None
 
 
-def _is_utf8(data: bytes) -> bool:
+def decode_text(data: bytes) -> tuple[str | None, str | None]:
+    """An imported file's text and, when it was not UTF-8, the legacy encoding it was read in;
+    (None, None) when no encoding fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), None
+    if is_utf8(data):
+        return data.decode("utf-8"), None
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is None:
+        return None, None
+    return str(guess), guess.encoding
+
+
+def is_utf8(data: bytes) -> bool:
+    """True when the bytes are valid UTF-8."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

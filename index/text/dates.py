@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
-from ..store.models import VIETNAM
+__all__ = ["parse_date", "DATE_LINE", "VIETNAM", "now"]
 
-__all__ = ["parse_date", "DATE_LINE"]
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def now() -> datetime:
+    """The current time in Vietnam, timezone-aware."""
+    return datetime.now(VIETNAM)
 
 # "02/06/2019 17:00", "Ngày đăng 20/06/2018 | 4:12 PM", "Thứ hai, 03/06/2019 - 08:15",
 # "03-06-2019", "3.6.2019 8h15", "08:15 03/06/2019"

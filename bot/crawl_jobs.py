@@ -9,34 +9,33 @@ Nothing here imports `telegram`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from index import SearchEngine
-from index.crawl import (
-    CrawlBusy,
-    CrawlProgress,
-    CrawlReport,
-    SourceConfig,
-    SourceHealth,
-    SourcesFile,
-    crawl_health,
-    crawl_source,
-    crawl_url,
-    due_sources,
-)
+from index import Archive
+from index.crawl import CrawlBusy, CrawlProgress, CrawlReport, SourceConfig, SourceHealth, SourcesFile
 
-__all__ = ["BotCrawler", "CrawlOutcome", "CrawlStopped", "Target", "BUSY", "FAILED", "STOPPED"]
+from .progress import Latest, while_running
+
+__all__ = ["CrawlJobs", "CrawlOutcome", "CrawlStopped", "CrawlFailure", "Target"]
 
 log = logging.getLogger(__name__)
 
 Target = SourceConfig | str  # a configured source, or a url given by hand
 ProgressShown = Callable[[CrawlProgress], Awaitable[None]]
 
-BUSY, FAILED, STOPPED = "busy", "failed", "stopped"  # why a crawl has no report
+
+class CrawlFailure(StrEnum):
+    """Why a crawl ended without a report."""
+
+    BUSY = "busy"  # the source is being crawled elsewhere
+    FAILED = "failed"  # an error (logged)
+    STOPPED = "stopped"  # the bot is stopping
 
 
 class CrawlStopped(Exception):
@@ -49,28 +48,32 @@ class CrawlOutcome:
 
     name: str
     report: CrawlReport | None = None
-    failure: str | None = None  # BUSY, FAILED or STOPPED when there is no report
+    failure: CrawlFailure | None = None  # when there is no report
 
 
-class _Watch:
+class _Watch(Latest[CrawlProgress]):
     """The crawling thread's progress callback: keeps the latest report, and stops the crawl when
     the bot is stopping (the crawler records the run as interrupted)."""
 
     def __init__(self, stopping: threading.Event) -> None:
+        super().__init__()
         self.stopping = stopping
-        self.latest: CrawlProgress | None = None
 
-    def __call__(self, progress: CrawlProgress) -> None:
+    def __call__(self, value: CrawlProgress) -> None:
         if self.stopping.is_set():
-            raise CrawlStopped(progress.source)
-        self.latest = progress
+            raise CrawlStopped(value.source)
+        super().__call__(value)
 
 
-class BotCrawler:
+async def _nothing(progress: CrawlProgress) -> None:
+    """Progress nobody watches (the scheduled crawl)."""
+
+
+class CrawlJobs:
     """The bot's crawls: at most one at a time, each off the event loop."""
 
-    def __init__(self, engine: SearchEngine, sources: SourcesFile) -> None:
-        self.engine = engine
+    def __init__(self, archive: Archive, sources: SourcesFile) -> None:
+        self.archive = archive
         self.sources = sources
         self._task: asyncio.Task[None] | None = None
         self._stopping = threading.Event()
@@ -110,39 +113,29 @@ class BotCrawler:
         `every` seconds; then refresh the index if articles were added or changed."""
         name = target if isinstance(target, str) else target.name
         if self.stopping:
-            return CrawlOutcome(name, failure=STOPPED)
+            return CrawlOutcome(name, failure=CrawlFailure.STOPPED)
         watch = _Watch(self._stopping)
-        work = asyncio.ensure_future(asyncio.to_thread(self._crawl, target, watch))
-        last = None
-        while not (await asyncio.wait({work}, timeout=every))[0]:
-            if shown is not None and watch.latest is not None and watch.latest != last:
-                last = watch.latest
-                await shown(last)
+        work = functools.partial(self.archive.crawl, target, self.sources, progress=watch)
         try:
-            report = work.result()
+            report = await while_running(work, watch, every, shown or _nothing)
         except CrawlStopped:
             log.info("crawl of %s stopped: the bot is stopping", name)
-            return CrawlOutcome(name, failure=STOPPED)
+            return CrawlOutcome(name, failure=CrawlFailure.STOPPED)
         except CrawlBusy:
             log.info("crawl of %s skipped: it is being crawled already", name)
-            return CrawlOutcome(name, failure=BUSY)
+            return CrawlOutcome(name, failure=CrawlFailure.BUSY)
         except Exception:
             log.error("crawl of %s failed", name, exc_info=True)
-            return CrawlOutcome(name, failure=FAILED)
+            return CrawlOutcome(name, failure=CrawlFailure.FAILED)
         log.info("crawled %s: %s", report.source, report.summary())
         if report.changed:
             await self.refresh()
         return CrawlOutcome(report.source, report)
 
-    def _crawl(self, target: Target, watch: _Watch) -> CrawlReport:
-        if isinstance(target, str):
-            return crawl_url(self.engine, target, sources=self.sources, progress=watch)
-        return crawl_source(self.engine, target, policy=self.sources.policy, progress=watch)
-
     async def refresh(self) -> None:
         """Swap in an index with the new articles; searches use the old one until then."""
         try:
-            await asyncio.to_thread(self.engine.refresh)
+            await asyncio.to_thread(self.archive.refresh)
         except Exception:
             # The articles are stored; the next refresh or /reindex brings them in.
             log.error("could not refresh the index after a crawl", exc_info=True)
@@ -156,11 +149,11 @@ class BotCrawler:
 
     def due(self) -> list[SourceConfig]:
         """The enabled sources due for a crawl now (blocks: reads the database)."""
-        return due_sources(self.engine.sessions, self.scheduled)
+        return self.archive.due_sources(self.scheduled)
 
     def health(self) -> tuple[SourceHealth, ...]:
         """Each source's health (blocks: reads the database)."""
-        return crawl_health(self.engine.sessions, self.sources.sources)
+        return self.archive.crawl_health(self.sources.sources)
 
     async def stop(self) -> None:
         """At shutdown: stop the crawl in progress after its current page, and wait for it."""

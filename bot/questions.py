@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from .callbacks import short_key
 
-__all__ = ["clean_question", "QueryCache"]
+__all__ = ["clean_question", "QuestionCache"]
 
 _FIND_COMMAND = re.compile(r"^\s*/tim(?:@\w+)?(?=\s|$)", re.IGNORECASE)
 
@@ -21,7 +21,7 @@ def clean_question(text: str, bot_username: str | None = None) -> str:
     return " ".join(text.split())
 
 
-class QueryCache:
+class QuestionCache:
     """The most recent questions by their short key (least recently used ones are forgotten)."""
 
     def __init__(self, size: int) -> None:

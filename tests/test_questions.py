@@ -1,7 +1,7 @@
 import pytest
 
 from bot.callbacks import short_key
-from bot.queries import QueryCache, clean_question
+from bot.questions import QuestionCache, clean_question
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ def test_the_question_is_the_message_without_command_or_mention(text: str, quest
 
 
 def test_recent_questions_are_kept_least_recently_used_first_out() -> None:
-    cache = QueryCache(2)
+    cache = QuestionCache(2)
     first, second = cache.remember("phố sách"), cache.remember("chuyển đổi số")
     assert first == short_key("phố sách")
     assert cache.get(first) == "phố sách"  # now the most recent

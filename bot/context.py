@@ -1,0 +1,86 @@
+"""What every handler shares, and the typed context handlers receive it through.
+
+`BotContext` is registered with `ContextTypes(context=BotContext)`, so a handler reads
+`context.state` (typed) instead of digging in `bot_data`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from index import Archive
+from index.crawl import SourcesFile
+
+from .crawl_jobs import CrawlJobs
+from .questions import QuestionCache
+from .settings import Settings
+from .throttle import Throttle
+
+__all__ = ["BotState", "BotContext", "STATE_KEY"]
+
+STATE_KEY = "state"
+BUTTON_FACTOR = 3  # a button press costs a third of a question
+INLINE_FACTOR = 4  # inline queries arrive as the user types
+
+
+@dataclass
+class BotState:
+    """The archive, the settings, the crawls, and the bot's own short-term memory."""
+
+    archive: Archive
+    settings: Settings
+    crawls: CrawlJobs
+    questions: QuestionCache
+    throttle: Throttle  # messages: questions and commands
+    button_throttle: Throttle  # button presses: page turns come in quick runs
+    inline_throttle: Throttle  # inline queries: one per pause in typing
+    reindexing: bool = False
+    last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
+
+    @classmethod
+    def create(cls, archive: Archive, settings: Settings, sources: SourcesFile) -> BotState:
+        """Fresh state for a starting bot."""
+        burst, per_minute = settings.user_burst, settings.user_per_minute
+        return cls(
+            archive=archive,
+            settings=settings,
+            crawls=CrawlJobs(archive, sources),
+            questions=QuestionCache(settings.query_cache_size),
+            throttle=Throttle(burst, per_minute),
+            button_throttle=Throttle(burst * BUTTON_FACTOR, per_minute * BUTTON_FACTOR),
+            inline_throttle=Throttle(burst * INLINE_FACTOR, per_minute * INLINE_FACTOR),
+        )
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """True for the users listed in ADMIN_IDS."""
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    def may_report_error(self, every: float) -> bool:
+        """True at most once every `every` seconds: admins are told of errors, not flooded."""
+        moment = time.monotonic()
+        if moment - self.last_error_report < every:
+            return False
+        self.last_error_report = moment
+        return True
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context of every handler, with the bot's shared state typed."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def state(self) -> BotState:
+        """The running bot's shared state."""
+        state: BotState = self.bot_data[STATE_KEY]
+        return state

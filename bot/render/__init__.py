@@ -1,0 +1,92 @@
+"""Pure rendering: results, articles and reports as Telegram HTML or plain text for the terminal.
+
+    style.py    markup styles (HTML, plain, terminal), dates, numbers, cutting, packing
+    results.py  result lists, the latest articles, categories, inline results
+    article.py  a whole article in messages
+    admin.py    /stats, import reports, /reindex progress
+    crawl.py    /crawl progress and summary, each source's health
+    json.py     the command line's --json output
+    cli.py      the command line's plain `stats`
+
+The wording is the same in both styles, so `python bot.py ask` prints what the bot would say.
+Every dynamic string goes through `Style.escape`; every fixed sentence is in `bot.texts`.
+Nothing here imports `telegram`.
+"""
+
+from .admin import (
+    render_ingest_report,
+    render_problem,
+    render_reindex_done,
+    render_reindex_progress,
+    render_stats,
+)
+from .article import render_article
+from .crawl import (
+    render_crawl_health,
+    render_crawl_problem,
+    render_crawl_progress,
+    render_crawl_summary,
+)
+from .results import (
+    PAGE_SIZE,
+    parse_results_heading,
+    read_link,
+    render_answer,
+    render_categories,
+    render_hit,
+    render_inline_description,
+    render_inline_message,
+    render_listing,
+    render_no_results,
+    render_results,
+    render_snippet,
+    render_suggestion,
+    results_heading,
+)
+from .style import (
+    ANSI,
+    HTML,
+    PLAIN,
+    TELEGRAM_LIMIT,
+    Style,
+    format_date,
+    format_moment,
+    format_number,
+    utf16_length,
+)
+
+__all__ = [
+    "ANSI",
+    "HTML",
+    "PAGE_SIZE",
+    "PLAIN",
+    "TELEGRAM_LIMIT",
+    "Style",
+    "format_date",
+    "format_moment",
+    "format_number",
+    "parse_results_heading",
+    "read_link",
+    "render_answer",
+    "render_article",
+    "render_categories",
+    "render_crawl_health",
+    "render_crawl_problem",
+    "render_crawl_progress",
+    "render_crawl_summary",
+    "render_hit",
+    "render_inline_description",
+    "render_inline_message",
+    "render_ingest_report",
+    "render_listing",
+    "render_no_results",
+    "render_problem",
+    "render_reindex_done",
+    "render_reindex_progress",
+    "render_results",
+    "render_snippet",
+    "render_stats",
+    "render_suggestion",
+    "results_heading",
+    "utf16_length",
+]

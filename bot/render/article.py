@@ -1,0 +1,41 @@
+"""A whole article, split at paragraphs into messages within Telegram's limit."""
+
+from __future__ import annotations
+
+from index import ArticleView
+
+from .. import texts
+from .style import TELEGRAM_LIMIT, Style, format_date, pack
+
+__all__ = ["render_article"]
+
+
+def render_article(article: ArticleView, style: Style, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The whole article, split at paragraph boundaries into messages of at most `limit`."""
+    title = style.escape(article.title)
+    heading = style.link(style.bold(title), article.url) if article.url else style.bold(title)
+    details = [texts.DATE_MARK.format(date=format_date(article.published_at))]
+    if article.category:
+        details.append(texts.CATEGORY_MARK.format(category=style.escape(article.category)))
+    paragraphs = [heading, " · ".join(details)]
+    for text in (article.summary, article.body):
+        for raw in text.split("\n"):
+            if raw.strip():
+                paragraphs += _escaped_pieces(raw.strip(), style, limit)
+    if article.author:
+        paragraphs.append(texts.ARTICLE_AUTHOR.format(author=style.escape(article.author)))
+    return pack(paragraphs, limit, style)
+
+
+def _escaped_pieces(raw: str, style: Style, limit: int) -> list[str]:
+    """Escape a paragraph; one too long for a message is halved at a space until it fits."""
+    escaped = style.escape(raw)
+    if style.length(escaped) <= limit:
+        return [escaped]
+    middle = len(raw) // 2
+    cut = raw.rfind(" ", 0, middle + 1)
+    if cut <= 0:
+        cut = middle
+    return _escaped_pieces(raw[:cut].rstrip(), style, limit) + _escaped_pieces(
+        raw[cut:].lstrip(), style, limit
+    )

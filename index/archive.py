@@ -1,0 +1,211 @@
+"""The archive: the one place where work spans the rooms. Storing articles then refreshing the
+index, crawling then refreshing, statistics of both, all go through here; the rooms below never
+reach up (text ← store ← search; crawl → store and text)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .search.engine import (
+    CategoryCount,
+    SearchEngine,
+    SearchFilters,
+    SearchPage,
+    Weights,
+)
+from .store.importers import read_bytes, read_paths
+from .store.ingest import IngestReport, ProgressCallback
+from .store.records import Item
+from .store.store import ArticleView, Store
+from .text.analyzer import Analyzer
+from .text.dates import now
+from .text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+
+if TYPE_CHECKING:
+    from .crawl import CrawlProgressCallback, CrawlReport, SourceConfig, SourceHealth, SourcesFile
+
+__all__ = ["Archive", "Stats", "ReindexReport"]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What `stats` reports: the database and the live index."""
+
+    articles: int
+    sources: tuple[tuple[str, int], ...]
+    first_published: datetime | None
+    last_published: datetime | None
+    indexed: int
+    index_bytes: int
+    vocabulary: int
+    last_reindex: datetime | None
+    built_at: datetime
+    build_seconds: float
+    questions_today: int
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    """What a reindex did."""
+
+    reanalysed: int
+    indexed: int
+    seconds: float
+
+
+class Archive:
+    """Articles stored, analysed, indexed and searched; what the bot and the command line use."""
+
+    def __init__(self, store: Store, engine: SearchEngine) -> None:
+        """Wrap an opened store and an engine over it (see `open`)."""
+        self.store = store
+        self.engine = engine
+        self.analyzer: Analyzer = engine.analyzer
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str,
+        *,
+        sample: Path | None = None,
+        dictionary: Path | QueryDictionary | None = None,
+        weights: Weights = Weights(),
+        clock: Callable[[], datetime] = now,
+        progress: ProgressCallback | None = None,
+    ) -> Archive:
+        """Open (creating if needed) the database, load `sample` into a new one, build the index.
+
+        `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
+        """
+        if isinstance(dictionary, Path):
+            dictionary = QueryDictionary.load(dictionary)
+        store = Store.open(database_url)
+        engine = SearchEngine(
+            store, weights=weights, dictionary=dictionary or EMPTY_DICTIONARY, clock=clock
+        )
+        archive = cls(store, engine)
+        if sample is not None and store.is_new():
+            store.load_sample(sample, archive.analyzer, progress)
+        archive.reindex(progress=progress, record=False)
+        return archive
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 5, offset: int = 0, filters: SearchFilters | None = None
+    ) -> SearchPage:
+        """Rank articles for a question (see `SearchEngine.search`)."""
+        return self.engine.search(query, limit, offset, filters)
+
+    def latest(self, limit: int = 5, offset: int = 0, category: str | None = None) -> SearchPage:
+        """The newest articles, optionally of one category."""
+        return self.engine.latest(limit, offset, category)
+
+    def categories(self) -> list[CategoryCount]:
+        """Categories with their article counts, largest first."""
+        return self.engine.categories()
+
+    def article(self, article_id: int) -> ArticleView:
+        """The whole article; raises ArticleNotFound."""
+        return self.store.article(article_id)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+        """Import files and folders, then refresh the index if anything changed."""
+        return self.ingest_items(read_paths(paths), progress)
+
+    def ingest_bytes(self, data: bytes, name: str, suffix: str) -> IngestReport:
+        """Import the content of one file (an upload), then refresh the index."""
+        return self.ingest_items(read_bytes(data, name, suffix))
+
+    def ingest_items(
+        self, items: Iterable[Item], progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Store records and problems, then refresh the index if anything changed."""
+        report = self.store.store_items(items, self.analyzer, progress)
+        if report.changed:
+            self.engine.rebuild()
+        return report
+
+    def reindex(
+        self, *, full: bool = False, progress: ProgressCallback | None = None, record: bool = True
+    ) -> ReindexReport:
+        """Re-analyse stale (or, with `full`, all) articles and rebuild the index; searches keep
+        using the old index until the new one is swapped in. `record` notes the time."""
+        started = time.perf_counter()
+        reanalysed = self.store.reanalyse(self.analyzer, full=full, progress=progress)
+        snapshot = self.engine.rebuild()
+        if record:
+            self.store.mark_reindexed(snapshot.built_at)
+        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
+
+    def refresh(self) -> bool:
+        """Rebuild the index when another process (or a crawl) changed the articles."""
+        return self.engine.refresh()
+
+    # -- crawling ---------------------------------------------------------------------------
+
+    def crawl(
+        self,
+        target: SourceConfig | str,
+        sources: SourcesFile,
+        *,
+        since: datetime | None = None,
+        max_pages: int | None = None,
+        refresh: bool = False,
+        progress: CrawlProgressCallback | None = None,
+    ) -> CrawlReport:
+        """Crawl a configured source or a url given by hand and store what is new (the index is
+        refreshed by `refresh`). Blocks; loads the crawling libraries on first use."""
+        from .crawl import crawl_source, crawl_url
+
+        options = dict(since=since, max_pages=max_pages, refresh=refresh, progress=progress)
+        if isinstance(target, str):
+            return crawl_url(self.store, self.analyzer, target, sources=sources, **options)
+        return crawl_source(self.store, self.analyzer, target, policy=sources.policy, **options)
+
+    def crawl_health(self, sources: Sequence[SourceConfig] = ()) -> tuple[SourceHealth, ...]:
+        """Each configured or once-crawled source's health."""
+        from .crawl import crawl_health
+
+        return crawl_health(self.store, sources)
+
+    def due_sources(self, sources: Sequence[SourceConfig]) -> list[SourceConfig]:
+        """The enabled sources whose interval has passed since their last crawl."""
+        from .crawl import due_sources
+
+        return due_sources(self.store, sources)
+
+    # -- usage ------------------------------------------------------------------------------
+
+    def record_question(self, query: str, total: int, channel: str = "private") -> None:
+        """Count a question for the usage statistics (the text is kept, the asker is not)."""
+        self.store.record_question(query, total, channel)
+
+    def stats(self) -> Stats:
+        """Counts and dates of the stored articles and of the live index."""
+        stored = self.store.stats()
+        index = self.engine.stats()
+        return Stats(
+            articles=stored.articles,
+            sources=stored.sources,
+            first_published=stored.first_published,
+            last_published=stored.last_published,
+            indexed=index.indexed,
+            index_bytes=index.index_bytes,
+            vocabulary=index.vocabulary,
+            last_reindex=stored.last_reindex,
+            built_at=index.built_at,
+            build_seconds=index.build_seconds,
+            questions_today=stored.questions_today,
+        )
+
+    def close(self) -> None:
+        """Release the database connections (at shutdown; a later call reconnects)."""
+        self.store.close()

@@ -1,0 +1,322 @@
+"""What the crawler remembers between runs: each run of a source (its health) and each url met
+(its listing, whether its page was stored, skipped or waits for a retry).
+
+The crawler decides; this module only reads and writes. A page's note and its article are
+written in one transaction, so a crawl killed half-way resumes without duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..text.analyzer import Analyzer
+from ..text.dates import now
+from .database import write_session
+from .ingest import Outcome, mark_changed, store_record
+from .models import Article, AwareDateTime, CrawlPage, CrawlRun, Source
+from .records import ArticleRecord
+
+__all__ = [
+    "CrawlState",
+    "RunStatus",
+    "PageStatus",
+    "PageNote",
+    "PageError",
+    "RunCounts",
+    "RunRecord",
+    "SourceRecord",
+]
+
+
+class RunStatus(StrEnum):
+    """How a crawl run ended (or that it is still running)."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"  # some pages failed
+    INTERRUPTED = "interrupted"  # stopped or killed before its end
+
+
+class PageStatus(StrEnum):
+    """What became of a url's page."""
+
+    STORED = "stored"
+    PENDING = "pending"  # failed; tried again on the next runs
+    SKIPPED = "skipped"  # left out on purpose (not news, robots.txt)
+    FAILED = "failed"  # failed for good
+
+
+@dataclass(frozen=True)
+class PageError:
+    """A page's problem as the crawler coded it: the url, an issue code, the offending value."""
+
+    url: str
+    code: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PageNote:
+    """What the crawler noted about a url on earlier runs."""
+
+    status: PageStatus
+    fingerprint: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What one run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One finished (or running) crawl of a source."""
+
+    started_at: datetime
+    finished_at: datetime | None
+    status: RunStatus
+    counts: RunCounts
+    error: PageError | None  # the last page that failed in this run
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What the database knows of one source's crawls."""
+
+    name: str
+    last_run: RunRecord | None
+    last_failing_run: RunRecord | None  # the most recent run with a failed page
+    articles: int
+    pending: int  # pages waiting for a retry
+
+
+class CrawlState:
+    """Runs and page notes in the database."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, source: str, started_at: datetime) -> tuple[int, int]:
+        """Record a running crawl of the source (created if new): (run id, source id). A run of
+        the same source still marked running was killed: it becomes interrupted."""
+        with write_session(self.sessions) as session:
+            row = session.scalar(select(Source).where(Source.name == source))
+            if row is None:
+                row = Source(name=source, created_at=started_at)
+                session.add(row)
+                session.flush()
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.source_id == row.id, CrawlRun.status == RunStatus.RUNNING)
+                .values(status=RunStatus.INTERRUPTED)
+            )
+            run = CrawlRun(source_id=row.id, started_at=started_at, status=RunStatus.RUNNING)
+            session.add(run)
+            session.flush()
+            return run.id, row.id
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: RunStatus,
+        counts: RunCounts,
+        error: PageError | None,
+        finished_at: datetime,
+    ) -> int:
+        """Record how a run ended; returns how many pages of its source wait for a retry."""
+        with write_session(self.sessions) as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                return 0
+            run.finished_at = finished_at
+            run.status = status
+            run.added, run.updated, run.unchanged = counts.added, counts.updated, counts.unchanged
+            run.failed, run.skipped = counts.failed, counts.skipped
+            run.error_url = error.url if error else None
+            run.error_code = error.code if error else None
+            run.error_detail = error.detail if error else None
+            return self._pending(session, run.source_id)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def notes(self, urls: Iterable[str]) -> dict[str, PageNote]:
+        """The notes kept about these urls."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, PageNote] = {}
+        with self.sessions() as session:
+            for start in range(0, len(wanted), 500):
+                rows = session.execute(
+                    select(
+                        CrawlPage.url, CrawlPage.status, CrawlPage.fingerprint, CrawlPage.attempts
+                    ).where(CrawlPage.url.in_(wanted[start : start + 500]))
+                )
+                for row in rows:
+                    found[row.url] = PageNote(PageStatus(row.status), row.fingerprint, row.attempts)
+        return found
+
+    def retries(self, source_id: int, retry_limit: int) -> list[tuple[str, str]]:
+        """(url, saved listing) of the source's pages that failed and may be tried again."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(CrawlPage.url, CrawlPage.listing)
+                .where(
+                    CrawlPage.source_id == source_id,
+                    CrawlPage.status == PageStatus.PENDING,
+                    CrawlPage.attempts < retry_limit,
+                )
+                .order_by(CrawlPage.id)
+            ).all()
+        return [(row.url, row.listing) for row in rows]
+
+    def page_stored(
+        self,
+        source_id: int,
+        url: str,
+        listing: tuple[str, str],
+        record: ArticleRecord,
+        analyzer: Analyzer,
+        fetched_at: datetime | None,
+    ) -> Outcome:
+        """Store the article of a page and note the page as stored (one transaction).
+        `listing` is (fingerprint, saved listing)."""
+        with write_session(self.sessions) as session:
+            note = _note(session, source_id, url, listing)
+            outcome, article = store_record(session, record, analyzer, fetched_at=fetched_at)
+            note.status, note.attempts = PageStatus.STORED, 0
+            note.error_code = note.error_detail = None
+            note.article_id = article.id
+            if outcome is not Outcome.UNCHANGED:
+                mark_changed(session)
+            return outcome
+
+    def page_skipped(
+        self, source_id: int, url: str, listing: tuple[str, str], error: PageError
+    ) -> None:
+        """Note a page left out on purpose, and why."""
+        with write_session(self.sessions) as session:
+            note = _note(session, source_id, url, listing)
+            note.status = PageStatus.SKIPPED
+            note.error_code, note.error_detail = error.code, error.detail
+
+    def page_failed(
+        self,
+        source_id: int,
+        url: str,
+        listing: tuple[str, str],
+        error: PageError,
+        *,
+        fallback: ArticleRecord | None,
+        analyzer: Analyzer,
+        skip: bool = False,
+        retry: bool = True,
+        retry_limit: int = 1,
+    ) -> tuple[PageStatus, bool, Outcome | None]:
+        """Note a page that could not be read: skipped (`skip`), or failed and retried on later
+        runs while `retry` and under the limit. `fallback` (what its listing said) is stored when
+        no article has the url yet. Returns the page's status, whether its article is kept from
+        the listing until a retry succeeds, and what storing the fallback did."""
+        with write_session(self.sessions) as session:
+            note = _note(session, source_id, url, listing)
+            outcome = None
+            if fallback is not None and not _has_article(session, url):
+                outcome, article = store_record(session, fallback, analyzer)
+                note.article_id = article.id
+                if outcome is not Outcome.UNCHANGED:
+                    mark_changed(session)
+            note.error_code, note.error_detail = error.code, error.detail
+            if skip:
+                note.status = PageStatus.SKIPPED
+                return note.status, False, outcome
+            note.attempts += 1
+            gives_up = not retry or note.attempts >= retry_limit
+            note.status = PageStatus.FAILED if gives_up else PageStatus.PENDING
+            return note.status, note.article_id is not None and not gives_up, outcome
+
+    # -- health -----------------------------------------------------------------------------
+
+    def crawled_sources(self) -> set[str]:
+        """The names of the sources crawled at least once."""
+        with self.sessions() as session:
+            query = select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id)
+            return set(session.scalars(query))
+
+    def source(self, name: str) -> SourceRecord:
+        """The crawls, articles and pending pages of one source."""
+        with self.sessions() as session:
+            source_id = session.scalar(select(Source.id).where(Source.name == name))
+            if source_id is None:
+                return SourceRecord(name, None, None, 0, 0)
+            runs = (
+                select(CrawlRun)
+                .where(CrawlRun.source_id == source_id)
+                .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+            )
+            last = session.scalars(runs.limit(1)).first()
+            failing = session.scalars(runs.where(CrawlRun.error_code.is_not(None)).limit(1)).first()
+            articles = session.scalar(
+                select(func.count(Article.id)).where(Article.source_id == source_id)
+            )
+            return SourceRecord(
+                name, _run(last), _run(failing), articles or 0, self._pending(session, source_id)
+            )
+
+    def last_runs(self, names: Iterable[str]) -> dict[str, datetime]:
+        """When each of these sources was last crawled (sources never crawled are absent)."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Source.name, func.max(CrawlRun.started_at))
+                .join(CrawlRun, CrawlRun.source_id == Source.id)
+                .where(Source.name.in_(list(names)))
+                .group_by(Source.name)
+            ).all()
+        return {name: AwareDateTime.aggregate(when) for name, when in rows if when is not None}
+
+    @staticmethod
+    def _pending(session: Session, source_id: int) -> int:
+        query = select(func.count(CrawlPage.id)).where(
+            CrawlPage.source_id == source_id, CrawlPage.status == PageStatus.PENDING
+        )
+        return session.scalar(query) or 0
+
+
+def _note(session: Session, source_id: int, url: str, listing: tuple[str, str]) -> CrawlPage:
+    """The page's note, created on first sight, with its listing and this attempt's time."""
+    note = session.scalar(select(CrawlPage).where(CrawlPage.url == url))
+    stamp = now()
+    if note is None:
+        note = CrawlPage(
+            source_id=source_id, url=url, status=PageStatus.PENDING, attempts=0, first_seen_at=stamp
+        )
+        session.add(note)
+    note.fingerprint, note.listing = listing
+    note.last_attempt_at = stamp
+    return note
+
+
+def _has_article(session: Session, url: str) -> bool:
+    return session.scalar(select(Article.id).where(Article.url == url)) is not None
+
+
+def _run(row: CrawlRun | None) -> RunRecord | None:
+    if row is None:
+        return None
+    error = None
+    if row.error_code is not None:
+        error = PageError(row.error_url or "", row.error_code, row.error_detail or "")
+    counts = RunCounts(row.added, row.updated, row.unchanged, row.failed, row.skipped)
+    return RunRecord(row.started_at, row.finished_at, RunStatus(row.status), counts, error)
