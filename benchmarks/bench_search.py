@@ -299,20 +299,25 @@ def render(r: dict[str, float]) -> str:
     return "\n".join(
         [
             f"Corpus: {r['docs']:,} articles, {r['terms_per_doc']:.0f} text terms each on average, "
-            f"{r['vocabulary_words']:,} distinct words; {r['queries']} queries (half without diacritics).",
+            f"{r['vocabulary_words']:,} distinct words; {r['queries']} queries (half without "
+            f"diacritics).",
             "",
             "| measure | value |",
             "|---|---|",
             f"| `SearchEngine.search` p50 | {r['search_p50_ms']:.1f} ms |",
             f"| `SearchEngine.search` p95 | {r['search_p95_ms']:.1f} ms |",
-            f"| plain path (no query understanding) p50 / p95 | {r['plain_p50_ms']:.1f} / {r['plain_p95_ms']:.1f} ms |",
+            f"| plain path (no query understanding) p50 / p95 | {r['plain_p50_ms']:.1f} / "
+            f"{r['plain_p95_ms']:.1f} ms |",
             f"| p95 with understanding / plain | {r['p95_ratio_to_plain']:.2f}x |",
             f"| index build from cached terms | {r['build_s']:.1f} s |",
-            f"| resident memory of the index | {r['index_rss_mb']:.0f} MB (arrays {r['index_arrays_mb']:.0f} MB) |",
+            f"| resident memory of the index | {r['index_rss_mb']:.0f} MB (arrays "
+            f"{r['index_arrays_mb']:.0f} MB) |",
             f"| `BM25Index.scores`, word field, p50 | {r['bm25_scores_p50_ms']:.2f} ms |",
-            f"| `BM25Okapi.get_scores`, same field and queries, p50 | {r['rank_bm25_get_scores_p50_ms']:.1f} ms |",
+            f"| `BM25Okapi.get_scores`, same field and queries, p50 | "
+            f"{r['rank_bm25_get_scores_p50_ms']:.1f} ms |",
             f"| speed-up, `scores` vs `get_scores` | {r['speedup_scores_vs_rank_bm25']:.0f}x |",
-            f"| speed-up, whole `search` vs `get_scores` | {r['speedup_search_vs_rank_bm25']:.0f}x |",
+            f"| speed-up, whole `search` vs `get_scores` | "
+            f"{r['speedup_search_vs_rank_bm25']:.0f}x |",
         ]
     )
 

@@ -18,7 +18,14 @@ from enum import StrEnum
 from typing import Any
 
 from index import Archive
-from index.crawl import CrawlBusy, CrawlProgress, CrawlReport, SourceConfig, SourceHealth, SourcesFile
+from index.crawl import (
+    CrawlBusy,
+    CrawlProgress,
+    CrawlReport,
+    SourceConfig,
+    SourceHealth,
+    SourcesFile,
+)
 
 from .progress import Latest, while_running
 

@@ -116,7 +116,9 @@ class Archive:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+    def ingest(
+        self, paths: Iterable[Path], progress: ProgressCallback | None = None
+    ) -> IngestReport:
         """Import files and folders, then refresh the index if anything changed."""
         return self.ingest_items(read_paths(paths), progress)
 

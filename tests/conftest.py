@@ -93,7 +93,7 @@ def bot_db(sample_db_file: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def fake_api() -> Iterator["FakeBotAPI"]:
+def fake_api() -> Iterator[FakeBotAPI]:
     """The fake Bot API server; the test fails if the bot made a call Telegram would refuse
     (tests that provoke one list it in `fake_api.expected_rejections`)."""
     from .fakebotapi import FakeBotAPI
@@ -118,7 +118,7 @@ ADMIN_ID = 1001
 
 
 @pytest.fixture
-def start_bot(fake_api: "FakeBotAPI", bot_db: str) -> Iterator[Callable[..., "RunningBot"]]:
+def start_bot(fake_api: FakeBotAPI, bot_db: str) -> Iterator[Callable[..., RunningBot]]:
     """Start the real bot in this process: `start_bot(archive_class=..., **settings)`.
     Every bot started is stopped (cleanly, as on SIGTERM) at the end of the test."""
     from bot.settings import load_settings

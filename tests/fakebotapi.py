@@ -15,6 +15,7 @@ with their reason; `rejections` lists them so a test can fail on any.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -811,12 +812,10 @@ class FakeBotAPI:
                 return copy.deepcopy(ready[:limit])
             changed = self._changed
             assert changed is not None
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     changed.wait(), timeout=max(0.0, deadline - time.monotonic())
                 )
-            except asyncio.TimeoutError:
-                pass
 
     def _allowed(self, update: dict[str, Any]) -> bool:
         kinds = set(update) - {"update_id"}

@@ -73,8 +73,10 @@ def liferay_detail(item: Expected) -> str:
         sapo.group(0), f'<p class="sapo"> <strong>{html.escape(item.summary)}</strong> </p>'
     )
     text = (
-        f"<p>Bài viết “{html.escape(item.title)}” được đăng trên Cổng thông tin điện tử Sở Thông tin "
-        "và Truyền thông Hà Nội; trang chi tiết này được dựng lại cho kiểm thử từ trang danh sách.</p>"
+        f"<p>Bài viết “{html.escape(item.title)}” được đăng trên Cổng thông tin điện tử Sở Thông "
+        f"tin "
+        "và Truyền thông Hà Nội; trang chi tiết này được dựng lại cho kiểm thử từ trang danh "
+        "sách.</p>"
     )
     return page.replace(
         body.group(0), f'<div class="journal-content-article"> {text} <p align="right"'
@@ -161,16 +163,20 @@ def article_page(
         else ""
     )
     return f"""<!DOCTYPE html>
-<html lang="vi"><head>{meta}<title>{html.escape(title)} - Sở Thông tin và Truyền thông</title></head>
+<html lang="vi"><head>{meta}
+<title>{html.escape(title)} - Sở Thông tin và Truyền thông</title></head>
 <body><div class="header"><a href="/">Trang chủ</a> <a href="/gioi-thieu.html">Giới thiệu</a>
 <a href="/lien-he.html">Liên hệ</a> <a href="/dang-nhap.html">Đăng nhập</a></div>
 <div class="main"><div class="news-detail"><h1 class="news-title">{html.escape(title)}</h1>
 <div class="news-date">{when}</div><div class="news-sapo"><b>{html.escape(summary)}</b></div>
 <div class="news-content">{body}<p style="text-align:right"><b>Phòng Thông tin</b></p></div></div>
 <div class="sidebar"><h3>Tin khác</h3><ul>
-<li><a href="/tin-tuc/tin-cu-mot.html">Hội nghị tổng kết công tác năm của ngành thông tin</a> (02/01/2019)</li>
-<li><a href="/tin-tuc/tin-cu-hai.html">Tập huấn kỹ năng an toàn thông tin cho cán bộ</a> (05/01/2019)</li>
-</ul></div></div><div class="footer"><p>Cổng thông tin điện tử Sở Thông tin và Truyền thông</p></div>
+<li><a href="/tin-tuc/tin-cu-mot.html">Hội nghị tổng kết công tác năm của ngành thông tin</a>
+(02/01/2019)</li>
+<li><a href="/tin-tuc/tin-cu-hai.html">Tập huấn kỹ năng an toàn thông tin cho cán bộ</a>
+(05/01/2019)</li>
+</ul></div></div>
+<div class="footer"><p>Cổng thông tin điện tử Sở Thông tin và Truyền thông</p></div>
 </body></html>"""
 
 
@@ -185,20 +191,24 @@ def list_page(
     )
     paging = f'<div class="paging"><a href="{next_href}">Trang sau</a></div>' if next_href else ""
     return f"""<!DOCTYPE html><html lang="vi"><head>
-<meta http-equiv="Content-Type" content="text/html; charset={charset}"><title>Tin tức sự kiện</title></head>
+<meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>Tin tức sự kiện</title></head>
 <body><div class="header"><a href="/">Trang chủ</a> <a href="/gioi-thieu.html">Giới thiệu</a></div>
-<div class="list">{blocks}</div>{paging}<div class="footer"><p>Sở Thông tin và Truyền thông</p></div></body></html>"""
+<div class="list">{blocks}</div>{paging}
+<div class="footer"><p>Sở Thông tin và Truyền thông</p></div></body></html>"""
 
 
 def rss(items: list[tuple[str, str, datetime, str]], link: str) -> str:
     """An RSS 2.0 feed of (url, title, date, summary)."""
     entries = "".join(
         f"<item><title>{html.escape(title)}</title><link>{url}</link>"
-        f"<description>{html.escape(summary)}</description><pubDate>{format_datetime(when)}</pubDate></item>"
+        f"<description>{html.escape(summary)}</description>"
+        f"<pubDate>{format_datetime(when)}</pubDate></item>"
         for url, title, when, summary in items
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
-<title>Tin tức</title><link>{link}</link><description>Tin hoạt động</description>{entries}</channel></rss>"""
+<title>Tin tức</title><link>{link}</link><description>Tin hoạt động</description>
+{entries}</channel></rss>"""
 
 
 def sitemap(urls: list[tuple[str, str]]) -> str:
@@ -242,8 +252,10 @@ def serve_feed_only(server: TestServer, prefix: str = "/feedsite") -> list[Expec
     server.page(
         f"{prefix}/index.html",
         f"""<html><head><meta charset="utf-8"><title>Sở Tư pháp</title>
-<link rel="alternate" type="application/rss+xml" title="Tin mới" href="{prefix}/rss/tin-moi.xml"></head>
-<body><div id="menu"><a href="{prefix}/gioi-thieu.html">Giới thiệu</a></div><p>Chào mừng</p></body></html>""",
+<link rel="alternate" type="application/rss+xml" title="Tin mới"
+ href="{prefix}/rss/tin-moi.xml"></head>
+<body><div id="menu"><a href="{prefix}/gioi-thieu.html">Giới thiệu</a></div>
+<p>Chào mừng</p></body></html>""",
     )
     return expected
 

@@ -9,7 +9,10 @@ from index.text.charset import declared_charset, decode_page
 from .sites import to_cp1258
 
 TEXT = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
-PAGE = f"<html><head>{{meta}}</head><body><h1>{TEXT}</h1><p>Ngày 31/5, tại Trung tâm thương mại AP Plaza.</p></body></html>"
+PAGE = (
+    f"<html><head>{{meta}}</head><body><h1>{TEXT}</h1><p>Ngày 31/5, tại Trung tâm thương mại "
+    f"AP Plaza.</p></body></html>"
+)
 
 
 def test_windows_1258_declared_in_the_header_becomes_nfc() -> None:

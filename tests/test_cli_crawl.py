@@ -1,4 +1,4 @@
-"""`python bot.py crawl` and `stats` as a user runs them, in a subprocess, against the test server."""
+"""`bot.py crawl` and `stats` as a user runs them, in a subprocess, against the test server."""
 
 from __future__ import annotations
 
@@ -77,8 +77,8 @@ def test_failures_are_listed_one_per_line_and_the_exit_code_is_1(
 def test_stats_shows_each_sources_health(server: TestServer, env: dict[str, str]) -> None:
     sites.serve_liferay(server, details=False)
     Path(env["SOURCES_FILE"]).write_text(
-        CRAWLER
-        + f'[[source]]\nname = "so-test"\nbase_url = "{server.url("/")}"\nlists = ["{server.url(sites.LIST_PATH)}"]\nmax_pages = 1\n',
+        CRAWLER + f'[[source]]\nname = "so-test"\nbase_url = "{server.url("/")}"\nlists = '
+        f'["{server.url(sites.LIST_PATH)}"]\nmax_pages = 1\n',
         encoding="utf-8",
     )
     assert (
@@ -110,7 +110,8 @@ def test_a_named_source_and_its_errors(server: TestServer, env: dict[str, str]) 
     sites.serve_liferay(server)
     Path(env["SOURCES_FILE"]).write_text(
         CRAWLER
-        + f'[[source]]\nname = "so-test"\nbase_url = "{server.url("/")}"\nenabled = false\nlists = ["{server.url(sites.LIST_PATH)}"]\n',
+        + f'[[source]]\nname = "so-test"\nbase_url = "{server.url("/")}"\nenabled = false\nlists '
+        f'= ["{server.url(sites.LIST_PATH)}"]\n',
         encoding="utf-8",
     )
     none_enabled = run("crawl", **env)
@@ -163,7 +164,8 @@ def test_a_crawl_killed_half_way_resumes_without_duplicates(
         SOURCES_FILE=env["SOURCES_FILE"],
     )
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py"), "crawl", server.url(sites.LIST_PATH), "--max-pages", "1"],
+        [sys.executable, str(ROOT / "bot.py"), "crawl", server.url(sites.LIST_PATH),
+         "--max-pages", "1"],
         env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

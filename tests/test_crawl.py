@@ -72,7 +72,10 @@ def test_liferay_list_page_stores_its_ten_articles_then_nothing_new(
     assert [(a.url, a.title, a.published_at) for a in articles] == [
         (e.url, e.title, e.published_at) for e in expected
     ]
-    assert all(a.summary == e.summary and not a.date_estimated for a, e in zip(articles, expected))
+    assert all(
+        a.summary == e.summary and not a.date_estimated
+        for a, e in zip(articles, expected, strict=True)
+    )
     assert all(a.body.startswith("Bài viết “") and a.source.name == "127.0.0.1" for a in articles)
     second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
     assert (second.added, second.updated, second.unchanged, second.failed) == (0, 0, 10, 0)
@@ -136,9 +139,7 @@ def test_a_list_page_whose_articles_fail_keeps_them_from_the_listing_and_retries
     assert all(a.body.startswith("Bài viết") for a in stored(engine)) and len(stored(engine)) == 10
 
 
-def test_a_single_article_url_and_a_static_page_url(
-    engine: Archive, server: TestServer
-) -> None:
+def test_a_single_article_url_and_a_static_page_url(engine: Archive, server: TestServer) -> None:
     sites.serve_liferay(server)
     article = crawl(engine, server.url("/en/-/view_content/2625972-hdic-video-clip.html"))
     assert article.added == 1 and stored(engine)[0].published_at == datetime(
@@ -194,7 +195,10 @@ def test_a_configured_list_follows_its_page_pattern_up_to_the_limit(
     assert [a.url for a in stored(engine)] == [e.url for e in expected[:6]]
     assert all(a.category == "Tin tức" and a.source.name == "so-thu-nghiem" for a in stored(engine))
     second = crawl_source(engine.store, engine.analyzer, source, policy=POLICY, max_pages=3)
-    assert (second.added, second.unchanged) == (0, 3)  # page 1 is all known: older pages are not read
+    assert (second.added, second.unchanged) == (
+        0,
+        3,
+    )  # page 1 is all known: older pages are not read
     assert server.hits["/so/tin-tuc.html?trang=2"] == 1
 
 
@@ -222,7 +226,8 @@ def test_real_vnexpress_feed_and_a_broken_article_page_retried_later(
             expected[3].title,
             expected[3].published_at,
             [
-                "Nội dung đầy đủ của bài viết, có sau khi trang được sửa lỗi, dài hơn tám mươi ký tự."
+                "Nội dung đầy đủ của bài viết, có sau khi trang được sửa lỗi, dài hơn tám mươi ký "
+                "tự."
             ],
         ),
     )
@@ -238,9 +243,7 @@ def test_real_vnexpress_feed_and_a_broken_article_page_retried_later(
     assert_no_duplicates(engine)
 
 
-def test_feed_only_site_is_found_from_its_home_page(
-    engine: Archive, server: TestServer
-) -> None:
+def test_feed_only_site_is_found_from_its_home_page(engine: Archive, server: TestServer) -> None:
     expected = sites.serve_feed_only(server)
     report = crawl(engine, server.url("/feedsite/index.html"))
     assert report.added == 5 and report.ok
@@ -256,7 +259,9 @@ def test_sitemap_only_site_stores_news_and_skips_static_pages(
     report = crawl(engine, server.url("/mapsite/sitemap.xml"))
     assert (report.added, report.skipped, report.failed) == (4, 3, 0)
     assert sorted(a.url for a in stored(engine)) == sorted(e.url for e in expected)
-    assert all(a.published_at == e.published_at for a, e in zip(stored(engine), expected))
+    assert all(
+        a.published_at == e.published_at for a, e in zip(stored(engine), expected, strict=True)
+    )
     assert crawl(engine, server.url("/mapsite/sitemap.xml")).added == 0
     assert (
         sum(
@@ -267,9 +272,7 @@ def test_sitemap_only_site_stores_news_and_skips_static_pages(
     )
 
 
-def test_sitemap_named_in_robots_txt_of_a_home_page(
-    engine: Archive, server: TestServer
-) -> None:
+def test_sitemap_named_in_robots_txt_of_a_home_page(engine: Archive, server: TestServer) -> None:
     expected = sites.serve_sitemap_only(server)
     sites.robots(
         server, f"User-agent: *\nDisallow: /admin/\nSitemap: {server.url('/mapsite/sitemap.xml')}\n"
@@ -283,7 +286,7 @@ def test_windows_1258_portal(engine: Archive, server: TestServer, header: bool) 
     expected = sites.serve_cp1258(server, header=header)
     report = crawl(engine, server.url("/cu/tin-tuc.htm"))
     assert report.added == 3 and report.ok
-    for article, item in zip(stored(engine), expected):
+    for article, item in zip(stored(engine), expected, strict=True):
         assert (article.title, article.summary, article.published_at) == (
             item.title,
             item.summary,
@@ -332,7 +335,12 @@ def test_a_fault_on_one_article_page_loses_nothing_else(
         rows.append((path, item["title"], item["published"], item["summary"]))
     server.page("/f/tin-tuc.html", sites.list_page(rows))
     policy = FetchPolicy(delay=0, timeout=0.4, retries=1, backoff=0.01, max_bytes=5_000_000)
-    report = crawl_url(engine.store, engine.analyzer, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
+    report = crawl_url(
+        engine.store,
+        engine.analyzer,
+        server.url("/f/tin-tuc.html"),
+        sources=SourcesFile(policy=policy),
+    )
     articles = {a.url: a for a in stored(engine)}
     assert report.added == 4 and len(articles) == 4
     assert report.failed == (1 if fault in LOST else 0)
@@ -344,7 +352,12 @@ def test_a_fault_on_one_article_page_loses_nothing_else(
             item["summary"],
         )
         assert (article.body == "") == (n == 1 and fault in LOST)
-    again = crawl_url(engine.store, engine.analyzer, server.url("/f/tin-tuc.html"), sources=SourcesFile(policy=policy))
+    again = crawl_url(
+        engine.store,
+        engine.analyzer,
+        server.url("/f/tin-tuc.html"),
+        sources=SourcesFile(policy=policy),
+    )
     assert again.added == 0 and len(stored(engine)) == 4
     assert_no_duplicates(engine)
 
@@ -390,9 +403,7 @@ def test_an_interrupted_crawl_resumes_without_duplicates(
 # -- the service around it -------------------------------------------------------------------
 
 
-def test_a_source_is_crawled_by_one_thread_at_a_time(
-    engine: Archive, server: TestServer
-) -> None:
+def test_a_source_is_crawled_by_one_thread_at_a_time(engine: Archive, server: TestServer) -> None:
     sites.serve_liferay(server)
     server.page(
         sites.LIST_PATH, (sites.LIFERAY / "vi_cong-nghe-thong-tin.html").read_bytes(), delay=0.5
@@ -423,9 +434,7 @@ def test_health_and_due_sources(engine: Archive, server: TestServer) -> None:
     server.page(expected[1].url.removeprefix(server.url("")), b"", status=500)
     report = crawl_source(engine.store, engine.analyzer, source, policy=POLICY)
     assert due_sources(engine.store, [source, disabled]) == []
-    assert due_sources(engine.store, [source], report.started_at + timedelta(hours=1)) == [
-        source
-    ]
+    assert due_sources(engine.store, [source], report.started_at + timedelta(hours=1)) == [source]
     health = {h.name: h for h in crawl_health(engine.store, [source, disabled])}
     assert health["tat"].last_run_at is None and health["tat"].enabled is False
     mine = health["so-thu-nghiem"]
@@ -436,7 +445,9 @@ def test_health_and_due_sources(engine: Archive, server: TestServer) -> None:
         3,
         1,
     )
-    assert "HTTP 500" in str(mine.last_error) and mine.next_due == report.started_at + timedelta(hours=1)
+    assert "HTTP 500" in str(mine.last_error) and mine.next_due == report.started_at + timedelta(
+        hours=1
+    )
 
 
 def test_a_running_engine_sees_crawled_articles_after_refresh(

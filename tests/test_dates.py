@@ -4,8 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from index.text.dates import parse_date
-from index.text.dates import VIETNAM
+from index.text.dates import VIETNAM, parse_date
 
 
 @pytest.mark.parametrize(

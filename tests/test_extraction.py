@@ -84,9 +84,8 @@ def test_news_urls_are_not_taken_for_static_pages() -> None:
 
 def test_a_login_page_is_not_news() -> None:
     page = (
-        "<html><body><h1>Đăng nhập hệ thống</h1><form><input name=u><input type=password name=p></form>"
-        + "<p>x</p>" * 50
-        + "</body></html>"
+        "<html><body><h1>Đăng nhập hệ thống</h1><form><input name=u><input type=password "
+        "name=p></form>" + "<p>x</p>" * 50 + "</body></html>"
     )
     assert isinstance(extract_article(page, "https://so.gov.vn/portal/auth"), NotNews)
 
@@ -96,7 +95,8 @@ def test_an_article_without_a_date_is_kept_undated_when_its_markup_says_article(
         "Tập huấn chuyển đổi số cho cán bộ cấp xã",
         None,
         [
-            "Sáng 5/6, Sở tổ chức tập huấn chuyển đổi số cho hơn 200 cán bộ cấp xã trên địa bàn tỉnh, với nhiều nội dung thiết thực."
+            "Sáng 5/6, Sở tổ chức tập huấn chuyển đổi số cho hơn 200 cán bộ cấp xã trên địa bàn "
+            "tỉnh, với nhiều nội dung thiết thực."
         ]
         * 2,
     )
@@ -114,7 +114,8 @@ def test_meta_published_time_gives_the_date() -> None:
         "Hội nghị giao ban báo chí tháng 6",
         None,
         [
-            "Chiều 3/6, Sở Thông tin và Truyền thông chủ trì hội nghị giao ban báo chí định kỳ tháng 6 năm 2019 với các cơ quan báo chí."
+            "Chiều 3/6, Sở Thông tin và Truyền thông chủ trì hội nghị giao ban báo chí định kỳ "
+            "tháng 6 năm 2019 với các cơ quan báo chí."
         ]
         * 2,
     )
@@ -156,13 +157,15 @@ def test_site_selectors_override_automatic_extraction() -> None:
         "Tiêu đề tự động",
         datetime(2019, 6, 3, 8, 15, tzinfo=VIETNAM),
         [
-            "Đoạn văn thứ nhất của bài viết về hội nghị chuyển đổi số cấp tỉnh năm 2019, có đủ độ dài."
+            "Đoạn văn thứ nhất của bài viết về hội nghị chuyển đổi số cấp tỉnh năm 2019, có đủ độ "
+            "dài."
         ]
         * 2,
     )
     page = page.replace(
         "<body>",
-        '<body><div class="tieu-de-that">Tiêu đề đúng của bài</div><span class="ngay-dang-that">Ngày đăng 20/06/2018 | 4:12 PM</span>',
+        '<body><div class="tieu-de-that">Tiêu đề đúng của bài</div><span '
+        'class="ngay-dang-that">Ngày đăng 20/06/2018 | 4:12 PM</span>',
     )
     selectors = Selectors(title=".tieu-de-that", date=".ngay-dang-that", body=".news-content")
     record = extract_article(page, "https://so.gov.vn/tin/1.html", selectors=selectors)
@@ -177,7 +180,8 @@ def test_broken_html_still_gives_the_article() -> None:
         "Khai mạc Hội báo Xuân tỉnh năm 2019",
         datetime(2019, 2, 1, 9, 0, tzinfo=VIETNAM),
         [
-            "Sáng 1/2, tại Thư viện tỉnh, Sở Thông tin và Truyền thông khai mạc Hội báo Xuân Kỷ Hợi 2019 với hơn 100 ấn phẩm."
+            "Sáng 1/2, tại Thư viện tỉnh, Sở Thông tin và Truyền thông khai mạc Hội báo Xuân Kỷ "
+            "Hợi 2019 với hơn 100 ấn phẩm."
         ]
         * 2,
     )

@@ -1,5 +1,6 @@
-"""The polite fetcher over real HTTP: retries, timeouts, caps, redirects, robots.txt, per-host limits."""
+"""The polite fetcher over real HTTP: retries, timeouts, caps, redirects, robots, host limits."""
 
+import itertools
 import socket
 import threading
 import time
@@ -172,7 +173,7 @@ def test_at_most_two_requests_at_a_time_per_host_spaced_by_the_delay(server: Tes
             thread.join()
     assert server.max_in_flight == 2
     starts = sorted(t for t, path in server.started if path.startswith("/p"))
-    assert all(b - a >= 0.045 for a, b in zip(starts, starts[1:]))
+    assert all(b - a >= 0.045 for a, b in itertools.pairwise(starts))
 
 
 def test_crawl_delay_in_robots_txt_slows_requests_down(server: TestServer) -> None:

@@ -3,8 +3,8 @@ import json
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.text.analyzer import Analyzer
 from index.search.fields import build_fields, query_terms
+from index.text.analyzer import Analyzer
 
 from .conftest import SAMPLE
 

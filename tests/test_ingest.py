@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from index import Archive
-from index.text.analyzer import Segmenter
 from index.store.models import Article, ArticleTerms
+from index.text.analyzer import Segmenter
 
 from .conftest import SEED
 
@@ -72,9 +72,7 @@ def _count(engine: Archive) -> int:
         return session.scalar(select(func.count(Article.id)))
 
 
-def test_ingesting_the_same_input_twice_changes_nothing(
-    engine: Archive, tmp_path: Path
-) -> None:
+def test_ingesting_the_same_input_twice_changes_nothing(engine: Archive, tmp_path: Path) -> None:
     path = _write_jsonl(tmp_path / "a.jsonl", RECORDS)
     first = engine.ingest([path, SEED])
     second = engine.ingest([path, SEED])

@@ -31,7 +31,8 @@ def test_schema_is_managed_by_alembic(postgres_url: str) -> None:
         revision = session.execute(text("select version_num from alembic_version")).scalar_one()
         columns = session.execute(
             text(
-                "select data_type from information_schema.columns where table_name='articles' and column_name='published_at'"
+                "select data_type from information_schema.columns where table_name='articles' and "
+                "column_name='published_at'"
             )
         ).scalar_one()
     assert revision

@@ -3,8 +3,8 @@ from datetime import datetime
 import pytest
 
 from index import QueryDictionary
-from index.text.dates import VIETNAM
 from index.search.query import QueryParser
+from index.text.dates import VIETNAM
 
 from .conftest import ROOT
 

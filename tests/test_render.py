@@ -15,9 +15,9 @@ from bot.render import (
     render_crawl_progress,
     render_crawl_summary,
     render_hit,
+    render_ingest_report,
     render_inline_description,
     render_inline_message,
-    render_ingest_report,
     render_listing,
     render_no_results,
     render_reindex_done,
@@ -222,7 +222,8 @@ def test_an_ingest_report_is_escaped_translated_and_split_within_the_limit() -> 
 def test_a_clean_ingest_says_so() -> None:
     text = render_ingest_report("a.json", IngestReport(added=2), HTML)
     assert text == [
-        "📥 Đã nhập tệp “a.json”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 0.\nMọi bản ghi đều hợp lệ."
+        "📥 Đã nhập tệp “a.json”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 0.\nMọi bản ghi đều "
+        "hợp lệ."
     ]
 
 
@@ -299,7 +300,9 @@ def _health(name: str, **changes: object) -> SourceHealth:
 
 
 def test_crawl_progress_names_the_source_the_stage_and_the_counts() -> None:
-    fetching = CrawlProgress("so-<x> & y", CrawlStage.FETCHING, 4, 1200, added=3, updated=1, failed=0)
+    fetching = CrawlProgress(
+        "so-<x> & y", CrawlStage.FETCHING, 4, 1200, added=3, updated=1, failed=0
+    )
     text = _telegram_text(render_crawl_progress(fetching, 2, 3, HTML))
     assert text.splitlines()[:3] == [
         "⏳ Đang thu thập nguồn “so-<x> & y” (2/3)",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from index import EmptyQuery, Archive, SearchFilters
+from index import Archive, EmptyQuery, SearchFilters
 from index.text.dates import VIETNAM
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"

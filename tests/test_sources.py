@@ -1,4 +1,4 @@
-"""The sources file: the shipped example loads, and every mistake is one line naming source and key."""
+"""The sources file: the shipped example loads; every mistake is one line naming source and key."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -43,7 +43,10 @@ def test_every_key_of_a_full_source() -> None:
         base_url = "https://stp.example.gov.vn/"
         feeds = ["https://stp.example.gov.vn/rss"]
         sitemaps = ["https://stp.example.gov.vn/sitemap.xml"]
-        lists = ["https://stp.example.gov.vn/tin-tuc", { url = "https://stp.example.gov.vn/thong-bao", page_url = "https://stp.example.gov.vn/thong-bao?trang={page}" }]
+        lists = [
+            "https://stp.example.gov.vn/tin-tuc",
+            { url = "https://stp.example.gov.vn/tb", page_url = "https://stp.vn/tb?trang={page}" },
+        ]
         interval = "90m"
         max_pages = 2
         max_articles = 30
@@ -100,19 +103,23 @@ def test_every_key_of_a_full_source() -> None:
             "unknown profile 'drupal' (known: liferay)",
         ),
         (
-            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\nlists = [{ page_url = "https://a.vn/?p={page}" }]',
+            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\nlists = [{ page_url = '
+            '"https://a.vn/?p={page}" }]',
             "key 'lists[0]': key 'url' is missing",
         ),
         (
-            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\nlists = [{ url = "https://a.vn/", page_url = "https://a.vn/?p=2" }]',
+            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\nlists = [{ url = '
+            '"https://a.vn/", page_url = "https://a.vn/?p=2" }]',
             "put {page} where the page number goes",
         ),
         (
-            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\n[source.selectors]\ntitle = "h1[["',
+            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\n[source.selectors]\ntitle = '
+            '"h1[["',
             "key 'title': not a CSS selector",
         ),
         (
-            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\n[source.selectors]\nheadline = "h1"',
+            '[[source]]\nname = "a"\nbase_url = "https://a.vn/"\n[source.selectors]\nheadline = '
+            '"h1"',
             "unknown key 'headline'",
         ),
         (

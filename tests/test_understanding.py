@@ -27,9 +27,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Archive:
         "hoi thao chinh quyen dien tu tinh hoa binh to chuc o dau",
     ],
 )
-def test_where_question_starts_with_the_answering_sentence(
-    engine: Archive, question: str
-) -> None:
+def test_where_question_starts_with_the_answering_sentence(engine: Archive, question: str) -> None:
     page = engine.search(question)
     assert page.hits[0].title == SEED_TITLE
     assert page.answer is not None and page.answer.article_id == page.hits[0].article_id
@@ -92,11 +90,13 @@ def test_a_category_named_in_the_question_filters(engine: Archive) -> None:
         ),
         (
             "CĐS lĩnh vực tài nguyên môi trường",
-            "Hà Nội: Tập trung đẩy nhanh tiến độ thực hiện chuyển đổi số trong lĩnh vực tài nguyên, môi trường",
+            "Hà Nội: Tập trung đẩy nhanh tiến độ thực hiện chuyển đổi số trong lĩnh vực tài "
+            "nguyên, môi trường",
         ),
         (
             "QCRV lần thứ 79",
-            "Đề nghị tạm ngừng cung cấp dịch vụ đối với các số điện thoại QCRV sai quy định (lần thứ 79)",
+            "Đề nghị tạm ngừng cung cấp dịch vụ đối với các số điện thoại QCRV sai quy định (lần "
+            "thứ 79)",
         ),
     ],
 )

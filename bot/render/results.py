@@ -206,9 +206,8 @@ def render_categories(categories: Sequence[CategoryCount], style: Style) -> str:
     if not categories:
         return texts.NO_CATEGORIES
     total = sum(c.count for c in categories)
-    return (
-        f"{style.bold(texts.CHOOSE_CATEGORY)}\n"
-        + texts.CATEGORIES_COUNT.format(count=len(categories), total=format_number(total))
+    return f"{style.bold(texts.CHOOSE_CATEGORY)}\n" + texts.CATEGORIES_COUNT.format(
+        count=len(categories), total=format_number(total)
     )
 
 

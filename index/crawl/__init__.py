@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..store.crawl_state import RunStatus
 from .errors import (
     CrawlBusy,
     CrawlError,
@@ -34,7 +35,6 @@ from .errors import (
     UnreadableListing,
     describe,
 )
-from ..store.crawl_state import RunStatus
 from .health import SourceHealth, crawl_health, due_sources
 from .reports import (
     CrawlProblem,

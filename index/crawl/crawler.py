@@ -189,7 +189,9 @@ class _Run:
         if self.progress is not None:
             t = self.tally
             self.progress(
-                CrawlProgress(self.source.name, stage, done, total, t.added, t.updated, t.failed, url)
+                CrawlProgress(
+                    self.source.name, stage, done, total, t.added, t.updated, t.failed, url
+                )
             )
 
     # -- planning --------------------------------------------------------------------------
@@ -314,4 +316,3 @@ class _Run:
             self.tally.skip(entry.url, error.issue, error.detail)
         else:
             self.tally.fail(entry.url, error.issue, error.detail, kept=kept)
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
@@ -83,9 +83,7 @@ def _feed_date(item: dict) -> datetime | None:  # type: ignore[type-arg]
                 return found
         parsed = item.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).astimezone(
-                VIETNAM
-            )
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).astimezone(VIETNAM)
     return None
 
 
@@ -116,7 +114,9 @@ def sitemap_entries(data: bytes, url: str) -> SitemapContent:
         urls = [
             line.strip().decode("utf-8", "replace") for line in data.splitlines() if line.strip()
         ]
-        return SitemapContent([ListingEntry(u, origin=ListingOrigin.SITEMAP) for u in urls[:_MAX_ENTRIES]], [])
+        return SitemapContent(
+            [ListingEntry(u, origin=ListingOrigin.SITEMAP) for u in urls[:_MAX_ENTRIES]], []
+        )
     parser = lxml.etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, huge_tree=False
     )
@@ -195,16 +195,14 @@ def home_links(html: str, url: str, limit: int) -> list[ListingEntry]:
     entries = []
     for a in tree.iter("a"):
         href = a.get("href", "")
-        if (
-            not is_article_href(href)
-            or urlsplit(href).netloc.lower() != host
-            or not title_like(a)
-        ):
+        if not is_article_href(href) or urlsplit(href).netloc.lower() != host or not title_like(a):
             continue
         if len(clean_text(a.text_content()).split()) < 4:
             continue
         entries.append(
-            ListingEntry(href.split("#")[0], clean_text(a.text_content()), origin=ListingOrigin.PAGE)
+            ListingEntry(
+                href.split("#")[0], clean_text(a.text_content()), origin=ListingOrigin.PAGE
+            )
         )
     return unique(entries)[:limit]
 

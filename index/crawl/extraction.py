@@ -200,7 +200,8 @@ def _page_date(tree: lxml.html.HtmlElement, sel: Selectors) -> datetime | None:
         "//meta[@property='article:published_time']/@content",
         "//meta[@itemprop='datePublished']/@content",
         "//*[@itemprop='datePublished']/@datetime",
-        "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued' or @name='DC.date.issued']/@content",
+        "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued' or "
+        "@name='DC.date.issued']/@content",
         "//article//time/@datetime",
     ):
         for value in tree.xpath(xpath):

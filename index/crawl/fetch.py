@@ -21,7 +21,10 @@ from .sources import FetchPolicy
 
 __all__ = ["Fetcher"]
 
-_ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"
+_ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+    "application/xml;q=0.9,*/*;q=0.5"
+)
 _TEXTUAL = (
     "text/",
     "application/xhtml",

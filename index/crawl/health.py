@@ -79,4 +79,6 @@ def due_sources(
     moment = at or now()
     enabled = [s for s in sources if s.enabled]
     last_runs = store.crawl.last_runs(s.name for s in enabled)
-    return [s for s in enabled if s.name not in last_runs or last_runs[s.name] + s.interval <= moment]
+    return [
+        s for s in enabled if s.name not in last_runs or last_runs[s.name] + s.interval <= moment
+    ]

@@ -3,6 +3,7 @@ paragraphs."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import lxml.html
@@ -41,10 +42,8 @@ def parse_html(text: str, base_url: str) -> lxml.html.HtmlElement | None:
         tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
     except (ParserError, ValueError):
         return None
-    try:
+    with contextlib.suppress(ValueError):  # a malformed href: relative links stay relative
         tree.make_links_absolute(base_url, resolve_base_href=True)
-    except ValueError:  # a malformed href somewhere; relative links stay relative
-        pass
     return tree
 
 

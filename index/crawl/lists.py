@@ -1,4 +1,4 @@
-"""Category list pages: the repeated blocks that announce articles, and the link to the next page."""
+"""Category list pages: the repeated blocks that announce articles, the link to the next page."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from .selectors import Selectors
 __all__ = ["list_items", "list_entries", "next_page_url", "is_article_href", "title_like", "unique"]
 
 _NEXT_TEXTS = {"next", "tiếp", "trang sau", "sau", "tiếp theo", "»", "›", ">", ">>"}
-
 
 
 def list_items(tree: lxml.html.HtmlElement, sel: Selectors) -> list[lxml.html.HtmlElement]:
@@ -58,7 +57,9 @@ def _selected_entry(
     date_text = _first_text(item, sel.list_date)
     published = parse_date(date_text) if date_text else _block_date(item, title)
     summary = _first_text(item, sel.list_summary, multiline=True) if sel.list_summary else ""
-    return ListingEntry(link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST)
+    return ListingEntry(
+        link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST
+    )
 
 
 def _generic_entry(
@@ -76,7 +77,9 @@ def _generic_entry(
         if len(text) <= 40 and parse_date(text):
             continue
         summary = text
-    return ListingEntry(link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST)
+    return ListingEntry(
+        link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST
+    )
 
 
 def _generic_blocks(
@@ -179,5 +182,3 @@ def next_page_url(tree: lxml.html.HtmlElement, url: str, sel: Selectors) -> str 
         if is_article_href(href) and _canonical(href) != _canonical(url):
             return href.split("#")[0]
     return None
-
-

@@ -37,7 +37,12 @@ class Selectors:
 PROFILES: dict[str, Selectors] = {
     "liferay": Selectors(
         title=".asset-full-content-title, .header-title, .journal-content-article h1",
-        date=".asset-full-content-title ~ .assetPublishDate, .asset-full-content ~ .assetPublishDate",
+        date=", ".join(
+            (
+                ".asset-full-content-title ~ .assetPublishDate",
+                ".asset-full-content ~ .assetPublishDate",
+            )
+        ),
         body=".asset-full-content .journal-content-article",
         summary=".asset-full-content .sapo",
         author=".view-content-author",
@@ -51,6 +56,7 @@ PROFILES: dict[str, Selectors] = {
 _PROFILE_MARKS = {
     "liferay": ".asset-abstract .asset-title a, .asset-full-content-title, .portlet-asset-publisher"
 }
+
 
 def detect_profile(tree: lxml.html.HtmlElement) -> str | None:
     """The name of the built-in profile whose marks the page has."""

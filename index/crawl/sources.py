@@ -337,7 +337,9 @@ def _explain(error: ErrorDetails, kind: Any) -> str:
         return f"{where} must be {_KINDS[base]}, not {error.get('input')!r}"
     if kind_of_error == "greater_than_equal":
         limit = error.get("ctx", {}).get("ge")
-        return f"{where} must not be negative" if limit == 0 else f"{where} must be at least {limit}"
+        return (
+            f"{where} must not be negative" if limit == 0 else f"{where} must be at least {limit}"
+        )
     if kind_of_error == "string_too_short":
         return f"{where} must not be empty"
     if kind_of_error == "value_error" and not message.startswith("must "):

@@ -148,7 +148,9 @@ class BM25Index:
     def presence(self, tokens: Sequence[Hashable], weights: Sequence[float]) -> np.ndarray:
         """Per document, the sum of the `weights` of the tokens it contains (each token once)."""
         result = np.zeros(self.n_docs)
-        found = {t: w for t, w in zip(map(self.term_id, tokens), weights) if t is not None}
+        found = {
+            t: w for t, w in zip(map(self.term_id, tokens), weights, strict=True) if t is not None
+        }
         for term, weight in found.items():
             self._add(term, None, weight, result)
         return result

@@ -260,7 +260,7 @@ class SearchEngine:
         if sentences is None:
             sentences = self.store.sentences(ids)
         hits = []
-        for position, article_id in zip(positions, ids):
+        for position, article_id in zip(positions, ids, strict=True):
             snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
             code = int(snapshot.category_codes[position])
             hits.append(
@@ -297,7 +297,10 @@ class SearchEngine:
             snapshot.category_codes[snapshot.category_codes >= 0],
             minlength=len(snapshot.categories),
         )
-        pairs = [CategoryCount(name, int(n)) for name, n in zip(snapshot.categories, counts)]
+        pairs = [
+            CategoryCount(name, int(n))
+            for name, n in zip(snapshot.categories, counts, strict=False)
+        ]
         return sorted(pairs, key=lambda c: (-c.count, c.name))
 
     # -- keeping the index fresh ------------------------------------------------------------

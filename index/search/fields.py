@@ -62,7 +62,7 @@ class FieldIndexes:
     pairs: BM25Index
 
     def pair_keys(self, pairs: Sequence[str]) -> list[int]:
-        """Translate "a b" pair strings into this index's integer pair keys (unknown ones dropped)."""
+        """This index's integer keys of "a b" pair strings (unknown pairs dropped)."""
         vocabulary = self.syllables.vocabulary
         assert isinstance(vocabulary, dict)
         width = len(vocabulary)

@@ -4,6 +4,7 @@ engine swaps one reference, so searches in flight finish on the old one."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import time
@@ -121,7 +122,5 @@ def release_memory() -> None:
     no-op where the C library has no malloc_trim.
     """
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

@@ -7,6 +7,7 @@ without), on character-aligned lower-case and folded copies of the sentence.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ def best_sentence(
 
 def _score(matcher: QueryMatcher, found: list[tuple[int, int, str]]) -> float:
     score = sum(matcher.weight(word) for word in {w for _, _, w in found})
-    for (_, end, first), (start, _, second) in zip(found, found[1:]):
+    for (_, end, first), (start, _, second) in itertools.pairwise(found):
         if (first, second) in matcher.pairs and start - end <= 2:
             score += 0.5 * (matcher.weight(first) + matcher.weight(second))
     return score

@@ -1,12 +1,12 @@
 """The article store: the only code that opens database sessions.
 
-    store.py        `Store`: what other rooms ask of the database
-    crawl_state.py  crawl runs and page notes (the crawler's memory)
-    records.py      article records and problems (codes) handed to the store
-    importers.py    .txt, .json and .jsonl files into records
-    ingest.py       records into articles: deduplication, updates, analysis cached
-    database.py     opening a database, migrations (Alembic), write transactions
-    models.py       the tables
+store.py        `Store`: what other rooms ask of the database
+crawl_state.py  crawl runs and page notes (the crawler's memory)
+records.py      article records and problems (codes) handed to the store
+importers.py    .txt, .json and .jsonl files into records
+ingest.py       records into articles: deduplication, updates, analysis cached
+database.py     opening a database, migrations (Alembic), write transactions
+models.py       the tables
 """
 
 from .crawl_state import (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -183,7 +183,7 @@ def record_from_mapping(value: object, origin: str) -> Item:
     published = None
     if fields["date"]:
         if isinstance(raw_date, (int, float)):
-            published = datetime.fromtimestamp(raw_date, tz=timezone.utc).astimezone(VIETNAM)
+            published = datetime.fromtimestamp(raw_date, tz=UTC).astimezone(VIETNAM)
         else:
             published = parse_date(fields["date"])
         if published is None:

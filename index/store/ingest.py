@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
@@ -38,7 +38,7 @@ ProgressCallback = Callable[[int, int | None], None]
 DEFAULT_SOURCE = "nhập từ tệp"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What storing one record did."""
 
     ADDED = "added"

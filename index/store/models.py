@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
@@ -23,6 +23,7 @@ __all__ = [
     "AwareDateTime",
 ]
 
+
 class AwareDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime: stored in UTC, read back in Asia/Ho_Chi_Minh."""
 
@@ -34,7 +35,7 @@ class AwareDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: attach a time zone first")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         # SQLite has no time zone type: store naive UTC and re-attach UTC on the way out.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -42,7 +43,7 @@ class AwareDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(VIETNAM)
 
     @staticmethod
@@ -52,7 +53,7 @@ class AwareDateTime(TypeDecorator[datetime]):
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(VIETNAM)
 
 

@@ -16,10 +16,14 @@ def now() -> datetime:
     """The current time in Vietnam, timezone-aware."""
     return datetime.now(VIETNAM)
 
+
 # "02/06/2019 17:00", "Ngày đăng 20/06/2018 | 4:12 PM", "Thứ hai, 03/06/2019 - 08:15",
 # "03-06-2019", "3.6.2019 8h15", "08:15 03/06/2019"
 _DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
-_HM = r"(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{2})?(?:\s*:\s*(?P<S>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?|SA|CH|sáng|chiều|tối)?"
+_HM = (
+    r"(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{2})?(?:\s*:\s*(?P<S>\d{2}))?"
+    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?|SA|CH|sáng|chiều|tối)?"
+)
 _DMY_THEN_TIME = re.compile(_DMY + r"(?:[\s,|\-–—]*(?:lúc\s*)?" + _HM + r")?(?!\d)")
 _TIME_THEN_DMY = re.compile(_HM.replace("?P<", "?P<t_") + r"[\s,|\-–—]*(?:ngày\s*)?" + _DMY)
 _WRITTEN = re.compile(

@@ -145,7 +145,7 @@ def _same_accents(typed: list[str], wanted: tuple[str, ...], allow_folded: bool)
     """Typed with diacritics, the words must match exactly; typed without, they match by their
     folded form (when allowed)."""
     if any(has_diacritics(w) for w in typed):
-        return all(t == w or not has_diacritics(t) for t, w in zip(typed, wanted))
+        return all(t == w or not has_diacritics(t) for t, w in zip(typed, wanted, strict=True))
     return allow_folded or not any(has_diacritics(w) for w in wanted)
 
 

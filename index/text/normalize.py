@@ -48,7 +48,7 @@ def _unescape(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def canonical_tones(word: str) -> str:
-    """Place the tone mark of one syllable where underthesea and most portals put it ("hòa", "thủy")."""
+    """A syllable with its tone mark where underthesea and most portals put it ("hòa", "thủy")."""
     decomposed = unicodedata.normalize("NFD", word)
     tones = [c for c in decomposed if c in _TONES]
     if len(tones) != 1:
@@ -73,9 +73,9 @@ def _tone_position(syllable: str) -> int | None:
         return None
     onset = syllable[:start]
     # "qu" and "gi" onsets: the u/i belongs to the consonant when another vowel follows.
-    if start + 1 < len(syllable) and syllable[start + 1] in _VOWELS:
-        if (onset == "q" and syllable[start] == "u") or (onset == "g" and syllable[start] == "i"):
-            start += 1
+    glide = (onset == "q" and syllable[start] == "u") or (onset == "g" and syllable[start] == "i")
+    if glide and start + 1 < len(syllable) and syllable[start + 1] in _VOWELS:
+        start += 1
     end = start
     while end < len(syllable) and syllable[end] in _VOWELS:
         end += 1

@@ -125,7 +125,9 @@ class Restorer:
             left = fold(fixed[i - 1]) + " " if i > 0 else None
             right = " " + fold(typed[i + 1]) if i + 1 < len(typed) else None
 
-            def merit(option: str) -> tuple[int, int]:
+            def merit(
+                option: str, left: str | None = left, right: str | None = right
+            ) -> tuple[int, int]:
                 pairs = [f"{left}{option}" if left else None, f"{option}{right}" if right else None]
                 together = max(
                     (self._words[p][0][0] for p in pairs if p and p in self._words), default=0
