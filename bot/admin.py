@@ -28,6 +28,7 @@ from .render import (
     render_reindex_progress,
     render_stats,
 )
+from .updates import message_of, user_id
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ FULL = ("full", "all")  # /reindex full: re-analyse every article, not only the 
 async def refuse(update: Update, context: BotContext) -> None:
     """An admin command from anyone else: a polite refusal, and a line in the log."""
     user = update.effective_user
-    message = update.effective_message
+    message = message_of(update)
     what = (message.text or message.caption or "").split(maxsplit=1)[0][:40]
     who = f"{user.id} (@{user.username})" if user and user.username else (user.id if user else "?")
     log.warning("refused %s to user %s", what, who)
@@ -50,19 +51,19 @@ async def stats(update: Update, context: BotContext) -> None:
     state = context.state
     found = await asyncio.to_thread(state.archive.stats)
     health = await asyncio.to_thread(state.crawls.health)
-    await update.effective_message.reply_text(render_stats(found, HTML, health))
+    await message_of(update).reply_text(render_stats(found, HTML, health))
 
 
 async def reindex(update: Update, context: BotContext) -> None:
     """/reindex [full]: rebuild the index in the background; the old one answers meanwhile."""
     state = context.state
-    message = update.effective_message
+    message = message_of(update)
     if state.reindexing:
         await message.reply_text(texts.REINDEX_BUSY)
         return
     state.reindexing = True
     try:
-        full = bool(context.args) and context.args[0].lower() in FULL
+        full = bool(context.args and context.args[0].lower() in FULL)
         progress_message = await message.reply_text(texts.REINDEX_STARTED)
     except BaseException:
         state.reindexing = False
@@ -109,7 +110,7 @@ async def _edit_quietly(message: Message, text: str) -> None:
 async def crawl(update: Update, context: BotContext) -> None:
     """/crawl [nguồn|url]: crawl every enabled source, one source, or one url, in the background."""
     crawls = context.state.crawls
-    message = update.effective_message
+    message = message_of(update)
     if crawls.busy:
         await message.reply_text(texts.CRAWL_BUSY)
         return
@@ -123,7 +124,7 @@ async def crawl(update: Update, context: BotContext) -> None:
     if not targets:
         await message.reply_text(texts.NO_ENABLED_SOURCE)
         return
-    log.info("crawl of %d target(s) asked by user %s", len(targets), update.effective_user.id)
+    log.info("crawl of %d target(s) asked by user %s", len(targets), user_id(update))
     crawls.start(_crawl(context.state, message, targets), name="crawl by hand")
 
 
@@ -174,8 +175,10 @@ async def crawl_due(context: BotContext) -> None:
 async def ingest(update: Update, context: BotContext) -> None:
     """A .txt/.json/.jsonl file captioned /ingest: import it, report every skipped record."""
     state = context.state
-    message = update.effective_message
+    message = message_of(update)
     document = message.document
+    if document is None:  # the route lets documents only through
+        raise TypeError(f"update {update.update_id} has no document")
     name = PurePath(document.file_name or "tep").name
     suffix = PurePath(name).suffix.lower()
     limit = state.settings.max_upload_bytes
@@ -191,11 +194,11 @@ async def ingest(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.file_too_big(name, len(data), limit))
         return
     report = await asyncio.to_thread(state.archive.ingest_bytes, data, name, suffix)
-    log.info("ingested %s from user %s: %s", name, update.effective_user.id, report)
+    log.info("ingested %s from user %s: %s", name, user_id(update), report)
     for part in render_ingest_report(name, report, HTML):
         await message.reply_text(part)
 
 
 async def ingest_how(update: Update, context: BotContext) -> None:
     """/ingest without a file, or a file without the caption: how to import."""
-    await update.effective_message.reply_text(texts.INGEST_HOW)
+    await message_of(update).reply_text(texts.INGEST_HOW)

@@ -13,7 +13,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -31,7 +30,7 @@ from index.crawl import SourcesFile, load_sources
 from . import admin, handlers, texts
 from .addressing import ADDRESSED_TO_BOT
 from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN, SUGGEST_PATTERN
-from .context import STATE_KEY, BotContext, BotState
+from .context import STATE_KEY, BotApplication, BotContext, BotState
 from .settings import Settings
 from .throttle import throttle
 
@@ -49,7 +48,7 @@ GROUP_PER_MINUTE = 20
 
 def build_application(
     settings: Settings, archive: Archive, sources: SourcesFile | None = None
-) -> Application:
+) -> BotApplication:
     """The bot with all its handlers and its crawl schedule; it closes `archive` when it shuts
     down. `sources` defaults to reading SOURCES_FILE (a mistake in it raises SourcesError)."""
     if sources is None:
@@ -80,7 +79,7 @@ def build_application(
         .post_stop(_stop_crawling)
         .post_shutdown(_close_archive)
     )
-    if settings.telegram_api_base_url:
+    if settings.telegram_api_base_url and settings.telegram_file_base_url:
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
             settings.telegram_file_base_url
         )
@@ -91,7 +90,7 @@ def build_application(
     return application
 
 
-def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
+def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     """The routing table: the throttle first (group -1), then the first handler that matches."""
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     question = filters.TEXT & ~filters.COMMAND
@@ -132,7 +131,7 @@ def _add_handlers(app: Application, admins: filters.BaseFilter) -> None:
     app.add_error_handler(handlers.error)
 
 
-def _schedule_crawls(application: Application, settings: Settings, sources: SourcesFile) -> None:
+def _schedule_crawls(application: BotApplication, settings: Settings, sources: SourcesFile) -> None:
     """Every CRAWL_CHECK_SECONDS, crawl the enabled sources whose own interval has passed."""
     enabled = [s.name for s in sources.sources if s.enabled]
     every = settings.crawl_check_seconds
@@ -149,7 +148,7 @@ def _schedule_crawls(application: Application, settings: Settings, sources: Sour
     log.info("crawling %s on their intervals (checked every %g s)", ", ".join(enabled), every)
 
 
-async def _register_commands(application: Application) -> None:
+async def _register_commands(application: BotApplication) -> None:
     """Everyone's command menu; the admin commands too in each admin's own chat."""
     bot = application.bot
     everyone = [BotCommand(name, description) for name, description in texts.COMMANDS]
@@ -169,12 +168,12 @@ async def _register_commands(application: Application) -> None:
     log.info("@%s is running with %d admin(s)", bot.username, len(state.settings.admin_ids))
 
 
-async def _stop_crawling(application: Application) -> None:
+async def _stop_crawling(application: BotApplication) -> None:
     """Before the engine closes: the crawl in progress stops after its current page."""
     await application.bot_data[STATE_KEY].crawls.stop()
 
 
-async def _close_archive(application: Application) -> None:
+async def _close_archive(application: BotApplication) -> None:
     application.bot_data[STATE_KEY].archive.close()
     log.info("database connections closed")
 
@@ -195,7 +194,7 @@ class Webhook:
 
 
 def run_polling(
-    application: Application, stop_signals: Sequence[int] | None = STOP_SIGNALS
+    application: BotApplication, stop_signals: Sequence[int] | None = STOP_SIGNALS
 ) -> None:
     """Long polling until a stop signal; then a clean shutdown."""
     application.run_polling(
@@ -204,7 +203,7 @@ def run_polling(
 
 
 def run_webhook(
-    application: Application,
+    application: BotApplication,
     webhook: Webhook,
     stop_signals: Sequence[int] | None = STOP_SIGNALS,
 ) -> None:

@@ -18,7 +18,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 __all__ = [
     "CALLBACK_DATA_LIMIT",
@@ -106,7 +106,7 @@ def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
     if match := _PAGE.fullmatch(data):
         if match["latest"] is not None:
             return PageRef(LATEST, "", int(match["latest"]))
-        return PageRef(match["kind"], match["key"], int(match["page"]))  # type: ignore[arg-type]
+        return PageRef(cast(Kind, match["kind"]), match["key"], int(match["page"]))
     if match := _READ.fullmatch(data):
         return ReadRef(int(match["id"]))
     if match := _SUGGEST.fullmatch(data):

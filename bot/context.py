@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from index import Archive
 from index.crawl import SourcesFile
@@ -20,7 +20,7 @@ from .questions import QuestionCache
 from .settings import Settings
 from .throttle import Throttle
 
-__all__ = ["BotState", "BotContext", "STATE_KEY"]
+__all__ = ["BotState", "BotContext", "BotApplication", "STATE_KEY"]
 
 STATE_KEY = "state"
 BUTTON_FACTOR = 3  # a button press costs a third of a question
@@ -68,7 +68,7 @@ class BotState:
         return True
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context of every handler, with the bot's shared state typed."""
 
     def __init__(
@@ -84,3 +84,14 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The running bot's shared state."""
         state: BotState = self.bot_data[STATE_KEY]
         return state
+
+
+BotApplication = Application[
+    ExtBot[int],  # AIORateLimiter's retry argument
+    BotContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[Any],
+]
+"""The running bot's Application, with its context type."""

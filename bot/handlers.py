@@ -32,6 +32,7 @@ from .render import (
     render_listing,
     render_results,
 )
+from .updates import chat_of, inline_of, message_of, query_of
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ _FIND = re.compile(r"^\s*/tim\b", re.IGNORECASE)
 
 async def question(update: Update, context: BotContext) -> None:
     """A text in a private chat, one addressed to the bot in a group, or /tim <câu hỏi>."""
-    message = update.effective_message
+    message = message_of(update)
     typed = message.text or ""
     text = clean_question(typed, context.bot.username)
     if not text:
@@ -86,7 +87,7 @@ def _count(archive: Archive, text: str, total: int, channel: str) -> None:
 
 async def turn_page(update: Update, context: BotContext) -> None:
     """◀ Trước / Sau ▶ and a category's button: show that page in the same message."""
-    query = update.callback_query
+    query = query_of(update)
     ref = decode(query.data)
     assert isinstance(ref, PageRef)  # the handler's pattern admits pages only
     shown = await _fetch_page(ref, query.message, context)
@@ -156,7 +157,7 @@ def _category_named(archive: Archive, key: str) -> str | None:
 async def _edit(update: Update, text: str, keyboard: object) -> None:
     """Edit the message of a pressed button; an unchanged message is not an error."""
     try:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]  # InlineKeyboardMarkup or None
+        await query_of(update).edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]  # InlineKeyboardMarkup or None
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -164,7 +165,7 @@ async def _edit(update: Update, text: str, keyboard: object) -> None:
 
 async def suggested(update: Update, context: BotContext) -> None:
     """“🔎 Tìm …” under weak results: ask the question as the corpus spells it."""
-    query = update.callback_query
+    query = query_of(update)
     ref = decode(query.data)
     assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
     state = context.state
@@ -187,12 +188,12 @@ async def suggested(update: Update, context: BotContext) -> None:
 
 async def page_counter(update: Update, context: BotContext) -> None:
     """The 'i/N' button: nothing to do but acknowledge."""
-    await update.callback_query.answer()
+    await query_of(update).answer()
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button this version does not know (an old message): say so kindly."""
-    await update.callback_query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+    await query_of(update).answer(texts.RESULTS_EXPIRED, show_alert=True)
 
 
 # -- whole articles ------------------------------------------------------------------------
@@ -201,13 +202,15 @@ async def stale_button(update: Update, context: BotContext) -> None:
 async def doc(update: Update, context: BotContext) -> None:
     """/doc <số bài>: the whole article."""
     if not context.args or not re.fullmatch(r"[0-9]{1,18}", context.args[0]):
-        await update.effective_message.reply_text(texts.DOC_NEEDS_NUMBER)
+        await message_of(update).reply_text(texts.DOC_NEEDS_NUMBER)
         return
     await _send_article(update, context, int(context.args[0]))
 
 
 async def doc_shortcut(update: Update, context: BotContext) -> None:
     """/doc_<số bài>, the command printed under results without a link."""
+    if not context.matches:  # the route's regular expression matched
+        return
     match = context.matches[0]
     addressed = match.group(2)
     if addressed and addressed.lower() != (context.bot.username or "").lower():
@@ -217,16 +220,16 @@ async def doc_shortcut(update: Update, context: BotContext) -> None:
 
 async def read_button(update: Update, context: BotContext) -> None:
     """The 'Đọc toàn văn' button: the whole article."""
-    ref = decode(update.callback_query.data)
+    ref = decode(query_of(update).data)
     assert isinstance(ref, ReadRef)  # the handler's pattern admits articles only
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await _send_article(update, context, ref.article_id)
 
 
 async def _send_article(update: Update, context: BotContext, article_id: int) -> None:
     """The article split at paragraphs; the first part answers the request."""
     archive = context.state.archive
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     asking = update.message
     try:
         article = await asyncio.to_thread(archive.article, article_id)
@@ -247,7 +250,7 @@ async def _send_article(update: Update, context: BotContext, article_id: int) ->
 async def latest(update: Update, context: BotContext) -> None:
     """/moi: the latest articles, with pages."""
     page = await asyncio.to_thread(_page, context.state.archive.latest, 0)
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         render_listing(page, None, HTML), reply_markup=keyboards.listing_keyboard(page, LATEST)
     )
 
@@ -255,7 +258,7 @@ async def latest(update: Update, context: BotContext) -> None:
 async def categories(update: Update, context: BotContext) -> None:
     """/chuyenmuc: the categories as buttons."""
     found = await asyncio.to_thread(context.state.archive.categories)
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         render_categories(found, HTML), reply_markup=keyboards.categories_keyboard(found)
     )
 
@@ -263,7 +266,7 @@ async def categories(update: Update, context: BotContext) -> None:
 async def back_to_categories(update: Update, context: BotContext) -> None:
     """'◀ Các chuyên mục' under a category's list: the categories again, in the same message."""
     found = await asyncio.to_thread(context.state.archive.categories)
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await _edit(update, render_categories(found, HTML), keyboards.categories_keyboard(found))
 
 
@@ -276,7 +279,7 @@ async def start(update: Update, context: BotContext) -> None:
         await _send_article(update, context, int(match.group(1)))
         return
     user = update.effective_user
-    await update.effective_message.reply_text(texts.start(user.first_name if user else None))
+    await message_of(update).reply_text(texts.start(user.first_name if user else None))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -285,17 +288,17 @@ async def help_command(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if context.state.is_admin(user.id if user else None):
         text += texts.ADMIN_HELP
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have, in a private chat."""
-    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+    await message_of(update).reply_text(texts.UNKNOWN_COMMAND)
 
 
 async def not_text(update: Update, context: BotContext) -> None:
     """A sticker, photo, voice note... in a private chat: ask for words."""
-    await update.effective_message.reply_text(texts.TEXT_ONLY)
+    await message_of(update).reply_text(texts.TEXT_ONLY)
 
 
 # -- inline mode ---------------------------------------------------------------------------
@@ -303,7 +306,7 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 async def inline_query(update: Update, context: BotContext) -> None:
     """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words."""
-    query = update.inline_query
+    query = inline_of(update)
     page = await asyncio.to_thread(_inline_page, context.state.archive, query.query)
     results = keyboards.inline_results(page, context.bot.username or "")
     button = None
@@ -336,9 +339,9 @@ async def error(update: object, context: BotContext) -> None:
     if isinstance(update, Update):
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
+                await query_of(update).answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+                await message_of(update).reply_text(texts.SOMETHING_WENT_WRONG)
         except TelegramError:
             log.warning("could not tell the user about the error", exc_info=True)
     await _report_to_admins(update, context)

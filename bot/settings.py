@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -9,10 +10,40 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "SettingsError", "load_settings", "PROJECT_DIR", "TELEGRAM_FILE_LIMIT"]
+__all__ = [
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "PROJECT_DIR",
+    "SHIPPED_DIR",
+    "STATE_DIR",
+    "TELEGRAM_FILE_LIMIT",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
+
+
+def _shipped_dir() -> Path:
+    """The shipped data (sample, dictionary, sources): `data/` in a source checkout, the
+    package's copy (`bot.defaults`) in an installed wheel."""
+    checkout = PROJECT_DIR / "data"
+    if (checkout / "dictionary.txt").is_file():
+        return checkout
+    return Path(__file__).resolve().parent / "defaults"
+
+
+def _state_dir() -> Path:
+    """Where the database and the index are written by default: `data/` in a source checkout,
+    the user's data folder (XDG_DATA_HOME, else ~/.local/share) for an installed wheel."""
+    checkout = PROJECT_DIR / "data"
+    if (checkout / "dictionary.txt").is_file() and os.access(checkout, os.W_OK):
+        return checkout
+    home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(home) / "tin-so-bot"
+
+
+SHIPPED_DIR = _shipped_dir()
+STATE_DIR = _state_dir()
 TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download through getFile
 
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -30,11 +61,11 @@ class Settings(BaseSettings):
         env_file=(PROJECT_DIR / ".env", ".env"), env_file_encoding="utf-8", extra="ignore"
     )
 
-    database_url: str = f"sqlite:///{DATA_DIR / 'tin-so-bot.sqlite3'}"
-    sample_dir: Path = DATA_DIR / "sample"
+    database_url: str = f"sqlite:///{STATE_DIR / 'tin-so-bot.sqlite3'}"
+    sample_dir: Path = SHIPPED_DIR / "sample"
     load_sample: bool = True
-    sources_file: Path = DATA_DIR / "sources.toml"
-    dictionary_file: Path = DATA_DIR / "dictionary.txt"
+    sources_file: Path = SHIPPED_DIR / "sources.toml"
+    dictionary_file: Path = SHIPPED_DIR / "dictionary.txt"
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
@@ -130,6 +161,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings; raise SettingsError with a one-line reason when one is malformed."""
     try:
+        # pydantic checks the values at run time; its signature knows only the field types.
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]

@@ -167,10 +167,15 @@ class Archive:
         refreshed by `refresh`). Blocks; loads the crawling libraries on first use."""
         from .crawl import crawl_source, crawl_url
 
-        options = dict(since=since, max_pages=max_pages, refresh=refresh, progress=progress)
         if isinstance(target, str):
-            return crawl_url(self.store, self.analyzer, target, sources=sources, **options)
-        return crawl_source(self.store, self.analyzer, target, policy=sources.policy, **options)
+            return crawl_url(
+                self.store, self.analyzer, target, sources=sources, since=since,
+                max_pages=max_pages, refresh=refresh, progress=progress,
+            )  # fmt: skip
+        return crawl_source(
+            self.store, self.analyzer, target, policy=sources.policy, since=since,
+            max_pages=max_pages, refresh=refresh, progress=progress,
+        )  # fmt: skip
 
     def crawl_health(self, sources: Sequence[SourceConfig] = ()) -> tuple[SourceHealth, ...]:
         """Each configured or once-crawled source's health."""

@@ -607,6 +607,42 @@ def test_a_user_who_blocked_the_bot_is_not_an_error(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_inline_queries_are_throttled_too(fake_api: FakeBotAPI, start_bot) -> None:
+    start_bot(user_burst=1, user_per_minute=1)  # inline: four times as many, 4 at once
+    user = citizen(3)
+    for i in range(6):
+        fake_api.inline_query(user, f"phố sách {i}")
+    calls = fake_api.wait_for(
+        lambda: len(found := fake_api.recorded("answerInlineQuery")) >= 6 and found,
+        what="six inline answers",
+    )
+    buttons = [json.loads(c.params.get("button") or "{}").get("text") for c in calls]
+    assert buttons.count(texts.INLINE_THROTTLED) == 2  # four at once pass, then a wait
+    assert all(
+        c.params["results"] == "[]"
+        for c, b in zip(calls, buttons, strict=True)
+        if b == texts.INLINE_THROTTLED
+    )
+
+
+def test_admins_are_told_of_an_error_once_a_minute_with_its_kind(
+    fake_api: FakeBotAPI, start_bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = start_bot()
+
+    def broken(article_id: int) -> None:
+        raise RuntimeError("disk <on> fire & smoke")
+
+    monkeypatch.setattr(running.archive, "article", broken)
+    assert ask(fake_api, citizen(1), "/doc 1")["text"] == texts.SOMETHING_WENT_WRONG
+    report = fake_api.wait_call("sendMessage", lambda c: c.params["chat_id"] == str(ADMIN_ID))
+    text = report.params["text"]
+    assert "RuntimeError" in text and "disk &lt;on&gt; fire &amp; smoke" in text
+    assert ask(fake_api, citizen(2), "/doc 2")["text"] == texts.SOMETHING_WENT_WRONG
+    to_admin = [c for c in fake_api.recorded("sendMessage") if c.params["chat_id"] == str(ADMIN_ID)]
+    assert len(to_admin) == 1  # the second error within the minute is only logged
+
+
 # -- conversation --------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -74,7 +75,7 @@ def feed_entries(data: bytes, url: str, content_type: str = "") -> list[ListingE
     return entries
 
 
-def _feed_date(item: dict) -> datetime | None:  # type: ignore[type-arg]
+def _feed_date(item: dict[str, Any]) -> datetime | None:
     for key in ("published", "updated", "created"):
         raw = item.get(key)
         if raw:

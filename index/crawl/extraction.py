@@ -11,12 +11,11 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import trafilatura
-from lxml.cssselect import CSSSelector
 
 from ..store.records import ArticleRecord
 from ..text.dates import parse_date
 from .errors import CrawlIssue, describe
-from .html import clean_text, element_text, parse_html
+from .html import clean_text, element_text, parse_html, select
 from .listing import ListingEntry
 from .lists import list_items
 from .selectors import Selectors, effective_selectors
@@ -192,7 +191,7 @@ def _title_tag(tree: lxml.html.HtmlElement) -> str:
 def _page_date(tree: lxml.html.HtmlElement, sel: Selectors) -> datetime | None:
     """The publication date the page states: site selector, meta tags, a dated line."""
     if sel.date:
-        for element in _select(tree, sel.date):
+        for element in select(tree, sel.date):
             found = parse_date(clean_text(element.text_content()))
             if found:
                 return found
@@ -242,14 +241,8 @@ def _is_list_page(tree: lxml.html.HtmlElement, sel: Selectors) -> bool:
     return outside < 500
 
 
-def _select(tree: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
-    if not selector:
-        return []
-    return CSSSelector(selector)(tree)
-
-
 def _select_text(tree: lxml.html.HtmlElement, selector: str, *, multiline: bool = False) -> str:
-    for element in _select(tree, selector):
+    for element in select(tree, selector):
         text = element_text(element) if multiline else clean_text(element.text_content())
         if text:
             return text

@@ -7,11 +7,12 @@ import contextlib
 import copy
 
 import lxml.html
+from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 
 from ..text.normalize import normalize
 
-__all__ = ["parse_html", "element_text", "clean_text"]
+__all__ = ["parse_html", "element_text", "clean_text", "select", "find", "attribute"]
 
 _BLOCKS = (
     "p",
@@ -43,7 +44,8 @@ def parse_html(text: str, base_url: str) -> lxml.html.HtmlElement | None:
     except (ParserError, ValueError):
         return None
     with contextlib.suppress(ValueError):  # a malformed href: relative links stay relative
-        tree.make_links_absolute(base_url, resolve_base_href=True)
+        # The parser returns an HtmlElement; the stubs say _Element.
+        tree.make_links_absolute(base_url, resolve_base_href=True)  # type: ignore[attr-defined]
     return tree
 
 
@@ -71,3 +73,27 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
         return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def select(root: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]:
+    """The elements under `root` matching a CSS selector (none for an empty selector)."""
+    return _elements(CSSSelector(css)(root) if css else [])
+
+
+def _elements(found: object) -> list[lxml.html.HtmlElement]:
+    """The elements of a selector's or an XPath expression's result."""
+    if not isinstance(found, list):
+        return []
+    return [e for e in found if isinstance(e, lxml.html.HtmlElement)]
+
+
+def find(root: lxml.html.HtmlElement, xpath: str) -> list[lxml.html.HtmlElement]:
+    """The elements under `root` matching an XPath expression."""
+    found = root.xpath(xpath)
+    return _elements(found)
+
+
+def attribute(element: lxml.html.HtmlElement, name: str) -> str:
+    """An attribute's value, or "" when the element has none."""
+    value = element.get(name)
+    return value if isinstance(value, str) else ""

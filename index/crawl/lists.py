@@ -7,10 +7,9 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
-from lxml.cssselect import CSSSelector
 
 from ..text.dates import parse_date
-from .html import clean_text, element_text
+from .html import attribute, clean_text, element_text, find, select
 from .listing import ListingEntry, ListingOrigin
 from .selectors import Selectors
 
@@ -21,8 +20,7 @@ _NEXT_TEXTS = {"next", "tiếp", "trang sau", "sau", "tiếp theo", "»", "›",
 
 def list_items(tree: lxml.html.HtmlElement, sel: Selectors) -> list[lxml.html.HtmlElement]:
     """The elements of a list page that each announce one article."""
-    selected = CSSSelector(sel.list_item)(tree) if sel.list_item else []
-    return selected or [block for block, _ in _generic_blocks(tree)]
+    return select(tree, sel.list_item) or [block for block, _ in _generic_blocks(tree)]
 
 
 def list_entries(
@@ -31,7 +29,7 @@ def list_entries(
     """The articles a list page announces: title, url, date and summary of each."""
     entries: list[ListingEntry] = []
     if sel.list_item:
-        for item in CSSSelector(sel.list_item)(tree):
+        for item in select(tree, sel.list_item):
             entry = _selected_entry(item, sel, category)
             if entry is not None:
                 entries.append(entry)
@@ -46,19 +44,19 @@ def list_entries(
 def _selected_entry(
     item: lxml.html.HtmlElement, sel: Selectors, category: str | None
 ) -> ListingEntry | None:
-    links = CSSSelector(sel.list_link)(item) if sel.list_link else item.xpath(".//a[@href]")
-    links = [a for a in links if is_article_href(a.get("href", ""))]
+    links = select(item, sel.list_link) if sel.list_link else find(item, ".//a[@href]")
+    links = [a for a in links if is_article_href(attribute(a, "href"))]
     if not links:
         return None
     link = max(links, key=lambda a: len(clean_text(a.text_content())))
-    title = clean_text(link.text_content()) or clean_text(link.get("title", ""))
+    title = clean_text(link.text_content()) or clean_text(attribute(link, "title"))
     if not title:
         return None
     date_text = _first_text(item, sel.list_date)
     published = parse_date(date_text) if date_text else _block_date(item, title)
     summary = _first_text(item, sel.list_summary, multiline=True) if sel.list_summary else ""
     return ListingEntry(
-        link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST
+        attribute(link, "href"), title, published, summary, category, origin=ListingOrigin.LIST
     )
 
 
@@ -78,7 +76,7 @@ def _generic_entry(
             continue
         summary = text
     return ListingEntry(
-        link.get("href"), title, published, summary, category, origin=ListingOrigin.LIST
+        attribute(link, "href"), title, published, summary, category, origin=ListingOrigin.LIST
     )
 
 
@@ -151,7 +149,7 @@ def _block_date(block: lxml.html.HtmlElement, title: str) -> datetime | None:
 def _first_text(item: lxml.html.HtmlElement, selector: str, *, multiline: bool = False) -> str:
     if not selector:
         return ""
-    for element in CSSSelector(selector)(item):
+    for element in select(item, selector):
         text = element_text(element) if multiline else clean_text(element.text_content())
         if text:
             return text
@@ -174,11 +172,11 @@ def _canonical(url: str) -> str:
 
 def next_page_url(tree: lxml.html.HtmlElement, url: str, sel: Selectors) -> str | None:
     """The link to the next page of a list: the site's selector, rel=next, or a 'next' link."""
-    candidates = CSSSelector(sel.next_page)(tree) if sel.next_page else []
-    candidates += tree.xpath("//a[@rel='next'] | //link[@rel='next']")
+    candidates = select(tree, sel.next_page)
+    candidates += find(tree, "//a[@rel='next'] | //link[@rel='next']")
     candidates += [a for a in tree.iter("a") if clean_text(a.text_content()).lower() in _NEXT_TEXTS]
     for element in candidates:
-        href = element.get("href", "")
+        href = attribute(element, "href")
         if is_article_href(href) and _canonical(href) != _canonical(url):
             return href.split("#")[0]
     return None

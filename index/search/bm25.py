@@ -10,8 +10,9 @@ to floating-point rounding (checked against rank_bm25 in tests/test_bm25.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from scipy import sparse
@@ -37,7 +38,7 @@ class BM25Index:
 
     def __init__(
         self,
-        vocabulary: dict[Hashable, int] | np.ndarray,
+        vocabulary: Mapping[Any, int] | np.ndarray,
         indptr: np.ndarray,
         postings: np.ndarray,
         frequencies: np.ndarray,
@@ -92,7 +93,7 @@ class BM25Index:
         term_ids: np.ndarray,
         doc_ids: np.ndarray,
         n_docs: int,
-        vocabulary: dict[Hashable, int] | np.ndarray,
+        vocabulary: Mapping[Any, int] | np.ndarray,
         params: BM25Params = BM25Params(),
     ) -> BM25Index:
         """Index one (term id, document position) pair per token occurrence.
@@ -122,10 +123,10 @@ class BM25Index:
 
     def term_id(self, token: Hashable) -> int | None:
         """The term id of a token, or None when no document has it."""
-        if isinstance(self.vocabulary, dict):
+        if isinstance(self.vocabulary, Mapping):
             return self.vocabulary.get(token)
-        keys = self.vocabulary
-        position = int(np.searchsorted(keys, token))
+        keys = self.vocabulary  # sorted integer keys (word pairs)
+        position = int(np.searchsorted(keys, cast(int, token)))
         if position < len(keys) and keys[position] == token:
             return position
         return None
@@ -234,4 +235,4 @@ def _okapi_idf(document_frequencies: np.ndarray, n_docs: int, epsilon: float) ->
     idf = table[document_frequencies]
     average = math.fsum(idf.tolist()) / len(idf)
     idf[idf < 0] = epsilon * average
-    return idf
+    return np.asarray(idf, dtype=np.float64)

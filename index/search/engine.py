@@ -413,7 +413,8 @@ def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
     order = np.arange(len(ranked))
     first_seen = np.empty(snapshot.size, dtype=np.int64)
     first_seen[groups[::-1]] = order[::-1]  # the last write wins: the earliest rank
-    return ranked[first_seen[groups] == order]
+    kept: np.ndarray = ranked[first_seen[groups] == order]
+    return kept
 
 
 def _category_code(snapshot: Snapshot, name: str) -> int:

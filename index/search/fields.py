@@ -12,7 +12,7 @@ one query, and tests check that both paths agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +64,7 @@ class FieldIndexes:
     def pair_keys(self, pairs: Sequence[str]) -> list[int]:
         """This index's integer keys of "a b" pair strings (unknown pairs dropped)."""
         vocabulary = self.syllables.vocabulary
-        assert isinstance(vocabulary, dict)
+        assert isinstance(vocabulary, Mapping)
         width = len(vocabulary)
         keys = []
         for pair in pairs:

@@ -8,7 +8,7 @@ import contextlib
 import ctypes
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,7 +82,9 @@ def build_snapshot(
         article_ids=np.array([row.article_id for row in rows], dtype=np.int64),
         published=published,
         published_at=published_at,
-        category_codes=np.array([code_of.get(row.category, -1) for row in rows], dtype=np.int32),
+        category_codes=np.array(
+            [code_of.get(row.category, -1) if row.category else -1 for row in rows], dtype=np.int32
+        ),
         copies=np.array(copies, dtype=np.int64),
         has_copies=len(first_with_text) < len(rows),
         newest_first=np.lexsort((-np.arange(len(rows)), -published)).astype(np.int64),
@@ -108,7 +110,7 @@ def _word_frequencies(*fields: FieldIndexes) -> dict[str, int]:
     for field in fields:
         counts = np.diff(field.words.indptr).tolist()
         vocabulary = field.words.vocabulary
-        assert isinstance(vocabulary, dict)
+        assert isinstance(vocabulary, Mapping)
         for word, term in vocabulary.items():
             frequencies[word] = frequencies.get(word, 0) + counts[term]
     return frequencies

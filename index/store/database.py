@@ -10,8 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from ..errors import DatabaseUnavailable
 from .models import Meta
@@ -64,7 +66,7 @@ def _create_engine(url: str) -> Engine:
         raise DatabaseUnavailable(f"unsupported DATABASE_URL {safe_url(url)}: {exc}") from exc
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # pysqlite's own transaction handling starts transactions late and lets SAVEPOINT release
     # commit; take it over (the recipe in SQLAlchemy's SQLite dialect documentation).
     dbapi_connection.isolation_level = None
@@ -75,7 +77,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin(connection: Connection) -> None:
     # A deferred transaction that reads and then writes fails at once ("database is locked",
     # SQLITE_BUSY_SNAPSHOT) when another connection committed in between; waiting cannot help.
     # Writers therefore take the write lock up front, waiting for it within the busy timeout.

@@ -224,7 +224,7 @@ def _html_to_text(markup: str) -> str:
         return _TAG.sub(" ", markup)
     for element in root.iter("br", "p", "div", "li", "h1", "h2", "h3", "h4", "tr"):
         element.tail = "\n" + (element.tail or "")
-    return root.text_content()
+    return str(root.text_content())
 
 
 # -- plain-text article dumps ------------------------------------------------------------------

@@ -192,7 +192,7 @@ def store_record(
 def _update(
     article: Article, record: ArticleRecord, digest: str, stamp: datetime, analyzer: Analyzer
 ) -> Outcome:
-    wanted = {
+    wanted: dict[str, object] = {
         "title": record.title,
         "summary": record.summary,
         "body": record.body,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
-from ..text.dates import VIETNAM, now
+from ..text.dates import now
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .importers import read_paths
@@ -216,10 +216,4 @@ class Store:
 
 def aware(value: datetime | str | None) -> datetime | None:
     """An aggregate (min, max) of a date column, which bypasses the column type on SQLite."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return AwareDateTime.from_database(value)
-    return value.astimezone(VIETNAM)
+    return None if value is None else AwareDateTime.aggregate(value)

@@ -54,14 +54,14 @@ def _decode(data: bytes, content_type: str | None) -> tuple[str, str]:
     # labels are often wrong (servers send "iso-8859-1" by default): the bytes win.
     if not data.isascii() and is_utf8(data):
         return data.decode("utf-8"), "utf-8"
-    candidates = [header, meta]
+    candidates: list[str | None] = [header, meta]
     if header in _GENERIC and meta and meta != header:
         candidates = [meta, header]
-    for name in candidates:
-        if name is None:
+    for label in candidates:
+        if label is None:
             continue
         try:
-            return data.decode(name), name
+            return data.decode(label), label
         except UnicodeDecodeError:
             continue
     guess = charset_normalizer.from_bytes(data[:200_000]).best()

@@ -5,7 +5,7 @@ From the command line (`alembic -c alembic.ini upgrade head`) the url comes from
 """
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from index.store.models import Base
 
@@ -22,12 +22,14 @@ def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if url is None:
+        raise RuntimeError("no database url: pass -x url=... or set sqlalchemy.url")
     with create_engine(url).connect() as connection:
         _run(connection)
         connection.commit()
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

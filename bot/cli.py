@@ -1,0 +1,429 @@
+"""The command line: `python bot.py --help` (or `tin-so-bot --help` once installed).
+
+Settings are read here, once, and passed down; errors end as one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Never, NoReturn
+
+from bot.settings import Settings, SettingsError, load_settings
+from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
+from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from bot.app import Webhook  # imports telegram: only `run` needs it
+
+log = logging.getLogger("tin-so-bot")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every usage error is a single line."""
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message:
+            message = message.replace("argument command: ", "unknown command: ")
+        command = self.prog.split()[0]
+        shown = f"python {command}" if command.endswith(".py") else command
+        self.exit(2, f"error: {message} (see: {shown} --help)\n")
+
+
+class _ProgressBar:
+    """A tqdm bar on a terminal, silent otherwise; usable as an `index` progress callback."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.bar: tqdm[Never] | None = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        bar = self.bar
+        if bar is None:
+            bar = tqdm(total=total, desc=self.description, unit="bài", disable=None)
+            self.bar = bar
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def open_archive(settings: Settings) -> Archive:
+    """Open the configured database, loading the shipped sample into a new one."""
+    progress = _ProgressBar("Chuẩn bị dữ liệu")
+    try:
+        sample = settings.sample_dir if settings.load_sample else None
+        return Archive.open(
+            settings.database_url,
+            sample=sample,
+            dictionary=settings.dictionary_file,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer a question as the bot would."""
+    from bot.render import ANSI, PLAIN, render_results
+    from bot.render.json import page_to_json
+
+    query = " ".join(args.query)
+    archive = open_archive(settings)
+    filters = None
+    if args.since or args.until or args.category:
+        filters = SearchFilters(args.since, _end_of_day(args.until), args.category)
+    page = archive.search(query, limit=args.limit, offset=args.offset, filters=filters)
+    if args.json:
+        print(json.dumps(page_to_json(page), ensure_ascii=False, indent=2))
+    else:
+        style = ANSI if sys.stdout.isatty() else PLAIN
+        print(render_results(page, style))
+    return 0
+
+
+def _end_of_day(value: datetime | None) -> datetime | None:
+    """--until 30/06/2019 includes that whole day."""
+    if value is None or (value.hour, value.minute, value.second) != (0, 0, 0):
+        return value
+    return value.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Retrieval quality, as written and without diacritics."""
+    from index.evaluation import METRICS, run_eval
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such folder")
+    progress = _ProgressBar("Nạp bộ đánh giá")
+    try:
+        report = run_eval(folder, dictionary=settings.dictionary_file, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.name}: {report.queries} judged queries")
+    print(f"{'':22}" + "".join(f"{name:>11}" for name in METRICS))
+    for label, metrics in (
+        ("as written", report.as_written),
+        ("without diacritics", report.without_diacritics),
+    ):
+        print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Import article files and folders."""
+    archive = open_archive(settings)
+    progress = _ProgressBar("Nhập bài")
+    try:
+        report = archive.ingest([Path(p) for p in args.paths], progress=progress)
+    finally:
+        progress.close()
+    for problem in report.problems:
+        label = "skipped" if problem.skipped else "note"
+        print(f"{label}: {problem}", file=sys.stderr)
+    print(
+        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"failed {report.failed}"
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-analyse stale articles and rebuild the index."""
+    archive = open_archive(settings)
+    progress = _ProgressBar("Lập chỉ mục")
+    try:
+        report = archive.reindex(full=args.full, progress=progress)
+    finally:
+        progress.close()
+    print(
+        f"reindexed {report.indexed} articles ({report.reanalysed} re-analysed) "
+        f"in {report.seconds:.2f} s"
+    )
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Crawl the enabled sources, one source, or one url, and store what is new."""
+    from index.crawl import load_sources
+
+    sources = load_sources(settings.sources_file)
+    chosen = _chosen_sources(args.target, sources, settings.sources_file)
+    archive = open_archive(settings)
+    reports: list[CrawlReport] = []
+    for source in chosen:
+        name = source if isinstance(source, str) else source.name
+        progress = _CrawlProgressBar(f"Thu thập {name}")
+        try:
+            report = archive.crawl(
+                source,
+                sources,
+                since=args.since,
+                max_pages=args.max_pages,
+                refresh=args.refresh,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        for problem in report.problems:
+            print(f"{problem.kind}: {problem}", file=sys.stderr)
+        if len(chosen) > 1:
+            print(f"{report.source}: {report.summary()}")
+        reports.append(report)
+    counts = ("added", "updated", "unchanged", "failed")
+    total = CrawlReport(
+        source="",
+        started_at=reports[0].started_at,
+        finished_at=reports[-1].finished_at,
+        **{k: sum(getattr(r, k) for r in reports) for k in counts},
+    )
+    print(total.summary())
+    if total.changed:
+        archive.refresh()
+    return 0 if total.ok else 1
+
+
+def _chosen_sources(
+    target: str | None, sources: SourcesFile, path: Path
+) -> list[SourceConfig | str]:
+    """The sources a `crawl` command names: all enabled ones, one by name, or one url."""
+    from index.crawl import UnknownSource
+
+    chosen = sources.select(target)
+    if not chosen:
+        raise UnknownSource(
+            f"no enabled source in {path}: enable one, or give a source name or a url"
+        )
+    return chosen
+
+
+class _CrawlProgressBar:
+    """The progress bar of the article pages being fetched."""
+
+    def __init__(self, description: str) -> None:
+        self.bar = _ProgressBar(description)
+
+    def __call__(self, progress: CrawlProgress) -> None:
+        if progress.stage is CrawlStage.FETCHING and progress.total:
+            self.bar(progress.done, progress.total)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what is stored and indexed, and how crawling each source went."""
+    from bot.render.cli import stats_lines
+    from bot.render.json import stats_to_json
+    from index.crawl import SourcesError, load_sources
+
+    archive = open_archive(settings)
+    stats = archive.stats()
+    try:
+        configured = load_sources(settings.sources_file).sources
+    except SourcesError as exc:
+        print(f"note: {exc}", file=sys.stderr)
+        configured = ()
+    health = archive.crawl_health(configured)
+    if args.json:
+        print(json.dumps(stats_to_json(stats, health), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(stats_lines(stats, health)))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Telegram bot: long polling, or a webhook with --webhook-url."""
+    overrides = {
+        "webhook_url": args.webhook_url,
+        "webhook_listen": args.listen,
+        "webhook_port": args.port,
+        "webhook_secret_token": args.secret_token,
+    }
+    settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings.bot_token()  # a missing token is one line now, not an error after start-up
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, run_polling, run_webhook
+    from index.crawl import load_sources
+
+    sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
+    archive = open_archive(settings)
+    application = build_application(settings, archive, sources)
+    try:
+        if settings.webhook_url:
+            run_webhook(application, _webhook(settings))
+        else:
+            run_polling(application)
+    except InvalidToken:
+        return _fail("TELEGRAM_BOT_TOKEN was refused by the Bot API: check it with @BotFather")
+    except NetworkError as exc:
+        where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
+        return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
+    finally:
+        archive.close()
+    log.info("stopped")
+    return 0
+
+
+def _webhook(settings: Settings) -> Webhook:
+    """The webhook to serve; without a configured secret, a random one for this run."""
+    import secrets
+
+    from bot.app import Webhook
+
+    if settings.webhook_secret_token is not None:
+        secret = settings.webhook_secret_token.get_secret_value()
+    else:
+        secret = secrets.token_urlsafe(32)
+        log.warning("no WEBHOOK_SECRET_TOKEN set: using a random one for this run")
+    assert settings.webhook_url is not None
+    return Webhook(settings.webhook_url, settings.webhook_listen, settings.webhook_port, secret)
+
+
+# -- wiring --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = _Parser(description="tin-so-bot: tìm tin hoạt động sở")
+    commands = parser.add_subparsers(dest="command", metavar="command", parser_class=_Parser)
+    commands.required = True
+
+    ask = commands.add_parser("ask", help="answer a question as the bot would")
+    ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
+    ask.add_argument("--json", action="store_true", help="print the results as JSON")
+    ask.add_argument("--limit", type=_positive, default=5, help="results per page (default 5)")
+    ask.add_argument("--offset", type=_non_negative, default=0, help="skip this many results")
+    ask.add_argument("--since", type=_date, help="published on or after this date")
+    ask.add_argument("--until", type=_date, help="published on or before this date")
+    ask.add_argument("--category", help="only this category (its name, any case)")
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluate = commands.add_parser(
+        "eval", help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels)"
+    )
+    evaluate.add_argument("folder", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    ingest = commands.add_parser("ingest", help="import .txt/.json/.jsonl files or folders")
+    ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    reindex = commands.add_parser("reindex", help="re-analyse stale articles, rebuild the index")
+    reindex.add_argument("--full", action="store_true", help="re-analyse every article")
+    reindex.set_defaults(handler=cmd_reindex)
+
+    crawl = commands.add_parser(
+        "crawl", help="fetch new articles from the portals in data/sources.toml"
+    )
+    crawl.add_argument(
+        "target", nargs="?", metavar="SOURCE|URL",
+        help="a source name from the sources file, or a feed, sitemap, list page or article url "
+        "(default: every enabled source)",
+    )  # fmt: skip
+    crawl.add_argument("--since", type=_date, help="skip articles listed as older than this date")
+    crawl.add_argument("--max-pages", type=_positive, help="list pages (or sitemap files) per list")
+    crawl.add_argument("--refresh", action="store_true", help="fetch known articles again")
+    crawl.set_defaults(handler=cmd_crawl)
+
+    stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
+    stats.add_argument("--json", action="store_true", help="print as JSON")
+    stats.set_defaults(handler=cmd_stats)
+
+    run = commands.add_parser(
+        "run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"
+    )
+    run.add_argument("--webhook-url", metavar="URL", help="public https url Telegram posts to")
+    run.add_argument("--listen", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=_positive, metavar="N", help="port to listen on (default 8443)")
+    run.add_argument(
+        "--secret-token", metavar="S", help="webhook secret (better: WEBHOOK_SECRET_TOKEN)"
+    )
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _date(text: str) -> datetime:
+    from index import parse_date
+
+    value = parse_date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (e.g. 01/06/2024 or 2024-06-01)")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+        return handler(args, settings)
+    except SettingsError as exc:
+        return _fail(f"bad setting {exc}")
+    except EmptyQuery:
+        return _fail("the question is empty: type a few words to search for", code=2)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    except TinSoError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", code=130)
+    except BrokenPipeError:
+        # The reader went away (`python bot.py ask ... | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
