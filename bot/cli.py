@@ -318,7 +318,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(description="tin-so-bot: tìm tin hoạt động sở")
     commands = parser.add_subparsers(dest="command", metavar="command", parser_class=_Parser)
     commands.required = True
+    _reading_commands(commands)
+    _writing_commands(commands)
+    _run_command(commands)
+    return parser
 
+
+Commands = argparse._SubParsersAction  # what add_subparsers returns
+
+
+def _reading_commands(commands: Commands[_Parser]) -> None:
+    """ask, eval, stats."""
     ask = commands.add_parser("ask", help="answer a question as the bot would")
     ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -336,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_eval)
 
+    stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
+    stats.add_argument("--json", action="store_true", help="print as JSON")
+    stats.set_defaults(handler=cmd_stats)
+
+
+def _writing_commands(commands: Commands[_Parser]) -> None:
+    """ingest, reindex, crawl."""
     ingest = commands.add_parser("ingest", help="import .txt/.json/.jsonl files or folders")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.set_defaults(handler=cmd_ingest)
@@ -357,10 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--refresh", action="store_true", help="fetch known articles again")
     crawl.set_defaults(handler=cmd_crawl)
 
-    stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
-    stats.add_argument("--json", action="store_true", help="print as JSON")
-    stats.set_defaults(handler=cmd_stats)
 
+def _run_command(commands: Commands[_Parser]) -> None:
+    """run."""
     run = commands.add_parser(
         "run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"
     )
@@ -371,7 +387,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-token", metavar="S", help="webhook secret (better: WEBHOOK_SECRET_TOKEN)"
     )
     run.set_defaults(handler=cmd_run)
-    return parser
 
 
 def _positive(text: str) -> int:

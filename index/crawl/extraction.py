@@ -89,14 +89,7 @@ def extract_article(
     if tree.cssselect("input[type=password]"):
         return NotNews(url, CrawlIssue.LOGIN_PAGE)
     sel = effective_selectors(tree, selectors, profile)
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    found = _Found.of(document)
+    found = _Found.of(html, url)
     title = (
         _select_text(tree, sel.title) or _listing_title(entry) or found.title or _title_tag(tree)
     )
@@ -113,12 +106,10 @@ def extract_article(
         return NotNews(url, CrawlIssue.NO_TITLE)
     if len(body) + len(summary) < _MIN_TEXT:
         return NotNews(url, CrawlIssue.NO_ARTICLE_TEXT)
-    vouched = entry is not None and entry.vouches
-    if not vouched:
-        if published is None and not _article_markup(tree):
-            return NotNews(url, CrawlIssue.UNDATED_PAGE)
-        if _is_list_page(tree, sel):
-            return NotNews(url, CrawlIssue.LIST_PAGE)
+    if entry is None or not entry.vouches:
+        doubt = _not_an_article(tree, sel, published)
+        if doubt is not None:
+            return NotNews(url, doubt)
     category = (entry.category if entry else None) or _select_text(tree, sel.category) or None
     author = _select_text(tree, sel.author) or found.author or None
     return ArticleRecord(
@@ -144,7 +135,15 @@ class _Found:
     date: datetime | None = None
 
     @classmethod
-    def of(cls, document: object) -> _Found:
+    def of(cls, html: str, url: str) -> _Found:
+        """Run trafilatura on the page."""
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
         if document is None:
             return cls()
         raw_date = getattr(document, "date", None) or ""
@@ -216,6 +215,18 @@ def _page_date(tree: lxml.html.HtmlElement, sel: Selectors) -> datetime | None:
             found = parse_date(text)
             if found:
                 return found
+    return None
+
+
+def _not_an_article(
+    tree: lxml.html.HtmlElement, sel: Selectors, published: datetime | None
+) -> CrawlIssue | None:
+    """Why a page no listing vouches for is not an article (undated without article markup, or
+    a list of articles), or None."""
+    if published is None and not _article_markup(tree):
+        return CrawlIssue.UNDATED_PAGE
+    if _is_list_page(tree, sel):
+        return CrawlIssue.LIST_PAGE
     return None
 
 

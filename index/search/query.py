@@ -149,7 +149,7 @@ class QueryParser:
             if match is None:
                 continue
             span = text[match.start() : match.end()]
-            if not _accents_agree(span, match[0]) or _names_a_document(folded[: match.start()]):
+            if not _accents_agree(span) or _names_a_document(folded[: match.start()]):
                 continue
             found = build(match, now, span)
             if found is not None:
@@ -251,7 +251,7 @@ def _names_a_document(before: str) -> bool:
     return bool(_DOCUMENT_NOUNS.search(before.rstrip(" ,")))
 
 
-def _accents_agree(typed: str, folded_pattern: str) -> bool:
+def _accents_agree(typed: str) -> bool:
     """A keyword typed with diacritics must be the right word ("Nam" the country is not "năm")."""
     keywords = {"nam": "năm", "thang": "tháng", "quy": "quý", "tuan": "tuần", "ngay": "ngày"}
     for typed_word in typed.lower().split():

@@ -29,15 +29,6 @@ class Snippet:
     text: str
     spans: tuple[tuple[int, int], ...] = ()
 
-    def marked(self, before: str = "[", after: str = "]") -> str:
-        """The text with every span wrapped in markers (for terminals and tests)."""
-        parts, position = [], 0
-        for start, end in self.spans:
-            parts += [self.text[position:start], before, self.text[start:end], after]
-            position = end
-        parts.append(self.text[position:])
-        return "".join(parts)
-
     def __str__(self) -> str:
         return self.text
 

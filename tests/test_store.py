@@ -1,0 +1,77 @@
+"""The store: what the other rooms ask of the database."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from index import ArticleNotFound, ArticleRecord
+from index.store import Store
+from index.text import VIETNAM, Analyzer
+
+from .conftest import SAMPLE
+
+RECORDS = [
+    ArticleRecord(
+        title=f"Hội sách thiếu nhi lần {n}",
+        url=f"https://so.gov.vn/{n}",
+        body=f"Hội sách lần thứ {n} khai mạc. Có nhiều gian hàng.",
+        published_at=datetime(2019, n, 1, 8, 0, tzinfo=VIETNAM),
+        category="Phố sách",
+    )
+    for n in range(1, 7)
+]
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Store:
+    opened = Store.open(sqlite_url)
+    opened.store_items(RECORDS, Analyzer())
+    return opened
+
+
+def test_stats_count_sources_and_dates_as_aware_datetimes(store: Store) -> None:
+    stats = store.stats()
+    assert stats.articles == 6 and stats.sources == (("so.gov.vn", 6),)
+    assert stats.first_published == datetime(2019, 1, 1, 8, 0, tzinfo=VIETNAM)
+    assert stats.last_published is not None and stats.last_published.utcoffset() is not None
+    assert stats.last_reindex is None and stats.questions_today == 0
+
+
+def test_questions_are_counted_without_their_asker(store: Store) -> None:
+    store.record_question("phố sách", 3, "private")
+    store.record_question("x" * 900, 0, "group")
+    assert store.stats().questions_today == 2
+
+
+def test_an_article_is_read_whole_or_not_found(store: Store) -> None:
+    article = store.article(1)
+    assert article.title == "Hội sách thiếu nhi lần 1" and article.category == "Phố sách"
+    with pytest.raises(ArticleNotFound):
+        store.article(999)
+
+
+def test_rows_and_sentences_for_the_index(store: Store) -> None:
+    rows = store.index_rows(Analyzer().version)
+    assert [r.article_id for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert "khai mạc" in rows[0].text_tokens.split("\n")  # segmented at ingest
+    assert store.index_rows("an older analyzer") == []
+    assert store.sentences([2])[2][-1] == "Có nhiều gian hàng."
+
+
+def test_the_data_version_changes_when_articles_do(store: Store) -> None:
+    before = store.data_version()
+    store.store_items(RECORDS, Analyzer())  # unchanged
+    assert store.data_version() == before
+    edited = [
+        ArticleRecord(title="Hội sách thiếu nhi lần 1", url="https://so.gov.vn/1", body="Mới.")
+    ]
+    assert store.store_items(edited, Analyzer()).updated == 1
+    assert store.data_version() != before
+
+
+def test_the_sample_loads_once_into_a_new_database(sqlite_url: str, tmp_path: Path) -> None:
+    fresh = Store.open(sqlite_url)
+    assert fresh.is_new()
+    assert fresh.load_sample(SAMPLE, Analyzer()).added == 214
+    assert not fresh.is_new()
