@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from ..store.ingest import Outcome
+from ..store.ingest import Changes, Outcome
 from .errors import CrawlIssue, describe
 
 __all__ = [
@@ -75,7 +75,7 @@ class CrawlProblem:
 
 
 @dataclass(frozen=True)
-class CrawlReport:
+class CrawlReport(Changes):
     """What one crawl of one source did."""
 
     source: str
@@ -88,16 +88,6 @@ class CrawlReport:
     skipped: int = 0
     pending: int = 0  # pages waiting to be retried after this run
     problems: tuple[CrawlProblem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing failed."""
-        return self.failed == 0
-
-    @property
-    def changed(self) -> bool:
-        """True when articles were added or updated (the index needs a refresh)."""
-        return bool(self.added or self.updated)
 
     def summary(self) -> str:
         """The one-line summary the command line prints."""

@@ -17,7 +17,14 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+)
 from pydantic.dataclasses import dataclass
 from pydantic_core import ErrorDetails
 
@@ -148,28 +155,22 @@ def _list_page(value: object) -> object:
     return {"url": value} if isinstance(value, str) else value
 
 
-@dataclass(config=_FILE)
-class _SelectorsTable:
-    """The `[source.selectors]` table, checked; becomes a `Selectors`."""
-
-    title: Css = ""
-    date: Css = ""
-    body: Css = ""
-    summary: Css = ""
-    author: Css = ""
-    category: Css = ""
-    list_item: Css = ""
-    list_link: Css = ""
-    list_date: Css = ""
-    list_summary: Css = ""
-    next_page: Css = ""
-
-
 def _selectors(value: object) -> object:
-    if isinstance(value, dict):
-        table = _SelectorsTable(**value)
-        return Selectors(**{f.name: getattr(table, f.name) for f in fields(Selectors)})
-    return value
+    """The `[source.selectors]` table as `Selectors`: known keys, each a CSS selector."""
+    if not isinstance(value, dict):
+        return value
+    known = sorted(f.name for f in fields(Selectors))
+    checked = {}
+    for key, selector in value.items():
+        if key not in known:
+            raise ValueError(_unknown_key(key, known))
+        if not isinstance(selector, str):
+            raise ValueError(f"key '{key}' must be text, not {selector!r}")
+        try:
+            checked[key] = _css(selector)
+        except ValueError as exc:
+            raise ValueError(f"key '{key}': {exc}") from None
+    return Selectors(**checked)
 
 
 @dataclass(config=ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True))
@@ -350,8 +351,6 @@ def _explain(error: ErrorDetails, kind: Any) -> str:
 def _allowed_keys(kind: Any, path: list[str]) -> list[str]:
     if kind is FetchPolicy:
         return [f.name for f in fields(FetchPolicy)]
-    if path and path[0] == "selectors":
-        return [f.name for f in fields(Selectors)]
     if path and path[0] == "lists":
         return ["url", "page_url", "category"]
     return _SOURCE_KEYS

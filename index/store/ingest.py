@@ -46,8 +46,26 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+class Changes:
+    """What any report that counts stored records says about them."""
+
+    added: int
+    updated: int
+    failed: int
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return self.failed == 0
+
+    @property
+    def changed(self) -> bool:
+        """True when articles were added or updated (the index needs a refresh)."""
+        return bool(self.added or self.updated)
+
+
 @dataclass
-class IngestReport:
+class IngestReport(Changes):
     """Counts and problems of one ingest run."""
 
     added: int = 0
@@ -55,16 +73,6 @@ class IngestReport:
     unchanged: int = 0
     failed: int = 0
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when no record was skipped."""
-        return self.failed == 0
-
-    @property
-    def changed(self) -> bool:
-        """True when the store changed (the index needs a refresh)."""
-        return bool(self.added or self.updated)
 
     def count(self, outcome: Outcome) -> None:
         """Record the outcome of one stored record."""
