@@ -17,7 +17,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Syllable", "parse", "is_syllable", "is_folded_syllable", "TONES", "toneless_syllables"]
+__all__ = [
+    "TONES",
+    "Syllable",
+    "is_folded_syllable",
+    "is_syllable",
+    "parse",
+    "spellings",
+    "toneless_syllables",
+]
 
 # Combining tone marks, numbered as Vietnamese schoolbooks do (0 is the level tone, no mark).
 TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}  # sắc huyền hỏi ngã nặng
@@ -143,12 +151,21 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
 
 
-_FOLDED = frozenset(_strip_marks(s) for s in _TONELESS)
+_BY_FOLDED: dict[str, tuple[str, ...]] = {}
+for _written in _TONELESS:
+    _key = _strip_marks(_written)
+    _BY_FOLDED[_key] = (*_BY_FOLDED.get(_key, ()), _written)
+_FOLDED = frozenset(_BY_FOLDED)
 
 
 def toneless_syllables() -> frozenset[str]:
     """Every valid syllable without its tone mark ("thuyên", "nghiêng"), lower case."""
     return frozenset(_TONELESS)
+
+
+def spellings(folded: str) -> tuple[str, ...]:
+    """Every valid toneless syllable that folds to `folded` ("nguoi" -> "nguôi", "ngươi")."""
+    return _BY_FOLDED.get(folded, ())
 
 
 @lru_cache(maxsize=100_000)
