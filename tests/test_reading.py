@@ -165,4 +165,4 @@ def test_a_long_question_reads_in_linear_time() -> None:
         timings[size] = time.perf_counter() - started
         assert len(reading.edits) > size // 10
     assert timings[4096] < 0.2
-    assert timings[4096] < 8 * timings[1024] + 0.01
+    assert timings[4096] < 10 * timings[1024] + 0.02  # linear: 4x the text, not 16x

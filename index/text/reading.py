@@ -125,7 +125,16 @@ class Reader:
         tokens = typed_tokens(typed)
         support = Support(self.stats)
         accented = has_diacritics(typed)
-        options = [self._options(t, accented, support, tokens, i) for i, t in enumerate(tokens)]
+        folded = [fold(lower(t.text)) for t in tokens]
+        memo: dict[tuple[str, str | None, str | None], list[_Option]] = {}
+        options = []
+        for i, token in enumerate(tokens):
+            left = folded[i - 1] if i and not token.after_break else None
+            right = folded[i + 1] if i + 1 < len(tokens) and not tokens[i + 1].after_break else None
+            key = (token.text, left, right)
+            if key not in memo:  # a long question repeats its words
+                memo[key] = self._options(token, folded[i], accented, support, left, right)
+            options.append(memo[key])
         chosen: list[_Option] = []
         for run in _runs(tokens):
             chosen.extend(_best_run([options[i] for i in run], support))
@@ -141,18 +150,19 @@ class Reader:
     def _options(
         self,
         token: TypedToken,
+        folded: str,
         accented: bool,
         support: Support,
-        tokens: Sequence[TypedToken],
-        position: int,
+        left: str | None,
+        right: str | None,
     ) -> list[_Option]:
-        """The readings of one token, as typed first."""
-        as_typed = _Option.of((lower(token.text),), token.text, support)
-        if not token.kind.rereadable:
-            return [as_typed]
-        if is_syllable(token.text) and (accented or has_diacritics(token.text)):
-            return [as_typed]  # typed with its marks: never reread
-        options = [as_typed]
+        """The readings of one token, as typed first; `left` and `right` are the folded
+        neighbours (None across punctuation)."""
+        if not token.kind.rereadable or (
+            is_syllable(token.text) and (accented or has_diacritics(token.text))
+        ):
+            return [_Option((folded,), token.text, None, 0.0)]  # never reread
+        options = [_Option.of((lower(token.text),), token.text, support)]
         explained = False
         for decoded, change in ((telex(token.text), Change.TELEX), (vni(token.text), Change.VNI)):
             if decoded is not None:
@@ -165,13 +175,12 @@ class Reader:
             options.append(
                 _Option.of(syllables, meaning, support, Change.ABBREVIATION, ABBREVIATION_COST)
             )
-        folded = fold(lower(token.text))
         if token.kind is TokenKind.WORD and not explained and support.folded_df(folded) == 0:
-            options.extend(self._corrections(token, support, tokens, position))
+            options.extend(self._corrections(token, support, left, right))
         return options
 
     def _corrections(
-        self, token: TypedToken, support: Support, tokens: Sequence[TypedToken], position: int
+        self, token: TypedToken, support: Support, left: str | None, right: str | None
     ) -> list[_Option]:
         """Splits of glued syllables and typo corrections of a token the corpus never wrote."""
         found = []
@@ -181,8 +190,6 @@ class Reader:
             found.append(_Option.of(syllables, " ".join(pieces), support, Change.SPLIT, SPLIT_COST))
         if self.typos is None or has_diacritics(token.text):
             return found
-        left = _neighbour(tokens, position, -1)
-        right = _neighbour(tokens, position, +1)
         valid = is_folded_syllable(token.text)
         for _, suggestion in suggest(self.typos, token.text, support, left, right):
             syllables = tuple(suggestion.term.split(" "))
@@ -193,16 +200,6 @@ class Reader:
             cost = edit_cost(token.text, suggestion)
             found.append(_Option.of(syllables, text, support, change, cost))
         return found[: _TYPO_SUGGESTIONS + 1]
-
-
-def _neighbour(tokens: Sequence[TypedToken], position: int, step: int) -> str | None:
-    """The folded text of the token beside, unless punctuation separates them."""
-    other = position + step
-    if not 0 <= other < len(tokens):
-        return None
-    if tokens[max(position, other)].after_break:
-        return None
-    return fold(lower(tokens[other].text))
 
 
 def _fits(syllables: Sequence[str], left: str | None, right: str | None, support: Support) -> bool:
@@ -226,6 +223,8 @@ def _runs(tokens: Sequence[TypedToken]) -> list[list[int]]:
 def _best_run(options: list[list[_Option]], support: Support) -> list[_Option]:
     """The best reading of a run of tokens; expansions that fit no neighbour are dropped and the
     run decided again."""
+    if all(len(o) == 1 for o in options):
+        return [o[0] for o in options]
     for _ in range(_MAX_ROUNDS):
         chosen = _viterbi(options, support)
         misfits = [

@@ -67,7 +67,9 @@ def typed_tokens(text: str) -> list[TypedToken]:
 def _word_kind(value: str) -> TokenKind:
     if value.isdigit():
         return TokenKind.NUMBER
-    if any(a.islower() and b.isupper() for a, b in zip(value, value[1:])):
+    if not (value.islower() or value.isupper() or value.istitle()) and any(
+        a.islower() and b.isupper() for a, b in zip(value, value[1:])
+    ):
         return TokenKind.CODE
     if value.isalpha():
         return TokenKind.WORD
