@@ -100,6 +100,21 @@ def test_the_reading_says_what_changed_where() -> None:
     assert reading.text == "Tin chuyển đổi số, tuyen truyen covid"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["chuyeenr ddooir soos", "tuyen truyen covit", "chuyendoiso", "tp hn", "Hjnh anh"],
+)
+def test_the_suggested_question_reads_as_itself(typed: str) -> None:
+    """The suggestion button runs the reading: reading it again changes nothing."""
+    suggested = reader().read(typed).text
+    assert reader().read(suggested).text == suggested
+
+
+def test_without_a_typo_index_glued_syllables_are_still_split() -> None:
+    plain = Reader(sample_stats(), DICTIONARY)
+    assert plain.read("chuyendoiso covit").text == "chuyen doi so covit"
+
+
 def test_invisible_characters_are_gone_before_reading() -> None:
     assert reader().read("hội\u200bthảo chuyển đổi\u00a0số").text == "hội thảo chuyển đổi số"
 
