@@ -181,3 +181,11 @@ def test_a_long_question_reads_in_linear_time() -> None:
         assert len(reading.edits) > size // 10
     assert timings[4096] < 0.2
     assert timings[4096] < 10 * timings[1024] + 0.02  # linear: 4x the text, not 16x
+
+
+def test_a_pasted_page_has_at_most_so_many_words_corrected() -> None:
+    unknown = [f"hjnh{a}{b}" for a in "abcdefghik" for b in "abcdefghik"]  # 100 words
+    typed = " ".join(unknown) + " covit"
+    reading = reader().read(typed)
+    assert not any(e.typed == "covit" for e in reading.edits)  # past the budget: as typed
+    assert reader().read("covit").text == "covid"

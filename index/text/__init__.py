@@ -1,4 +1,4 @@
-"""Vietnamese text: normalisation, analysis, the query dictionary, and reading phone-typed questions.
+"""Vietnamese text: normalisation, analysis, the query dictionary, reading phone-typed questions.
 
 The public map of the text stage. Two functions are imported from their modules, never from
 here, because a package attribute of the same name would hide the module (`mock.patch`,

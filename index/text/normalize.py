@@ -151,7 +151,8 @@ def _tone_position(syllable: str) -> int | None:
 
 
 def normalize(text: str) -> str:
-    """Return display text in one canonical form: entities decoded, NFC, one tone placement."""
+    """Return display text in one canonical form: entities decoded, `clean_unicode`, one tone
+    placement."""
     text = clean_unicode(_unescape(text))
     text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð (eth) -> Đ/đ
     text = text.replace("\r\n", "\n").replace("\r", "\n")

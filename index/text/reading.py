@@ -38,6 +38,9 @@ ABBREVIATION_COST = 1.0
 SPLIT_COST = 1.0
 _TYPO_SUGGESTIONS = 3
 _MAX_ROUNDS = 4
+# Words a question may have corrected: a pasted page with hundreds of unknown words is not
+# typed on a phone, and this bounds the time a long question takes.
+MAX_CORRECTED = 64
 
 
 class Change(Enum):
@@ -128,12 +131,15 @@ class Reader:
         folded = [fold(lower(t.text)) for t in tokens]
         memo: dict[tuple[str, str | None, str | None], list[_Option]] = {}
         options = []
+        corrected = [0]
         for i, token in enumerate(tokens):
             left = folded[i - 1] if i and not token.after_break else None
             right = folded[i + 1] if i + 1 < len(tokens) and not tokens[i + 1].after_break else None
             key = (token.text, left, right)
             if key not in memo:  # a long question repeats its words
-                memo[key] = self._options(token, folded[i], accented, support, left, right)
+                memo[key] = self._options(
+                    token, folded[i], accented, support, left, right, corrected
+                )
             options.append(memo[key])
         chosen: list[_Option] = []
         for run in _runs(tokens):
@@ -155,9 +161,10 @@ class Reader:
         support: Support,
         left: str | None,
         right: str | None,
+        corrected: list[int],
     ) -> list[_Option]:
         """The readings of one token, as typed first; `left` and `right` are the folded
-        neighbours (None across punctuation)."""
+        neighbours (None across punctuation), `corrected` counts the tokens given corrections."""
         if not token.kind.rereadable or (
             is_syllable(token.text) and (accented or has_diacritics(token.text))
         ):
@@ -175,7 +182,9 @@ class Reader:
             options.append(
                 _Option.of(syllables, meaning, support, Change.ABBREVIATION, ABBREVIATION_COST)
             )
-        if token.kind is TokenKind.WORD and not explained and support.folded_df(folded) == 0:
+        unknown = token.kind is TokenKind.WORD and support.folded_df(folded) == 0
+        if unknown and not explained and corrected[0] < MAX_CORRECTED:
+            corrected[0] += 1
             options.extend(self._corrections(token, support, left, right))
         return options
 
