@@ -161,7 +161,7 @@ def test_the_sample_s_titles_and_summaries_change_only_where_they_abbreviate() -
 
 def test_a_long_question_reads_in_linear_time() -> None:
     """4,096 characters of Telex (every syllable rereadable) read well under 50 ms here
-    (measured 16 ms warm, 23 ms with cold caches); the bound is loose for a busy CI machine."""
+    (18 ms warm, 25-33 ms with cold caches, CPU medians); the bound is loose for a busy CI."""
     body = next(a.body for a in sample_articles() if a.body)
     keys = {"â": "aa", "ê": "ee", "ô": "oo", "ă": "aw", "ơ": "ow", "ư": "uw", "đ": "dd"}
     tone_keys = {1: "s", 2: "f", 3: "r", 4: "x", 5: "j"}
@@ -174,11 +174,14 @@ def test_a_long_question_reads_in_linear_time() -> None:
     typed = " ".join(words * 2)
     timings = {}
     for size in (1024, 4096):
-        reader().read(typed[:size])
-        started = time.perf_counter()
         reading = reader().read(typed[:size])
-        timings[size] = time.perf_counter() - started
         assert len(reading.edits) > size // 10
+        runs = []
+        for _ in range(3):  # the best of three: the machine is shared
+            started = time.process_time()
+            reader().read(typed[:size])
+            runs.append(time.process_time() - started)
+        timings[size] = min(runs)
     assert timings[4096] < 0.2
     assert timings[4096] < 10 * timings[1024] + 0.02  # linear: 4x the text, not 16x
 
