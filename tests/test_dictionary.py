@@ -55,3 +55,40 @@ def test_mistakes_in_the_file_name_the_line(tmp_path: Path) -> None:
         QueryDictionary.load(path)
     with pytest.raises(InputError, match="cannot read"):
         QueryDictionary.load(tmp_path / "missing.txt")
+
+
+def test_shipped_dictionary_has_the_common_chat_abbreviations() -> None:
+    expected = {
+        "ko": "không", "k": "không", "hok": "không", "dc": "được", "đc": "được",
+        "mk": "mình", "mik": "mình", "j": "gì", "vs": "với", "hn": "Hà Nội",
+        "tp": "thành phố", "cty": "công ty", "ntn": "như thế nào", "pm": "phần mềm",
+    }  # fmt: skip
+    for form, meaning in expected.items():
+        assert DICTIONARY.meanings(form)[0] == meaning, form
+    assert DICTIONARY.meanings("bn") == ("bao nhiêu", "bạn")
+    assert 30 <= sum(len(a.forms) for a in DICTIONARY.abbreviations) <= 80
+
+
+def test_abbreviations_match_in_any_case_and_without_diacritics() -> None:
+    dictionary = QueryDictionary.parse("[viết tắt]\nđc = được\nsđt = số điện thoại\n")
+    assert dictionary.meanings("ĐC") == dictionary.meanings("dc") == ("được",)
+    assert dictionary.meanings("sdt") == ("số điện thoại",)
+    assert dictionary.meanings("được") == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("ko", r"d.txt:2: an abbreviation line is the short forms and their meaning"),
+        ("ko =", r"d.txt:2: an abbreviation line is the short forms and their meaning"),
+        ("ko k = không", r"d.txt:2: the short form 'ko k' must be one word"),
+        ("1/2 = nửa", r"d.txt:2: the short form '1/2' must be one word"),
+        ("bn = bao nhiêu |", r"d.txt:2: a meaning is empty"),
+        ("j = gì\nJ = gì", r"d.txt:3: 'j' is already defined on line 2"),
+    ],
+)
+def test_abbreviation_mistakes_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "d.txt"
+    path.write_text(f"[viết tắt]\n{line}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        QueryDictionary.load(path)

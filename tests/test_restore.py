@@ -55,3 +55,12 @@ def test_codes_and_punctuation_are_kept() -> None:
     result = restorer.restore("chuyen doi so, ipv6 va 15/2020/tt-btttt")
     assert result is not None
     assert result.text == "chuyển đổi số, ipv6 va 15/2020/tt-btttt"
+
+
+def test_words_the_reading_kept_are_not_restored() -> None:
+    """Regression: "ko" (không) came back as a made-up "kọ" when the corpus had a "kọ"."""
+    with_ko = Restorer({**FREQUENCIES, "kọ": 3}, 200)
+    invented = with_ko.restore("hoi thao ko")
+    assert invented is not None and invented.text == "hội thảo kọ"
+    result = with_ko.restore("hoi thao ko", keep=("ko",))
+    assert result is not None and result.text == "hội thảo ko"

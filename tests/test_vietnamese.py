@@ -2,7 +2,14 @@ import unicodedata
 
 import pytest
 
-from index.text.normalize import canonical_tones, fold, has_diacritics, lower, normalize
+from index.text.normalize import (
+    canonical_tones,
+    clean_unicode,
+    fold,
+    has_diacritics,
+    lower,
+    normalize,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +58,40 @@ def test_has_diacritics() -> None:
 def test_canonical_tones_leaves_non_words_alone() -> None:
     assert canonical_tones("2019") == "2019"
     assert canonical_tones("abc") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "clean"),
+    [
+        ("hội\u200bthảo", "hội thảo"),  # a zero-width space between two syllables is a space
+        ("hộ\u200bi th\u00adảo", "hội thảo"),  # inside a syllable it is nothing
+        ("ngư\u200bời dân", "người dân"),
+        ("Face\u200bbook", "Facebook"),  # not two syllables: joined
+        ("\ufeffHà\u200c Nội\u200d", "Hà Nội"),  # BOM, non-joiner, joiner
+        ("Việt\u2060Nam", "ViệtNam"),  # the word joiner joins
+        ("a\u200e\u202bb\u202c", "ab"),  # direction marks
+        ("năm\u202f２０１９", "năm 2019"),  # narrow no-break space, full-width digits
+        ("ＵＢＮＤ　tỉnh", "UBND tỉnh"),  # full-width letters, ideographic space
+        ("dòng một\u2028dòng hai", "dòng một\ndòng hai"),
+        ("&nbsp;hội&#8203;thảo", " hội thảo"),  # entities decode before the hygiene
+    ],
+)
+def test_pasted_invisible_characters_read_as_typed(pasted: str, clean: str) -> None:
+    assert normalize(pasted) == clean
+    assert clean_unicode(pasted.replace("&nbsp;", "").replace("&#8203;", "\u200b")) == clean.strip()
+
+
+def test_clean_unicode_keeps_the_fold_alignment_and_is_idempotent() -> None:
+    text = normalize("Sở\u00a0TT&TT\u200b hộ\u200bi thảo\u00ad ２０１９\ufeff")
+    assert len(fold(text)) == len(text) == len(lower(text))
+    assert normalize(text) == text
+    assert clean_unicode(text) == text
+
+
+def test_every_format_character_is_removed() -> None:
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf":
+            assert clean_unicode(f"a{char}b") in ("ab", "a b"), hex(code)

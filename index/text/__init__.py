@@ -1,38 +1,78 @@
-"""Vietnamese text: normalisation and accent folding, the analyzer (word segmentation), the query
-dictionary, diacritics restoration, dates, and decoding bytes into text.
+"""Vietnamese text: normalisation and folding, analysis, the query dictionary, restoration,
+reading phone-typed questions, dates, and decoding bytes into text.
 
-    normalize.py   one canonical form; fold, lower, tone placement
+    normalize.py   one canonical form (Unicode hygiene, tone placement); fold, lower
     analyzer.py    the token stream shared by documents and queries; sentences
-    dictionary.py  the editable abbreviations, synonyms and question words
+    dictionary.py  the editable abbreviations, synonyms, chat forms and question words
     restore.py     diacritics and one-letter typos restored from the corpus's own words
+    syllables.py   which syllables are Vietnamese      keystrokes.py  Telex and VNI decoding
+    typed.py       what each typed token is             typos.py       SymSpell-style typo index
+    support.py     corpus support of a reading          reading.py     a question's best reading
+    event_dates.py dates an article mentions            shingles.py    near-duplicate signatures
     dates.py       dates as portals write them; the Vietnam time zone
     charset.py     bytes to text: pages (header, meta, guess) and files (BOM, UTF-8, guess)
+
+Two functions are imported from their modules, never from here, because a package attribute
+of the same name would hide the module: `normalize.normalize` and `event_dates.event_dates`.
 """
 
 from .analyzer import ANALYZER_VERSION, BOUNDARY, Analyzer, split_sentences
 from .charset import decode_page, decode_text
 from .dates import VIETNAM, now, parse_date
-from .dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
-from .normalize import fold, has_diacritics, lower, normalize
+from .dictionary import EMPTY_DICTIONARY, Abbreviation, QueryDictionary, surface_words
+from .event_dates import DateKind, EventDate, event_match
+from .keystrokes import telex, vni
+from .normalize import canonical_tones, clean_unicode, fold, has_diacritics, lower
+from .reading import Change, Edit, Reader, Reading
 from .restore import Restoration, Restorer
+from .shingles import Signature, near_duplicates, signature, similarity
+from .support import CorpusStats, Support
+from .syllables import is_folded_syllable, is_syllable
+from .typed import TokenKind, TypedToken, typed_tokens
+from .typos import Suggestion, TypoIndex, split_glued
 
 __all__ = [
     "ANALYZER_VERSION",
     "BOUNDARY",
     "EMPTY_DICTIONARY",
     "VIETNAM",
+    "Abbreviation",
     "Analyzer",
+    "Change",
+    "CorpusStats",
+    "DateKind",
+    "Edit",
+    "EventDate",
     "QueryDictionary",
+    "Reader",
+    "Reading",
     "Restoration",
     "Restorer",
+    "Signature",
+    "Suggestion",
+    "Support",
+    "TokenKind",
+    "TypedToken",
+    "TypoIndex",
+    "canonical_tones",
+    "clean_unicode",
     "decode_page",
     "decode_text",
+    "event_match",
     "fold",
     "has_diacritics",
+    "is_folded_syllable",
+    "is_syllable",
     "lower",
-    "normalize",
+    "near_duplicates",
     "now",
     "parse_date",
+    "signature",
+    "similarity",
+    "split_glued",
     "split_sentences",
     "surface_words",
+    "telex",
+    "typed_tokens",
+    "vni",
 ]

@@ -20,7 +20,7 @@ from .normalize import lower, normalize
 __all__ = ["Analyzer", "BOUNDARY", "ANALYZER_VERSION", "split_sentences"]
 
 # Bump when the token stream for the same text changes: cached terms are then re-analysed.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 BOUNDARY = "."
 
 _TOKEN = re.compile(

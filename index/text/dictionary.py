@@ -1,9 +1,14 @@
-"""The editable query dictionary: abbreviations and synonyms, question words and fillers.
+"""The editable query dictionary: abbreviations and synonyms, question words, chat language.
 
-The file (data/dictionary.txt) has two sections. Under `[đồng nghĩa]` each line is a group of
+The file (data/dictionary.txt) has three sections. Under `[đồng nghĩa]` each line is a group of
 equivalent expressions separated by " = " ("UBND = ủy ban nhân dân"); under `[từ hỏi]` each line is
 a question word or filler ("là gì", "cho tôi hỏi"). Matching works on surface words: lower case,
 diacritics optional, and never inside a code ("1051/QĐ-UBND" does not contain "UBND").
+
+Under `[viết tắt]` each line gives chat abbreviations and what they stand for: the short forms,
+each one word, then the meaning, all joined by " = "; a form with several meanings lists them
+with " | " ("dc = đc = được", "bn = bao nhiêu | bạn"). Which meaning applies, if any, is decided
+against the corpus by `index.text.reading`.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from pathlib import Path
 from ..errors import InputError
 from .normalize import fold, has_diacritics, lower, normalize
 
-__all__ = ["QueryDictionary", "Match", "surface_words", "EMPTY_DICTIONARY"]
+__all__ = ["Abbreviation", "QueryDictionary", "Match", "surface_words", "EMPTY_DICTIONARY"]
 
 _SURFACE = re.compile(r"[^\W_]+(?:[&/.\-+][^\W_]+)*")
 _SYNONYMS = "đồng nghĩa"
 _FILLERS = "từ hỏi"
+_ABBREVIATIONS = "viết tắt"
+_SECTIONS = (_SYNONYMS, _FILLERS, _ABBREVIATIONS)
 
 
 def surface_words(text: str) -> list[tuple[int, int, str]]:
@@ -39,6 +46,14 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Abbreviation:
+    """Chat abbreviations ("ko", "k", "hok") and the meanings they may stand for ("không")."""
+
+    forms: tuple[str, ...]  # lower case, one word each
+    meanings: tuple[str, ...]  # as written in the file, most usual first
+
+
+@dataclass(frozen=True)
 class _Phrase:
     words: tuple[str, ...]  # lower case, as written in the dictionary
     folded: tuple[str, ...]
@@ -47,10 +62,11 @@ class _Phrase:
 
 @dataclass(frozen=True)
 class QueryDictionary:
-    """Synonym groups and filler phrases, with matching on query text."""
+    """Synonym groups, filler phrases and chat abbreviations, with matching on query text."""
 
     groups: tuple[tuple[str, ...], ...]
     fillers: tuple[str, ...]
+    abbreviations: tuple[Abbreviation, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> QueryDictionary:
@@ -67,16 +83,18 @@ class QueryDictionary:
         section = None
         groups: list[tuple[str, ...]] = []
         fillers: list[str] = []
+        abbreviations: list[Abbreviation] = []
+        defined: dict[str, int] = {}  # short form -> line
         for number, raw in enumerate(normalize(text).split("\n"), start=1):
             line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
             if not line:
                 continue
             if line.startswith("[") and line.endswith("]"):
                 section = line[1:-1].strip().lower()
-                if section not in (_SYNONYMS, _FILLERS):
+                if section not in _SECTIONS:
                     raise InputError(
                         f"{name}:{number}: unknown section [{section}] "
-                        f"(use [{_SYNONYMS}] or [{_FILLERS}])"
+                        f"(use [{_SYNONYMS}], [{_FILLERS}] or [{_ABBREVIATIONS}])"
                     )
                 continue
             if section == _SYNONYMS:
@@ -88,9 +106,11 @@ class QueryDictionary:
                 groups.append(members)
             elif section == _FILLERS:
                 fillers.append(line)
+            elif section == _ABBREVIATIONS:
+                abbreviations.append(_abbreviation(line, f"{name}:{number}", defined, number))
             else:
                 raise InputError(f"{name}:{number}: text before any [section]")
-        return cls(tuple(groups), tuple(fillers))
+        return cls(tuple(groups), tuple(fillers), tuple(abbreviations))
 
     @cached_property
     def _synonym_phrases(self) -> list[_Phrase]:
@@ -113,6 +133,43 @@ class QueryDictionary:
     def alternatives(self, group: int) -> tuple[str, ...]:
         """Every expression of a synonym group."""
         return self.groups[group]
+
+    @cached_property
+    def _meanings(self) -> dict[str, tuple[str, ...]]:
+        table: dict[str, tuple[str, ...]] = {}
+        for entry in self.abbreviations:
+            for form in entry.forms:
+                table[form] = entry.meanings
+        for entry in self.abbreviations:  # typed without diacritics: "dc" finds "đc"
+            for form in entry.forms:
+                table.setdefault(fold(form), entry.meanings)
+        return table
+
+    def meanings(self, word: str) -> tuple[str, ...]:
+        """What a chat abbreviation may stand for ("ko" -> ("không",)); () when it is none."""
+        lowered = lower(word)
+        return self._meanings.get(lowered) or self._meanings.get(fold(lowered), ())
+
+
+def _abbreviation(line: str, where: str, defined: dict[str, int], number: int) -> Abbreviation:
+    """Parse "ko = k = không" or "bn = bao nhiêu | bạn" (see the module docstring)."""
+    members = [m.strip() for m in line.split("=")]
+    if len(members) < 2 or not all(members):
+        raise InputError(
+            f"{where}: an abbreviation line is the short forms and their meaning joined by "
+            "' = ' (ko = k = không)"
+        )
+    meanings = tuple(m.strip() for m in members[-1].split("|"))
+    if not all(meanings):
+        raise InputError(f"{where}: a meaning is empty (separate meanings with ' | ')")
+    forms = tuple(lower(m) for m in members[:-1])
+    for form in forms:
+        if not form.isalnum():
+            raise InputError(f"{where}: the short form '{form}' must be one word (letters, digits)")
+        if form in defined:
+            raise InputError(f"{where}: '{form}' is already defined on line {defined[form]}")
+        defined[form] = number
+    return Abbreviation(forms, meanings)
 
 
 def _phrase(text: str, group: int) -> _Phrase:

@@ -1,5 +1,7 @@
-"""Vietnamese text normalisation: entities, Unicode form, tone-mark placement, accent folding.
+"""Vietnamese text normalisation: entities, Unicode hygiene, tone-mark placement, accent folding.
 
+Documents and questions go through the same `normalize`, so text pasted from the web (zero-width
+spaces, soft hyphens, byte-order marks, no-break spaces, full-width digits) reads as typed text.
 Everything here keeps a one-to-one character alignment between `normalize(text)` and
 `fold(normalize(text))` (and its lower-cased form), so that spans found in folded text can be
 marked in the displayed text.
@@ -12,7 +14,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "fold", "lower", "has_diacritics", "canonical_tones"]
+from .syllables import is_syllable
+
+__all__ = ["normalize", "clean_unicode", "fold", "lower", "has_diacritics", "canonical_tones"]
 
 # The five tone marks as combining characters: grave, acute, tilde, hook above, dot below.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -25,10 +29,64 @@ _BARE_ENTITY = re.compile(
     r"(?<!&)(ldquo|rdquo|lsquo|rsquo|hellip|ndash|mdash|nbsp|laquo|raquo|quot|amp);"
 )
 _BARE_ACCENT = re.compile(r"(?<!&)([AEIOUYaeiouy])(acute|grave|tilde|circ|uml);")
-_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LETTERS = re.compile(r"[^\W\d_]+")
+
+
+_ZERO_WIDTH_SPACE = "\u200b"
+_ZERO_WIDTH_RUN = re.compile("\u200b+")
+_LETTERS_AT_END = re.compile(r"[^\W\d_]+$")
+_LETTERS_AT_START = re.compile(r"^[^\W\d_]+")
+
+
+def _build_hygiene_table() -> dict[int, str | None]:
+    """Format characters (category Cf: soft hyphen, joiners, BOM, direction marks) removed, odd
+    spaces to a space, line and paragraph separators to a newline, full-width ASCII to ASCII.
+    The zero-width space is left for `_zero_width_spaces`, which needs its neighbours."""
+    table: dict[int, str | None] = {}
+    # Planes 0-1 and the tag block hold every Cf and Zs character (Unicode 15).
+    for code in (*range(0x20000), *range(0xE0000, 0xE0080)):
+        category = unicodedata.category(chr(code))
+        if category == "Cf" and code != 0x200B:
+            table[code] = None
+        elif category == "Zs" and code != 0x20:
+            table[code] = " "
+    table.update({0x09: " ", 0x0B: " ", 0x0C: " ", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
+    table.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})  # ０-９ Ａ-Ｚ ａ-ｚ
+    return table
+
+
+_HYGIENE_TABLE = _build_hygiene_table()
+
+
+def clean_unicode(text: str) -> str:
+    """NFC without invisible characters: what both documents and questions are made of.
+
+    A zero-width space inside a syllable disappears ("hộ\u200bi" -> "hội"); between two whole
+    syllables that do not form one ("hội\u200bthảo") it becomes the space it stands for.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_HYGIENE_TABLE)
+    if _ZERO_WIDTH_SPACE in text:
+        text = _zero_width_spaces(text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _zero_width_spaces(text: str) -> str:
+    pieces = _ZERO_WIDTH_RUN.split(text)
+    joined = [pieces[0]]
+    for piece in pieces[1:]:
+        left = _LETTERS_AT_END.search(joined[-1])
+        right = _LETTERS_AT_START.match(piece)
+        separate = (
+            left is not None
+            and right is not None
+            and is_syllable(left[0])
+            and is_syllable(right[0])
+            and not is_syllable(left[0] + right[0])
+        )
+        joined.append(" " if separate else "")
+        joined.append(piece)
+    return "".join(joined)
 
 
 def _unescape(text: str) -> str:
@@ -93,12 +151,11 @@ def _tone_position(syllable: str) -> int | None:
 
 
 def normalize(text: str) -> str:
-    """Return display text in one canonical form: entities decoded, NFC, one tone placement."""
-    text = _unescape(text)
-    text = unicodedata.normalize("NFC", text)
+    """Return display text in one canonical form: entities decoded, `clean_unicode`, one tone
+    placement."""
+    text = clean_unicode(_unescape(text))
     text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð (eth) -> Đ/đ
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _LETTERS.sub(lambda m: canonical_tones(m[0]) if not m[0].isascii() else m[0], text)
     return _COMBINING.sub("", text)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from .normalize import fold, has_diacritics, lower
@@ -54,8 +54,10 @@ class Restorer:
         self._syllables = syllables
         self._log_total = math.log(max(documents, 1) + 1)
 
-    def restore(self, text: str) -> Restoration | None:
-        """Restore a query; None when it has nothing to restore or correct."""
+    def restore(self, text: str, keep: Collection[str] = ()) -> Restoration | None:
+        """Restore a query; None when it has nothing to restore or correct. Words in `keep`
+        (chat abbreviations the reading left as typed, `Reading.kept`) stay as typed."""
+        kept = {lower(word) for word in keep}
         pieces = re.findall(r"[^\W_]+(?:[&/.\-+][^\W_]+)*|[^\w\s]", lower(text))
         if not pieces:
             return None
@@ -74,7 +76,7 @@ class Restorer:
                 run.clear()
 
         for piece in pieces:
-            if _PLAIN_WORD.fullmatch(piece):
+            if _PLAIN_WORD.fullmatch(piece) and piece not in kept:
                 run.append(piece)
             else:
                 flush()

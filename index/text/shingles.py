@@ -1,0 +1,105 @@
+"""Near-duplicate articles: a compact signature of word 5-shingles and a similarity estimate.
+
+Two portals (or one portal in two categories) often publish the same story with different
+spacing, punctuation or chrome; a recurring title ("Lịch công tác tuần") over different text is
+not the same story. The signature is a bottom-k sketch: the k smallest 32-bit hashes of the
+text's word 5-shingles, words taken after normalisation, accent folding and lower-casing, so
+whitespace, punctuation and tone placement do not matter. `similarity` estimates the Jaccard
+similarity of two texts' shingle sets (exact while a text has at most k shingles; standard error
+about sqrt(J(1-J)/k) beyond), and texts at 0.9 or more are one hit (`near_duplicates`).
+`bucket_keys` gives the few smallest hashes, which near-duplicates share with high probability,
+to find candidates among many signatures without comparing every pair.
+
+A signature is 4 * k bytes (256 for k = 64), computed once at ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .normalize import fold, lower, normalize
+
+__all__ = [
+    "NEAR_DUPLICATE",
+    "Signature",
+    "bucket_keys",
+    "near_duplicates",
+    "signature",
+    "similarity",
+]
+
+NEAR_DUPLICATE = 0.9
+SHINGLE_WORDS = 5
+SKETCH_SIZE = 64
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The k smallest shingle hashes of a text, ascending (fewer when the text is short)."""
+
+    hashes: np.ndarray  # uint32, sorted, unique
+    size: int = SKETCH_SIZE  # k
+
+    def to_bytes(self) -> bytes:
+        """Little-endian uint32s, for a BLOB column."""
+        return self.hashes.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, size: int = SKETCH_SIZE) -> Signature:
+        """The signature `to_bytes` wrote."""
+        return cls(np.frombuffer(data, dtype="<u4").astype(np.uint32), size)
+
+
+def signature(text: str, size: int = SKETCH_SIZE) -> Signature:
+    """The text's bottom-k sketch of word 5-shingles."""
+    words = _WORD.findall(fold(lower(normalize(text))))
+    if not words:
+        return Signature(np.zeros(0, dtype=np.uint32), size)
+    count = max(len(words) - SHINGLE_WORDS + 1, 1)
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(count)}
+    hashes = np.fromiter((_hash(s) for s in shingles), dtype=np.uint32, count=len(shingles))
+    hashes.sort()
+    return Signature(np.unique(hashes)[:size], size)
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets (1.0 for two empty texts)."""
+    if len(a.hashes) == 0 or len(b.hashes) == 0:
+        return 1.0 if len(a.hashes) == len(b.hashes) else 0.0
+    size = min(a.size, b.size)
+    union = np.union1d(a.hashes, b.hashes)[:size]
+    both = np.intersect1d(a.hashes, b.hashes, assume_unique=True)
+    return float(np.isin(union, both, assume_unique=True).sum()) / len(union)
+
+
+def near_duplicates(
+    signatures: Sequence[Signature], threshold: float = NEAR_DUPLICATE
+) -> list[int]:
+    """For each signature, the position of the first one it nearly duplicates (itself if none):
+    collapse a result list by keeping the hits whose value is their own position."""
+    firsts: list[int] = []
+    found: list[int] = []
+    for i, current in enumerate(signatures):
+        match = next((f for f in firsts if similarity(signatures[f], current) >= threshold), i)
+        if match == i:
+            firsts.append(i)
+        found.append(match)
+    return found
+
+
+def bucket_keys(sketch: Signature, count: int = 4) -> tuple[int, ...]:
+    """The `count` smallest hashes: texts at Jaccard similarity J share the smallest with
+    probability J, and one of the four with a higher one."""
+    return tuple(int(h) for h in sketch.hashes[:count])
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(shingle.encode("utf-8"), digest_size=4).digest(), "little"
+    )
