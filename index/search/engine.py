@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -14,19 +13,21 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import ArticleNotFound, EmptyQuery
+from ..store.database import get_meta, now, open_database, set_meta, write_session
+from ..store.importers import Item, read_paths
+from ..store.ingest import IngestReport, ProgressCallback, store_items
+from ..store.models import VIETNAM, Article, ArticleTerms, Question, Source
 from ..text.analyzer import BOUNDARY, Analyzer
+from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .answer import find_answer
 from .bm25 import BM25Params
-from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
-from ..store.database import get_meta, now, open_database, set_meta, write_session
-from ..errors import ArticleNotFound, EmptyQuery
+from .maintenance import IndexKeeper, default_index_dir
 from .query import ParsedQuery, QueryParser
-from .ranking import Weights, plan_query, score
-from ..store.importers import Item, read_paths
-from ..store.ingest import IngestReport, ProgressCallback, reanalyse, store_items
-from ..store.models import VIETNAM, Article, ArticleTerms, Question, Source
-from .snapshot import Snapshot, build_snapshot, release_memory
+from .ranking import Weights, clauses, cover, plan_query
+from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
+from .topk import first_of_each_copy, rank_candidates
 
 __all__ = [
     "Answer",
@@ -150,7 +151,7 @@ class ReindexReport:
 
 
 class SearchEngine:
-    """Stores articles, keeps an in-memory BM25 snapshot of them, and answers queries."""
+    """Stores articles, serves the on-disk index of them, and answers queries."""
 
     def __init__(
         self,
@@ -161,11 +162,14 @@ class SearchEngine:
         dictionary: QueryDictionary = EMPTY_DICTIONARY,
         clock: Callable[[], datetime] = now,
         understanding: bool = True,
+        index_dir: Path | None = None,
     ) -> None:
         """Wrap an opened database; call `reload` (or use `open`) before searching.
 
         With `understanding` off, questions are scored as typed: no filters from their words,
         no synonyms, no restored diacritics, no answer line (the benchmark's plain path).
+        `index_dir` is where the index lives (default: beside a SQLite file, else a temporary
+        folder; the bot passes INDEX_DIR).
         """
         self.sessions = sessions
         self.analyzer = analyzer or Analyzer()
@@ -174,21 +178,24 @@ class SearchEngine:
         self.dictionary = dictionary
         self.clock = clock
         self.understanding = understanding
-        self._snapshot: Snapshot | None = None
-        self._rebuild_lock = threading.Lock()
+        self.keeper = IndexKeeper(
+            sessions, index_dir or default_index_dir(sessions), self.analyzer, params
+        )
 
     @classmethod
     def open(
         cls,
         database_url: str,
         *,
+        index_dir: Path | None = None,
         sample: Path | None = None,
         dictionary: Path | QueryDictionary | None = None,
         weights: Weights = Weights(),
         clock: Callable[[], datetime] = now,
         progress: ProgressCallback | None = None,
     ) -> SearchEngine:
-        """Open (creating if needed) the database, load `sample` into a new one, build the index.
+        """Open (creating if needed) the database, load `sample` into a new one, and open the
+        index in `index_dir`, building it only when it is missing, damaged or foreign.
 
         `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
         """
@@ -199,20 +206,24 @@ class SearchEngine:
             weights=weights,
             dictionary=dictionary or EMPTY_DICTIONARY,
             clock=clock,
+            index_dir=index_dir,
         )
         if sample is not None and engine._is_new():
             engine._load_sample(sample, progress)
-        engine.reload(progress=progress)
+        engine.keeper.open(progress=progress)
         return engine
 
     # -- searching --------------------------------------------------------------------------
 
     @property
     def snapshot(self) -> Snapshot:
-        """The index currently answering queries."""
-        if self._snapshot is None:
-            raise RuntimeError("the engine has no index yet: call reload() first")
-        return self._snapshot
+        """The index generation currently answering queries."""
+        return self.keeper.snapshot
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the index lives."""
+        return self.keeper.index_dir
 
     def search(
         self,
@@ -241,27 +252,34 @@ class SearchEngine:
             return self._browse(snapshot, query, applied, label, limit, offset)
         restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
-        scored = score(snapshot, plan, self.weights)
-        candidates = self._filter(snapshot, scored.candidates, applied)
+        coverage = cover(snapshot, plan, self.weights)
+        candidates = self._filter(snapshot, coverage.candidates, applied)
         relaxed = False
-        if len(candidates) == 0 and len(scored.candidates) and label:
+        if len(candidates) == 0 and len(coverage.candidates) and label:
             # Nothing in the period the question named: answer for every date, and say so.
             applied = (
                 SearchFilters(category=applied.category) if applied and applied.category else None
             )
-            candidates = self._filter(snapshot, scored.candidates, applied)
+            candidates = self._filter(snapshot, coverage.candidates, applied)
             relaxed = True
-        page, total = _page(snapshot, candidates, scored.scores, offset, limit)
+        total = _distinct(snapshot, candidates)
+        multiplier = coverage.share**self.weights.coord if self.weights.coord else None
+        wanted = offset + limit if limit > 0 else 0
+        ranked = rank_candidates(
+            snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
+        ) if wanted > 0 else None
+        page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
+        scores = dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist())) if ranked else {}
         matcher = self._matcher(snapshot, stream, parsed)
         sentences = self._sentences([int(snapshot.article_ids[p]) for p in page])
-        hits = self._hits(snapshot, page, scored.scores, matcher, sentences)
+        hits = self._hits(snapshot, page, scores, matcher, sentences)
         answer = None
         if parsed.intent and hits and offset == 0:
             best = hits[0]
             sentence = find_answer(parsed.intent, sentences.get(best.article_id, []), matcher)
             if sentence is not None:
                 answer = Answer(best.article_id, best.title, best.url, sentence)
-        weak = len(page) == 0 or float(scored.share[page[0]]) < WEAK_SHARE
+        weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
         suggestion = restoration.text if restoration is not None and weak else None
         return SearchPage(
             query, total, offset, limit, hits, applied, label, answer, suggestion, relaxed
@@ -278,7 +296,7 @@ class SearchEngine:
     ) -> SearchPage:
         """The newest articles within the filters (a question that is only a filter)."""
         ranked = self._filter(snapshot, snapshot.newest_first, filters)
-        ranked = _first_of_each_copy(snapshot, ranked)
+        ranked = ranked[first_of_each_copy(snapshot, ranked)]
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
 
@@ -304,14 +322,20 @@ class SearchEngine:
         """What snippets mark: the question's words and the synonyms of its abbreviations."""
         for expansion in parsed.expansions:
             stream = [*stream, BOUNDARY, *self.analyzer.tokens(expansion)]
-        syllables = snapshot.text.syllables
+        syllables = snapshot.field("text", "syllables")
         floor = syllables.params.epsilon * 2
+        known: dict[str, float] = {}
+
+        def idf(folded: str) -> float:
+            if folded not in known:
+                known[folded] = syllables.idf_of(folded)
+            return known[folded]
 
         def weight(folded: str) -> float:
-            return max(syllables.idf_of(folded), 0.1)
+            return max(idf(folded), 0.1)
 
         def minor(folded: str) -> bool:
-            return syllables.idf_of(folded) <= floor
+            return idf(folded) <= floor
 
         return QueryMatcher.from_stream(stream, weight, minor)
 
@@ -319,7 +343,7 @@ class SearchEngine:
         self,
         snapshot: Snapshot,
         positions: np.ndarray,
-        scores: np.ndarray | None,
+        scores: dict[int, float] | None,
         matcher: QueryMatcher | None,
         sentences: dict[int, list[str]] | None = None,
     ) -> tuple[SearchHit, ...]:
@@ -328,18 +352,18 @@ class SearchEngine:
         if sentences is None:
             sentences = self._sentences(ids)
         hits = []
-        for position, article_id in zip(positions, ids):
+        for position, article_id in zip(positions.tolist(), ids):
             snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
             code = int(snapshot.category_codes[position])
             hits.append(
                 SearchHit(
                     article_id=article_id,
-                    title=snapshot.titles[position],
-                    url=snapshot.urls[position],
-                    published_at=snapshot.published_at[position],
+                    title=snapshot.title(position),
+                    url=snapshot.url(position),
+                    published_at=snapshot.published_at(position),
                     category=snapshot.categories[code] if code >= 0 else None,
-                    source=snapshot.sources[position],
-                    score=float(scores[position]) if scores is not None else 0.0,
+                    source=snapshot.source(position),
+                    score=scores.get(position, 0.0) if scores is not None else 0.0,
                     snippet=snippet,
                 )
             )
@@ -363,17 +387,15 @@ class SearchEngine:
         if category is not None:
             code = _category_code(snapshot, category)
             ranked = ranked[snapshot.category_codes[ranked] == code]
-        ranked = _first_of_each_copy(snapshot, ranked)
+        ranked = ranked[first_of_each_copy(snapshot, ranked)]
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage("", len(ranked), offset, limit, hits)
 
     def categories(self) -> list[CategoryCount]:
         """Categories with their article counts, largest first."""
         snapshot = self.snapshot
-        counts = np.bincount(
-            snapshot.category_codes[snapshot.category_codes >= 0],
-            minlength=len(snapshot.categories),
-        )
+        codes = snapshot.category_codes[snapshot.live]
+        counts = np.bincount(codes[codes >= 0], minlength=len(snapshot.categories))
         pairs = [CategoryCount(name, int(n)) for name, n in zip(snapshot.categories, counts)]
         return sorted(pairs, key=lambda c: (-c.count, c.name))
 
@@ -401,57 +423,52 @@ class SearchEngine:
     def ingest(
         self, paths: Iterable[Path], progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Import files and folders, then refresh the index if anything changed."""
+        """Import files and folders, then publish the changes to the index."""
         return self.ingest_items(read_paths(paths), progress)
 
     def ingest_items(
         self, items: Iterable[Item], progress: ProgressCallback | None = None
     ) -> IngestReport:
-        """Store already-read records and problems, then refresh the index if anything changed."""
+        """Store already-read records and problems, then publish the changes to the index."""
         report = store_items(self.sessions, items, self.analyzer, progress=progress)
         if report.changed:
-            self.reload()
+            self.keeper.sync()
         return report
 
     def reload(self, progress: ProgressCallback | None = None) -> Snapshot:
-        """Analyse what is stale, rebuild the index from cached terms, swap it in."""
-        return self._rebuild(progress=progress)[1]
+        """Analyse what is stale, publish what changed in the database, swap it in."""
+        self.keeper.reanalyse(progress=progress)
+        self.keeper.sync()
+        return self.snapshot
+
+    def sync(self) -> bool:
+        """Publish the articles added, changed or deleted in the database since the index's
+        generation (a new small segment plus deletion marks); True when anything changed."""
+        return self.keeper.sync()
+
+    def remove(self, article_ids: Iterable[int]) -> int:
+        """Take articles out of the index at once (deletion marks in a new generation; gone
+        from the files at the next merge); the caller deletes or hides them in the database.
+        Returns how many were indexed."""
+        return self.keeper.remove(article_ids)
 
     def refresh(self) -> bool:
-        """Rebuild when another process changed the articles since the last build."""
-        with self.sessions() as session:
-            version = get_meta(session, "data_version") or ""
-        if self._snapshot is not None and version == self._snapshot.data_version:
-            return False
-        self.reload()
-        return True
+        """Follow the index: reopen when another process published a generation, publish when
+        the database changed without one; True when the index answering queries changed. Cheap
+        when nothing changed (one small file read and one small query)."""
+        return self.keeper.refresh()
 
     def reindex(
         self, *, full: bool = False, progress: ProgressCallback | None = None
     ) -> ReindexReport:
-        """Re-analyse stale (or, with `full`, all) articles and rebuild; searches keep using the
-        old index until the new one is swapped in."""
+        """Re-analyse stale (or, with `full`, all) articles and publish; with `full` the index
+        is rebuilt from the database in a separate, lower-priority process while searches keep
+        using the old one until the new one is swapped in."""
         started = time.perf_counter()
-        reanalysed, snapshot = self._rebuild(full=full, progress=progress, record=True)
-        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
-
-    def _rebuild(
-        self,
-        *,
-        full: bool = False,
-        progress: ProgressCallback | None = None,
-        record: bool = False,
-    ) -> tuple[int, Snapshot]:
-        """Re-analyse, build, swap (and with `record`, note the time as the last reindex)."""
-        with self._rebuild_lock:
-            reanalysed = reanalyse(self.sessions, self.analyzer, full=full, progress=progress)
-            snapshot = build_snapshot(self.sessions, self.analyzer, self.params)
-            if record:
-                with write_session(self.sessions) as session:
-                    set_meta(session, "last_reindex_at", snapshot.built_at.isoformat())
-            self._snapshot = snapshot
-        release_memory()
-        return reanalysed, snapshot
+        reanalysed = self.keeper.reindex(full=full, progress=progress)
+        with write_session(self.sessions) as session:
+            set_meta(session, "last_reindex_at", now().isoformat())
+        return ReindexReport(reanalysed, self.snapshot.size, time.perf_counter() - started)
 
     def stats(self) -> EngineStats:
         """Counts and dates of the stored articles and the live index."""
@@ -472,7 +489,6 @@ class SearchEngine:
             questions_today = session.scalar(
                 select(func.count(Question.id)).where(Question.asked_at >= midnight)
             )
-        vocabulary = len(snapshot.text.words.vocabulary) + len(snapshot.title.words.vocabulary)
         return EngineStats(
             articles=articles,
             sources=tuple((name, count) for name, count in per_source),
@@ -480,7 +496,7 @@ class SearchEngine:
             last_published=_aware(last),
             indexed=snapshot.size,
             index_bytes=snapshot.nbytes,
-            vocabulary=vocabulary,
+            vocabulary=snapshot.vocabulary,
             last_reindex=datetime.fromisoformat(last_reindex) if last_reindex else None,
             built_at=snapshot.built_at,
             build_seconds=snapshot.build_seconds,
@@ -493,7 +509,9 @@ class SearchEngine:
             session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
 
     def close(self) -> None:
-        """Release the pooled database connections (at shutdown; a later call reconnects)."""
+        """Wait for background index work, release the pooled database connections (at
+        shutdown; a later call reconnects)."""
+        self.keeper.close()
         bind = self.sessions.kw.get("bind")
         if bind is not None:
             bind.dispose()
@@ -540,55 +558,12 @@ def _time_label(parsed: ParsedQuery, given: SearchFilters | None) -> str | None:
     return parsed.time.label if parsed.time else None
 
 
-def _order(snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Best score first; equal scores (to 1e-9) go to the newer article, then the later id."""
-    rounded = np.round(scores[positions], 9)
-    order = np.lexsort((-snapshot.article_ids[positions], -snapshot.published[positions], -rounded))
-    return positions[order]
-
-
-def _page(
-    snapshot: Snapshot, candidates: np.ndarray, scores: np.ndarray, offset: int, limit: int
-) -> tuple[np.ndarray, int]:
-    """The requested page of the ranking, and how many distinct texts match in all.
-
-    Only the best few candidates are sorted (a full sort of 100,000 matches costs more than the
-    rest of a search); articles with identical text are shown once, at the best rank.
-    """
-    if snapshot.has_copies:
-        distinct = np.zeros(snapshot.size, dtype=bool)
-        distinct[snapshot.copies[candidates]] = True
-        total = int(distinct.sum())
-    else:
-        total = len(candidates)
-    wanted = offset + limit
-    if limit <= 0 or wanted <= 0 or len(candidates) == 0:
-        return candidates[:0], total
-    take = max(wanted * 4, 64)
-    while True:
-        if take >= len(candidates):
-            chosen = candidates
-        else:
-            candidate_scores = scores[candidates]
-            threshold = np.partition(candidate_scores, len(candidates) - take)[
-                len(candidates) - take
-            ]
-            chosen = candidates[candidate_scores >= threshold - 1e-9]  # near-ties stay in
-        ranked = _first_of_each_copy(snapshot, _order(snapshot, chosen, scores))
-        if len(ranked) >= wanted or len(chosen) == len(candidates):
-            return ranked[offset:wanted], total
-        take *= 4
-
-
-def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
-    """Keep the first (best-ranked) of the articles that share the same text."""
-    if not snapshot.has_copies:
-        return ranked
-    groups = snapshot.copies[ranked]
-    order = np.arange(len(ranked))
-    first_seen = np.empty(snapshot.size, dtype=np.int64)
-    first_seen[groups[::-1]] = order[::-1]  # the last write wins: the earliest rank
-    return ranked[first_seen[groups] == order]
+def _distinct(snapshot: Snapshot, positions: np.ndarray) -> int:
+    """How many distinct texts the positions hold (a portal may list one story twice)."""
+    if snapshot.duplicated is None or len(positions) == 0:
+        return len(positions)
+    copies = positions[snapshot.duplicated[positions]]
+    return len(positions) - len(copies) + len(np.unique(snapshot.content[copies]))
 
 
 def _category_code(snapshot: Snapshot, name: str) -> int:

@@ -174,10 +174,11 @@ class SegmentBuilder:
     """Writes one segment from batches of documents, in bounded memory."""
 
     def __init__(self, path: Path, *, budget_bytes: int = 128 << 20) -> None:
-        """`path` is the final file name; work files go to a folder beside it."""
+        """Write to `path` (a temporary name: the caller publishes it); work files go to a
+        folder beside it named after this process, so a cleaner can tell abandoned ones."""
         self.path = path
         self.budget = budget_bytes
-        self.work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        self.work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=path.parent))
         self.cache = KeyCache()
         self.n = 0
         self._columns = {name: _Raw(self.work / name, dtype) for name, dtype in _COLUMNS.items()}
@@ -307,9 +308,8 @@ class SegmentBuilder:
             raw = self._lengths[field]
             raw.handle.flush()
             lengths[field] = np.fromfile(raw.path, dtype=np.int32, count=raw.count)
-        tmp = self.path.with_name(self.path.name + ".tmp")
         writer = ArrayWriter(
-            tmp,
+            self.path,
             meta={
                 **meta,
                 "docs": self.n,
@@ -342,7 +342,6 @@ class SegmentBuilder:
             del runs
             for run in files:
                 run.close()
-        os.replace(tmp, self.path)
         return size
 
     def _pending_run(self) -> dict[str, np.ndarray]:
