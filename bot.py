@@ -72,6 +72,7 @@ def open_engine(settings: Settings) -> SearchEngine:
         sample = settings.sample_dir if settings.load_sample else None
         return SearchEngine.open(
             settings.database_url,
+            index_dir=settings.index_dir,
             sample=sample,
             dictionary=settings.dictionary_file,
             progress=progress,

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     load_sample: bool = True
     sources_file: Path = DATA_DIR / "sources.toml"
     dictionary_file: Path = DATA_DIR / "dictionary.txt"
+    index_dir: Path = DATA_DIR / "index"  # the search index files, whatever the database
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None

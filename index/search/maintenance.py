@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 import shutil
 import tempfile
 import threading
@@ -24,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..store.ingest import ProgressCallback, reanalyse
@@ -95,7 +93,7 @@ class IndexKeeper:
         """Open the live generation, or build one; then catch up with the database."""
         reason = self._load()
         if reason is not None:
-            log.warning("index in %s %s: rebuilding it from the database", self.index_dir, reason)
+            log.log(_level(reason), "index in %s %s: rebuilding it from the database", self.index_dir, reason)
             self.rebuild(progress=progress)
         self.sync()
 
@@ -145,7 +143,7 @@ class IndexKeeper:
             before = self._snapshot
             reason = self._load()
             if reason is not None:
-                log.warning("index in %s %s: rebuilding it from the database", self.index_dir, reason)
+                log.log(_level(reason), "index in %s %s: rebuilding it from the database", self.index_dir, reason)
                 self.rebuild()
             self.sync()
             return self._snapshot is not before
@@ -314,6 +312,12 @@ class IndexKeeper:
             shutil.rmtree(self.owned, ignore_errors=True)
 
 
+def _level(reason: str) -> int:
+    """A first build or another database's index (one INDEX_DIR, several databases) is normal;
+    damage is worth a warning."""
+    return logging.INFO if reason in ("is missing", "belongs to another database") else logging.WARNING
+
+
 def _finish(reference: weakref.ref[IndexKeeper]) -> None:
     keeper = reference()
     if keeper is not None and not keeper._closed:
@@ -321,10 +325,3 @@ def _finish(reference: weakref.ref[IndexKeeper]) -> None:
         if keeper.owned is not None:
             shutil.rmtree(keeper.owned, ignore_errors=True)
 
-
-def child_context() -> multiprocessing.context.SpawnContext:
-    """Children are spawned (never forked: the serving process has threads)."""
-    return multiprocessing.get_context("spawn")
-
-
-_ = make_url
