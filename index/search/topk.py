@@ -30,7 +30,8 @@ __all__ = ["Clause", "Ranked", "top_k", "rank_candidates", "order"]
 
 WINDOW = 512
 _MARGIN = 4e-9  # two roundings to 1e-9 and float error of the bounds
-_FIRST_BATCH = 256
+_FIRST_BATCH = 2048  # candidates scored in the first batch (then doubling)
+_EXHAUSTIVE = 4096  # below this many candidates one exact pass is cheaper than bounds
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def rank_candidates(
     if candidates is not None:
         present = np.zeros(windows, dtype=bool)
         present[candidates // WINDOW] = True
-    if exhaustive or wanted <= 0:
+    if exhaustive or wanted <= 0 or (candidates is not None and len(candidates) <= _EXHAUSTIVE):
         selected = present if candidates is not None else np.ones(windows, dtype=bool)
         positions, sums = scorer.score(selected, candidates)
         scores = sums * multiplier[positions] if multiplier is not None else sums
