@@ -169,8 +169,8 @@ class IndexKeeper:
             )
             if usable:
                 assert current is not None
-                version, ids, updated = database_state(self.sessions, self.analyzer.version)
-                if version != current.manifest.data_version:
+                if data_version(self.sessions) != current.manifest.data_version:
+                    version, ids, updated = database_state(self.sessions, self.analyzer.version)
                     self._publish_diff(current, version, ids, updated)
         if not usable:
             self.rebuild()
