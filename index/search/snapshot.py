@@ -11,6 +11,8 @@ histogram, and each document's length normalisation. Nothing is rebuilt.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +31,7 @@ from .vocabulary import open_restorer
 __all__ = ["Snapshot", "FieldView", "Located"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CACHE_BYTES = 64 << 20  # decoded postings kept per generation (frequent terms of recent questions)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ class Snapshot:
         """Gather the columns and compute the generation's statistics."""
         self.generation = generation
         self.params = params
+        self._cache: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
         self.segments: list[Segment] = generation.segments
         sizes = [s.size for s in self.segments]
         self.bases = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -185,6 +191,30 @@ class Snapshot:
         self.data_version = manifest.data_version
         self.built_at = datetime.fromisoformat(manifest.created_at).astimezone(VIETNAM)
         self.build_seconds = manifest.build_seconds
+
+    def saturation(self, field: str, segment: int, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's positions and BM25 saturation tf(k1+1)/(tf+norm) in one segment, computed
+        with this generation's average length and kept in a bounded LRU cache (the postings of
+        frequent words are decoded once, not per question)."""
+        key = (field, segment, term)
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        view = self.fields[field]
+        docs, tfs = view.postings[segment].postings(term)
+        docs = docs + int(self.bases[segment])
+        tf = tfs.astype(np.float64)
+        value = (docs, tf * (self.params.k1 + 1) / (tf + view.norm[docs]))
+        size = docs.nbytes + value[1].nbytes
+        with self._cache_lock:
+            self._cache[key] = value
+            self._cache_bytes += size
+            while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                _, (old_docs, old_values) = self._cache.popitem(last=False)
+                self._cache_bytes -= old_docs.nbytes + old_values.nbytes
+        return value
 
     def _gather(self, name: str, dtype: type) -> np.ndarray:
         parts = [np.asarray(getattr(s, name)) for s in self.segments]

@@ -32,6 +32,7 @@ WINDOW = 512
 _MARGIN = 4e-9  # two roundings to 1e-9 and float error of the bounds
 _FIRST_BATCH = 8192  # candidates scored in the first batch (then four times more)
 _EXHAUSTIVE = 4096  # below this many candidates one exact pass is cheaper than bounds
+_BROAD = 16  # above 1/16 of the positions as candidates, bounds prune too little to pay
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class _Scorer:
         snapshot = self.snapshot
         prefix = np.concatenate([[0], np.cumsum(selected)])
         wanted, sums, touched = self.wanted, self.sums, self.touched
+        everything = bool(selected.all())
         for clause in self.resolved:
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
@@ -141,24 +143,35 @@ class _Scorer:
                 if len(chosen) == 0:
                     continue
                 if len(chosen) == count:
-                    docs, tfs = postings.postings(term)
+                    docs, saturation = snapshot.saturation(clause.field, segment, term)
+                    if everything:  # one pass over all windows: no mask, read candidates after
+                        sums[docs] += saturation * clause.factor
+                        if touched is not None:
+                            touched[docs] = True
+                        continue
+                    keep = selected[docs // WINDOW] & wanted[docs]
+                    docs, contribution = docs[keep], saturation[keep] * clause.factor
                 else:
                     docs, tfs = postings.block_postings(term, chosen)
-                docs = docs + base
-                keep = selected[docs // WINDOW] & wanted[docs]
-                docs = docs[keep]
-                tf = tfs[keep].astype(np.float64)
-                sums[docs] += tf * (self.k1 + 1) / (tf + view.norm[docs]) * clause.factor
+                    docs = docs + base
+                    keep = selected[docs // WINDOW] & wanted[docs]
+                    docs = docs[keep]
+                    tf = tfs[keep].astype(np.float64)
+                    contribution = tf * (self.k1 + 1) / (tf + view.norm[docs]) * clause.factor
+                sums[docs] += contribution
                 if touched is not None:
                     touched[docs] = True
         if positions is None:
             assert touched is not None
-            chosen_positions = np.flatnonzero(touched)
-            touched[chosen_positions] = False
+            chosen_positions = np.flatnonzero(touched & wanted)
+            touched[:] = False
         else:
             chosen_positions = positions[selected[positions // WINDOW]]
         found = sums[chosen_positions]
-        sums[chosen_positions] = 0.0
+        if everything:
+            sums[:] = 0.0
+        else:
+            sums[chosen_positions] = 0.0
         return chosen_positions, found
 
 
@@ -217,8 +230,9 @@ def rank_candidates(
     if candidates is not None:
         present = np.zeros(windows, dtype=bool)
         present[candidates // WINDOW] = True
-    if exhaustive or wanted <= 0 or (candidates is not None and len(candidates) <= _EXHAUSTIVE):
-        selected = present if candidates is not None else np.ones(windows, dtype=bool)
+    many = candidates is not None and len(candidates) * _BROAD > snapshot.positions
+    if exhaustive or wanted <= 0 or many or (candidates is not None and len(candidates) <= _EXHAUSTIVE):
+        selected = np.ones(windows, dtype=bool)
         positions, sums = scorer.score(selected, candidates)
         scores = sums * multiplier[positions] if multiplier is not None else sums
         return _best(snapshot, positions, scores, wanted, len(positions))
