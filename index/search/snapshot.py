@@ -103,9 +103,9 @@ class FieldView:
     def documents(self, key: int) -> np.ndarray:
         """Sorted positions of the live documents holding the key."""
         parts = []
-        for where in self.locate(key):
-            docs, _ = self.postings[where.segment].postings(where.term, tfs=False)
-            parts.append(docs + self.snapshot.bases[where.segment])
+        for where in self.locate(key):  # the cache: scoring reads the same postings next
+            docs, _ = self.snapshot.saturation(self.field, where.segment, where.term)
+            parts.append(docs)
         if not parts:
             return np.zeros(0, dtype=np.int64)
         positions = np.concatenate(parts)
