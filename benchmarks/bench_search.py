@@ -51,7 +51,10 @@ from index.store.database import now, open_database, set_meta  # noqa: E402
 from index.store.importers import ArticleRecord, read_paths  # noqa: E402
 from index.store.models import VIETNAM, Article, ArticleTerms, Source  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)  # ../shared beside the clone, or beside the worktrees' folder
 
 
 @dataclass(frozen=True)
