@@ -85,7 +85,7 @@ def assert_parity(snapshot: Snapshot, live: dict[int, list[str]], queries: list[
 documents = st.lists(st.sampled_from(WORDS), min_size=0, max_size=20)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     corpus=st.lists(documents, min_size=6, max_size=24),
     cuts=st.lists(st.integers(1, 23), max_size=3),
