@@ -230,7 +230,11 @@ def rank_candidates(
     if candidates is not None:
         present = np.zeros(windows, dtype=bool)
         present[candidates // WINDOW] = True
-    many = candidates is not None and len(candidates) * _BROAD > snapshot.positions
+    if candidates is not None:
+        many = len(candidates) * _BROAD > snapshot.positions
+    else:  # every holder is a candidate: as broad as the postings are long
+        postings = sum(int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where)
+        many = postings * _BROAD > snapshot.positions
     if exhaustive or wanted <= 0 or many or (candidates is not None and len(candidates) <= _EXHAUSTIVE):
         selected = np.ones(windows, dtype=bool)
         positions, sums = scorer.score(selected, candidates)
