@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_search import make_queries, sentence_pool, watch_self  # noqa: E402
+from bench_search import make_queries, sentence_pool, watch_self
 
-from index import QueryDictionary, SearchEngine  # noqa: E402
-from index.search.worker import run_child  # noqa: E402
+from index import QueryDictionary, SearchEngine
+from index.search.worker import run_child
 
 
 class _Locked(logging.Handler):
@@ -62,7 +62,9 @@ def main() -> int:
     locked = _Locked()
     logging.getLogger().addHandler(locked)
     engine = SearchEngine.open(
-        url, index_dir=Path(f"{database}-index"), dictionary=QueryDictionary.load(ROOT / "data" / "dictionary.txt")
+        url,
+        index_dir=Path(f"{database}-index"),
+        dictionary=QueryDictionary.load(ROOT / "data" / "dictionary.txt"),
     )
     queries = make_queries(sentence_pool(args.workdir / "sentences.json"), args.queries, args.seed)
     for query in queries[:20]:
@@ -109,9 +111,13 @@ def main() -> int:
         print("| measure | idle | during a full rebuild |")
         print("|---|---|---|")
         print(f"| search p50 | {result['idle_p50_ms']:.1f} ms | {result['busy_p50_ms']:.1f} ms |")
-        print(f"| search p95 | {result['idle_p95_ms']:.1f} ms | {result['busy_p95_ms']:.1f} ms (**{result['p95_ratio']:.2f}x**) |")
+        print(
+            f"| search p95 | {result['idle_p95_ms']:.1f} ms | {result['busy_p95_ms']:.1f} ms (**{result['p95_ratio']:.2f}x**) |"
+        )
         print(f"| search max | | {result['busy_max_ms']:.1f} ms |")
-        print(f"| rebuild (child process, nice 10) | | {result['rebuild_s']:.1f} s, {result['busy_searches']:.0f} searches meanwhile |")
+        print(
+            f"| rebuild (child process, nice 10) | | {result['rebuild_s']:.1f} s, {result['busy_searches']:.0f} searches meanwhile |"
+        )
         print(f"| 'database is locked' log lines | | {result['database_locked_lines']} |")
     return 0
 

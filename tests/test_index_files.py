@@ -86,7 +86,9 @@ def test_changes_become_a_new_segment_and_take_downs_deletion_marks(
     engine = SearchEngine.open(f"sqlite:///{copy / 'db.sqlite3'}")
     before = len(engine.snapshot.segments)
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({"title": "Hội chợ sách cũ Hòa Bình", "date": "2021-03-01"}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"title": "Hội chợ sách cũ Hòa Bình", "date": "2021-03-01"}, ensure_ascii=False)
+    )
     engine.ingest([path])
     assert len(engine.snapshot.segments) == before + 1
     page = engine.search("hội chợ sách cũ", limit=50)
@@ -103,7 +105,9 @@ def test_a_second_process_follows_the_first_one_s_generations(copy: Path, tmp_pa
     url = f"sqlite:///{copy / 'db.sqlite3'}"
     serving, writing = SearchEngine.open(url), SearchEngine.open(url)
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False)
+    )
     before = serving.search("lễ hội hoa ban").total
     writing.ingest([path])
     assert serving.search("lễ hội hoa ban").total == before
@@ -129,7 +133,9 @@ def test_the_index_on_postgres(postgres_url: str, tmp_path: Path) -> None:
     again = SearchEngine.open(postgres_url, index_dir=tmp_path / "index")
     assert _ranking(again) == expected
     path = tmp_path / "new.jsonl"
-    path.write_text(json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}, ensure_ascii=False)
+    )
     engine.ingest([path])
     assert again.refresh() is True
     hit = again.search("hội chợ sách cũ").hits[0]

@@ -76,7 +76,9 @@ def assert_parity(snapshot: Snapshot, live: dict[int, list[str]], queries: list[
         for kind in ("words", "syllables", "pairs"):
             if not any(getattr(t, kind) for t in per_doc):
                 continue  # rank_bm25 divides by zero on an empty vocabulary
-            reference = BM25Okapi([list(getattr(t, kind)) for t in per_doc], k1=1.2, b=0.75, epsilon=0.25)
+            reference = BM25Okapi(
+                [list(getattr(t, kind)) for t in per_doc], k1=1.2, b=0.75, epsilon=0.25
+            )
             expected = reference.get_scores(list(getattr(terms, kind)))
             actual = snapshot.field("text", kind).scores(list(getattr(keys, kind)))[positions]
             np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6)
@@ -85,7 +87,9 @@ def assert_parity(snapshot: Snapshot, live: dict[int, list[str]], queries: list[
 documents = st.lists(st.sampled_from(WORDS), min_size=0, max_size=20)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     corpus=st.lists(documents, min_size=6, max_size=24),
     cuts=st.lists(st.integers(1, 23), max_size=3),
@@ -121,7 +125,12 @@ def test_scores_equal_rank_bm25_across_segments_updates_and_deletions(
             pass
     snapshot = opened(writer.index_dir)
     assert snapshot.size == len(live)
-    queries = [["hội thảo", "chính quyền"], ["tin", "số", "x"], ["điện tử", "điện tử"], ["không có"]]
+    queries = [
+        ["hội thảo", "chính quyền"],
+        ["tin", "số", "x"],
+        ["điện tử", "điện tử"],
+        ["không có"],
+    ]
     assert_parity(snapshot, live, queries)
 
 
@@ -152,7 +161,11 @@ def test_top_k_equals_the_full_ranking_over_several_segments(tmp_path: Path) -> 
         scores = snapshot.field("text", "words").scores(list(keys.words[:2]))
         expected = sorted(
             (p for p in np.flatnonzero(scores > 0)),
-            key=lambda p: (-round(scores[p], 9), -snapshot.published_us[p], -snapshot.article_ids[p]),
+            key=lambda p: (
+                -round(scores[p], 9),
+                -snapshot.published_us[p],
+                -snapshot.article_ids[p],
+            ),
         )[:10]
         assert [p for p, _ in top] == expected
 
@@ -173,10 +186,8 @@ def test_merges_keep_the_segment_count_bounded_and_scores_exact(tmp_path: Path) 
 def test_a_second_writer_waits_or_is_told_busy(tmp_path: Path) -> None:
     writer = IndexWriter(tmp_path)
     build(writer, [row(i, ["tin"]) for i in range(1, 7)])
-    with writer.lock():
-        with pytest.raises(IndexBusy):
-            with IndexWriter(tmp_path).lock(wait=False):
-                pass
+    with writer.lock(), pytest.raises(IndexBusy), IndexWriter(tmp_path).lock(wait=False):
+        pass
 
 
 _WRITER = """
@@ -196,7 +207,9 @@ def test_two_writing_processes_never_lose_each_others_changes(tmp_path: Path) ->
     writer = IndexWriter(tmp_path)
     build(writer, [row(i, ["sở"]) for i in range(1, 7)])
     processes = [
-        subprocess.Popen([sys.executable, "-c", _WRITER.format(root=str(ROOT), path=str(tmp_path), first=first)])
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER.format(root=str(ROOT), path=str(tmp_path), first=first)]
+        )
         for first in (100, 200)
     ]
     assert [p.wait(120) for p in processes] == [0, 0]
@@ -233,20 +246,28 @@ def test_kill_9_while_writing_leaves_the_previous_generation_serving(
     else:
         code = "writer.build(batches(), database='db', data_version='v2', analyzer='a')"
     before = read_current(tmp_path)
-    expected = opened(tmp_path).field("text", "words").scores(list(query_keys(query_terms(["tin"])).words))
+    expected = (
+        opened(tmp_path).field("text", "words").scores(list(query_keys(query_terms(["tin"])).words))
+    )
     script = _SLOW_BUILD.format(root=str(ROOT), path=str(tmp_path), action=code)
     process = subprocess.Popen([sys.executable, "-c", script])
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(p.name.startswith(".work-") for p in tmp_path.iterdir()):
+    while time.monotonic() < deadline and not any(
+        p.name.startswith(".work-") for p in tmp_path.iterdir()
+    ):
         time.sleep(0.05)
     time.sleep(0.3)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(30)
     assert read_current(tmp_path) == before
-    again = opened(tmp_path).field("text", "words").scores(list(query_keys(query_terms(["tin"])).words))
+    again = (
+        opened(tmp_path).field("text", "words").scores(list(query_keys(query_terms(["tin"])).words))
+    )
     np.testing.assert_array_equal(again, expected)
     apply(writer, [row(5000, ["tin"])])  # the next writer cleans up after the dead one
-    assert not any(p.name.startswith(".work-") or p.name.endswith(".tmp") for p in tmp_path.iterdir())
+    assert not any(
+        p.name.startswith(".work-") or p.name.endswith(".tmp") for p in tmp_path.iterdir()
+    )
 
 
 def test_a_damaged_or_missing_file_is_detected(tmp_path: Path) -> None:

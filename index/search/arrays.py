@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import IndexError_
 
-__all__ = ["ArrayWriter", "ArrayFile", "CorruptIndex", "FORMAT_VERSION", "fsync_dir"]
+__all__ = ["FORMAT_VERSION", "ArrayFile", "ArrayWriter", "CorruptIndex", "fsync_dir"]
 
 FORMAT_VERSION = 1
 _MAGIC = b"TSBIDX\x00\x01"
@@ -144,7 +144,10 @@ class ArrayFile:
                 self.meta: dict[str, object] = toc["meta"]
                 self._toc: dict[str, dict[str, object]] = toc["arrays"]
                 for name, entry in self._toc.items():
-                    end = int(entry["offset"]) + int(entry["count"]) * np.dtype(entry["dtype"]).itemsize
+                    end = (
+                        int(entry["offset"])
+                        + int(entry["count"]) * np.dtype(entry["dtype"]).itemsize
+                    )
                     if end > offset:
                         raise CorruptIndex(f"{path.name}: array {name} past the end")
                 if verify:

@@ -31,14 +31,14 @@ from .topk import first_of_each_copy, rank_candidates
 
 __all__ = [
     "Answer",
-    "SearchEngine",
-    "SearchHit",
-    "SearchPage",
-    "SearchFilters",
     "ArticleView",
     "CategoryCount",
     "EngineStats",
     "ReindexReport",
+    "SearchEngine",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
     "Weights",
 ]
 
@@ -265,9 +265,13 @@ class SearchEngine:
         total = _distinct(snapshot, candidates)
         multiplier = coverage.share**self.weights.coord if self.weights.coord else None
         wanted = offset + limit if limit > 0 else 0
-        ranked = rank_candidates(
-            snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
-        ) if wanted > 0 else None
+        ranked = (
+            rank_candidates(
+                snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
+            )
+            if wanted > 0
+            else None
+        )
         page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
         scores = dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist())) if ranked else {}
         matcher = self._matcher(snapshot, stream, parsed)

@@ -30,15 +30,15 @@ from .segment import Segment
 from .terms import FIELDS, GROUPS, KINDS, KeyCache, batch_terms
 
 __all__ = [
+    "CURRENT",
     "Generation",
     "Manifest",
     "Tables",
-    "read_current",
-    "publish_manifest",
     "dead_terms",
-    "merge_counts",
     "global_df",
-    "CURRENT",
+    "merge_counts",
+    "publish_manifest",
+    "read_current",
 ]
 
 CURRENT = "CURRENT"
@@ -80,7 +80,9 @@ class Manifest:
             if zlib.crc32(check.encode()) != outer["crc"]:
                 raise CorruptIndex(f"{where}: fails its checksum")
             if body.get("format") != FORMAT_VERSION:
-                raise CorruptIndex(f"{where}: format {body.get('format')}, expected {FORMAT_VERSION}")
+                raise CorruptIndex(
+                    f"{where}: format {body.get('format')}, expected {FORMAT_VERSION}"
+                )
             body["segments"] = tuple(body["segments"])
             return cls(**body)
         except (ValueError, KeyError, TypeError) as exc:
@@ -180,7 +182,9 @@ def write_tables(
 class Generation:
     """An opened generation: manifest, segments and tables."""
 
-    def __init__(self, index_dir: Path, manifest: Manifest, segments: list[Segment], tables: Tables):
+    def __init__(
+        self, index_dir: Path, manifest: Manifest, segments: list[Segment], tables: Tables
+    ):
         self.index_dir = index_dir
         self.manifest = manifest
         self.segments = segments
@@ -259,9 +263,7 @@ def global_df(
     return df
 
 
-def dead_terms(
-    segment: Segment, positions: np.ndarray
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def dead_terms(segment: Segment, positions: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per field, (sorted keys, counts) of the terms of some documents of a segment, found
     again from their stored token streams."""
     result: dict[str, tuple[np.ndarray, np.ndarray]] = {}

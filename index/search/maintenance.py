@@ -93,7 +93,12 @@ class IndexKeeper:
         """Open the live generation, or build one; then catch up with the database."""
         reason = self._load()
         if reason is not None:
-            log.log(_level(reason), "index in %s %s: rebuilding it from the database", self.index_dir, reason)
+            log.log(
+                _level(reason),
+                "index in %s %s: rebuilding it from the database",
+                self.index_dir,
+                reason,
+            )
             self.rebuild(progress=progress)
         self.sync()
 
@@ -129,7 +134,10 @@ class IndexKeeper:
     def _swap_in(self, snapshot: Snapshot) -> None:
         with self._swap:
             old = self._snapshot
-            if old is not None and old.generation.manifest.generation > snapshot.generation.manifest.generation:
+            if (
+                old is not None
+                and old.generation.manifest.generation > snapshot.generation.manifest.generation
+            ):
                 return  # a newer one is in already
             self._snapshot = snapshot
 
@@ -143,7 +151,12 @@ class IndexKeeper:
             before = self._snapshot
             reason = self._load()
             if reason is not None:
-                log.log(_level(reason), "index in %s %s: rebuilding it from the database", self.index_dir, reason)
+                log.log(
+                    _level(reason),
+                    "index in %s %s: rebuilding it from the database",
+                    self.index_dir,
+                    reason,
+                )
                 self.rebuild()
             self.sync()
             return self._snapshot is not before
@@ -187,7 +200,11 @@ class IndexKeeper:
         live_ids, live_updated = live_ids[order], live_updated[order]
         at = np.searchsorted(live_ids, ids)
         at[at == len(live_ids)] = 0
-        same = (live_ids[at] == ids) & (live_updated[at] == updated) if len(live_ids) else np.zeros(len(ids), bool)
+        same = (
+            (live_ids[at] == ids) & (live_updated[at] == updated)
+            if len(live_ids)
+            else np.zeros(len(ids), bool)
+        )
         changed = ids[~same]
         removed = np.setdiff1d(live_ids, ids)
         if len(changed) == 0 and len(removed) == 0:
@@ -315,7 +332,9 @@ class IndexKeeper:
 def _level(reason: str) -> int:
     """A first build or another database's index (one INDEX_DIR, several databases) is normal;
     damage is worth a warning."""
-    return logging.INFO if reason in ("is missing", "belongs to another database") else logging.WARNING
+    return (
+        logging.INFO if reason in ("is missing", "belongs to another database") else logging.WARNING
+    )
 
 
 def _finish(reference: weakref.ref[IndexKeeper]) -> None:
@@ -324,4 +343,3 @@ def _finish(reference: weakref.ref[IndexKeeper]) -> None:
         keeper.wait()
         if keeper.owned is not None:
             shutil.rmtree(keeper.owned, ignore_errors=True)
-

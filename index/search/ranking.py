@@ -26,7 +26,7 @@ from .snapshot import FieldView, Snapshot
 from .terms import QueryKeys, query_keys, term_key
 from .topk import Clause
 
-__all__ = ["Weights", "QueryPlan", "Coverage", "plan_query", "clauses", "cover"]
+__all__ = ["Coverage", "QueryPlan", "Weights", "clauses", "cover", "plan_query"]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import numpy as np
 from .arrays import ArrayFile, ArrayWriter
 from .terms import FIELDS, GROUPS, KINDS, KeyCache, batch_terms
 
-__all__ = ["BLOCK", "DocRow", "Segment", "SegmentBuilder", "FieldPostings", "encode_postings"]
+__all__ = ["BLOCK", "DocRow", "FieldPostings", "Segment", "SegmentBuilder", "encode_postings"]
 
 BLOCK = 128
 _STREAM_BLOCK = 64  # documents per compressed block of token streams
@@ -183,7 +183,10 @@ class SegmentBuilder:
         self.n = 0
         self._columns = {name: _Raw(self.work / name, dtype) for name, dtype in _COLUMNS.items()}
         self._strings = {
-            name: (_Raw(self.work / f"{name}.bytes", np.uint8), _Raw(self.work / f"{name}.ends", np.int64))
+            name: (
+                _Raw(self.work / f"{name}.bytes", np.uint8),
+                _Raw(self.work / f"{name}.ends", np.int64),
+            )
             for name in ("title", "url")
         }
         self._string_end = {"title": 0, "url": 0}
@@ -486,9 +489,7 @@ class FieldPostings:
         sizes[-1] = len(gaps) - BLOCK * (count - 1)
         return sums + np.repeat(shift, sizes), freqs
 
-    def block_postings(
-        self, term: int, chosen: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def block_postings(self, term: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(local documents, frequencies) of some blocks of a term (`chosen`: sorted, relative)."""
         first, count = self.blocks(term)
         n = int(self.df[term])

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -28,9 +28,9 @@ from .segment import Segment
 from .terms import FIELDS, term_key
 from .vocabulary import open_restorer
 
-__all__ = ["Snapshot", "FieldView", "Located"]
+__all__ = ["FieldView", "Located", "Snapshot"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CACHE_BYTES = 64 << 20  # decoded postings kept per generation (frequent terms of recent questions)
 
 
@@ -81,7 +81,9 @@ class FieldView:
         df = np.asarray(df, dtype=np.float64)
         n = self.n_docs
         with np.errstate(divide="ignore", invalid="ignore"):
-            idf = np.array([math.log(n - d + 0.5) - math.log(d + 0.5) if d else 0.0 for d in df.tolist()])
+            idf = np.array(
+                [math.log(n - d + 0.5) - math.log(d + 0.5) if d else 0.0 for d in df.tolist()]
+            )
         idf[idf < 0] = self.params.epsilon * self.mean_idf
         return idf
 
@@ -145,7 +147,9 @@ class Snapshot:
         """Gather the columns and compute the generation's statistics."""
         self.generation = generation
         self.params = params
-        self._cache: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
         self.segments: list[Segment] = generation.segments
@@ -154,7 +158,9 @@ class Snapshot:
         self.positions = int(self.bases[-1])
         self.live = np.ones(self.positions, dtype=bool)
         for number, segment in enumerate(self.segments):
-            self.live[self.bases[number] + np.asarray(generation.dead(segment), dtype=np.int64)] = False
+            self.live[self.bases[number] + np.asarray(generation.dead(segment), dtype=np.int64)] = (
+                False
+            )
         self.size = int(self.live.sum())
         self.article_ids = self._gather("ids", np.int64)
         self.published_us = self._gather("published", np.int64)
@@ -166,7 +172,9 @@ class Snapshot:
                 segment.categories[code]
                 for number, segment in enumerate(self.segments)
                 for code in np.unique(
-                    np.asarray(segment.category)[self.live[self.bases[number] : self.bases[number + 1]]]
+                    np.asarray(segment.category)[
+                        self.live[self.bases[number] : self.bases[number + 1]]
+                    ]
                 ).tolist()
                 if code >= 0
             }
@@ -175,7 +183,9 @@ class Snapshot:
         code_of = {name: code for code, name in enumerate(names)}
         codes = []
         for segment in self.segments:
-            table = np.array([code_of.get(c, -1) for c in segment.categories] + [-1], dtype=np.int32)
+            table = np.array(
+                [code_of.get(c, -1) for c in segment.categories] + [-1], dtype=np.int32
+            )
             codes.append(table[np.asarray(segment.category)])  # -1 indexes the trailing -1
         self.category_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
         live_content = self.content[self.live]
@@ -185,7 +195,16 @@ class Snapshot:
         self.duplicated = np.isin(self.content, shared) & self.live if self.has_copies else None
         self.fields = {field: FieldView(self, field, params) for field in FIELDS}
         tables = generation.tables
-        names_ = ("rw.keys", "rw.start", "rw.count", "rw.freq", "rw.bytes", "rw.ends", "rs.keys", "rs.freq")
+        names_ = (
+            "rw.keys",
+            "rw.start",
+            "rw.count",
+            "rw.freq",
+            "rw.bytes",
+            "rw.ends",
+            "rs.keys",
+            "rs.freq",
+        )
         self.restorer: Restorer = open_restorer({n: tables.array(n) for n in names_}, self.size)
         manifest = generation.manifest
         self.data_version = manifest.data_version

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import select
@@ -19,9 +19,9 @@ from ..store.database import get_meta, set_meta, write_session
 from ..store.models import Article, ArticleTerms, Source
 from .segment import DocRow
 
-__all__ = ["database_rows", "database_state", "data_version", "database_identity", "to_us"]
+__all__ = ["data_version", "database_identity", "database_rows", "database_state", "to_us"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _IDENTITY = "index_identity"
 
 

@@ -21,12 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .segment import BLOCK
-
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
-__all__ = ["Clause", "Ranked", "top_k", "rank_candidates", "order"]
+__all__ = ["Clause", "Ranked", "order", "rank_candidates", "top_k"]
 
 WINDOW = 512
 _MARGIN = 4e-9  # two roundings to 1e-9 and float error of the bounds
@@ -64,7 +62,9 @@ def _resolve(snapshot: Snapshot, clauses: list[Clause]) -> list[_Resolved]:
     """Combine repeated (field, key) clauses, look up IDF and postings; drop empty ones."""
     merged: dict[tuple[str, int], float] = {}
     for clause in clauses:
-        merged[(clause.field, clause.key)] = merged.get((clause.field, clause.key), 0.0) + clause.weight
+        merged[(clause.field, clause.key)] = (
+            merged.get((clause.field, clause.key), 0.0) + clause.weight
+        )
     by_field: dict[str, list[tuple[int, float]]] = {}
     for (field, key), weight in merged.items():
         by_field.setdefault(field, []).append((key, weight))
@@ -124,7 +124,9 @@ class _Scorer:
         self.sums = np.zeros(snapshot.positions)  # reused by every batch, reset after each
         self.touched = np.zeros(snapshot.positions, dtype=bool) if positions is None else None
 
-    def score(self, selected: np.ndarray, positions: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def score(
+        self, selected: np.ndarray, positions: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(positions, bm25 sums) for the candidates in the `selected` windows (all holders of
         a clause term when `positions` is None)."""
         snapshot = self.snapshot
@@ -233,9 +235,16 @@ def rank_candidates(
     if candidates is not None:
         many = len(candidates) * _BROAD > snapshot.positions
     else:  # every holder is a candidate: as broad as the postings are long
-        postings = sum(int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where)
+        postings = sum(
+            int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where
+        )
         many = postings * _BROAD > snapshot.positions
-    if exhaustive or wanted <= 0 or many or (candidates is not None and len(candidates) <= _EXHAUSTIVE):
+    if (
+        exhaustive
+        or wanted <= 0
+        or many
+        or (candidates is not None and len(candidates) <= _EXHAUSTIVE)
+    ):
         selected = np.ones(windows, dtype=bool)
         positions, sums = scorer.score(selected, candidates)
         scores = sums * multiplier[positions] if multiplier is not None else sums
@@ -260,7 +269,9 @@ def rank_candidates(
     kept_positions = np.zeros(0, np.int64)
     kept_scores = np.zeros(0)
     while done < len(visit):
-        if threshold > -np.inf and bounds[visit[done]] < threshold - _MARGIN - 1e-12 * abs(threshold):
+        if threshold > -np.inf and bounds[visit[done]] < threshold - _MARGIN - 1e-12 * abs(
+            threshold
+        ):
             break
         selected = np.zeros(windows, dtype=bool)
         if candidates is not None:

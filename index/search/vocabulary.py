@@ -15,7 +15,7 @@ import numpy as np
 from ..text.restore import Restorer
 from .terms import term_key
 
-__all__ = ["restorer_arrays", "open_restorer"]
+__all__ = ["open_restorer", "restorer_arrays"]
 
 
 def _strings(values: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import IndexError_
 
-__all__ = ["run_child", "NICENESS"]
+__all__ = ["NICENESS", "run_child"]
 
 NICENESS = 10
 

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +112,7 @@ def _alive(pid: int) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 class IndexWriter:
@@ -254,8 +254,7 @@ class IndexWriter:
         if added is not None:
             superseded = np.union1d(superseded, np.asarray(added.ids))
         old_dead_df: DeadDf = {
-            s.name: {f: current.tables.dead_df(s.name, f) for f in FIELDS}
-            for s in current.segments
+            s.name: {f: current.tables.dead_df(s.name, f) for f in FIELDS} for s in current.segments
         }
         dead: dict[str, np.ndarray] = {}
         dead_df: DeadDf = {}
@@ -273,7 +272,9 @@ class IndexWriter:
             kept.append(segment)
             dead[segment.name] = now_dead
             dead_df[segment.name] = {
-                f: merge_counts(old_dead_df[segment.name][f], newly.get(segment.name, {}).get(f, _EMPTY))
+                f: merge_counts(
+                    old_dead_df[segment.name][f], newly.get(segment.name, {}).get(f, _EMPTY)
+                )
                 for f in FIELDS
             }
         segments = kept + ([added] if added is not None else [])
@@ -492,7 +493,16 @@ def word_frequencies(segments: list[Segment], dead_df: DeadDf) -> dict[str, int]
 
 
 def _restorer_copy(tables: Tables) -> dict[str, np.ndarray]:
-    names = ("rw.keys", "rw.start", "rw.count", "rw.freq", "rw.bytes", "rw.ends", "rs.keys", "rs.freq")
+    names = (
+        "rw.keys",
+        "rw.start",
+        "rw.count",
+        "rw.freq",
+        "rw.bytes",
+        "rw.ends",
+        "rs.keys",
+        "rs.freq",
+    )
     return {name: np.array(tables.array(name)) for name in names}
 
 
