@@ -70,6 +70,7 @@ def open_archive(settings: Settings) -> Archive:
             settings.database_url,
             sample=sample,
             dictionary=settings.dictionary_file,
+            index_dir=settings.index_dir,
             progress=progress,
         )
     finally:

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     load_sample: bool = True
     sources_file: Path = SHIPPED_DIR / "sources.toml"
     dictionary_file: Path = SHIPPED_DIR / "dictionary.txt"
+    index_dir: Path = STATE_DIR / "index"  # the search index files, whatever the database
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None

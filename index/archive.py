@@ -4,6 +4,7 @@ reach up (text ← store ← search; crawl → store and text)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from .store.store import ArticleView, Store
 from .text.analyzer import Analyzer
 from .text.dates import now
 from .text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .crawl import CrawlProgressCallback, CrawlReport, SourceConfig, SourceHealth, SourcesFile
@@ -74,11 +77,14 @@ class Archive:
         *,
         sample: Path | None = None,
         dictionary: Path | QueryDictionary | None = None,
+        index_dir: Path | None = None,
         weights: Weights = Weights(),
         clock: Callable[[], datetime] = now,
         progress: ProgressCallback | None = None,
     ) -> Archive:
-        """Open (creating if needed) the database, load `sample` into a new one, build the index.
+        """Open (creating if needed) the database, load `sample` into a new one, and open the
+        index in `index_dir` (default: beside a SQLite file), building it only when it is
+        missing, damaged or out of step with the database.
 
         `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
         """
@@ -86,12 +92,18 @@ class Archive:
             dictionary = QueryDictionary.load(dictionary)
         store = Store.open(database_url)
         engine = SearchEngine(
-            store, weights=weights, dictionary=dictionary or EMPTY_DICTIONARY, clock=clock
+            store,
+            weights=weights,
+            dictionary=dictionary or EMPTY_DICTIONARY,
+            clock=clock,
+            index_dir=index_dir,
         )
         archive = cls(store, engine)
         if sample is not None and store.is_new():
             store.load_sample(sample, archive.analyzer, progress)
-        archive.reindex(progress=progress, record=False)
+        if store.reanalyse(archive.analyzer, progress=progress):
+            log.info("re-analysed articles whose cached terms were stale")
+        engine.open(progress=progress)
         return archive
 
     # -- reading ----------------------------------------------------------------------------
@@ -132,23 +144,31 @@ class Archive:
         """Store records and problems, then refresh the index if anything changed."""
         report = self.store.store_items(items, self.analyzer, progress)
         if report.changed:
-            self.engine.rebuild()
+            self.engine.sync()
         return report
 
     def reindex(
-        self, *, full: bool = False, progress: ProgressCallback | None = None, record: bool = True
+        self, *, full: bool = False, progress: ProgressCallback | None = None
     ) -> ReindexReport:
         """Re-analyse stale (or, with `full`, all) articles and rebuild the index; searches keep
-        using the old index until the new one is swapped in. `record` notes the time."""
+        using the old index until the new one is swapped in."""
         started = time.perf_counter()
-        reanalysed = self.store.reanalyse(self.analyzer, full=full, progress=progress)
-        snapshot = self.engine.rebuild()
-        if record:
-            self.store.mark_reindexed(snapshot.built_at)
-        return ReindexReport(reanalysed, snapshot.size, time.perf_counter() - started)
+        reanalysed = self.engine.reindex(full=full, progress=progress)
+        self.store.mark_reindexed(now())
+        seconds = time.perf_counter() - started
+        return ReindexReport(reanalysed, self.engine.snapshot.size, seconds)
+
+    def delete(self, targets: Iterable[int | str]) -> list[int]:
+        """Take articles down, named by id or url: gone from the database, and from the index at
+        once (deletion marks; gone from its files at the next merge). The ids deleted."""
+        deleted = self.store.delete(targets)
+        if deleted:
+            self.engine.remove(deleted)
+        return deleted
 
     def refresh(self) -> bool:
-        """Rebuild the index when another process (or a crawl) changed the articles."""
+        """Follow the index: reopen a generation another process published, publish what the
+        database gained without one (a crawl, an ingest elsewhere); True when it changed."""
         return self.engine.refresh()
 
     # -- crawling ---------------------------------------------------------------------------
@@ -214,5 +234,6 @@ class Archive:
         )
 
     def close(self) -> None:
-        """Release the database connections (at shutdown; a later call reconnects)."""
+        """Wait for background index work, release the database connections (at shutdown)."""
+        self.engine.close()
         self.store.close()

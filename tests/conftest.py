@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+# `python bot.py ...` in subprocesses writes its index to INDEX_DIR (default data/index/ of the
+# working tree): tests keep theirs out of the tree.
+os.environ.setdefault("INDEX_DIR", tempfile.mkdtemp(prefix="tinsobot-test-index-"))
 
 
 @pytest.fixture(scope="session")

@@ -379,13 +379,13 @@ def test_a_citizen_cannot_ingest_a_file(fake_api: FakeBotAPI, start_bot) -> None
 class SlowReindexArchive(Archive):
     """The real reindex, with each progress report slowed down so that it takes a few seconds."""
 
-    def reindex(self, *, full: bool = False, progress=None, record: bool = True):  # type: ignore[no-untyped-def]
+    def reindex(self, *, full: bool = False, progress=None):  # type: ignore[no-untyped-def]
         def slowly(done: int, total: int | None) -> None:
             if progress is not None:
                 progress(done, total)
             time.sleep(0.8)
 
-        return super().reindex(full=full, progress=slowly, record=record)
+        return super().reindex(full=full, progress=slowly)
 
 
 def test_admin_reindex_while_twenty_users_keep_asking(

@@ -52,10 +52,22 @@ def test_an_article_is_read_whole_or_not_found(store: Store) -> None:
 
 
 def test_rows_and_sentences_for_the_index(store: Store) -> None:
-    rows = store.index_rows(Analyzer().version)
+    (rows,) = store.index_rows(Analyzer().version)  # one batch
     assert [r.article_id for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r.article_id for b in store.index_rows(Analyzer().version, batch=4) for r in b] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    assert [r.article_id for b in store.index_rows(Analyzer().version, ids=[5, 2]) for r in b] == [
+        2,
+        5,
+    ]
     assert "khai mạc" in rows[0].text_tokens.split("\n")  # segmented at ingest
-    assert store.index_rows("an older analyzer") == []
+    assert list(store.index_rows("an older analyzer")) == []
     assert store.sentences([2])[2][-1] == "Có nhiều gian hàng."
 
 

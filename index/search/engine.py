@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
 from ..errors import EmptyQuery
+from ..store.ingest import ProgressCallback
 from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .answer import find_answer
 from .bm25 import BM25Params
+from .maintenance import IndexKeeper
 from .query import ParsedQuery, QueryParser
-from .ranking import Weights, plan_query, score
-from .snapshot import Snapshot, build_snapshot, release_memory
+from .ranking import Weights, clauses, cover, plan_query
+from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
+from .topk import first_of_each_copy, rank_candidates
 
 __all__ = [
     "Answer",
-    "SearchEngine",
-    "SearchHit",
-    "SearchPage",
-    "SearchFilters",
     "CategoryCount",
     "IndexStats",
+    "SearchEngine",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
     "Weights",
 ]
 
@@ -110,7 +113,7 @@ class IndexStats:
 
 
 class SearchEngine:
-    """Stores articles, keeps an in-memory BM25 snapshot of them, and answers queries."""
+    """Answers questions from the on-disk index of a store's articles, and keeps it fresh."""
 
     def __init__(
         self,
@@ -121,11 +124,14 @@ class SearchEngine:
         dictionary: QueryDictionary = EMPTY_DICTIONARY,
         clock: Callable[[], datetime] = now,
         understanding: bool = True,
+        index_dir: Path | None = None,
     ) -> None:
-        """Search the articles of `store`; call `rebuild` before searching.
+        """Search the articles of `store`; call `open` before searching.
 
         With `understanding` off, questions are scored as typed: no filters from their words,
         no synonyms, no restored diacritics, no answer line (the benchmark's plain path).
+        `index_dir` is where the index lives (default: beside a SQLite file, else a temporary
+        folder; the bot passes INDEX_DIR).
         """
         self.store = store
         self.analyzer = analyzer or Analyzer()
@@ -134,17 +140,23 @@ class SearchEngine:
         self.dictionary = dictionary
         self.clock = clock
         self.understanding = understanding
-        self._snapshot: Snapshot | None = None
-        self._rebuild_lock = threading.Lock()
+        self.keeper = IndexKeeper(store, index_dir, self.analyzer, params)
+
+    def open(self, progress: ProgressCallback | None = None) -> None:
+        """Open the index, building it only when it is missing, damaged, foreign or stale."""
+        self.keeper.open(progress=progress)
 
     # -- searching --------------------------------------------------------------------------
 
     @property
     def snapshot(self) -> Snapshot:
-        """The index currently answering queries."""
-        if self._snapshot is None:
-            raise RuntimeError("the engine has no index yet: call rebuild() first")
-        return self._snapshot
+        """The index generation currently answering queries."""
+        return self.keeper.snapshot
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the index lives."""
+        return self.keeper.index_dir
 
     def search(
         self,
@@ -173,27 +185,42 @@ class SearchEngine:
             return self._browse(snapshot, query, applied, label, limit, offset)
         restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
-        scored = score(snapshot, plan, self.weights)
-        candidates = self._filter(snapshot, scored.candidates, applied)
+        coverage = cover(snapshot, plan, self.weights)
+        candidates = self._filter(snapshot, coverage.candidates, applied)
         relaxed = False
-        if len(candidates) == 0 and len(scored.candidates) and label:
+        if len(candidates) == 0 and len(coverage.candidates) and label:
             # Nothing in the period the question named: answer for every date, and say so.
             applied = (
                 SearchFilters(category=applied.category) if applied and applied.category else None
             )
-            candidates = self._filter(snapshot, scored.candidates, applied)
+            candidates = self._filter(snapshot, coverage.candidates, applied)
             relaxed = True
-        page, total = _page(snapshot, candidates, scored.scores, offset, limit)
+        total = _distinct(snapshot, candidates)
+        multiplier = coverage.share**self.weights.coord if self.weights.coord else None
+        wanted = offset + limit if limit > 0 else 0
+        ranked = (
+            rank_candidates(
+                snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
+            )
+            if wanted > 0
+            else None
+        )
+        page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
+        scores = (
+            dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist(), strict=False))
+            if ranked
+            else {}
+        )
         matcher = self._matcher(snapshot, stream, parsed)
         sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in page])
-        hits = self._hits(snapshot, page, scored.scores, matcher, sentences)
+        hits = self._hits(snapshot, page, scores, matcher, sentences)
         answer = None
         if parsed.intent and hits and offset == 0:
             best = hits[0]
             sentence = find_answer(parsed.intent, sentences.get(best.article_id, []), matcher)
             if sentence is not None:
                 answer = Answer(best.article_id, best.title, best.url, sentence)
-        weak = len(page) == 0 or float(scored.share[page[0]]) < WEAK_SHARE
+        weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
         suggestion = restoration.text if restoration is not None and weak else None
         return SearchPage(
             query, total, offset, limit, hits, applied, label, answer, suggestion, relaxed
@@ -210,7 +237,7 @@ class SearchEngine:
     ) -> SearchPage:
         """The newest articles within the filters (a question that is only a filter)."""
         ranked = self._filter(snapshot, snapshot.newest_first, filters)
-        ranked = _first_of_each_copy(snapshot, ranked)
+        ranked = ranked[first_of_each_copy(snapshot, ranked)]
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
 
@@ -236,14 +263,20 @@ class SearchEngine:
         """What snippets mark: the question's words and the synonyms of its abbreviations."""
         for expansion in parsed.expansions:
             stream = [*stream, BOUNDARY, *self.analyzer.tokens(expansion)]
-        syllables = snapshot.text.syllables
+        syllables = snapshot.field("text", "syllables")
         floor = syllables.params.epsilon * 2
+        known: dict[str, float] = {}
+
+        def idf(folded: str) -> float:
+            if folded not in known:
+                known[folded] = syllables.idf_of(folded)
+            return known[folded]
 
         def weight(folded: str) -> float:
-            return max(syllables.idf_of(folded), 0.1)
+            return max(idf(folded), 0.1)
 
         def minor(folded: str) -> bool:
-            return syllables.idf_of(folded) <= floor
+            return idf(folded) <= floor
 
         return QueryMatcher.from_stream(stream, weight, minor)
 
@@ -251,7 +284,7 @@ class SearchEngine:
         self,
         snapshot: Snapshot,
         positions: np.ndarray,
-        scores: np.ndarray | None,
+        scores: dict[int, float] | None,
         matcher: QueryMatcher | None,
         sentences: dict[int, list[str]] | None = None,
     ) -> tuple[SearchHit, ...]:
@@ -260,18 +293,18 @@ class SearchEngine:
         if sentences is None:
             sentences = self.store.sentences(ids)
         hits = []
-        for position, article_id in zip(positions, ids, strict=True):
+        for position, article_id in zip(positions.tolist(), ids, strict=True):
             snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
             code = int(snapshot.category_codes[position])
             hits.append(
                 SearchHit(
                     article_id=article_id,
-                    title=snapshot.titles[position],
-                    url=snapshot.urls[position],
-                    published_at=snapshot.published_at[position],
+                    title=snapshot.title(position),
+                    url=snapshot.url(position),
+                    published_at=snapshot.published_at(position),
                     category=snapshot.categories[code] if code >= 0 else None,
-                    source=snapshot.sources[position],
-                    score=float(scores[position]) if scores is not None else 0.0,
+                    source=snapshot.source(position),
+                    score=scores.get(position, 0.0) if scores is not None else 0.0,
                     snippet=snippet,
                 )
             )
@@ -286,17 +319,15 @@ class SearchEngine:
         if category is not None:
             code = _category_code(snapshot, category)
             ranked = ranked[snapshot.category_codes[ranked] == code]
-        ranked = _first_of_each_copy(snapshot, ranked)
+        ranked = ranked[first_of_each_copy(snapshot, ranked)]
         hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage("", len(ranked), offset, limit, hits)
 
     def categories(self) -> list[CategoryCount]:
         """Categories with their article counts, largest first."""
         snapshot = self.snapshot
-        counts = np.bincount(
-            snapshot.category_codes[snapshot.category_codes >= 0],
-            minlength=len(snapshot.categories),
-        )
+        codes = snapshot.category_codes[snapshot.live]
+        counts = np.bincount(codes[codes >= 0], minlength=len(snapshot.categories))
         pairs = [
             CategoryCount(name, int(n))
             for name, n in zip(snapshot.categories, counts, strict=False)
@@ -305,35 +336,44 @@ class SearchEngine:
 
     # -- keeping the index fresh ------------------------------------------------------------
 
-    def rebuild(self) -> Snapshot:
-        """Rebuild the index from the articles' cached analysis and swap it in; searches in
-        flight finish on the old one."""
-        with self._rebuild_lock:
-            version = self.store.data_version()
-            rows = self.store.index_rows(self.analyzer.version)
-            snapshot = build_snapshot(rows, version, self.params)
-            self._snapshot = snapshot
-        release_memory()
-        return snapshot
+    def sync(self) -> bool:
+        """Publish the articles added, changed or deleted in the database since the index's
+        generation (a new small segment plus deletion marks); True when anything changed."""
+        return self.keeper.sync()
+
+    def remove(self, article_ids: Iterable[int]) -> int:
+        """Take articles out of the index at once (deletion marks in a new generation; gone
+        from the files at the next merge); the caller deletes or hides them in the database.
+        Returns how many were indexed."""
+        return self.keeper.remove(article_ids)
 
     def refresh(self) -> bool:
-        """Rebuild when the articles changed (here or in another process) since the last build."""
-        if self._snapshot is not None and self.store.data_version() == self._snapshot.data_version:
-            return False
-        self.rebuild()
-        return True
+        """Follow the index: reopen when another process published a generation, publish when
+        the database changed without one; True when the index answering queries changed. Cheap
+        when nothing changed (one small file read and one small query)."""
+        return self.keeper.refresh()
+
+    def reindex(self, *, full: bool = False, progress: ProgressCallback | None = None) -> int:
+        """Re-analyse stale (or, with `full`, all) articles and publish them; with `full` the
+        index is rebuilt from the database in a separate, lower-priority process while searches
+        keep using the old one until the new one is swapped in. Returns how many were
+        re-analysed."""
+        return self.keeper.reindex(full=full, progress=progress)
 
     def stats(self) -> IndexStats:
         """What the live index holds."""
         snapshot = self.snapshot
-        vocabulary = len(snapshot.text.words.vocabulary) + len(snapshot.title.words.vocabulary)
         return IndexStats(
             indexed=snapshot.size,
             index_bytes=snapshot.nbytes,
-            vocabulary=vocabulary,
+            vocabulary=snapshot.vocabulary,
             built_at=snapshot.built_at,
             build_seconds=snapshot.build_seconds,
         )
+
+    def close(self) -> None:
+        """Wait for background index work (at shutdown)."""
+        self.keeper.close()
 
 
 # With a time or category filter, a question made only of these words ("tin tháng 7/2022",
@@ -365,56 +405,12 @@ def _time_label(parsed: ParsedQuery, given: SearchFilters | None) -> str | None:
     return parsed.time.label if parsed.time else None
 
 
-def _order(snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Best score first; equal scores (to 1e-9) go to the newer article, then the later id."""
-    rounded = np.round(scores[positions], 9)
-    order = np.lexsort((-snapshot.article_ids[positions], -snapshot.published[positions], -rounded))
-    return positions[order]
-
-
-def _page(
-    snapshot: Snapshot, candidates: np.ndarray, scores: np.ndarray, offset: int, limit: int
-) -> tuple[np.ndarray, int]:
-    """The requested page of the ranking, and how many distinct texts match in all.
-
-    Only the best few candidates are sorted (a full sort of 100,000 matches costs more than the
-    rest of a search); articles with identical text are shown once, at the best rank.
-    """
-    if snapshot.has_copies:
-        distinct = np.zeros(snapshot.size, dtype=bool)
-        distinct[snapshot.copies[candidates]] = True
-        total = int(distinct.sum())
-    else:
-        total = len(candidates)
-    wanted = offset + limit
-    if limit <= 0 or wanted <= 0 or len(candidates) == 0:
-        return candidates[:0], total
-    take = max(wanted * 4, 64)
-    while True:
-        if take >= len(candidates):
-            chosen = candidates
-        else:
-            candidate_scores = scores[candidates]
-            threshold = np.partition(candidate_scores, len(candidates) - take)[
-                len(candidates) - take
-            ]
-            chosen = candidates[candidate_scores >= threshold - 1e-9]  # near-ties stay in
-        ranked = _first_of_each_copy(snapshot, _order(snapshot, chosen, scores))
-        if len(ranked) >= wanted or len(chosen) == len(candidates):
-            return ranked[offset:wanted], total
-        take *= 4
-
-
-def _first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
-    """Keep the first (best-ranked) of the articles that share the same text."""
-    if not snapshot.has_copies:
-        return ranked
-    groups = snapshot.copies[ranked]
-    order = np.arange(len(ranked))
-    first_seen = np.empty(snapshot.size, dtype=np.int64)
-    first_seen[groups[::-1]] = order[::-1]  # the last write wins: the earliest rank
-    kept: np.ndarray = ranked[first_seen[groups] == order]
-    return kept
+def _distinct(snapshot: Snapshot, positions: np.ndarray) -> int:
+    """How many distinct texts the positions hold (a portal may list one story twice)."""
+    if snapshot.duplicated is None or len(positions) == 0:
+        return len(positions)
+    copies = positions[snapshot.duplicated[positions]]
+    return len(positions) - len(copies) + len(np.unique(snapshot.content[copies]))
 
 
 def _category_code(snapshot: Snapshot, name: str) -> int:

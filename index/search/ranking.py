@@ -11,7 +11,7 @@ without diacritics. Each article's BM25 sum is then scaled by how much of the qu
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +20,13 @@ from ..text.analyzer import Analyzer
 from ..text.dictionary import surface_words
 from ..text.normalize import fold
 from ..text.restore import Restoration
-from .bm25 import BM25Index
-from .fields import FieldIndexes, QueryTerms, query_terms
+from .fields import QueryTerms, query_terms
 from .query import ParsedQuery
-from .snapshot import Snapshot
+from .snapshot import FieldView, Snapshot
+from .terms import QueryKeys, query_keys, term_key
+from .topk import Clause
 
-__all__ = ["Weights", "QueryPlan", "Scored", "plan_query", "score"]
+__all__ = ["Coverage", "QueryPlan", "Weights", "clauses", "cover", "plan_query"]
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,10 @@ class QueryPlan:
 
 
 @dataclass(frozen=True)
-class Scored:
-    """Scores of every article, the share of the question each covers, and the results."""
+class Coverage:
+    """The share of the question each position covers, and the live positions covering enough
+    to be results."""
 
-    scores: np.ndarray
     share: np.ndarray
     candidates: np.ndarray
 
@@ -140,13 +141,18 @@ def _syllables(text: str) -> list[str]:
 
 
 def _idf(snapshot: Snapshot, syllable: str) -> float:
-    return max(snapshot.text.syllables.idf_of(syllable), snapshot.title.syllables.idf_of(syllable))
+    key = term_key(syllable)
+    return max(
+        snapshot.field("text", "syllables").idf_of(key),
+        snapshot.field("title", "syllables").idf_of(key),
+    )
 
 
 def _known(snapshot: Snapshot, syllable: str) -> bool:
-    return (
-        snapshot.text.syllables.term_id(syllable) is not None
-        or snapshot.title.syllables.term_id(syllable) is not None
+    key = term_key(syllable)
+    return bool(
+        snapshot.field("text", "syllables").df([key])[0]
+        or snapshot.field("title", "syllables").df([key])[0]
     )
 
 
@@ -155,86 +161,105 @@ def _rarest(snapshot: Snapshot) -> float:
     return math.log((snapshot.size - 1 + 0.5) / 1.5) if snapshot.size > 1 else 1.0
 
 
-def score(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> Scored:
-    """BM25 over every field and sub-query, scaled by coverage; results cover enough."""
-    scores = np.zeros(snapshot.size)
+def clauses(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> list[Clause]:
+    """The plan as weighted clauses over the six fields, in a fixed order (each document's
+    score is summed in this order)."""
+    found: list[Clause] = []
     for terms, factor in plan.parts:
-        _accumulate(snapshot.text, terms, scores, factor, weights.text_words,
-                    weights.text_syllables, weights.text_pairs)  # fmt: skip
-        _accumulate(snapshot.title, terms, scores, factor, weights.title_words,
-                    weights.title_syllables, weights.title_pairs)  # fmt: skip
-    share = _share(snapshot, plan)
-    if weights.coord:
-        scores *= share**weights.coord
-    needed = _needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
-    candidates = np.flatnonzero((share >= needed - 1e-9) & (share > 0))
-    return Scored(scores, share, candidates)
+        keys = query_keys(terms)
+        for group, (words, syllables, pairs) in (
+            ("text", (weights.text_words, weights.text_syllables, weights.text_pairs)),
+            ("title", (weights.title_words, weights.title_syllables, weights.title_pairs)),
+        ):
+            found += _group_clauses(snapshot, group, keys, factor, words, syllables, pairs)
+    return found
 
 
-def _accumulate(
-    fields: FieldIndexes,
-    terms: QueryTerms,
-    scores: np.ndarray,
+def _group_clauses(
+    snapshot: Snapshot,
+    group: str,
+    keys: QueryKeys,
     factor: float,
     words: float,
     syllables: float,
     pairs: float,
-) -> None:
-    if words:
-        fields.words.accumulate(_informative(fields.words, terms.words), scores, factor * words)
-    if syllables:
-        syllable_terms = _informative(fields.syllables, terms.syllables)
-        fields.syllables.accumulate(syllable_terms, scores, factor * syllables)
-    if pairs and terms.pairs:
-        fields.pairs.accumulate(fields.pair_keys(terms.pairs), scores, factor * pairs)
+) -> list[Clause]:
+    found = []
+    for kind, weight, chosen in (
+        ("words", words, keys.words),
+        ("syllables", syllables, keys.syllables),
+        ("pairs", pairs, keys.pairs),
+    ):
+        if not weight or not chosen:
+            continue
+        view = snapshot.field(group, kind)
+        if kind != "pairs":
+            chosen = _informative(view, chosen)
+        found += [Clause(view.field, key, factor * weight) for key in chosen]
+    return found
 
 
-def _informative(index: BM25Index, tokens: Sequence[Hashable]) -> Sequence[Hashable]:
-    """The tokens worth scoring: one in more than half of the articles adds only its IDF floor
+def _informative(view: FieldView, keys: Sequence[int]) -> Sequence[int]:
+    """The terms worth scoring: one in more than half of the articles adds only its IDF floor
     to nearly every article (and costs a pass over all of them), so it is left out unless the
-    query has nothing else (then only its rarest tokens)."""
-    rarer = [t for t in tokens if not index.is_common(t)]
+    query has nothing else (then only its rarest terms)."""
+    df = view.df(list(keys)).tolist()
+    rarer = [k for k, d in zip(keys, df, strict=False) if not 2 * d > view.n_docs]
     if rarer:
         return rarer
-    return sorted(tokens, key=index.document_frequency)[:_COMMON_KEPT]
+    ranked = sorted(range(len(keys)), key=lambda i: df[i])  # stable, as sorted() by frequency
+    return [keys[i] for i in ranked[:_COMMON_KEPT]]
 
 
 _COMMON_KEPT = 2  # of a query made only of common tokens, the rarest few are scored
 
 
+def cover(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> Coverage:
+    """How much of the question each article covers; results are live and cover enough."""
+    share = _share(snapshot, plan)
+    needed = _needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
+    candidates = np.flatnonzero((share >= needed - 1e-9) & (share > 0) & snapshot.live)
+    return Coverage(share, candidates)
+
+
 def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
-    """Per article, the IDF-weighted share of the question's concepts it contains (the text
+    """Per position, the IDF-weighted share of the question's concepts it contains (the text
     field holds the title too, so its postings are enough)."""
     total = sum(c.weight for c in plan.concepts) + plan.unknown_weight
     if total <= 0:
-        return np.zeros(snapshot.size)
+        return np.zeros(snapshot.positions)
     common = [c for c in plan.concepts if c.weight < 1e-2 * total]
     plain = [c for c in plan.concepts if c not in common and len(c.alternatives) == 1]
     grouped = [c for c in plan.concepts if c not in common and len(c.alternatives) > 1]
     single = [c for c in plain if len(c.alternatives[0]) == 1]
-    covered = snapshot.text.syllables.presence(
-        [c.alternatives[0][0] for c in single], [c.weight for c in single]
-    )
+    syllables = snapshot.field("text", "syllables")
+    covered = np.zeros(snapshot.positions)
+    seen: dict[int, float] = {}
+    for concept in single:  # each syllable once, as a presence (not a frequency)
+        key = term_key(concept.alternatives[0][0])
+        seen[key] = seen.get(key, 0.0) + concept.weight
+    for key, weight in seen.items():
+        covered[syllables.documents(key)] += weight
     covered += sum(c.weight for c in common)  # too common to tell articles apart: present
     for concept in grouped + [c for c in plain if c not in single]:
-        present = np.zeros(snapshot.size, dtype=bool)
+        present = np.zeros(snapshot.positions, dtype=bool)
         for alternative in concept.alternatives:
-            present[_holding(snapshot, alternative)] = True
+            present |= _holding(syllables, alternative)
         covered[present] += concept.weight
     return covered / total
 
 
-def _holding(snapshot: Snapshot, syllables: Sequence[str]) -> np.ndarray:
-    """Sorted positions of the articles holding every one of the syllables."""
-    result: np.ndarray | None = None
-    for syllable in dict.fromkeys(syllables):
-        documents = snapshot.text.syllables.documents(syllable)
-        result = (
-            documents if result is None else np.intersect1d(result, documents, assume_unique=True)
-        )
-        if len(result) == 0:
-            break
-    return result if result is not None else np.zeros(0, dtype=np.int32)
+def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
+    """Mask of the positions holding every one of the syllables (counted, not intersected:
+    sorting two long position lists costs more than one pass over a small counter)."""
+    wanted = list(dict.fromkeys(alternative))
+    counts = np.zeros(syllables.snapshot.positions, dtype=np.int16)
+    for syllable in wanted:
+        documents = syllables.documents(term_key(syllable))
+        if len(documents) == 0:
+            return np.zeros(syllables.snapshot.positions, dtype=bool)
+        counts[documents] += 1
+    return counts == len(wanted)
 
 
 def _needed_share(concepts: int, weights: Weights) -> float:

@@ -1,128 +1,292 @@
-"""An immutable, in-memory picture of the searchable corpus: per-field BM25 indexes plus the
-columns that ranking, filtering and result lists need. A rebuild makes a new snapshot and the
-engine swaps one reference, so searches in flight finish on the old one."""
+"""What a search reads: one generation of the on-disk index, opened in a few milliseconds.
+
+Segments stay memory-mapped (processes on one host share their pages). At open, the few
+per-document columns a search filters and sorts on are gathered across segments into arrays
+indexed by *position* (segments laid end to end, deleted documents included and masked), and
+per field the generation's statistics are computed from persisted data: N and the average
+length from document lengths and deletion marks, the mean IDF from the document-frequency
+histogram, and each document's length normalisation. Nothing is rebuilt.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
-import time
-from collections.abc import Mapping, Sequence
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 
-from ..store.store import IndexRow
-from ..text.dates import now
+from ..text.dates import VIETNAM
 from ..text.restore import Restorer
 from .bm25 import BM25Params
-from .fields import FieldIndexes, build_fields
+from .generation import Generation
+from .segment import Segment
+from .terms import FIELDS, term_key
+from .vocabulary import open_restorer
 
-__all__ = ["Snapshot", "build_snapshot", "release_memory"]
+__all__ = ["FieldView", "Located", "Snapshot"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CACHE_BYTES = 64 << 20  # decoded postings kept per generation (frequent terms of recent questions)
 
 
 @dataclass(frozen=True)
+class Located:
+    """A term's postings in one segment."""
+
+    segment: int
+    term: int
+
+
+class FieldView:
+    """One field across a generation's segments: statistics, IDF, postings."""
+
+    def __init__(self, snapshot: Snapshot, field: str, params: BM25Params) -> None:
+        self.snapshot = snapshot
+        self.field = field
+        self.params = params
+        self.postings = [s.fields[field] for s in snapshot.segments]
+        lengths = [np.asarray(p.lengths) for p in self.postings]
+        self.lengths = (
+            np.concatenate(lengths).astype(np.float64) if lengths else np.zeros(0, np.float64)
+        )
+        n = snapshot.size
+        total = float(self.lengths[snapshot.live].sum()) if n else 0.0
+        self.n_docs = n
+        self.avgdl = total / n if n else 0.0
+        values, counts = snapshot.generation.tables.histogram(field)
+        self.vocabulary = int(np.asarray(counts).sum())
+        if self.vocabulary:
+            raw = np.log(n - values + 0.5) - np.log(values + 0.5)
+            self.mean_idf = math.fsum((raw * counts).tolist()) / self.vocabulary
+        else:
+            self.mean_idf = 0.0
+        if self.avgdl > 0:
+            self.norm = params.k1 * (1 - params.b + params.b * self.lengths / self.avgdl)
+        else:
+            self.norm = np.zeros(len(self.lengths))
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def df(self, keys: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Document frequency over live documents of each key."""
+        return self.snapshot.generation.global_df(self.field, np.asarray(keys, dtype=np.uint64))
+
+    def idf(self, df: np.ndarray) -> np.ndarray:
+        """rank_bm25's IDF for document frequencies (0 where a term is in no document)."""
+        df = np.asarray(df, dtype=np.float64)
+        n = self.n_docs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            idf = np.array(
+                [math.log(n - d + 0.5) - math.log(d + 0.5) if d else 0.0 for d in df.tolist()]
+            )
+        idf[idf < 0] = self.params.epsilon * self.mean_idf
+        return idf
+
+    def idf_of(self, token: str | int) -> float:
+        """IDF of one word or syllable (a string) or key; 0.0 when no document has it."""
+        key = term_key(token) if isinstance(token, str) else token
+        return float(self.idf(self.df([key]))[0])
+
+    def locate(self, key: int) -> list[Located]:
+        """Where a key has postings."""
+        found = []
+        probe = np.array([key], dtype=np.uint64)
+        for number, postings in enumerate(self.postings):
+            term = int(postings.lookup(probe)[0])
+            if term >= 0:
+                found.append(Located(number, term))
+        return found
+
+    def documents(self, key: int) -> np.ndarray:
+        """Sorted positions of the live documents holding the key."""
+        parts = []
+        for where in self.locate(key):  # the cache: scoring reads the same postings next
+            docs, _ = self.snapshot.saturation(self.field, where.segment, where.term)
+            parts.append(docs)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        positions = np.concatenate(parts)
+        return positions[self.snapshot.live[positions]]
+
+    def scores(self, keys: Sequence[int]) -> np.ndarray:
+        """BM25 score of every position for the query keys (0 for deleted documents)."""
+        result = np.zeros(self.snapshot.positions)
+        df = self.df(list(keys))
+        idf = self.idf(df)
+        k1 = self.params.k1
+        for key, weight in zip(keys, idf.tolist(), strict=False):
+            for where in self.locate(key):
+                docs, tfs = self.postings[where.segment].postings(where.term)
+                docs = docs + self.snapshot.bases[where.segment]
+                tf = tfs.astype(np.float64)
+                result[docs] += tf * (k1 + 1) / (tf + self.norm[docs]) * weight
+        result[~self.snapshot.live] = 0.0
+        return result
+
+    def top(self, keys: Sequence[int], k: int) -> list[tuple[int, float]]:
+        """The `k` best (position, score) pairs among documents holding a key, best first,
+        without scoring every match (see `topk`)."""
+        from .topk import Clause, top_k
+
+        weights: dict[int, float] = {}
+        for key in keys:  # a repeated query token counts again, as in rank_bm25
+            weights[key] = weights.get(key, 0.0) + 1.0
+        clauses = [Clause(self.field, key, weight) for key, weight in weights.items()]
+        return top_k(self.snapshot, clauses, k)
+
+
 class Snapshot:
-    """Everything a search reads, aligned by document position."""
+    """An opened generation: columns by position, per-field views, the restorer."""
 
-    data_version: str
-    article_ids: np.ndarray  # int64, ascending
-    published: np.ndarray  # float64 POSIX seconds
-    published_at: Sequence[datetime]
-    category_codes: np.ndarray  # int32 index into `categories`, -1 for none
-    copies: np.ndarray  # int64: position of the first article with the same text (itself if none)
-    has_copies: bool  # some articles share the same text (a portal listed a story twice)
-    newest_first: np.ndarray  # int64 positions by publication date (then id), newest first
-    categories: tuple[str, ...]
-    titles: Sequence[str]
-    urls: Sequence[str | None]
-    sources: Sequence[str]
-    title: FieldIndexes
-    text: FieldIndexes
-    restorer: Restorer
-    built_at: datetime
-    build_seconds: float
+    def __init__(self, generation: Generation, params: BM25Params) -> None:
+        """Gather the columns and compute the generation's statistics."""
+        self.generation = generation
+        self.params = params
+        self._cache: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
+        self.segments: list[Segment] = generation.segments
+        sizes = [s.size for s in self.segments]
+        self.bases = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.positions = int(self.bases[-1])
+        self.live = np.ones(self.positions, dtype=bool)
+        for number, segment in enumerate(self.segments):
+            self.live[self.bases[number] + np.asarray(generation.dead(segment), dtype=np.int64)] = (
+                False
+            )
+        self.size = int(self.live.sum())
+        self.article_ids = self._gather("ids", np.int64)
+        self.published_us = self._gather("published", np.int64)
+        self.published = self.published_us / 1e6
+        self.content = self._gather("content", np.int64)
+        self._source_codes = self._gather("source", np.int32)
+        names = sorted(
+            {
+                segment.categories[code]
+                for number, segment in enumerate(self.segments)
+                for code in np.unique(
+                    np.asarray(segment.category)[
+                        self.live[self.bases[number] : self.bases[number + 1]]
+                    ]
+                ).tolist()
+                if code >= 0
+            }
+        )
+        self.categories: tuple[str, ...] = tuple(names)
+        code_of = {name: code for code, name in enumerate(names)}
+        codes = []
+        for segment in self.segments:
+            table = np.array(
+                [code_of.get(c, -1) for c in segment.categories] + [-1], dtype=np.int32
+            )
+            codes.append(table[np.asarray(segment.category)])  # -1 indexes the trailing -1
+        self.category_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+        live_content = self.content[self.live]
+        unique, counts = np.unique(live_content, return_counts=True)
+        shared = unique[counts > 1]
+        self.has_copies = len(shared) > 0
+        self.duplicated = np.isin(self.content, shared) & self.live if self.has_copies else None
+        self.fields = {field: FieldView(self, field, params) for field in FIELDS}
+        tables = generation.tables
+        names_ = (
+            "rw.keys",
+            "rw.start",
+            "rw.count",
+            "rw.freq",
+            "rw.bytes",
+            "rw.ends",
+            "rs.keys",
+            "rs.freq",
+        )
+        self.restorer: Restorer = open_restorer({n: tables.array(n) for n in names_}, self.size)
+        manifest = generation.manifest
+        self.data_version = manifest.data_version
+        self.built_at = datetime.fromisoformat(manifest.created_at).astimezone(VIETNAM)
+        self.build_seconds = manifest.build_seconds
 
-    @property
-    def size(self) -> int:
-        """Number of indexed articles."""
-        return len(self.article_ids)
+    def saturation(self, field: str, segment: int, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's positions and BM25 saturation tf(k1+1)/(tf+norm) in one segment, computed
+        with this generation's average length and kept in a bounded LRU cache (the postings of
+        frequent words are decoded once, not per question)."""
+        key = (field, segment, term)
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        view = self.fields[field]
+        docs, tfs = view.postings[segment].postings(term)
+        docs = docs + int(self.bases[segment])
+        tf = tfs.astype(np.float64)
+        value = (docs, tf * (self.params.k1 + 1) / (tf + view.norm[docs]))
+        size = docs.nbytes + value[1].nbytes
+        with self._cache_lock:
+            self._cache[key] = value
+            self._cache_bytes += size
+            while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                _, (old_docs, old_values) = self._cache.popitem(last=False)
+                self._cache_bytes -= old_docs.nbytes + old_values.nbytes
+        return value
+
+    def _gather(self, name: str, dtype: type) -> np.ndarray:
+        parts = [np.asarray(getattr(s, name)) for s in self.segments]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+    def field(self, group: str, kind: str) -> FieldView:
+        """The view of one field ("text", "syllables")."""
+        return self.fields[f"{group}.{kind}"]
+
+    @cached_property
+    def newest_first(self) -> np.ndarray:
+        """Live positions by publication date, newest first (then the higher article id)."""
+        live = np.flatnonzero(self.live)
+        order = np.lexsort((-self.article_ids[live], -self.published_us[live]))
+        return live[order]
+
+    # -- one document -------------------------------------------------------------------------
+
+    def _locate(self, position: int) -> tuple[Segment, int]:
+        number = int(np.searchsorted(self.bases, position, side="right")) - 1
+        return self.segments[number], position - int(self.bases[number])
+
+    def title(self, position: int) -> str:
+        """The article's title."""
+        segment, local = self._locate(position)
+        return segment.string("title", local)
+
+    def url(self, position: int) -> str | None:
+        """The article's url."""
+        segment, local = self._locate(position)
+        return segment.url(local)
+
+    def source(self, position: int) -> str:
+        """The article's source name."""
+        segment, local = self._locate(position)
+        return segment.sources[int(segment.source[local])]
+
+    def published_at(self, position: int) -> datetime:
+        """The article's publication time, in Asia/Ho_Chi_Minh."""
+        stamp = _EPOCH + timedelta(microseconds=int(self.published_us[position]))
+        return stamp.astimezone(VIETNAM)
+
+    def position(self, article_id: int) -> int | None:
+        """The live position of an article id, or None when it is not indexed."""
+        found = np.flatnonzero((self.article_ids == article_id) & self.live)
+        return int(found[0]) if len(found) else None
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the numpy arrays of the indexes and columns."""
-        columns = self.article_ids.nbytes + self.published.nbytes + self.category_codes.nbytes
-        return self.title.nbytes + self.text.nbytes + columns
+        """Bytes of the index files of this generation."""
+        return sum(s.file.size for s in self.segments) + self.generation.tables.file.size
 
-    def position(self, article_id: int) -> int | None:
-        """Document position of an article id, or None when it is not indexed."""
-        position = int(np.searchsorted(self.article_ids, article_id))
-        if position < self.size and self.article_ids[position] == article_id:
-            return position
-        return None
-
-
-def build_snapshot(
-    rows: Sequence[IndexRow], data_version: str, params: BM25Params = BM25Params()
-) -> Snapshot:
-    """Index the articles' cached terms (never runs the word segmenter); `rows` by id."""
-    started = time.perf_counter()
-    categories = sorted({row.category for row in rows if row.category})
-    code_of = {name: code for code, name in enumerate(categories)}
-    title = build_fields([_split(row.title_tokens) for row in rows], params)
-    text = build_fields([_split(row.text_tokens) for row in rows], params)
-    published_at = [row.published_at for row in rows]
-    published = np.array([d.timestamp() for d in published_at], dtype=np.float64)
-    first_with_text: dict[str, int] = {}
-    copies = [first_with_text.setdefault(row.content_hash, i) for i, row in enumerate(rows)]
-    return Snapshot(
-        data_version=data_version,
-        article_ids=np.array([row.article_id for row in rows], dtype=np.int64),
-        published=published,
-        published_at=published_at,
-        category_codes=np.array(
-            [code_of.get(row.category, -1) if row.category else -1 for row in rows], dtype=np.int32
-        ),
-        copies=np.array(copies, dtype=np.int64),
-        has_copies=len(first_with_text) < len(rows),
-        newest_first=np.lexsort((-np.arange(len(rows)), -published)).astype(np.int64),
-        categories=tuple(categories),
-        titles=[row.title for row in rows],
-        urls=[row.url for row in rows],
-        sources=[row.source for row in rows],
-        title=title,
-        text=text,
-        restorer=Restorer(_word_frequencies(title, text), len(rows)),
-        built_at=now(),
-        build_seconds=time.perf_counter() - started,
-    )
-
-
-def _split(tokens: str) -> list[str]:
-    return tokens.split("\n") if tokens else []
-
-
-def _word_frequencies(*fields: FieldIndexes) -> dict[str, int]:
-    """Document frequency of every indexed word, title and text together."""
-    frequencies: dict[str, int] = {}
-    for field in fields:
-        counts = np.diff(field.words.indptr).tolist()
-        vocabulary = field.words.vocabulary
-        assert isinstance(vocabulary, Mapping)
-        for word, term in vocabulary.items():
-            frequencies[word] = frequencies.get(word, 0) + counts[term]
-    return frequencies
-
-
-def release_memory() -> None:
-    """Hand the memory a build freed back to the system.
-
-    A build of 100,000 articles allocates tens of millions of short-lived Python objects; once
-    freed, glibc keeps most of those pages (about 0.8 GB there) unless asked to trim them. A
-    no-op where the C library has no malloc_trim.
-    """
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    @property
+    def vocabulary(self) -> int:
+        """Distinct words of the text and title fields (live)."""
+        return self.fields["text.words"].vocabulary + self.fields["title.words"].vocabulary

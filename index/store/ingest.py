@@ -95,15 +95,22 @@ def analyse(article: Article, analyzer: Analyzer) -> None:
     """Segment the article's text once and cache the result on it. The text field holds the
     title too (the title field weighs it again) and the category's name: "phòng chống tham
     nhũng" finds the articles filed under that heading."""
+    _cache(article, _analysis(article, analyzer))
+
+
+def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str]:
     parts = (article.title, article.summary, article.body, article.category)
     text = "\n".join(p for p in parts if p)
-    values = dict(
+    return dict(
         analyzer_version=analyzer.version,
         content_hash=article.content_hash,
         title_tokens="\n".join(analyzer.tokens(article.title)),
         text_tokens="\n".join(analyzer.tokens(text)),
         sentences=json.dumps(_snippet_sentences(article), ensure_ascii=False),
     )
+
+
+def _cache(article: Article, values: dict[str, str]) -> None:
     if article.terms is None:
         article.terms = ArticleTerms(**values)
     else:
@@ -292,7 +299,7 @@ def reanalyse(
     *,
     full: bool = False,
     progress: ProgressCallback | None = None,
-    batch_size: int = 200,
+    batch_size: int = 50,
 ) -> int:
     """Re-segment articles whose cached terms are missing or stale (all of them with `full`)."""
     with sessions() as session:
@@ -307,10 +314,20 @@ def reanalyse(
             )
         stale = list(session.scalars(query))
     for start in range(0, len(stale), batch_size):
+        chunk = stale[start : start + batch_size]
+        # Segment outside the write transaction (seconds of CPU for a batch): the write lock is
+        # held only to store the results, so other writers (questions counted by the bot) never
+        # wait behind the segmenter.
+        with sessions() as session:
+            found = {
+                a.id: (a.content_hash, a.category, _analysis(a, analyzer))
+                for a in session.scalars(select(Article).where(Article.id.in_(chunk)))
+            }
         with write_session(sessions) as session:
-            chunk = stale[start : start + batch_size]
-            for article in session.scalars(select(Article).where(Article.id.in_(chunk))):
-                analyse(article, analyzer)
+            for article in session.scalars(select(Article).where(Article.id.in_(list(found)))):
+                content, category, values = found[article.id]
+                if (article.content_hash, article.category) == (content, category):
+                    _cache(article, values)  # else it changed meanwhile and was re-analysed
             mark_changed(session)
         if progress:
             progress(min(start + batch_size, len(stale)), len(stale))

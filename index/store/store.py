@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ArticleNotFound
@@ -17,7 +19,7 @@ from ..text.dates import now
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .importers import read_paths
-from .ingest import IngestReport, ProgressCallback, reanalyse, store_items
+from .ingest import IngestReport, ProgressCallback, mark_changed, reanalyse, store_items
 from .models import Article, ArticleTerms, AwareDateTime, Question, Source
 from .records import Item
 
@@ -58,6 +60,7 @@ class IndexRow:
 
     article_id: int
     published_at: datetime
+    updated_at: datetime
     category: str | None
     title: str
     url: str | None
@@ -70,16 +73,28 @@ class IndexRow:
 class Store:
     """Articles, their cached analysis, the questions asked and the crawls, in one database."""
 
-    def __init__(self, sessions: sessionmaker[Session], url: str = "") -> None:
-        """Wrap an opened database (see `open`)."""
+    def __init__(self, sessions: sessionmaker[Session], database_url: str = "") -> None:
+        """Wrap an opened database (see `open`); `database_url` lets a child process reopen it."""
         self.sessions = sessions
-        self.url = url
+        self.database_url = database_url
+        self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect, create or upgrade the schema; raises DatabaseUnavailable."""
-        return cls(open_database(url), safe_url(url))
+        return cls(open_database(url), url)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The database file, for a SQLite database kept in a file."""
+        if not self.database_url:
+            return None
+        url = make_url(self.database_url)
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database).expanduser()
 
     def close(self) -> None:
         """Release the pooled connections (at shutdown; a later call reconnects)."""
@@ -116,6 +131,22 @@ class Store:
             set_meta(session, "sample_loaded", str(folder))
         return report
 
+    def delete(self, targets: Iterable[int | str]) -> list[int]:
+        """Delete articles named by id or url (a take-down); the ids deleted, in order. Unknown
+        ones are ignored."""
+        ids = [t for t in targets if isinstance(t, int)]
+        urls = [t for t in targets if isinstance(t, str)]
+        with write_session(self.sessions) as session:
+            found = list(session.scalars(select(Article).where(Article.id.in_(ids)))) if ids else []
+            if urls:
+                found += session.scalars(select(Article).where(Article.url.in_(urls)))
+            deleted = sorted({article.id for article in found})
+            for article in {a.id: a for a in found}.values():
+                session.delete(article)
+            if deleted:
+                mark_changed(session)
+        return deleted
+
     # -- articles out -----------------------------------------------------------------------
 
     def data_version(self) -> str:
@@ -123,27 +154,63 @@ class Store:
         with self.sessions() as session:
             return get_meta(session, "data_version") or ""
 
-    def index_rows(self, analyzer_version: str) -> list[IndexRow]:
-        """Every article analysed with this analyzer version, by id."""
+    def index_rows(
+        self, analyzer_version: str, ids: Sequence[int] | None = None, batch: int = 2000
+    ) -> Iterator[list[IndexRow]]:
+        """Batches of the articles analysed with this analyzer version, by id (only `ids`, when
+        given). All of them are read in one transaction, streamed: a build sees one state and
+        never holds the corpus at once."""
+        query = _index_query(analyzer_version)
+        if ids is None:
+            with self.sessions() as session:
+                result = session.execute(query.execution_options(yield_per=batch))
+                for rows in result.partitions():
+                    yield [IndexRow(*row) for row in rows]
+            return
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            with self.sessions() as session:
+                rows = session.execute(query.where(Article.id.in_(chunk))).all()
+            if rows:
+                yield [IndexRow(*row) for row in rows]
+
+    def index_state(self, analyzer_version: str) -> tuple[str, list[int], list[datetime]]:
+        """The data version, and the id and update time of every indexable article, by id."""
         query = (
-            select(
-                Article.id,
-                Article.published_at,
-                Article.category,
-                Article.title,
-                Article.url,
-                Article.content_hash,
-                Source.name,
-                ArticleTerms.title_tokens,
-                ArticleTerms.text_tokens,
-            )
-            .join(Source, Article.source_id == Source.id)
+            select(Article.id, Article.updated_at)
             .join(ArticleTerms, ArticleTerms.article_id == Article.id)
             .where(ArticleTerms.analyzer_version == analyzer_version)
             .order_by(Article.id)
         )
+        ids: list[int] = []
+        updated: list[datetime] = []
         with self.sessions() as session:
-            return [IndexRow(*row) for row in session.execute(query)]
+            version = get_meta(session, "data_version") or ""
+            for rows in session.execute(query.execution_options(yield_per=20_000)).partitions():
+                for row in rows:
+                    ids.append(row.id)
+                    updated.append(row.updated_at)
+        return version, ids, updated
+
+    def article_count(self) -> int:
+        """How many articles are stored."""
+        with self.sessions() as session:
+            return session.scalar(select(func.count(Article.id))) or 0
+
+    def identity(self) -> str:
+        """A random name this database keeps, so that an index built for another database is
+        never used for this one."""
+        with self.sessions() as session:
+            found = get_meta(session, "index_identity")
+        if found:
+            return found
+        with write_session(self.sessions) as session:
+            found = get_meta(session, "index_identity")
+            if not found:
+                found = uuid.uuid4().hex
+                set_meta(session, "index_identity", found)
+        return found
 
     def sentences(self, article_ids: list[int]) -> dict[int, list[str]]:
         """The display sentences of these articles (what snippets quote)."""
@@ -217,3 +284,26 @@ class Store:
 def aware(value: datetime | str | None) -> datetime | None:
     """An aggregate (min, max) of a date column, which bypasses the column type on SQLite."""
     return None if value is None else AwareDateTime.aggregate(value)
+
+
+def _index_query(
+    analyzer_version: str,
+) -> Select[tuple[int, datetime, datetime, str | None, str, str | None, str, str, str, str]]:
+    return (
+        select(
+            Article.id,
+            Article.published_at,
+            Article.updated_at,
+            Article.category,
+            Article.title,
+            Article.url,
+            Article.content_hash,
+            Source.name,
+            ArticleTerms.title_tokens,
+            ArticleTerms.text_tokens,
+        )
+        .join(Source, Article.source_id == Source.id)
+        .join(ArticleTerms, ArticleTerms.article_id == Article.id)
+        .where(ArticleTerms.analyzer_version == analyzer_version)
+        .order_by(Article.id)
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .normalize import fold, has_diacritics, lower
@@ -48,11 +48,31 @@ class Restorer:
             by_folded.setdefault(fold(word), []).append((frequency, word))
             for syllable in fold(word).split(" "):
                 syllables[syllable] = syllables.get(syllable, 0) + frequency
-        self._words = {
+        self._words: Mapping[str, Sequence[tuple[int, str]]] = {
             key: sorted(values, reverse=True)[:_CANDIDATES] for key, values in by_folded.items()
         }
-        self._syllables = syllables
+        self._syllables: Mapping[str, int] = syllables
         self._log_total = math.log(max(documents, 1) + 1)
+
+    @classmethod
+    def from_tables(
+        cls,
+        words: Mapping[str, Sequence[tuple[int, str]]],
+        syllables: Mapping[str, int],
+        documents: int,
+    ) -> Restorer:
+        """A restorer over prepared tables (an index on disk keeps them memory-mapped):
+        `words` maps a folded word to its best (frequency, word) candidates, best first;
+        `syllables` maps a folded syllable to the frequency of the words holding it."""
+        restorer = cls({}, documents)
+        restorer._words = words
+        restorer._syllables = syllables
+        return restorer
+
+    @property
+    def tables(self) -> tuple[Mapping[str, Sequence[tuple[int, str]]], Mapping[str, int]]:
+        """The word candidates and syllable frequencies (what `from_tables` takes)."""
+        return self._words, self._syllables
 
     def restore(self, text: str, keep: Collection[str] = ()) -> Restoration | None:
         """Restore a query; None when it has nothing to restore or correct. Words in `keep`

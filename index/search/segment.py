@@ -1,0 +1,591 @@
+"""Segments: immutable files holding a set of documents, their postings and their source form.
+
+A segment stores only what does not depend on the rest of the corpus: per field a sorted
+dictionary of 64-bit term keys with each term's document frequency *within the segment*, the
+postings (document gaps and term frequencies, in blocks of 128 with the block's first and last
+document, largest frequency and smallest document length, for top-k bounds), and each
+document's length; per document its columns (article id, dates, category, title, url, source,
+text identity) and its cached token streams, compressed, from which the segment can be rebuilt
+or merged without the database and the terms of a deleted document can be found again. Global
+statistics (N, average lengths, document frequencies, mean IDF) are computed per generation.
+
+Building streams documents in batches: each batch is inverted at once with numpy, batches are
+kept in memory up to a budget and then spilled as sorted runs to temporary files, and `finish`
+merges the runs field by field, one slice of the key space at a time, so the peak memory is set
+by the budget and the slice, never by the corpus.
+
+Postings encoding, per term: document gaps inside a block (the first is 0: the block's first
+document is in the block table) in 0, 1, 2 or 4 bytes as the term's largest gap needs, then the
+term frequencies in 0 (all 1), 1, 2 or 4 bytes; each part padded to 4 bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .arrays import ArrayFile, ArrayWriter
+from .terms import FIELDS, GROUPS, KINDS, KeyCache, batch_terms
+
+__all__ = ["BLOCK", "DocRow", "FieldPostings", "Segment", "SegmentBuilder", "encode_postings"]
+
+BLOCK = 128
+_STREAM_BLOCK = 64  # documents per compressed block of token streams
+_PART_POSTINGS = 1_000_000  # postings merged at once in `finish` (about 120 MB of work arrays)
+_WIDTH_DTYPE = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One article as the index keeps it."""
+
+    article_id: int
+    published_us: int  # microseconds since the epoch
+    updated_us: int
+    category: str | None
+    title: str
+    url: str | None
+    source: str
+    content: int  # 63-bit identity of the text: articles with the same text share it
+    title_tokens: str  # the cached token streams, "\n"-joined
+    text_tokens: str
+
+
+def _width(values: np.ndarray, *, zero: int) -> np.ndarray:
+    """Bytes per value for each maximum: 0 when every value is `zero`, else 1, 2 or 4."""
+    width = np.where(values < 256, 1, np.where(values < 65536, 2, 4)).astype(np.int64)
+    width[values <= zero] = 0
+    return width
+
+
+def _pad4(n: np.ndarray) -> np.ndarray:
+    return (n + 3) // 4 * 4
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.empty(len(values), dtype=bool)
+    change[0] = True
+    np.not_equal(values[1:], values[:-1], out=change[1:])
+    return np.flatnonzero(change)
+
+
+def encode_postings(
+    keys: np.ndarray, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Encode postings sorted by (key, doc): the dictionary, block table and data bytes."""
+    n = len(keys)
+    starts = _run_starts(keys)
+    df = np.diff(np.append(starts, n))
+    term_of = np.repeat(np.arange(len(starts)), df)
+    position = np.arange(n) - np.repeat(starts, df)
+    block_starts = np.flatnonzero(position % BLOCK == 0)
+    block_ends = np.append(block_starts[1:], n) - 1
+    gaps = np.zeros(n, dtype=np.int64)
+    if n:
+        gaps[1:] = np.diff(docs)
+        gaps[block_starts] = 0
+    gap_width = _width(np.maximum.reduceat(gaps, starts) if n else gaps[:0], zero=0)
+    tf_width = _width(np.maximum.reduceat(tfs, starts) if n else tfs[:0], zero=1)
+    gap_bytes = _pad4(df * gap_width)
+    size = gap_bytes + _pad4(df * tf_width)
+    offsets = np.zeros(len(starts), dtype=np.int64)
+    np.cumsum(size[:-1], out=offsets[1:])
+    data = np.zeros(int(size.sum()), dtype=np.uint8)
+    for values, widths, shift in ((gaps, gap_width, 0), (tfs, tf_width, gap_bytes)):
+        posting_width = widths[term_of]
+        for width, dtype in _WIDTH_DTYPE.items():
+            chosen = np.flatnonzero(posting_width == width)
+            if len(chosen) == 0:
+                continue
+            term = term_of[chosen]
+            start = offsets[term] + position[chosen] * width
+            if not isinstance(shift, int):
+                start += shift[term]
+            where = (start[:, None] + np.arange(width)).reshape(-1)
+            data[where] = values[chosen].astype(dtype).view(np.uint8)
+    blocks_per_term = (df + BLOCK - 1) // BLOCK
+    return {
+        "keys": keys[starts].astype(np.uint64),
+        "df": df.astype(np.uint32),
+        "codes": (gap_width | (tf_width << 4)).astype(np.uint8),
+        "size": size,
+        "nblocks": blocks_per_term,
+        "bbase": docs[block_starts].astype(np.int32),
+        "blast": docs[block_ends].astype(np.int32),
+        "bmaxtf": np.minimum(
+            np.maximum.reduceat(tfs, block_starts) if n else tfs[:0], 65535
+        ).astype(np.uint16),
+        "bmindl": np.minimum(
+            np.minimum.reduceat(lengths[docs], block_starts) if n else docs[:0], 65535
+        ).astype(np.uint16),
+        "data": data,
+    }
+
+
+class _Raw:
+    """An append-only temporary file of one dtype (an array too large to keep in memory)."""
+
+    def __init__(self, path: Path, dtype: np.dtype | type) -> None:
+        self.path = path
+        self.dtype = np.dtype(dtype)
+        self.handle = open(path, "wb")
+        self.count = 0
+
+    def append(self, values: np.ndarray) -> None:
+        data = np.ascontiguousarray(values, dtype=self.dtype)
+        self.handle.write(memoryview(data).cast("B"))
+        self.count += len(data)
+
+    def copy_into(self, writer: ArrayWriter, name: str) -> None:
+        self.handle.close()
+        writer.begin(name, self.dtype)
+        with open(self.path, "rb") as source:
+            while True:
+                chunk = source.read((16 << 20) // self.dtype.itemsize * self.dtype.itemsize)
+                if not chunk:
+                    break
+                writer.append(np.frombuffer(chunk, dtype=self.dtype))
+        writer.end()
+        self.path.unlink()
+
+
+_COLUMNS = {
+    "ids": np.int64,
+    "published": np.int64,
+    "updated": np.int64,
+    "content": np.int64,
+    "category": np.int32,
+    "source": np.int32,
+    "url_none": np.bool_,
+}
+
+
+class SegmentBuilder:
+    """Writes one segment from batches of documents, in bounded memory."""
+
+    def __init__(self, path: Path, *, budget_bytes: int = 128 << 20) -> None:
+        """Write to `path` (a temporary name: the caller publishes it); work files go to a
+        folder beside it named after this process, so a cleaner can tell abandoned ones."""
+        self.path = path
+        self.budget = budget_bytes
+        self.work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=path.parent))
+        self.cache = KeyCache()
+        self.n = 0
+        self._columns = {name: _Raw(self.work / name, dtype) for name, dtype in _COLUMNS.items()}
+        self._strings = {
+            name: (
+                _Raw(self.work / f"{name}.bytes", np.uint8),
+                _Raw(self.work / f"{name}.ends", np.int64),
+            )
+            for name in ("title", "url")
+        }
+        self._string_end = {"title": 0, "url": 0}
+        self._streams = _Raw(self.work / "streams", np.uint8)
+        self._stream_ends = _Raw(self.work / "streams.ends", np.int64)
+        self._stream_end = 0
+        self._lengths = {field: _Raw(self.work / f"{field}.len", np.int32) for field in FIELDS}
+        self._codes: dict[str, dict[str, int]] = {"category": {}, "source": {}}
+        self._words: dict[int, str] = {}
+        self._pending: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {
+            field: [] for field in FIELDS
+        }
+        self._pending_bytes = 0
+        self._runs: list[Path] = []
+        self._carry: list[DocRow] = []  # documents waiting for a full block of streams
+
+    # -- adding documents -----------------------------------------------------------------
+
+    def add(self, rows: Sequence[DocRow]) -> None:
+        """Add a batch of documents (positions follow the order of addition)."""
+        if not rows:
+            return
+        base = self.n
+        self.n += len(rows)
+        columns = {
+            "ids": [r.article_id for r in rows],
+            "published": [r.published_us for r in rows],
+            "updated": [r.updated_us for r in rows],
+            "content": [r.content for r in rows],
+            "category": [self._code("category", r.category) for r in rows],
+            "source": [self._code("source", r.source) for r in rows],
+            "url_none": [r.url is None for r in rows],
+        }
+        for name, values in columns.items():
+            self._columns[name].append(np.asarray(values, dtype=_COLUMNS[name]))
+        self._add_strings("title", [r.title for r in rows])
+        self._add_strings("url", [r.url or "" for r in rows])
+        self._carry.extend(rows)
+        self._flush_streams(final=False)
+        for group in GROUPS:
+            streams = [_split(getattr(r, f"{group}_tokens")) for r in rows]
+            terms = batch_terms(streams, self.cache)
+            self._words.update(terms.words)
+            for kind in KINDS:
+                field = f"{group}.{kind}"
+                self._lengths[field].append(terms.lengths[kind])
+                keys, docs = terms.keys[kind], terms.docs[kind] + base
+                order = np.argsort(keys, kind="stable")
+                keys, docs = keys[order], docs[order]
+                change = np.ones(len(keys), dtype=bool)
+                if len(keys):
+                    change[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+                starts = np.flatnonzero(change)
+                tfs = np.diff(np.append(starts, len(keys)))
+                entry = (keys[starts], docs[starts].astype(np.int32), tfs.astype(np.uint32))
+                self._pending[field].append(entry)
+                self._pending_bytes += 16 * len(starts)
+        if self._pending_bytes > self.budget:
+            self._spill()
+
+    def _code(self, kind: str, name: str | None) -> int:
+        if name is None:
+            return -1
+        codes = self._codes[kind]
+        return codes.setdefault(name, len(codes))
+
+    def _add_strings(self, name: str, values: list[str]) -> None:
+        data, ends = self._strings[name]
+        encoded = [v.encode("utf-8") for v in values]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        data.append(np.frombuffer(b"".join(encoded), dtype=np.uint8))
+        ends.append(self._string_end[name] + np.cumsum(lengths))
+        self._string_end[name] += int(lengths.sum())
+
+    def _flush_streams(self, *, final: bool) -> None:
+        while len(self._carry) >= _STREAM_BLOCK or (final and self._carry):
+            block, self._carry = self._carry[:_STREAM_BLOCK], self._carry[_STREAM_BLOCK:]
+            text = "\x00".join(f"{r.title_tokens}\x01{r.text_tokens}" for r in block)
+            packed = zlib.compress(text.encode("utf-8"), 1)
+            self._streams.append(np.frombuffer(packed, dtype=np.uint8))
+            self._stream_end += len(packed)
+            self._stream_ends.append(np.array([self._stream_end], dtype=np.int64))
+
+    def _spill(self) -> None:
+        """Write the pending postings as one sorted run."""
+        path = self.work / f"run-{len(self._runs)}"
+        writer = ArrayWriter(path, durable=False)
+        for field in FIELDS:
+            pieces = self._pending[field]
+            keys = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, np.uint64)
+            order = np.argsort(keys, kind="stable")  # documents stay ascending within a key
+            writer.add(f"{field}.keys", keys[order])
+            for index, name in ((1, "docs"), (2, "tfs")):
+                values = np.concatenate([p[index] for p in pieces]) if pieces else np.zeros(0)
+                writer.add(f"{field}.{name}", values[order])
+            self._pending[field] = []
+        writer.close()
+        self._runs.append(path)
+        self._pending_bytes = 0
+
+    # -- finishing --------------------------------------------------------------------------
+
+    def finish(self, meta: dict[str, object] | None = None) -> int:
+        """Merge the runs and write the segment file; return its size in bytes."""
+        try:
+            return self._finish(meta or {})
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    def _finish(self, meta: dict[str, object]) -> int:
+        self._flush_streams(final=True)
+        if self._runs:
+            self._spill()
+        runs: list[dict[str, np.ndarray]] = []
+        files = [ArrayFile(path, verify=False) for path in self._runs]
+        for run in files:
+            runs.append({name: run[name] for name in run.names()})
+        if not files:
+            runs.append(self._pending_run())
+        lengths = {}
+        for field in FIELDS:
+            raw = self._lengths[field]
+            raw.handle.flush()
+            lengths[field] = np.fromfile(raw.path, dtype=np.int32, count=raw.count)
+        writer = ArrayWriter(
+            self.path,
+            meta={
+                **meta,
+                "docs": self.n,
+                "categories": list(self._codes["category"]),
+                "sources": list(self._codes["source"]),
+                "lengths": {f: int(lengths[f].sum(dtype=np.int64)) for f in FIELDS},
+            },
+        )
+        try:
+            for name, raw in self._columns.items():
+                raw.copy_into(writer, name)
+            for name, (data, ends) in self._strings.items():
+                data.copy_into(writer, f"{name}.bytes")
+                ends.copy_into(writer, f"{name}.ends")
+            self._streams.copy_into(writer, "streams")
+            self._stream_ends.copy_into(writer, "streams.ends")
+            for field in FIELDS:
+                writer.add(f"{field}.len", lengths[field])
+                self._write_field(writer, field, runs, lengths[field])
+            words = sorted(self._words.items())
+            writer.add("lex.keys", np.array([k for k, _ in words], dtype=np.uint64))
+            encoded = [w.encode("utf-8") for _, w in words]
+            writer.add("lex.bytes", np.frombuffer(b"".join(encoded), dtype=np.uint8))
+            writer.add("lex.ends", np.cumsum([len(e) for e in encoded], dtype=np.int64))
+            size = writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        finally:
+            del runs
+            for run in files:
+                run.close()
+        return size
+
+    def _pending_run(self) -> dict[str, np.ndarray]:
+        run: dict[str, np.ndarray] = {}
+        for field in FIELDS:
+            pieces = self._pending[field]
+            keys = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, np.uint64)
+            order = np.argsort(keys, kind="stable")
+            run[f"{field}.keys"] = keys[order]
+            for index, name in ((1, "docs"), (2, "tfs")):
+                values = np.concatenate([p[index] for p in pieces]) if pieces else np.zeros(0)
+                run[f"{field}.{name}"] = values[order]
+            self._pending[field] = []
+        return run
+
+    def _write_field(
+        self,
+        writer: ArrayWriter,
+        field: str,
+        runs: list[dict[str, np.ndarray]],
+        lengths: np.ndarray,
+    ) -> None:
+        total = sum(len(run[f"{field}.keys"]) for run in runs)
+        parts = max(1, -(-total // _PART_POSTINGS))
+        bounds = [np.uint64(min((i << 64) // parts, (1 << 64) - 1)) for i in range(parts)]
+        outputs = {
+            "keys": _Raw(self.work / f"{field}.o.keys", np.uint64),
+            "df": _Raw(self.work / f"{field}.o.df", np.uint32),
+            "codes": _Raw(self.work / f"{field}.o.codes", np.uint8),
+            "off": _Raw(self.work / f"{field}.o.off", np.int64),
+            "blk": _Raw(self.work / f"{field}.o.blk", np.uint32),
+            "bbase": _Raw(self.work / f"{field}.o.bbase", np.int32),
+            "blast": _Raw(self.work / f"{field}.o.blast", np.int32),
+            "bmaxtf": _Raw(self.work / f"{field}.o.bmaxtf", np.uint16),
+            "bmindl": _Raw(self.work / f"{field}.o.bmindl", np.uint16),
+            "post": _Raw(self.work / f"{field}.o.post", np.uint8),
+        }
+        offset = 0
+        blocks = 0
+        for part in range(parts):
+            pieces = []
+            for run in runs:
+                keys = run[f"{field}.keys"]
+                lo = int(np.searchsorted(keys, bounds[part])) if part else 0
+                hi = int(np.searchsorted(keys, bounds[part + 1])) if part + 1 < parts else len(keys)
+                if hi > lo:
+                    pieces.append(
+                        (keys[lo:hi], run[f"{field}.docs"][lo:hi], run[f"{field}.tfs"][lo:hi])
+                    )
+            if not pieces:
+                continue
+            keys = np.concatenate([p[0] for p in pieces])
+            order = np.argsort(keys, kind="stable")
+            docs = np.concatenate([p[1] for p in pieces]).astype(np.int64)[order]
+            tfs = np.concatenate([p[2] for p in pieces]).astype(np.int64)[order]
+            encoded = encode_postings(keys[order], docs, tfs, lengths)
+            del keys, docs, tfs, order, pieces
+            outputs["keys"].append(encoded["keys"])
+            outputs["df"].append(encoded["df"])
+            outputs["codes"].append(encoded["codes"])
+            starts = np.zeros(len(encoded["size"]), dtype=np.int64)
+            np.cumsum(encoded["size"][:-1], out=starts[1:])
+            outputs["off"].append(starts + offset)
+            first_blocks = np.zeros(len(encoded["nblocks"]), dtype=np.int64)
+            np.cumsum(encoded["nblocks"][:-1], out=first_blocks[1:])
+            outputs["blk"].append(first_blocks + blocks)
+            for name in ("bbase", "blast", "bmaxtf", "bmindl"):
+                outputs[name].append(encoded[name])
+            outputs["post"].append(encoded["data"])
+            offset += len(encoded["data"])
+            blocks += int(encoded["nblocks"].sum())
+        for name, raw in outputs.items():
+            raw.copy_into(writer, f"{field}.{name}")
+
+
+def _split(tokens: str) -> list[str]:
+    return tokens.split("\n") if tokens else []
+
+
+class FieldPostings:
+    """One field of one segment: dictionary, block table, postings and document lengths."""
+
+    def __init__(self, file: ArrayFile, field: str) -> None:
+        self.keys = file[f"{field}.keys"]
+        self.df = file[f"{field}.df"]
+        self.codes = file[f"{field}.codes"]
+        self.off = file[f"{field}.off"]
+        self.blk = file[f"{field}.blk"]
+        self.bbase = file[f"{field}.bbase"]
+        self.blast = file[f"{field}.blast"]
+        self.bmaxtf = file[f"{field}.bmaxtf"]
+        self.bmindl = file[f"{field}.bmindl"]
+        self.post = file[f"{field}.post"]
+        self.lengths = file[f"{field}.len"]
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The term index of each key in this segment, -1 where absent."""
+        if len(self.keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        found = np.searchsorted(self.keys, keys)
+        found[found == len(self.keys)] = 0
+        return np.where(self.keys[found] == keys, found, -1)
+
+    def _layout(self, term: int) -> tuple[int, int, int, int]:
+        code = int(self.codes[term])
+        return int(self.df[term]), int(self.off[term]), code & 0x0F, code >> 4
+
+    def _gaps_tfs(
+        self, term: int, positions: np.ndarray | None, tfs: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        n, offset, gap_width, tf_width = self._layout(term)
+        if gap_width:
+            gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
+            gaps = gaps if positions is None else gaps[positions]
+        else:
+            gaps = np.zeros(n if positions is None else len(positions), dtype=np.uint8)
+        if not tfs:
+            return gaps, None
+        if tf_width:
+            start = offset + (n * gap_width + 3) // 4 * 4
+            freqs = np.frombuffer(self.post, _WIDTH_DTYPE[tf_width], n, start)
+            freqs = freqs if positions is None else freqs[positions]
+        else:
+            freqs = np.ones(len(gaps), dtype=np.uint8)
+        return gaps, freqs
+
+    def blocks(self, term: int) -> tuple[int, int]:
+        """(first block index, number of blocks) of a term."""
+        return int(self.blk[term]), (int(self.df[term]) + BLOCK - 1) // BLOCK
+
+    def postings(self, term: int, tfs: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """All (local documents, frequencies) of a term; frequencies None unless `tfs`."""
+        gaps, freqs = self._gaps_tfs(term, None, tfs)
+        first, count = self.blocks(term)
+        if count == 1:
+            docs = np.cumsum(gaps, dtype=np.int64) + int(self.bbase[first])
+            return docs, freqs
+        sums = np.cumsum(gaps, dtype=np.int64)
+        starts = np.arange(count) * BLOCK
+        shift = self.bbase[first : first + count].astype(np.int64) - sums[starts]
+        sizes = np.full(count, BLOCK)
+        sizes[-1] = len(gaps) - BLOCK * (count - 1)
+        return sums + np.repeat(shift, sizes), freqs
+
+    def block_postings(self, term: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(local documents, frequencies) of some blocks of a term (`chosen`: sorted, relative)."""
+        first, count = self.blocks(term)
+        n = int(self.df[term])
+        sizes = np.minimum(BLOCK, n - chosen * BLOCK)
+        starts = np.zeros(len(chosen), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=starts[1:])
+        positions = np.arange(int(sizes.sum())) - np.repeat(starts - chosen * BLOCK, sizes)
+        gaps, freqs = self._gaps_tfs(term, positions, True)
+        sums = np.cumsum(gaps, dtype=np.int64)
+        shift = self.bbase[first + chosen].astype(np.int64) - sums[starts]
+        assert freqs is not None
+        return sums + np.repeat(shift, sizes), freqs
+
+
+class Segment:
+    """An opened segment file."""
+
+    def __init__(self, path: Path, *, verify: bool = True) -> None:
+        """Map the file (checking every checksum unless `verify` is off)."""
+        self.file = ArrayFile(path, verify=verify)
+        self.name = path.name
+        meta = self.file.meta
+        self.size = int(meta["docs"])  # type: ignore[arg-type]
+        self.categories: list[str] = list(meta["categories"])  # type: ignore[arg-type]
+        self.sources: list[str] = list(meta["sources"])  # type: ignore[arg-type]
+        self.ids = self.file["ids"]
+        self.published = self.file["published"]
+        self.updated = self.file["updated"]
+        self.content = self.file["content"]
+        self.category = self.file["category"]
+        self.source = self.file["source"]
+        self.fields = {field: FieldPostings(self.file, field) for field in FIELDS}
+
+    def string(self, name: str, position: int) -> str:
+        """The title or url of one document."""
+        ends = self.file[f"{name}.ends"]
+        start = int(ends[position - 1]) if position else 0
+        return bytes(self.file[f"{name}.bytes"][start : int(ends[position])]).decode("utf-8")
+
+    def url(self, position: int) -> str | None:
+        """The url of one document (None when it has none)."""
+        return None if self.file["url_none"][position] else self.string("url", position)
+
+    def streams(self, positions: Iterable[int]) -> Iterator[tuple[int, str, str]]:
+        """(position, title tokens, text tokens) of documents, in ascending position order."""
+        ends = self.file["streams.ends"]
+        data = self.file["streams"]
+        cached_block = -1
+        texts: list[str] = []
+        for position in sorted(positions):
+            block = position // _STREAM_BLOCK
+            if block != cached_block:
+                start = int(ends[block - 1]) if block else 0
+                raw = zlib.decompress(bytes(data[start : int(ends[block])])).decode("utf-8")
+                texts = raw.split("\x00")
+                cached_block = block
+            title, _, text = texts[position % _STREAM_BLOCK].partition("\x01")
+            yield position, title, text
+
+    def rows(self, positions: Sequence[int]) -> Iterator[DocRow]:
+        """The documents at `positions` (ascending) as rows, to copy them into a new segment."""
+        for position, title_tokens, text_tokens in self.streams(positions):
+            code = int(self.category[position])
+            yield DocRow(
+                article_id=int(self.ids[position]),
+                published_us=int(self.published[position]),
+                updated_us=int(self.updated[position]),
+                category=self.categories[code] if code >= 0 else None,
+                title=self.string("title", position),
+                url=self.url(position),
+                source=self.sources[int(self.source[position])],
+                content=int(self.content[position]),
+                title_tokens=title_tokens,
+                text_tokens=text_tokens,
+            )
+
+    def words(self) -> tuple[np.ndarray, list[str]]:
+        """The segment's word keys (sorted) and the words themselves."""
+        ends = self.file["lex.ends"]
+        data = bytes(self.file["lex.bytes"])
+        starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
+        words = [
+            data[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist(), strict=False)
+        ]
+        return self.file["lex.keys"], words
+
+    @property
+    def meta(self) -> dict[str, object]:
+        """What the segment's writer recorded."""
+        return self.file.meta
+
+    def close(self) -> None:
+        """Release the map."""
+        self.file.close()
+
+
+def dump_meta(meta: dict[str, object]) -> str:
+    """Stable JSON of a segment's meta (for tests and logs)."""
+    return json.dumps(meta, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,334 @@
+"""Exact top-k without scoring every match: block-max bounds over windows of positions.
+
+A question is a list of weighted clauses (field, term key, weight). Every block of 128 postings
+stores its largest term frequency and smallest document length, which do not depend on the
+corpus statistics; with this generation's IDF and average length they give an upper bound of
+any contribution of the block (BM25's saturation grows with the frequency and falls with the
+length). Positions are cut into windows of `WINDOW`; a window's bound is the sum over clauses
+of the largest bound of the clause's blocks that overlap it (clauses of negative weight, the
+question words counted down, are bounded by 0), times the largest coverage multiplier of the
+window's candidates. Windows are then scored exactly, best bound first, in growing batches,
+and the search stops as soon as the next window's bound is below the k-th best exact score
+(less a margin for the 1e-9 rounding of ties): what is left cannot enter the first k, so the
+first k are those of the full ranking. Each document's score is summed in the clause order
+whichever batch scores it, so a pruned and an exhaustive run give identical floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+__all__ = ["Clause", "Ranked", "order", "rank_candidates", "top_k"]
+
+WINDOW = 512
+_MARGIN = 4e-9  # two roundings to 1e-9 and float error of the bounds
+_FIRST_BATCH = 8192  # candidates scored in the first batch (then four times more)
+_EXHAUSTIVE = 4096  # below this many candidates one exact pass is cheaper than bounds
+_BROAD = 16  # above 1/16 of the positions as candidates, bounds prune too little to pay
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One weighted term of one field."""
+
+    field: str
+    key: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The best positions (distinct texts), best first, with their exact scores."""
+
+    positions: np.ndarray
+    scores: np.ndarray
+    scored: int  # how many documents were scored exactly (for the benchmark)
+
+
+@dataclass
+class _Resolved:
+    field: str
+    factor: float  # weight x idf
+    where: list[tuple[int, int]]  # (segment, term)
+
+
+def _resolve(snapshot: Snapshot, clauses: list[Clause]) -> list[_Resolved]:
+    """Combine repeated (field, key) clauses, look up IDF and postings; drop empty ones."""
+    merged: dict[tuple[str, int], float] = {}
+    for clause in clauses:
+        merged[(clause.field, clause.key)] = (
+            merged.get((clause.field, clause.key), 0.0) + clause.weight
+        )
+    by_field: dict[str, list[tuple[int, float]]] = {}
+    for (field, key), weight in merged.items():
+        by_field.setdefault(field, []).append((key, weight))
+    idf_of: dict[tuple[str, int], float] = {}
+    for field, entries in by_field.items():
+        view = snapshot.fields[field]
+        idf = view.idf(view.df([k for k, _ in entries]))
+        for (key, _), value in zip(entries, idf.tolist(), strict=False):
+            idf_of[(field, key)] = value
+    resolved = []
+    for (field, key), weight in merged.items():
+        factor = weight * idf_of[(field, key)]
+        if factor == 0.0:
+            continue
+        view = snapshot.fields[field]
+        where = [(w.segment, w.term) for w in view.locate(key)]
+        if where:
+            resolved.append(_Resolved(field, factor, where))
+    return resolved
+
+
+def order(snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Indexes that sort positions best first: score rounded to 1e-9, newer, higher id."""
+    rounded = np.round(scores, 9)
+    return np.lexsort(
+        (-snapshot.article_ids[positions], -snapshot.published_us[positions], -rounded)
+    )
+
+
+def first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
+    """Mask over a ranking keeping the first (best) of the articles sharing one text."""
+    keep = np.ones(len(ranked), dtype=bool)
+    if snapshot.duplicated is None or len(ranked) == 0:
+        return keep
+    copies = np.flatnonzero(snapshot.duplicated[ranked])
+    if len(copies):
+        _, first = np.unique(snapshot.content[ranked[copies]], return_index=True)
+        keep[copies] = False
+        keep[copies[first]] = True
+    return keep
+
+
+class _Scorer:
+    """Exact scores of the positions in chosen windows."""
+
+    def __init__(
+        self, snapshot: Snapshot, resolved: list[_Resolved], positions: np.ndarray | None
+    ) -> None:
+        self.snapshot = snapshot
+        self.resolved = resolved
+        self.k1 = snapshot.params.k1
+        if positions is not None:
+            self.wanted = np.zeros(snapshot.positions, dtype=bool)
+            self.wanted[positions] = True
+        else:
+            self.wanted = snapshot.live
+        self.sums = np.zeros(snapshot.positions)  # reused by every batch, reset after each
+        self.touched = np.zeros(snapshot.positions, dtype=bool) if positions is None else None
+
+    def score(
+        self, selected: np.ndarray, positions: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, bm25 sums) for the candidates in the `selected` windows (all holders of
+        a clause term when `positions` is None)."""
+        snapshot = self.snapshot
+        prefix = np.concatenate([[0], np.cumsum(selected)])
+        wanted, sums, touched = self.wanted, self.sums, self.touched
+        everything = bool(selected.all())
+        for clause in self.resolved:
+            view = snapshot.fields[clause.field]
+            for segment, term in clause.where:
+                postings = view.postings[segment]
+                base = int(snapshot.bases[segment])
+                first, count = postings.blocks(term)
+                lo = (np.asarray(postings.bbase[first : first + count]) + base) // WINDOW
+                hi = (np.asarray(postings.blast[first : first + count]) + base) // WINDOW
+                chosen = np.flatnonzero(prefix[hi + 1] - prefix[lo] > 0)
+                if len(chosen) == 0:
+                    continue
+                if len(chosen) == count:
+                    docs, saturation = snapshot.saturation(clause.field, segment, term)
+                    if everything:  # one pass over all windows: no mask, read candidates after
+                        sums[docs] += saturation * clause.factor
+                        if touched is not None:
+                            touched[docs] = True
+                        continue
+                    keep = selected[docs // WINDOW] & wanted[docs]
+                    docs, contribution = docs[keep], saturation[keep] * clause.factor
+                else:
+                    docs, tfs = postings.block_postings(term, chosen)
+                    docs = docs + base
+                    keep = selected[docs // WINDOW] & wanted[docs]
+                    docs = docs[keep]
+                    tf = tfs[keep].astype(np.float64)
+                    contribution = tf * (self.k1 + 1) / (tf + view.norm[docs]) * clause.factor
+                sums[docs] += contribution
+                if touched is not None:
+                    touched[docs] = True
+        if positions is None:
+            assert touched is not None
+            chosen_positions = np.flatnonzero(touched & wanted)
+            touched[:] = False
+        else:
+            chosen_positions = positions[selected[positions // WINDOW]]
+        found = sums[chosen_positions]
+        if everything:
+            sums[:] = 0.0
+        else:
+            sums[chosen_positions] = 0.0
+        return chosen_positions, found
+
+
+def _bounds(snapshot: Snapshot, resolved: list[_Resolved], windows: int) -> np.ndarray:
+    """Per window, an upper bound of the bm25 sum of any document in it."""
+    params = snapshot.params
+    total = np.zeros(windows)
+    for clause in resolved:
+        if clause.factor <= 0:
+            continue  # never raises a score
+        view = snapshot.fields[clause.field]
+        best = np.zeros(windows)
+        for segment, term in clause.where:
+            postings = view.postings[segment]
+            base = int(snapshot.bases[segment])
+            first, count = postings.blocks(term)
+            maxtf = np.asarray(postings.bmaxtf[first : first + count]).astype(np.float64)
+            mindl = np.asarray(postings.bmindl[first : first + count]).astype(np.float64)
+            if view.avgdl > 0:
+                norm = params.k1 * (1 - params.b + params.b * mindl / view.avgdl)
+            else:
+                norm = np.zeros(count)
+            saturation = maxtf * (params.k1 + 1) / (maxtf + norm)
+            saturation[maxtf >= 65535] = params.k1 + 1
+            bound = saturation * clause.factor
+            lo = (np.asarray(postings.bbase[first : first + count]) + base) // WINDOW
+            hi = (np.asarray(postings.blast[first : first + count]) + base) // WINDOW
+            np.maximum.at(best, lo, bound)
+            np.maximum.at(best, hi, bound)
+            inner = hi - lo - 1
+            spans = np.flatnonzero(inner > 0)
+            if len(spans):  # windows strictly inside one block see only that block
+                counts = inner[spans]
+                starts = np.repeat(lo[spans] + 1, counts)
+                steps = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+                np.maximum.at(best, starts + steps, np.repeat(bound[spans], counts))
+        total += best
+    return total * (1 + 1e-12)
+
+
+def rank_candidates(
+    snapshot: Snapshot,
+    clauses: list[Clause],
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+    wanted: int,
+    exhaustive: bool = False,
+) -> Ranked:
+    """The first `wanted` distinct texts among `candidates` (sorted positions; None: every
+    holder of a clause term), scored as bm25 sum x `multiplier[position]`."""
+    resolved = _resolve(snapshot, clauses)
+    windows = snapshot.positions // WINDOW + 1
+    scorer = _Scorer(snapshot, resolved, candidates)
+    if candidates is not None and len(candidates) == 0:
+        return Ranked(np.zeros(0, np.int64), np.zeros(0), 0)
+    if candidates is not None:
+        present = np.zeros(windows, dtype=bool)
+        present[candidates // WINDOW] = True
+    if candidates is not None:
+        many = len(candidates) * _BROAD > snapshot.positions
+    else:  # every holder is a candidate: as broad as the postings are long
+        postings = sum(
+            int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where
+        )
+        many = postings * _BROAD > snapshot.positions
+    if (
+        exhaustive
+        or wanted <= 0
+        or many
+        or (candidates is not None and len(candidates) <= _EXHAUSTIVE)
+    ):
+        selected = np.ones(windows, dtype=bool)
+        positions, sums = scorer.score(selected, candidates)
+        scores = sums * multiplier[positions] if multiplier is not None else sums
+        return _best(snapshot, positions, scores, wanted, len(positions))
+    bounds = _bounds(snapshot, resolved, windows)
+    if candidates is not None:
+        if multiplier is not None:
+            largest = np.zeros(windows)
+            np.maximum.at(largest, candidates // WINDOW, multiplier[candidates])
+            bounds = bounds * largest
+        bounds[~present] = -np.inf
+    else:
+        bounds[bounds <= 0] = -np.inf
+    visit = np.argsort(-bounds, kind="stable")
+    visit = visit[np.isfinite(bounds[visit])]
+    found_positions: list[np.ndarray] = []
+    found_scores: list[np.ndarray] = []
+    scored = 0
+    done = 0
+    batch = _FIRST_BATCH
+    threshold = -np.inf
+    kept_positions = np.zeros(0, np.int64)
+    kept_scores = np.zeros(0)
+    while done < len(visit):
+        if threshold > -np.inf and bounds[visit[done]] < threshold - _MARGIN - 1e-12 * abs(
+            threshold
+        ):
+            break
+        selected = np.zeros(windows, dtype=bool)
+        if candidates is not None:
+            per_window = np.bincount(candidates // WINDOW, minlength=windows)[visit[done:]]
+            take = int(np.searchsorted(np.cumsum(per_window), batch)) + 1
+        else:
+            take = max(1, batch // 64)
+        chosen = visit[done : done + take]
+        selected[chosen] = True
+        done += len(chosen)
+        positions, sums = scorer.score(selected, candidates)
+        scores = sums * multiplier[positions] if multiplier is not None else sums
+        scored += len(positions)
+        found_positions.append(positions)
+        found_scores.append(scores)
+        merged = _best(
+            snapshot,
+            np.concatenate([kept_positions, *found_positions]),
+            np.concatenate([kept_scores, *found_scores]),
+            wanted,
+            scored,
+        )
+        found_positions, found_scores = [], []
+        kept_positions, kept_scores = merged.positions, merged.scores
+        if len(kept_positions) >= wanted:
+            threshold = float(kept_scores[wanted - 1])
+        batch *= 4
+    return Ranked(kept_positions, kept_scores, scored)
+
+
+def _best(
+    snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray, wanted: int, scored: int
+) -> Ranked:
+    """The first `wanted` distinct texts of a scored set, best first."""
+    if len(positions) == 0:
+        return Ranked(positions.astype(np.int64), scores, scored)
+    take = 4 * wanted + 64
+    while True:
+        chosen_positions, chosen_scores = positions, scores
+        if 0 < take < len(positions):
+            # only the best few need a full sort; near-ties stay in by the margin
+            cut = np.partition(scores, len(scores) - take)[len(scores) - take]
+            keep = scores >= cut - _MARGIN
+            chosen_positions, chosen_scores = positions[keep], scores[keep]
+        ranking = order(snapshot, chosen_positions, chosen_scores)
+        ranked, ranked_scores = chosen_positions[ranking], chosen_scores[ranking]
+        keep = first_of_each_copy(snapshot, ranked)
+        ranked, ranked_scores = ranked[keep], ranked_scores[keep]
+        if wanted <= 0 or len(ranked) >= wanted or len(chosen_positions) == len(positions):
+            break
+        take *= 4  # copies took places: look further
+    if wanted > 0:
+        ranked, ranked_scores = ranked[:wanted], ranked_scores[:wanted]
+    return Ranked(ranked, ranked_scores, scored)
+
+
+def top_k(snapshot: Snapshot, clauses: list[Clause], k: int) -> list[tuple[int, float]]:
+    """The best `k` (position, score) among the documents holding a clause term."""
+    ranked = rank_candidates(snapshot, clauses, None, None, k)
+    return [(int(p), float(s)) for p, s in zip(ranked.positions, ranked.scores, strict=False)]

@@ -1,0 +1,117 @@
+"""The diacritics restoration tables of a generation, stored as sorted key arrays.
+
+A `Restorer` needs, for a folded word ("chinh quyen"), its best accented words with their
+document frequencies, and for a folded syllable the frequency of the words holding it. Built as
+Python dicts they cost seconds and hundreds of megabytes at start for a large vocabulary; here
+they are written once per generation and read through `searchsorted` on memory-mapped arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ..text.restore import Restorer
+from .terms import term_key
+
+__all__ = ["open_restorer", "restorer_arrays"]
+
+
+def _strings(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [v.encode("utf-8") for v in values]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return data, np.cumsum([len(e) for e in encoded], dtype=np.int64)
+
+
+def restorer_arrays(restorer: Restorer) -> dict[str, np.ndarray]:
+    """Arrays for the tables file from an in-memory restorer."""
+    words, syllables = restorer.tables
+    entries = sorted((term_key(folded), folded) for folded in words)
+    starts, counts, freqs, texts = [], [], [], []
+    for _, folded in entries:
+        candidates = list(words[folded])
+        starts.append(len(freqs))
+        counts.append(len(candidates))
+        freqs.extend(f for f, _ in candidates)
+        texts.extend(w for _, w in candidates)
+    data, ends = _strings(texts)
+    syllable_entries = sorted((term_key(s), f) for s, f in syllables.items())
+    return {
+        "rw.keys": np.array([k for k, _ in entries], dtype=np.uint64),
+        "rw.start": np.array(starts, dtype=np.int64),
+        "rw.count": np.array(counts, dtype=np.int64),
+        "rw.freq": np.array(freqs, dtype=np.int64),
+        "rw.bytes": data,
+        "rw.ends": ends,
+        "rs.keys": np.array([k for k, _ in syllable_entries], dtype=np.uint64),
+        "rs.freq": np.array([f for _, f in syllable_entries], dtype=np.int64),
+    }
+
+
+def _find(keys: np.ndarray, key: int) -> int:
+    if len(keys) == 0:
+        return -1
+    at = int(np.searchsorted(keys, np.uint64(key)))
+    return at if at < len(keys) and int(keys[at]) == key else -1
+
+
+class _Words(Mapping[str, Sequence[tuple[int, str]]]):
+    """folded word -> [(frequency, word), ...], best first."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.keys = arrays["rw.keys"]
+        self.start = arrays["rw.start"]
+        self.count = arrays["rw.count"]
+        self.freq = arrays["rw.freq"]
+        self.data = arrays["rw.bytes"]
+        self.ends = arrays["rw.ends"]
+
+    def __getitem__(self, folded: str) -> Sequence[tuple[int, str]]:
+        at = _find(self.keys, term_key(folded))
+        if at < 0:
+            raise KeyError(folded)
+        first = int(self.start[at])
+        result = []
+        for i in range(first, first + int(self.count[at])):
+            begin = int(self.ends[i - 1]) if i else 0
+            word = bytes(self.data[begin : int(self.ends[i])]).decode("utf-8")
+            result.append((int(self.freq[i]), word))
+        return result
+
+    def __contains__(self, folded: object) -> bool:
+        return isinstance(folded, str) and _find(self.keys, term_key(folded)) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("the restoration tables are looked up, not listed")
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class _Syllables(Mapping[str, int]):
+    """folded syllable -> frequency of the words holding it."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.keys = arrays["rs.keys"]
+        self.freq = arrays["rs.freq"]
+
+    def __getitem__(self, syllable: str) -> int:
+        at = _find(self.keys, term_key(syllable))
+        if at < 0:
+            raise KeyError(syllable)
+        return int(self.freq[at])
+
+    def __contains__(self, syllable: object) -> bool:
+        return isinstance(syllable, str) and _find(self.keys, term_key(syllable)) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("the restoration tables are looked up, not listed")
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def open_restorer(arrays: Mapping[str, np.ndarray], documents: int) -> Restorer:
+    """A restorer reading the tables in place."""
+    return Restorer.from_tables(_Words(arrays), _Syllables(arrays), documents)
