@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 from pathlib import PurePath
 
 from telegram import Message, Update
@@ -170,6 +171,27 @@ async def crawl_due(context: BotContext) -> None:
     if due and not crawls.busy:
         log.info("scheduled crawl of %s", ", ".join(s.name for s in due))
         crawls.start(crawls.crawl_each(due), name="scheduled crawl")
+
+
+MAX_TAKE_DOWNS = 50  # articles one /xoa may name
+
+
+async def take_down(update: Update, context: BotContext) -> None:
+    """/xoa <số bài | địa chỉ bài>…: take articles down (gone from the results at once)."""
+    message = message_of(update)
+    named = list(context.args or ())[:MAX_TAKE_DOWNS]
+    targets: list[int | str] = []
+    for word in named:
+        if re.fullmatch(r"[0-9]{1,18}", word):
+            targets.append(int(word))
+        elif word.lower().startswith(("http://", "https://")):
+            targets.append(word)
+    if not targets:
+        await message.reply_text(texts.TAKE_DOWN_HOW)
+        return
+    done = await asyncio.to_thread(context.state.archive.delete, targets)
+    log.info("user %s took down articles %s", user_id(update), list(done.deleted))
+    await message.reply_text(texts.taken_down(list(done.deleted), [str(m) for m in done.missing]))
 
 
 async def ingest(update: Update, context: BotContext) -> None:

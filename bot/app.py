@@ -109,10 +109,11 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
     app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
+    app.add_handler(CommandHandler("xoa", admin.take_down, filters=admins))
     app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
-    app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl"], admin.refuse))
+    app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     app.add_handler(MessageHandler(private & question, handlers.question))

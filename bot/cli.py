@@ -232,6 +232,20 @@ class _CrawlProgressBar:
         self.bar.close()
 
 
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    """Take articles down, named by id or url."""
+    targets: list[int | str] = [int(t) if t.isdigit() else t for t in args.targets]
+    archive = open_archive(settings)
+    done = archive.delete(targets)
+    for missing in done.missing:
+        print(f"not found: {missing}", file=sys.stderr)
+    print(
+        f"deleted {len(done.deleted)}"
+        + (f": {' '.join(map(str, done.deleted))}" if done.deleted else "")
+    )
+    return 0 if done.deleted and not done.missing else 1
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Print what is stored and indexed, and how crawling each source went."""
     from bot.render.cli import stats_lines
@@ -374,6 +388,10 @@ def _writing_commands(commands: Commands[_Parser]) -> None:
     crawl.add_argument("--max-pages", type=_positive, help="list pages (or sitemap files) per list")
     crawl.add_argument("--refresh", action="store_true", help="fetch known articles again")
     crawl.set_defaults(handler=cmd_crawl)
+
+    delete = commands.add_parser("delete", help="take articles down (by id or url)")
+    delete.add_argument("targets", nargs="+", metavar="ID|URL", help="article ids or urls")
+    delete.set_defaults(handler=cmd_delete)
 
 
 def _run_command(commands: Commands[_Parser]) -> None:

@@ -95,6 +95,7 @@ ADMIN_HELP = (
     "/stats – thống kê dữ liệu, câu hỏi và tình trạng thu thập tin\n"
     "/crawl – thu thập tin mới từ các cổng thông tin đang bật; /crawl kèm tên một nguồn hoặc "
     "địa chỉ một trang để thu thập riêng nguồn hay trang đó\n"
+    "/xoa – gỡ một bài khỏi kết quả, ví dụ /xoa 12 (hoặc /xoa kèm địa chỉ bài)\n"
     "Gửi tệp .txt, .json hoặc .jsonl kèm chú thích /ingest để nhập bài mới."
 )
 
@@ -172,6 +173,24 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
+TAKE_DOWN_HOW = (
+    "Bạn vui lòng gõ số bài hoặc địa chỉ bài cần gỡ ngay sau lệnh, ví dụ: /xoa 12 hoặc "
+    "/xoa https://so.example.gov.vn/tin-tuc/bai-12"
+)
+
+
+def taken_down(numbers: list[int], missing: list[str]) -> str:
+    """The reply to /xoa: which articles were taken down, and which were not found."""
+    lines = []
+    if numbers:
+        shown = ", ".join(str(n) for n in numbers)
+        lines.append(f"🗑 Đã gỡ {len(numbers)} bài (số {shown}): bài không còn hiện trong kết quả.")
+    if missing:
+        cut = [m if len(m) <= 80 else m[:79] + "…" for m in missing[:10]]
+        lines.append(f"Không tìm thấy bài: {html.escape(', '.join(cut), quote=False)}.")
+    return "\n".join(lines)
+
+
 REINDEX_BUSY = "⏳ Chỉ mục đang được lập lại. Bạn vui lòng chờ xong rồi thử lại."
 REINDEX_STARTED = "⏳ Bắt đầu lập chỉ mục… Trong lúc này bot vẫn trả lời bình thường."
 REINDEX_FAILED = (
@@ -212,6 +231,7 @@ COMMANDS = (
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
+    ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
     ("stats", "Thống kê dữ liệu, câu hỏi và thu thập tin"),
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
@@ -323,6 +343,7 @@ STATS_INDEX = "• Chỉ mục: {indexed} bài, {words} từ, {megabytes} MB, l�
 STATS_LAST_REINDEX = "• Lập chỉ mục lần cuối: {when}"
 STATS_NEVER = "chưa lần nào"
 STATS_QUESTIONS = "• Câu hỏi hôm nay: {count}"
+STATS_TAKEN_DOWN = "• Bài đã gỡ: {count}"
 INGESTED = (
     "📥 Đã nhập tệp {name}: thêm mới {added}, cập nhật {updated}, không đổi {unchanged}, "
     "bỏ qua {failed}."

@@ -32,6 +32,7 @@ from .store import (
     Problem,
     ProblemCode,
     ProgressCallback,
+    TakeDown,
 )
 from .text import QueryDictionary, parse_date
 
@@ -58,6 +59,7 @@ __all__ = [
     "SearchPage",
     "Snippet",
     "Stats",
+    "TakeDown",
     "TinSoError",
     "Weights",
     "parse_date",

@@ -22,7 +22,7 @@ from .search.engine import (
 from .store.importers import read_bytes, read_paths
 from .store.ingest import IngestReport, ProgressCallback
 from .store.records import Item
-from .store.store import ArticleView, Store
+from .store.store import ArticleView, Store, TakeDown
 from .text.analyzer import Analyzer
 from .text.dates import now
 from .text.dictionary import EMPTY_DICTIONARY, QueryDictionary
@@ -50,6 +50,7 @@ class Stats:
     built_at: datetime
     build_seconds: float
     questions_today: int
+    taken_down: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,13 +159,13 @@ class Archive:
         seconds = time.perf_counter() - started
         return ReindexReport(reanalysed, self.engine.snapshot.size, seconds)
 
-    def delete(self, targets: Iterable[int | str]) -> list[int]:
+    def delete(self, targets: Iterable[int | str]) -> TakeDown:
         """Take articles down, named by id or url: gone from the database, and from the index at
-        once (deletion marks; gone from its files at the next merge). The ids deleted."""
-        deleted = self.store.delete(targets)
-        if deleted:
-            self.engine.remove(deleted)
-        return deleted
+        once (deletion marks; gone from its files at the next merge)."""
+        done = self.store.delete(targets)
+        if done.deleted:
+            self.engine.remove(done.deleted)
+        return done
 
     def refresh(self) -> bool:
         """Follow the index: reopen a generation another process published, publish what the
@@ -231,6 +232,7 @@ class Archive:
             built_at=index.built_at,
             build_seconds=index.build_seconds,
             questions_today=stored.questions_today,
+            taken_down=stored.taken_down,
         )
 
     def close(self) -> None:

@@ -462,6 +462,20 @@ def test_stats_for_admins(fake_api: FakeBotAPI, start_bot) -> None:
     assert "• Câu hỏi hôm nay: 1" in lines
 
 
+def test_an_admin_takes_an_article_down_and_stats_count_it(fake_api: FakeBotAPI, start_bot) -> None:
+    running = start_bot()
+    assert "Hội thảo xây dựng" in ask(fake_api, citizen(1), "hội thảo chính quyền điện tử")["text"]
+    reply = ask(fake_api, ADMIN, "/xoa 1 999999")["text"]
+    assert reply.startswith("🗑 Đã gỡ 1 bài (số 1)") and "Không tìm thấy bài: 999999." in reply
+    assert (
+        "Hội thảo xây dựng" not in ask(fake_api, citizen(2), "hội thảo chính quyền điện tử")["text"]
+    )
+    assert "• Bài đã gỡ: 1" in ask(fake_api, ADMIN, "/stats")["text"].split("\n")
+    assert ask(fake_api, ADMIN, "/xoa")["text"] == texts.TAKE_DOWN_HOW
+    assert ask(fake_api, citizen(3), "/xoa 2")["text"] == texts.ADMIN_ONLY
+    assert running.archive.store.article_count() == 213
+
+
 def test_ingest_an_uploaded_file(fake_api: FakeBotAPI, start_bot) -> None:
     start_bot()
     records = [

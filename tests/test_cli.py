@@ -177,3 +177,21 @@ def test_a_reader_that_stops_early_gets_no_traceback(cli_db: str) -> None:
     assert (
         first.decode().startswith("{") and "Traceback" not in stderr
     )  # 80 KB: more than a pipe holds
+
+
+def test_delete_takes_articles_down_by_id_and_url(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'takedown.sqlite3'}"
+    question = ("ask", "--json", "--limit", "50", "hội thảo chính quyền điện tử")
+    first = json.loads(run(*question, database_url=database).stdout)
+    seed = first["hits"][0]
+    other = next(h for h in first["hits"][1:] if h["url"])
+    result = run("delete", str(seed["article_id"]), other["url"], "999999", database_url=database)
+    assert result.returncode == 1  # one of the three was not found
+    ids = sorted([seed["article_id"], other["article_id"]])
+    assert result.stdout.strip() == f"deleted 2: {ids[0]} {ids[1]}"
+    assert result.stderr.strip() == "not found: 999999"
+    after = json.loads(run(*question, database_url=database).stdout)
+    shown = {h["article_id"] for h in after["hits"]}
+    assert after["total"] < first["total"] and not shown & set(ids)
+    stats = json.loads(run("stats", "--json", database_url=database).stdout)
+    assert stats["taken_down"] == 2 and stats["articles"] == 212

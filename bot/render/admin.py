@@ -64,6 +64,8 @@ def render_stats(
         texts.STATS_LAST_REINDEX.format(when=when),
         texts.STATS_QUESTIONS.format(count=format_number(stats.questions_today)),
     ]
+    if stats.taken_down:
+        lines.append(texts.STATS_TAKEN_DOWN.format(count=format_number(stats.taken_down)))
     text = "\n".join(lines)
     for count in range(min(len(health), MAX_HEALTH_SOURCES), 0, -1):
         candidate = "\n".join([text, "", *render_crawl_health(health, style, count)])

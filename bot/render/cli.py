@@ -24,6 +24,8 @@ def stats_lines(stats: Stats, health: Sequence[SourceHealth]) -> list[str]:
         f"{stats.index_bytes / 1e6:.1f} MB, built in {stats.build_seconds:.2f} s",
         f"last reindex: {reindexed}",
     ]
+    if stats.taken_down:
+        lines.append(f"taken down:   {stats.taken_down} articles")
     for number, h in enumerate(health):
         label = "crawling:" if number == 0 else ""
         state = "" if h.enabled is None else (" (enabled)" if h.enabled else " (disabled)")

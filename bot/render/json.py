@@ -70,6 +70,7 @@ def stats_to_json(stats: Stats, health: Sequence[SourceHealth]) -> dict[str, Any
         "last_reindex": _iso(stats.last_reindex),
         "build_seconds": round(stats.build_seconds, 3),
         "questions_today": stats.questions_today,
+        "taken_down": stats.taken_down,
         "crawl": [
             {
                 "source": h.name,

@@ -22,7 +22,7 @@ from .crawl_state import (
 from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
 from .records import ArticleRecord, Item, Problem, ProblemCode
-from .store import ArticleView, IndexRow, Store, StoreStats
+from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -45,6 +45,7 @@ __all__ = [
     "SourceRecord",
     "Store",
     "StoreStats",
+    "TakeDown",
     "read_bytes",
     "read_file",
     "read_paths",

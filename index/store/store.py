@@ -23,7 +23,7 @@ from .ingest import IngestReport, ProgressCallback, mark_changed, reanalyse, sto
 from .models import Article, ArticleTerms, AwareDateTime, Question, Source
 from .records import Item
 
-__all__ = ["Store", "ArticleView", "StoreStats", "IndexRow"]
+__all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,15 @@ class StoreStats:
     last_published: datetime | None
     last_reindex: datetime | None
     questions_today: int
+    taken_down: int  # articles deleted by a take-down (CLI, /xoa, a page gone from its portal)
+
+
+@dataclass(frozen=True)
+class TakeDown:
+    """What a take-down did: the ids deleted, and the ids or urls no article had."""
+
+    deleted: tuple[int, ...]
+    missing: tuple[int | str, ...]
 
 
 @dataclass(frozen=True)
@@ -131,21 +140,24 @@ class Store:
             set_meta(session, "sample_loaded", str(folder))
         return report
 
-    def delete(self, targets: Iterable[int | str]) -> list[int]:
-        """Delete articles named by id or url (a take-down); the ids deleted, in order. Unknown
-        ones are ignored."""
-        ids = [t for t in targets if isinstance(t, int)]
-        urls = [t for t in targets if isinstance(t, str)]
+    def delete(self, targets: Iterable[int | str]) -> TakeDown:
+        """Delete articles named by id or url (a take-down)."""
+        wanted = list(dict.fromkeys(targets))
+        ids = [t for t in wanted if isinstance(t, int)]
+        urls = [t for t in wanted if isinstance(t, str)]
         with write_session(self.sessions) as session:
             found = list(session.scalars(select(Article).where(Article.id.in_(ids)))) if ids else []
             if urls:
                 found += session.scalars(select(Article).where(Article.url.in_(urls)))
+            hit = {a.id for a in found} | {a.url for a in found if a.url}
             deleted = sorted({article.id for article in found})
             for article in {a.id: a for a in found}.values():
                 session.delete(article)
             if deleted:
                 mark_changed(session)
-        return deleted
+                before = int(get_meta(session, "taken_down") or 0)
+                set_meta(session, "taken_down", str(before + len(deleted)))
+        return TakeDown(tuple(deleted), tuple(t for t in wanted if t not in hit))
 
     # -- articles out -----------------------------------------------------------------------
 
@@ -165,7 +177,7 @@ class Store:
             with self.sessions() as session:
                 result = session.execute(query.execution_options(yield_per=batch))
                 for rows in result.partitions():
-                    yield [IndexRow(*row) for row in rows]
+                    yield [_index_row(*row) for row in rows]
             return
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), 500):
@@ -173,7 +185,7 @@ class Store:
             with self.sessions() as session:
                 rows = session.execute(query.where(Article.id.in_(chunk))).all()
             if rows:
-                yield [IndexRow(*row) for row in rows]
+                yield [_index_row(*row) for row in rows]
 
     def index_state(self, analyzer_version: str) -> tuple[str, list[int], list[datetime]]:
         """The data version, and the id and update time of every indexable article, by id."""
@@ -268,6 +280,7 @@ class Store:
                 select(func.min(Article.published_at), func.max(Article.published_at))
             ).one()
             last_reindex = get_meta(session, "last_reindex_at")
+            taken_down = int(get_meta(session, "taken_down") or 0)
             questions_today = session.scalar(
                 select(func.count(Question.id)).where(Question.asked_at >= midnight)
             )
@@ -278,6 +291,7 @@ class Store:
             last_published=aware(last),
             last_reindex=datetime.fromisoformat(last_reindex) if last_reindex else None,
             questions_today=questions_today or 0,
+            taken_down=taken_down,
         )
 
 
@@ -286,9 +300,27 @@ def aware(value: datetime | str | None) -> datetime | None:
     return None if value is None else AwareDateTime.aggregate(value)
 
 
+def _index_row(
+    article_id: int,
+    published_at: datetime,
+    updated_at: datetime,
+    category: str | None,
+    title: str,
+    url: str | None,
+    content_hash: str,
+    source: str,
+    title_tokens: str,
+    text_tokens: str,
+) -> IndexRow:
+    return IndexRow(
+        article_id, published_at, updated_at, category, title, url, content_hash, source,
+        title_tokens, text_tokens,
+    )  # fmt: skip
+
+
 def _index_query(
     analyzer_version: str,
-) -> Select[tuple[int, datetime, datetime, str | None, str, str | None, str, str, str, str]]:
+) -> Select[int, datetime, datetime, str | None, str, str | None, str, str, str, str]:
     return (
         select(
             Article.id,
