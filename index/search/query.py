@@ -81,7 +81,16 @@ _INTENT_PHRASES = {
         "tháng nào",
         "năm nào",
     ),
-    "where": ("ở đâu", "tại đâu", "nơi nào", "địa điểm nào", "chỗ nào", "ở nơi nào"),
+    "where": (
+        "ở đâu",
+        "tại đâu",
+        "từ đâu",
+        "nơi nào",
+        "địa điểm nào",
+        "chỗ nào",
+        "ở nơi nào",
+        "nơi đâu",
+    ),
     "who": ("là ai", "người nào", "những ai", "ai là", "do ai", "ai đã", "ai"),
     "how_many": ("bao nhiêu", "mấy", "số lượng"),
 }
