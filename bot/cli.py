@@ -106,9 +106,14 @@ def _end_of_day(value: datetime | None) -> datetime | None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Retrieval quality, as written and without diacritics."""
+    """Retrieval quality, as written and without diacritics; or, with --answers, the answer
+    line's precision, coverage and false answers."""
     from index.evaluation import METRICS, run_eval
 
+    if args.answers:
+        return _eval_answers(args, settings)
+    if not args.folder:
+        return _fail("give a BEIR folder, or --answers FOLDER (see: python bot.py eval --help)", 2)
     folder = Path(args.folder)
     if not folder.is_dir():
         return _fail(f"{folder}: no such folder")
@@ -127,6 +132,40 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ("without diacritics", report.without_diacritics),
     ):
         print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    return 0
+
+
+def _eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    """`eval --answers FOLDER`: the answer line judged on a who/where/when/how-many set."""
+    from index.evaluation import run_answer_eval
+
+    folder = Path(args.answers)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such folder")
+    progress = _ProgressBar("Nạp bộ đánh giá")
+    try:
+        report = run_answer_eval(
+            folder,
+            vietnews=Path(args.vietnews) if args.vietnews else None,
+            dictionary=settings.dictionary_file,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.name}: {len(report.outcomes)} questions")
+    print(f"{'':22}{'precision':>11}{'coverage':>11}{'false':>11}{'shown':>11}")
+    for label, figures in (
+        ("all", report.overall),
+        ("tuning half (odd)", report.tuning),
+        ("held-out half (even)", report.held_out),
+    ):
+        print(
+            f"{label:22}{figures.precision:>11.3f}{figures.coverage:>11.3f}"
+            f"{figures.false_rate:>11.3f}{figures.shown:>11}"
+        )
     return 0
 
 
@@ -340,9 +379,21 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     ask.set_defaults(handler=cmd_ask)
 
     evaluate = commands.add_parser(
-        "eval", help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels)"
+        "eval",
+        help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels), "
+        "or the answer line with --answers",
     )
-    evaluate.add_argument("folder", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv")
+    evaluate.add_argument(
+        "folder", nargs="?", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv"
+    )
+    evaluate.add_argument(
+        "--answers", metavar="FOLDER", help="an answer-line set, e.g. data/eval/answers"
+    )
+    evaluate.add_argument(
+        "--vietnews",
+        metavar="FILE",
+        help="vietnews-val.jsonl.gz (default: found in a shared/data/vietnews folder above)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_eval)
 
