@@ -127,11 +127,14 @@ def _understood(page: SearchPage, style: Style) -> list[str]:
 
 
 def render_answer(page: SearchPage, style: Style) -> str:
-    """The sentence that answers a when/where/who/how-many question, and where it is from."""
+    """The fact that answers a when/where/who/how-many question (in bold), the sentence it
+    stands in, and the article it is from."""
     assert page.answer is not None
     answer = page.answer
+    fact = answer.fact or answer.sentence.text
     return texts.ANSWER.format(
         label=style.bold(texts.ANSWER_LABEL),
+        fact=style.bold(style.escape(cut_words(fact, 150))),
         sentence=render_snippet(answer.sentence, style),
         title=style.escape(cut_words(answer.title, 80)),
     )
