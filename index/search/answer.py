@@ -140,7 +140,8 @@ def _focus(parsed: ParsedQuery, weight: Callable[[str], float]) -> Focus | None:
     text = parsed.text
     accented = has_diacritics(text)
     syllables = _question_syllables(text)
-    skipped = [*parsed.filler_spans, *_generic(text)]
+    generic = _generic(text)
+    skipped = [*parsed.filler_spans, *generic]
     content = {
         s.folded: weight(s.folded)
         for s in syllables
@@ -156,22 +157,23 @@ def _focus(parsed: ParsedQuery, weight: Callable[[str], float]) -> Focus | None:
         intent=intent,
         content=content,
         required=required,
-        near=_near(intent, syllables, accented),
+        near=_near(intent, syllables, accented, generic),
         asked=frozenset(s.folded for s in syllables),
         own_numbers=frozenset(_digits(s.folded) for s in syllables if s.folded[:1].isdigit()),
         subject=_subject(intent, text),
-        predicate=_predicate(intent, syllables, accented),
+        predicate=_predicate(intent, syllables, accented, generic),
         spelled=spelled,
     )
 
 
-def _predicate(intent: str, syllables: list[_Syllable], accented: bool) -> tuple[str, ...]:
+def _predicate(
+    intent: str, syllables: list[_Syllable], accented: bool, generic: list[tuple[int, int]]
+) -> tuple[str, ...]:
     """When / where, typed with diacritics: the words just before "khi nào" / "ở đâu" that
     are not generic ("tuyển dụng phi công" in "Vietjet tuyển dụng phi công vào ngày nào")."""
     if intent not in ("when", "where") or not accented:
         return ()
-    near = set(_near(intent, syllables, accented))
-    return tuple(s.lower for s in syllables if s.folded in near)
+    return tuple(s.lower for s in _asked_about(intent, syllables, accented, generic))
 
 
 def _question_syllables(text: str) -> list[_Syllable]:
@@ -223,9 +225,13 @@ def _required(
     return frozenset(required), tuple(tuple(frozenset(s) for s in g) for g in spelled)
 
 
-def _near(intent: str, syllables: list[_Syllable], accented: bool) -> tuple[str, ...]:
+def _near(
+    intent: str, syllables: list[_Syllable], accented: bool, generic: list[tuple[int, int]]
+) -> tuple[str, ...]:
     """The words the answer should sit next to: after "ai là" / "bao nhiêu" (or before "là ai",
     "là bao nhiêu"); for when / where, the verb before "khi nào" / "ở đâu"."""
+    if intent in ("when", "where"):
+        return tuple(s.folded for s in _asked_about(intent, syllables, accented, generic))
     anchors = _ANCHORS.get(intent, ())
     for index, syllable in enumerate(syllables):
         if syllable.folded not in anchors:
@@ -236,8 +242,6 @@ def _near(intent: str, syllables: list[_Syllable], accented: bool) -> tuple[str,
         ]
         if intent == "how_many":
             before = [s for s in before if s.folded != "bao"][-3:]
-        elif intent in ("when", "where"):
-            after, before = [], [s for s in before if s.folded not in _GENERIC_SYLLABLES][-3:]
         chosen = after or before
         return tuple(
             s.folded
@@ -607,7 +611,7 @@ def _answer(best: _Candidate) -> Answer:
     )
 
 
-_GENERIC = re.compile(r"\b(?:dien ra|to chuc|xay ra|duoc to chuc|duoc)\b")
+_GENERIC = re.compile(r"\b(?:dien ra|to chuc|xay ra|duoc to chuc|duoc|vao|ngay|luc)\b")
 
 
 def _generic(text: str) -> list[tuple[int, int]]:
@@ -645,11 +649,28 @@ _ANCHORS = {
 }
 
 
-_GENERIC_SYLLABLES = frozenset(["dien", "ra", "to", "chuc", "xay", "duoc", "vao", "ngay", "luc"])
-
-
 def _holds(focus: Focus, article: set[str]) -> bool:
     """The article holds every proper noun and number of the question, in one spelling."""
     return focus.required <= article and all(
         any(spelling <= article for spelling in group) for group in focus.spelled
     )
+
+
+def _asked_about(
+    intent: str, syllables: list[_Syllable], accented: bool, generic: list[tuple[int, int]]
+) -> list[_Syllable]:
+    """The (up to) three words right before "khi nào" / "ở đâu", past generic verbs and
+    question words: "Hội Sách ... khai mạc khi nào" → "khai mạc"."""
+    anchors = _ANCHORS.get(intent, ())
+    index = next((i for i, s in enumerate(syllables) if s.folded in anchors), len(syllables))
+    run: list[_Syllable] = []
+    for syllable in reversed(syllables[:index]):
+        skipped = _in(syllable, _QUESTION_WORDS, accented) or any(
+            a <= syllable.start < b for a, b in generic
+        )
+        if skipped and not run:
+            continue
+        if skipped or len(run) == 3:
+            break
+        run.append(syllable)
+    return run[::-1]
