@@ -27,15 +27,18 @@ from .store import (
     SUPPORTED_SUFFIXES,
     ArticleRecord,
     ArticleView,
+    ConversationState,
     IngestReport,
     Outcome,
     Problem,
     ProblemCode,
     ProgressCallback,
+    Purged,
 )
-from .text import QueryDictionary, parse_date
+from .text import CHAT_INTENTS, QueryDictionary, fold, is_vietnamese, lower, parse_date
 
 __all__ = [
+    "CHAT_INTENTS",
     "SUPPORTED_SUFFIXES",
     "Answer",
     "Archive",
@@ -43,6 +46,7 @@ __all__ = [
     "ArticleRecord",
     "ArticleView",
     "CategoryCount",
+    "ConversationState",
     "DatabaseUnavailable",
     "EmptyQuery",
     "IngestReport",
@@ -51,6 +55,7 @@ __all__ = [
     "Problem",
     "ProblemCode",
     "ProgressCallback",
+    "Purged",
     "QueryDictionary",
     "ReindexReport",
     "SearchFilters",
@@ -60,5 +65,8 @@ __all__ = [
     "Stats",
     "TinSoError",
     "Weights",
+    "fold",
+    "is_vietnamese",
+    "lower",
     "parse_date",
 ]
