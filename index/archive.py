@@ -18,7 +18,7 @@ from .search.engine import (
     SearchPage,
     Weights,
 )
-from .store.conversations import ConversationState, Purged
+from .store.conversations import ConversationState, LoggedQuestion, Purged
 from .store.importers import read_bytes, read_paths
 from .store.ingest import IngestReport, ProgressCallback
 from .store.records import Item
@@ -212,9 +212,9 @@ class Archive:
         """Where a chat stands, unless its state is older than `newer_than`."""
         return self.store.conversations.state(channel, chat_key, newer_than)
 
-    def remember(self, state: ConversationState) -> None:
-        """Store where a chat stands."""
-        self.store.conversations.save(state)
+    def remember(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+        """Store where a chat stands, counting the question that led there (if `logged`)."""
+        self.store.conversations.save(state, logged)
 
     def forget_chat(self, channel: str, chat_key: str) -> Purged:
         """Delete everything kept for a chat: its state and its logged questions."""

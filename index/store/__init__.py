@@ -10,7 +10,7 @@ database.py     opening a database, migrations (Alembic), write transactions
 models.py       the tables
 """
 
-from .conversations import Conversations, ConversationState, Purged
+from .conversations import Conversations, ConversationState, LoggedQuestion, Purged
 from .crawl_state import (
     CrawlState,
     PageError,
@@ -35,6 +35,7 @@ __all__ = [
     "CrawlState",
     "IndexRow",
     "IngestReport",
+    "LoggedQuestion",
     "Item",
     "Outcome",
     "PageError",

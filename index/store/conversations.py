@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .database import write_session
 from .models import Conversation, Handover, Question
 
-__all__ = ["ConversationState", "Conversations", "Purged"]
+__all__ = ["ConversationState", "Conversations", "LoggedQuestion", "Purged"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,15 @@ class ConversationState:
 
 
 @dataclass(frozen=True)
+class LoggedQuestion:
+    """A question to count for /stats along with the state it leads to."""
+
+    query: str
+    total: int
+    channel: str  # where it was asked, e.g. "telegram:group"
+
+
+@dataclass(frozen=True)
 class Purged:
     """How many rows a purge or a deletion removed."""
 
@@ -69,8 +78,9 @@ class Conversations:
                 return None
             return _state(row)
 
-    def save(self, state: ConversationState) -> None:
-        """Store the chat's state, replacing the previous one."""
+    def save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+        """Store the chat's state, replacing the previous one, and count the question that
+        led to it (one transaction)."""
         values = _columns(state)
         with write_session(self.sessions) as session:
             row = session.get(Conversation, (state.channel, state.chat_key))
@@ -79,6 +89,16 @@ class Conversations:
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
+            if logged is not None:
+                session.add(
+                    Question(
+                        asked_at=state.updated_at,
+                        query=logged.query[:500],
+                        total=logged.total,
+                        channel=logged.channel[:20],
+                        chat_key=state.chat_key,
+                    )
+                )
 
     def forget(self, channel: str, chat_key: str) -> Purged:
         """Delete everything kept for one chat: its state and its logged questions."""
