@@ -160,10 +160,16 @@ def render_no_results(query: str, style: Style, page: SearchPage | None = None) 
 
 
 def render_listing(
-    page: SearchPage, category: str | None, style: Style, limit: int = TELEGRAM_LIMIT
+    page: SearchPage,
+    category: str | None,
+    style: Style,
+    limit: int = TELEGRAM_LIMIT,
+    heading: str | None = None,
 ) -> str:
-    """A page of the latest articles, of every category or of one."""
-    if category:
+    """A page of the latest articles, of every category or of one (or under `heading`)."""
+    if heading is not None:
+        heading = style.bold(style.escape(heading))
+    elif category:
         heading = style.bold(texts.CATEGORY_HEADING.format(category=quote(category, style)))
     else:
         heading = style.bold(texts.LATEST_HEADING)
