@@ -301,6 +301,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     }
     settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
     settings.bot_token()  # a missing token is one line now, not an error after start-up
+    settings.chat_secret()  # so is a missing secret for the chat ids
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
