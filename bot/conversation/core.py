@@ -25,6 +25,7 @@ from index import (
     LoggedQuestion,
     SearchPage,
     fold,
+    is_vietnamese,
     lower,
 )
 
@@ -220,17 +221,35 @@ class Conversation:
         return self._reply(page, listed)
 
     def _foreign(self, chat: _Chat, text: str) -> Reply:
-        """Another language: say the bot answers in Vietnamese, then search all the same."""
+        """Another language: say the bot answers in Vietnamese, then search all the same, with
+        the words the articles hold ("covid news" → "covid")."""
         try:
             page = self.archive.search(text, self.page_size)
         except EmptyQuery:
             return Reply((Say(Said.FOREIGN_NOTHING),), (OpenLatest(),))
+        known = self._known_words(text) if page.total == 0 else text
+        if known and known != text:
+            text, page = known, self.archive.search(known, self.page_size)
         listed = ListRef(ListKind.SEARCH, text)
         self._remember(chat, listed, page, question=text)
         found = self._reply(page, listed)
         if page.total == 0:  # nothing for these words: say so, then how to ask
             return Reply((*found.parts, Say(Said.FOREIGN_NOTHING)), found.steps)
         return Reply((Say(Said.FOREIGN), *found.parts), found.steps)
+
+    def _known_words(self, text: str) -> str:
+        """The foreign words of a message (at most eight) that some article holds; a word that
+        could be Vietnamese typed without accents ("the" for "thế") does not count."""
+        known = []
+        for word in text.split()[:8]:
+            if is_vietnamese(word):
+                continue
+            try:
+                if self.archive.search(word, 1).total:
+                    known.append(word)
+            except EmptyQuery:
+                continue
+        return " ".join(known)
 
     def _follow_up(self, chat: _Chat, words: str) -> Reply:
         """ "còn X thì sao": X, searched in the period and category of the question before it

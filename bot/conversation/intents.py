@@ -136,8 +136,8 @@ def understand(text: str, table: ChatTable) -> Understood:
     follow_up = _follow_up(lowered, plain)
     if follow_up is not None:
         return follow_up
-    if greeted := _GREETING_FIRST.match(lowered):
-        return understand(plain[greeted.start(1) :], table)
+    if greeted := _GREETING_FIRST.match(lower(typed)):
+        return understand(typed[greeted.start(1) :], table)
     if not is_vietnamese(plain):
         return Understood(Intent.FOREIGN, typed)
     return Understood(Intent.SEARCH, typed)
