@@ -322,16 +322,20 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 async def inline_query(update: Update, context: BotContext) -> None:
     """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words.
-    With nothing found, a button opens the bot with the typed question (a deep link)."""
+    A button above them opens the bot with the typed question (a deep link that carries it),
+    for the answer line and follow-ups; the only way on when nothing is found."""
     query = inline_of(update)
     state = context.state
     page = await asyncio.to_thread(_inline_page, state.archive, query.query)
     results = keyboards.inline_results(page, context.bot.username or "")
+    typed = " ".join(query.query.split())
     button = None
-    if not results:
-        typed = " ".join(query.query.split())
-        payload = await asyncio.to_thread(state.conversation.hand_over, typed) if typed else "tim"
-        button = InlineQueryResultsButton(text=texts.INLINE_NOTHING_FOUND, start_parameter=payload)
+    if typed:
+        payload = await asyncio.to_thread(state.conversation.hand_over, typed)
+        label = texts.INLINE_ASK_BOT if results else texts.INLINE_NOTHING_FOUND
+        button = InlineQueryResultsButton(text=label, start_parameter=payload)
+    elif not results:
+        button = InlineQueryResultsButton(text=texts.INLINE_NOTHING_FOUND, start_parameter="tim")
     await query.answer(results, cache_time=300, button=button)
 
 

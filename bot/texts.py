@@ -45,6 +45,7 @@ __all__ = [
     "NO_ENABLED_SOURCE",
     "unknown_source",
     "INLINE_NOTHING_FOUND",
+    "INLINE_ASK_BOT",
     "PROBLEMS",
     "CRAWL_ISSUES",
     "COMMANDS",
@@ -218,6 +219,7 @@ def unknown_source(name: str, known: list[str]) -> str:
 
 
 INLINE_NOTHING_FOUND = "Không tìm thấy bài phù hợp – bấm để hỏi bot"
+INLINE_ASK_BOT = "💬 Hỏi bot câu này (trả lời nhanh, hỏi tiếp)"
 
 # -- the conversation (bot/conversation, rendered by bot/render/conversation.py) ---------------
 PRIVACY = (
