@@ -105,6 +105,26 @@ def _end_of_day(value: datetime | None) -> datetime | None:
     return value.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the conversation core in the terminal, as a channel without buttons would."""
+    import secrets
+
+    from bot.conversation import Channel, ChatKeys, Conversation, Incoming
+    from bot.render import render_plain
+
+    secret = settings.chat_id_secret
+    key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+    conversation = Conversation(open_archive(settings), ChatKeys(key))
+    chat = args.chat or "terminal"
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        reply = conversation.handle(Incoming(Channel.TERMINAL, chat, text=text))
+        print("\n\n".join(render_plain(reply)), end="\n\n", flush=True)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Retrieval quality, as written and without diacritics; or, with --answers, the answer
     line's precision, coverage and false answers."""
@@ -368,7 +388,7 @@ Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _reading_commands(commands: Commands[_Parser]) -> None:
-    """ask, eval, stats."""
+    """ask, chat, eval, stats."""
     ask = commands.add_parser("ask", help="answer a question as the bot would")
     ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -397,6 +417,12 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_eval)
+
+    chat = commands.add_parser(
+        "chat", help="talk to the bot in the terminal (one message a line, plain text replies)"
+    )
+    chat.add_argument("--chat", help="the chat to continue (default: terminal)")
+    chat.set_defaults(handler=cmd_chat)
 
     stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")

@@ -177,3 +177,22 @@ def test_a_reader_that_stops_early_gets_no_traceback(cli_db: str) -> None:
     assert (
         first.decode().startswith("{") and "Traceback" not in stderr
     )  # 80 KB: more than a pipe holds
+
+
+def test_chat_talks_in_plain_text_and_follows_up(cli_db: str) -> None:
+    environment = dict(os.environ, DATABASE_URL=cli_db, CHAT_ID_SECRET="cli-chat-secret-0123456")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "chat"],
+        input="xin chào\nphố sách năm 2018\ncòn hội sách thì sao\nđọc 1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("👋 Chào bạn!") and "🔎 Kết quả cho “hội sách năm 2018”" in out
+    assert "“đọc 1” để đọc bài 1" in out and "<b>" not in out
+    article = out.split("👉 Gõ “đọc 1” để đọc bài 1.")[-1].strip()
+    assert article.startswith('Lịch hoạt động của "Hội sách Thiếu nhi 01/6/2018"')
