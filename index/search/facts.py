@@ -11,7 +11,7 @@ underthesea's named entities confirm or weaken them, never stand alone: its tagg
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -208,10 +208,10 @@ PLACE_NAMES = _phrases(
 )
 
 
-def people(sentence: str, words: list[Word] | None = None) -> list[Fact]:
-    """Names of people: capitalised runs after a family name, an honorific or a title."""
+def people(sentence: str, words: list[Word] | None = None, entities: bool = True) -> list[Fact]:
+    """Names of people: capitalised runs after a family name, an honorific or a title; those
+    underthesea also tags as persons are surer (`entities`: ask it, when there is a name)."""
     words = words if words is not None else words_of(sentence)
-    tagged = [e for e in named_entities(sentence) if e.label == "PER"]
     found = []
     i = 0
     while i < len(words):
@@ -221,20 +221,21 @@ def people(sentence: str, words: list[Word] | None = None) -> list[Fact]:
         j = i
         while j + 1 < len(words) and words[j + 1].capitalised and _adjacent(words[j], words[j + 1]):
             j += 1
-        fact = _person(sentence, words, i, j, tagged)
+        fact = _person(sentence, words, i, j)
         if fact is not None:
             found.append(fact)
         i = j + 1
-    return found
+    if not (found and entities and sentence):
+        return found
+    tagged = [e for e in named_entities(sentence) if e.label == "PER"]
+    return [_confirmed(fact, tagged) for fact in found]
 
 
 def _adjacent(a: Word, b: Word) -> bool:
     return b.start - a.end == 1
 
 
-def _person(
-    sentence: str, words: list[Word], first: int, last: int, tagged: list[Entity]
-) -> Fact | None:
+def _person(sentence: str, words: list[Word], first: int, last: int) -> Fact | None:
     """The run words[first..last] read as a name, or None."""
     if first == 0 and words[0].lower not in SURNAMES:
         first += 1  # a sentence's first word is capitalised anyway
@@ -259,10 +260,8 @@ def _person(
     if _starts_with(words, first, PLACE_NAMES) == last - first + 1 and not honorific:
         return None
     start, end = words[first].start, words[last].end
-    strength = 0.5 + 0.2 * surname + 0.2 * honorific
-    if any(e.start <= start and end <= e.end or start <= e.start < end for e in tagged):
-        strength += 0.2
-    return Fact(FactKind.PERSON, start, end, sentence[start:end], min(strength, 1.0), first, last)
+    strength = round(0.5 + 0.2 * surname + 0.2 * honorific, 2)
+    return Fact(FactKind.PERSON, start, end, sentence[start:end], strength, first, last)
 
 
 def _titled(words: list[Word], first: int) -> bool:
@@ -314,17 +313,21 @@ _PLACE_STOPS = _phrases(
 _MAX_PLACE_WORDS = 10
 
 
-def places(sentence: str, words: list[Word] | None = None) -> list[Fact]:
-    """Places: "tại / ở" + a venue or a proper noun, street addresses, tagged locations."""
+def places(sentence: str, words: list[Word] | None = None, entities: bool = True) -> list[Fact]:
+    """Places: "tại / ở" + a venue or a proper noun, street addresses; with `entities`,
+    underthesea's locations confirm them and add the venues it tags ("Nhà hát Trưng Vương")."""
     words = words if words is not None else words_of(sentence)
-    tagged = [e for e in named_entities(sentence) if e.label == "LOC"]
     found: list[Fact] = []
     for i in range(len(words)):
         cue = _starts_with(words, i, _PLACE_CUES)
         if cue:
-            fact = _place_after(sentence, words, i + cue, tagged, cued=True)
+            fact = _place_after(sentence, words, i + cue, cued=True)
             if fact is not None:
                 found.append(fact)
+    if not (entities and sentence):
+        return found
+    tagged = [e for e in named_entities(sentence) if e.label == "LOC"]
+    found = [_confirmed(fact, tagged) for fact in found]
     taken = {(f.first, f.last) for f in found}
     for entity in tagged:
         fact = _tagged_place(sentence, words, entity)
@@ -333,9 +336,7 @@ def places(sentence: str, words: list[Word] | None = None) -> list[Fact]:
     return found
 
 
-def _place_after(
-    sentence: str, words: list[Word], first: int, tagged: list[Entity], *, cued: bool
-) -> Fact | None:
+def _place_after(sentence: str, words: list[Word], first: int, *, cued: bool) -> Fact | None:
     if first >= len(words) or not (words[first].is_word or words[first].is_number):
         return None
     determiner = words[first].lower in ("các", "những") and _starts_with(words, first + 1, VENUES)
@@ -365,9 +366,7 @@ def _place_after(
     else:
         strength = 0.6 + 0.1 * cued
     start, end = words[first].start, words[last].end
-    if any(e.start < end and start < e.end for e in tagged):
-        strength += 0.2
-    return Fact(FactKind.PLACE, start, end, sentence[start:end], min(strength, 1.0), first, last)
+    return Fact(FactKind.PLACE, start, end, sentence[start:end], strength, first, last)
 
 
 def _tagged_place(sentence: str, words: list[Word], entity: Entity) -> Fact | None:
@@ -543,3 +542,10 @@ def _span_fact(
     if not inside:
         return None
     return Fact(kind, start, end, sentence[start:end], strength, inside[0], inside[-1], day=day)
+
+
+def _confirmed(fact: Fact, tagged: list[Entity]) -> Fact:
+    """The fact, surer when a tagged entity overlaps it."""
+    if not any(e.start < fact.end and fact.start < e.end for e in tagged):
+        return fact
+    return replace(fact, strength=min(1.0, round(fact.strength + 0.2, 2)))
