@@ -32,6 +32,7 @@ from bot.conversation import (
 )
 from bot.render import PLAIN_LIMIT, render_plain
 from index import Archive
+from index.text.dates import VIETNAM
 
 from .conftest import ROOT
 
@@ -276,3 +277,21 @@ def test_a_plain_channel_gets_plain_text_with_typed_words_for_the_buttons(talk) 
     assert "<b>" not in joined and "“đọc 1” để đọc bài 1" in joined and "“tiếp”" in joined
     article = render_plain(talk("đọc 1", channel=Channel.ZALO))
     assert all(len(m) <= PLAIN_LIMIT for m in article) and len(article) >= 1
+
+
+def test_today_lists_todays_articles_when_there_are_some(
+    sample_db_file: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "today.sqlite3"
+    shutil.copyfile(sample_db_file, target)
+    archive = Archive.open(f"sqlite:///{target}", dictionary=ROOT / "data" / "dictionary.txt")
+    today = datetime.now(VIETNAM).strftime("%d/%m/%Y")  # "hôm nay" is Vietnam's day
+    record = (
+        f'{{"title": "Khai mạc Ngày hội chuyển đổi số", "date": "{today}", "body": "Sáng nay."}}'
+    )
+    assert archive.ingest_bytes(record.encode(), "today.jsonl", ".jsonl").ok
+    core = Conversation(archive, ChatKeys(SECRET))
+    reply = core.handle(Incoming(Channel.TERMINAL, "today", text="hôm nay có tin gì"))
+    listed = _list(reply)
+    assert listed.list.kind is ListKind.TODAY and not _said(reply)
+    assert [hit.title for hit in listed.page.hits] == ["Khai mạc Ngày hội chuyển đổi số"]
