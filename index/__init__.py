@@ -36,7 +36,15 @@ from .store import (
     ProgressCallback,
     Purged,
 )
-from .text import CHAT_INTENTS, QueryDictionary, fold, is_vietnamese, lower, parse_date
+from .text import (
+    CHAT_INTENTS,
+    QueryDictionary,
+    fold,
+    foreign_words,
+    is_vietnamese,
+    lower,
+    parse_date,
+)
 
 __all__ = [
     "CHAT_INTENTS",
@@ -68,6 +76,7 @@ __all__ = [
     "TinSoError",
     "Weights",
     "fold",
+    "foreign_words",
     "is_vietnamese",
     "lower",
     "parse_date",

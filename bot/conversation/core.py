@@ -25,7 +25,7 @@ from index import (
     LoggedQuestion,
     SearchPage,
     fold,
-    is_vietnamese,
+    foreign_words,
     lower,
 )
 
@@ -241,9 +241,7 @@ class Conversation:
         """The foreign words of a message (at most eight) that some article holds; a word that
         could be Vietnamese typed without accents ("the" for "thế") does not count."""
         known = []
-        for word in text.split()[:8]:
-            if is_vietnamese(word):
-                continue
+        for word in foreign_words(text)[:8]:
             try:
                 if self.archive.search(word, 1).total:
                     known.append(word)

@@ -30,7 +30,7 @@ from .dictionary import (
 )
 from .event_dates import DateKind, EventDate, event_match
 from .keystrokes import telex, vni
-from .language import is_vietnamese
+from .language import foreign_words, is_vietnamese
 from .normalize import canonical_tones, clean_unicode, fold, has_diacritics, lower
 from .reading import Change, Edit, Reader, Reading
 from .restore import Restoration, Restorer
@@ -70,6 +70,7 @@ __all__ = [
     "decode_text",
     "event_match",
     "fold",
+    "foreign_words",
     "has_diacritics",
     "is_folded_syllable",
     "is_syllable",

@@ -12,22 +12,33 @@ import re
 from .normalize import fold, lower, normalize
 from .syllables import is_folded_syllable
 
-__all__ = ["is_vietnamese"]
+__all__ = ["is_vietnamese", "foreign_words"]
 
 _WORD = re.compile(r"[^\W_]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
-def is_vietnamese(text: str) -> bool:
-    """True unless most of the words are not Vietnamese syllables (or are in another script)."""
-    words = [
+def _words(text: str) -> list[str]:
+    """The words that may tell a language: letters only, no acronym ("UBND") nor code."""
+    return [
         w
         for w in _WORD.findall(normalize(text))
         if not (len(w) > 1 and w.isupper()) and not any(c.isdigit() for c in w)
     ]
-    if not words:
-        return True
+
+
+def foreign_words(text: str) -> list[str]:
+    """The words that cannot be Vietnamese: not a syllable, or in another script."""
+    return [
+        w for w in _words(text) if not _LATIN.match(w) or not is_folded_syllable(fold(lower(w)))
+    ]
+
+
+def is_vietnamese(text: str) -> bool:
+    """True unless most of the words, two at least, are not Vietnamese syllables, or some are
+    in another script. One name ("Facebook", "covid") makes no language."""
+    words = _words(text)
     if any(not _LATIN.match(w) for w in words):
         return False
-    foreign = sum(not is_folded_syllable(fold(lower(w))) for w in words)
-    return 2 * foreign <= len(words)
+    foreign = len(foreign_words(text))
+    return foreign < 2 or 2 * foreign <= len(words)
