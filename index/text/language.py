@@ -19,11 +19,11 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def _words(text: str) -> list[str]:
-    """The words that may tell a language: letters only, no acronym ("UBND") nor code."""
+    """The words that may tell a language: letters only, two or more, no acronym ("UBND")."""
     return [
         w
         for w in _WORD.findall(normalize(text))
-        if not (len(w) > 1 and w.isupper()) and not any(c.isdigit() for c in w)
+        if len(w) > 1 and not w.isupper() and not any(c.isdigit() for c in w)
     ]
 
 
