@@ -1,7 +1,8 @@
 """tin-so-bot's Telegram layer. It reaches the search engine only through `index`'s public API.
 
+    conversation/ the channel-free core: what a message means, what to answer, follow-ups
     app.py        the Application: builder, routing table, polling or webhook
-    handlers.py   what citizens and staff get: questions, pages, articles, inline mode, errors
+    handlers.py   updates into the core's Incoming, its Reply into HTML and buttons; inline, errors
     admin.py      what admins get: /reindex, /stats, /crawl, /ingest of a file; the crawl schedule
     crawling.py   crawls in the running bot: one at a time, in a worker thread, stoppable
     keyboards.py  inline buttons

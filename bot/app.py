@@ -105,6 +105,7 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(MessageHandler(filters.Regex(handlers.DOC_SHORTCUT), handlers.doc_shortcut))
     app.add_handler(CommandHandler("moi", handlers.latest))
     app.add_handler(CommandHandler("chuyenmuc", handlers.categories))
+    app.add_handler(CommandHandler("xoadulieu", handlers.forget))
 
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))

@@ -3,6 +3,7 @@
     s:<key>:<page>   a page of search results; <key> names the question (see `short_key`)
     c:<key>:<page>   a page of one category's latest articles; <key> names the category
     n:<page>         a page of the latest articles
+    t:<page>         a page of today's articles
     d:<id>           read article <id> in full
     r:<key>          search what "Có phải bạn muốn tìm" offered for question <key>
     k                back to the list of categories
@@ -25,6 +26,7 @@ __all__ = [
     "SEARCH",
     "CATEGORY",
     "LATEST",
+    "TODAY",
     "Kind",
     "PageRef",
     "ReadRef",
@@ -44,16 +46,17 @@ CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 SEARCH: Literal["s"] = "s"
 CATEGORY: Literal["c"] = "c"
 LATEST: Literal["n"] = "n"
-Kind = Literal["s", "c", "n"]
+TODAY: Literal["t"] = "t"
+Kind = Literal["s", "c", "n", "t"]
 
 COUNTER = "x"
 CATEGORIES = "k"
-PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|n):\d{1,9}$"
+PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|[nt]):\d{1,9}$"
 READ_PATTERN = r"^d:\d{1,19}$"
 SUGGEST_PATTERN = r"^r:[A-Za-z0-9_-]{8}$"
 
 _PAGE = re.compile(
-    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|n:(?P<latest>\d{1,9})"
+    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|(?P<plain>[nt]):(?P<latest>\d{1,9})"
 )
 _READ = re.compile(r"d:(?P<id>\d{1,19})")
 _SUGGEST = re.compile(r"r:(?P<key>[A-Za-z0-9_-]{8})")
@@ -94,8 +97,8 @@ def encode(ref: PageRef | ReadRef | SuggestRef) -> str:
         return f"d:{ref.article_id}"
     if isinstance(ref, SuggestRef):
         return f"r:{ref.key}"
-    if ref.kind == LATEST:
-        return f"n:{ref.page}"
+    if ref.kind in (LATEST, TODAY):
+        return f"{ref.kind}:{ref.page}"
     return f"{ref.kind}:{ref.key}:{ref.page}"
 
 
@@ -105,7 +108,7 @@ def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
         return None
     if match := _PAGE.fullmatch(data):
         if match["latest"] is not None:
-            return PageRef(LATEST, "", int(match["latest"]))
+            return PageRef(cast(Kind, match["plain"]), "", int(match["latest"]))
         return PageRef(cast(Kind, match["kind"]), match["key"], int(match["page"]))
     if match := _READ.fullmatch(data):
         return ReadRef(int(match["id"]))

@@ -106,10 +106,35 @@ def _end_of_day(value: datetime | None) -> datetime | None:
     return value.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the conversation core in the terminal, as a channel without buttons would."""
+    import secrets
+
+    from bot.conversation import Channel, ChatKeys, Conversation, Incoming
+    from bot.render import render_plain
+
+    secret = settings.chat_id_secret
+    key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+    conversation = Conversation(open_archive(settings), ChatKeys(key))
+    chat = args.chat or "terminal"
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        reply = conversation.handle(Incoming(Channel.TERMINAL, chat, text=text))
+        print("\n\n".join(render_plain(reply)), end="\n\n", flush=True)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Retrieval quality, as written and without diacritics."""
+    """Retrieval quality, as written and without diacritics; or, with --answers, the answer
+    line's precision, coverage and false answers."""
     from index.evaluation import METRICS, run_eval
 
+    if args.answers:
+        return _eval_answers(args, settings)
+    if not args.folder:
+        return _fail("give a BEIR folder, or --answers FOLDER (see: python bot.py eval --help)", 2)
     folder = Path(args.folder)
     if not folder.is_dir():
         return _fail(f"{folder}: no such folder")
@@ -128,6 +153,40 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ("without diacritics", report.without_diacritics),
     ):
         print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    return 0
+
+
+def _eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    """`eval --answers FOLDER`: the answer line judged on a who/where/when/how-many set."""
+    from index.evaluation import run_answer_eval
+
+    folder = Path(args.answers)
+    if not folder.is_dir():
+        return _fail(f"{folder}: no such folder")
+    progress = _ProgressBar("Nạp bộ đánh giá")
+    try:
+        report = run_answer_eval(
+            folder,
+            vietnews=Path(args.vietnews) if args.vietnews else None,
+            dictionary=settings.dictionary_file,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.name}: {len(report.outcomes)} questions")
+    print(f"{'':22}{'precision':>11}{'coverage':>11}{'false':>11}{'shown':>11}")
+    for label, figures in (
+        ("all", report.overall),
+        ("tuning half (odd)", report.tuning),
+        ("held-out half (even)", report.held_out),
+    ):
+        print(
+            f"{label:22}{figures.precision:>11.3f}{figures.coverage:>11.3f}"
+            f"{figures.false_rate:>11.3f}{figures.shown:>11}"
+        )
     return 0
 
 
@@ -277,6 +336,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     }
     settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
     settings.bot_token()  # a missing token is one line now, not an error after start-up
+    settings.chat_secret()  # so is a missing secret for the chat ids
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -343,7 +403,7 @@ Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _reading_commands(commands: Commands[_Parser]) -> None:
-    """ask, eval, stats."""
+    """ask, chat, eval, stats."""
     ask = commands.add_parser("ask", help="answer a question as the bot would")
     ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -355,11 +415,29 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     ask.set_defaults(handler=cmd_ask)
 
     evaluate = commands.add_parser(
-        "eval", help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels)"
+        "eval",
+        help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels), "
+        "or the answer line with --answers",
     )
-    evaluate.add_argument("folder", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv")
+    evaluate.add_argument(
+        "folder", nargs="?", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv"
+    )
+    evaluate.add_argument(
+        "--answers", metavar="FOLDER", help="an answer-line set, e.g. data/eval/answers"
+    )
+    evaluate.add_argument(
+        "--vietnews",
+        metavar="FILE",
+        help="vietnews-val.jsonl.gz (default: found in a shared/data/vietnews folder above)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(handler=cmd_eval)
+
+    chat = commands.add_parser(
+        "chat", help="talk to the bot in the terminal (one message a line, plain text replies)"
+    )
+    chat.add_argument("--chat", help="the chat to continue (default: terminal)")
+    chat.set_defaults(handler=cmd_chat)
 
     stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")

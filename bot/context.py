@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from index import Archive
 from index.crawl import SourcesFile
 
+from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
 from .questions import QuestionCache
 from .settings import Settings
@@ -29,10 +30,12 @@ INLINE_FACTOR = 4  # inline queries arrive as the user types
 
 @dataclass
 class BotState:
-    """The archive, the settings, the crawls, and the bot's own short-term memory."""
+    """The archive, the settings, the conversation core, the crawls, and the bot's own
+    short-term memory (where each chat stands is in the database, through the core)."""
 
     archive: Archive
     settings: Settings
+    conversation: Conversation
     crawls: CrawlJobs
     questions: QuestionCache
     throttle: Throttle  # messages: questions and commands
@@ -48,6 +51,7 @@ class BotState:
         return cls(
             archive=archive,
             settings=settings,
+            conversation=Conversation(archive, ChatKeys(settings.chat_secret())),
             crawls=CrawlJobs(archive, sources),
             questions=QuestionCache(settings.query_cache_size),
             throttle=Throttle(burst, per_minute),

@@ -1,37 +1,49 @@
 """Handlers for everyone: questions, pages, whole articles, categories, inline mode, errors.
 
-Each handler parses the update, asks the archive in a worker thread, renders, and replies.
-Throttling happens before any of them (`throttle.throttle`, group -1).
+Each handler turns the update into an `Incoming` (words or an action), asks the channel-free
+conversation core (`bot.conversation`) in a worker thread, renders its reply in Telegram HTML
+with buttons, and sends it. Throttling happens before any of them (`throttle.throttle`, group -1).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
 import logging
 import re
-from collections.abc import Callable
 
-from telegram import InlineQueryResultsButton, Message, Update
+from telegram import InlineKeyboardMarkup, InlineQueryResultsButton, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from index import Archive, ArticleNotFound, EmptyQuery, SearchPage
+from index import Archive, EmptyQuery, SearchPage
 
 from . import keyboards, texts
-from .callbacks import CATEGORY, LATEST, SEARCH, PageRef, ReadRef, SuggestRef, decode, short_key
+from .addressing import replies_to_bot
+from .callbacks import CATEGORY, SEARCH, TODAY, PageRef, ReadRef, SuggestRef, decode, short_key
 from .context import BotContext
-from .questions import clean_question
-from .render import (
-    HTML,
-    PAGE_SIZE,
-    parse_results_heading,
-    render_article,
-    render_categories,
-    render_listing,
-    render_results,
+from .conversation import (
+    Action,
+    AskSuggestion,
+    Categories,
+    Channel,
+    Forget,
+    Guide,
+    Help,
+    Incoming,
+    Listing,
+    ListKind,
+    ListRef,
+    ReadArticle,
+    Reply,
+    Results,
+    Say,
+    ShowCategories,
+    ShowPage,
+    Start,
 )
+from .questions import clean_question
+from .render import HTML, parse_results_heading, render_part, render_say
 from .updates import chat_of, inline_of, message_of, query_of
 
 log = logging.getLogger(__name__)
@@ -40,6 +52,83 @@ DOC_SHORTCUT = r"^/doc_(\d{1,18})(?:@(\w+))?\s*$"
 INLINE_RESULTS = 10
 ERROR_REPORT_EVERY = 60.0  # seconds: at most one error report to admins per minute
 _FIND = re.compile(r"^\s*/tim\b", re.IGNORECASE)
+
+
+# -- the conversation ----------------------------------------------------------------------
+
+
+def _incoming(update: Update, *, text: str | None = None, action: Action | None = None) -> Incoming:
+    """The update as the conversation core sees it: channel, chat, words or action."""
+    chat = chat_of(update)
+    user = update.effective_user
+    group = chat.type != ChatType.PRIVATE
+    message = update.effective_message
+    pressed = update.callback_query is not None  # a button of the bot's own message
+    continues = not group or pressed or (message is not None and replies_to_bot(message))
+    return Incoming(
+        channel=Channel.TELEGRAM,
+        chat_id=str(chat.id),
+        user_id=str(user.id) if user else None,
+        text=text,
+        action=action,
+        group=group,
+        continues=continues,
+        first_name=user.first_name if user else None,
+    )
+
+
+async def _converse(
+    update: Update, context: BotContext, incoming: Incoming, *, edit: bool = False
+) -> Reply:
+    """Ask the core in a worker thread, then send (or edit into) the reply."""
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    await _deliver(update, context, reply, edit=edit)
+    return reply
+
+
+async def _deliver(
+    update: Update, context: BotContext, reply: Reply, *, edit: bool = False, admin: bool = False
+) -> None:
+    """Send a reply: each part rendered in Telegram HTML, the buttons under its list (or its
+    last message); the first message answers the update (or replaces the pressed one)."""
+    for part in reply.parts:
+        if isinstance(part, Results):
+            context.state.questions.remember(part.list.query)  # for its page buttons
+    messages = _messages(reply, context.bot.username or "", admin)
+    chat_id = chat_of(update).id
+    for number, (text, markup) in enumerate(messages):
+        if number == 0 and edit:
+            await _edit(update, text, markup)
+        elif number == 0 and update.message is not None:
+            await update.message.reply_text(text, reply_markup=markup)
+        else:
+            await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def _messages(
+    reply: Reply, bot_username: str, admin: bool
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    texts_: list[str] = []
+    target = -1
+    for part in reply.parts:
+        rendered = render_part(part, HTML, bot_username=bot_username)
+        if isinstance(part, Guide) and admin:
+            rendered = [rendered[0] + texts.ADMIN_HELP]
+        texts_ += rendered
+        if isinstance(part, Results | Listing | Categories) and target < 0:
+            target = len(texts_) - 1
+    keyboard = keyboards.reply_keyboard(reply)
+    target = target if target >= 0 else len(texts_) - 1
+    return [(text, keyboard if i == target else None) for i, text in enumerate(texts_)]
+
+
+async def _edit(update: Update, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Edit the message of a pressed button; an unchanged message is not an error."""
+    try:
+        await query_of(update).edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 # -- questions -----------------------------------------------------------------------------
@@ -55,77 +144,47 @@ async def question(update: Update, context: BotContext) -> None:
         empty = texts.FIND_NEEDS_QUESTION if asked_by_command else texts.MENTION_WITHOUT_QUESTION
         await message.reply_text(empty)
         return
-    await _answer(message, context, text)
+    await _converse(update, context, _incoming(update, text=text))
 
 
-async def _answer(message: Message, context: BotContext, text: str) -> None:
-    state = context.state
-    try:
-        page = await asyncio.to_thread(state.archive.search, text, PAGE_SIZE)
-    except EmptyQuery:
-        await message.reply_text(texts.EMPTY_QUESTION)
-        return
-    key = state.questions.remember(text)
-    await message.reply_text(
-        render_results(page, HTML), reply_markup=keyboards.listing_keyboard(page, SEARCH, key)
-    )
-    channel = "private" if message.chat.type == ChatType.PRIVATE else "group"
-    await asyncio.to_thread(_count, state.archive, text, page.total, channel)
-
-
-def _count(archive: Archive, text: str, total: int, channel: str) -> None:
-    """Count a question for /stats, after answering it: a write may wait for an ingest or a
-    reindex to release the database, and a failure to count must not cost the answer."""
-    try:
-        archive.record_question(text, total, channel)
-    except Exception:
-        log.warning("could not count a question", exc_info=True)
+async def forget(update: Update, context: BotContext) -> None:
+    """/xoadulieu: delete everything kept for this chat."""
+    await _converse(update, context, _incoming(update, action=Forget()))
 
 
 # -- pages ---------------------------------------------------------------------------------
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
-    """◀ Trước / Sau ▶ and a category's button: show that page in the same message."""
+    """◀ Trước / Sau ▶, a category's button, 🆕 Tin mới nhất: that page in the same message."""
     query = query_of(update)
     ref = decode(query.data)
     assert isinstance(ref, PageRef)  # the handler's pattern admits pages only
-    shown = await _fetch_page(ref, query.message, context)
-    if shown is None:
+    listed = await _list_of(ref, query.message, context)
+    if listed is None:
         await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
         return
-    text, page = shown
+    incoming = _incoming(update, action=ShowPage(listed, ref.page))
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    if reply.parts and isinstance(reply.parts[0], Say):
+        await query.answer(render_say(reply.parts[0], HTML), show_alert=True)
+        return
     await query.answer()
-    await _edit(update, text, keyboards.listing_keyboard(page, ref.kind, ref.key))
+    await _deliver(update, context, reply, edit=True)
 
 
-async def _fetch_page(
-    ref: PageRef, message: object, context: BotContext
-) -> tuple[str, SearchPage] | None:
-    """The text and the page a page button leads to; None when its list cannot be found."""
-    state = context.state
-    archive = state.archive
+async def _list_of(ref: PageRef, message: object, context: BotContext) -> ListRef | None:
+    """The list a page button stands for; None when its question or category is gone."""
     if ref.kind == SEARCH:
+        state = context.state
         text = state.questions.get(ref.key) or _recover_question(
             message, ref.key, context.bot.username
         )
-        if text is None:
-            return None
-        state.questions.remember(text)
-        try:
-            page = await asyncio.to_thread(_page, functools.partial(archive.search, text), ref.page)
-        except EmptyQuery:
-            return None
-        return render_results(page, HTML), page
+        return ListRef(ListKind.SEARCH, text) if text is not None else None
     if ref.kind == CATEGORY:
-        category = await asyncio.to_thread(_category_named, archive, ref.key)
-        if category is None:
-            return None
-        latest = functools.partial(archive.latest, category=category)
-        page = await asyncio.to_thread(_page, latest, ref.page)
-        return render_listing(page, category, HTML), page
-    page = await asyncio.to_thread(_page, archive.latest, ref.page)
-    return render_listing(page, None, HTML), page
+        category = await asyncio.to_thread(_category_named, context.state.archive, ref.key)
+        return ListRef(ListKind.CATEGORY, category) if category is not None else None
+    return ListRef(ListKind.TODAY if ref.kind == TODAY else ListKind.LATEST)
 
 
 def _recover_question(message: object, key: str, bot_username: str | None) -> str | None:
@@ -142,25 +201,8 @@ def _recover_question(message: object, key: str, bot_username: str | None) -> st
     return next((c for c in candidates if c and short_key(c) == key), None)
 
 
-def _page(fetch: Callable[..., SearchPage], page: int) -> SearchPage:
-    """Page `page` of a list, or its last page when the list has shrunk since."""
-    result = fetch(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    if not result.hits and result.total and page > 0:
-        result = fetch(limit=PAGE_SIZE, offset=(result.total - 1) // PAGE_SIZE * PAGE_SIZE)
-    return result
-
-
 def _category_named(archive: Archive, key: str) -> str | None:
     return next((c.name for c in archive.categories() if short_key(c.name) == key), None)
-
-
-async def _edit(update: Update, text: str, keyboard: object) -> None:
-    """Edit the message of a pressed button; an unchanged message is not an error."""
-    try:
-        await query_of(update).edit_message_text(text, reply_markup=keyboard)  # type: ignore[arg-type]  # InlineKeyboardMarkup or None
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 async def suggested(update: Update, context: BotContext) -> None:
@@ -168,22 +210,19 @@ async def suggested(update: Update, context: BotContext) -> None:
     query = query_of(update)
     ref = decode(query.data)
     assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
-    state = context.state
-    asked = state.questions.get(ref.key) or _recover_question(
+    asked = context.state.questions.get(ref.key) or _recover_question(
         query.message, ref.key, context.bot.username
     )
-    suggestion = None
-    if asked is not None:
-        try:
-            page = await asyncio.to_thread(state.archive.search, asked, 1)
-            suggestion = page.suggestion
-        except EmptyQuery:
-            suggestion = None
-    if suggestion is None or not isinstance(query.message, Message):
+    if asked is None:
         await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
         return
+    incoming = _incoming(update, action=AskSuggestion(asked))
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    if reply.parts and isinstance(reply.parts[0], Say):
+        await query.answer(render_say(reply.parts[0], HTML), show_alert=True)
+        return
     await query.answer()
-    await _answer(query.message, context, suggestion)
+    await _deliver(update, context, reply)
 
 
 async def page_counter(update: Update, context: BotContext) -> None:
@@ -204,7 +243,7 @@ async def doc(update: Update, context: BotContext) -> None:
     if not context.args or not re.fullmatch(r"[0-9]{1,18}", context.args[0]):
         await message_of(update).reply_text(texts.DOC_NEEDS_NUMBER)
         return
-    await _send_article(update, context, int(context.args[0]))
+    await _converse(update, context, _incoming(update, action=ReadArticle(int(context.args[0]))))
 
 
 async def doc_shortcut(update: Update, context: BotContext) -> None:
@@ -215,7 +254,7 @@ async def doc_shortcut(update: Update, context: BotContext) -> None:
     addressed = match.group(2)
     if addressed and addressed.lower() != (context.bot.username or "").lower():
         return  # meant for another bot in the group
-    await _send_article(update, context, int(match.group(1)))
+    await _converse(update, context, _incoming(update, action=ReadArticle(int(match.group(1)))))
 
 
 async def read_button(update: Update, context: BotContext) -> None:
@@ -223,25 +262,7 @@ async def read_button(update: Update, context: BotContext) -> None:
     ref = decode(query_of(update).data)
     assert isinstance(ref, ReadRef)  # the handler's pattern admits articles only
     await query_of(update).answer()
-    await _send_article(update, context, ref.article_id)
-
-
-async def _send_article(update: Update, context: BotContext, article_id: int) -> None:
-    """The article split at paragraphs; the first part answers the request."""
-    archive = context.state.archive
-    chat_id = chat_of(update).id
-    asking = update.message
-    try:
-        article = await asyncio.to_thread(archive.article, article_id)
-    except ArticleNotFound:
-        parts = [texts.article_not_found(article_id)]
-    else:
-        parts = render_article(article, HTML)
-    for number, part in enumerate(parts):
-        if number == 0 and asking is not None:
-            await asking.reply_text(part)
-        else:
-            await context.bot.send_message(chat_id, part)
+    await _converse(update, context, _incoming(update, action=ReadArticle(ref.article_id)))
 
 
 # -- browsing ------------------------------------------------------------------------------
@@ -249,46 +270,41 @@ async def _send_article(update: Update, context: BotContext, article_id: int) ->
 
 async def latest(update: Update, context: BotContext) -> None:
     """/moi: the latest articles, with pages."""
-    page = await asyncio.to_thread(_page, context.state.archive.latest, 0)
-    await message_of(update).reply_text(
-        render_listing(page, None, HTML), reply_markup=keyboards.listing_keyboard(page, LATEST)
-    )
+    action = ShowPage(ListRef(ListKind.LATEST), 0)
+    await _converse(update, context, _incoming(update, action=action))
 
 
 async def categories(update: Update, context: BotContext) -> None:
     """/chuyenmuc: the categories as buttons."""
-    found = await asyncio.to_thread(context.state.archive.categories)
-    await message_of(update).reply_text(
-        render_categories(found, HTML), reply_markup=keyboards.categories_keyboard(found)
-    )
+    await _converse(update, context, _incoming(update, action=ShowCategories()))
 
 
 async def back_to_categories(update: Update, context: BotContext) -> None:
-    """'◀ Các chuyên mục' under a category's list: the categories again, in the same message."""
-    found = await asyncio.to_thread(context.state.archive.categories)
+    """'◀ Các chuyên mục' (or '📂 Chuyên mục'): the categories, in the same message."""
+    reply = await asyncio.to_thread(
+        context.state.conversation.handle, _incoming(update, action=ShowCategories())
+    )
     await query_of(update).answer()
-    await _edit(update, render_categories(found, HTML), keyboards.categories_keyboard(found))
+    await _deliver(update, context, reply, edit=True)
 
 
 # -- conversation --------------------------------------------------------------------------
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start: a greeting with examples, or the article of a t.me/<bot>?start=doc_<id> link."""
-    if context.args and (match := re.fullmatch(r"doc_([0-9]{1,18})", context.args[0])):
-        await _send_article(update, context, int(match.group(1)))
-        return
-    user = update.effective_user
-    await message_of(update).reply_text(texts.start(user.first_name if user else None))
+    """/start: a greeting with examples and what is kept, or a t.me link's article or question
+    (doc_<id>, q_<question>, t_<token>)."""
+    payload = context.args[0] if context.args else ""
+    await _converse(update, context, _incoming(update, action=Start(payload)))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """/help: how to ask, with examples (and the admin commands, for admins)."""
-    text = texts.help_text(context.bot.username or "bot")
+    reply = await asyncio.to_thread(
+        context.state.conversation.handle, _incoming(update, action=Help())
+    )
     user = update.effective_user
-    if context.state.is_admin(user.id if user else None):
-        text += texts.ADMIN_HELP
-    await message_of(update).reply_text(text)
+    await _deliver(update, context, reply, admin=context.state.is_admin(user.id if user else None))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -305,12 +321,20 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
-    """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words."""
+    """@bot <từ khóa> in any chat: up to 10 articles to choose from; the latest without words.
+    A button above them opens the bot with the typed question (a deep link that carries it),
+    for the answer line and follow-ups; the only way on when nothing is found."""
     query = inline_of(update)
-    page = await asyncio.to_thread(_inline_page, context.state.archive, query.query)
+    state = context.state
+    page = await asyncio.to_thread(_inline_page, state.archive, query.query)
     results = keyboards.inline_results(page, context.bot.username or "")
+    typed = " ".join(query.query.split())
     button = None
-    if not results:
+    if typed:
+        payload = await asyncio.to_thread(state.conversation.hand_over, typed)
+        label = texts.INLINE_ASK_BOT if results else texts.INLINE_NOTHING_FOUND
+        button = InlineQueryResultsButton(text=label, start_parameter=payload)
+    elif not results:
         button = InlineQueryResultsButton(text=texts.INLINE_NOTHING_FOUND, start_parameter="tim")
     await query.answer(results, cache_time=300, button=button)
 

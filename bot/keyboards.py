@@ -20,7 +20,9 @@ from .callbacks import (
     CATEGORIES,
     CATEGORY,
     COUNTER,
+    LATEST,
     SEARCH,
+    TODAY,
     Kind,
     PageRef,
     ReadRef,
@@ -28,9 +30,29 @@ from .callbacks import (
     encode,
     short_key,
 )
+from .conversation import (
+    Listing,
+    ListKind,
+    ListRef,
+    OpenCategories,
+    OpenCategory,
+    OpenLatest,
+    Read,
+    Reply,
+    Results,
+    Suggest,
+    Turn,
+)
 from .render import PAGE_SIZE, read_link, render_inline_description, render_inline_message
 
-__all__ = ["listing_keyboard", "categories_keyboard", "inline_results", "MAX_CATEGORY_BUTTONS"]
+__all__ = [
+    "listing_keyboard",
+    "categories_keyboard",
+    "reply_keyboard",
+    "page_kind",
+    "inline_results",
+    "MAX_CATEGORY_BUTTONS",
+]
 
 MAX_CATEGORY_BUTTONS = 40
 
@@ -70,6 +92,57 @@ def _navigation(page: SearchPage, kind: Kind, key: str) -> list[InlineKeyboardBu
     if not page.is_last_page:
         row.append(_page_button(texts.NEXT, PageRef(kind, key, current + 1)))
     return row
+
+
+def page_kind(listed: ListRef) -> tuple[Kind, str]:
+    """The callback kind and key of a list: a question or a category by its hash."""
+    if listed.kind is ListKind.SEARCH:
+        return SEARCH, short_key(listed.query)
+    if listed.kind is ListKind.CATEGORY:
+        return CATEGORY, short_key(listed.query)
+    return (TODAY if listed.kind is ListKind.TODAY else LATEST), ""
+
+
+def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The buttons of a reply's next steps: read each article, turn the page (◀ Trước · i/N ·
+    Sau ▶), the suggested question, the categories, the latest articles."""
+    listed = next((p for p in reply.parts if isinstance(p, Results | Listing)), None)
+    rows: list[list[InlineKeyboardButton]] = []
+    for step in reply.steps:
+        if isinstance(step, Read):
+            label = texts.READ_BUTTON.format(number=step.number)
+            rows.append(
+                [InlineKeyboardButton(label, callback_data=encode(ReadRef(step.article_id)))]
+            )
+    if listed is not None and any(isinstance(step, Turn) for step in reply.steps):
+        kind, key = page_kind(listed.list)
+        navigation = _navigation(listed.page, kind, key)
+        if navigation:
+            rows.append(navigation)
+    for step in reply.steps:
+        if isinstance(step, Suggest):
+            label = texts.SUGGESTION_BUTTON.format(question=_label(step.suggestion, 40))
+            data = encode(SuggestRef(short_key(step.question)))
+            rows.append([InlineKeyboardButton(label, callback_data=data)])
+        elif isinstance(step, OpenCategory):
+            ref = PageRef(CATEGORY, short_key(step.name), 0)
+            label = f"{_label(step.name)} ({step.count})"
+            rows.append([InlineKeyboardButton(label, callback_data=encode(ref))])
+    shortcuts = []
+    for step in reply.steps:
+        if isinstance(step, OpenLatest):
+            shortcuts.append(
+                InlineKeyboardButton(
+                    texts.LATEST_BUTTON, callback_data=encode(PageRef(LATEST, "", 0))
+                )
+            )
+        elif isinstance(step, OpenCategories):
+            in_category = listed is not None and listed.list.kind is ListKind.CATEGORY
+            label = texts.BACK_TO_CATEGORIES if in_category else texts.CATEGORIES_BUTTON
+            shortcuts.append(InlineKeyboardButton(label, callback_data=CATEGORIES))
+    if shortcuts:
+        rows.append(shortcuts)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _page_button(label: str, ref: PageRef) -> InlineKeyboardButton:

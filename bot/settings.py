@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret_token: SecretStr | None = None
+    chat_id_secret: SecretStr | None = None  # the key of the chat ids' HMAC in the database
 
     user_burst: int = Field(default=5, ge=1)
     user_per_minute: float = Field(default=20.0, gt=0)
@@ -134,6 +135,16 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
+    @field_validator("chat_id_secret")
+    @classmethod
+    def _check_chat_id_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            raise ValueError(
+                "too short: use at least 16 random characters, e.g. the output of "
+                'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -148,6 +159,17 @@ class Settings(BaseSettings):
         if self.telegram_api_base_url is None:
             return None
         return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
+
+    def chat_secret(self) -> str:
+        """The secret chat ids are hashed with; raises SettingsError when it is not set."""
+        if self.chat_id_secret is None:
+            raise SettingsError(
+                "CHAT_ID_SECRET: not set; the bot stores chat ids only as a keyed hash and needs "
+                "a secret for it: put the output of "
+                'python -c "import secrets; print(secrets.token_urlsafe(32))" in .env '
+                "(keep it: a new one starts every conversation afresh)"
+            )
+        return self.chat_id_secret.get_secret_value()
 
     def bot_token(self) -> str:
         """The bot token; raises SettingsError when it is not set."""

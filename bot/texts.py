@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from index import ProblemCode
 from index.crawl import CrawlIssue, RunStatus
 
+from .conversation.types import Said
 from .crawl_jobs import CrawlFailure
 
 __all__ = [
@@ -43,18 +45,29 @@ __all__ = [
     "NO_ENABLED_SOURCE",
     "unknown_source",
     "INLINE_NOTHING_FOUND",
+    "INLINE_ASK_BOT",
     "PROBLEMS",
     "CRAWL_ISSUES",
     "COMMANDS",
     "ADMIN_COMMANDS",
+    "PRIVACY",
+    "SAID",
+    "PLAIN_GUIDE",
+    "LATEST_BUTTON",
+    "CATEGORIES_BUTTON",
+    "TODAY_HEADING",
 ]
 
 EXAMPLES = ("hội thảo chính quyền điện tử", "chuyển đổi số", "phố sách Hà Nội")
 
 
-def start(first_name: str | None) -> str:
-    """The greeting of /start."""
-    name = f" {html.escape(first_name, quote=False)}" if first_name else ""
+def _escape_html(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def start(first_name: str | None, escape: Callable[[str], str] = _escape_html) -> str:
+    """The greeting of /start (the name escaped by `escape`: HTML unless told otherwise)."""
+    name = f" {escape(first_name)}" if first_name else ""
     examples = "\n".join(f"• {example}" for example in EXAMPLES)
     return (
         f"👋 Xin chào{name}!\n"
@@ -83,9 +96,14 @@ def help_text(bot_username: str) -> str:
         "ví dụ /doc 1.\n\n"
         "🆕 /moi – các tin mới nhất.\n"
         "📂 /chuyenmuc – chọn một chuyên mục để xem tin.\n\n"
+        "💬 <b>Hỏi tiếp</b>: sau một câu hỏi, gõ “còn hội sách thì sao” để hỏi tiếp cùng thời "
+        "gian; “tiếp”, “trước” để lật trang; “đọc 2” hay “bài thứ 2 nói gì” để đọc bài 2; "
+        "“chi tiết hơn” để đọc bài trả lời; “tin cũ hơn”, “mới hơn” để xem khoảng thời gian "
+        "trước hoặc sau.\n\n"
         f"👥 <b>Trong nhóm</b>: gõ /tim kèm câu hỏi (ví dụ /tim chuyển đổi số), nhắc tên {bot} "
-        "hoặc trả lời tin nhắn của bot.\n"
-        f"💬 <b>Ở cuộc trò chuyện bất kỳ</b>: gõ {bot} rồi từ khóa để chọn và gửi nhanh một bài."
+        "hoặc trả lời tin nhắn của bot (chỉ khi trả lời tin nhắn của bot, câu hỏi mới được hiểu "
+        "là hỏi tiếp).\n"
+        f"🔗 <b>Ở cuộc trò chuyện bất kỳ</b>: gõ {bot} rồi từ khóa để chọn và gửi nhanh một bài."
     )
 
 
@@ -220,6 +238,90 @@ def unknown_source(name: str, known: list[str]) -> str:
 
 
 INLINE_NOTHING_FOUND = "Không tìm thấy bài phù hợp – bấm để hỏi bot"
+INLINE_ASK_BOT = "💬 Hỏi bot câu này (trả lời nhanh, hỏi tiếp)"
+
+# -- the conversation (bot/conversation, rendered by bot/render/conversation.py) ---------------
+PRIVACY = (
+    "🔒 Bot không lưu tên bạn; câu hỏi gần nhất và danh sách bài vừa xem được giữ 24 giờ để "
+    "hiểu câu hỏi tiếp theo, câu hỏi (không kèm tên) giữ 30 ngày để thống kê. "
+    "Gõ /xoadulieu để xóa ngay."
+)
+_EXAMPLE = "“hội thảo chính quyền điện tử”"
+SAID = {
+    Said.GREETING: (
+        "👋 Chào bạn! Bạn muốn tìm tin gì? Cứ gõ vài từ khóa, ví dụ " + _EXAMPLE + ", "
+        "hoặc xem các tin mới nhất."
+    ),
+    Said.THANKS: "😊 Rất vui được giúp bạn! Khi cần tìm tin, bạn cứ nhắn cho mình nhé.",
+    Said.GOODBYE: "👋 Tạm biệt bạn, hẹn gặp lại! Khi cần tìm tin, bạn cứ nhắn cho mình nhé.",
+    Said.WHO_AM_I: (
+        "🤖 Mình là trợ lý tra cứu tin hoạt động của Sở: bạn hỏi, mình tìm trong các bài đã "
+        "đăng và gửi lại bài phù hợp kèm đường dẫn. Thử gõ " + _EXAMPLE + " xem nhé."
+    ),
+    Said.HELP: (
+        "💡 Bạn chỉ cần gõ điều muốn tìm, ví dụ " + _EXAMPLE + " hoặc “hội sách năm 2019”. "
+        "Sau đó gõ “tiếp” để xem thêm, “đọc 2” để đọc bài thứ 2, “tin mới” để xem tin mới "
+        "nhất. Gõ /help để xem đầy đủ."
+    ),
+    Said.COMPLAINT: (
+        "😔 Xin lỗi vì kết quả chưa đúng ý bạn. Bạn thử gõ lại ngắn gọn hơn, chỉ giữ những từ "
+        "chính, hoặc thêm thời gian, ví dụ “hội sách năm 2019”."
+    ),
+    Said.ACKNOWLEDGED: "👌 Vâng ạ. Bạn cần tìm gì thêm cứ gõ nhé.",
+    Said.FOREIGN: (
+        "🇻🇳 Bot trả lời bằng tiếng Việt. / This bot answers in Vietnamese; "
+        "here is what matches your words:"
+    ),
+    Said.FOREIGN_NOTHING: (
+        "🇻🇳 Bot trả lời bằng tiếng Việt, bạn vui lòng gõ câu hỏi bằng tiếng Việt nhé. / "
+        "This bot answers in Vietnamese: please ask in Vietnamese (no accents needed), "
+        "e.g. “hoi thao chinh quyen dien tu”."
+    ),
+    Said.EMPTY_QUESTION: EMPTY_QUESTION,
+    Said.NO_LIST: (
+        "Mình chưa có danh sách bài nào để tiếp tục (danh sách chỉ được giữ 24 giờ). "
+        "Bạn gõ điều muốn tìm, hoặc xem các tin mới nhất nhé."
+    ),
+    Said.NO_SUCH_NUMBER: (
+        "Danh sách vừa rồi không có bài số {number}. Bạn xem lại số bài ở đầu mỗi bài nhé."
+    ),
+    Said.LAST_PAGE: "Đó là những bài cuối cùng của danh sách rồi ạ.",
+    Said.FIRST_PAGE: "Đây đã là trang đầu của danh sách rồi ạ.",
+    Said.NEWEST_ALREADY: "Đây đã là những tin mới nhất rồi ạ.",
+    Said.TODAY_EMPTY: "Hôm nay chưa có bài mới. Dưới đây là các tin mới nhất:",
+    Said.ARTICLE_NOT_FOUND: (
+        "Không tìm thấy bài viết số {number}. Bạn vui lòng kiểm tra lại số bài."
+    ),
+    Said.RESULTS_EXPIRED: RESULTS_EXPIRED,
+    Said.HANDOVER_EXPIRED: (
+        "Câu hỏi gửi sang từ chế độ inline đã hết hạn. Bạn vui lòng gõ lại câu hỏi nhé."
+    ),
+    Said.FORGOTTEN: (
+        "🗑 Đã xóa mọi dữ liệu bot lưu về cuộc trò chuyện này (câu hỏi và danh sách bài vừa xem)."
+    ),
+    Said.NOTHING_TO_FORGET: "🗑 Bot không lưu dữ liệu nào về cuộc trò chuyện này.",
+}
+LATEST_BUTTON = "🆕 Tin mới nhất"
+CATEGORIES_BUTTON = "📂 Chuyên mục"
+TODAY_HEADING = "🗓 Tin hôm nay"
+PLAIN_GUIDE = (
+    "📘 Hướng dẫn sử dụng\n"
+    "🔎 Gõ điều muốn tìm, có dấu hay không dấu đều được, ví dụ " + _EXAMPLE + ". "
+    "Thêm thời gian hay chuyên mục để lọc: “hội sách năm 2019”, “chuyên mục công nghệ thông tin”.\n"
+    "💡 Hỏi “khi nào”, “ở đâu”, “ai”, “bao nhiêu” thì bot trích luôn câu trả lời khi chắc chắn.\n"
+    "💬 Sau đó: “tiếp”, “trước” để lật trang; “đọc 2” để đọc bài 2; “chi tiết hơn”; "
+    "“còn hội sách thì sao”; “tin cũ hơn”, “mới hơn”; “mới” để xem tin mới nhất; "
+    "“chuyên mục” để xem các chuyên mục; “xóa dữ liệu” để xóa những gì bot lưu."
+)
+HINT_NEXT = "“tiếp” để xem thêm"
+HINT_PREVIOUS = "“trước” để quay lại"
+HINT_READ = "“đọc {number}” để đọc bài {number}"
+HINT_SUGGEST = "“{question}” để tìm lại"
+HINT_LATEST = "“mới” để xem tin mới nhất"
+HINT_CATEGORIES = "“chuyên mục” để xem các chuyên mục"
+HINT_CATEGORY = "“chuyên mục {name}”"
+HINT_EXAMPLE = "ví dụ “{example}”"
+HINTS = "👉 Gõ {hints}."
 
 COMMANDS = (
     ("tim", "Tìm tin, ví dụ: /tim chuyển đổi số"),
@@ -228,13 +330,14 @@ COMMANDS = (
     ("doc", "Đọc toàn văn một bài, ví dụ: /doc 1"),
     ("help", "Hướng dẫn sử dụng"),
     ("start", "Lời chào và ví dụ"),
+    ("xoadulieu", "Xóa dữ liệu bot lưu về cuộc trò chuyện này"),
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
-    ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
     ("stats", "Thống kê dữ liệu, câu hỏi và thu thập tin"),
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
+    ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
 )
 
 
@@ -314,7 +417,7 @@ FILTER_TIME = "🗓 {period}"
 UNTIL_NOW = "nay"
 RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là kết quả ở mọi thời điểm."
 ANSWER_LABEL = "Trả lời nhanh:"
-ANSWER = "💡 {label} {sentence}\n(theo bài “{title}”)"
+ANSWER = "💡 {label} {fact}\n“{sentence}”\n(theo bài “{title}”)"
 SUGGESTION = "🤔 Có phải bạn muốn tìm: {question}?"
 NOTHING_FOUND = "Rất tiếc, chưa có bài viết nào phù hợp với {query}."
 NOTHING_FOUND_TIPS = (

@@ -19,6 +19,7 @@ from .search.engine import (
     SearchPage,
     Weights,
 )
+from .store.conversations import ConversationState, LoggedQuestion, Purged
 from .store.importers import read_bytes, read_paths
 from .store.ingest import IngestReport, ProgressCallback
 from .store.records import Item
@@ -212,9 +213,49 @@ class Archive:
 
     # -- usage ------------------------------------------------------------------------------
 
-    def record_question(self, query: str, total: int, channel: str = "private") -> None:
-        """Count a question for the usage statistics (the text is kept, the asker is not)."""
-        self.store.record_question(query, total, channel)
+    def record_question(
+        self, query: str, total: int, channel: str = "private", chat_key: str | None = None
+    ) -> None:
+        """Count a question for the usage statistics (the text is kept, the asker is not; the
+        chat only as a keyed hash)."""
+        self.store.record_question(query, total, channel, chat_key)
+
+    # -- conversations ----------------------------------------------------------------------
+
+    @property
+    def dictionary(self) -> QueryDictionary:
+        """The query dictionary, with its table of conversation intents."""
+        return self.engine.dictionary
+
+    def conversation(
+        self, channel: str, chat_key: str, newer_than: datetime
+    ) -> ConversationState | None:
+        """Where a chat stands, unless its state is older than `newer_than`."""
+        return self.store.conversations.state(channel, chat_key, newer_than)
+
+    def remember(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+        """Store where a chat stands, counting the question that led there (if `logged`)."""
+        self.store.conversations.save(state, logged)
+
+    def forget_chat(self, channel: str, chat_key: str) -> Purged:
+        """Delete everything kept for a chat: its state and its logged questions."""
+        return self.store.conversations.forget(channel, chat_key)
+
+    def purge_conversations(
+        self, conversations_before: datetime, questions_before: datetime, handovers_before: datetime
+    ) -> Purged:
+        """Remove expired conversation states, hand-overs and question logs."""
+        return self.store.conversations.purge(
+            conversations_before, questions_before, handovers_before
+        )
+
+    def hand_over(self, token: str, question: str, at: datetime) -> None:
+        """Keep a question too long for a deep link under `token`."""
+        self.store.conversations.hand_over(token, question, at)
+
+    def take_handover(self, token: str, newer_than: datetime) -> str | None:
+        """The question kept under `token` (once), unless it is older than `newer_than`."""
+        return self.store.conversations.take(token, newer_than)
 
     def stats(self) -> Stats:
         """Counts and dates of the stored articles and of the live index."""

@@ -7,6 +7,7 @@ query goes through `Archive.search`, once as written and once with its diacritic
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import tempfile
@@ -21,9 +22,24 @@ from .store.ingest import ProgressCallback
 from .store.records import ArticleRecord
 from .text.dates import parse_date
 from .text.dictionary import QueryDictionary
-from .text.normalize import fold
+from .text.normalize import fold, normalize
 
-__all__ = ["BeirSet", "Metrics", "EvalReport", "load_beir", "evaluate", "run_eval", "METRICS"]
+__all__ = [
+    "BeirSet",
+    "Metrics",
+    "EvalReport",
+    "load_beir",
+    "evaluate",
+    "run_eval",
+    "METRICS",
+    "AnswerQuestion",
+    "AnswerOutcome",
+    "AnswerFigures",
+    "AnswerReport",
+    "load_answer_questions",
+    "run_answer_eval",
+    "find_vietnews",
+]
 
 METRICS = ("mrr@10", "ndcg@10", "recall@10", "recall@100", "p@1")
 _URL = "https://eval.invalid/{}"
@@ -186,3 +202,269 @@ def run_eval(
         engine.close()
     judged = sum(1 for q in beir.queries if beir.qrels.get(q))
     return EvalReport(beir.name, judged, as_written, plain)
+
+
+# -- the answer line -----------------------------------------------------------------------
+
+VIETNEWS_FILE = "vietnews-val.jsonl.gz"
+
+
+@dataclass(frozen=True)
+class AnswerQuestion:
+    """One judged question of an answer-line set (see data/eval/answers/README.md)."""
+
+    question_id: str
+    text: str
+    intent: str
+    answerable: bool
+    article: str | None  # corpus id of the article that holds the answer
+    gold: tuple[str, ...]  # acceptable answer spans
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What the engine showed for one question, and how it was judged."""
+
+    question: AnswerQuestion
+    line: str | None  # the answer line shown (None: nothing shown)
+    fact: str | None  # the part of the line the engine marked as the answer
+    article: str | None  # corpus id of the article the line quotes
+    correct: bool  # a shown line that contains a gold span
+    fact_correct: bool  # ... and whose marked answer itself holds or sits inside a gold span
+
+
+@dataclass(frozen=True)
+class AnswerFigures:
+    """Precision, coverage and false answers over a group of questions."""
+
+    answerable: int
+    unanswerable: int
+    shown: int
+    correct: int
+    fact_correct: int
+    shown_answerable: int
+    shown_unanswerable: int
+
+    @classmethod
+    def of(cls, outcomes: Sequence[AnswerOutcome]) -> AnswerFigures:
+        """Count a group of outcomes."""
+        shown = [o for o in outcomes if o.line is not None]
+        return cls(
+            answerable=sum(o.question.answerable for o in outcomes),
+            unanswerable=sum(not o.question.answerable for o in outcomes),
+            shown=len(shown),
+            correct=sum(o.correct for o in shown),
+            fact_correct=sum(o.fact_correct for o in shown),
+            shown_answerable=sum(o.question.answerable for o in shown),
+            shown_unanswerable=sum(not o.question.answerable for o in shown),
+        )
+
+    @property
+    def precision(self) -> float:
+        """Correct lines / lines shown (1.0 when nothing was shown)."""
+        return self.correct / self.shown if self.shown else 1.0
+
+    @property
+    def fact_precision(self) -> float:
+        """Lines whose marked answer is right / lines shown."""
+        return self.fact_correct / self.shown if self.shown else 1.0
+
+    @property
+    def coverage(self) -> float:
+        """Answerable questions with a line / answerable questions."""
+        return self.shown_answerable / self.answerable if self.answerable else 0.0
+
+    @property
+    def false_rate(self) -> float:
+        """Unanswerable questions with a line / unanswerable questions."""
+        return self.shown_unanswerable / self.unanswerable if self.unanswerable else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """The figures as `bot.py eval --answers --json` prints them."""
+        return {
+            "precision": round(self.precision, 4),
+            "coverage": round(self.coverage, 4),
+            "false_answer_rate": round(self.false_rate, 4),
+            "fact_precision": round(self.fact_precision, 4),
+            "shown": self.shown,
+            "correct": self.correct,
+            "answerable": self.answerable,
+            "shown_answerable": self.shown_answerable,
+            "unanswerable": self.unanswerable,
+            "shown_unanswerable": self.shown_unanswerable,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    """An answer-line set measured: all questions, the tuning half and the held-out half."""
+
+    name: str
+    outcomes: tuple[AnswerOutcome, ...]
+
+    @property
+    def overall(self) -> AnswerFigures:
+        """Every question."""
+        return AnswerFigures.of(self.outcomes)
+
+    @property
+    def tuning(self) -> AnswerFigures:
+        """The odd-numbered questions (a001, a003, ...): the half the answer line was tuned on."""
+        return AnswerFigures.of([o for o in self.outcomes if _is_tuning(o.question)])
+
+    @property
+    def held_out(self) -> AnswerFigures:
+        """The even-numbered questions, never looked at while tuning."""
+        return AnswerFigures.of([o for o in self.outcomes if not _is_tuning(o.question)])
+
+    def to_json(self) -> dict[str, object]:
+        """The shape `bot.py eval --answers DIR --json` prints."""
+        return {
+            "set": self.name,
+            "questions": len(self.outcomes),
+            "all": self.overall.to_json(),
+            "tuning": self.tuning.to_json(),
+            "held_out": self.held_out.to_json(),
+            "lines": [
+                {
+                    "id": o.question.question_id,
+                    "intent": o.question.intent,
+                    "answerable": o.question.answerable,
+                    "line": o.line,
+                    "fact": o.fact,
+                    "article": o.article,
+                    "correct": o.correct if o.line is not None else None,
+                }
+                for o in self.outcomes
+            ],
+        }
+
+
+def _is_tuning(question: AnswerQuestion) -> bool:
+    digits = "".join(c for c in question.question_id if c.isdigit())
+    return bool(digits) and int(digits) % 2 == 1
+
+
+def load_answer_questions(folder: Path) -> list[AnswerQuestion]:
+    """Read `questions.jsonl` of an answer-line set; raise InputError naming what is wrong."""
+    path = folder / "questions.jsonl"
+    if not path.is_file():
+        raise InputError(f"{path}: missing (an answer-line set has questions.jsonl)")
+    questions = []
+    for row in _jsonl(path):
+        try:
+            questions.append(
+                AnswerQuestion(
+                    question_id=str(row["_id"]),
+                    text=str(row["text"]),
+                    intent=str(row["intent"]),
+                    answerable=bool(row["answerable"]),
+                    article=str(row["article"]) if row.get("article") else None,
+                    gold=tuple(str(span) for span in row.get("gold") or ()),  # type: ignore[attr-defined]
+                )
+            )
+        except KeyError as exc:
+            raise InputError(f"{path}: a question lacks the field {exc}") from exc
+    return questions
+
+
+def find_vietnews(start: Path) -> Path | None:
+    """`shared/data/vietnews/vietnews-val.jsonl.gz` in the nearest folder above `start`."""
+    for folder in (start, *start.parents):
+        candidate = folder / "shared" / "data" / "vietnews" / VIETNEWS_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def vietnews_records(path: Path, wanted: set[str]) -> Iterator[ArticleRecord]:
+    """The vietnews articles with these ids: title, then summary and body as the body; no date."""
+    import gzip
+
+    found: set[str] = set()
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            doc_id = str(row.get("id"))
+            if doc_id not in wanted:
+                continue
+            found.add(doc_id)
+            body = "\n".join(p for p in (row.get("summary", ""), row.get("body", "")) if p)
+            yield ArticleRecord(
+                title=str(row.get("title", "")).strip(),
+                body=body,
+                url=_URL.format(doc_id),
+                origin=doc_id,
+            )
+    missing = wanted - found
+    if missing:
+        raise InputError(
+            f"{path}: no article with id {sorted(missing)[0]} ({len(missing)} missing)"
+        )
+
+
+def run_answer_eval(
+    folder: Path,
+    *,
+    corpus: Path | None = None,
+    vietnews: Path | None = None,
+    dictionary: Path | QueryDictionary | None = None,
+    workdir: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> AnswerReport:
+    """Load the sample (`corpus`, BEIR corpus.jsonl; default: the tin-so set beside `folder`)
+    and the vietnews articles the questions name into a temporary database, ask every question
+    and judge the answer lines."""
+    questions = load_answer_questions(folder)
+    corpus = corpus or folder.parent / "tin-so" / "corpus.jsonl"
+    if not corpus.is_file():
+        raise InputError(f"{corpus}: missing (the sample corpus the answer set is written over)")
+    wanted = {q.article for q in questions if q.article and q.article.startswith("val-")}
+    if wanted and vietnews is None:
+        vietnews = find_vietnews(folder.resolve())
+        if vietnews is None:
+            raise InputError(
+                f"{VIETNEWS_FILE} not found in a shared/data/vietnews folder above {folder}: "
+                "give its path with --vietnews"
+            )
+    sample = BeirSet("sample", {
+        str(row["_id"]): {k: str(v) for k, v in row.items() if v is not None}
+        for row in _jsonl(corpus)
+    }, {}, {})  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="tinsobot-answers-", dir=workdir) as tmp:
+        archive = Archive.open(f"sqlite:///{Path(tmp) / 'answers.sqlite3'}", dictionary=dictionary)
+        items: Iterator[ArticleRecord] = records(sample)
+        if wanted and vietnews is not None:
+            items = itertools.chain(items, vietnews_records(vietnews, wanted))
+        report = archive.ingest_items(items, progress=progress)
+        if report.failed:
+            raise InputError(f"{folder}: {report.failed} articles could not be stored")
+        outcomes = tuple(judge_answer(q, archive) for q in questions)
+        archive.close()
+    return AnswerReport(folder.name, outcomes)
+
+
+def judge_answer(question: AnswerQuestion, archive: Archive) -> AnswerOutcome:
+    """Ask one question and judge the answer line it gets."""
+    try:
+        page = archive.search(question.text, limit=5)
+    except EmptyQuery:
+        page = None
+    answer = page.answer if page is not None else None
+    if answer is None:
+        return AnswerOutcome(question, None, None, None, False, False)
+    line = answer.line
+    fact = answer.fact
+    prefix = _URL.format("")
+    article = answer.url.removeprefix(prefix) if answer.url else None
+    golds = [_comparable(g) for g in question.gold]
+    correct = any(g in _comparable(line) for g in golds)
+    fact_correct = fact is not None and any(
+        g in _comparable(fact) or _comparable(fact) in g for g in golds
+    )
+    return AnswerOutcome(question, line, fact, article, correct, correct and fact_correct)
+
+
+def _comparable(text: str) -> str:
+    """The README's rule: both sides normalised and case-folded."""
+    return normalize(text).casefold()

@@ -119,6 +119,7 @@ def fake_api() -> Iterator[FakeBotAPI]:
 
 
 ADMIN_ID = 1001
+CHAT_ID_SECRET = "test-chat-id-secret-0123456789"
 
 
 @pytest.fixture
@@ -140,6 +141,7 @@ def start_bot(fake_api: FakeBotAPI, bot_db: str) -> Iterator[Callable[..., Runni
             load_sample=False,
             admin_ids=str(ADMIN_ID),
             reindex_progress_seconds=0.2,
+            chat_id_secret=CHAT_ID_SECRET,
         )
         values.update(overrides)
         settings = load_settings(**values)

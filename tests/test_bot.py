@@ -129,7 +129,7 @@ def test_no_result_is_answered_kindly_with_suggestions(fake_api: FakeBotAPI, sta
         "Rất tiếc, chưa có bài viết nào phù hợp với “tàu vũ trụ sao hỏa”."
     )
     assert "gõ tiếng Việt có dấu" in reply["text"] and "/moi" in reply["text"]
-    assert "reply_markup" not in reply
+    assert buttons(reply) == [("🆕 Tin mới nhất", "n:0")]  # the next step, as a button
 
 
 def test_a_question_full_of_markup_is_answered_safely(fake_api: FakeBotAPI, start_bot) -> None:
@@ -683,9 +683,9 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])]
         for c in calls
     }
-    assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start"]
+    assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu"]
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
-    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl"]
+    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl", "xoa"]
 
 
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(
@@ -744,7 +744,8 @@ def test_inline_mode_without_words_offers_the_latest(fake_api: FakeBotAPI, start
     assert len(json.loads(fake_api.wait_call("answerInlineQuery").params["results"])) == 10
     fake_api.inline_query(citizen(1), "tàu vũ trụ sao hỏa")
     empty = fake_api.wait_call("answerInlineQuery", lambda c: c.params["results"] == "[]")
-    assert json.loads(empty.params["button"])["start_parameter"] == "tim"
+    payload = json.loads(empty.params["button"])["start_parameter"]
+    assert payload.startswith("q_")  # the typed words travel with the deep link
 
 
 def test_in_a_group_the_bot_answers_only_when_addressed(fake_api: FakeBotAPI, start_bot) -> None:

@@ -19,6 +19,7 @@ from .fakebotapi import TOKEN, FakeBotAPI
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 USER = FakeBotAPI.user(3001, "Chi")
+SECRET = "test-chat-id-secret-0123456789"
 
 
 def _environment(**values: str) -> dict[str, str]:
@@ -33,6 +34,7 @@ def _environment(**values: str) -> dict[str, str]:
         "LOG_LEVEL",
         "SOURCES_FILE",
         "CRAWL_",
+        "CHAT_ID_SECRET",
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith(names)}
     environment.update(values)
@@ -82,6 +84,7 @@ def bot_process(fake_api: FakeBotAPI, bot_db: str, tmp_path: Path) -> Iterator:
             "DATABASE_URL": bot_db,
             "LOAD_SAMPLE": "false",
             "ADMIN_IDS": "1001",
+            "CHAT_ID_SECRET": SECRET,
         }
         environment = _environment(**{**values, **settings})
         process = BotProcess(tmp_path / f"bot-{len(started)}.log", environment, *args)
@@ -175,8 +178,24 @@ def _accepts_connections(port: int) -> bool:
             {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://bot.example.test/"},
             "bad setting WEBHOOK_URL: must start with https://",
         ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN},
+            "bad setting CHAT_ID_SECRET: not set; the bot stores chat ids only as a keyed hash",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "CHAT_ID_SECRET": "short"},
+            "bad setting CHAT_ID_SECRET: too short: use at least 16 random characters",
+        ),
     ],
-    ids=["no token", "malformed token", "admin ids", "api url", "webhook url"],
+    ids=[
+        "no token",
+        "malformed token",
+        "admin ids",
+        "api url",
+        "webhook url",
+        "no secret",
+        "short secret",
+    ],
 )
 def test_a_bad_setting_is_one_line_and_exit_code_1(
     settings: dict[str, str], expected: str, tmp_path: Path
@@ -205,6 +224,7 @@ def test_a_malformed_sources_file_stops_the_start_with_one_line(tmp_path: Path) 
         env=_environment(
             DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
             TELEGRAM_BOT_TOKEN=TOKEN,
+            CHAT_ID_SECRET=SECRET,
             SOURCES_FILE=str(sources),
         ),
         capture_output=True,

@@ -24,10 +24,12 @@ def test_a_where_question_is_answered_first_with_the_sentence(
     )
     lines = reply["text"].split("\n")
     assert lines[1] == "Lọc theo: 🗓 năm 2019"
-    assert lines[2].startswith("💡 Trả lời nhanh: Ngày 31/5, tại Trung tâm thương mại AP Plaza")
-    assert lines[3].startswith("(theo bài “Hội thảo xây dựng chính quyền điện tử")
+    assert lines[2] == "💡 Trả lời nhanh: Trung tâm thương mại AP Plaza"
+    assert lines[3].startswith("“Ngày 31/5, tại Trung tâm thương mại AP Plaza, Ban Chỉ đạo")
+    assert lines[4].startswith("(theo bài “Hội thảo xây dựng chính quyền điện tử")
     assert f"1. {SEED_TITLE}" in reply["text"]
-    assert "Trả lời nhanh:" in entity_texts(reply, "bold")
+    bold = entity_texts(reply, "bold")
+    assert "Trả lời nhanh:" in bold and bold.count("Trung tâm thương mại AP Plaza") == 2
 
 
 def test_time_and_abbreviations_in_a_group_question(fake_api: FakeBotAPI, start_bot) -> None:

@@ -195,3 +195,22 @@ def test_delete_takes_articles_down_by_id_and_url(tmp_path: Path) -> None:
     assert after["total"] < first["total"] and not shown & set(ids)
     stats = json.loads(run("stats", "--json", database_url=database).stdout)
     assert stats["taken_down"] == 2 and stats["articles"] == 212
+
+
+def test_chat_talks_in_plain_text_and_follows_up(cli_db: str) -> None:
+    environment = dict(os.environ, DATABASE_URL=cli_db, CHAT_ID_SECRET="cli-chat-secret-0123456")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "chat"],
+        input="xin chào\nphố sách năm 2018\ncòn hội sách thì sao\nđọc 1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("👋 Chào bạn!") and "🔎 Kết quả cho “hội sách năm 2018”" in out
+    assert "“đọc 1” để đọc bài 1" in out and "<b>" not in out
+    article = out.split("👉 Gõ “đọc 1” để đọc bài 1.")[-1].strip()
+    assert article.startswith('Lịch hoạt động của "Hội sách Thiếu nhi 01/6/2018"')

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from index import InputError, QueryDictionary
+from index import CHAT_INTENTS, InputError, QueryDictionary
 
 from .conftest import ROOT
 
@@ -92,3 +92,22 @@ def test_abbreviation_mistakes_name_the_line(tmp_path: Path, line: str, message:
     path.write_text(f"[viết tắt]\n{line}\n", encoding="utf-8")
     with pytest.raises(InputError, match=message):
         QueryDictionary.load(path)
+
+
+def test_the_chat_table_names_what_whole_messages_mean() -> None:
+    table = dict(DICTIONARY.chat)
+    assert "cảm ơn" in table["cảm ơn"] and "tin mới nhất" in table["tin mới"]
+    assert set(table) <= set(CHAT_INTENTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[trò chuyện]\nchào hỏi: xin chào\n", "dictionary:2: a line starts with one of"),
+        ("[trò chuyện]\ncảm ơn: cám ơn\ntạm biệt: cám ơn\n", "'cám ơn' is already on line 2"),
+        ("[trò chuyện]\ncảm ơn:\n", "give the ways of saying 'cảm ơn'"),
+    ],
+)
+def test_a_mistake_in_the_chat_table_names_its_line(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        QueryDictionary.parse(text)

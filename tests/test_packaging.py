@@ -10,11 +10,17 @@ from .conftest import ROOT
 
 
 def test_an_installed_wheel_answers_with_its_own_data(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    # Without PYTHONPATH all along: pip in the new environment would otherwise see the source
+    # tree's packages, call the wheel installed already, and write no `tin-so-bot` script.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONPATH")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "share"))
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
         check=True,
         capture_output=True,
+        env=env,
     )
     (wheel,) = wheels.glob("tin_so_bot-*.whl")
     environment = tmp_path / "venv"
@@ -24,10 +30,8 @@ def test_an_installed_wheel_answers_with_its_own_data(tmp_path: Path) -> None:
         [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
         check=True,
         capture_output=True,
+        env=env,
     )
-    home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONPATH")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "share"))
     answer = subprocess.run(
         [str(environment / "bin" / "tin-so-bot"), "ask", "--json", "hội thảo chính quyền điện tử"],
         cwd=tmp_path,

@@ -72,3 +72,22 @@ def test_reopening_an_existing_postgres_database_keeps_everything(postgres_url: 
     again = Archive.open(postgres_url)
     assert again.engine.snapshot.size == 1
     assert again.reindex().reanalysed == 0
+
+
+def test_conversations_on_postgres(postgres_url: str) -> None:
+    from datetime import datetime, timedelta
+
+    from index import ConversationState, LoggedQuestion
+    from index.text.dates import VIETNAM
+
+    archive = Archive.open(postgres_url)
+    now = datetime(2024, 5, 6, 9, 30, tzinfo=VIETNAM)
+    state = ConversationState(
+        "telegram", "k" * 64, "search", now, list_query="phố sách", question="phố sách",
+        asked_at=now, shown=(3, 1, 2), total=3,
+    )  # fmt: skip
+    archive.remember(state, LoggedQuestion("phố sách", 3, "telegram:private"))
+    archive.remember(state)  # an update, not a second row
+    assert archive.conversation("telegram", "k" * 64, now - timedelta(hours=24)) == state
+    purged = archive.forget_chat("telegram", "k" * 64)
+    assert (purged.conversations, purged.questions) == (1, 1)

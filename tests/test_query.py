@@ -101,3 +101,19 @@ def test_question_words_and_synonyms_are_found() -> None:
     assert parsed.fillers == "cho tôi hỏi là gì"
     assert "ủy ban nhân dân" in parsed.expansions
     assert parsed.text == "cho tôi hỏi UBND thành phố là gì"  # scored lightly, not removed
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("phố sách trước ngày 14/05/2019", None, datetime(2019, 5, 13, 23, 59, 59, 999999)),
+        ("pho sach sau ngay 01/06/2019", datetime(2019, 6, 2), None),
+    ],
+)
+def test_a_period_bounded_on_one_side(
+    question: str, since: datetime | None, until: datetime | None
+) -> None:
+    parsed = QueryParser().parse(question)
+    assert parsed.text.strip() in ("phố sách", "pho sach") and parsed.time is not None
+    assert parsed.time.since == (since.replace(tzinfo=VIETNAM) if since else None)
+    assert parsed.time.until == (until.replace(tzinfo=VIETNAM) if until else None)

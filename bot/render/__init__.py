@@ -3,6 +3,7 @@
     style.py    markup styles (HTML, plain, terminal), dates, numbers, cutting, packing
     results.py  result lists, the latest articles, categories, inline results
     article.py  a whole article in messages
+    conversation.py  a conversation's reply: its parts, its next steps as words to type
     admin.py    /stats, import reports, /reindex progress
     crawl.py    /crawl progress and summary, each source's health
     json.py     the command line's --json output
@@ -21,6 +22,7 @@ from .admin import (
     render_stats,
 )
 from .article import render_article
+from .conversation import PLAIN_LIMIT, render_hints, render_part, render_plain, render_say
 from .crawl import (
     render_crawl_health,
     render_crawl_problem,
@@ -60,6 +62,7 @@ __all__ = [
     "HTML",
     "PAGE_SIZE",
     "PLAIN",
+    "PLAIN_LIMIT",
     "TELEGRAM_LIMIT",
     "Style",
     "format_date",
@@ -74,16 +77,20 @@ __all__ = [
     "render_crawl_problem",
     "render_crawl_progress",
     "render_crawl_summary",
+    "render_hints",
     "render_hit",
     "render_inline_description",
     "render_inline_message",
     "render_ingest_report",
     "render_listing",
     "render_no_results",
+    "render_part",
+    "render_plain",
     "render_problem",
     "render_reindex_done",
     "render_reindex_progress",
     "render_results",
+    "render_say",
     "render_snippet",
     "render_stats",
     "render_suggestion",

@@ -37,6 +37,8 @@ def page_to_json(page: SearchPage) -> dict[str, Any]:
         if answer is None
         else {
             "article_id": answer.article_id,
+            "fact": answer.fact,
+            "kind": answer.kind,
             "sentence": answer.sentence.text,
             "highlights": [list(span) for span in answer.sentence.spans],
         },

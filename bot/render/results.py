@@ -127,11 +127,14 @@ def _understood(page: SearchPage, style: Style) -> list[str]:
 
 
 def render_answer(page: SearchPage, style: Style) -> str:
-    """The sentence that answers a when/where/who/how-many question, and where it is from."""
+    """The fact that answers a when/where/who/how-many question (in bold), the sentence it
+    stands in, and the article it is from."""
     assert page.answer is not None
     answer = page.answer
+    fact = answer.fact or answer.sentence.text
     return texts.ANSWER.format(
         label=style.bold(texts.ANSWER_LABEL),
+        fact=style.bold(style.escape(cut_words(fact, 150))),
         sentence=render_snippet(answer.sentence, style),
         title=style.escape(cut_words(answer.title, 80)),
     )
@@ -157,10 +160,16 @@ def render_no_results(query: str, style: Style, page: SearchPage | None = None) 
 
 
 def render_listing(
-    page: SearchPage, category: str | None, style: Style, limit: int = TELEGRAM_LIMIT
+    page: SearchPage,
+    category: str | None,
+    style: Style,
+    limit: int = TELEGRAM_LIMIT,
+    heading: str | None = None,
 ) -> str:
-    """A page of the latest articles, of every category or of one."""
-    if category:
+    """A page of the latest articles, of every category or of one (or under `heading`)."""
+    if heading is not None:
+        heading = style.bold(style.escape(heading))
+    elif category:
         heading = style.bold(texts.CATEGORY_HEADING.format(category=quote(category, style)))
     else:
         heading = style.bold(texts.LATEST_HEADING)

@@ -15,7 +15,7 @@ from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
-from .answer import find_answer
+from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
 from .query import ParsedQuery, QueryParser
@@ -60,16 +60,6 @@ class SearchHit:
     source: str
     score: float
     snippet: Snippet
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The sentence that answers a when / where / who / how-many question, and its article."""
-
-    article_id: int
-    title: str
-    url: str | None
-    sentence: Snippet
 
 
 @dataclass(frozen=True)
@@ -215,11 +205,14 @@ class SearchEngine:
         sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in page])
         hits = self._hits(snapshot, page, scores, matcher, sentences)
         answer = None
-        if parsed.intent and hits and offset == 0:
-            best = hits[0]
-            sentence = find_answer(parsed.intent, sentences.get(best.article_id, []), matcher)
-            if sentence is not None:
-                answer = Answer(best.article_id, best.title, best.url, sentence)
+        if parsed.intent and hits and offset == 0 and not relaxed:
+            read = [
+                AnswerSource(
+                    h.article_id, h.title, h.url, h.published_at, sentences.get(h.article_id, [])
+                )
+                for h in hits
+            ]
+            answer = find_answer(parsed, read, matcher.weight)
         weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
         suggestion = restoration.text if restoration is not None and weak else None
         return SearchPage(

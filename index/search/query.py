@@ -58,6 +58,7 @@ _D = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
 _RANGE = re.compile(
     rf"\b(?:tu|trong khoang)\s+(?:ngay\s+)?{_D}\s*(?:den|toi|-|–)\s*(?:ngay\s+)?{_D}"
 )
+_BEFORE_AFTER = re.compile(rf"\b(truoc|sau)\s+(?:ngay\s+)?{_D}")
 _MONTH = re.compile(r"\b(?:trong\s+)?thang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?\b(?![/.\-]\d)")
 _QUARTER = re.compile(
     r"\b(?:trong\s+)?quy\s+(i{1,3}|iv|[1-4])(?:\s*(?:/|-|nam)\s*(\d{4}))?\b", re.I
@@ -81,7 +82,16 @@ _INTENT_PHRASES = {
         "tháng nào",
         "năm nào",
     ),
-    "where": ("ở đâu", "tại đâu", "nơi nào", "địa điểm nào", "chỗ nào", "ở nơi nào"),
+    "where": (
+        "ở đâu",
+        "tại đâu",
+        "từ đâu",
+        "nơi nào",
+        "địa điểm nào",
+        "chỗ nào",
+        "ở nơi nào",
+        "nơi đâu",
+    ),
     "who": ("là ai", "người nào", "những ai", "ai là", "do ai", "ai đã", "ai"),
     "how_many": ("bao nhiêu", "mấy", "số lượng"),
 }
@@ -140,6 +150,7 @@ class QueryParser:
         now = self.clock()
         for pattern, build in (
             (_RANGE, self._range),
+            (_BEFORE_AFTER, self._before_after),
             (_QUARTER, self._quarter),
             (_MONTH, self._month),
             (_YEAR, self._year),
@@ -164,6 +175,16 @@ class QueryParser:
         if start is None or end is None or end < start:
             return None
         return TimeRange(start, end + timedelta(days=1) - timedelta(microseconds=1), label)
+
+    @staticmethod
+    def _before_after(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:
+        """ "trước ngày 14/05/2019", "sau ngày 01/06/2019": that day excluded."""
+        day = _date(match[4], match[3], match[2])
+        if day is None:
+            return None
+        if match[1] == "truoc":
+            return TimeRange(None, day - timedelta(microseconds=1), label)
+        return TimeRange(day + timedelta(days=1), None, label)
 
     @staticmethod
     def _month(match: re.Match[str], now: datetime, label: str) -> TimeRange | None:

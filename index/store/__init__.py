@@ -2,6 +2,7 @@
 
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
+conversations.py where each chat stands (keyed by a hash of its id), questions handed over
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
 ingest.py       records into articles: deduplication, updates, analysis cached
@@ -9,6 +10,7 @@ database.py     opening a database, migrations (Alembic), write transactions
 models.py       the tables
 """
 
+from .conversations import Conversations, ConversationState, LoggedQuestion, Purged
 from .crawl_state import (
     CrawlState,
     PageError,
@@ -28,15 +30,19 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "ArticleRecord",
     "ArticleView",
+    "ConversationState",
+    "Conversations",
     "CrawlState",
     "IndexRow",
     "IngestReport",
+    "LoggedQuestion",
     "Item",
     "Outcome",
     "PageError",
     "PageNote",
     "PageStatus",
     "Problem",
+    "Purged",
     "ProblemCode",
     "ProgressCallback",
     "RunCounts",

@@ -20,6 +20,8 @@ __all__ = [
     "Question",
     "CrawlRun",
     "CrawlPage",
+    "Conversation",
+    "Handover",
     "AwareDateTime",
 ]
 
@@ -125,7 +127,8 @@ class Meta(Base):
 
 
 class Question(Base):
-    """A question someone asked (no user id is kept), for usage counts."""
+    """A question someone asked, for usage counts: no user id nor name; the chat only as a
+    keyed hash (HMAC), so that the chat can have its questions deleted."""
 
     __tablename__ = "questions"
 
@@ -134,6 +137,41 @@ class Question(Base):
     query: Mapped[str] = mapped_column(Text)
     total: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20))
+    chat_key: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class Conversation(Base):
+    """Where a chat stands: its last question and the list it was shown. Keyed by the channel
+    and a keyed hash (HMAC) of the chat id; no user id nor name."""
+
+    __tablename__ = "conversations"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[str | None] = mapped_column(Text)  # the last question searched
+    asked_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    list_kind: Mapped[str] = mapped_column(String(20))  # bot.conversation.ListKind
+    list_query: Mapped[str] = mapped_column(Text, default="")  # the search, or the category
+    time_label: Mapped[str | None] = mapped_column(String(100))  # the period the list is of
+    since: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    until: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    category: Mapped[str | None] = mapped_column(String(300))
+    list_offset: Mapped[int] = mapped_column(Integer, default=0)
+    list_total: Mapped[int] = mapped_column(Integer, default=0)
+    shown: Mapped[str] = mapped_column(Text, default="")  # the page's article ids, "12,5,40"
+    answer_article_id: Mapped[int | None] = mapped_column(Integer)
+    article_id: Mapped[int | None] = mapped_column(Integer)  # the article read last
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class Handover(Base):
+    """A question too long for a deep link, waiting for the chat it was handed over to."""
+
+    __tablename__ = "handovers"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
 class CrawlRun(Base):

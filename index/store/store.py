@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
 from ..text.dates import now
+from .conversations import Conversations
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .importers import read_paths
@@ -88,6 +89,7 @@ class Store:
         self.database_url = database_url
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
+        self.conversations = Conversations(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -260,10 +262,21 @@ class Store:
         with write_session(self.sessions) as session:
             set_meta(session, "last_reindex_at", at.isoformat())
 
-    def record_question(self, query: str, total: int, channel: str) -> None:
-        """Count a question for the usage statistics (the text is kept, the asker is not)."""
+    def record_question(
+        self, query: str, total: int, channel: str, chat_key: str | None = None
+    ) -> None:
+        """Count a question for the usage statistics (the text is kept, the asker is not; the
+        chat only as a keyed hash, so that it can be deleted with the chat's data)."""
         with write_session(self.sessions) as session:
-            session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
+            session.add(
+                Question(
+                    asked_at=now(),
+                    query=query[:500],
+                    total=total,
+                    channel=channel[:20],
+                    chat_key=chat_key,
+                )
+            )
 
     def stats(self) -> StoreStats:
         """Counts and dates of the stored articles, and today's questions."""

@@ -3,9 +3,11 @@ reading phone-typed questions, dates, and decoding bytes into text.
 
     normalize.py   one canonical form (Unicode hygiene, tone placement); fold, lower
     analyzer.py    the token stream shared by documents and queries; sentences
-    dictionary.py  the editable abbreviations, synonyms, chat forms and question words
+    dictionary.py  the editable abbreviations, synonyms, chat forms, question words and the
+                   conversation intents
     restore.py     diacritics and one-letter typos restored from the corpus's own words
     syllables.py   which syllables are Vietnamese      keystrokes.py  Telex and VNI decoding
+    language.py    whether a message is Vietnamese     entities.py    named entities (underthesea)
     typed.py       what each typed token is             typos.py       SymSpell-style typo index
     support.py     corpus support of a reading          reading.py     a question's best reading
     event_dates.py dates an article mentions            shingles.py    near-duplicate signatures
@@ -19,9 +21,16 @@ of the same name would hide the module: `normalize.normalize` and `event_dates.e
 from .analyzer import ANALYZER_VERSION, BOUNDARY, Analyzer, split_sentences
 from .charset import decode_page, decode_text
 from .dates import VIETNAM, now, parse_date
-from .dictionary import EMPTY_DICTIONARY, Abbreviation, QueryDictionary, surface_words
+from .dictionary import (
+    CHAT_INTENTS,
+    EMPTY_DICTIONARY,
+    Abbreviation,
+    QueryDictionary,
+    surface_words,
+)
 from .event_dates import DateKind, EventDate, event_match
 from .keystrokes import telex, vni
+from .language import foreign_words, is_vietnamese
 from .normalize import canonical_tones, clean_unicode, fold, has_diacritics, lower
 from .reading import Change, Edit, Reader, Reading
 from .restore import Restoration, Restorer
@@ -34,6 +43,7 @@ from .typos import Suggestion, TypoIndex, split_glued
 __all__ = [
     "ANALYZER_VERSION",
     "BOUNDARY",
+    "CHAT_INTENTS",
     "EMPTY_DICTIONARY",
     "VIETNAM",
     "Abbreviation",
@@ -60,9 +70,11 @@ __all__ = [
     "decode_text",
     "event_match",
     "fold",
+    "foreign_words",
     "has_diacritics",
     "is_folded_syllable",
     "is_syllable",
+    "is_vietnamese",
     "lower",
     "near_duplicates",
     "now",

@@ -9,6 +9,10 @@ Under `[viết tắt]` each line gives chat abbreviations and what they stand fo
 each one word, then the meaning, all joined by " = "; a form with several meanings lists them
 with " | " ("dc = đc = được", "bn = bao nhiêu | bạn"). Which meaning applies, if any, is decided
 against the corpus by `index.text.reading`.
+
+Under `[trò chuyện]` each line names what a whole message means in a conversation, then the
+ways of saying it: "cảm ơn: cảm ơn | cám ơn | thanks". The names are fixed (`CHAT_INTENTS`);
+the bot decides what to answer (`bot.conversation`).
 """
 
 from __future__ import annotations
@@ -22,13 +26,40 @@ from pathlib import Path
 from ..errors import InputError
 from .normalize import fold, has_diacritics, lower, normalize
 
-__all__ = ["Abbreviation", "QueryDictionary", "Match", "surface_words", "EMPTY_DICTIONARY"]
+__all__ = [
+    "Abbreviation",
+    "QueryDictionary",
+    "Match",
+    "surface_words",
+    "EMPTY_DICTIONARY",
+    "CHAT_INTENTS",
+]
 
 _SURFACE = re.compile(r"[^\W_]+(?:[&/.\-+][^\W_]+)*")
 _SYNONYMS = "đồng nghĩa"
 _FILLERS = "từ hỏi"
 _ABBREVIATIONS = "viết tắt"
-_SECTIONS = (_SYNONYMS, _FILLERS, _ABBREVIATIONS)
+_CHAT = "trò chuyện"
+_SECTIONS = (_SYNONYMS, _FILLERS, _ABBREVIATIONS, _CHAT)
+# What a whole message may mean in a conversation (the [trò chuyện] section's names).
+CHAT_INTENTS = (
+    "chào",
+    "cảm ơn",
+    "tạm biệt",
+    "bạn là ai",
+    "giúp",
+    "phàn nàn",
+    "đồng ý",
+    "tin mới",
+    "tin hôm nay",
+    "tiếp",
+    "trước",
+    "chuyên mục",
+    "chi tiết",
+    "cũ hơn",
+    "mới hơn",
+    "xóa dữ liệu",
+)
 
 
 def surface_words(text: str) -> list[tuple[int, int, str]]:
@@ -67,6 +98,7 @@ class QueryDictionary:
     groups: tuple[tuple[str, ...], ...]
     fillers: tuple[str, ...]
     abbreviations: tuple[Abbreviation, ...] = ()
+    chat: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (intent, ways of saying it)
 
     @classmethod
     def load(cls, path: Path) -> QueryDictionary:
@@ -84,7 +116,9 @@ class QueryDictionary:
         groups: list[tuple[str, ...]] = []
         fillers: list[str] = []
         abbreviations: list[Abbreviation] = []
+        chat: list[tuple[str, tuple[str, ...]]] = []
         defined: dict[str, int] = {}  # short form -> line
+        said: dict[str, int] = {}  # a way of saying an intent -> line
         for number, raw in enumerate(normalize(text).split("\n"), start=1):
             line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
             if not line:
@@ -94,7 +128,7 @@ class QueryDictionary:
                 if section not in _SECTIONS:
                     raise InputError(
                         f"{name}:{number}: unknown section [{section}] "
-                        f"(use [{_SYNONYMS}], [{_FILLERS}] or [{_ABBREVIATIONS}])"
+                        f"(use [{_SYNONYMS}], [{_FILLERS}], [{_ABBREVIATIONS}] or [{_CHAT}])"
                     )
                 continue
             if section == _SYNONYMS:
@@ -108,9 +142,11 @@ class QueryDictionary:
                 fillers.append(line)
             elif section == _ABBREVIATIONS:
                 abbreviations.append(_abbreviation(line, f"{name}:{number}", defined, number))
+            elif section == _CHAT:
+                chat.append(_chat_line(line, f"{name}:{number}", said, number))
             else:
                 raise InputError(f"{name}:{number}: text before any [section]")
-        return cls(tuple(groups), tuple(fillers), tuple(abbreviations))
+        return cls(tuple(groups), tuple(fillers), tuple(abbreviations), tuple(chat))
 
     @cached_property
     def _synonym_phrases(self) -> list[_Phrase]:
@@ -170,6 +206,25 @@ def _abbreviation(line: str, where: str, defined: dict[str, int], number: int) -
             raise InputError(f"{where}: '{form}' is already defined on line {defined[form]}")
         defined[form] = number
     return Abbreviation(forms, meanings)
+
+
+def _chat_line(
+    line: str, where: str, said: dict[str, int], number: int
+) -> tuple[str, tuple[str, ...]]:
+    """Parse "cảm ơn: cảm ơn | cám ơn | thanks" (see the module docstring)."""
+    intent, colon, ways = line.partition(":")
+    intent = lower(intent.strip())
+    if not colon or intent not in CHAT_INTENTS:
+        known = ", ".join(CHAT_INTENTS)
+        raise InputError(f"{where}: a line starts with one of: {known}, then ':' (cảm ơn: cám ơn)")
+    phrases = tuple(" ".join(lower(p).split()) for p in ways.split("|") if p.strip())
+    if not phrases:
+        raise InputError(f"{where}: give the ways of saying '{intent}', separated by ' | '")
+    for phrase in phrases:
+        if phrase in said:
+            raise InputError(f"{where}: '{phrase}' is already on line {said[phrase]}")
+        said[phrase] = number
+    return intent, phrases
 
 
 def _phrase(text: str, group: int) -> _Phrase:

@@ -1,0 +1,93 @@
+"""The conversation, channel-free: a message or an action of a chat in, what to say out.
+
+    types.py     the vocabulary: Incoming (message or Action), Reply (Parts and Steps), enums
+    intents.py   what a message means, in a fixed and tested order (the dictionary's table)
+    core.py      `Conversation.handle`: answers, remembers where each chat stands, follow-ups
+    privacy.py   chat ids as keyed hashes; how long things are kept
+    handover.py  deep links that carry a question from inline mode into a chat
+
+A channel (bot/app.py for Telegram; a later Zalo) turns its updates into `Incoming`, calls
+`Conversation.handle` in a worker thread, and renders the `Reply` its own way. Nothing here
+imports `telegram`.
+"""
+
+from .core import EXAMPLE, PAGE_SIZE, Conversation
+from .intents import ChatTable, Intent, Understood, understand
+from .privacy import FOLLOW_UP_FOR, HANDOVER_FOR, QUESTIONS_FOR, REFERENCES_FOR, ChatKeys
+from .types import (
+    Action,
+    Article,
+    AskSuggestion,
+    Categories,
+    Channel,
+    Forget,
+    Guide,
+    Help,
+    Incoming,
+    Listing,
+    ListKind,
+    ListRef,
+    OpenCategories,
+    OpenCategory,
+    OpenLatest,
+    Part,
+    Read,
+    ReadArticle,
+    Reply,
+    Results,
+    Said,
+    Say,
+    ShowCategories,
+    ShowPage,
+    Start,
+    Step,
+    Suggest,
+    TryAsking,
+    Turn,
+    Welcome,
+)
+
+__all__ = [
+    "EXAMPLE",
+    "FOLLOW_UP_FOR",
+    "HANDOVER_FOR",
+    "PAGE_SIZE",
+    "QUESTIONS_FOR",
+    "REFERENCES_FOR",
+    "Action",
+    "Article",
+    "AskSuggestion",
+    "Categories",
+    "Channel",
+    "ChatKeys",
+    "ChatTable",
+    "Conversation",
+    "Forget",
+    "Guide",
+    "Help",
+    "Incoming",
+    "Intent",
+    "ListKind",
+    "ListRef",
+    "Listing",
+    "OpenCategories",
+    "OpenCategory",
+    "OpenLatest",
+    "Part",
+    "Read",
+    "ReadArticle",
+    "Reply",
+    "Results",
+    "Said",
+    "Say",
+    "ShowCategories",
+    "ShowPage",
+    "Start",
+    "Step",
+    "Suggest",
+    "TryAsking",
+    "Turn",
+    "Understood",
+    "Welcome",
+    "understand",
+]

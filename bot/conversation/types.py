@@ -1,0 +1,279 @@
+"""The conversation's vocabulary: what comes in (a message or an action, from any channel) and
+what goes out (parts to say, next steps to offer), as plain frozen dataclasses and enums.
+
+Nothing here is Telegram's: a channel turns its updates into `Incoming`, and renders a `Reply`
+its own way (HTML and buttons for Telegram; plain text and typed words for a channel without
+buttons). Every `Step` has a typed-word twin, so a channel without buttons loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from index import ArticleView, CategoryCount, SearchPage
+
+__all__ = [
+    "Channel",
+    "ListKind",
+    "ListRef",
+    "ShowPage",
+    "ReadArticle",
+    "AskSuggestion",
+    "ShowCategories",
+    "Start",
+    "Help",
+    "Forget",
+    "Action",
+    "Incoming",
+    "Said",
+    "Say",
+    "Results",
+    "Listing",
+    "Article",
+    "Categories",
+    "Welcome",
+    "Guide",
+    "Part",
+    "Turn",
+    "Read",
+    "Suggest",
+    "OpenLatest",
+    "OpenCategories",
+    "OpenCategory",
+    "TryAsking",
+    "Step",
+    "Reply",
+]
+
+
+class Channel(StrEnum):
+    """Where a conversation happens."""
+
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    TERMINAL = "terminal"
+
+
+class ListKind(StrEnum):
+    """What a list of articles is."""
+
+    SEARCH = "search"  # the results of a question
+    LATEST = "latest"  # the newest articles
+    CATEGORY = "category"  # one category's newest articles
+    TODAY = "today"  # today's articles
+
+
+@dataclass(frozen=True)
+class ListRef:
+    """A list that can be shown again, page by page: its kind and its question or category."""
+
+    kind: ListKind
+    query: str = ""  # the question (SEARCH) or the category's name (CATEGORY)
+
+
+# -- what comes in -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowPage:
+    """A page (0-based) of a list: a page button, /moi, a category."""
+
+    list: ListRef
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class ReadArticle:
+    """The whole article with this id: /doc, a read button, a t.me link."""
+
+    article_id: int
+
+
+@dataclass(frozen=True)
+class AskSuggestion:
+    """Search what "Có phải bạn muốn tìm" offered for this question."""
+
+    question: str
+
+
+@dataclass(frozen=True)
+class ShowCategories:
+    """The categories to choose from."""
+
+
+@dataclass(frozen=True)
+class Start:
+    """The first message (/start), maybe with a deep link's payload."""
+
+    payload: str = ""
+
+
+@dataclass(frozen=True)
+class Help:
+    """How to ask (/help)."""
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Delete everything kept for this chat (/xoadulieu)."""
+
+
+Action = ShowPage | ReadArticle | AskSuggestion | ShowCategories | Start | Help | Forget
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message or an action from one chat of one channel."""
+
+    channel: Channel
+    chat_id: str  # the channel's chat id; only its keyed hash is ever stored
+    user_id: str | None = None
+    text: str | None = None
+    action: Action | None = None
+    group: bool = False
+    continues: bool = True  # in a group, only a reply to the bot continues the conversation
+    first_name: str | None = None  # for a greeting only; never stored
+
+
+# -- what goes out -------------------------------------------------------------------------
+
+
+class Said(StrEnum):
+    """A short reply; each channel words it (bot/texts.py)."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    WHO_AM_I = "who_am_i"
+    HELP = "help"
+    COMPLAINT = "complaint"
+    ACKNOWLEDGED = "acknowledged"
+    FOREIGN = "foreign"  # the bot answers in Vietnamese (said in both languages)
+    FOREIGN_NOTHING = "foreign_nothing"  # ... and the words are not in the articles
+    EMPTY_QUESTION = "empty_question"
+    NO_LIST = "no_list"  # "tiếp", "đọc 2", "còn X" with no list (or an expired one) to continue
+    NO_SUCH_NUMBER = "no_such_number"  # "đọc 9" in a list of 5
+    LAST_PAGE = "last_page"
+    FIRST_PAGE = "first_page"
+    NEWEST_ALREADY = "newest_already"  # "mới hơn" when nothing is newer
+    TODAY_EMPTY = "today_empty"  # nothing today: the latest instead
+    ARTICLE_NOT_FOUND = "article_not_found"
+    RESULTS_EXPIRED = "results_expired"
+    HANDOVER_EXPIRED = "handover_expired"
+    FORGOTTEN = "forgotten"
+    NOTHING_TO_FORGET = "nothing_to_forget"
+
+
+@dataclass(frozen=True)
+class Say:
+    """A short reply; `number` fills it in (an article number, a count)."""
+
+    what: Said
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of answers to a question (possibly empty)."""
+
+    page: SearchPage
+    list: ListRef
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of the latest articles, one category's, or today's."""
+
+    page: SearchPage
+    list: ListRef
+
+
+@dataclass(frozen=True)
+class Article:
+    """A whole article."""
+
+    article: ArticleView
+
+
+@dataclass(frozen=True)
+class Categories:
+    """The categories, largest first."""
+
+    categories: tuple[CategoryCount, ...]
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """The greeting of a first message, with what is kept and for how long."""
+
+    first_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Guide:
+    """How to ask, with what is kept and for how long."""
+
+
+Part = Say | Results | Listing | Article | Categories | Welcome | Guide
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Another page of a list (typed: "tiếp" / "trước")."""
+
+    list: ListRef
+    page: int  # 0-based
+    forward: bool
+
+
+@dataclass(frozen=True)
+class Read:
+    """Read article `number` of the list shown (typed: "đọc 2")."""
+
+    number: int
+    article_id: int
+
+
+@dataclass(frozen=True)
+class Suggest:
+    """Ask the question as the articles spell it (typed: the suggestion itself)."""
+
+    question: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class OpenLatest:
+    """The newest articles (typed: "mới")."""
+
+
+@dataclass(frozen=True)
+class OpenCategories:
+    """The categories (typed: "chuyên mục")."""
+
+
+@dataclass(frozen=True)
+class OpenCategory:
+    """One category's articles (typed: "chuyên mục <name>")."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TryAsking:
+    """An example question to type."""
+
+    example: str
+
+
+Step = Turn | Read | Suggest | OpenLatest | OpenCategories | OpenCategory | TryAsking
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say, in order, and the next steps to offer after it."""
+
+    parts: tuple[Part, ...]
+    steps: tuple[Step, ...] = ()
