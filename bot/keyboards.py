@@ -28,7 +28,13 @@ from .callbacks import (
     encode,
     short_key,
 )
-from .render import PAGE_SIZE, read_link, render_inline_description, render_inline_message
+from .render import (
+    PAGE_SIZE,
+    read_link,
+    render_inline_description,
+    render_inline_message,
+    render_inline_title,
+)
 
 __all__ = ["listing_keyboard", "categories_keyboard", "inline_results", "MAX_CATEGORY_BUTTONS"]
 
@@ -99,7 +105,7 @@ def inline_results(page: SearchPage, bot_username: str) -> list[InlineQueryResul
     return [
         InlineQueryResultArticle(
             id=str(hit.article_id),
-            title=hit.title,
+            title=render_inline_title(hit),
             description=render_inline_description(hit),
             input_message_content=InputTextMessageContent(
                 render_inline_message(hit, read_link(bot_username, hit.article_id)),
