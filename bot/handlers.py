@@ -20,7 +20,18 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from index import Archive, ArticleNotFound, EmptyQuery, SearchPage
 
 from . import keyboards, texts
-from .callbacks import CATEGORY, LATEST, SEARCH, PageRef, ReadRef, SuggestRef, decode, short_key
+from .callbacks import (
+    CATEGORIES,
+    CATEGORY,
+    COUNTER,
+    LATEST,
+    SEARCH,
+    PageRef,
+    ReadRef,
+    SuggestRef,
+    decode,
+    short_key,
+)
 from .context import BotContext
 from .questions import clean_question
 from .render import (
@@ -85,17 +96,27 @@ def _count(archive: Archive, text: str, total: int, channel: str) -> None:
 # -- pages ---------------------------------------------------------------------------------
 
 
+async def _acknowledge(update: Update, context: BotContext, alert: str | None = None) -> None:
+    """Answer a button press, once (Telegram refuses a second answer): quietly, or with an
+    alert the user must dismiss."""
+    query = query_of(update)
+    context.state.answered.add(query.id)
+    await query.answer(alert, show_alert=alert is not None)
+
+
 async def turn_page(update: Update, context: BotContext) -> None:
     """◀ Trước / Sau ▶ and a category's button: show that page in the same message."""
     query = query_of(update)
     ref = decode(query.data)
-    assert isinstance(ref, PageRef)  # the handler's pattern admits pages only
+    if not isinstance(ref, PageRef):  # python-telegram-bot routes empty data to any pattern
+        await stale_button(update, context)
+        return
     shown = await _fetch_page(ref, query.message, context)
     if shown is None:
-        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        await _acknowledge(update, context, texts.RESULTS_EXPIRED)
         return
     text, page = shown
-    await query.answer()
+    await _acknowledge(update, context)
     await _edit(update, text, keyboards.listing_keyboard(page, ref.kind, ref.key))
 
 
@@ -167,7 +188,9 @@ async def suggested(update: Update, context: BotContext) -> None:
     """“🔎 Tìm …” under weak results: ask the question as the corpus spells it."""
     query = query_of(update)
     ref = decode(query.data)
-    assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
+    if not isinstance(ref, SuggestRef):
+        await stale_button(update, context)
+        return
     state = context.state
     asked = state.questions.get(ref.key) or _recover_question(
         query.message, ref.key, context.bot.username
@@ -180,20 +203,24 @@ async def suggested(update: Update, context: BotContext) -> None:
         except EmptyQuery:
             suggestion = None
     if suggestion is None or not isinstance(query.message, Message):
-        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        await _acknowledge(update, context, texts.RESULTS_EXPIRED)
         return
-    await query.answer()
+    await _acknowledge(update, context)
     await _answer(query.message, context, suggestion)
 
 
 async def page_counter(update: Update, context: BotContext) -> None:
     """The 'i/N' button: nothing to do but acknowledge."""
-    await query_of(update).answer()
+    if query_of(update).data != COUNTER:
+        await stale_button(update, context)
+        return
+    await _acknowledge(update, context)
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
-    """A button this version does not know (an old message): say so kindly."""
-    await query_of(update).answer(texts.RESULTS_EXPIRED, show_alert=True)
+    """A button this version does not know (an old message, or data a client made up): say so
+    kindly."""
+    await _acknowledge(update, context, texts.RESULTS_EXPIRED)
 
 
 # -- whole articles ------------------------------------------------------------------------
@@ -221,8 +248,10 @@ async def doc_shortcut(update: Update, context: BotContext) -> None:
 async def read_button(update: Update, context: BotContext) -> None:
     """The 'Đọc toàn văn' button: the whole article."""
     ref = decode(query_of(update).data)
-    assert isinstance(ref, ReadRef)  # the handler's pattern admits articles only
-    await query_of(update).answer()
+    if not isinstance(ref, ReadRef):
+        await stale_button(update, context)
+        return
+    await _acknowledge(update, context)
     await _send_article(update, context, ref.article_id)
 
 
@@ -265,8 +294,11 @@ async def categories(update: Update, context: BotContext) -> None:
 
 async def back_to_categories(update: Update, context: BotContext) -> None:
     """'◀ Các chuyên mục' under a category's list: the categories again, in the same message."""
+    if query_of(update).data != CATEGORIES:
+        await stale_button(update, context)
+        return
     found = await asyncio.to_thread(context.state.archive.categories)
-    await query_of(update).answer()
+    await _acknowledge(update, context)
     await _edit(update, render_categories(found, HTML), keyboards.categories_keyboard(found))
 
 
@@ -338,8 +370,9 @@ async def error(update: object, context: BotContext) -> None:
     log.error("error while handling update %r", _describe(update), exc_info=context.error)
     if isinstance(update, Update):
         try:
-            if update.callback_query is not None:
-                await query_of(update).answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
+            query = update.callback_query
+            if query is not None and query.id not in context.state.answered:
+                await _acknowledge(update, context, texts.SOMETHING_WENT_WRONG)
             elif update.effective_message is not None:
                 await message_of(update).reply_text(texts.SOMETHING_WENT_WRONG)
         except TelegramError:

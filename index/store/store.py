@@ -23,6 +23,8 @@ from .records import Item
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow"]
 
+MAX_ID = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class ArticleView:
@@ -157,6 +159,8 @@ class Store:
 
     def article(self, article_id: int) -> ArticleView:
         """The whole article; raises ArticleNotFound."""
+        if not 0 < article_id <= MAX_ID:  # a database integer could not hold it
+            raise ArticleNotFound(f"no article has id {article_id}")
         with self.sessions() as session:
             row = session.get(Article, article_id)
             if row is None:
