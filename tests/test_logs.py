@@ -1,0 +1,36 @@
+"""Secrets are redacted from every log line, whichever logger writes it and at any level."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.logs import REDACTED, redact_secrets
+
+TOKEN = "123456:AAH-secret_token"
+SECRET = "hook-Secret_1"
+
+
+def test_every_logger_and_level_and_traceback_is_redacted() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger("redaction-test")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    root.propagate = False
+    try:
+        redact_secrets([TOKEN, SECRET], root)
+        third_party = root.getChild("telegram.Bot")
+        third_party.debug("Set Bot API URL: %s", f"https://api.telegram.org/bot{TOKEN}")
+        third_party.info("webhook secret %s", SECRET)
+        third_party.warning("encoded: bot123456%3AAAH-secret_token/getMe")
+        try:
+            raise RuntimeError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getMe")
+        except RuntimeError:
+            root.exception("failed")
+        root.error("no args, %s literal", *())
+    finally:
+        root.removeHandler(handler)
+    log = stream.getvalue()
+    assert TOKEN not in log and SECRET not in log and "AAH-secret_token" not in log
+    assert log.count(REDACTED) == 4 and "RuntimeError" in log and "Set Bot API URL" in log
