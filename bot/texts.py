@@ -302,6 +302,10 @@ RESULTS_HEADING = "🔎 Kết quả cho {query}"
 FOUND = "Tìm thấy {total} bài viết phù hợp."
 FOUND_PAGE = "Bài {first}–{last} trong {total} bài viết phù hợp."
 FILTERED_BY = "Lọc theo: {filters}"
+QUESTION_SHORTENED = (
+    "✂️ Câu hỏi khá dài nên bot chỉ tìm theo {chars} ký tự đầu; từ nào dài hơn {word} ký tự "
+    "cũng được rút gọn."
+)
 FILTER_TIME = "🗓 {period}"
 UNTIL_NOW = "nay"
 RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là kết quả ở mọi thời điểm."

@@ -33,9 +33,19 @@ from .store import (
     ProblemCode,
     ProgressCallback,
 )
-from .text import QueryDictionary, parse_date
+from .text import (
+    MAX_QUESTION_CHARS,
+    MAX_WORD_CHARS,
+    BoundedQuestion,
+    QueryDictionary,
+    bound_question,
+    parse_date,
+)
 
 __all__ = [
+    "MAX_QUESTION_CHARS",
+    "MAX_WORD_CHARS",
+    "BoundedQuestion",
     "SUPPORTED_SUFFIXES",
     "Answer",
     "Archive",
@@ -60,5 +70,6 @@ __all__ = [
     "Stats",
     "TinSoError",
     "Weights",
+    "bound_question",
     "parse_date",
 ]

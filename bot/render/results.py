@@ -6,7 +6,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from index import CategoryCount, SearchHit, SearchPage, Snippet
+from index import (
+    MAX_QUESTION_CHARS,
+    MAX_WORD_CHARS,
+    CategoryCount,
+    SearchHit,
+    SearchPage,
+    Snippet,
+    bound_question,
+)
 
 from .. import texts
 from .style import (
@@ -125,7 +133,9 @@ def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) 
 
 
 def _understood(page: SearchPage, style: Style) -> list[str]:
-    """The filters taken from the question, said back to the reader."""
+    """The filters taken from the question, said back to the reader, and whether only its start
+    was searched (`bound_question`)."""
+    lines = _shortened(page.query)
     filters = page.filters
     parts = []
     if page.time_label:
@@ -138,11 +148,18 @@ def _understood(page: SearchPage, style: Style) -> list[str]:
     if filters is not None and filters.category:
         category = style.escape(cut_words(filters.category, LABEL_CHARS))
         parts.append(texts.CATEGORY_MARK.format(category=category))
-    lines = [texts.FILTERED_BY.format(filters=" · ".join(parts))] if parts else []
+    if parts:
+        lines.append(texts.FILTERED_BY.format(filters=" · ".join(parts)))
     if page.relaxed and page.time_label:
         period = style.escape(cut_words(page.time_label, LABEL_CHARS))
         lines.append(texts.RELAXED.format(period=period))
     return lines
+
+
+def _shortened(query: str) -> list[str]:
+    if not bound_question(query).shortened:
+        return []
+    return [texts.QUESTION_SHORTENED.format(chars=MAX_QUESTION_CHARS, word=MAX_WORD_CHARS)]
 
 
 def render_answer(page: SearchPage, style: Style) -> str:
