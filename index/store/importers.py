@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import ijson
 
-from ..text.charset import FileEncoding, sniff_encoding
+from ..text.charset import FileEncoding, is_binary, sniff_encoding
 from ..text.dates import DATE_LINE, from_timestamp, parse_date
 from ..text.normalize import normalize
 from .records import (
@@ -103,8 +103,8 @@ def read_stream(stream: BinaryIO, name: str, suffix: str) -> Iterator[Item]:
     if not head.strip() and (complete or _blank_rest(stream)):
         yield Problem(name, ProblemCode.EMPTY_FILE)
         return
-    encoding = sniff_encoding(head, complete)
-    if encoding is None or (not encoding.codec.startswith("utf-16") and _looks_binary(head)):
+    encoding = None if is_binary(head) else sniff_encoding(head, complete)
+    if encoding is None:
         yield Problem(name, ProblemCode.BINARY_FILE)
         return
     if encoding.legacy:
@@ -123,11 +123,6 @@ def _blank_rest(stream: BinaryIO) -> bool:
         if chunk.strip():
             return False
     return True
-
-
-def _looks_binary(head: bytes) -> bool:
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return b"\x00" in head or controls > len(head) // 20
 
 
 def _text_stream(stream: BinaryIO, encoding: FileEncoding) -> io.TextIOWrapper:

@@ -20,6 +20,7 @@ from ..text.dates import now
 from .database import set_meta, write_session
 from .models import Article, ArticleTerms, Source
 from .records import (
+    MAX_LABEL_CHARS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
     ArticleRecord,
@@ -147,8 +148,9 @@ def _source_name(record: ArticleRecord, default: str | None) -> str:
         return record.source
     if record.url:
         host = urlsplit(record.url).hostname or ""
-        return host.removeprefix("www.") or DEFAULT_SOURCE
-    return default or DEFAULT_SOURCE
+        # A host name may be 253 characters; the column holds the same on every database.
+        return host.removeprefix("www.")[:MAX_LABEL_CHARS] or DEFAULT_SOURCE
+    return (default or DEFAULT_SOURCE)[:MAX_LABEL_CHARS]
 
 
 def _find_existing(session: Session, record: ArticleRecord, digest: str) -> Article | None:

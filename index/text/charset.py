@@ -27,6 +27,7 @@ __all__ = [
     "decode_page",
     "decode_text",
     "declared_charset",
+    "is_binary",
     "is_utf8",
     "sniff_encoding",
     "vietnamese_score",
@@ -157,6 +158,15 @@ def _letters_elsewhere(head: bytes) -> bool:
     """Non-ASCII bytes that read as letters in none of the Latin code pages in a Vietnamese way:
     perhaps another script (Cyrillic, Greek), for the general detector to name."""
     return sum(b >= 0x80 for b in head[:65536]) > 16
+
+
+def is_binary(head: bytes) -> bool:
+    """The first bytes of a file that holds no text: NUL bytes (but not UTF-16's) or many
+    control characters."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head):
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return b"\x00" in head or controls > len(head) // 20
 
 
 def vietnamese_score(text: str) -> int:
