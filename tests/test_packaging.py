@@ -10,11 +10,15 @@ from .conftest import ROOT
 
 
 def test_an_installed_wheel_answers_with_its_own_data(tmp_path: Path) -> None:
+    # Without PYTHONPATH: pointing at the checkout, it would show pip the checkout's
+    # tin_so_bot.egg-info as an installed tin-so-bot, and pip would install nothing.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
         check=True,
         capture_output=True,
+        env=clean,
     )
     (wheel,) = wheels.glob("tin_so_bot-*.whl")
     environment = tmp_path / "venv"
@@ -24,6 +28,7 @@ def test_an_installed_wheel_answers_with_its_own_data(tmp_path: Path) -> None:
         [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
         check=True,
         capture_output=True,
+        env=clean,
     )
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONPATH")}
