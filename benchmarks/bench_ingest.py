@@ -177,10 +177,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         workdir = Path(folder)
         results: dict[str, object] = {}
-        results["huge_body"] = bench_huge_body(workdir, args.body_mb)
-        print(json.dumps(results["huge_body"], ensure_ascii=False, indent=1), flush=True)
+        # The large file first: the process's peak (VmHWM) is then the large file's own.
         if not args.skip_large:
             results["large_file"] = bench_large_file(workdir, args.megabytes)
+            print(json.dumps(results["large_file"], ensure_ascii=False, indent=1), flush=True)
+        results["huge_body"] = bench_huge_body(workdir, args.body_mb)
         print(json.dumps(results, ensure_ascii=False, indent=1))
 
 
