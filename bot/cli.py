@@ -270,7 +270,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     webhook = _webhook(settings) if settings.webhook_url else None
     from bot.logs import redact_secrets
 
-    redact_secrets([settings.bot_token(), webhook.secret_token if webhook else ""])
+    redact_secrets([*settings.secrets(), webhook.secret_token if webhook else ""])
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job

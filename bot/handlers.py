@@ -33,6 +33,7 @@ from .callbacks import (
     short_key,
 )
 from .context import BotContext
+from .logs import Redactor
 from .questions import clean_question
 from .render import (
     HTML,
@@ -386,6 +387,7 @@ async def _report_to_admins(update: object, context: BotContext) -> None:
         return
     error = context.error
     detail = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+    detail = Redactor(state.settings.secrets()).redact(detail)  # an url may quote the token
     report = texts.error_report(
         kind=html.escape(type(error).__name__, quote=False),
         detail=html.escape(detail[:300], quote=False),

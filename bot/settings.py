@@ -148,6 +148,11 @@ class Settings(BaseSettings):
             return None
         return self.telegram_api_base_url.removesuffix("/bot") + "/file/bot"
 
+    def secrets(self) -> list[str]:
+        """What must never be logged nor shown: the bot token and the webhook secret."""
+        values = (self.telegram_bot_token, self.webhook_secret_token)
+        return [value.get_secret_value() for value in values if value is not None]
+
     def bot_token(self) -> str:
         """The bot token; raises SettingsError when it is not set."""
         if self.telegram_bot_token is None:
