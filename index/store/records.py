@@ -1,7 +1,9 @@
 """What an importer or the crawler hands to the store: article records, and problems with codes.
 
 A problem carries a code and the offending value, never a sentence: the command line prints
-`Problem.message` (English), the bot words each code in Vietnamese (`bot/texts.py`).
+`Problem.message` (English), the bot words each code in Vietnamese (`bot/texts.py`). The bounds
+on one record, and `bound_record` that applies them, are here too: importers and the store use
+the same ones.
 """
 
 from __future__ import annotations
@@ -18,17 +20,18 @@ __all__ = [
     "ProblemCode",
     "Item",
     "MAX_BODY_CHARS",
-    "MAX_TITLE_CHARS",
-    "MAX_RECORD_BYTES",
-    "MAX_URL_CHARS",
-    "MAX_LABEL_CHARS",
-    "bound_record",
     "MAX_JSON_DEPTH",
+    "MAX_LABEL_CHARS",
+    "MAX_RECORD_BYTES",
     "MAX_TEXT_FILE_BYTES",
+    "MAX_TITLE_CHARS",
+    "MAX_URL_CHARS",
+    "bound_record",
+    "cut_text",
 ]
 
-# Bounds on what one record may cost. A body is cut (with a note) before it is analysed: the
-# word segmenter needs about 9 KB per token, so an unbounded body is unbounded memory.
+# Bounds on what one record may cost. A body is cut (with a note) before it is analysed: its
+# analysis takes about 9 s per million characters.
 MAX_BODY_CHARS = 2_000_000  # body and summary, each
 # A title is an article's identity (it is never cut when stored; renderers shorten it), so an
 # absurd one refuses the record instead.
