@@ -72,3 +72,12 @@ def test_reopening_an_existing_postgres_database_keeps_everything(postgres_url: 
     again = Archive.open(postgres_url)
     assert again.engine.snapshot.size == 1
     assert again.reindex().reanalysed == 0
+
+
+def test_a_question_with_a_nul_is_counted_on_postgres(postgres_url: str) -> None:
+    from index.store import Store
+
+    store = Store.open(postgres_url)
+    store.record_question("phố\u0000 sách", 3, "private")
+    assert store.stats().questions_today == 1
+    store.close()

@@ -188,7 +188,8 @@ class Store:
     def record_question(self, query: str, total: int, channel: str) -> None:
         """Count a question for the usage statistics (the text is kept, the asker is not)."""
         with write_session(self.sessions) as session:
-            session.add(Question(asked_at=now(), query=query[:500], total=total, channel=channel))
+            text = query.replace("\x00", "")[:500]  # PostgreSQL refuses NUL, SQLite keeps it
+            session.add(Question(asked_at=now(), query=text, total=total, channel=channel))
 
     def stats(self) -> StoreStats:
         """Counts and dates of the stored articles, and today's questions."""
