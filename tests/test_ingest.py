@@ -254,3 +254,24 @@ def test_a_batch_whose_commit_fails_is_stored_record_by_record(
     monkeypatch.setattr(ingest, "_store_together", fail_batches)
     report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
     assert report.added == 6 and report.ok and calls == [6, 1, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.postgres
+def test_a_record_postgresql_refuses_is_rolled_back_alone(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the NUL removal, PostgreSQL itself refuses the record (psycopg DataError): its
+    savepoint is rolled back and the rest of the batch, before and after it, is stored."""
+    from index.store import importers, ingest
+
+    for module in (importers, ingest):
+        monkeypatch.setattr(module, "bound_record", lambda record: (record, []))
+    records = [dict(r) for r in RECORDS]
+    records[2]["summary"] = "có ký tự \u0000 NUL"
+    engine = Archive.open(postgres_url)
+    report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", records)])
+    assert (report.added, report.failed) == (5, 1)
+    (problem,) = report.problems
+    assert problem.origin.endswith("a.jsonl:3") and "NUL" in problem.message
+    assert _count(engine) == 5
+    engine.close()
