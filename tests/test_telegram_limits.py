@@ -9,18 +9,22 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.crawl_jobs import CrawlOutcome
 from bot.render import (
     HTML,
     PLAIN,
     TELEGRAM_LIMIT,
     render_article,
     render_categories,
+    render_crawl_progress,
+    render_crawl_summary,
     render_ingest_report,
     render_inline_description,
     render_inline_message,
     render_inline_title,
     render_listing,
     render_results,
+    render_stats,
     utf16_length,
 )
 from bot.render.style import pack, split_markup
@@ -35,10 +39,13 @@ from index import (
     SearchHit,
     SearchPage,
     Snippet,
+    Stats,
 )
+from index.crawl import CrawlIssue, CrawlProblem, CrawlProgress, CrawlStage
 from index.text.dates import VIETNAM
 
 from .fakebotapi import parse_html
+from .test_render import _health, _report
 
 WHEN = datetime(2024, 6, 1, 8, 0, tzinfo=VIETNAM)
 LIMITS = settings(
@@ -182,6 +189,43 @@ def test_every_import_report_is_sendable(
 @given(st.lists(st.builds(CategoryCount, TITLE, st.integers(0, 10**9)), max_size=50))
 def test_the_categories_message_is_sendable(categories: list[CategoryCount]) -> None:
     assert_sendable(render_categories(categories, HTML))
+
+
+PROBLEMS = st.builds(
+    CrawlProblem, URL.map(lambda u: u or ""), st.sampled_from(list(CrawlIssue)), TEXT
+)
+
+
+@LIMITS
+@given(st.lists(st.tuples(TITLE, st.lists(PROBLEMS, max_size=30)), min_size=1, max_size=4))
+def test_every_crawl_report_and_progress_is_sendable(
+    sources: list[tuple[str, list[CrawlProblem]]],
+) -> None:
+    outcomes = [
+        CrawlOutcome(name, _report(name, failed=len(found), problems=tuple(found)))
+        for name, found in sources
+    ]
+    for part in render_crawl_summary(outcomes, HTML):
+        assert_sendable(part)
+    progress = CrawlProgress(sources[0][0], CrawlStage.FETCHING, 3, 9, 1, 0, 0, sources[0][0])
+    assert_sendable(render_crawl_progress(progress, 1, len(sources), HTML))
+
+
+@LIMITS
+@given(
+    st.lists(st.tuples(TITLE, st.integers(0, 10**6)), max_size=15),
+    st.lists(st.tuples(TITLE, st.one_of(st.none(), PROBLEMS)), max_size=20),
+)
+def test_the_stats_message_is_sendable(
+    sources: list[tuple[str, int]], health: list[tuple[str, CrawlProblem | None]]
+) -> None:
+    stats = Stats(
+        articles=10**6, sources=tuple(sources), first_published=WHEN, last_published=WHEN,
+        indexed=10**6, index_bytes=10**9, vocabulary=10**6, last_reindex=WHEN, built_at=WHEN,
+        build_seconds=40.0, questions_today=10**4,
+    )  # fmt: skip
+    crawled = [_health(name, last_error=error, last_error_at=WHEN) for name, error in health]
+    assert_sendable(render_stats(stats, HTML, crawled))
 
 
 @LIMITS
