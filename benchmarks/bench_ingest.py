@@ -10,8 +10,8 @@
 2. One record whose body is `--body-mb` MB (default 50), as .json and as .jsonl: cut at
    2,000,000 characters with a note, analysed and stored; its time and the memory it took.
 
-    python benchmarks/bench_ingest.py                      # 200 MB: about half an hour here
-    python benchmarks/bench_ingest.py --megabytes 20       # a quick run
+    python benchmarks/bench_ingest.py                      # 200 MB: about 50 minutes here
+    python benchmarks/bench_ingest.py --megabytes 30       # a quick run (6 minutes)
 
 Targets (the robustness issue): peak RSS of this process <= 600 MB for the 200 MB file, with
 steady throughput; the 50 MB body cut and stored in seconds.
