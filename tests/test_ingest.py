@@ -275,3 +275,13 @@ def test_a_record_postgresql_refuses_is_rolled_back_alone(
     assert problem.origin.endswith("a.jsonl:3") and "NUL" in problem.message
     assert _count(engine) == 5
     engine.close()
+
+
+def test_a_lone_surrogate_escape_is_stored_as_a_replacement_character(
+    engine: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"title": "Tin \\ud800 mới", "url": "https://so.gov.vn/s"}\n', "utf-8")
+    report = engine.ingest([path])
+    assert report.added == 1 and report.ok
+    assert engine.article(1).title == "Tin \ufffd mới"

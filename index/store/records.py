@@ -8,6 +8,7 @@ the same ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -167,7 +168,7 @@ def bound_record(
     nul = [name for name, text in texts.items() if text and "\x00" in text]
     if nul:
         notes.append(Problem(record.origin, ProblemCode.NUL_REMOVED, ", ".join(nul), False))
-    clean = {name: text.replace("\x00", "") if text else text for name, text in texts.items()}
+    clean = {name: _storable(text) if text else text for name, text in texts.items()}
     for name in ("summary", "body"):
         text = clean[name] or ""
         if len(text) > MAX_BODY_CHARS:
@@ -193,6 +194,16 @@ def bound_record(
         published_at=published,
     )
     return bounded, notes
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """Text both databases store alike: no NUL, and no lone surrogate (a JSON escape such as
+    "\\ud800" makes one; no database can encode it) but U+FFFD in its place."""
+    text = text.replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def cut_text(text: str, limit: int) -> str:
