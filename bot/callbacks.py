@@ -51,14 +51,16 @@ Kind = Literal["s", "c", "n", "t"]
 
 COUNTER = "x"
 CATEGORIES = "k"
-PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|[nt]):\d{1,9}$"
-READ_PATTERN = r"^d:\d{1,19}$"
+PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|[nt]):[0-9]{1,9}$"
+READ_PATTERN = r"^d:[0-9]{1,19}$"
+MAX_ARTICLE_ID = 2**63 - 1  # the largest id a database integer holds
 SUGGEST_PATTERN = r"^r:[A-Za-z0-9_-]{8}$"
 
 _PAGE = re.compile(
-    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>\d{1,9})|(?P<plain>[nt]):(?P<latest>\d{1,9})"
+    r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>[0-9]{1,9})"
+    r"|(?P<plain>[nt]):(?P<latest>[0-9]{1,9})"
 )
-_READ = re.compile(r"d:(?P<id>\d{1,19})")
+_READ = re.compile(r"d:(?P<id>[0-9]{1,19})")
 _SUGGEST = re.compile(r"r:(?P<key>[A-Za-z0-9_-]{8})")
 
 
@@ -103,14 +105,15 @@ def encode(ref: PageRef | ReadRef | SuggestRef) -> str:
 
 
 def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
-    """The reference in callback data; None for anything this version does not understand."""
+    """The reference in callback data; None for anything this version does not understand
+    (callback data is not to be trusted: a client can send any bytes for a bot's message)."""
     if not data:
         return None
     if match := _PAGE.fullmatch(data):
         if match["latest"] is not None:
             return PageRef(cast(Kind, match["plain"]), "", int(match["latest"]))
         return PageRef(cast(Kind, match["kind"]), match["key"], int(match["page"]))
-    if match := _READ.fullmatch(data):
+    if (match := _READ.fullmatch(data)) and 0 < int(match["id"]) <= MAX_ARTICLE_ID:
         return ReadRef(int(match["id"]))
     if match := _SUGGEST.fullmatch(data):
         return SuggestRef(match["key"])

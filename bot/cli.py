@@ -342,6 +342,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    webhook = _webhook(settings) if settings.webhook_url else None
+    from bot.logs import redact_secrets
+
+    redact_secrets([*settings.secrets(), webhook.secret_token if webhook else ""])
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
@@ -355,8 +359,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     archive = open_archive(settings)
     application = build_application(settings, archive, sources)
     try:
-        if settings.webhook_url:
-            run_webhook(application, _webhook(settings))
+        if webhook is not None:
+            run_webhook(application, webhook)
         else:
             run_polling(application)
     except InvalidToken:

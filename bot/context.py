@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,29 @@ from .questions import QuestionCache
 from .settings import Settings
 from .throttle import Throttle
 
-__all__ = ["BotState", "BotContext", "BotApplication", "STATE_KEY"]
+__all__ = ["AnsweredQueries", "BotState", "BotContext", "BotApplication", "STATE_KEY"]
 
 STATE_KEY = "state"
 BUTTON_FACTOR = 3  # a button press costs a third of a question
 INLINE_FACTOR = 4  # inline queries arrive as the user types
+
+
+class AnsweredQueries:
+    """The button presses answered lately: Telegram refuses a second answer to one, so the
+    error handler must know whether the handler that failed had answered already."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+
+    def add(self, query_id: str) -> None:
+        """Remember that this press was answered."""
+        self._ids[query_id] = None
+        while len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+
+    def __contains__(self, query_id: object) -> bool:
+        return query_id in self._ids
 
 
 @dataclass
@@ -43,6 +62,7 @@ class BotState:
     inline_throttle: Throttle  # inline queries: one per pause in typing
     reindexing: bool = False
     last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
+    answered: AnsweredQueries = field(default_factory=AnsweredQueries)
 
     @classmethod
     def create(cls, archive: Archive, settings: Settings, sources: SourcesFile) -> BotState:

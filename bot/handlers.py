@@ -20,7 +20,18 @@ from index import Archive, EmptyQuery, SearchPage
 
 from . import keyboards, texts
 from .addressing import replies_to_bot
-from .callbacks import CATEGORY, SEARCH, TODAY, PageRef, ReadRef, SuggestRef, decode, short_key
+from .callbacks import (
+    CATEGORIES,
+    CATEGORY,
+    COUNTER,
+    SEARCH,
+    TODAY,
+    PageRef,
+    ReadRef,
+    SuggestRef,
+    decode,
+    short_key,
+)
 from .context import BotContext
 from .conversation import (
     Action,
@@ -42,6 +53,7 @@ from .conversation import (
     ShowPage,
     Start,
 )
+from .logs import Redactor
 from .questions import clean_question
 from .render import HTML, parse_results_heading, render_part, render_say
 from .updates import chat_of, inline_of, message_of, query_of
@@ -155,21 +167,31 @@ async def forget(update: Update, context: BotContext) -> None:
 # -- pages ---------------------------------------------------------------------------------
 
 
+async def _acknowledge(update: Update, context: BotContext, alert: str | None = None) -> None:
+    """Answer a button press, once (Telegram refuses a second answer): quietly, or with an
+    alert the user must dismiss."""
+    query = query_of(update)
+    context.state.answered.add(query.id)
+    await query.answer(alert, show_alert=alert is not None)
+
+
 async def turn_page(update: Update, context: BotContext) -> None:
     """◀ Trước / Sau ▶, a category's button, 🆕 Tin mới nhất: that page in the same message."""
     query = query_of(update)
     ref = decode(query.data)
-    assert isinstance(ref, PageRef)  # the handler's pattern admits pages only
+    if not isinstance(ref, PageRef):  # python-telegram-bot routes empty data to any pattern
+        await stale_button(update, context)
+        return
     listed = await _list_of(ref, query.message, context)
     if listed is None:
-        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        await _acknowledge(update, context, texts.RESULTS_EXPIRED)
         return
     incoming = _incoming(update, action=ShowPage(listed, ref.page))
     reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
     if reply.parts and isinstance(reply.parts[0], Say):
-        await query.answer(render_say(reply.parts[0], HTML), show_alert=True)
+        await _acknowledge(update, context, render_say(reply.parts[0], HTML))
         return
-    await query.answer()
+    await _acknowledge(update, context)
     await _deliver(update, context, reply, edit=True)
 
 
@@ -209,30 +231,36 @@ async def suggested(update: Update, context: BotContext) -> None:
     """“🔎 Tìm …” under weak results: ask the question as the corpus spells it."""
     query = query_of(update)
     ref = decode(query.data)
-    assert isinstance(ref, SuggestRef)  # the handler's pattern admits suggestions only
+    if not isinstance(ref, SuggestRef):
+        await stale_button(update, context)
+        return
     asked = context.state.questions.get(ref.key) or _recover_question(
         query.message, ref.key, context.bot.username
     )
     if asked is None:
-        await query.answer(texts.RESULTS_EXPIRED, show_alert=True)
+        await _acknowledge(update, context, texts.RESULTS_EXPIRED)
         return
     incoming = _incoming(update, action=AskSuggestion(asked))
     reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
     if reply.parts and isinstance(reply.parts[0], Say):
-        await query.answer(render_say(reply.parts[0], HTML), show_alert=True)
+        await _acknowledge(update, context, render_say(reply.parts[0], HTML))
         return
-    await query.answer()
+    await _acknowledge(update, context)
     await _deliver(update, context, reply)
 
 
 async def page_counter(update: Update, context: BotContext) -> None:
     """The 'i/N' button: nothing to do but acknowledge."""
-    await query_of(update).answer()
+    if query_of(update).data != COUNTER:
+        await stale_button(update, context)
+        return
+    await _acknowledge(update, context)
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
-    """A button this version does not know (an old message): say so kindly."""
-    await query_of(update).answer(texts.RESULTS_EXPIRED, show_alert=True)
+    """A button this version does not know (an old message, or data a client made up): say so
+    kindly."""
+    await _acknowledge(update, context, texts.RESULTS_EXPIRED)
 
 
 # -- whole articles ------------------------------------------------------------------------
@@ -260,8 +288,10 @@ async def doc_shortcut(update: Update, context: BotContext) -> None:
 async def read_button(update: Update, context: BotContext) -> None:
     """The 'Đọc toàn văn' button: the whole article."""
     ref = decode(query_of(update).data)
-    assert isinstance(ref, ReadRef)  # the handler's pattern admits articles only
-    await query_of(update).answer()
+    if not isinstance(ref, ReadRef):
+        await stale_button(update, context)
+        return
+    await _acknowledge(update, context)
     await _converse(update, context, _incoming(update, action=ReadArticle(ref.article_id)))
 
 
@@ -281,10 +311,13 @@ async def categories(update: Update, context: BotContext) -> None:
 
 async def back_to_categories(update: Update, context: BotContext) -> None:
     """'◀ Các chuyên mục' (or '📂 Chuyên mục'): the categories, in the same message."""
+    if query_of(update).data != CATEGORIES:
+        await stale_button(update, context)
+        return
     reply = await asyncio.to_thread(
         context.state.conversation.handle, _incoming(update, action=ShowCategories())
     )
-    await query_of(update).answer()
+    await _acknowledge(update, context)
     await _deliver(update, context, reply, edit=True)
 
 
@@ -362,8 +395,9 @@ async def error(update: object, context: BotContext) -> None:
     log.error("error while handling update %r", _describe(update), exc_info=context.error)
     if isinstance(update, Update):
         try:
-            if update.callback_query is not None:
-                await query_of(update).answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
+            query = update.callback_query
+            if query is not None and query.id not in context.state.answered:
+                await _acknowledge(update, context, texts.SOMETHING_WENT_WRONG)
             elif update.effective_message is not None:
                 await message_of(update).reply_text(texts.SOMETHING_WENT_WRONG)
         except TelegramError:
@@ -377,6 +411,7 @@ async def _report_to_admins(update: object, context: BotContext) -> None:
         return
     error = context.error
     detail = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+    detail = Redactor(state.settings.secrets()).redact(detail)  # an url may quote the token
     report = texts.error_report(
         kind=html.escape(type(error).__name__, quote=False),
         detail=html.escape(detail[:300], quote=False),

@@ -43,7 +43,13 @@ from .conversation import (
     Suggest,
     Turn,
 )
-from .render import PAGE_SIZE, read_link, render_inline_description, render_inline_message
+from .render import (
+    PAGE_SIZE,
+    read_link,
+    render_inline_description,
+    render_inline_message,
+    render_inline_title,
+)
 
 __all__ = [
     "listing_keyboard",
@@ -172,7 +178,7 @@ def inline_results(page: SearchPage, bot_username: str) -> list[InlineQueryResul
     return [
         InlineQueryResultArticle(
             id=str(hit.article_id),
-            title=hit.title,
+            title=render_inline_title(hit),
             description=render_inline_description(hit),
             input_message_content=InputTextMessageContent(
                 render_inline_message(hit, read_link(bot_username, hit.article_id)),

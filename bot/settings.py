@@ -171,6 +171,12 @@ class Settings(BaseSettings):
             )
         return self.chat_id_secret.get_secret_value()
 
+    def secrets(self) -> list[str]:
+        """What must never be logged nor shown: the bot token, the webhook secret and the secret
+        chat ids are hashed with."""
+        values = (self.telegram_bot_token, self.webhook_secret_token, self.chat_id_secret)
+        return [value.get_secret_value() for value in values if value is not None]
+
     def bot_token(self) -> str:
         """The bot token; raises SettingsError when it is not set."""
         if self.telegram_bot_token is None:

@@ -364,6 +364,18 @@ PROBLEMS = {
     ProblemCode.NO_TEXT: "không có nội dung",
     ProblemCode.NO_BODY: "không có nội dung sau tiêu đề",
     ProblemCode.CANNOT_STORE: "không lưu được vào cơ sở dữ liệu ({detail})",
+    ProblemCode.INVALID_RECORD: "không đọc được bản ghi này ({detail})",
+    ProblemCode.TOO_LARGE: "bản ghi lớn hơn {detail} MB",
+    ProblemCode.TOO_DEEP: "JSON lồng nhau quá {detail} tầng",
+    ProblemCode.TITLE_TOO_LONG: "tiêu đề dài quá {detail} ký tự",
+    ProblemCode.DATE_OUT_OF_RANGE: (
+        "ngày “{detail}” trước năm 1900 hoặc ở tương lai nên được bỏ; bài vẫn được lưu, "
+        "chưa rõ ngày đăng"
+    ),
+    ProblemCode.NUL_REMOVED: "đã bỏ ký tự NUL trong trường {detail}",
+    ProblemCode.BODY_CUT: "nội dung dài nên chỉ giữ {detail} ký tự đầu",
+    ProblemCode.FILE_CUT: "tệp quá lớn nên chỉ đọc {detail} MB đầu",
+    ProblemCode.BYTES_REPLACED: "{detail} byte không phải UTF-8 đã được thay bằng ký tự thay thế",
 }
 
 # Why a page failed or was left out while crawling, by code; {detail} as above.
@@ -413,6 +425,10 @@ RESULTS_HEADING = "🔎 Kết quả cho {query}"
 FOUND = "Tìm thấy {total} bài viết phù hợp."
 FOUND_PAGE = "Bài {first}–{last} trong {total} bài viết phù hợp."
 FILTERED_BY = "Lọc theo: {filters}"
+QUESTION_SHORTENED = (
+    "✂️ Câu hỏi khá dài nên bot chỉ tìm theo {chars} ký tự đầu; từ nào dài hơn {word} ký tự "
+    "cũng được rút gọn."
+)
 FILTER_TIME = "🗓 {period}"
 UNTIL_NOW = "nay"
 RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là kết quả ở mọi thời điểm."

@@ -39,7 +39,11 @@ from .store import (
 )
 from .text import (
     CHAT_INTENTS,
+    MAX_QUESTION_CHARS,
+    MAX_WORD_CHARS,
+    BoundedQuestion,
     QueryDictionary,
+    bound_question,
     fold,
     foreign_words,
     is_vietnamese,
@@ -49,6 +53,9 @@ from .text import (
 
 __all__ = [
     "CHAT_INTENTS",
+    "MAX_QUESTION_CHARS",
+    "MAX_WORD_CHARS",
+    "BoundedQuestion",
     "SUPPORTED_SUFFIXES",
     "Answer",
     "Archive",
@@ -77,6 +84,7 @@ __all__ = [
     "TakeDown",
     "TinSoError",
     "Weights",
+    "bound_question",
     "fold",
     "foreign_words",
     "is_vietnamese",

@@ -593,6 +593,27 @@ class FakeBotAPI:
 
         return self.run(act)
 
+    def forge_press(self, user: dict[str, Any], message: dict[str, Any], data: str | None) -> str:
+        """A client sends callback data of its own making for a bot message (MTProto lets it:
+        messages.getBotCallbackAnswer takes any bytes); None: a query without data."""
+
+        def act() -> str:
+            current = self.messages[(message["chat"]["id"], message["message_id"])]
+            query_id = str(next(self._ids) * 1000003)
+            self.callback_queries[query_id] = False
+            query = {
+                "id": query_id,
+                "from": user,
+                "message": self._with_reply(current),
+                "chat_instance": f"ci{current['chat']['id']}",
+            }
+            if data is not None:
+                query["data"] = data
+            self._enqueue({"callback_query": query})
+            return query_id
+
+        return self.run(act)
+
     def inline_query(self, user: dict[str, Any], query: str) -> str:
         """A user types `@bot query` in some chat."""
 

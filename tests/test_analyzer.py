@@ -1,5 +1,7 @@
 import unicodedata
 
+import pytest
+
 from index.text.analyzer import BOUNDARY, Analyzer, split_sentences
 
 analyzer = Analyzer()
@@ -63,3 +65,26 @@ def test_split_sentences_keeps_paragraphs_and_sentences() -> None:
         "Đồng chí phát biểu",
         "Tp. thì sao",
     ]
+
+
+def test_long_texts_are_segmented_in_chunks_cut_at_line_breaks() -> None:
+    from index.text.analyzer import _chunks
+
+    tokens = (["hội", "thảo", ".", "chuyển", "đổi", "số", "\n"] * 50)[:-1]
+    ranges = _chunks(tokens, 28)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(tokens)
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(0 < end - start <= 28 for start, end in ranges)
+    assert all(tokens[end - 1] == "\n" for _, end in ranges[:-1])
+
+
+def test_chunked_segmentation_reads_paragraphs_as_a_whole_text_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from index.text import analyzer as module
+
+    paragraph = "Sở Thông tin và Truyền thông tổ chức hội thảo chuyển đổi số."
+    text = "\n".join([paragraph] * 12)
+    whole = Analyzer().tokens(text)
+    monkeypatch.setattr(module, "CHUNK_TOKENS", 40)
+    assert Analyzer().tokens(text) == whole

@@ -255,3 +255,30 @@ def test_an_unreachable_api_is_one_line(bot_process) -> None:
         .splitlines()[-1]
         .startswith(f"error: cannot reach the Telegram Bot API at http://127.0.0.1:{port}/bot: ")
     )
+
+
+def test_a_debug_log_never_shows_the_token_nor_the_webhook_secret(
+    fake_api: FakeBotAPI, bot_process
+) -> None:
+    """Regression: at DEBUG, python-telegram-bot logs "Set Bot API URL: .../bot<token>"."""
+    port, secret = free_port(), "s3cret-Token_2"
+    running = bot_process(
+        "--webhook-url", "https://bot.example.test/hook", "--port", str(port),
+        LOG_LEVEL="DEBUG", WEBHOOK_SECRET_TOKEN=secret,
+    )  # fmt: skip
+    fake_api.wait_call("setWebhook", timeout=60)
+    question = fake_api.text_message(USER, "chuyển đổi số")
+    with httpx.Client(timeout=10) as client:
+        fake_api.wait_for(lambda: _accepts_connections(port), timeout=30, what="the webhook")
+        client.post(
+            f"http://127.0.0.1:{port}/hook",
+            json=fake_api.as_update(question),
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+        )
+    fake_api.wait_reply(question, timeout=30)
+    assert running.stop() == 0, running.output
+    log = running.output
+    assert "DEBUG" in log and "Set Bot API URL" in log and "[redacted]" in log
+    token = fake_api.token
+    for secret_form in (token, token.split(":", 1)[1], secret):
+        assert secret_form not in log

@@ -49,3 +49,10 @@ def test_short_keys_are_stable_url_safe_and_distinct() -> None:
 )
 def test_data_from_another_version_decodes_to_nothing(data: str | None) -> None:
     assert decode(data) is None
+
+
+@pytest.mark.parametrize(
+    "data", ["d:9999999999999999999", "d:0", "d:١٢", "n:١", "s:AAAAAAAA:٣", "", None]
+)
+def test_ids_no_database_holds_and_unicode_digits_decode_to_nothing(data: str | None) -> None:
+    assert decode(data) is None

@@ -69,3 +69,53 @@ def test_declared_charset_reads_only_known_codecs() -> None:
     assert declared_charset("text/html;charset=UTF-8") == "utf-8"
     assert declared_charset("text/html; charset=x-unknown") is None
     assert declared_charset(None) is None
+
+
+# -- imported files ------------------------------------------------------------------------------
+
+FILE_TEXT = "Hội thảo chính quyền điện tử tỉnh Hòa Bình\nSở họp ở Hà Nội ngày 31/5."
+
+
+@pytest.mark.parametrize(
+    ("data", "codec", "bom"),
+    [
+        (FILE_TEXT.encode("utf-8"), "utf-8", 0),
+        (b"\xef\xbb\xbf" + FILE_TEXT.encode("utf-8"), "utf-8", 3),
+        (FILE_TEXT.encode("utf-16"), "utf-16-le", 2),
+        (FILE_TEXT.encode("utf-16-le"), "utf-16-le", 0),
+        (FILE_TEXT.encode("utf-16-be"), "utf-16-be", 0),
+        (to_cp1258(FILE_TEXT), "cp1258", 0),
+        ("Hà Nội, Sở Tài chính.".encode("cp1252", "replace"), "cp1252", 0),
+    ],
+    ids=["utf-8", "utf-8 bom", "utf-16 bom", "utf-16-le", "utf-16-be", "cp1258", "cp1252"],
+)
+def test_a_files_encoding_is_sniffed_from_its_first_bytes(
+    data: bytes, codec: str, bom: int
+) -> None:
+    from index.text.charset import is_binary, sniff_encoding
+
+    encoding = sniff_encoding(data)
+    assert encoding is not None and (encoding.codec, encoding.bom) == (codec, bom)
+    assert encoding.legacy == codec.startswith("cp") and not is_binary(data)
+
+
+def test_utf8_with_a_bad_byte_stays_utf8_and_counts_it() -> None:
+    from index.text.charset import decode_text
+
+    data = FILE_TEXT.encode("utf-8")
+    decoded = decode_text(data[:20] + b"\xff" + data[20:])
+    assert decoded is not None and decoded.encoding.codec == "utf-8" and decoded.replaced == 1
+    assert decoded.text.startswith("Hội thảo") and decoded.encoding.damaged
+
+
+def test_vietnamese_score_prefers_the_reading_with_valid_syllables() -> None:
+    from index.text.charset import vietnamese_score
+
+    assert vietnamese_score("Hà Nội") == 2 and vietnamese_score("Hŕ N?i") == -1
+
+
+def test_binary_is_not_text_but_utf16_is() -> None:
+    from index.text.charset import is_binary
+
+    assert is_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    assert not is_binary("tin tức".encode("utf-16-le") * 10)

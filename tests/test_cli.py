@@ -214,3 +214,30 @@ def test_chat_talks_in_plain_text_and_follows_up(cli_db: str) -> None:
     assert "“đọc 1” để đọc bài 1" in out and "<b>" not in out
     article = out.split("👉 Gõ “đọc 1” để đọc bài 1.")[-1].strip()
     assert article.startswith('Lịch hoạt động của "Hội sách Thiếu nhi 01/6/2018"')
+
+
+def test_ingest_of_hostile_records_reports_each_on_one_line_and_stores_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Regression (robustness issue): one numeric date aborted the whole import with a
+    traceback, and none of the file's valid records were stored."""
+    good = {"title": "Hội nghị", "url": "https://so.gov.vn/1", "date": "01/06/2024"}
+    lines = [
+        {**good, "url": "https://so.gov.vn/n", "date": 1e20},
+        {**good, "url": "https://so.gov.vn/z", "body": "a\u0000b"},
+        {**good, "url": "https://so.gov.vn/f", "date": "01/01/2099"},
+    ]
+    path = tmp_path / "hostile.jsonl"
+    text = "\n".join(json.dumps(line) for line in lines) + "\n" + "[" * 100_000 + "\n"
+    path.write_text(text + json.dumps(good) + "\n", encoding="utf-8")
+    result = run("ingest", str(path), database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                 LOAD_SAMPLE="false")  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "added 4, updated 0, unchanged 0, failed 1" in result.stdout
+    lines_out = result.stderr.strip().splitlines()
+    assert lines_out == [
+        f"note: {path}:1: date '1e+20' is before 1900 or in the future: stored without a date",
+        f"note: {path}:2: NUL characters removed from body",
+        f"note: {path}:3: date '2099-01-01' is before 1900 or in the future: stored without a date",
+        f"skipped: {path}:4: JSON nested deeper than 32 levels",
+    ]

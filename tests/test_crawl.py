@@ -366,9 +366,22 @@ def test_robots_txt_disallowing_article_pages(engine: Archive, server: TestServe
     expected = sites.serve_liferay(server)
     sites.robots(server, "User-agent: *\nDisallow: /cong-nghe-thong-tin/-/view_content/4374098\n")
     report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
-    assert (report.added, report.failed, report.skipped) == (10, 0, 1)
+    assert (report.added, report.failed, report.skipped) == (9, 0, 1)
     assert server.hits[expected[2].url.removeprefix(server.url(""))] == 0
-    assert stored(engine)[2].body == "" and stored(engine)[2].summary == expected[2].summary
+    # What is reported as skipped is not stored (not even from its listing).
+    assert expected[2].url not in {a.url for a in stored(engine)} and len(stored(engine)) == 9
+
+
+def test_a_page_that_is_not_a_web_page_is_skipped_and_not_stored(
+    engine: Archive, server: TestServer
+) -> None:
+    expected = sites.serve_liferay(server)
+    path = expected[3].url.removeprefix(server.url(""))
+    server.sequence(path, [Reply(b"%PDF-1.4 \x00\x01", content_type="application/octet-stream")])
+    report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
+    assert (report.added, report.skipped) == (9, 1)
+    assert report.problems[0].kind.value == "skipped"
+    assert expected[3].url not in {a.url for a in stored(engine)}
 
 
 def test_robots_txt_disallowing_the_list_page(engine: Archive, server: TestServer) -> None:

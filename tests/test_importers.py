@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from index.store.importers import ArticleRecord, Problem, parse_text_article, read_paths
+from index.store.records import ProblemCode
 
 from .conftest import SAMPLE, SEED
 
@@ -145,3 +146,175 @@ def test_text_dump_variants(text: str, title: str, category: str | None) -> None
     assert isinstance(record, ArticleRecord)
     assert (record.title, record.category) == (title, category)
     assert record.published_at is not None
+
+
+# -- bounded records (robustness issue) ---------------------------------------------------------
+
+GOOD = {"title": "Hội nghị chuyển đổi số", "url": "https://so.gov.vn/1", "date": "01/06/2024"}
+
+
+def _line(**changes: object) -> str:
+    return json.dumps({**GOOD, **changes}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("date", [1e20, -1e20, 253402300800, "0001-01-01", "9999-12-31"])
+def test_a_date_out_of_range_is_dropped_with_a_note_and_the_record_kept(
+    tmp_path: Path, date: object
+) -> None:
+    path = tmp_path / "dates.jsonl"
+    path.write_text(_line(date=date) + "\n" + _line(url="https://so.gov.vn/2"), encoding="utf-8")
+    items = list(read_paths([path]))
+    first, second = _records(items)
+    assert first.published_at is None and second.published_at is not None
+    (note,) = _problems(items)
+    assert not note.skipped and note.origin.endswith(":1") and "stored without a date" in str(note)
+
+
+def test_future_dates_of_text_dumps_are_dropped_too(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Tiêu đề\n01/01/2099 08:00\nNội dung bài.", encoding="utf-8")
+    items = list(read_paths([tmp_path / "a.txt"]))
+    (record,) = _records(items)
+    assert record.published_at is None
+    assert [p.code for p in _problems(items)] == [ProblemCode.DATE_OUT_OF_RANGE]
+
+
+def test_a_nan_date_is_a_bad_date_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "nan.jsonl"
+    path.write_text('{"title": "Tin", "date": NaN}\n' + _line(), encoding="utf-8")
+    items = list(read_paths([path]))
+    assert len(_records(items)) == 1
+    assert [p.code for p in _problems(items)] == [ProblemCode.BAD_DATE]
+
+
+def test_nul_characters_are_removed_with_a_note_and_refused_in_urls(tmp_path: Path) -> None:
+    path = tmp_path / "nul.jsonl"
+    path.write_text(
+        _line(body="Nội\u0000 dung", title="Tiêu\u0000đề")
+        + "\n"
+        + _line(url="https://a.vn/\u0000"),
+        encoding="utf-8",
+    )
+    items = list(read_paths([path]))
+    (record,) = _records(items)
+    assert record.body == "Nội dung" and record.title == "Tiêuđề"
+    codes = {p.code: p for p in _problems(items)}
+    assert not codes[ProblemCode.NUL_REMOVED].skipped
+    assert "title" in codes[ProblemCode.NUL_REMOVED].detail
+    assert codes[ProblemCode.INVALID_URL].skipped
+
+
+def test_deep_json_is_refused_with_a_reason_and_the_next_line_kept(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    nested = json.dumps({**GOOD, "body": json.loads("[" * 40 + "1" + "]" * 40)})
+    path.write_text("\n".join([deep, nested, _line(url="https://so.gov.vn/3")]), encoding="utf-8")
+    items = list(read_paths([path]))
+    assert [r.url for r in _records(items)] == ["https://so.gov.vn/3"]
+    assert [p.code for p in _problems(items)] == [ProblemCode.TOO_DEEP] * 2
+
+
+def test_deep_json_arrays_are_refused_item_by_item(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(f'{{"items": [{deep}, {_line()}]}}', encoding="utf-8")
+    items = list(read_paths([path]))
+    assert len(_records(items)) == 1
+    (problem,) = _problems(items)
+    assert problem.code is ProblemCode.TOO_DEEP and problem.origin.endswith("item 1")
+
+
+def test_a_huge_line_is_skipped_without_being_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.store import importers
+
+    monkeypatch.setattr(importers, "MAX_RECORD_BYTES", 1000)
+    path = tmp_path / "long.jsonl"
+    path.write_text(_line(body="x" * 5000) + "\n" + _line(url="https://so.gov.vn/9"), "utf-8")
+    items = list(read_paths([path]))
+    assert [r.url for r in _records(items)] == ["https://so.gov.vn/9"]
+    (problem,) = _problems(items)
+    assert problem.code is ProblemCode.TOO_LARGE and problem.origin.endswith(":1")
+
+
+def test_a_huge_body_is_cut_with_a_note(tmp_path: Path) -> None:
+    from index.store.records import MAX_BODY_CHARS
+
+    path = tmp_path / "big.json"
+    body = ("Sở tổ chức hội nghị chuyển đổi số. " * 10) + "\n"
+    path.write_text(json.dumps([{**GOOD, "body": body * (MAX_BODY_CHARS // len(body) + 999)}]))
+    items = list(read_paths([path]))
+    (record,) = _records(items)
+    assert MAX_BODY_CHARS * 0.9 < len(record.body) <= MAX_BODY_CHARS
+    assert [p.code for p in _problems(items)] == [ProblemCode.BODY_CUT]
+
+
+def test_a_title_is_kept_whole_unless_absurd(tmp_path: Path) -> None:
+    path = tmp_path / "titles.jsonl"
+    path.write_text(_line(title="Dài " * 2000) + "\n" + _line(title="x" * 20_000), "utf-8")
+    items = list(read_paths([path]))
+    (record,) = _records(items)
+    assert len(record.title) == len(("Dài " * 2000).strip())
+    assert [p.code for p in _problems(items)] == [ProblemCode.TITLE_TOO_LONG]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_unicode_files_with_or_without_a_byte_order_mark(
+    tmp_path: Path, encoding: str, suffix: str
+) -> None:
+    records = [_line(url=f"https://so.gov.vn/{i}") for i in range(3)]
+    text = "\n".join(records) if suffix == ".jsonl" else "[" + ",\n".join(records) + "]"
+    path = tmp_path / f"a{suffix}"
+    path.write_bytes(text.encode(encoding))
+    items = list(read_paths([path]))
+    assert [r.title for r in _records(items)] == [GOOD["title"]] * 3
+    assert not _problems(items)
+
+
+def test_json_arrays_are_read_item_by_item_and_a_syntax_error_keeps_what_came_before(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text(f'[{_line()}, {_line(url="https://so.gov.vn/2")}, {{"title": "x', "utf-8")
+    items = list(read_paths([path]))
+    assert len(_records(items)) == 2
+    (problem,) = _problems(items)
+    assert problem.code is ProblemCode.MALFORMED_JSON and problem.origin.endswith("item 3")
+
+
+def test_a_single_object_and_wrappers_other_than_items(tmp_path: Path) -> None:
+    (tmp_path / "one.json").write_text(_line(), "utf-8")
+    (tmp_path / "wrapped.json").write_text(f'{{"meta": {{"n": 1}}, "articles": [{_line()}]}}')
+    (tmp_path / "scalar.json").write_text("42")
+    items = list(read_paths([tmp_path]))
+    assert len(_records(items)) == 2
+    assert [p.code for p in _problems(items)] == [ProblemCode.NOT_ARTICLES]
+
+
+def test_a_windows_1252_text_is_read_as_1252_not_1250(tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.txt"
+    text = "Tin tức\nHà Nội mở rộng\n01/06/2024\nSở họp ở Hà Nội."
+    path.write_bytes(text.encode("cp1252", "replace"))
+    items = list(read_paths([path]))
+    (record,) = _records(items)
+    assert record.title.startswith("Hà N") and "Hà N" in record.body
+    assert any(p.code is ProblemCode.LEGACY_ENCODING and p.detail == "cp1252" for p in items)
+
+
+def test_one_bad_byte_costs_one_character_not_the_article(tmp_path: Path) -> None:
+    text = SEED.read_bytes()
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(text[:300] + b"\xff" + text[300:])
+    items = list(read_paths([path]))
+    (record,) = _records(items)
+    assert record.title.startswith("Hội thảo xây dựng chính quyền điện tử")
+    assert [(p.code, p.detail) for p in _problems(items)] == [(ProblemCode.BYTES_REPLACED, "1")]
+
+
+def test_every_problem_code_has_an_english_and_a_vietnamese_reason() -> None:
+    from bot.texts import PROBLEMS
+
+    for code in ProblemCode:
+        assert Problem("f", code, "x").message
+        assert code in PROBLEMS and PROBLEMS[code].format(detail="x")

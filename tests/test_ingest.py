@@ -168,3 +168,120 @@ def test_stale_analyzer_version_is_reanalysed_on_open(sqlite_url: str, tmp_path:
     reopened = Archive.open(sqlite_url)
     assert reopened.engine.snapshot.size == 6
     assert reopened.search("phố sách").hits[0].url == "https://so.gov.vn/3"
+
+
+# -- per-record isolation (robustness issue) ----------------------------------------------------
+
+
+def _hostile_lines() -> list[str]:
+    good = RECORDS[0]
+    return [
+        json.dumps({**good, "url": "https://so.gov.vn/nul", "body": "a\u0000b"}),
+        json.dumps({**good, "url": "https://so.gov.vn/old", "date": "0001-01-01"}),
+        json.dumps({**good, "url": "https://so.gov.vn/new", "date": "9999-12-31"}),
+        json.dumps({**good, "url": "https://so.gov.vn/num", "date": 1e20}),
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({**good, "url": "https://so.gov.vn/ok"}),
+    ]
+
+
+def _ingest_hostile(engine: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(_hostile_lines()), encoding="utf-8")
+    report = engine.ingest([path])
+    assert report.added == 5 and report.failed == 1
+    skipped = [p for p in report.problems if p.skipped]
+    assert [p.origin.rsplit(":", 1)[1] for p in skipped] == ["5"]
+    with engine.store.sessions() as session:
+        rows = {a.url: a for a in session.scalars(select(Article))}
+    assert rows["https://so.gov.vn/nul"].body == "ab"
+    for url in ("old", "new", "num"):
+        assert rows[f"https://so.gov.vn/{url}"].date_estimated
+    assert not rows["https://so.gov.vn/ok"].date_estimated
+
+
+def test_hostile_records_are_reported_one_line_each_and_the_rest_stored(
+    engine: Archive, tmp_path: Path
+) -> None:
+    _ingest_hostile(engine, tmp_path)
+
+
+@pytest.mark.postgres
+def test_hostile_records_on_postgres_store_the_same(postgres_url: str, tmp_path: Path) -> None:
+    _ingest_hostile(Archive.open(postgres_url), tmp_path)
+
+
+def test_a_record_the_database_refuses_is_skipped_and_its_batch_stored(
+    engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import DataError
+
+    from index.store import ingest
+
+    real = ingest.analyse
+
+    def refuse_one(article: Article, analyzer: object) -> None:
+        if article.url == "https://so.gov.vn/2":
+            raise DataError("INSERT", {}, ValueError("invalid byte sequence"))
+        real(article, analyzer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "analyse", refuse_one)
+    report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    assert report.added == 5 and report.failed == 1
+    (problem,) = report.problems
+    assert problem.origin.endswith("a.jsonl:2") and problem.message == (
+        "cannot store: invalid byte sequence"
+    )
+    assert _count(engine) == 5
+
+
+def test_a_batch_whose_commit_fails_is_stored_record_by_record(
+    engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from index.store import ingest
+
+    calls: list[int] = []
+    real = ingest._store_together
+
+    def fail_batches(sessions: object, batch: list, analyzer: object) -> object:
+        calls.append(len(batch))
+        if len(batch) > 1:
+            raise IntegrityError("COMMIT", {}, ValueError("deferred constraint"))
+        return real(sessions, batch, analyzer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "_store_together", fail_batches)
+    report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    assert report.added == 6 and report.ok and calls == [6, 1, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.postgres
+def test_a_record_postgresql_refuses_is_rolled_back_alone(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the NUL removal, PostgreSQL itself refuses the record (psycopg DataError): its
+    savepoint is rolled back and the rest of the batch, before and after it, is stored."""
+    from index.store import importers, ingest
+
+    for module in (importers, ingest):
+        monkeypatch.setattr(module, "bound_record", lambda record: (record, []))
+    records = [dict(r) for r in RECORDS]
+    records[2]["summary"] = "có ký tự \u0000 NUL"
+    engine = Archive.open(postgres_url)
+    report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", records)])
+    assert (report.added, report.failed) == (5, 1)
+    (problem,) = report.problems
+    assert problem.origin.endswith("a.jsonl:3") and "NUL" in problem.message
+    assert _count(engine) == 5
+    engine.close()
+
+
+def test_a_lone_surrogate_escape_is_stored_as_a_replacement_character(
+    engine: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"title": "Tin \\ud800 mới", "url": "https://so.gov.vn/s"}\n', "utf-8")
+    report = engine.ingest([path])
+    assert report.added == 1 and report.ok
+    assert engine.article(1).title == "Tin \ufffd mới"

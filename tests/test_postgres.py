@@ -91,3 +91,12 @@ def test_conversations_on_postgres(postgres_url: str) -> None:
     assert archive.conversation("telegram", "k" * 64, now - timedelta(hours=24)) == state
     purged = archive.forget_chat("telegram", "k" * 64)
     assert (purged.conversations, purged.questions) == (1, 1)
+
+
+def test_a_question_with_a_nul_is_counted_on_postgres(postgres_url: str) -> None:
+    from index.store import Store
+
+    store = Store.open(postgres_url)
+    store.record_question("phố\u0000 sách", 3, "private")
+    assert store.stats().questions_today == 1
+    store.close()

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 from datetime import datetime
 
@@ -418,3 +419,12 @@ def test_stats_show_each_sources_crawl_health_escaped_and_within_the_limit() -> 
     crowded = render_stats(stats, HTML, many)
     assert utf16_length(crowded) <= TELEGRAM_LIMIT
     assert "nguồn khác" in _telegram_text(crowded).splitlines()[-1]
+
+
+def test_a_shortened_question_is_said_to_be_shortened() -> None:
+    long = "hội thảo " * 100
+    page = SearchPage(query=long, total=1, offset=0, limit=5, hits=(_hit(),))
+    assert texts.QUESTION_SHORTENED.split(" ", 1)[0] in render_results(page, HTML)
+    assert "✂️" in render_no_results(long, HTML, dataclasses.replace(page, hits=(), total=0))
+    short = dataclasses.replace(page, query="hội thảo")
+    assert "✂️" not in render_results(short, HTML)

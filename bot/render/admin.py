@@ -12,6 +12,8 @@ from .crawl import MAX_HEALTH_SOURCES, render_crawl_health
 from .style import (
     TELEGRAM_LIMIT,
     Style,
+    cut,
+    cut_url,
     cut_words,
     format_date,
     format_moment,
@@ -30,6 +32,8 @@ __all__ = [
 
 MAX_SOURCES = 10
 MAX_PROBLEM_LINES = 200
+ORIGIN_CHARS = 200
+DETAIL_CHARS = 200
 
 
 def render_stats(
@@ -76,9 +80,10 @@ def render_stats(
 
 def render_problem(problem: Problem, style: Style) -> str:
     """One skipped record or note of an import, its reason in Vietnamese."""
-    reason = texts.PROBLEMS[problem.code].format(detail=problem.detail)
+    reason = texts.PROBLEMS[problem.code].format(detail=cut(problem.detail, DETAIL_CHARS))
     template = texts.PROBLEM_SKIPPED if problem.skipped else texts.PROBLEM_NOTE
-    return style.escape(cut_words(template.format(origin=problem.origin, reason=reason), 1000))
+    origin = cut_url(problem.origin, ORIGIN_CHARS)  # a path's end names the file and the line
+    return style.escape(cut_words(template.format(origin=origin, reason=reason), 1000))
 
 
 def render_ingest_report(

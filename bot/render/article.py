@@ -5,25 +5,29 @@ from __future__ import annotations
 from index import ArticleView
 
 from .. import texts
-from .style import TELEGRAM_LIMIT, Style, format_date, pack
+from .style import TELEGRAM_LIMIT, TITLE_CHARS, Style, cut_words, format_date, pack
+
+LABEL_CHARS = 100  # a category or an author
 
 __all__ = ["render_article"]
 
 
 def render_article(article: ArticleView, style: Style, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """The whole article, split at paragraph boundaries into messages of at most `limit`."""
-    title = style.escape(article.title)
+    title = style.escape(cut_words(article.title, TITLE_CHARS))
     heading = style.link(style.bold(title), article.url) if article.url else style.bold(title)
     details = [texts.DATE_MARK.format(date=format_date(article.published_at))]
     if article.category:
-        details.append(texts.CATEGORY_MARK.format(category=style.escape(article.category)))
+        category = style.escape(cut_words(article.category, LABEL_CHARS))
+        details.append(texts.CATEGORY_MARK.format(category=category))
     paragraphs = [heading, " · ".join(details)]
     for text in (article.summary, article.body):
         for raw in text.split("\n"):
             if raw.strip():
                 paragraphs += _escaped_pieces(raw.strip(), style, limit)
     if article.author:
-        paragraphs.append(texts.ARTICLE_AUTHOR.format(author=style.escape(article.author)))
+        author = style.escape(cut_words(article.author, LABEL_CHARS))
+        paragraphs.append(texts.ARTICLE_AUTHOR.format(author=author))
     return pack(paragraphs, limit, style)
 
 

@@ -6,17 +6,27 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from index import CategoryCount, SearchHit, SearchPage, Snippet
+from index import (
+    MAX_QUESTION_CHARS,
+    MAX_WORD_CHARS,
+    CategoryCount,
+    SearchHit,
+    SearchPage,
+    Snippet,
+    bound_question,
+)
 
 from .. import texts
 from .style import (
     HTML,
     TELEGRAM_LIMIT,
+    TITLE_CHARS,
     Style,
     cut_words,
     format_date,
     format_number,
     quote,
+    within,
 )
 
 __all__ = [
@@ -33,10 +43,14 @@ __all__ = [
     "render_categories",
     "render_inline_description",
     "render_inline_message",
+    "render_inline_title",
     "read_link",
 ]
 
 PAGE_SIZE = 5
+LABEL_CHARS = 100  # a category named in a result
+ANSWER_CHARS = 500  # the answering sentence (a paragraph without full stops is one sentence)
+SNIPPET_CHARS = 1000  # a snippet in an inline result's message
 
 
 def render_snippet(snippet: Snippet, style: Style) -> str:
@@ -53,13 +67,23 @@ def render_snippet(snippet: Snippet, style: Style) -> str:
 def _details(hit: SearchHit, style: Style) -> list[str]:
     details = [texts.DATE_MARK.format(date=format_date(hit.published_at))]
     if hit.category:
-        details.append(texts.CATEGORY_MARK.format(category=style.escape(hit.category)))
+        category = style.escape(cut_words(hit.category, LABEL_CHARS))
+        details.append(texts.CATEGORY_MARK.format(category=category))
     return details
+
+
+def _cut_snippet(snippet: Snippet, chars: int) -> Snippet:
+    """The snippet cut at a word, its bold spans kept within the text."""
+    if len(snippet.text) <= chars:
+        return snippet
+    text = cut_words(snippet.text, chars)
+    end = len(text) - 1  # without the ellipsis
+    return Snippet(text, tuple((s, min(e, end)) for s, e in snippet.spans if s < end))
 
 
 def render_hit(number: int, hit: SearchHit, style: Style) -> str:
     """One result: numbered linked title, date and category, snippet."""
-    title = style.escape(hit.title)
+    title = style.escape(cut_words(hit.title, TITLE_CHARS))
     if hit.url:
         heading = f"{style.bold(f'{number}.')} {style.link(title, hit.url)}"
     else:
@@ -105,25 +129,37 @@ def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) 
     header.append(count)
     footer = render_suggestion(page.suggestion, style) if page.suggestion else ""
     body = _fit("\n".join(header), page, style, limit - style.length(footer) - 2)
-    return f"{body}\n\n{footer}" if footer else body
+    return within(f"{body}\n\n{footer}" if footer else body, limit, style)
 
 
 def _understood(page: SearchPage, style: Style) -> list[str]:
-    """The filters taken from the question, said back to the reader."""
+    """The filters taken from the question, said back to the reader, and whether only its start
+    was searched (`bound_question`)."""
+    lines = _shortened(page.query)
     filters = page.filters
     parts = []
     if page.time_label:
-        parts.append(texts.FILTER_TIME.format(period=style.escape(page.time_label)))
+        period = style.escape(cut_words(page.time_label, LABEL_CHARS))
+        parts.append(texts.FILTER_TIME.format(period=period))
     elif filters is not None and (filters.since or filters.until):
         since = format_date(filters.since) if filters.since else "…"
         until = format_date(filters.until) if filters.until else texts.UNTIL_NOW
         parts.append(texts.FILTER_TIME.format(period=f"{since} – {until}"))
     if filters is not None and filters.category:
-        parts.append(texts.CATEGORY_MARK.format(category=style.escape(filters.category)))
-    lines = [texts.FILTERED_BY.format(filters=" · ".join(parts))] if parts else []
+        category = style.escape(cut_words(filters.category, LABEL_CHARS))
+        parts.append(texts.CATEGORY_MARK.format(category=category))
+    if parts:
+        lines.append(texts.FILTERED_BY.format(filters=" · ".join(parts)))
     if page.relaxed and page.time_label:
-        lines.append(texts.RELAXED.format(period=style.escape(page.time_label)))
+        period = style.escape(cut_words(page.time_label, LABEL_CHARS))
+        lines.append(texts.RELAXED.format(period=period))
     return lines
+
+
+def _shortened(query: str) -> list[str]:
+    if not bound_question(query).shortened:
+        return []
+    return [texts.QUESTION_SHORTENED.format(chars=MAX_QUESTION_CHARS, word=MAX_WORD_CHARS)]
 
 
 def render_answer(page: SearchPage, style: Style) -> str:
@@ -135,7 +171,7 @@ def render_answer(page: SearchPage, style: Style) -> str:
     return texts.ANSWER.format(
         label=style.bold(texts.ANSWER_LABEL),
         fact=style.bold(style.escape(cut_words(fact, 150))),
-        sentence=render_snippet(answer.sentence, style),
+        sentence=render_snippet(_cut_snippet(answer.sentence, ANSWER_CHARS), style),
         title=style.escape(cut_words(answer.title, 80)),
     )
 
@@ -156,7 +192,7 @@ def render_no_results(query: str, style: Style, page: SearchPage | None = None) 
     if page is not None and page.filters is not None:
         lines.append(texts.NOTHING_FOUND_DROP_FILTERS)
     lines.append(texts.NOTHING_FOUND_LATEST)
-    return "\n".join(lines)
+    return within("\n".join(lines), TELEGRAM_LIMIT, style)
 
 
 def render_listing(
@@ -177,7 +213,7 @@ def render_listing(
         return f"{heading}\n{texts.NO_ARTICLES_YET}"
     first, last = page.offset + 1, page.offset + len(page.hits)
     count = texts.LISTING_PAGE.format(first=first, last=last, total=format_number(page.total))
-    return _fit(f"{heading}\n{count}", page, style, limit)
+    return within(_fit(f"{heading}\n{count}", page, style, limit), limit, style)
 
 
 def _fit(header: str, page: SearchPage, style: Style, limit: int) -> str:
@@ -200,12 +236,7 @@ def _shorten(
 ) -> SearchHit:
     if title_chars is None or snippet_chars is None:
         return hit
-    snippet = hit.snippet
-    if len(snippet.text) > snippet_chars:
-        text = cut_words(snippet.text, snippet_chars)
-        end = len(text) - 1  # without the ellipsis
-        spans = tuple((s, min(e, end)) for s, e in snippet.spans if s < end)
-        snippet = Snippet(text, spans)
+    snippet = _cut_snippet(hit.snippet, snippet_chars)
     title = cut_words(hit.title, title_chars)
     return dataclasses.replace(hit, title=title, snippet=snippet, url=hit.url if links else None)
 
@@ -239,13 +270,18 @@ def read_link(bot_username: str, article_id: int) -> str:
     return f"https://t.me/{bot_username}?start=doc_{article_id}"
 
 
+def render_inline_title(hit: SearchHit) -> str:
+    """The title of an inline result (plain text)."""
+    return cut_words(hit.title, TITLE_CHARS)
+
+
 def render_inline_message(hit: SearchHit, read_link: str | None) -> str:
     """The message an inline result sends: linked title, date, category, snippet (HTML)."""
     style = HTML
-    title = style.bold(style.escape(cut_words(hit.title, 500)))
+    title = style.bold(style.escape(cut_words(hit.title, TITLE_CHARS)))
     lines = [style.link(title, hit.url) if hit.url else title, " · ".join(_details(hit, style))]
     if hit.snippet.text:
-        lines.append(render_snippet(hit.snippet, style))
+        lines.append(render_snippet(_cut_snippet(hit.snippet, SNIPPET_CHARS), style))
     if not hit.url and read_link:
         lines.append(style.link(texts.READ_IN_FULL, read_link))
-    return "\n".join(lines)
+    return within("\n".join(lines), TELEGRAM_LIMIT, style)

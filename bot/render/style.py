@@ -4,6 +4,7 @@ shares: Vietnamese dates and numbers, cutting text at words, packing paragraphs 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +24,15 @@ __all__ = [
     "cut_url",
     "quote",
     "pack",
+    "split_markup",
+    "within",
+    "TITLE_CHARS",
 ]
 
 TELEGRAM_LIMIT = 4096
 QUOTED_CHARS = 100  # a question or a name longer than this is shortened when quoted
+# Titles are stored whole (they are an article's identity) and shortened here, for every reader.
+TITLE_CHARS = 300
 
 
 def utf16_length(text: str) -> int:
@@ -42,14 +48,25 @@ class Style:
     bold: Callable[[str], str]
     link: Callable[[str, str], str]  # (already escaped text, url)
     length: Callable[[str], int] = len
+    markup: bool = False  # whether "<...>" and "&...;" are markup (split only between them)
+
+
+LINK_URL_CHARS = 1000  # a longer url (a hostile one) is not linked: the title stays
+
+
+def _html_link(text: str, url: str) -> str:
+    if len(url) > LINK_URL_CHARS:
+        return text
+    return f'<a href="{html.escape(url, quote=True)}">{text}</a>'
 
 
 HTML = Style(
     escape=lambda text: html.escape(text, quote=False),
     bold=lambda text: f"<b>{text}</b>",
-    link=lambda text, url: f'<a href="{html.escape(url, quote=True)}">{text}</a>',
+    link=_html_link,
     # The markup itself counts too: more than Telegram counts, never less.
     length=utf16_length,
+    markup=True,
 )
 PLAIN = Style(
     escape=lambda text: text,
@@ -109,16 +126,84 @@ def quote(text: str, style: Style) -> str:
 
 
 def pack(paragraphs: Sequence[str], limit: int, style: Style, separator: str = "\n\n") -> list[str]:
-    """Group paragraphs into as few messages of at most `limit` as possible."""
+    """Group paragraphs into as few messages of at most `limit` as possible; a paragraph longer
+    than a message is split (`split_markup`). Never an empty message, unless nothing is given."""
     messages: list[str] = []
     current = ""
     for paragraph in paragraphs:
-        candidate = f"{current}{separator}{paragraph}" if current else paragraph
-        if style.length(candidate) <= limit:
-            current = candidate
-        else:
-            messages.append(current)
-            current = paragraph
+        for piece in split_markup(paragraph, limit, style.length, style.markup):
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if style.length(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    messages.append(current)
+                current = piece
     if current:
         messages.append(current)
     return messages
+
+
+def within(text: str, limit: int, style: Style) -> str:
+    """The text, or its first `limit` (a last resort: renderers shorten their parts first)."""
+    if style.length(text) <= limit:
+        return text
+    return split_markup(text, limit, style.length, style.markup)[0]
+
+
+_MARKUP = re.compile(r"<(/?)([a-z]+)[^>]*>|&[#\w]+;|.", re.DOTALL)
+_PLAIN = re.compile(r"()().", re.DOTALL)  # the same groups, no markup
+
+
+def split_markup(
+    text: str, limit: int, length: Callable[[str], int] = len, markup: bool = True
+) -> list[str]:
+    """Text cut into pieces of at most `limit` (as `length` counts), never inside a tag or an
+    entity; tags open at a cut are closed before it and opened again after it, so each piece
+    is valid Telegram HTML on its own. Plain text is simply cut."""
+    if length(text) <= limit:
+        return [text] if text else []
+    pieces: list[str] = []
+    opened: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    current: list[str] = []
+    size = 0
+    fresh = 0  # the last opening tags of `current`, with no text inside yet
+    has_text = False
+
+    def closing(tags: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+    for match in (_MARKUP if markup else _PLAIN).finditer(text):
+        token, name = match[0], match[2]
+        if name and not match[1]:
+            opened.append((name, token))
+            current.append(token)
+            size += length(token)
+            fresh += 1
+            continue
+        if name:  # a closing tag
+            if not opened or opened[-1][0] != name:
+                continue  # never ours: renderers close what they open
+            opener = opened.pop()[1]
+            if fresh:  # an element without text: dropped
+                current.pop()
+                size -= length(opener)
+                fresh -= 1
+            else:
+                current.append(token)
+                size += length(token)
+            continue
+        cost = length(token)
+        if has_text and size + cost + length(closing(opened)) > limit:
+            kept = opened[: len(opened) - fresh]
+            pieces.append("".join(current[: len(current) - fresh]) + closing(kept))
+            current = [tag for _, tag in opened]
+            size = length("".join(current))
+            fresh = len(opened)  # reopened, and nothing in them yet
+        current.append(token)
+        size += cost
+        fresh = 0
+        has_text = True
+    if has_text or not pieces:
+        pieces.append("".join(current) + closing(opened))
+    return pieces

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..store.crawl_state import PageError, PageStatus, RunCounts, RunStatus
 from ..store.records import ArticleRecord
@@ -293,18 +293,24 @@ class _Run:
                 self.tally.skip(entry.url, reason.issue, reason.detail)
             elif result.error is not None:
                 self._failed(entry, listing, result.error)
-        except (IntegrityError, ValueError) as exc:
-            self.tally.fail(entry.url, CrawlIssue.CANNOT_STORE, str(exc).splitlines()[0])
+        except OperationalError:
+            raise  # the database itself is gone: the run stops, recorded as interrupted
+        except (SQLAlchemyError, ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            cause = getattr(exc, "orig", None) or exc  # without the statement's parameters
+            lines = str(cause).strip().splitlines() or [type(cause).__name__]
+            self.tally.fail(entry.url, CrawlIssue.CANNOT_STORE, lines[0][:200])
 
     def _failed(self, entry: ListingEntry, listing: tuple[str, str], error: FetchError) -> None:
-        """A page that could not be read: keep what its listing said, retry it on later runs."""
+        """A page that could not be read: keep what its listing said, retry it on later runs.
+        A page left out on purpose (robots.txt, not a web page) is reported as skipped, and
+        what is reported as skipped is not stored."""
         skip = isinstance(error, (RobotsDisallowed, NotAPage))
         status, kept, outcome = self.state.page_failed(
             self.source_id,
             entry.url,
             listing,
             PageError(entry.url, error.issue, error.detail),
-            fallback=entry.as_record(self.source.name) if entry.vouches else None,
+            fallback=entry.as_record(self.source.name) if entry.vouches and not skip else None,
             analyzer=self.analyzer,
             skip=skip,
             retry=not isinstance(error, TooLarge),

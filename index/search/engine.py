@@ -13,6 +13,7 @@ from ..errors import EmptyQuery
 from ..store.ingest import ProgressCallback
 from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
+from ..text.bounds import bound_question
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .answer import Answer, AnswerSource, find_answer
@@ -161,10 +162,11 @@ class SearchEngine:
         a question that is only a filter ("tin tháng 5/2019") lists the newest articles in it.
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
+        text = bound_question(query).text  # at most 512 characters, words of 64, analysed
         if self.understanding:
-            parsed = QueryParser(self.dictionary, snapshot.categories, self.clock).parse(query)
+            parsed = QueryParser(self.dictionary, snapshot.categories, self.clock).parse(text)
         else:
-            parsed = ParsedQuery(original=query, text=query)
+            parsed = ParsedQuery(original=text, text=text)
         applied = _merge_filters(parsed, filters)
         stream = self.analyzer.tokens(parsed.text)
         words = [token for token in stream if token != BOUNDARY]

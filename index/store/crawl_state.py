@@ -228,12 +228,13 @@ class CrawlState:
     ) -> tuple[PageStatus, bool, Outcome | None]:
         """Note a page that could not be read: skipped (`skip`), or failed and retried on later
         runs while `retry` and under the limit. `fallback` (what its listing said) is stored when
-        no article has the url yet. Returns the page's status, whether its article is kept from
-        the listing until a retry succeeds, and what storing the fallback did."""
+        no article has the url yet, never for a skipped page. Returns the page's status, whether
+        its article is kept from the listing until a retry succeeds, and what storing the
+        fallback did."""
         with write_session(self.sessions) as session:
             note = _note(session, source_id, url, listing)
             outcome = None
-            if fallback is not None and not _has_article(session, url):
+            if fallback is not None and not skip and not _has_article(session, url):
                 outcome, article = store_record(session, fallback, analyzer)
                 note.article_id = article.id
                 if outcome is not Outcome.UNCHANGED:

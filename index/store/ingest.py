@@ -12,14 +12,23 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
 from .database import set_meta, write_session
 from .models import Article, ArticleTerms, Source
-from .records import ArticleRecord, Item, Problem, ProblemCode
+from .records import (
+    MAX_LABEL_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    ArticleRecord,
+    Item,
+    Problem,
+    ProblemCode,
+    bound_record,
+)
 
 __all__ = [
     "Outcome",
@@ -146,8 +155,9 @@ def _source_name(record: ArticleRecord, default: str | None) -> str:
         return record.source
     if record.url:
         host = urlsplit(record.url).hostname or ""
-        return host.removeprefix("www.") or DEFAULT_SOURCE
-    return default or DEFAULT_SOURCE
+        # A host name may be 253 characters; the column holds the same on every database.
+        return host.removeprefix("www.")[:MAX_LABEL_CHARS] or DEFAULT_SOURCE
+    return (default or DEFAULT_SOURCE)[:MAX_LABEL_CHARS]
 
 
 def _find_existing(session: Session, record: ArticleRecord, digest: str) -> Article | None:
@@ -174,7 +184,15 @@ def store_record(
     default_source: str | None = None,
     source_cache: dict[str, int] | None = None,
 ) -> tuple[Outcome, Article]:
-    """Insert or update one article, matched by url, else by text, else by title and date."""
+    """Insert or update one article, matched by url, else by text, else by title and date.
+
+    The record is bounded first (`bound_record`: the importers have reported what that changes;
+    the crawler's pages are bounded silently); raises ValueError for a record the database
+    cannot hold whatever is done to it.
+    """
+    record, _ = bound_record(record)
+    if len(record.title) > MAX_TITLE_CHARS or len(record.url or "") > MAX_URL_CHARS:
+        raise ValueError("title or url too long")
     stamp = fetched_at or now()
     digest = content_hash(record.title, record.summary, record.body)
     existing = _find_existing(session, record, digest)
@@ -273,7 +291,36 @@ def store_items(
     return report
 
 
+# What may go wrong with one record, as opposed to the database itself (a lost connection, a
+# locked file: OperationalError), which stops the ingest.
+_RECORD_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError, RecursionError)
+
+
 def _store_batch(
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+) -> IngestReport:
+    """Store a batch in one transaction, each record in a savepoint: a record the database
+    refuses is reported and the rest of the batch lands. Should the batch's transaction fail
+    as a whole (at commit), each record is stored again in its own."""
+    try:
+        return _store_together(sessions, batch, analyzer)
+    except OperationalError:
+        raise
+    except _RECORD_ERRORS:
+        pass
+    report = IngestReport()
+    for record in batch:
+        try:
+            report.merge(_store_together(sessions, [record], analyzer))
+        except OperationalError:
+            raise
+        except _RECORD_ERRORS as exc:
+            report.failed += 1
+            report.problems.append(_cannot_store(record, exc))
+    return report
+
+
+def _store_together(
     sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
 ) -> IngestReport:
     report = IngestReport()
@@ -283,14 +330,25 @@ def _store_batch(
             try:
                 with session.begin_nested():
                     outcome, _ = store_record(session, record, analyzer, source_cache=cache)
-            except (ValueError, TypeError, IntegrityError) as exc:
+            except OperationalError:
+                raise
+            except _RECORD_ERRORS as exc:
                 report.failed += 1
-                report.problems.append(Problem(record.origin, ProblemCode.CANNOT_STORE, str(exc)))
+                report.problems.append(_cannot_store(record, exc))
+                cache.clear()  # a source created in the rolled-back savepoint is gone
                 continue
             report.count(outcome)
         if report.changed:
             mark_changed(session)
     return report
+
+
+def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:
+    """The database's reason in one short line, without the statement and its parameters."""
+    reason = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    lines = str(reason).strip().splitlines()
+    text = lines[0] if lines else type(reason).__name__
+    return Problem(record.origin, ProblemCode.CANNOT_STORE, text[:200])
 
 
 def reanalyse(

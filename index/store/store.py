@@ -26,6 +26,8 @@ from .records import Item
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
+MAX_ID = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class ArticleView:
@@ -238,6 +240,8 @@ class Store:
 
     def article(self, article_id: int) -> ArticleView:
         """The whole article; raises ArticleNotFound."""
+        if not 0 < article_id <= MAX_ID:  # a database integer could not hold it
+            raise ArticleNotFound(f"no article has id {article_id}")
         with self.sessions() as session:
             row = session.get(Article, article_id)
             if row is None:
@@ -268,10 +272,11 @@ class Store:
         """Count a question for the usage statistics (the text is kept, the asker is not; the
         chat only as a keyed hash, so that it can be deleted with the chat's data)."""
         with write_session(self.sessions) as session:
+            text = query.replace("\x00", "")[:500]  # PostgreSQL refuses NUL, SQLite keeps it
             session.add(
                 Question(
                     asked_at=now(),
-                    query=query[:500],
+                    query=text,
                     total=total,
                     channel=channel[:20],
                     chat_key=chat_key,

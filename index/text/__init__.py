@@ -12,13 +12,16 @@ reading phone-typed questions, dates, and decoding bytes into text.
     support.py     corpus support of a reading          reading.py     a question's best reading
     event_dates.py dates an article mentions            shingles.py    near-duplicate signatures
     dates.py       dates as portals write them; the Vietnam time zone
-    charset.py     bytes to text: pages (header, meta, guess) and files (BOM, UTF-8, guess)
+    charset.py     bytes to text: pages (header, meta, guess) and files (BOM, UTF-8, the
+                   code page that reads as Vietnamese)
+    bounds.py      what of a question is analysed (512 characters, words of 64)
 
 Two functions are imported from their modules, never from here, because a package attribute
 of the same name would hide the module: `normalize.normalize` and `event_dates.event_dates`.
 """
 
 from .analyzer import ANALYZER_VERSION, BOUNDARY, Analyzer, split_sentences
+from .bounds import MAX_QUESTION_CHARS, MAX_WORD_CHARS, BoundedQuestion, bound_question
 from .charset import decode_page, decode_text
 from .dates import VIETNAM, now, parse_date
 from .dictionary import (
@@ -44,6 +47,9 @@ __all__ = [
     "ANALYZER_VERSION",
     "BOUNDARY",
     "CHAT_INTENTS",
+    "MAX_QUESTION_CHARS",
+    "MAX_WORD_CHARS",
+    "BoundedQuestion",
     "EMPTY_DICTIONARY",
     "VIETNAM",
     "Abbreviation",
@@ -64,6 +70,7 @@ __all__ = [
     "TokenKind",
     "TypedToken",
     "TypoIndex",
+    "bound_question",
     "canonical_tones",
     "clean_unicode",
     "decode_page",

@@ -66,11 +66,42 @@ class Segmenter:
             return self._predict
 
     def joins(self, tokens: Sequence[str]) -> list[bool]:
-        """For each token, whether it continues the word begun by the token before it."""
-        if not tokens:
-            return []
-        tags = self._load()([[t] for t in tokens])
-        return [tag == "I-W" for tag in tags]
+        """For each token, whether it continues the word begun by the token before it.
+
+        The CRF needs about 9 KB per token at once: a long text is tagged in chunks of at most
+        `CHUNK_TOKENS`, cut after a line break (else after punctuation), so that memory stays
+        bounded; a text shorter than a chunk is tagged exactly as one piece.
+        """
+        predict = self._load()
+        joined: list[bool] = []
+        for start, end in _chunks(tokens, CHUNK_TOKENS):
+            tags = predict([[t] for t in tokens[start:end]])
+            joined.extend(tag == "I-W" for tag in tags)
+        return joined
+
+
+CHUNK_TOKENS = 4096
+
+
+def _chunks(tokens: Sequence[str], size: int) -> list[tuple[int, int]]:
+    """[start, end) ranges of at most `size` tokens, ending after a line break when one is in
+    the last quarter of the range, else after punctuation, else where the size says."""
+    ranges = []
+    start = 0
+    while start < len(tokens):
+        end = min(start + size, len(tokens))
+        if end < len(tokens):
+            floor = end - size // 4
+            cut = next((i + 1 for i in range(end - 1, floor, -1) if tokens[i] == "\n"), None)
+            if cut is None:
+                cut = next(
+                    (i + 1 for i in range(end - 1, floor, -1) if not tokens[i][:1].isalnum()),
+                    end,
+                )
+            end = cut
+        ranges.append((start, end))
+        start = end
+    return ranges
 
 
 _MODEL = ("pipeline", "word_tokenize", "models", "ws_crf_vlsp2013_20230727")

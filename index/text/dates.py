@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["parse_date", "DATE_LINE", "VIETNAM", "now"]
+__all__ = [
+    "parse_date",
+    "plausible_date",
+    "from_timestamp",
+    "DATE_LINE",
+    "EARLIEST",
+    "FUTURE_SLACK",
+    "VIETNAM",
+    "now",
+]
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -15,6 +25,27 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 def now() -> datetime:
     """The current time in Vietnam, timezone-aware."""
     return datetime.now(VIETNAM)
+
+
+# A publication date outside these bounds is a mistake (a placeholder "0001-01-01", a typo such
+# as 01/01/2099): stored, it would sit on top of the latest articles for decades.
+EARLIEST = datetime(1900, 1, 1, tzinfo=VIETNAM)
+FUTURE_SLACK = timedelta(days=2)  # clocks and time zones of portals disagree by hours
+
+
+def plausible_date(value: datetime, today: datetime | None = None) -> bool:
+    """True for a publication date from 1900 to two days after `today` (default: now)."""
+    return EARLIEST <= value <= (today or now()) + FUTURE_SLACK
+
+
+def from_timestamp(seconds: float) -> datetime | None:
+    """Seconds since 1970 as a time in Vietnam; None when not finite or beyond the calendar."""
+    if not math.isfinite(seconds):
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).astimezone(VIETNAM)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 # "02/06/2019 17:00", "Ngày đăng 20/06/2018 | 4:12 PM", "Thứ hai, 03/06/2019 - 08:15",
@@ -77,7 +108,7 @@ def parse_date(text: str, default_tz: tzinfo | None = None) -> datetime | None:
     if rfc822:
         try:
             return _aware(parsedate_to_datetime(rfc822[0]), tz)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return None
 
@@ -132,4 +163,7 @@ def _from_parts(
 def _aware(value: datetime, tz: tzinfo) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=tz)
-    return value.astimezone(VIETNAM)
+    try:
+        return value.astimezone(VIETNAM)
+    except OverflowError:  # "0001-01-01T00:00+14:00": beyond the calendar once converted
+        return value

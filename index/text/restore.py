@@ -21,6 +21,9 @@ __all__ = ["Restorer", "Restoration"]
 
 _MAX_WORD = 4
 _CANDIDATES = 4
+# No Vietnamese syllable is longer ("nghiêng"): a longer token is not a mistyped syllable, and
+# its edits (26 x 2 x its length strings of its length) would cost memory quadratic in it.
+_LONGEST_SYLLABLE = 8
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _PLAIN_WORD = re.compile(r"[^\W\d_]+")
 
@@ -139,7 +142,11 @@ class Restorer:
         changed = False
         for i, syllable in enumerate(typed):
             plain = fold(syllable)
-            if has_diacritics(syllable) or plain in self._syllables:
+            if (
+                len(plain) > _LONGEST_SYLLABLE
+                or has_diacritics(syllable)
+                or plain in self._syllables
+            ):
                 continue
             options = [c for c in _edits(plain) if c in self._syllables]
             if not options:
