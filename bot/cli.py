@@ -250,7 +250,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         if len(chosen) > 1:
             print(f"{report.source}: {report.summary()}")
         reports.append(report)
-    counts = ("added", "updated", "unchanged", "failed")
+    counts = ("added", "updated", "unchanged", "failed", "removed")
     total = CrawlReport(
         source="",
         started_at=reports[0].started_at,

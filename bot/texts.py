@@ -381,6 +381,7 @@ PROBLEMS = {
 # Why a page failed or was left out while crawling, by code; {detail} as above.
 CRAWL_ISSUES = {
     CrawlIssue.HTTP_STATUS: "máy chủ trả lỗi HTTP {detail}",
+    CrawlIssue.PAGE_GONE: "trang đã bị gỡ (HTTP {detail} hai lần liền), bài đã được xoá khỏi kho",
     CrawlIssue.TIMEOUT: "quá thời gian chờ ({detail} giây)",
     CrawlIssue.TOO_SLOW: "tải quá {detail} giây",
     CrawlIssue.CONNECTION: "không kết nối được ({detail})",
@@ -498,6 +499,7 @@ LAST_ERROR = "   ⚠️ Lỗi gần nhất{when}: {error}"
 MORE_SOURCES = "… và {count} nguồn khác"
 KEPT_FROM_LISTING = " (đã lưu theo trang danh sách, sẽ thử lại)"
 CRAWL_COUNTS = "mới {added}, cập nhật {updated}, không đổi {unchanged}, lỗi {failed}"
+CRAWL_REMOVED = ", đã gỡ {removed}"
 CRAWL_DISCOVERING = "🔎 Đang tìm bài mới: đã đọc {done} trang danh sách"
 CRAWL_FETCHING = "📥 Đang tải bài viết: {done}/{total} trang"
 CRAWL_NOTHING_TO_FETCH = "📥 Không có trang bài viết nào cần tải"
@@ -519,6 +521,7 @@ CRAWL_PROBLEMS = "Các trang gặp sự cố ({count}):"
 CRAWL_MORE = "… và {count} trang khác; chạy “python bot.py crawl” trên máy chủ để xem đầy đủ."
 CRAWL_PROBLEM_FAILED = "⚠️ Lỗi {url}: {reason}"
 CRAWL_PROBLEM_SKIPPED = "ℹ️ Bỏ qua {url}: {reason}"
+CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 
 # -- a whole article (bot/render/article.py) ---------------------------------------------------
 ARTICLE_AUTHOR = "✍️ {author}"

@@ -14,9 +14,11 @@ from sqlalchemy.orm import selectinload
 from index import Archive
 from index.crawl import (
     CrawlBusy,
+    CrawlIssue,
     CrawlProgress,
     FetchPolicy,
     ListPage,
+    ProblemKind,
     SourceConfig,
     SourcesFile,
     crawl_health,
@@ -137,6 +139,50 @@ def test_a_list_page_whose_articles_fail_keeps_them_from_the_listing_and_retries
     second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
     assert (second.added, second.updated, second.failed, second.pending) == (0, 10, 0, 0)
     assert all(a.body.startswith("Bài viết") for a in stored(engine)) and len(stored(engine)) == 10
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_page_gone_twice_in_a_row_takes_its_article_down(
+    engine: Archive, server: TestServer, status: int
+) -> None:
+    expected = sites.serve_liferay(server)
+    crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
+    gone = expected[3]
+    path = gone.url.removeprefix(server.url(""))
+    server.add(path, Reply(b"", status=status))
+    engine.refresh()
+    assert engine.search(gone.title).hits[0].title == gone.title
+    first = crawl(engine, server.url(sites.LIST_PATH), max_pages=1, refresh=True)
+    assert (first.failed, first.removed, first.pending) == (1, 0, 1)  # once may be a glitch
+    assert len(stored(engine)) == 10 and first.problems[0].kept
+    # the list page no longer links it: the page is still checked a second time
+    listing = (sites.LIFERAY / "vi_cong-nghe-thong-tin.html").read_text(encoding="utf-8")
+    link = path.rsplit("/", 1)[-1].removesuffix(".html")
+    assert link in listing
+    other = expected[4].url.rsplit("/", 1)[-1].removesuffix(".html")
+    server.page(sites.LIST_PATH, listing.replace(link, other))
+    second = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
+    assert (second.removed, second.failed, second.pending) == (1, 0, 0) and second.changed
+    (problem,) = [p for p in second.problems if p.kind is ProblemKind.REMOVED]
+    assert (problem.issue, problem.detail) == (CrawlIssue.PAGE_GONE, str(status))
+    assert problem.url == gone.url
+    assert second.summary().endswith(", removed 1")
+    assert gone.title not in {a.title for a in stored(engine)} and len(stored(engine)) == 9
+    engine.refresh()
+    assert all(hit.title != gone.title for hit in engine.search(gone.title).hits)
+    assert engine.store.stats().taken_down == 1
+    third = crawl(engine, server.url(sites.LIST_PATH), max_pages=1)
+    assert third.removed == 0 and server.hits[path] == 3  # read, gone, gone: not fetched again
+
+
+def test_a_page_never_read_is_not_taken_down_for_answering_404(
+    engine: Archive, server: TestServer
+) -> None:
+    sites.serve_liferay(server, details=False)  # kept from the listing while pages fail
+    for _ in range(3):
+        report = crawl(engine, server.url(sites.LIST_PATH), max_pages=1, refresh=True)
+        assert report.removed == 0
+    assert len(stored(engine)) == 10
 
 
 def test_a_single_article_url_and_a_static_page_url(engine: Archive, server: TestServer) -> None:

@@ -76,13 +76,14 @@ def _error_line(problem: CrawlProblem, style: Style) -> str:
     return f"{text} – {style.escape(cut_url(problem.url, 80))}" if problem.url else text
 
 
-def _counts(added: int, updated: int, unchanged: int, failed: int) -> str:
-    return texts.CRAWL_COUNTS.format(
+def _counts(added: int, updated: int, unchanged: int, failed: int, removed: int = 0) -> str:
+    counts = texts.CRAWL_COUNTS.format(
         added=format_number(added),
         updated=format_number(updated),
         unchanged=format_number(unchanged),
         failed=format_number(failed),
     )
+    return counts + (texts.CRAWL_REMOVED.format(removed=format_number(removed)) if removed else "")
 
 
 def render_crawl_progress(progress: CrawlProgress, number: int, count: int, style: Style) -> str:
@@ -115,7 +116,8 @@ def render_crawl_summary(
     unchanged, failed = sum(r.unchanged for r in reports), sum(r.failed for r in reports)
     trouble = failed or len(reports) < len(outcomes)
     icon = "⚠️" if trouble else "✅"
-    counts = _counts(added, updated, unchanged, failed)
+    removed = sum(r.removed for r in reports)
+    counts = _counts(added, updated, unchanged, failed, removed)
     lines = []
     if len(outcomes) == 1:
         (outcome,) = outcomes
@@ -136,7 +138,9 @@ def render_crawl_summary(
             if report is None:
                 shown = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
             else:
-                shown = _counts(report.added, report.updated, report.unchanged, report.failed)
+                shown = _counts(
+                    report.added, report.updated, report.unchanged, report.failed, report.removed
+                )
             lines.append(texts.CRAWL_SOURCE_LINE.format(name=name, counts=shown))
     if added or updated:
         lines.append(texts.CRAWL_FOUND_NOW)
@@ -155,7 +159,10 @@ def render_crawl_summary(
 
 def render_crawl_problem(problem: CrawlProblem, style: Style) -> str:
     """One page that failed or was left out, and why."""
-    failed = problem.kind is ProblemKind.FAILED
-    template = texts.CRAWL_PROBLEM_FAILED if failed else texts.CRAWL_PROBLEM_SKIPPED
+    template = {
+        ProblemKind.FAILED: texts.CRAWL_PROBLEM_FAILED,
+        ProblemKind.SKIPPED: texts.CRAWL_PROBLEM_SKIPPED,
+        ProblemKind.REMOVED: texts.CRAWL_PROBLEM_REMOVED,
+    }[problem.kind]
     url = style.escape(cut_url(problem.url, 200))
     return template.format(url=url, reason=style.escape(cut(reason(problem), 300)))

@@ -22,7 +22,15 @@ from ..store.records import ArticleRecord
 from ..store.store import Store
 from ..text.analyzer import Analyzer
 from ..text.dates import now
-from .errors import CrawlBusy, CrawlIssue, FetchError, NotAPage, RobotsDisallowed, TooLarge
+from .errors import (
+    CrawlBusy,
+    CrawlIssue,
+    FetchError,
+    HTTPStatusError,
+    NotAPage,
+    RobotsDisallowed,
+    TooLarge,
+)
 from .extraction import NotNews, extract_article, non_news_url, with_listing
 from .fetch import Fetcher
 from .finder import CrawlOptions, Finder, unchanged
@@ -182,6 +190,7 @@ class _Run:
             failed=tally.failed,
             skipped=tally.skipped,
             pending=pending,
+            removed=tally.removed,
             problems=tuple(tally.problems),
         )
 
@@ -304,12 +313,21 @@ class _Run:
         """A page that could not be read: keep what its listing said, retry it on later runs.
         A page left out on purpose (robots.txt, not a web page) is reported as skipped, and
         what is reported as skipped is not stored."""
+        page_error = PageError(entry.url, error.issue, error.detail)
+        gone = isinstance(error, HTTPStatusError) and error.status in (404, 410)
+        if gone and self.state.was_read(entry.url):
+            # A page read before that disappears twice in a row was taken down at the source.
+            if self.state.page_gone(self.source_id, entry.url, listing, page_error) is None:
+                self.tally.fail(entry.url, error.issue, error.detail, kept=True)
+            else:
+                self.tally.remove(entry.url, error.detail)
+            return
         skip = isinstance(error, (RobotsDisallowed, NotAPage))
         status, kept, outcome = self.state.page_failed(
             self.source_id,
             entry.url,
             listing,
-            PageError(entry.url, error.issue, error.detail),
+            page_error,
             fallback=entry.as_record(self.source.name) if entry.vouches and not skip else None,
             analyzer=self.analyzer,
             skip=skip,

@@ -52,6 +52,7 @@ class CrawlIssue(StrEnum):
     EMPTY_LIST = "empty_list"  # a list page where the selectors found no article
     NOTHING_FOUND = "nothing_found"  # a home page without articles, feed or sitemap
     CANNOT_STORE = "cannot_store"  # the database's reason
+    PAGE_GONE = "page_gone"  # a stored article's page answered 404 or 410 twice (the status)
     # pages that are not news
     HOME_PAGE = "home_page"
     STATIC_PAGE = "static_page"  # the path segment, e.g. "lien-he"
@@ -83,6 +84,7 @@ _NOT_NEWS = frozenset(
 
 _ENGLISH = {
     CrawlIssue.HTTP_STATUS: "HTTP {detail}",
+    CrawlIssue.PAGE_GONE: "the page is gone (HTTP {detail} twice): its article was taken down",
     CrawlIssue.TIMEOUT: "timed out after {detail} s",
     CrawlIssue.TOO_SLOW: "took more than {detail} s to download",
     CrawlIssue.CONNECTION: "connection failed: {detail}",

@@ -23,6 +23,9 @@ from .sources import SourceConfig
 
 __all__ = ["CrawlOptions", "Finder", "unchanged"]
 
+# A listed page in one of these states, with the same fingerprint, need not be fetched again.
+_SETTLED = (PageStatus.STORED, PageStatus.SKIPPED, PageStatus.FAILED, PageStatus.GONE)
+
 
 @dataclass(frozen=True)
 class CrawlOptions:
@@ -36,11 +39,7 @@ class CrawlOptions:
 
 def unchanged(note: PageNote | None, entry: ListingEntry) -> bool:
     """True when the url was dealt with and its listing still shows the same thing."""
-    return (
-        note is not None
-        and note.status in (PageStatus.STORED, PageStatus.SKIPPED, PageStatus.FAILED)
-        and note.fingerprint == entry.fingerprint
-    )
+    return note is not None and note.status in _SETTLED and note.fingerprint == entry.fingerprint
 
 
 class Finder:

@@ -52,6 +52,7 @@ class ProblemKind(StrEnum):
 
     FAILED = "failed"
     SKIPPED = "skipped"
+    REMOVED = "removed"  # the page is gone for good: its stored article was taken down
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,20 @@ class CrawlReport(Changes):
     failed: int = 0
     skipped: int = 0
     pending: int = 0  # pages waiting to be retried after this run
+    removed: int = 0  # stored articles taken down because their page is gone
     problems: tuple[CrawlProblem, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """True when articles were added, updated or taken down (the index needs a refresh)."""
+        return bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
         """The one-line summary the command line prints."""
+        removed = f", removed {self.removed}" if self.removed else ""
         return (
             f"new {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"failed {self.failed}"
+            f"failed {self.failed}{removed}"
         )
 
 
@@ -106,6 +114,7 @@ class Tally:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    removed: int = 0
     problems: list[CrawlProblem] = field(default_factory=list)
 
     def fail(self, url: str, issue: CrawlIssue, detail: str = "", kept: bool = False) -> None:
@@ -117,6 +126,11 @@ class Tally:
         """Count a page left out on purpose."""
         self.skipped += 1
         self.problems.append(CrawlProblem(url, issue, detail, ProblemKind.SKIPPED))
+
+    def remove(self, url: str, status: str) -> None:
+        """Count a stored article taken down because its page is gone."""
+        self.removed += 1
+        self.problems.append(CrawlProblem(url, CrawlIssue.PAGE_GONE, status, ProblemKind.REMOVED))
 
     def count(self, outcome: Outcome) -> None:
         """Count a stored article."""

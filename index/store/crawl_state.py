@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..text.analyzer import Analyzer
 from ..text.dates import now
 from .database import write_session
-from .ingest import Outcome, mark_changed, store_record
+from .ingest import Outcome, mark_changed, store_record, take_down
 from .models import Article, AwareDateTime, CrawlPage, CrawlRun, Source
 from .records import ArticleRecord
 
@@ -50,6 +50,11 @@ class PageStatus(StrEnum):
     PENDING = "pending"  # failed; tried again on the next runs
     SKIPPED = "skipped"  # left out on purpose (not news, robots.txt)
     FAILED = "failed"  # failed for good
+    GOING = "going"  # a stored page answered 404 or 410 once; tried again on the next run
+    GONE = "gone"  # ... and a second time in a row: its article was taken down
+
+
+_WAITING = (PageStatus.PENDING, PageStatus.GOING)  # pages tried again on the next runs
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class CrawlState:
                 select(CrawlPage.url, CrawlPage.listing)
                 .where(
                     CrawlPage.source_id == source_id,
-                    CrawlPage.status == PageStatus.PENDING,
+                    CrawlPage.status.in_(_WAITING),
                     CrawlPage.attempts < retry_limit,
                 )
                 .order_by(CrawlPage.id)
@@ -248,6 +253,33 @@ class CrawlState:
             note.status = PageStatus.FAILED if gives_up else PageStatus.PENDING
             return note.status, note.article_id is not None and not gives_up, outcome
 
+    def page_gone(
+        self, source_id: int, url: str, listing: tuple[str, str], error: PageError
+    ) -> int | None:
+        """Note that the page of a stored article answered 404 or 410. The first time the page
+        is tried again on the next run (even when no listing shows it any more) and None is
+        returned; the second time in a row its article is taken down and its id returned."""
+        with write_session(self.sessions) as session:
+            note = _note(session, source_id, url, listing)
+            note.error_code, note.error_detail = error.code, error.detail
+            article = session.get(Article, note.article_id) if note.article_id else None
+            if note.status != PageStatus.GOING or article is None:
+                note.status, note.attempts = PageStatus.GOING, 0
+                return None
+            note.status, note.article_id = PageStatus.GONE, None
+            (deleted,) = take_down(session, [article])
+            return deleted
+
+    def was_read(self, url: str) -> bool:
+        """True when the url's page was read and its article is stored (not an article kept
+        from a listing while its page could not be read)."""
+        with self.sessions() as session:
+            query = select(CrawlPage.status).where(
+                CrawlPage.url == url, CrawlPage.article_id.is_not(None)
+            )
+            status = session.scalar(query)
+        return status in (PageStatus.STORED, PageStatus.GOING)
+
     # -- health -----------------------------------------------------------------------------
 
     def crawled_sources(self) -> set[str]:
@@ -290,7 +322,7 @@ class CrawlState:
     @staticmethod
     def _pending(session: Session, source_id: int) -> int:
         query = select(func.count(CrawlPage.id)).where(
-            CrawlPage.source_id == source_id, CrawlPage.status == PageStatus.PENDING
+            CrawlPage.source_id == source_id, CrawlPage.status.in_(_WAITING)
         )
         return session.scalar(query) or 0
 

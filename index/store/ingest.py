@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
-from .database import set_meta, write_session
+from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Source
 from .records import (
     MAX_LABEL_CHARS,
@@ -250,6 +250,19 @@ def _update(
     if stale or "category" in changed:
         analyse(article, analyzer)
     return Outcome.UPDATED
+
+
+def take_down(session: Session, articles: Iterable[Article]) -> list[int]:
+    """Delete articles (their cached analysis goes with them) and count them as taken down;
+    the ids deleted."""
+    unique = {article.id: article for article in articles}
+    for article in unique.values():
+        session.delete(article)
+    if unique:
+        mark_changed(session)
+        before = int(get_meta(session, "taken_down") or 0)
+        set_meta(session, "taken_down", str(before + len(unique)))
+    return sorted(unique)
 
 
 def mark_changed(session: Session) -> None:

@@ -20,7 +20,7 @@ from .conversations import Conversations
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .importers import read_paths
-from .ingest import IngestReport, ProgressCallback, mark_changed, reanalyse, store_items
+from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, AwareDateTime, Question, Source
 from .records import Item
 
@@ -154,13 +154,7 @@ class Store:
             if urls:
                 found += session.scalars(select(Article).where(Article.url.in_(urls)))
             hit = {a.id for a in found} | {a.url for a in found if a.url}
-            deleted = sorted({article.id for article in found})
-            for article in {a.id: a for a in found}.values():
-                session.delete(article)
-            if deleted:
-                mark_changed(session)
-                before = int(get_meta(session, "taken_down") or 0)
-                set_meta(session, "taken_down", str(before + len(deleted)))
+            deleted = take_down(session, found)
         return TakeDown(tuple(deleted), tuple(t for t in wanted if t not in hit))
 
     # -- articles out -----------------------------------------------------------------------
