@@ -29,7 +29,16 @@ from index.crawl import SourcesFile, load_sources
 
 from . import admin, handlers, texts
 from .addressing import ADDRESSED_TO_BOT
-from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN, SUGGEST_PATTERN
+from .callbacks import (
+    CATEGORIES,
+    CONTACT,
+    COUNTER,
+    JUDGE_PATTERN,
+    PAGE_PATTERN,
+    READ_PATTERN,
+    SUGGEST_PATTERN,
+    VOTE_PATTERN,
+)
 from .context import STATE_KEY, BotApplication, BotContext, BotState
 from .settings import Settings
 from .throttle import throttle
@@ -106,6 +115,7 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("moi", handlers.latest))
     app.add_handler(CommandHandler("chuyenmuc", handlers.categories))
     app.add_handler(CommandHandler("xoadulieu", handlers.forget))
+    app.add_handler(CommandHandler("lienhe", handlers.contact))
 
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
@@ -127,6 +137,9 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CallbackQueryHandler(handlers.suggested, pattern=SUGGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.back_to_categories, pattern=f"^{CATEGORIES}$"))
     app.add_handler(CallbackQueryHandler(handlers.page_counter, pattern=f"^{COUNTER}$"))
+    app.add_handler(CallbackQueryHandler(handlers.vote, pattern=VOTE_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.judge, pattern=JUDGE_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.contact, pattern=f"^{CONTACT}$"))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 

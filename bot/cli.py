@@ -111,11 +111,13 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     import secrets
 
     from bot.conversation import Channel, ChatKeys, Conversation, Incoming
+    from bot.department import load_department
     from bot.render import render_plain
 
     secret = settings.chat_id_secret
     key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
-    conversation = Conversation(open_archive(settings), ChatKeys(key))
+    contact = load_department(settings.department_file)
+    conversation = Conversation(open_archive(settings), ChatKeys(key), contact=contact)
     chat = args.chat or "terminal"
     for line in sys.stdin:
         text = line.strip()

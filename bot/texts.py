@@ -331,6 +331,7 @@ COMMANDS = (
     ("help", "Hướng dẫn sử dụng"),
     ("start", "Lời chào và ví dụ"),
     ("xoadulieu", "Xóa dữ liệu bot lưu về cuộc trò chuyện này"),
+    ("lienhe", "Thông tin liên hệ của Sở"),
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
@@ -338,6 +339,8 @@ ADMIN_COMMANDS = (
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
     ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
+    ("baocao", "Báo cáo câu hỏi và góp ý của người dân trong 7 ngày"),
+    ("tudien", "Từ điển tra cứu: xem, thêm, xóa dòng"),
 )
 
 
@@ -525,3 +528,43 @@ CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 
 # -- a whole article (bot/render/article.py) ---------------------------------------------------
 ARTICLE_AUTHOR = "✍️ {author}"
+
+# -- closing the loop with the staff: feedback, the report, the dictionary, contact, progress ---
+SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Bạn có thể đổi ý bằng nút bên dưới kết quả."
+SAID[Said.FEEDBACK_EXPIRED] = "Câu trả lời này đã cũ nên không ghi nhận góp ý được nữa. Cảm ơn bạn!"
+SAID[Said.JUDGMENT_THANKS] = (
+    "🙏 Cảm ơn bạn! Góp ý đã được ghi lại để cán bộ của Sở cải thiện câu trả lời."
+)
+SAID[Said.NO_CONTACT] = "Hiện chưa có thông tin liên hệ của Sở. Bạn vui lòng thử lại sau nhé."
+FEEDBACK_UP = "👍 Hữu ích"
+FEEDBACK_DOWN = "👎 Chưa đúng"
+FEEDBACK_UP_NOTED = "👍 Đã ghi nhận. Cảm ơn bạn!"
+FEEDBACK_DOWN_NOTED = "👎 Đã ghi nhận. Cảm ơn bạn!"
+WHICH_WAS_RIGHT = "🤔 Bài nào đúng với câu hỏi {question}? (không bắt buộc)"
+WHICH_WAS_RIGHT_NONE = "Bạn có thể bấm “Không bài nào đúng”, hoặc bỏ qua tin nhắn này."
+PICK_BUTTON = "✅ {number}. {title}"
+PICK_NONE = "❌ Không bài nào đúng"
+CONTACT_BUTTON = "☎️ Liên hệ Sở"
+ORIGINAL_BUTTON = "🔗 Xem bài gốc"
+CONTACT_HEADING = "☎️ {name}"
+CONTACT_ADDRESS = "📍 Địa chỉ: {address}"
+CONTACT_HOTLINE = "📞 Điện thoại: {hotline}"
+CONTACT_EMAIL = "✉️ Email: {email}"
+CONTACT_HOURS = "🕘 Giờ làm việc: {hours}"
+CONTACT_WEBSITE = "🌐 Trang thông tin: {website}"
+CONTACT_EXAMPLE = "ℹ️ Thông tin mẫu: quản trị viên cần cập nhật tệp data/department.toml."
+HINT_CONTACT = "“liên hệ” để xem cách liên hệ với Sở"
+
+__all__ += [
+    "FEEDBACK_UP",
+    "FEEDBACK_DOWN",
+    "FEEDBACK_UP_NOTED",
+    "FEEDBACK_DOWN_NOTED",
+    "WHICH_WAS_RIGHT",
+    "WHICH_WAS_RIGHT_NONE",
+    "PICK_BUTTON",
+    "PICK_NONE",
+    "CONTACT_BUTTON",
+    "ORIGINAL_BUTTON",
+    "HINT_CONTACT",
+]

@@ -24,18 +24,24 @@ from .search import (
     Weights,
 )
 from .store import (
+    NONE_OF_THEM,
     SUPPORTED_SUFFIXES,
+    AnswerShown,
     ArticleRecord,
     ArticleView,
     ConversationState,
     IngestReport,
+    Judgment,
     LoggedQuestion,
     Outcome,
     Problem,
     ProblemCode,
     ProgressCallback,
     Purged,
+    QuestionCount,
+    Report,
     TakeDown,
+    VotedQuestion,
 )
 from .text import (
     CHAT_INTENTS,
@@ -52,6 +58,12 @@ from .text import (
 )
 
 __all__ = [
+    "NONE_OF_THEM",
+    "AnswerShown",
+    "Judgment",
+    "QuestionCount",
+    "Report",
+    "VotedQuestion",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",

@@ -20,6 +20,7 @@ from .search.engine import (
     Weights,
 )
 from .store.conversations import ConversationState, LoggedQuestion, Purged
+from .store.feedback import AnswerShown, Report, Vote
 from .store.importers import read_bytes, read_paths
 from .store.ingest import IngestReport, ProgressCallback
 from .store.records import Item
@@ -233,9 +234,12 @@ class Archive:
         """Where a chat stands, unless its state is older than `newer_than`."""
         return self.store.conversations.state(channel, chat_key, newer_than)
 
-    def remember(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
-        """Store where a chat stands, counting the question that led there (if `logged`)."""
-        self.store.conversations.save(state, logged)
+    def remember(
+        self, state: ConversationState, logged: LoggedQuestion | None = None
+    ) -> int | None:
+        """Store where a chat stands, counting the question that led there (if `logged`);
+        returns the id of the answer the chat can give feedback on, if it showed articles."""
+        return self.store.conversations.save(state, logged)
 
     def forget_chat(self, channel: str, chat_key: str) -> Purged:
         """Delete everything kept for a chat: its state and its logged questions."""
@@ -256,6 +260,28 @@ class Archive:
     def take_handover(self, token: str, newer_than: datetime) -> str | None:
         """The question kept under `token` (once), unless it is older than `newer_than`."""
         return self.store.conversations.take(token, newer_than)
+
+    # -- feedback and the staff's report ----------------------------------------------------
+
+    def answer(self, answer_id: int, chat_key: str) -> AnswerShown | None:
+        """An answer given to this chat (its question and shown articles), if still kept."""
+        return self.store.feedback.answer(answer_id, chat_key)
+
+    def vote(self, answer_id: int, chat_key: str, up: bool, at: datetime) -> AnswerShown | None:
+        """Store or change the chat's 👍 (`up`) or 👎; None when the chat has no such answer."""
+        return self.store.feedback.vote(answer_id, chat_key, Vote.UP if up else Vote.DOWN, at)
+
+    def judge(self, answer_id: int, chat_key: str, article_id: int, at: datetime) -> bool:
+        """Store which shown article answered the question (0: none of them)."""
+        return self.store.feedback.judge(answer_id, chat_key, article_id, at)
+
+    def purge_answers(self, before: datetime) -> int:
+        """Delete answers and their feedback older than `before`."""
+        return self.store.feedback.purge(before)
+
+    def report(self, since: datetime, until: datetime, limit: int | None = 10) -> Report:
+        """The period's most asked questions, those without results, the 👎 and judgments."""
+        return self.store.feedback.report(since, until, limit)
 
     def stats(self) -> Stats:
         """Counts and dates of the stored articles and of the live index."""

@@ -129,7 +129,7 @@ def test_no_result_is_answered_kindly_with_suggestions(fake_api: FakeBotAPI, sta
         "Rất tiếc, chưa có bài viết nào phù hợp với “tàu vũ trụ sao hỏa”."
     )
     assert "gõ tiếng Việt có dấu" in reply["text"] and "/moi" in reply["text"]
-    assert buttons(reply) == [("🆕 Tin mới nhất", "n:0")]  # the next step, as a button
+    assert buttons(reply) == [("🆕 Tin mới nhất", "n:0"), ("☎️ Liên hệ Sở", "l")]  # next steps
 
 
 def test_a_question_full_of_markup_is_answered_safely(fake_api: FakeBotAPI, start_bot) -> None:
@@ -683,9 +683,13 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])]
         for c in calls
     }
-    assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu"]
+    assert menus["default"] == [
+        "tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu", "lienhe"
+    ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
-    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl", "xoa"]
+    assert menus[admin_scope] == menus["default"] + [
+        "reindex", "stats", "ingest", "crawl", "xoa", "baocao", "tudien"
+    ]  # fmt: skip
 
 
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(

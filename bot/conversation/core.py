@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from index import (
@@ -32,6 +32,7 @@ from index import (
 from . import handover
 from .intents import ChatTable, Intent, Understood, understand
 from .privacy import (
+    FEEDBACK_FOR,
     FOLLOW_UP_FOR,
     HANDOVER_FOR,
     PURGE_EVERY,
@@ -44,16 +45,23 @@ from .types import (
     Article,
     AskSuggestion,
     Categories,
+    Contact,
+    ContactCard,
     Forget,
     Guide,
     Help,
     Incoming,
+    JudgeAnswer,
     Listing,
     ListKind,
     ListRef,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
+    Pick,
+    Rate,
+    RateAnswer,
     Read,
     ReadArticle,
     Reply,
@@ -61,6 +69,7 @@ from .types import (
     Said,
     Say,
     ShowCategories,
+    ShowContact,
     ShowPage,
     Start,
     Step,
@@ -68,6 +77,7 @@ from .types import (
     TryAsking,
     Turn,
     Welcome,
+    WhichWasRight,
 )
 
 __all__ = ["Conversation", "PAGE_SIZE", "EXAMPLE", "TODAY_QUESTION"]
@@ -79,6 +89,7 @@ EXAMPLE = "hội thảo chính quyền điện tử"
 TODAY_QUESTION = "tin hôm nay"  # lists today's articles (a question that is only a period)
 MAX_CATEGORY_STEPS = 40
 _DOC_LINK = re.compile(r"doc_([0-9]{1,18})")
+_CONTACT_CUE = re.compile(r"^(?:liên hệ|lien he|/?lienhe|liên lạc|lien lac)[.!?]*$", re.IGNORECASE)
 _CATEGORY_CUE = re.compile(r"^(?:chuyên mục|chuyen muc|mục|muc)\s+(.+)$", re.IGNORECASE)
 
 
@@ -103,8 +114,10 @@ class Conversation:
         *,
         page_size: int = PAGE_SIZE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        contact: ContactCard | None = None,
     ) -> None:
         self.archive = archive
+        self.contact = contact  # offered when nothing answers a question
         self.keys = keys
         self.page_size = page_size
         self.clock = clock
@@ -119,6 +132,8 @@ class Conversation:
         self._purge_now_and_then(chat.now)
         if incoming.action is not None:
             return self._act(chat, incoming.action)
+        if _CONTACT_CUE.match(" ".join((incoming.text or "").split())):
+            return self._contact()
         return self._answer(chat, understand(incoming.text or "", self.table))
 
     def hand_over(self, question: str) -> str:
@@ -147,6 +162,12 @@ class Conversation:
             return Reply((Guide(),), (TryAsking(EXAMPLE),))
         if isinstance(action, Forget):
             return self._forget(chat)
+        if isinstance(action, RateAnswer):
+            return self._rate(chat, action)
+        if isinstance(action, JudgeAnswer):
+            return self._judge(chat, action)
+        if isinstance(action, ShowContact):
+            return self._contact()
         raise TypeError(f"unknown action {action!r}")
 
     def _start(self, chat: _Chat, payload: str) -> Reply:
@@ -168,6 +189,41 @@ class Conversation:
         purged = self.archive.forget_chat(chat.incoming.channel, chat.key)
         done = purged.conversations + purged.questions
         return Reply((Say(Said.FORGOTTEN if done else Said.NOTHING_TO_FORGET),))
+
+    def _rate(self, chat: _Chat, action: RateAnswer) -> Reply:
+        """👍: thanks. 👎: "Bài nào đúng?" with the shown articles to choose from."""
+        answer = self.archive.vote(action.answer_id, chat.key, action.up, chat.now)
+        if answer is None:
+            return Reply((Say(Said.FEEDBACK_EXPIRED),))
+        if action.up:
+            return Reply((Say(Said.FEEDBACK_THANKS),))
+        choices = []
+        for article_id in answer.shown:
+            try:
+                choices.append((article_id, self.archive.article(article_id).title))
+            except ArticleNotFound:
+                continue
+        steps: list[Step] = [
+            Pick(answer.answer_id, number, article_id, title)
+            for number, (article_id, title) in enumerate(choices, start=1)
+        ]
+        steps.append(Pick(answer.answer_id, 0, 0))
+        if self.contact is not None:
+            steps.append(OpenContact())
+        part = WhichWasRight(answer.answer_id, answer.question, tuple(choices))
+        return Reply((part,), tuple(steps))
+
+    def _judge(self, chat: _Chat, action: JudgeAnswer) -> Reply:
+        """The article a citizen named as the right one (or none), kept as a judgment."""
+        if not self.archive.judge(action.answer_id, chat.key, action.article_id, chat.now):
+            return Reply((Say(Said.FEEDBACK_EXPIRED),))
+        return Reply((Say(Said.JUDGMENT_THANKS),))
+
+    def _contact(self) -> Reply:
+        """The department's contact card, when one is configured."""
+        if self.contact is None:
+            return Reply((Say(Said.NO_CONTACT),))
+        return Reply((Contact(self.contact),))
 
     def _suggested(self, chat: _Chat, question: str) -> Reply:
         """“🔎 Tìm …”: ask the question as the articles spell it."""
@@ -217,8 +273,8 @@ class Conversation:
         except EmptyQuery:
             return Reply((Say(Said.EMPTY_QUESTION),), (TryAsking(EXAMPLE),))
         listed = ListRef(ListKind.SEARCH, question)
-        self._remember(chat, listed, page, question=question)
-        return self._reply(page, listed)
+        answer_id = self._remember(chat, listed, page, question=question)
+        return self._reply(page, listed, answer_id)
 
     def _foreign(self, chat: _Chat, text: str) -> Reply:
         """Another language: say the bot answers in Vietnamese, then search all the same, with
@@ -383,8 +439,8 @@ class Conversation:
         page = self._fetch(listed, page_number)
         if page is None:
             return Reply((Say(Said.RESULTS_EXPIRED),))
-        self._remember(chat, listed, page)
-        return self._reply(page, listed)
+        answer_id = self._remember(chat, listed, page)
+        return self._reply(page, listed, answer_id)
 
     def _fetch(self, listed: ListRef, page_number: int) -> SearchPage | None:
         """Page `page_number` of a list, or its last page when the list has shrunk since."""
@@ -408,7 +464,7 @@ class Conversation:
             return self.archive.latest(size, offset, category=listed.query)
         return self.archive.latest(size, offset)
 
-    def _reply(self, page: SearchPage, listed: ListRef) -> Reply:
+    def _reply(self, page: SearchPage, listed: ListRef, answer_id: int | None = None) -> Reply:
         """The list's part and its next steps: read each article, turn the pages, the
         suggested question."""
         steps: list[Step] = [
@@ -424,9 +480,13 @@ class Conversation:
         if listed.kind is ListKind.CATEGORY:
             steps.append(OpenCategories())
         if listed.kind is ListKind.SEARCH:
+            if answer_id is not None and page.hits:
+                steps.append(Rate(answer_id))
             if not page.hits:
                 steps.append(OpenLatest())
-            return Reply((Results(page, listed),), tuple(steps))
+                if self.contact is not None:
+                    steps.append(OpenContact())
+            return Reply((Results(page, listed, answer_id),), tuple(steps))
         return Reply((Listing(page, listed),), tuple(steps))
 
     def _read(self, chat: _Chat, article_id: int) -> Reply:
@@ -455,8 +515,9 @@ class Conversation:
 
     def _remember(
         self, chat: _Chat, listed: ListRef, page: SearchPage, question: str | None = None
-    ) -> None:
-        """Keep the list just shown for follow-ups; a new question is kept and counted too."""
+    ) -> int | None:
+        """Keep the list just shown for follow-ups; a new question is kept and counted too
+        (the id of the answer to give feedback on is returned)."""
         before = None if question is not None else self._state(chat, continuing_only=False)
         filters = None if page.relaxed else page.filters
         state = ConversationState(
@@ -475,19 +536,24 @@ class Conversation:
             total=page.total,
             shown=tuple(hit.article_id for hit in page.hits),
             answer_article_id=page.answer.article_id if page.answer else None,
+            answer_id=_same_answer(before, listed),
         )
         logged = None
         if question is not None:  # counted for /stats, the chat only as its keyed hash
             where = f"{chat.incoming.channel}:{'group' if chat.incoming.group else 'private'}"
-            logged = LoggedQuestion(question, page.total, where)
-        self._save(state, logged)
+            logged = LoggedQuestion(question, page.total, where, state.shown)
+        saved = self._save(state, logged)
+        if logged is not None:  # a new question: its answer, if it showed articles
+            state = replace(state, answer_id=saved)
         chat.known, chat.loaded = state, True
+        return state.answer_id
 
-    def _save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+    def _save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> int | None:
         try:
-            self.archive.remember(state, logged)
+            return self.archive.remember(state, logged)
         except Exception:  # a failure to remember costs the follow-up, never the answer
             log.warning("could not remember a conversation", exc_info=True)
+            return None
 
     def _purge_now_and_then(self, now: datetime) -> None:
         """Delete expired conversations, hand-overs and old question logs, every few minutes."""
@@ -499,6 +565,7 @@ class Conversation:
             self.archive.purge_conversations(
                 now - REFERENCES_FOR, now - QUESTIONS_FOR, now - HANDOVER_FOR
             )
+            self.archive.purge_answers(now - FEEDBACK_FOR)
         except Exception:
             log.warning("could not purge expired conversations", exc_info=True)
 
@@ -513,6 +580,14 @@ _SMALL_TALK: dict[Intent, Reply] = {
     Intent.ACKNOWLEDGED: Reply((Say(Said.ACKNOWLEDGED),), (OpenLatest(),)),
     Intent.EMPTY: Reply((Say(Said.EMPTY_QUESTION),), (TryAsking(EXAMPLE),)),
 }
+
+
+def _same_answer(before: ConversationState | None, listed: ListRef) -> int | None:
+    """Another page of the question answered before keeps that answer's 👍/👎."""
+    if before is None or listed.kind is not ListKind.SEARCH:
+        return None
+    same = before.list_kind == ListKind.SEARCH and before.list_query == listed.query
+    return before.answer_id if same else None
 
 
 def _list_of(state: ConversationState) -> ListRef:

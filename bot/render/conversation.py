@@ -10,11 +10,13 @@ from .. import texts
 from ..conversation.types import (
     Article,
     Categories,
+    Contact,
     Guide,
     Listing,
     ListKind,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
     Part,
     Read,
@@ -26,8 +28,10 @@ from ..conversation.types import (
     TryAsking,
     Turn,
     Welcome,
+    WhichWasRight,
 )
 from .article import render_article
+from .feedback import render_contact, render_which_was_right
 from .results import render_categories, render_listing, render_results
 from .style import PLAIN, TELEGRAM_LIMIT, Style, cut_words, pack
 
@@ -62,6 +66,10 @@ def render_part(
         if style is PLAIN:
             return [f"{texts.PLAIN_GUIDE}\n\n{texts.PRIVACY}"]
         return [f"{texts.help_text(bot_username or 'bot')}\n\n{texts.PRIVACY}"]
+    if isinstance(part, WhichWasRight):
+        return [render_which_was_right(part, style)]
+    if isinstance(part, Contact):
+        return [render_contact(part.card, style)]
     raise TypeError(f"unknown part {part!r}")
 
 
@@ -100,6 +108,8 @@ def _hint(step: Step) -> str:
         return texts.HINT_CATEGORY.format(name=step.name)
     if isinstance(step, TryAsking):
         return texts.HINT_EXAMPLE.format(example=step.example)
+    if isinstance(step, OpenContact):
+        return texts.HINT_CONTACT
     return ""
 
 

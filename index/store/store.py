@@ -19,6 +19,7 @@ from ..text.dates import now
 from .conversations import Conversations
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
+from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, AwareDateTime, Question, Source
@@ -92,6 +93,7 @@ class Store:
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
+        self.feedback = Feedback(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
