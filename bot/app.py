@@ -27,7 +27,7 @@ from telegram.ext import (
 from index import Archive
 from index.crawl import SourcesFile, load_sources
 
-from . import admin, handlers, texts
+from . import admin, handlers, staff, texts
 from .addressing import ADDRESSED_TO_BOT
 from .callbacks import (
     CATEGORIES,
@@ -125,6 +125,9 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
     app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa"], admin.refuse))
+    app.add_handler(CommandHandler("baocao", staff.report, filters=admins))
+    app.add_handler(CommandHandler("tudien", staff.dictionary, filters=admins))
+    app.add_handler(CommandHandler(["baocao", "tudien"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     app.add_handler(MessageHandler(private & question, handlers.question))
@@ -140,6 +143,8 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CallbackQueryHandler(handlers.vote, pattern=VOTE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.judge, pattern=JUDGE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.contact, pattern=f"^{CONTACT}$"))
+    app.add_handler(CallbackQueryHandler(staff.fix_question, pattern=staff.FIX_PATTERN))
+    app.add_handler(CallbackQueryHandler(staff.dictionary_button, pattern=staff.DICTIONARY_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 

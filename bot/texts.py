@@ -568,3 +568,54 @@ __all__ += [
     "ORIGINAL_BUTTON",
     "HINT_CONTACT",
 ]
+REPORT_HEADING = "📋 Báo cáo câu hỏi từ {since} đến {until}"
+REPORT_TOTALS = "Có {questions} câu hỏi; góp ý: {up} 👍, {down} 👎."
+REPORT_TOP = "🔝 Được hỏi nhiều nhất"
+REPORT_UNANSWERED = "❓ Chưa tìm được bài nào"
+REPORT_DISLIKED = "👎 Bị chê (👎)"
+REPORT_JUDGMENTS = "✅ Bài người dân chọn là đúng"
+REPORT_NONE = "(không có)"
+REPORT_ASKED = "{number}. {question} — {times} lần, {results} kết quả"
+REPORT_VOTED = "{number}. {question} — {down} 👎, {up} 👍"
+REPORT_JUDGED = "• {question} → bài {article_id}: {title} ({count} lần)"
+REPORT_JUDGED_NONE = "• {question} → không bài nào đúng ({count} lần)"
+REPORT_FIX_HINT = (
+    "✏️ Bấm nút “Sửa từ điển” của một câu để thêm từ viết tắt, từ đồng nghĩa hay từ hỏi "
+    "giúp bot hiểu câu đó; hoặc gõ /tudien để xem từ điển."
+)
+REPORT_FIX_BUTTON = "✏️ Sửa từ điển: {question}"
+REPORT_DAYS_HOW = "Bạn gõ /baocao (7 ngày gần nhất) hoặc /baocao kèm số ngày, ví dụ: /baocao 30"
+SECTION_NAMES = {  # the dictionary file's sections, as admins read and type them
+    "đồng nghĩa": "đồng nghĩa",
+    "từ hỏi": "từ hỏi",
+    "viết tắt": "viết tắt khi nhắn tin",
+}
+DICTIONARY_HEADING = "📖 Từ điển tra cứu: {count} dòng do quản trị viên thêm"
+DICTIONARY_LINE = "{number}. [{section}] {line}"
+DICTIONARY_EMPTY = "Chưa có dòng nào được thêm qua bot (tệp data/dictionary.txt vẫn được dùng)."
+DICTIONARY_HOW = (
+    "✏️ Thêm một dòng: /tudien rồi dòng cần thêm, ví dụ:\n"
+    "• /tudien PSHN = phố sách Hà Nội (đồng nghĩa, chữ viết tắt)\n"
+    "• /tudien tuhoi ở đâu vậy (từ để hỏi, từ đệm)\n"
+    "• /tudien viettat ko = k = không (viết tắt khi nhắn tin)\n"
+    "Bot cho xem kết quả trước và sau khi thêm để bạn xác nhận."
+)
+DICTIONARY_REMOVE_BUTTON = "🗑 Xóa dòng {number}"
+DICTIONARY_FIXING = "✏️ Sửa từ điển cho câu {question}."
+DICTIONARY_PREVIEW = "🧪 Thử thêm dòng [{section}]: {line}\nVới câu hỏi {question}:"
+DICTIONARY_BEFORE = "Trước: {count} kết quả"
+DICTIONARY_AFTER = "Sau: {count} kết quả"
+DICTIONARY_RESULT = "   {number}. {title}"
+DICTIONARY_CONFIRM_BUTTON = "✅ Xác nhận thêm"
+DICTIONARY_CANCEL_BUTTON = "✖ Bỏ"
+DICTIONARY_CONFIRMED = (
+    "✅ Đã thêm vào từ điển: [{section}] {line}\n"
+    "Bot áp dụng ngay; các tiến trình khác áp dụng trong vòng 10 giây, không cần khởi động lại."
+)
+DICTIONARY_CANCELLED = "✖ Đã bỏ dòng: {line}"
+DICTIONARY_REMOVED = "🗑 Đã xóa khỏi từ điển: [{section}] {line}"
+DICTIONARY_GONE = "Dòng này không còn nữa (có thể đã được xóa hay xác nhận ở nơi khác)."
+DICTIONARY_BAD_LINE = "⚠️ Dòng từ điển chưa đúng cách viết. Bạn xem ví dụ bằng lệnh /tudien nhé."
+DICTIONARY_NO_QUESTION = "⚠️ Câu hỏi để thử không có từ nào để tìm."
+QUESTION_NOT_IN_REPORT = "Câu hỏi này không còn trong báo cáo. Bạn gõ lại /baocao nhé."
+TECHNICAL_DETAIL = "<i>Chi tiết kỹ thuật: {detail}</i>"

@@ -12,7 +12,7 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import Archive, ReindexReport, Stats
+from .archive import DICTIONARY_CHECK_SECONDS, Archive, ReindexReport, Stats
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
 from .search import (
     Answer,
@@ -40,11 +40,13 @@ from .store import (
     Purged,
     QuestionCount,
     Report,
+    StoredLine,
     TakeDown,
     VotedQuestion,
 )
 from .text import (
     CHAT_INTENTS,
+    EDITABLE_SECTIONS,
     MAX_QUESTION_CHARS,
     MAX_WORD_CHARS,
     BoundedQuestion,
@@ -58,11 +60,15 @@ from .text import (
 )
 
 __all__ = [
+    "DICTIONARY_CHECK_SECONDS",
+    "EDITABLE_SECTIONS",
     "NONE_OF_THEM",
     "AnswerShown",
     "Judgment",
     "QuestionCount",
     "Report",
+    "StoredLine",
+    "StoredLine",
     "VotedQuestion",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",

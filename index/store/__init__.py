@@ -3,6 +3,7 @@
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
 conversations.py where each chat stands (keyed by a hash of its id), questions handed over
+dictionary_lines.py query dictionary lines added by admins
 feedback.py     👍/👎 and judgments on answers; the staff's report of a period
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
@@ -22,6 +23,7 @@ from .crawl_state import (
     RunStatus,
     SourceRecord,
 )
+from .dictionary_lines import DictionaryLines, StoredLine
 from .feedback import (
     NONE_OF_THEM,
     AnswerShown,
@@ -37,6 +39,8 @@ from .records import ArticleRecord, Item, Problem, ProblemCode
 from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
 
 __all__ = [
+    "DictionaryLines",
+    "StoredLine",
     "NONE_OF_THEM",
     "AnswerShown",
     "Feedback",

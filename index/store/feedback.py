@@ -152,11 +152,12 @@ class Feedback:
                 select(Answer).where(Answer.asked_at >= since, Answer.asked_at < until)
             ).all()
             judged = {a.judged for a in answers if a.judged}
-            titles = dict(
-                session.execute(select(Article.id, Article.title).where(Article.id.in_(judged)))
-                .tuples()
-                .all()
-            )
+            titles: dict[int, str] = {
+                article_id: title
+                for article_id, title in session.execute(
+                    select(Article.id, Article.title).where(Article.id.in_(judged))
+                )
+            }
             votes = [(a.question, a.vote) for a in answers if a.vote is not None]
             judgments = [(a.question, a.judged) for a in answers if a.judged is not None]
         counts = _count(asked)

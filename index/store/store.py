@@ -19,6 +19,7 @@ from ..text.dates import now
 from .conversations import Conversations
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
+from .dictionary_lines import DictionaryLines
 from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
@@ -94,6 +95,7 @@ class Store:
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
         self.feedback = Feedback(sessions)
+        self.dictionary_lines = DictionaryLines(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -234,6 +236,20 @@ class Store:
         with self.sessions() as session:
             return {row.article_id: json.loads(row.sentences) for row in session.execute(query)}
 
+    def articles(self, batch: int = 500) -> Iterator[ArticleView]:
+        """Every article, by id, read `batch` rows at a time (for exports)."""
+        last = 0
+        while True:
+            with self.sessions() as session:
+                rows = session.scalars(
+                    select(Article).where(Article.id > last).order_by(Article.id).limit(batch)
+                ).all()
+                views = [_view(row) for row in rows]
+            if not views:
+                return
+            yield from views
+            last = views[-1].article_id
+
     def article(self, article_id: int) -> ArticleView:
         """The whole article; raises ArticleNotFound."""
         if not 0 < article_id <= MAX_ID:  # a database integer could not hold it
@@ -242,18 +258,7 @@ class Store:
             row = session.get(Article, article_id)
             if row is None:
                 raise ArticleNotFound(f"no article has id {article_id}")
-            return ArticleView(
-                article_id=row.id,
-                title=row.title,
-                url=row.url,
-                published_at=row.published_at,
-                date_estimated=row.date_estimated,
-                category=row.category,
-                author=row.author,
-                source=row.source.name,
-                summary=row.summary,
-                body=row.body,
-            )
+            return _view(row)
 
     # -- usage ------------------------------------------------------------------------------
 
@@ -352,4 +357,19 @@ def _index_query(
         .join(ArticleTerms, ArticleTerms.article_id == Article.id)
         .where(ArticleTerms.analyzer_version == analyzer_version)
         .order_by(Article.id)
+    )
+
+
+def _view(row: Article) -> ArticleView:
+    return ArticleView(
+        article_id=row.id,
+        title=row.title,
+        url=row.url,
+        published_at=row.published_at,
+        date_estimated=row.date_estimated,
+        category=row.category,
+        author=row.author,
+        source=row.source.name,
+        summary=row.summary,
+        body=row.body,
     )
