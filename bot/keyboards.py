@@ -189,6 +189,11 @@ def original_button(url: str | None) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(texts.ORIGINAL_BUTTON, url=url)]
 
 
+def _original_markup(url: str | None) -> InlineKeyboardMarkup | None:
+    button = original_button(url)
+    return InlineKeyboardMarkup([button]) if button else None
+
+
 def _pick_button(step: Pick) -> InlineKeyboardButton:
     data = encode(JudgeRef(step.answer_id, step.article_id))
     if step.article_id == 0:
@@ -230,6 +235,7 @@ def inline_results(page: SearchPage, bot_username: str) -> list[InlineQueryResul
                 render_inline_message(hit, read_link(bot_username, hit.article_id)),
                 parse_mode=ParseMode.HTML,
             ),
+            reply_markup=_original_markup(hit.url),
         )
         for hit in page.hits
     ]

@@ -619,3 +619,10 @@ DICTIONARY_BAD_LINE = "⚠️ Dòng từ điển chưa đúng cách viết. Bạ
 DICTIONARY_NO_QUESTION = "⚠️ Câu hỏi để thử không có từ nào để tìm."
 QUESTION_NOT_IN_REPORT = "Câu hỏi này không còn trong báo cáo. Bạn gõ lại /baocao nhé."
 TECHNICAL_DETAIL = "<i>Chi tiết kỹ thuật: {detail}</i>"
+ATTACHMENTS_HEADING = "📎 Tệp đính kèm:"
+ATTACHMENT_LINE = "• {name}"
+ATTACHMENT_SIZE = " ({size})"
+SUMMARY_ONLY = (
+    "ℹ️ Bot chỉ lưu phần tóm tắt của bài này; mời bạn bấm “🔗 Xem bài gốc” để đọc toàn văn "
+    "và các văn bản đính kèm trên trang của Sở."
+)

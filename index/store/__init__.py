@@ -35,10 +35,11 @@ from .feedback import (
 )
 from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
-from .records import ArticleRecord, Item, Problem, ProblemCode
+from .records import ArticleRecord, AttachmentLink, Item, Problem, ProblemCode
 from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
 
 __all__ = [
+    "AttachmentLink",
     "DictionaryLines",
     "StoredLine",
     "NONE_OF_THEM",

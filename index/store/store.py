@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,8 +23,8 @@ from .dictionary_lines import DictionaryLines
 from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
-from .models import Article, ArticleTerms, AwareDateTime, Question, Source
-from .records import Item
+from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
+from .records import AttachmentLink, Item
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
@@ -45,6 +45,7 @@ class ArticleView:
     source: str
     summary: str
     body: str
+    attachments: tuple[AttachmentLink, ...] = ()  # files the page linked to
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,13 @@ class Store:
             row = session.get(Article, article_id)
             if row is None:
                 raise ArticleNotFound(f"no article has id {article_id}")
-            return _view(row)
+            files = session.scalars(
+                select(Attachment)
+                .where(Attachment.article_id == article_id)
+                .order_by(Attachment.position)
+            )
+            links = tuple(AttachmentLink(f.name, f.url, f.size) for f in files)
+            return replace(_view(row), attachments=links)
 
     # -- usage ------------------------------------------------------------------------------
 
