@@ -626,3 +626,28 @@ SUMMARY_ONLY = (
     "ℹ️ Bot chỉ lưu phần tóm tắt của bài này; mời bạn bấm “🔗 Xem bài gốc” để đọc toàn văn "
     "và các văn bản đính kèm trên trang của Sở."
 )
+INGEST_RECEIVED = (
+    "📥 Đã nhận tệp “{name}” ({size}), đang nhập… Trong lúc này bot vẫn trả lời bình thường."
+)
+INGEST_PROGRESS = "⏳ Đang nhập tệp “{name}”: đã xử lý {done} bản ghi…"
+INGEST_FAILED = "❌ Không nhập được tệp “{name}”; các bài đã nhập trước đó vẫn được giữ."
+
+
+def file_size(size: int) -> str:
+    """A file's size as Vietnamese readers write it: 3,9 MB, 512 KB."""
+    if size >= 1024 * 1024:
+        return _megabytes(size)
+    return f"{max(1, round(size / 1024))} KB"
+
+
+# Crawl problems whose detail is a technical message (often in English): admins read the short
+# Vietnamese sentence, the detail goes on a second, smaller line.
+CRAWL_ISSUES_SHORT = {
+    CrawlIssue.CONNECTION: "không kết nối được tới máy chủ",
+    CrawlIssue.ROBOTS_UNREACHABLE: "không đọc được robots.txt của máy chủ, tạm dừng tải",
+    CrawlIssue.EXTRACTION_FAILED: "không trích được nội dung bài",
+    CrawlIssue.BAD_FEED: "không đọc được RSS",
+    CrawlIssue.CANNOT_STORE: "không lưu được vào cơ sở dữ liệu",
+    CrawlIssue.NOT_A_PAGE: "không phải trang web",
+    CrawlIssue.INVALID_URL: "địa chỉ không hợp lệ",
+}

@@ -151,9 +151,12 @@ class Archive:
         """Import files and folders, then refresh the index if anything changed."""
         return self.ingest_items(read_paths(paths), progress)
 
-    def ingest_bytes(self, data: bytes, name: str, suffix: str) -> IngestReport:
-        """Import the content of one file (an upload), then refresh the index."""
-        return self.ingest_items(read_bytes(data, name, suffix))
+    def ingest_bytes(
+        self, data: bytes, name: str, suffix: str, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Import the content of one file (an upload), then refresh the index; `progress` is
+        told how many records are stored so far."""
+        return self.ingest_items(read_bytes(data, name, suffix), progress)
 
     def ingest_items(
         self, items: Iterable[Item], progress: ProgressCallback | None = None
