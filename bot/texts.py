@@ -95,7 +95,9 @@ def help_text(bot_username: str) -> str:
         "📖 <b>Đọc toàn văn</b>: bấm nút “Đọc toàn văn” dưới kết quả, hoặc gõ /doc kèm số bài, "
         "ví dụ /doc 1.\n\n"
         "🆕 /moi – các tin mới nhất.\n"
-        "📂 /chuyenmuc – chọn một chuyên mục để xem tin.\n\n"
+        "📂 /chuyenmuc – chọn một chuyên mục để xem tin.\n"
+        "☎️ /lienhe – cách liên hệ với cán bộ của Sở khi bot chưa trả lời được.\n"
+        "👍 👎 dưới mỗi câu trả lời: cho bot biết câu trả lời có đúng không.\n\n"
         "💬 <b>Hỏi tiếp</b>: sau một câu hỏi, gõ “còn hội sách thì sao” để hỏi tiếp cùng thời "
         "gian; “tiếp”, “trước” để lật trang; “đọc 2” hay “bài thứ 2 nói gì” để đọc bài 2; "
         "“chi tiết hơn” để đọc bài trả lời; “tin cũ hơn”, “mới hơn” để xem khoảng thời gian "
@@ -114,6 +116,8 @@ ADMIN_HELP = (
     "/crawl – thu thập tin mới từ các cổng thông tin đang bật; /crawl kèm tên một nguồn hoặc "
     "địa chỉ một trang để thu thập riêng nguồn hay trang đó\n"
     "/xoa – gỡ một bài khỏi kết quả, ví dụ /xoa 12 (hoặc /xoa kèm địa chỉ bài)\n"
+    "/baocao – câu hỏi và góp ý của người dân trong 7 ngày (/baocao 30 cho 30 ngày)\n"
+    "/tudien – từ điển tra cứu: xem, xóa, hoặc thêm một dòng (xem kết quả trước và sau)\n"
     "Gửi tệp .txt, .json hoặc .jsonl kèm chú thích /ingest để nhập bài mới."
 )
 
@@ -243,7 +247,8 @@ INLINE_ASK_BOT = "💬 Hỏi bot câu này (trả lời nhanh, hỏi tiếp)"
 # -- the conversation (bot/conversation, rendered by bot/render/conversation.py) ---------------
 PRIVACY = (
     "🔒 Bot không lưu tên bạn; câu hỏi gần nhất và danh sách bài vừa xem được giữ 24 giờ để "
-    "hiểu câu hỏi tiếp theo, câu hỏi (không kèm tên) giữ 30 ngày để thống kê. "
+    "hiểu câu hỏi tiếp theo, câu hỏi (không kèm tên) giữ 30 ngày để thống kê, góp ý 👍/👎 "
+    "kèm câu hỏi giữ 180 ngày để cải thiện câu trả lời. "
     "Gõ /xoadulieu để xóa ngay."
 )
 _EXAMPLE = "“hội thảo chính quyền điện tử”"

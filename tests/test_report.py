@@ -84,3 +84,15 @@ def test_report_refuses_a_bad_date_in_one_line(bot_db: str) -> None:
     result = run("report", "--since", "hôm qua", database_url=bot_db)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "not a date" in result.stderr
+
+
+def test_answers_older_than_180_days_are_purged(bot_db: str) -> None:
+    archive = Archive.open(bot_db)
+    try:
+        _feed(archive)
+        now = datetime.now(UTC)
+        assert archive.purge_answers(now - timedelta(days=180)) == 0
+        assert archive.purge_answers(now + timedelta(seconds=1)) == 3  # the three with results
+        assert archive.report(now - timedelta(days=1), now + timedelta(seconds=1)).judgments == ()
+    finally:
+        archive.close()
