@@ -343,7 +343,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         return _fail("--until is before --since", 2)
     archive = open_archive(settings)
     found = archive.report(since, until, limit=None)
-    print("\n\n".join(render_report(found, PLAIN, limit=1_000_000)))
+    print("\n\n".join(render_report(found, PLAIN, limit=1_000_000, fix_hint=False)))
     if args.csv:
         rows = _report_rows(found)
         with Path(args.csv).open("w", encoding="utf-8-sig", newline="") as handle:

@@ -15,9 +15,11 @@ __all__ = ["render_report", "report_questions"]
 TITLE_CHARS = 80
 
 
-def render_report(report: Report, style: Style, limit: int = TELEGRAM_LIMIT) -> list[str]:
+def render_report(
+    report: Report, style: Style, limit: int = TELEGRAM_LIMIT, *, fix_hint: bool = True
+) -> list[str]:
     """The report as messages within `limit`; the rows of the questions to fix are numbered in
-    the order of `report_questions`."""
+    the order of `report_questions` (`fix_hint`: say how to fix them, under the bot's buttons)."""
     last = report.until - timedelta(microseconds=1)  # the period ends before `until`
     heading = "\n".join(
         [
@@ -70,7 +72,7 @@ def render_report(report: Report, style: Style, limit: int = TELEGRAM_LIMIT) -> 
         _section(texts.REPORT_DISLIKED, disliked, style),
         _section(texts.REPORT_JUDGMENTS, judged, style),
     ]
-    if report.unanswered or report.disliked:
+    if fix_hint and (report.unanswered or report.disliked):
         sections.append(texts.REPORT_FIX_HINT)
     return pack(sections, limit, style)
 
