@@ -535,7 +535,7 @@ CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 ARTICLE_AUTHOR = "✍️ {author}"
 
 # -- closing the loop with the staff: feedback, the report, the dictionary, contact, progress ---
-SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Bạn có thể đổi ý bằng nút bên dưới kết quả."
+SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Nếu đổi ý, bạn cứ chọn lại nhé."
 SAID[Said.FEEDBACK_EXPIRED] = "Câu trả lời này đã cũ nên không ghi nhận góp ý được nữa. Cảm ơn bạn!"
 SAID[Said.JUDGMENT_THANKS] = (
     "🙏 Cảm ơn bạn! Góp ý đã được ghi lại để cán bộ của Sở cải thiện câu trả lời."
@@ -656,3 +656,6 @@ CRAWL_ISSUES_SHORT = {
     CrawlIssue.NOT_A_PAGE: "không phải trang web",
     CrawlIssue.INVALID_URL: "địa chỉ không hợp lệ",
 }
+HINT_RATE = "“👍” hoặc “👎” để cho biết câu trả lời có đúng không"
+HINT_PICK = "“bài đúng {number}” nếu bài {number} đúng"
+HINT_PICK_NONE = "“không bài nào đúng”"

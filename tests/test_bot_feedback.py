@@ -116,3 +116,36 @@ def test_xoadulieu_deletes_the_chats_feedback(fake_api: FakeBotAPI, start_bot, b
     fake_api.wait_for(lambda: _answers(bot_db)[0]["vote"] == 1, what="the vote")
     assert ask(fake_api, user, "/xoadulieu")["text"] == texts.SAID[Said.FORGOTTEN]
     assert _answers(bot_db) == []
+
+
+def test_typed_twins_of_the_feedback_buttons(bot_db: str) -> None:
+    """A channel without buttons: “👎”, “bài đúng 2”, “👍” about the chat's last answer."""
+    from bot.conversation import Channel, ChatKeys, Conversation, Incoming, Pick, Rate
+    from bot.render import render_plain
+    from index import Archive
+
+    archive = Archive.open(bot_db)
+    try:
+        conversation = Conversation(archive, ChatKeys(CHAT_ID_SECRET))
+
+        def say(text: str, chat: str = "zalo-1") -> Any:
+            return conversation.handle(Incoming(Channel.ZALO, chat, text=text))
+
+        assert say("👍").parts[0].what is Said.FEEDBACK_EXPIRED  # no answer yet
+        found = say("phố sách")
+        assert any(isinstance(step, Rate) for step in found.steps)
+        assert "“👍” hoặc “👎”" in render_plain(found)[-1]
+        which = say("👎")
+        assert [s.number for s in which.steps if isinstance(s, Pick)] == [1, 2, 3, 4, 5, 0]
+        plain = render_plain(which)
+        assert plain[0].split("\n")[2].startswith("2. ") and "“bài đúng 1”" in plain[-1]
+        assert say("bài đúng 9").parts[0].what is Said.NO_SUCH_NUMBER
+        assert say("bài đúng 2").parts[0].what is Said.JUDGMENT_THANKS
+        assert say("👍").parts[0].what is Said.FEEDBACK_THANKS
+        key = ChatKeys(CHAT_ID_SECRET).of(Channel.ZALO, "zalo-1")
+        (answer,) = [a for a in _answers(bot_db) if a["chat_key"] == key]
+        assert answer["vote"] == 1 and answer["judged"] == int(answer["shown"].split(",")[1])
+        assert say("không bài nào đúng").parts[0].what is Said.JUDGMENT_THANKS
+        assert say("👍", chat="zalo-2").parts[0].what is Said.FEEDBACK_EXPIRED  # another chat
+    finally:
+        archive.close()

@@ -90,6 +90,10 @@ TODAY_QUESTION = "tin hôm nay"  # lists today's articles (a question that is on
 MAX_CATEGORY_STEPS = 40
 _DOC_LINK = re.compile(r"doc_([0-9]{1,18})")
 _CONTACT_CUE = re.compile(r"^(?:liên hệ|lien he|/?lienhe|liên lạc|lien lac)[.!?]*$", re.IGNORECASE)
+# Typed twins of the feedback buttons, about the chat's last answer.
+_VOTE_CUE = re.compile(r"^(👍|👎)[\ufe0f\U0001f3fb-\U0001f3ff]*$")
+_PICK_CUE = re.compile(r"^(?:bài đúng|bai dung)(?: là| la)?(?: bài| bai)? ([0-9]{1,2})$")
+_NONE_CUE = re.compile(r"^(?:không|khong) (?:bài|bai) (?:nào|nao) (?:đúng|dung)$")
 _CATEGORY_CUE = re.compile(r"^(?:chuyên mục|chuyen muc|mục|muc)\s+(.+)$", re.IGNORECASE)
 
 
@@ -132,8 +136,11 @@ class Conversation:
         self._purge_now_and_then(chat.now)
         if incoming.action is not None:
             return self._act(chat, incoming.action)
-        if _CONTACT_CUE.match(" ".join((incoming.text or "").split())):
+        typed = " ".join((incoming.text or "").split())
+        if _CONTACT_CUE.match(typed):
             return self._contact()
+        if feedback := self._typed_feedback(chat, lower(typed)):
+            return feedback
         return self._answer(chat, understand(incoming.text or "", self.table))
 
     def hand_over(self, question: str) -> str:
@@ -212,6 +219,26 @@ class Conversation:
             steps.append(OpenContact())
         part = WhichWasRight(answer.answer_id, answer.question, tuple(choices))
         return Reply((part,), tuple(steps))
+
+    def _typed_feedback(self, chat: _Chat, typed: str) -> Reply | None:
+        """ "👍", "👎", "bài đúng 2", "không bài nào đúng": about the chat's last answer."""
+        vote, pick, none = _VOTE_CUE.match(typed), _PICK_CUE.match(typed), _NONE_CUE.match(typed)
+        if not (vote or pick or none):
+            return None
+        state = self._state(chat)
+        answer_id = state.answer_id if state is not None else None
+        if answer_id is None:
+            return Reply((Say(Said.FEEDBACK_EXPIRED),))
+        if vote:
+            return self._rate(chat, RateAnswer(answer_id, vote[1] == "👍"))
+        article_id = 0
+        if pick:
+            answer = self.archive.answer(answer_id, chat.key)
+            number = int(pick[1])
+            if answer is None or not 1 <= number <= len(answer.shown):
+                return Reply((Say(Said.NO_SUCH_NUMBER, number),))
+            article_id = answer.shown[number - 1]
+        return self._judge(chat, JudgeAnswer(answer_id, article_id))
 
     def _judge(self, chat: _Chat, action: JudgeAnswer) -> Reply:
         """The article a citizen named as the right one (or none), kept as a judgment."""

@@ -19,6 +19,8 @@ from ..conversation.types import (
     OpenContact,
     OpenLatest,
     Part,
+    Pick,
+    Rate,
     Read,
     Reply,
     Results,
@@ -88,6 +90,9 @@ def render_hints(steps: tuple[Step, ...] | list[Step]) -> str:
     if reads:
         number = reads[0].number
         hints.append(texts.HINT_READ.format(number=number))
+    picks = [step for step in steps if isinstance(step, Pick) and step.number]
+    if picks:
+        hints.append(texts.HINT_PICK.format(number=picks[0].number))
     for step in steps:
         hint = _hint(step)
         if hint and hint not in hints:
@@ -110,6 +115,10 @@ def _hint(step: Step) -> str:
         return texts.HINT_EXAMPLE.format(example=step.example)
     if isinstance(step, OpenContact):
         return texts.HINT_CONTACT
+    if isinstance(step, Rate):
+        return texts.HINT_RATE
+    if isinstance(step, Pick) and step.number == 0:  # the numbered ones: one example above
+        return texts.HINT_PICK_NONE
     return ""
 
 
