@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from index import EDITABLE_SECTIONS, EmptyQuery, InputError, Report, fold, lower
+from index import EmptyQuery, InputError, Report, fold, lower
 
 from . import texts
 from .callbacks import short_key
@@ -94,7 +94,7 @@ async def fix_question(update: Update, context: BotContext) -> None:
         await query.answer(texts.ADMIN_ONLY, show_alert=True)
         return
     key = (query.data or "")[2:]
-    since, until = _period(MAX_REPORT_DAYS, _now())
+    since, until = _period(MAX_REPORT_DAYS, _now())  # any row of any report still shown
     found = await asyncio.to_thread(context.state.archive.report, since, until, None)
     question = next((q for q in report_questions(found) if short_key(q) == key), None)
     if question is None:
@@ -192,9 +192,7 @@ def _section_and_line(typed: str) -> tuple[str, str]:
     if named is not None and rest.strip():
         return named, " ".join(rest.split())
     line = " ".join(typed.split())
-    section = "đồng nghĩa" if "=" in line else "từ hỏi"
-    assert section in EDITABLE_SECTIONS
-    return section, line
+    return ("đồng nghĩa" if "=" in line else "từ hỏi"), line
 
 
 def _first_expression(line: str) -> str:
