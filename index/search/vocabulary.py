@@ -8,7 +8,7 @@ they are written once per generation and read through `searchsorted` on memory-m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -104,6 +104,16 @@ class _Syllables(Mapping[str, int]):
 
     def __contains__(self, syllable: object) -> bool:
         return isinstance(syllable, str) and _find(self.keys, term_key(syllable)) >= 0
+
+    def known(self, syllables: Collection[str]) -> list[str]:
+        """The ones in the table, looked up together (one search for a whole set of edits)."""
+        if not syllables or len(self.keys) == 0:
+            return []
+        ordered = list(syllables)
+        keys = np.fromiter((term_key(s) for s in ordered), dtype=np.uint64, count=len(ordered))
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        found = self.keys[at] == keys
+        return [s for s, hit in zip(ordered, found.tolist(), strict=True) if hit]
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the restoration tables are looked up, not listed")
