@@ -28,7 +28,10 @@ def restorer_arrays(restorer: Restorer) -> dict[str, np.ndarray]:
     """Arrays for the tables file from an in-memory restorer."""
     words, syllables = restorer.tables
     entries = sorted((term_key(folded), folded) for folded in words)
-    starts, counts, freqs, texts = [], [], [], []
+    starts: list[int] = []
+    counts: list[int] = []
+    freqs: list[int] = []
+    texts: list[str] = []
     for _, folded in entries:
         candidates = list(words[folded])
         starts.append(len(freqs))
@@ -60,7 +63,7 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
     """folded word -> [(frequency, word), ...], best first."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        self.keys = arrays["rw.keys"]
+        self._keys = arrays["rw.keys"]
         self.start = arrays["rw.start"]
         self.count = arrays["rw.count"]
         self.freq = arrays["rw.freq"]
@@ -68,7 +71,7 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         self.ends = arrays["rw.ends"]
 
     def __getitem__(self, folded: str) -> Sequence[tuple[int, str]]:
-        at = _find(self.keys, term_key(folded))
+        at = _find(self._keys, term_key(folded))
         if at < 0:
             raise KeyError(folded)
         first = int(self.start[at])
@@ -80,30 +83,30 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         return result
 
     def __contains__(self, folded: object) -> bool:
-        return isinstance(folded, str) and _find(self.keys, term_key(folded)) >= 0
+        return isinstance(folded, str) and _find(self._keys, term_key(folded)) >= 0
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the restoration tables are looked up, not listed")
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 class _Syllables(Mapping[str, int]):
     """folded syllable -> frequency of the words holding it."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        self.keys = arrays["rs.keys"]
+        self._keys = arrays["rs.keys"]
         self.freq = arrays["rs.freq"]
 
     def __getitem__(self, syllable: str) -> int:
-        at = _find(self.keys, term_key(syllable))
+        at = _find(self._keys, term_key(syllable))
         if at < 0:
             raise KeyError(syllable)
         return int(self.freq[at])
 
     def __contains__(self, syllable: object) -> bool:
-        return isinstance(syllable, str) and _find(self.keys, term_key(syllable)) >= 0
+        return isinstance(syllable, str) and _find(self._keys, term_key(syllable)) >= 0
 
     def known(self, syllables: Collection[str]) -> list[str]:
         """The ones in the table, looked up together (one search for a whole set of edits)."""
@@ -119,7 +122,7 @@ class _Syllables(Mapping[str, int]):
         raise TypeError("the restoration tables are looked up, not listed")
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 def open_restorer(arrays: Mapping[str, np.ndarray], documents: int) -> Restorer:
