@@ -110,12 +110,12 @@ class _Syllables(Mapping[str, int]):
 
     def known(self, syllables: Collection[str]) -> list[str]:
         """The ones in the table, looked up together (one search for a whole set of edits)."""
-        if not syllables or len(self.keys) == 0:
+        if not syllables or len(self._keys) == 0:
             return []
         ordered = list(syllables)
         keys = np.fromiter((term_key(s) for s in ordered), dtype=np.uint64, count=len(ordered))
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        found = self.keys[at] == keys
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        found = self._keys[at] == keys
         return [s for s, hit in zip(ordered, found.tolist(), strict=True) if hit]
 
     def __iter__(self) -> Iterator[str]:
