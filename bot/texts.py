@@ -624,6 +624,7 @@ DICTIONARY_BAD_LINE = "⚠️ Dòng từ điển chưa đúng cách viết. Bạ
 DICTIONARY_NO_QUESTION = "⚠️ Câu hỏi để thử không có từ nào để tìm."
 QUESTION_NOT_IN_REPORT = "Câu hỏi này không còn trong báo cáo. Bạn gõ lại /baocao nhé."
 TECHNICAL_DETAIL = "<i>Chi tiết kỹ thuật: {detail}</i>"
+TECHNICAL_DETAIL_PLAIN = "Chi tiết kỹ thuật: {detail}"
 ATTACHMENTS_HEADING = "📎 Tệp đính kèm:"
 ATTACHMENT_LINE = "• {name}"
 ATTACHMENT_SIZE = " ({size})"

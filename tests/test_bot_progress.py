@@ -105,3 +105,20 @@ def test_a_crawl_error_is_vietnamese_with_the_technical_reason_below(
     assert lines[at - 1].endswith(texts.CRAWL_ISSUES_SHORT[CrawlIssue.ROBOTS_UNREACHABLE])
     assert "connection failed" in lines[at]  # the technical reason, as the crawler gave it
     assert "italic" in [e["type"] for e in summary["entities"]]
+
+
+def test_a_failed_crawl_says_why_on_a_second_line() -> None:
+    from bot.crawl_jobs import CrawlFailure, CrawlOutcome
+    from bot.render import HTML, PLAIN, render_crawl_summary
+
+    failed = CrawlOutcome("so-<b>", failure=CrawlFailure.FAILED, detail="OSError: disk <full>")
+    (text,) = render_crawl_summary([failed], HTML)
+    assert text.split("\n")[:2] == [
+        "Nguồn “so-&lt;b&gt;”: ❌ không thu thập được; chi tiết lỗi đã được ghi vào nhật ký.",
+        "<i>Chi tiết kỹ thuật: OSError: disk &lt;full&gt;</i>",
+    ]
+    (plain,) = render_crawl_summary(
+        [failed, CrawlOutcome("so-2", failure=CrawlFailure.BUSY)], PLAIN
+    )
+    assert "• so-<b>: ❌ không thu thập được" in plain
+    assert "\nChi tiết kỹ thuật: OSError: disk <full>" in plain

@@ -136,7 +136,8 @@ def render_crawl_summary(
         name = quote(outcome.name, style)
         if outcome.report is None:
             failure = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
-            lines.append(texts.CRAWL_SOURCE_FAILED.format(name=name, failure=failure))
+            line = texts.CRAWL_SOURCE_FAILED.format(name=name, failure=failure)
+            lines.append(with_detail(line, outcome.detail, style))
         else:
             lines.append(texts.CRAWL_SOURCE_DONE.format(icon=icon, name=name, counts=counts))
     else:
@@ -149,6 +150,7 @@ def render_crawl_summary(
             report = outcome.report
             if report is None:
                 shown = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
+                shown = with_detail(shown, outcome.detail, style)
             else:
                 shown = _counts(
                     report.added, report.updated, report.unchanged, report.failed, report.removed

@@ -66,6 +66,5 @@ def with_detail(message: str, detail: str, style: Style) -> str:
     if not detail:
         return message
     escaped = style.escape(cut_words(detail, 300))
-    if style.markup:
-        return f"{message}\n{texts.TECHNICAL_DETAIL.format(detail=escaped)}"
-    return f"{message}\n{escaped}"
+    template = texts.TECHNICAL_DETAIL if style.markup else texts.TECHNICAL_DETAIL_PLAIN
+    return f"{message}\n{template.format(detail=escaped)}"
