@@ -96,3 +96,25 @@ def test_answers_older_than_180_days_are_purged(bot_db: str) -> None:
         assert archive.report(now - timedelta(days=1), now + timedelta(seconds=1)).judgments == ()
     finally:
         archive.close()
+
+
+def test_feedback_report_and_dictionary_lines_on_postgresql(postgres_url: str) -> None:
+    from .conftest import SAMPLE
+
+    archive = Archive.open(postgres_url, sample=SAMPLE)
+    elsewhere = Archive.open(postgres_url)
+    try:
+        shown = _feed(archive)
+        now = datetime.now(UTC)
+        found = archive.report(now - timedelta(days=1), now + timedelta(seconds=1))
+        assert [(j.question, j.article_id) for j in found.judgments] == [("phố sách", shown[1])]
+        assert elsewhere.search("PSHN").total == 0
+        proposed = archive.propose_line("đồng nghĩa", "PSHN = phố sách Hà Nội", "PSHN")
+        assert archive.confirm_line(proposed.line_id) is not None
+        assert archive.search("PSHN").total > 0
+        assert elsewhere.refresh_dictionary() and elsewhere.search("PSHN").total > 0
+        assert archive.remove_line(proposed.line_id) is not None
+        assert elsewhere.refresh_dictionary() and elsewhere.search("PSHN").total == 0
+    finally:
+        elsewhere.close()
+        archive.close()
