@@ -82,13 +82,15 @@ class ZaloAPI:
         """Close the connections."""
         await self._client.aclose()
 
-    async def call(self, method: str, timeout: float | None = None, **params: Any) -> Any:
-        """One call; its `result`, or a ZaloError."""
+    async def call(
+        self, method: str, params: dict[str, Any] | None = None, *, seconds: float | None = None
+    ) -> Any:
+        """One call (waiting at most `seconds` for its answer); its `result`, or a ZaloError."""
         try:
             response = await self._client.post(
                 self._url + method,
-                json=params,
-                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+                json=params or {},
+                timeout=httpx.USE_CLIENT_DEFAULT if seconds is None else seconds,
             )
         except httpx.HTTPError as exc:
             # httpx's message may quote the url, token included: say only what kind it was.
@@ -122,8 +124,8 @@ class ZaloAPI:
         """Wait up to `timeout` seconds for one update (None: nothing new; a 408 means the same).
         Raises ValueError for an update that is not a message this bot understands."""
         try:
-            wait = {"timeout": str(timeout)}  # the documented form: seconds, as a string
-            result = await self.call("getUpdates", timeout=timeout + 10, **wait)
+            # The documented form: seconds, as a string.
+            result = await self.call("getUpdates", {"timeout": str(timeout)}, seconds=timeout + 10)
         except ZaloRetryable as exc:
             if exc.code == 408:
                 return None
@@ -134,7 +136,7 @@ class ZaloAPI:
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
         """Have Zalo post updates to `url`, with the header X-Bot-Api-Secret-Token."""
-        await self.call("setWebhook", url=url, secret_token=secret_token)
+        await self.call("setWebhook", {"url": url, "secret_token": secret_token})
 
     async def delete_webhook(self) -> None:
         """Back to getUpdates."""
@@ -142,20 +144,20 @@ class ZaloAPI:
 
     async def send_message(self, chat_id: str, text: str) -> None:
         """Send plain text (1 to 2,000 characters), retrying a 429 or a temporary failure."""
-        await self._retried("sendMessage", chat_id=chat_id, text=text)
+        await self._retried("sendMessage", {"chat_id": chat_id, "text": text})
 
     async def send_typing(self, chat_id: str) -> None:
         """Show "typing…" (best effort: a failure is only logged)."""
         try:
-            await self.call("sendChatAction", chat_id=chat_id, action="typing")
+            await self.call("sendChatAction", {"chat_id": chat_id, "action": "typing"})
         except ZaloError as exc:
             log.debug("no typing indicator: %s", exc)
 
-    async def _retried(self, method: str, **params: Any) -> Any:
+    async def _retried(self, method: str, params: dict[str, Any]) -> Any:
         delay = BACKOFF_SECONDS
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                return await self.call(method, **params)
+                return await self.call(method, params)
             except ZaloRetryable as exc:
                 if attempt == SEND_ATTEMPTS:
                     raise

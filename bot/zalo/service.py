@@ -110,6 +110,7 @@ class ZaloBot:
         if self.webhook is None:
             await self.api.delete_webhook()  # getUpdates does not work while a webhook is set
             self._poller = asyncio.get_running_loop().create_task(self._poll(), name="zalo poll")
+            self._poller.add_done_callback(_log_end)
             log.info("Zalo bot %s is polling with %d admin(s)", self.account, len(self.admin_ids))
             return
         from .webhook import serve_webhook
@@ -394,6 +395,12 @@ class ZaloBot:
                 log.error("Zalo refused a message to chat %s: %s", chat_id, exc)
                 return
             self._blocked.discard(chat_id)
+
+
+def _log_end(task: asyncio.Task[None]) -> None:
+    """The polling task never ends by itself: say so loudly if it does."""
+    if not task.cancelled() and task.exception() is not None:
+        log.critical("Zalo polling stopped by an error", exc_info=task.exception())
 
 
 _ACTIONS: dict[str, Callable[[str], Action]] = {
