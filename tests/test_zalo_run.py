@@ -195,6 +195,15 @@ def test_a_question_is_answered_in_plain_text_with_words_to_type(
     assert answer[-1].endswith("“đọc 1” để đọc bài 1, “tiếp” để xem thêm.")
 
 
+def test_the_bot_is_typing_while_it_searches(
+    zalo: tuple[FakeZaloAPI, BotProcess], ask: Callable[..., list[str]], citizen: dict[str, Any]
+) -> None:
+    ask(citizen, "chuyển đổi số")
+    mine = [c for c in zalo[0].recorded() if c.params.get("chat_id") == citizen["id"]]
+    assert [c.method for c in mine][:2] == ["sendChatAction", "sendMessage"]
+    assert mine[0].params["action"] == "typing"
+
+
 def test_pages_turn_with_tiep_and_truoc_and_articles_open_with_doc_2(
     ask: Callable[..., list[str]], citizen: dict[str, Any]
 ) -> None:
