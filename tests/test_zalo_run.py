@@ -467,32 +467,52 @@ def test_a_redelivery_after_a_restart_is_not_answered_again(
         second.kill()
 
 
+@pytest.mark.parametrize("webhooks", [False, True], ids=["polling", "webhooks"])
 def test_both_channels_in_one_process(
-    zalo_api: FakeZaloAPI, fake_api: FakeBotAPI, zalo_db: str, tmp_path: Path
+    zalo_api: FakeZaloAPI, fake_api: FakeBotAPI, zalo_db: str, tmp_path: Path, webhooks: bool
 ) -> None:
     database = _db_copy(zalo_db, tmp_path)
     fake_api.open_chat(FakeBotAPI.user(1001, "Quản trị"))
     settings = _zalo_settings(
         zalo_api, database, TELEGRAM_BOT_TOKEN=fake_api.token,
         TELEGRAM_API_BASE_URL=fake_api.base_url, ADMIN_IDS="1001",
+        WEBHOOK_SECRET_TOKEN="both-Secret_42",
     )  # fmt: skip
-    running = BotProcess(tmp_path / "bot.log", _environment(**settings))
+    ports = (free_port(), free_port())
+    args = ("--webhook-url", "https://bot.example.test/tin-so", "--port", str(ports[0]),
+            "--zalo-port", str(ports[1])) if webhooks else ()  # fmt: skip
+    running = BotProcess(tmp_path / "bot.log", _environment(**settings), *args)
     try:
         telegram_user = FakeBotAPI.user(3001, "Chi")
-        question = fake_api.send_text(telegram_user, "hội thảo chính quyền điện tử")
         zalo_user = FakeZaloAPI.user("b0001e4ea2cd5189df1c3")
+        if webhooks:
+            assert fake_api.wait_call("setWebhook", timeout=90).params["url"].endswith("/tin-so")
+            assert zalo_api.wait_call("setWebhook").params["url"].endswith("/tin-so/zalo")
+            zalo_api.webhook_target = f"http://127.0.0.1:{ports[1]}"
+            for port in ports:
+                zalo_api.wait_for(lambda port=port: _accepts_connections(port), what="webhooks")
+            question = fake_api.text_message(telegram_user, "hội thảo chính quyền điện tử")
+            posted = httpx.post(
+                f"http://127.0.0.1:{ports[0]}/tin-so",
+                json=fake_api.as_update(question),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "both-Secret_42"},
+            )
+            assert posted.status_code == 200
+        else:
+            question = fake_api.send_text(telegram_user, "hội thảo chính quyền điện tử")
         update = zalo_api.send_text(zalo_user, "hội thảo chính quyền điện tử")
         telegram = fake_api.wait_reply(question, timeout=90)[0]["text"]
         zalo = zalo_api.wait_answer(update, timeout=90)
         assert telegram.split("\n")[3] == f"1. {SEED_TITLE}"
         assert f"1. {SEED_TITLE[:60]}" in zalo[0]
-        # The typed words work on Telegram too.
-        turned = fake_api.send_text(telegram_user, "tiếp")
-        assert "Bài 6–10" in fake_api.wait_reply(turned, timeout=30)[0]["text"]
+        if not webhooks:  # the typed words work on Telegram too
+            turned = fake_api.send_text(telegram_user, "tiếp")
+            assert "Bài 6–10" in fake_api.wait_reply(turned, timeout=30)[0]["text"]
         assert running.stop() == 0, running.output
         assert "database connections closed" in running.output
         assert "Zalo bot stopped" in running.output
         assert "Traceback" not in running.output
+        assert not zalo_api.rejections
     finally:
         running.kill()
 

@@ -15,6 +15,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from index import Archive, lower
 from index.crawl import UnknownSource
@@ -44,7 +45,7 @@ from .render import ZALO_LIMIT, article_pieces, article_window, fit, render_repl
 from .seen import SeenMessages
 from .updates import ZaloMessage, parse_update
 
-__all__ = ["ZaloBot", "ZaloWebhook", "POLL_SECONDS"]
+__all__ = ["ZaloBot", "ZaloWebhook", "ReindexFlag", "POLL_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,18 @@ class ZaloWebhook:
     listen: str
     port: int
     secret_token: str
+
+
+class ReindexFlag(Protocol):
+    """Whether a reindex runs: the Zalo bot's own, or shared with the Telegram bot's state so
+    that the two channels never rebuild at once."""
+
+    reindexing: bool
+
+
+@dataclass
+class _OwnFlag:
+    reindexing: bool = False
 
 
 @dataclass
@@ -98,7 +111,7 @@ class ZaloBot:
     _server: Callable[[], Awaitable[None]] | None = None  # stops the webhook server
     _reading: OrderedDict[str, _Reading] = field(default_factory=OrderedDict)
     _blocked: set[str] = field(default_factory=set)
-    _reindexing: bool = False
+    reindex_flag: ReindexFlag = field(default_factory=_OwnFlag)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -316,10 +329,11 @@ class ZaloBot:
 
     async def _reindex(self, chat: str, full: bool) -> None:
         """/reindex [full]: rebuild in the background; the old index answers meanwhile."""
-        if self._reindexing:
+        flag = self.reindex_flag
+        if flag.reindexing:
             await self._send(chat, [texts.REINDEX_BUSY])
             return
-        self._reindexing = True
+        flag.reindexing = True
         await self._send(chat, [texts.REINDEX_STARTED])
 
         async def work() -> None:
@@ -330,7 +344,7 @@ class ZaloBot:
                 await self._send(chat, [texts.REINDEX_FAILED])
                 return
             finally:
-                self._reindexing = False
+                flag.reindexing = False
             await self._send(chat, [render_reindex_done(report)])
 
         task = asyncio.get_running_loop().create_task(work(), name="zalo reindex")
