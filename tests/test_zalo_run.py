@@ -563,10 +563,13 @@ def test_a_bad_zalo_setting_is_one_line(
     assert not (tmp_path / "unused.sqlite3").exists()
 
 
+@pytest.mark.parametrize("with_telegram", [False, True], ids=["alone", "beside telegram"])
 def test_a_token_zalo_refuses_is_one_line(
-    zalo_api: FakeZaloAPI, zalo_db: str, tmp_path: Path
+    zalo_api: FakeZaloAPI, fake_api: FakeBotAPI, zalo_db: str, tmp_path: Path, with_telegram: bool
 ) -> None:
     settings = _zalo_settings(zalo_api, _db_copy(zalo_db, tmp_path), ZALO_BOT_TOKEN="42:revoked")
+    if with_telegram:
+        settings.update(TELEGRAM_BOT_TOKEN=fake_api.token, TELEGRAM_API_BASE_URL=fake_api.base_url)
     running = BotProcess(tmp_path / "bot.log", _environment(**settings))
     try:
         assert running.process.wait(90) == 1

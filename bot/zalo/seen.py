@@ -9,6 +9,7 @@ answered twice either.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
@@ -22,22 +23,24 @@ KEEP_FOR = timedelta(days=2)  # a redelivery comes within minutes; two days is g
 
 
 class SeenMessages:
-    """`first(message_id)` is True once per message id (thread-safe for one caller at a time
-    per id: the database decides between replicas)."""
+    """`first(message_id)` is True once per message id (the database decides between
+    replicas)."""
 
     def __init__(self, archive: Archive | None = None, channel: str = "zalo", size: int = 20_000):
         self.archive = archive
         self.channel = channel
         self.size = size
         self._recent: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()  # called from worker threads
 
     def first(self, message_id: str) -> bool:
         """True the first time this id is seen (blocks: may write to the database)."""
-        if message_id in self._recent:
-            return False
-        self._recent[message_id] = None
-        while len(self._recent) > self.size:
-            self._recent.popitem(last=False)
+        with self._lock:
+            if message_id in self._recent:
+                return False
+            self._recent[message_id] = None
+            while len(self._recent) > self.size:
+                self._recent.popitem(last=False)
         if self.archive is None:
             return True
         now = datetime.now(UTC)

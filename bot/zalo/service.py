@@ -118,7 +118,11 @@ class ZaloBot:
     async def start(self) -> None:
         """Check the token (ZaloUnauthorized), then poll or serve the webhook."""
         self._slots = asyncio.Semaphore(self.concurrency)
-        me = await self.api.get_me()
+        try:
+            me = await self.api.get_me()
+        except BaseException:
+            await self.api.close()
+            raise
         self.account = str(me.get("account_name") or me.get("id") or "")
         if self.webhook is None:
             await self.api.delete_webhook()  # getUpdates does not work while a webhook is set
