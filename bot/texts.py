@@ -60,6 +60,7 @@ __all__ = [
     "ZALO_NOTHING_TO_READ_ON",
     "ZALO_INGEST_TELEGRAM_ONLY",
     "ZALO_ADMIN_HELP",
+    "ZALO_ERROR_REPORT",
 ]
 
 EXAMPLES = ("hội thảo chính quyền điện tử", "chuyển đổi số", "phố sách Hà Nội")
@@ -548,4 +549,8 @@ ZALO_ADMIN_HELP = (
     "/crawl – thu thập tin mới (kèm tên một nguồn hoặc địa chỉ một trang để thu thập riêng)\n"
     "/xoa – gỡ một bài khỏi kết quả, ví dụ /xoa 12\n"
     "/ingest – chỉ dùng được trên Telegram (Zalo không chuyển tệp tới bot)."
+)
+ZALO_ERROR_REPORT = (
+    "⚠️ Bot gặp lỗi khi xử lý một tin nhắn Zalo: {kind}\n{detail}\n"
+    "Chi tiết đầy đủ có trong nhật ký (log) của bot."
 )

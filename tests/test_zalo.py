@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import texts
 from bot.conversation import Article, ChatKeys, Conversation, Incoming, Reply
 from bot.conversation.types import Channel
 from bot.zalo import (
@@ -26,7 +27,7 @@ from bot.zalo import (
 )
 from index import Archive, ArticleView
 
-from .fakezaloapi import FakeZaloAPI
+from .fakezaloapi import ZALO_TOKEN, FakeZaloAPI
 
 UPDATE = {
     "event_name": "message.text.received",
@@ -216,4 +217,54 @@ def test_a_message_id_is_delivered_once_and_forgotten_later(
         assert archive.first_delivery("zalo", "m2", now, now - timedelta(days=2))
         assert archive.first_delivery("zalo", "m1", now, now - timedelta(days=2))
     finally:
+        archive.close()
+
+
+# -- a failure, in this process --------------------------------------------------------------
+
+
+class BrokenSearch(Archive):
+    """An engine whose search fails (as a lost database would)."""
+
+    def search(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"search failed; token {ZALO_TOKEN} must not leak")
+
+
+def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
+    zalo_api: FakeZaloAPI, bot_db: str
+) -> None:
+    import threading
+
+    from bot.crawl_jobs import CrawlJobs
+    from bot.settings import load_settings
+    from bot.zalo.run import build_zalo, serve_alone
+    from index.crawl import SourcesFile
+
+    settings = load_settings(
+        zalo_bot_token=zalo_api.token, zalo_api_base_url=zalo_api.base_url,
+        zalo_admin_ids="admin1", database_url=bot_db, chat_id_secret="x" * 20,
+    )  # fmt: skip
+    archive = BrokenSearch.open(bot_db)
+    conversation = Conversation(archive, ChatKeys("x" * 20))
+    bot = build_zalo(settings, archive, conversation, CrawlJobs(archive, SourcesFile()))
+    loop = asyncio.new_event_loop()
+    stopping = asyncio.Event()
+    thread = threading.Thread(
+        target=lambda: loop.run_until_complete(serve_alone(bot, 0, (), stopping)), daemon=True
+    )
+    thread.start()
+    try:
+        admin, user = FakeZaloAPI.user("admin1"), FakeZaloAPI.user("u9")
+        zalo_api.run(lambda: zalo_api.chats.add("admin1"))
+        asked = zalo_api.send_text(user, "chuyển đổi số")
+        assert zalo_api.wait_answer(asked) == [texts.SOMETHING_WENT_WRONG]
+        report = zalo_api.wait_for(lambda: zalo_api.said_to(admin))
+        assert report[0].startswith("⚠️ Bot gặp lỗi khi xử lý một tin nhắn Zalo: RuntimeError")
+        assert zalo_api.token not in report[0] and "[redacted]" in report[0]
+        again = zalo_api.send_text(user, "hội sách")
+        zalo_api.wait_answer(again)
+        assert len(zalo_api.said_to(admin)) == 1  # at most one report a minute
+    finally:
+        loop.call_soon_threadsafe(stopping.set)
+        thread.join(20)
         archive.close()

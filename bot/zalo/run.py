@@ -61,6 +61,7 @@ def build_zalo(
         concurrency=settings.concurrent_updates,
         webhook=webhook,
         seen=SeenMessages(archive),
+        secrets=tuple(settings.secrets()),
     )
 
 

@@ -12,6 +12,7 @@ import asyncio
 import html
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from ..conversation import (
     Start,
 )
 from ..crawl_jobs import CrawlJobs, CrawlOutcome
+from ..logs import Redactor
 from ..ratelimit import Throttle
 from ..render import PLAIN, render_crawl_summary, render_reindex_done, render_stats
 from .api import ZaloAPI, ZaloError, ZaloForbidden, ZaloRetryable, ZaloUnauthorized
@@ -58,6 +60,7 @@ ADMIN_COMMANDS = frozenset({"reindex", "stats", "crawl", "xoa", "ingest"})
 FULL = ("full", "all")
 MAX_TAKE_DOWNS = 50
 MAX_READING = 10_000  # chats whose "đọc tiếp" place is remembered
+ERROR_REPORT_EVERY = 60.0  # seconds: at most one error report to admins per minute
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class ZaloBot:
     _reading: OrderedDict[str, _Reading] = field(default_factory=OrderedDict)
     _blocked: set[str] = field(default_factory=set)
     reindex_flag: ReindexFlag = field(default_factory=_OwnFlag)
+    secrets: tuple[str, ...] = ()  # never quoted in an error report
+    _last_report: float = -1e9
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -195,9 +200,22 @@ class ZaloBot:
         async with self._slots:
             try:
                 await self.handle(message)
-            except Exception:
+            except Exception as exc:
                 log.error("error while handling Zalo message %s", message.message_id, exc_info=True)
-                await self._send(message.chat_id, [texts.SOMETHING_WENT_WRONG])
+                await self.send(message.chat_id, [texts.SOMETHING_WENT_WRONG])
+                await self._report(exc)
+
+    async def _report(self, error: Exception) -> None:
+        """Tell the admins what went wrong (its kind and first line; at most once a minute)."""
+        moment = time.monotonic()
+        if not self.admin_ids or moment - self._last_report < ERROR_REPORT_EVERY:
+            return
+        self._last_report = moment
+        lines = str(error).strip().splitlines()
+        detail = Redactor(self.secrets).redact(lines[0][:300]) if lines else ""
+        report = texts.ZALO_ERROR_REPORT.format(kind=type(error).__name__, detail=detail)
+        for admin in sorted(self.admin_ids):
+            await self.send(admin, [report])
 
     # -- one message ------------------------------------------------------------------------
 
@@ -213,10 +231,10 @@ class ZaloBot:
             wait = self.throttle.wait_seconds(message.user_id)
             if wait:
                 log.info("Zalo user %s throttled for %d s", message.user_id, wait)
-                await self._send(message.chat_id, [texts.THROTTLED.format(seconds=wait)])
+                await self.send(message.chat_id, [texts.THROTTLED.format(seconds=wait)])
                 return
         if message.text is None or not message.text.strip():
-            await self._send(message.chat_id, [texts.TEXT_ONLY])
+            await self.send(message.chat_id, [texts.TEXT_ONLY])
             return
         text = " ".join(message.text[:MAX_TEXT_CHARS].split())
         if text.startswith("/"):
@@ -247,7 +265,7 @@ class ZaloBot:
         reply = await asyncio.to_thread(self.conversation.handle, incoming)
         await typing
         self._note_reading(message.chat_id, reply)
-        await self._send(message.chat_id, render_reply(reply, admin=admin))
+        await self.send(message.chat_id, render_reply(reply, admin=admin))
 
     def _note_reading(self, chat_id: str, reply: Reply) -> None:
         """After an article: where "đọc tiếp" goes on from (or nothing, if it was whole)."""
@@ -266,20 +284,20 @@ class ZaloBot:
         """“đọc tiếp”: the next 3 messages of the article being read."""
         reading = self._reading.get(chat_id)
         if reading is None:
-            await self._send(chat_id, [texts.ZALO_NOTHING_TO_READ_ON])
+            await self.send(chat_id, [texts.ZALO_NOTHING_TO_READ_ON])
             return
         try:
             article = await asyncio.to_thread(self.archive.article, reading.article_id)
         except Exception:  # taken down meanwhile
             self._reading.pop(chat_id, None)
-            await self._send(chat_id, [texts.article_not_found(reading.article_id)])
+            await self.send(chat_id, [texts.article_not_found(reading.article_id)])
             return
         window, next_piece = article_window(article_pieces(article), reading.next_piece)
         if next_piece is None:
             self._reading.pop(chat_id, None)
         else:
             reading.next_piece = next_piece
-        await self._send(chat_id, window or [texts.ZALO_NOTHING_TO_READ_ON])
+        await self.send(chat_id, window or [texts.ZALO_NOTHING_TO_READ_ON])
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -292,28 +310,28 @@ class ZaloBot:
         if name in ADMIN_COMMANDS:
             if not admin:
                 log.warning("refused /%s to Zalo user %s", name, message.user_id)
-                await self._send(chat, [texts.ADMIN_ONLY])
+                await self.send(chat, [texts.ADMIN_ONLY])
                 return
             await self._admin(message, name, argument)
             return
         if name == "doc" and number is None:
             number = argument if re.fullmatch(r"[0-9]{1,18}", argument) else None
             if number is None:
-                await self._send(chat, [texts.DOC_NEEDS_NUMBER])
+                await self.send(chat, [texts.DOC_NEEDS_NUMBER])
                 return
         if name == "doc" and number is not None:
             await self._converse(message, action=ReadArticle(int(number)))
         elif number is not None:
-            await self._send(chat, [texts.UNKNOWN_COMMAND])
+            await self.send(chat, [texts.UNKNOWN_COMMAND])
         elif name == "tim":
             if not argument:
-                await self._send(chat, [texts.FIND_NEEDS_QUESTION])
+                await self.send(chat, [texts.FIND_NEEDS_QUESTION])
             else:
                 await self._converse(message, text=argument)
         elif name in ("start", "help", "moi", "chuyenmuc", "xoadulieu"):
             await self._converse(message, action=_ACTIONS[name](argument), admin=admin)
         else:
-            await self._send(chat, [texts.UNKNOWN_COMMAND])
+            await self.send(chat, [texts.UNKNOWN_COMMAND])
 
     async def _admin(self, message: ZaloMessage, name: str, argument: str) -> None:
         chat = message.chat_id
@@ -321,7 +339,7 @@ class ZaloBot:
         if name == "stats":
             found = await asyncio.to_thread(self.archive.stats)
             health = await asyncio.to_thread(self.crawls.health)
-            await self._send(chat, fit([render_stats(found, PLAIN, health)]))
+            await self.send(chat, fit([render_stats(found, PLAIN, health)]))
         elif name == "reindex":
             await self._reindex(chat, argument.lower() in FULL)
         elif name == "crawl":
@@ -329,27 +347,27 @@ class ZaloBot:
         elif name == "xoa":
             await self._take_down(chat, argument)
         else:
-            await self._send(chat, [texts.ZALO_INGEST_TELEGRAM_ONLY])
+            await self.send(chat, [texts.ZALO_INGEST_TELEGRAM_ONLY])
 
     async def _reindex(self, chat: str, full: bool) -> None:
         """/reindex [full]: rebuild in the background; the old index answers meanwhile."""
         flag = self.reindex_flag
         if flag.reindexing:
-            await self._send(chat, [texts.REINDEX_BUSY])
+            await self.send(chat, [texts.REINDEX_BUSY])
             return
         flag.reindexing = True
-        await self._send(chat, [texts.REINDEX_STARTED])
+        await self.send(chat, [texts.REINDEX_STARTED])
 
         async def work() -> None:
             try:
                 report = await asyncio.to_thread(self.archive.reindex, full=full)
             except Exception:
                 log.exception("reindex failed; the old index stays in use")
-                await self._send(chat, [texts.REINDEX_FAILED])
+                await self.send(chat, [texts.REINDEX_FAILED])
                 return
             finally:
                 flag.reindexing = False
-            await self._send(chat, [render_reindex_done(report)])
+            await self.send(chat, [render_reindex_done(report)])
 
         task = asyncio.get_running_loop().create_task(work(), name="zalo reindex")
         self._tasks.add(task)
@@ -358,22 +376,22 @@ class ZaloBot:
     async def _crawl(self, chat: str, argument: str) -> None:
         """/crawl [nguồn|url]: crawl in the background, then the report."""
         if self.crawls.busy:
-            await self._send(chat, [texts.CRAWL_BUSY])
+            await self.send(chat, [texts.CRAWL_BUSY])
             return
         try:
             targets = self.crawls.targets(argument)
         except UnknownSource:
             known = [s.name for s in self.crawls.sources.sources]
-            await self._send(chat, [html.unescape(texts.unknown_source(argument, known))])
+            await self.send(chat, [html.unescape(texts.unknown_source(argument, known))])
             return
         if not targets:
-            await self._send(chat, [texts.NO_ENABLED_SOURCE])
+            await self.send(chat, [texts.NO_ENABLED_SOURCE])
             return
 
         async def work() -> None:
-            await self._send(chat, [texts.CRAWL_STARTED])
+            await self.send(chat, [texts.CRAWL_STARTED])
             outcomes: list[CrawlOutcome] = [await self.crawls.crawl(t) for t in targets]
-            await self._send(chat, render_crawl_summary(outcomes, PLAIN, ZALO_LIMIT))
+            await self.send(chat, render_crawl_summary(outcomes, PLAIN, ZALO_LIMIT))
 
         self.crawls.start(work(), name="crawl by hand (Zalo)")
 
@@ -386,16 +404,18 @@ class ZaloBot:
             elif word.lower().startswith(("http://", "https://")):
                 targets.append(word)
         if not targets:
-            await self._send(chat, [texts.TAKE_DOWN_HOW])
+            await self.send(chat, [texts.TAKE_DOWN_HOW])
             return
         done = await asyncio.to_thread(self.archive.delete, targets)
         said = texts.taken_down(list(done.deleted), [str(m) for m in done.missing])
-        await self._send(chat, fit([html.unescape(said)]))
+        await self.send(chat, fit([html.unescape(said)]))
 
     # -- sending ----------------------------------------------------------------------------
 
-    async def _send(self, chat_id: str, messages: list[str]) -> None:
-        """Send each message in turn; a chat that blocked the bot is logged once, not retried."""
+    async def send(self, chat_id: str, messages: list[str]) -> bool:
+        """Send plain messages (each within 2,000 characters) in turn; False when they could
+        not all be sent. A chat that blocked the bot is logged once, never retried. (Anything
+        that writes to Zalo chats unasked, e.g. subscriptions, goes through here.)"""
         for text in messages:
             if not text.strip():
                 continue
@@ -405,14 +425,15 @@ class ZaloBot:
                 if chat_id not in self._blocked:
                     self._blocked.add(chat_id)
                     log.info("cannot write to Zalo chat %s (blocked?): %s", chat_id, exc)
-                return
+                return False
             except ZaloRetryable as exc:
                 log.warning("gave up sending to Zalo chat %s: %s", chat_id, exc)
-                return
+                return False
             except ZaloError as exc:
                 log.error("Zalo refused a message to chat %s: %s", chat_id, exc)
-                return
+                return False
             self._blocked.discard(chat_id)
+        return True
 
 
 def _log_end(task: asyncio.Task[None]) -> None:
