@@ -108,14 +108,14 @@ class ZaloBot:
     webhook: ZaloWebhook | None = None
     seen: SeenMessages = field(default_factory=SeenMessages)
     account: str = ""
+    reindex_flag: ReindexFlag = field(default_factory=_OwnFlag)
+    secrets: tuple[str, ...] = ()  # never quoted in an error report
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _slots: asyncio.Semaphore | None = None
     _poller: asyncio.Task[None] | None = None
     _server: Callable[[], Awaitable[None]] | None = None  # stops the webhook server
     _reading: OrderedDict[str, _Reading] = field(default_factory=OrderedDict)
     _blocked: set[str] = field(default_factory=set)
-    reindex_flag: ReindexFlag = field(default_factory=_OwnFlag)
-    secrets: tuple[str, ...] = ()  # never quoted in an error report
     _last_report: float = -1e9
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -138,7 +138,12 @@ class ZaloBot:
         from .webhook import serve_webhook
 
         self._server = await serve_webhook(self, self.webhook)
-        await self.api.set_webhook(self.webhook.url, self.webhook.secret_token)
+        try:
+            await self.api.set_webhook(self.webhook.url, self.webhook.secret_token)
+        except BaseException:
+            await self._server()
+            await self.api.close()
+            raise
         log.info(
             "Zalo bot %s takes updates on port %d with %d admin(s)",
             self.account,
@@ -161,7 +166,11 @@ class ZaloBot:
     async def _poll(self) -> None:
         """getUpdates, one update a call, each handled in its own task; errors back off."""
         delay = 1.0
+        slots = self._slots
+        assert slots is not None
         while True:
+            async with slots:  # no new update while CONCURRENT_UPDATES are in hand
+                pass
             try:
                 message = await self.api.get_update(POLL_SECONDS)
             except ValueError as exc:
