@@ -5,6 +5,8 @@ deliveries that make replies idempotent (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -230,11 +232,10 @@ class BrokenSearch(Archive):
         raise RuntimeError(f"search failed; token {ZALO_TOKEN} must not leak")
 
 
-def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
-    zalo_api: FakeZaloAPI, bot_db: str
-) -> None:
-    import threading
-
+@contextlib.contextmanager
+def running_zalo(zalo_api: FakeZaloAPI, archive: Archive) -> Iterator[None]:
+    """The Zalo bot alone (`serve_alone`, as `bot.py run` runs it) in a thread of this
+    process, over `archive`, polling the fake server."""
     from bot.crawl_jobs import CrawlJobs
     from bot.settings import load_settings
     from bot.zalo.run import build_zalo, serve_alone
@@ -242,9 +243,8 @@ def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
 
     settings = load_settings(
         zalo_bot_token=zalo_api.token, zalo_api_base_url=zalo_api.base_url,
-        zalo_admin_ids="admin1", database_url=bot_db, chat_id_secret="x" * 20,
+        zalo_admin_ids="admin1", chat_id_secret="x" * 20,
     )  # fmt: skip
-    archive = BrokenSearch.open(bot_db)
     conversation = Conversation(archive, ChatKeys("x" * 20))
     bot = build_zalo(settings, archive, conversation, CrawlJobs(archive, SourcesFile()))
     loop = asyncio.new_event_loop()
@@ -254,6 +254,18 @@ def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
     )
     thread.start()
     try:
+        zalo_api.wait_polling(30)
+        yield
+    finally:
+        loop.call_soon_threadsafe(stopping.set)
+        thread.join(20)
+        archive.close()
+
+
+def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
+    zalo_api: FakeZaloAPI, bot_db: str
+) -> None:
+    with running_zalo(zalo_api, BrokenSearch.open(bot_db)):
         admin, user = FakeZaloAPI.user("admin1"), FakeZaloAPI.user("u9")
         zalo_api.run(lambda: zalo_api.chats.add("admin1"))
         asked = zalo_api.send_text(user, "chuyển đổi số")
@@ -264,7 +276,22 @@ def test_a_failure_is_an_apology_to_the_user_and_a_report_to_admins(
         again = zalo_api.send_text(user, "hội sách")
         zalo_api.wait_answer(again)
         assert len(zalo_api.said_to(admin)) == 1  # at most one report a minute
-    finally:
-        loop.call_soon_threadsafe(stopping.set)
-        thread.join(20)
-        archive.close()
+
+
+class MeetingSearch(Archive):
+    """An engine whose searches wait for each other: three must be under way at once, or
+    they fail (BrokenBarrierError) after 20 seconds."""
+
+    meeting = threading.Barrier(3, timeout=20)
+
+    def search(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        self.meeting.wait()
+        return super().search(*args, **kwargs)
+
+
+def test_several_updates_are_handled_at_once(zalo_api: FakeZaloAPI, bot_db: str) -> None:
+    with running_zalo(zalo_api, MeetingSearch.open(bot_db)):
+        users = [FakeZaloAPI.user(f"p{n}") for n in range(3)]
+        asked = [zalo_api.send_text(user, "hội thảo chính quyền điện tử") for user in users]
+        for update in asked:
+            assert zalo_api.wait_answer(update)[0].startswith("🔎 Kết quả cho")
