@@ -20,7 +20,15 @@ from .api import (
     ZaloRetryable,
     ZaloUnauthorized,
 )
-from .render import ARTICLE_MESSAGES, ZALO_LIMIT, article_pieces, article_window, render_reply
+from .render import (
+    ARTICLE_MESSAGES,
+    ZALO_LIMIT,
+    ReadOn,
+    article_pieces,
+    article_window,
+    render_reply,
+    render_turn,
+)
 from .seen import SeenMessages
 from .service import POLL_SECONDS, ZaloBot, ZaloWebhook
 from .updates import ZaloMessage, parse_update
@@ -29,6 +37,7 @@ __all__ = [
     "ARTICLE_MESSAGES",
     "DEFAULT_BASE_URL",
     "POLL_SECONDS",
+    "ReadOn",
     "ZALO_LIMIT",
     "SeenMessages",
     "ZaloAPI",
@@ -44,4 +53,5 @@ __all__ = [
     "article_window",
     "parse_update",
     "render_reply",
+    "render_turn",
 ]

@@ -18,13 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from index import Archive, lower
+from index import Archive, ArticleNotFound, lower
 from index.crawl import UnknownSource
 
 from .. import texts
 from ..conversation import (
     Action,
-    Article,
     Channel,
     Conversation,
     Forget,
@@ -33,7 +32,6 @@ from ..conversation import (
     ListKind,
     ListRef,
     ReadArticle,
-    Reply,
     ShowCategories,
     ShowPage,
     Start,
@@ -43,7 +41,7 @@ from ..logs import Redactor
 from ..ratelimit import Throttle
 from ..render import PLAIN, render_crawl_summary, render_reindex_done, render_stats
 from .api import ZaloAPI, ZaloError, ZaloForbidden, ZaloRetryable, ZaloUnauthorized
-from .render import ZALO_LIMIT, article_pieces, article_window, fit, render_reply
+from .render import ZALO_LIMIT, ReadOn, article_pieces, article_window, fit, render_turn
 from .seen import SeenMessages
 from .updates import ZaloMessage, parse_update
 
@@ -86,14 +84,6 @@ class _OwnFlag:
 
 
 @dataclass
-class _Reading:
-    """Where a chat is in a long article: its id and the next piece to send."""
-
-    article_id: int
-    next_piece: int
-
-
-@dataclass
 class ZaloBot:
     """One Zalo bot sharing the engine (archive, conversation core, crawls) with any other
     channel of the process. `start()` it in a running event loop, `stop()` it at shutdown."""
@@ -114,7 +104,7 @@ class ZaloBot:
     _slots: asyncio.Semaphore | None = None
     _poller: asyncio.Task[None] | None = None
     _server: Callable[[], Awaitable[None]] | None = None  # stops the webhook server
-    _reading: OrderedDict[str, _Reading] = field(default_factory=OrderedDict)
+    _reading: OrderedDict[str, ReadOn] = field(default_factory=OrderedDict)
     _blocked: set[str] = field(default_factory=set)
     _last_report: float = -1e9
 
@@ -272,22 +262,14 @@ class ZaloBot:
         )
         typing = asyncio.get_running_loop().create_task(self.api.send_typing(message.chat_id))
         reply = await asyncio.to_thread(self.conversation.handle, incoming)
+        messages, read_on = await asyncio.to_thread(render_turn, reply, admin=admin)
         await typing
-        self._note_reading(message.chat_id, reply)
-        await self.send(message.chat_id, render_reply(reply, admin=admin))
-
-    def _note_reading(self, chat_id: str, reply: Reply) -> None:
-        """After an article: where "đọc tiếp" goes on from (or nothing, if it was whole)."""
-        articles = [part for part in reply.parts if isinstance(part, Article)]
-        self._reading.pop(chat_id, None)
-        if not articles:
-            return
-        article = articles[-1].article
-        _, next_piece = article_window(article_pieces(article), 0)
-        if next_piece is not None:
-            self._reading[chat_id] = _Reading(article.article_id, next_piece)
+        self._reading.pop(message.chat_id, None)
+        if read_on is not None:  # an article cut short: "đọc tiếp" goes on from there
+            self._reading[message.chat_id] = read_on
             while len(self._reading) > MAX_READING:
                 self._reading.popitem(last=False)
+        await self.send(message.chat_id, messages)
 
     async def _read_on(self, chat_id: str) -> None:
         """“đọc tiếp”: the next 3 messages of the article being read."""
@@ -297,11 +279,12 @@ class ZaloBot:
             return
         try:
             article = await asyncio.to_thread(self.archive.article, reading.article_id)
-        except Exception:  # taken down meanwhile
+        except ArticleNotFound:  # taken down meanwhile
             self._reading.pop(chat_id, None)
             await self.send(chat_id, [texts.article_not_found(reading.article_id)])
             return
-        window, next_piece = article_window(article_pieces(article), reading.next_piece)
+        pieces = await asyncio.to_thread(article_pieces, article)
+        window, next_piece = article_window(pieces, reading.next_piece)
         if next_piece is None:
             self._reading.pop(chat_id, None)
         else:
