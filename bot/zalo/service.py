@@ -9,17 +9,14 @@ handled concurrently (at most CONCURRENT_UPDATES at once), each answered once by
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import re
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from index import Archive, ArticleNotFound, lower
-from index.crawl import UnknownSource
 
 from .. import texts
 from ..conversation import (
@@ -36,12 +33,11 @@ from ..conversation import (
     ShowPage,
     Start,
 )
-from ..crawl_jobs import CrawlJobs, CrawlOutcome
-from ..logs import Redactor
+from ..crawl_jobs import CrawlJobs
 from ..ratelimit import Throttle
-from ..render import PLAIN, render_crawl_summary, render_reindex_done, render_stats
+from .admin import ZaloAdmin
 from .api import ZaloAPI, ZaloError, ZaloForbidden, ZaloRetryable, ZaloUnauthorized
-from .render import ZALO_LIMIT, ReadOn, article_pieces, article_window, fit, render_turn
+from .render import ZALO_LIMIT, ReadOn, article_pieces, article_window, render_turn
 from .seen import SeenMessages
 from .updates import ZaloMessage, parse_update
 
@@ -55,10 +51,7 @@ MAX_TEXT_CHARS = 4000  # longer messages are cut: no question is that long
 READ_ON = ("đọc tiếp", "doc tiep", "xem tiếp", "xem tiep", "đọc phần sau", "doc phan sau")
 _COMMAND = re.compile(r"^/([A-Za-z_]+?)(?:_([0-9]{1,18}))?(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
 ADMIN_COMMANDS = frozenset({"reindex", "stats", "crawl", "xoa", "ingest"})
-FULL = ("full", "all")
-MAX_TAKE_DOWNS = 50
 MAX_READING = 10_000  # chats whose "đọc tiếp" place is remembered
-ERROR_REPORT_EVERY = 60.0  # seconds: at most one error report to admins per minute
 
 
 @dataclass(frozen=True)
@@ -106,7 +99,7 @@ class ZaloBot:
     _server: Callable[[], Awaitable[None]] | None = None  # stops the webhook server
     _reading: OrderedDict[str, ReadOn] = field(default_factory=OrderedDict)
     _blocked: set[str] = field(default_factory=set)
-    _last_report: float = -1e9
+    last_report: float = -1e9  # when admins were last told of an error
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -202,19 +195,7 @@ class ZaloBot:
             except Exception as exc:
                 log.error("error while handling Zalo message %s", message.message_id, exc_info=True)
                 await self.send(message.chat_id, [texts.SOMETHING_WENT_WRONG])
-                await self._report(exc)
-
-    async def _report(self, error: Exception) -> None:
-        """Tell the admins what went wrong (its kind and first line; at most once a minute)."""
-        moment = time.monotonic()
-        if not self.admin_ids or moment - self._last_report < ERROR_REPORT_EVERY:
-            return
-        self._last_report = moment
-        lines = str(error).strip().splitlines()
-        detail = Redactor(self.secrets).redact(lines[0][:300]) if lines else ""
-        report = texts.ZALO_ERROR_REPORT.format(kind=type(error).__name__, detail=detail)
-        for admin in sorted(self.admin_ids):
-            await self.send(admin, [report])
+                await ZaloAdmin(self).report_error(exc)
 
     # -- one message ------------------------------------------------------------------------
 
@@ -264,11 +245,7 @@ class ZaloBot:
         reply = await asyncio.to_thread(self.conversation.handle, incoming)
         messages, read_on = await asyncio.to_thread(render_turn, reply, admin=admin)
         await typing
-        self._reading.pop(message.chat_id, None)
-        if read_on is not None:  # an article cut short: "đọc tiếp" goes on from there
-            self._reading[message.chat_id] = read_on
-            while len(self._reading) > MAX_READING:
-                self._reading.popitem(last=False)
+        _keep_reading(self._reading, message.chat_id, read_on)
         await self.send(message.chat_id, messages)
 
     async def _read_on(self, chat_id: str) -> None:
@@ -304,7 +281,7 @@ class ZaloBot:
                 log.warning("refused /%s to Zalo user %s", name, message.user_id)
                 await self.send(chat, [texts.ADMIN_ONLY])
                 return
-            await self._admin(message, name, argument)
+            await ZaloAdmin(self).run(message, name, argument)
             return
         if name == "doc" and number is None:
             number = argument if re.fullmatch(r"[0-9]{1,18}", argument) else None
@@ -324,83 +301,6 @@ class ZaloBot:
             await self._converse(message, action=_ACTIONS[name](argument), admin=admin)
         else:
             await self.send(chat, [texts.UNKNOWN_COMMAND])
-
-    async def _admin(self, message: ZaloMessage, name: str, argument: str) -> None:
-        chat = message.chat_id
-        log.info("/%s from Zalo admin %s", name, message.user_id)
-        if name == "stats":
-            found = await asyncio.to_thread(self.archive.stats)
-            health = await asyncio.to_thread(self.crawls.health)
-            await self.send(chat, fit([render_stats(found, PLAIN, health)]))
-        elif name == "reindex":
-            await self._reindex(chat, argument.lower() in FULL)
-        elif name == "crawl":
-            await self._crawl(chat, argument)
-        elif name == "xoa":
-            await self._take_down(chat, argument)
-        else:
-            await self.send(chat, [texts.ZALO_INGEST_TELEGRAM_ONLY])
-
-    async def _reindex(self, chat: str, full: bool) -> None:
-        """/reindex [full]: rebuild in the background; the old index answers meanwhile."""
-        flag = self.reindex_flag
-        if flag.reindexing:
-            await self.send(chat, [texts.REINDEX_BUSY])
-            return
-        flag.reindexing = True
-        await self.send(chat, [texts.REINDEX_STARTED])
-
-        async def work() -> None:
-            try:
-                report = await asyncio.to_thread(self.archive.reindex, full=full)
-            except Exception:
-                log.exception("reindex failed; the old index stays in use")
-                await self.send(chat, [texts.REINDEX_FAILED])
-                return
-            finally:
-                flag.reindexing = False
-            await self.send(chat, [render_reindex_done(report)])
-
-        task = asyncio.get_running_loop().create_task(work(), name="zalo reindex")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _crawl(self, chat: str, argument: str) -> None:
-        """/crawl [nguồn|url]: crawl in the background, then the report."""
-        if self.crawls.busy:
-            await self.send(chat, [texts.CRAWL_BUSY])
-            return
-        try:
-            targets = self.crawls.targets(argument)
-        except UnknownSource:
-            known = [s.name for s in self.crawls.sources.sources]
-            await self.send(chat, [html.unescape(texts.unknown_source(argument, known))])
-            return
-        if not targets:
-            await self.send(chat, [texts.NO_ENABLED_SOURCE])
-            return
-
-        async def work() -> None:
-            await self.send(chat, [texts.CRAWL_STARTED])
-            outcomes: list[CrawlOutcome] = [await self.crawls.crawl(t) for t in targets]
-            await self.send(chat, render_crawl_summary(outcomes, PLAIN, ZALO_LIMIT))
-
-        self.crawls.start(work(), name="crawl by hand (Zalo)")
-
-    async def _take_down(self, chat: str, argument: str) -> None:
-        """/xoa <số bài | địa chỉ bài>…"""
-        targets: list[int | str] = []
-        for word in argument.split()[:MAX_TAKE_DOWNS]:
-            if re.fullmatch(r"[0-9]{1,18}", word):
-                targets.append(int(word))
-            elif word.lower().startswith(("http://", "https://")):
-                targets.append(word)
-        if not targets:
-            await self.send(chat, [texts.TAKE_DOWN_HOW])
-            return
-        done = await asyncio.to_thread(self.archive.delete, targets)
-        said = texts.taken_down(list(done.deleted), [str(m) for m in done.missing])
-        await self.send(chat, fit([html.unescape(said)]))
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -445,3 +345,12 @@ _ACTIONS: dict[str, Callable[[str], Action]] = {
 
 def _plain(text: str) -> str:
     return " ".join(lower(text).strip(" .!?…").split())
+
+
+def _keep_reading(reading: OrderedDict[str, ReadOn], chat_id: str, read_on: ReadOn | None) -> None:
+    """Where "đọc tiếp" goes on for a chat: an article cut short, or nowhere."""
+    reading.pop(chat_id, None)
+    if read_on is not None:
+        reading[chat_id] = read_on
+        while len(reading) > MAX_READING:
+            reading.popitem(last=False)
