@@ -365,6 +365,13 @@ class Archive:
         except Exception:  # a failed check costs freshness, never the answer
             log.warning("could not check the dictionary lines", exc_info=True)
 
+    def first_delivery(
+        self, channel: str, message_id: str, at: datetime, forget_before: datetime
+    ) -> bool:
+        """True the first time a channel's message id is recorded (it is to be answered); False
+        for a redelivery. Records older than `forget_before` are dropped."""
+        return self.store.conversations.first_delivery(channel, message_id[:64], at, forget_before)
+
     def stats(self) -> Stats:
         """Counts and dates of the stored articles and of the live index."""
         stored = self.store.stats()
