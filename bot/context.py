@@ -18,6 +18,7 @@ from index.crawl import SourcesFile
 
 from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
+from .department import load_department
 from .questions import QuestionCache
 from .settings import Settings
 from .throttle import Throttle
@@ -71,7 +72,11 @@ class BotState:
         return cls(
             archive=archive,
             settings=settings,
-            conversation=Conversation(archive, ChatKeys(settings.chat_secret())),
+            conversation=Conversation(
+                archive,
+                ChatKeys(settings.chat_secret()),
+                contact=load_department(settings.department_file),
+            ),
             crawls=CrawlJobs(archive, sources),
             questions=QuestionCache(settings.query_cache_size),
             throttle=Throttle(burst, per_minute),

@@ -12,7 +12,7 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import Archive, ReindexReport, Stats
+from .archive import DICTIONARY_CHECK_SECONDS, Archive, ReindexReport, Stats
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
 from .search import (
     Answer,
@@ -24,21 +24,30 @@ from .search import (
     Weights,
 )
 from .store import (
+    NONE_OF_THEM,
     SUPPORTED_SUFFIXES,
+    AnswerShown,
     ArticleRecord,
     ArticleView,
+    AttachmentLink,
     ConversationState,
     IngestReport,
+    Judgment,
     LoggedQuestion,
     Outcome,
     Problem,
     ProblemCode,
     ProgressCallback,
     Purged,
+    QuestionCount,
+    Report,
+    StoredLine,
     TakeDown,
+    VotedQuestion,
 )
 from .text import (
     CHAT_INTENTS,
+    EDITABLE_SECTIONS,
     MAX_QUESTION_CHARS,
     MAX_WORD_CHARS,
     BoundedQuestion,
@@ -52,6 +61,16 @@ from .text import (
 )
 
 __all__ = [
+    "DICTIONARY_CHECK_SECONDS",
+    "EDITABLE_SECTIONS",
+    "NONE_OF_THEM",
+    "AnswerShown",
+    "Judgment",
+    "QuestionCount",
+    "Report",
+    "StoredLine",
+    "StoredLine",
+    "VotedQuestion",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",
@@ -62,6 +81,7 @@ __all__ = [
     "ArticleNotFound",
     "ArticleRecord",
     "ArticleView",
+    "AttachmentLink",
     "CategoryCount",
     "ConversationState",
     "DatabaseUnavailable",
