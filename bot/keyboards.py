@@ -125,6 +125,9 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         navigation = _navigation(listed.page, kind, key)
         if navigation:
             rows.append(navigation)
+    follow = _follow_button(listed)
+    if follow is not None:
+        rows.append([follow])
     for step in reply.steps:
         if isinstance(step, Suggest):
             label = texts.SUGGESTION_BUTTON.format(question=_label(step.suggestion, 40))
@@ -149,6 +152,19 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if shortcuts:
         rows.append(shortcuts)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _follow_button(listed: Results | Listing | None) -> InlineKeyboardButton | None:
+    """🔔 Theo dõi under a question's results or a category's articles (see bot.subscribe)."""
+    if listed is None or not listed.page.hits:
+        return None
+    if listed.list.kind is ListKind.SEARCH:
+        data, label = f"f:s:{short_key(listed.list.query)}", texts.FOLLOW_BUTTON
+    elif listed.list.kind is ListKind.CATEGORY:
+        data, label = f"f:c:{short_key(listed.list.query)}", texts.FOLLOW_CATEGORY_BUTTON
+    else:
+        return None
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def _page_button(label: str, ref: PageRef) -> InlineKeyboardButton:

@@ -331,6 +331,9 @@ COMMANDS = (
     ("help", "Hướng dẫn sử dụng"),
     ("start", "Lời chào và ví dụ"),
     ("xoadulieu", "Xóa dữ liệu bot lưu về cuộc trò chuyện này"),
+    ("theodoi", "Theo dõi một chủ đề, ví dụ: /theodoi chuyển đổi số"),
+    ("huytheodoi", "Bỏ theo dõi một hoặc tất cả chủ đề"),
+    ("bantin", "Chọn nhận tin ngay, hằng ngày hay hằng tuần"),
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
@@ -525,3 +528,64 @@ CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 
 # -- a whole article (bot/render/article.py) ---------------------------------------------------
 ARTICLE_AUTHOR = "✍️ {author}"
+
+
+# -- following topics (subscriptions) --------------------------------------------------------
+
+FOLLOW_BUTTON = "🔔 Theo dõi"
+FOLLOW_CATEGORY_BUTTON = "🔔 Theo dõi chuyên mục này"
+UNFOLLOW_BUTTON = "❌ {label}"
+UNFOLLOW_ALL_BUTTON = "❌ Bỏ theo dõi tất cả"
+UNFOLLOW_THIS_BUTTON = "🔕 Bỏ theo dõi “{label}”"
+FOLLOW_HOW = (
+    "🔔 Gõ /theodoi kèm chủ đề bạn muốn nhận tin, ví dụ “/theodoi chuyển đổi số” hoặc "
+    "“/theodoi học bổng”. Khi có bài mới phù hợp, bot sẽ gửi ngay cho bạn."
+)
+FOLLOWING_NONE = "Bạn chưa theo dõi chủ đề nào. " + FOLLOW_HOW
+FOLLOWING_HEADING = "🔔 <b>Các chủ đề bạn đang theo dõi</b> ({count}/{limit}):"
+FOLLOWING_HINT = "Bấm ❌ để bỏ theo dõi một chủ đề, hoặc gõ /huytheodoi kèm số thứ tự."
+FOLLOWED = "✅ Đã theo dõi “{label}”. Khi có bài mới phù hợp, bot sẽ gửi cho bạn."
+FOLLOWED_CATEGORY = "✅ Đã theo dõi chuyên mục “{label}”. Khi có bài mới, bot sẽ gửi cho bạn."
+TIME_WORDS_DROPPED = (
+    "ℹ️ Bot bỏ qua phần thời gian (“{words}”): bạn sẽ nhận mọi bài mới về chủ đề này."
+)
+FOLLOW_RECENT = "Trong 30 ngày qua có {total} bài như vậy, ví dụ:"
+FOLLOW_RECENT_NONE = "Trong 30 ngày qua chưa có bài nào như vậy; bot sẽ báo khi có."
+FOLLOW_REFUSED = {
+    "too_many": "Rất tiếc, mỗi cuộc trò chuyện theo dõi được tối đa {limit} chủ đề. "
+    "Bạn hãy bỏ bớt một chủ đề (/huytheodoi) rồi thử lại nhé.",
+    "too_long": "Chủ đề hơi dài: bạn hãy viết gọn trong {chars} ký tự nhé.",
+    "duplicate": "Bạn đã theo dõi chủ đề này rồi.",
+    "no_topic": "Bot chưa thấy chủ đề để theo dõi. Bạn hãy gõ vài từ khóa, ví dụ "
+    "“/theodoi chuyển đổi số”.",
+}
+UNFOLLOWED = "✅ Đã bỏ theo dõi “{label}”."
+UNFOLLOWED_ALL = "✅ Đã bỏ theo dõi tất cả {count} chủ đề."
+UNFOLLOW_UNKNOWN = "Không có chủ đề số {number}. Gõ /theodoi để xem danh sách."
+UNFOLLOW_HOW = "Gõ /huytheodoi kèm số thứ tự (xem bằng /theodoi), hoặc “/huytheodoi tất cả”."
+GROUP_ADMINS_ONLY = "Trong nhóm, chỉ quản trị viên của nhóm mới thay đổi được việc theo dõi tin."
+NEWS_HEADING = "🔔 <b>Tin mới</b>"
+NEWS_BECAUSE = "Vì bạn theo dõi: {label}"
+NEWS_MANY_HEADING = "🔔 <b>{count} tin mới</b> theo các chủ đề bạn theo dõi:"
+DIGEST_HEADING = "🗞 <b>Bản tin {period}</b> – {count} bài mới:"
+DIGEST_DAILY = "hằng ngày"
+DIGEST_WEEKLY = "hằng tuần"
+DIGEST_SUBSCRIPTION = "🔔 <b>{label}</b>"
+MODE_INSTANT = "⚡ Ngay khi có"
+MODE_DAILY = "🗓 Hằng ngày"
+MODE_WEEKLY = "📅 Hằng tuần"
+QUIET_ON = "🌙 Giờ yên lặng: bật"
+QUIET_OFF = "🌙 Giờ yên lặng: tắt"
+DELIVERY_SETTINGS = (
+    "📬 <b>Cách nhận tin</b>: {mode}.\n"
+    "Bản tin hằng ngày gửi lúc {at} (giờ Việt Nam); bản tin hằng tuần gửi sáng thứ Hai.\n"
+    "Giờ yên lặng (22:00–06:00): {quiet}; tin đến lúc này sẽ được gửi vào buổi sáng.\n"
+    "Đổi giờ bản tin: gõ /bantin kèm giờ, ví dụ “/bantin 06:30”."
+)
+DELIVERY_MODE_NAMES = {
+    "instant": "ngay khi có bài mới",
+    "daily": "hằng ngày",
+    "weekly": "hằng tuần",
+}
+QUIET_NAMES = {True: "bật", False: "tắt"}
+DIGEST_TIME_INVALID = "Giờ chưa đúng: bạn hãy gõ theo dạng giờ:phút, ví dụ “/bantin 06:30”."

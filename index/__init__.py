@@ -5,6 +5,7 @@
     search/   BM25 over the analysed articles, question understanding, ranking, snippets
     crawl/    department portals: sources, polite fetching, discovery, extraction
     archive.py   the orchestration above them: store then index, crawl then index, stats
+    news.py      subscriptions: new articles matched to them (percolation), deliveries logged
     evaluation.py  retrieval quality on BEIR-layout sets
 
 The dependencies point one way: text ← store ← search; crawl → store and text (never search);
@@ -13,7 +14,15 @@ imports `telegram`. The bot and the command line use the names below, and `index
 """
 
 from .archive import Archive, ReindexReport, Stats
-from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
+from .errors import (
+    ArticleNotFound,
+    DatabaseUnavailable,
+    EmptyQuery,
+    InputError,
+    SubscriptionRefused,
+    TinSoError,
+)
+from .news import NewsDesk, NewsItem, NewsRun, QuietHours, Subscribed
 from .search import (
     Answer,
     CategoryCount,
@@ -21,20 +30,29 @@ from .search import (
     SearchHit,
     SearchPage,
     Snippet,
+    Topic,
     Weights,
 )
 from .store import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
     SUPPORTED_SUFFIXES,
     ArticleRecord,
     ArticleView,
     ConversationState,
+    DeliveryMode,
+    DeliveryStatus,
     IngestReport,
     LoggedQuestion,
     Outcome,
+    PendingDelivery,
     Problem,
     ProblemCode,
     ProgressCallback,
     Purged,
+    SubscriberView,
+    SubscriptionStats,
+    SubscriptionView,
     TakeDown,
 )
 from .text import (
@@ -52,6 +70,21 @@ from .text import (
 )
 
 __all__ = [
+    "MAX_SUBSCRIPTION_CHARS",
+    "MAX_SUBSCRIPTIONS",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "NewsDesk",
+    "NewsItem",
+    "NewsRun",
+    "PendingDelivery",
+    "QuietHours",
+    "Subscribed",
+    "SubscriberView",
+    "SubscriptionRefused",
+    "SubscriptionStats",
+    "SubscriptionView",
+    "Topic",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
+from .percolate import NewArticle, Percolator, Topic, article_syllables
 from .query import ParsedQuery, QueryParser
-from .ranking import Weights, clauses, cover, plan_query
+from .ranking import Weights, clauses, concept_shapes, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 from .topk import first_of_each_copy, rank_candidates
@@ -132,6 +133,7 @@ class SearchEngine:
         self.clock = clock
         self.understanding = understanding
         self.keeper = IndexKeeper(store, index_dir, self.analyzer, params)
+        self._parser: tuple[Sequence[str], QueryParser] | None = None
 
     def open(self, progress: ProgressCallback | None = None) -> None:
         """Open the index, building it only when it is missing, damaged, foreign or stale."""
@@ -304,6 +306,72 @@ class SearchEngine:
                 )
             )
         return tuple(hits)
+
+    # -- standing questions (subscriptions) -------------------------------------------------
+
+    def topic(self, query: str) -> Topic:
+        """A subscription's question as search understands it, its time words dropped; raises
+        EmptyQuery when nothing is left to match on (only time words, or "tin mới")."""
+        snapshot = self.snapshot
+        parsed = self._parse(snapshot, bound_question(query).text)
+        dropped = (parsed.time.label,) if parsed.time else ()
+        words = [t for t in self.analyzer.tokens(parsed.text) if t != BOUNDARY]
+        if parsed.category and all(w in _BROWSING_WORDS for w in words):
+            return Topic((), parsed.category, dropped, parsed.text)
+        shapes = concept_shapes(parsed)
+        if not words or not shapes or all(w in _BROWSING_WORDS for w in words):
+            raise EmptyQuery("the subscription has no topic word")
+        return Topic(shapes, parsed.category, dropped, parsed.text)
+
+    def matching(self, query: str) -> list[int]:
+        """The ids of every article the result list for `query` (its time words dropped) counts
+        as matching well enough: what percolation must agree with."""
+        snapshot = self.snapshot
+        parsed = replace(self._parse(snapshot, bound_question(query).text), time=None)
+        category = SearchFilters(category=parsed.category) if parsed.category else None
+        words = [t for t in self.analyzer.tokens(parsed.text) if t != BOUNDARY]
+        if category is not None and all(w in _BROWSING_WORDS for w in words):
+            positions = self._filter(snapshot, np.flatnonzero(snapshot.live), category)
+        else:
+            plan = plan_query(snapshot, self.analyzer, parsed, None, self.weights)
+            positions = self._filter(
+                snapshot, cover(snapshot, plan, self.weights).candidates, category
+            )
+        return sorted(int(snapshot.article_ids[p]) for p in positions)
+
+    def percolator(self, topics: Mapping[int, Topic]) -> Percolator:
+        """Subscriptions weighed with the live index, ready to match new articles."""
+        return Percolator(topics, self.snapshot, self.weights)
+
+    def new_articles(self, article_ids: Sequence[int]) -> list[NewArticle]:
+        """What percolation needs of stored articles (those analysed; by id)."""
+        found = []
+        for rows in self.store.index_rows(self.analyzer.version, article_ids):
+            for row in rows:
+                syllables = article_syllables(row.text_tokens.split("\n"))
+                found.append(NewArticle(row.article_id, syllables, row.category))
+        return found
+
+    def snippets(self, query: str | None, article_ids: Sequence[int]) -> dict[int, Snippet]:
+        """Each article's snippet for a question (its lead without one: a category)."""
+        snapshot = self.snapshot
+        matcher = _NO_MATCH
+        if query:
+            parsed = self._parse(snapshot, bound_question(query).text)
+            matcher = self._matcher(snapshot, self.analyzer.tokens(parsed.text), parsed)
+        sentences = self.store.sentences(list(article_ids))
+        return {i: make_snippet(sentences.get(i, []), matcher) for i in article_ids}
+
+    def _parse(self, snapshot: Snapshot, text: str) -> ParsedQuery:
+        """Parse as `search` does, with one parser per category list (building one folds every
+        category's name: half the cost of analysing a short subscription)."""
+        if not self.understanding:
+            return ParsedQuery(original=text, text=text)
+        cached = self._parser
+        if cached is None or cached[0] is not snapshot.categories:
+            parser = QueryParser(self.dictionary, snapshot.categories, self.clock)
+            cached = self._parser = (snapshot.categories, parser)
+        return cached[1].parse(text)
 
     # -- browsing ---------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
+subscriptions.py what chats follow, the news outbox, the delivery log
 conversations.py where each chat stands (keyed by a hash of its id), questions handed over
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
@@ -25,8 +26,32 @@ from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
 from .records import ArticleRecord, Item, Problem, ProblemCode
 from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
+from .subscriptions import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
+    ClaimedNews,
+    DeliveryMode,
+    DeliveryStatus,
+    Match,
+    PendingDelivery,
+    SubscriberView,
+    Subscriptions,
+    SubscriptionStats,
+    SubscriptionView,
+)
 
 __all__ = [
+    "MAX_SUBSCRIPTION_CHARS",
+    "MAX_SUBSCRIPTIONS",
+    "ClaimedNews",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "Match",
+    "PendingDelivery",
+    "SubscriberView",
+    "Subscriptions",
+    "SubscriptionStats",
+    "SubscriptionView",
     "SUPPORTED_SUFFIXES",
     "ArticleRecord",
     "ArticleView",
