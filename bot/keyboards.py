@@ -120,14 +120,14 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             rows.append(
                 [InlineKeyboardButton(label, callback_data=encode(ReadRef(step.article_id)))]
             )
+    follow = _follow_button(listed)
+    if follow is not None:
+        rows.append([follow])
     if listed is not None and any(isinstance(step, Turn) for step in reply.steps):
         kind, key = page_kind(listed.list)
         navigation = _navigation(listed.page, kind, key)
         if navigation:
             rows.append(navigation)
-    follow = _follow_button(listed)
-    if follow is not None:
-        rows.append([follow])
     for step in reply.steps:
         if isinstance(step, Suggest):
             label = texts.SUGGESTION_BUTTON.format(question=_label(step.suggestion, 40))

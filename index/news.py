@@ -114,6 +114,8 @@ class NewsDesk:
         self.quiet_hours = quiet_hours
         self.clock = clock
         self._percolator: tuple[object, Percolator, dict[int, SubscriptionView]] | None = None
+        self._topics: dict[str, Topic | None] = {}  # by words, for the current categories
+        self._topics_for: object = None
 
     # -- subscribing ------------------------------------------------------------------------
 
@@ -192,7 +194,7 @@ class NewsDesk:
         settings = self.book.subscribers({(s.channel, s.chat_id) for s in subscriptions.values()})
         matches = []
         for article_id, subscription_ids in percolator.match_many(articles).items():
-            for subscription_id in subscription_ids:
+            for subscription_id in subscription_ids.tolist():
                 s = subscriptions[subscription_id]
                 due = self._due(settings.get((s.channel, s.chat_id)), at)
                 matches.append(
@@ -213,15 +215,22 @@ class NewsDesk:
         if self._percolator is not None and self._percolator[0] == version:
             return self._percolator[1], self._percolator[2]
         active = {s.subscription_id: s for s in self.book.active()}
+        categories = self.archive.engine.snapshot.categories
+        if self._topics_for is not categories:  # a new category may change an analysis
+            self._topics, self._topics_for = {}, categories
         topics: dict[int, Topic] = {}
         for subscription_id, s in active.items():
             if s.query is None:
                 topics[subscription_id] = Topic((), s.category)
                 continue
-            try:
-                topics[subscription_id] = self.archive.engine.topic(s.query)
-            except EmptyQuery:
-                continue
+            if s.query not in self._topics:
+                try:
+                    self._topics[s.query] = self.archive.engine.topic(s.query)
+                except EmptyQuery:
+                    self._topics[s.query] = None
+            topic = self._topics[s.query]
+            if topic is not None:
+                topics[subscription_id] = topic
         percolator = self.archive.engine.percolator(topics)
         self._percolator = (version, percolator, active)
         return percolator, active

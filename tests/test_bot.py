@@ -683,7 +683,10 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])]
         for c in calls
     }
-    assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu"]
+    assert menus["default"] == [
+        "tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu",
+        "theodoi", "huytheodoi", "bantin",
+    ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
     assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl", "xoa"]
 

@@ -78,10 +78,10 @@ class _Weighed:
 class Percolator:
     """Subscriptions weighed with one index snapshot, indexed by their rarest concepts.
 
-    Matching is done for many articles at once with sparse matrices: which alternatives
-    (syllable sets) each article holds, hence which concepts; the candidate (article,
-    subscription) pairs are those holding one of the subscription's required concepts; each
-    candidate's covered weight is then summed over its concepts in one numpy pass.
+    Matching is done for a chunk of articles at once with sparse matrices: which alternatives
+    (syllable sets) each article holds, hence which concepts; the candidates are the
+    subscriptions one of whose required concepts an article of the chunk holds; their covered
+    weight in each article is one sparse x dense product, compared with the share needed.
     """
 
     def __init__(
@@ -176,11 +176,13 @@ class Percolator:
             req_cols += [column[subscription_id]] * len(numbers)
         self._required = _binary(req_rows, req_cols, (n_concept, len(self._ids)))
         ordered = [weighed[i] for i in self._ids.tolist()]
-        lengths = np.array([len(w.concepts) for w in ordered], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        self._lengths = lengths
-        self._concept = np.array([n for w in ordered for _, n in w.concepts], dtype=np.int64)
-        self._weight = np.array([x for w in ordered for x, _ in w.concepts], dtype=np.float64)
+        w_rows = [i for i, w in enumerate(ordered) for _ in w.concepts]
+        w_cols = [n for w in ordered for _, n in w.concepts]
+        w_data = np.array([x for w in ordered for x, _ in w.concepts], dtype=np.float64)
+        self._weights = sparse.csr_matrix(
+            (w_data, (np.asarray(w_rows, dtype=np.int64), np.asarray(w_cols, dtype=np.int64))),
+            shape=(len(ordered), n_concept),
+        )  # subscriptions x concepts: each concept's weight (a concept is once in a topic)
         self._always = np.array([w.always for w in ordered], dtype=np.float64)
         self._floor = np.array([(w.needed - 1e-9) * w.total for w in ordered], dtype=np.float64)
         self._code_of: dict[str | None, int] = {}
@@ -198,63 +200,63 @@ class Percolator:
 
     def match(self, article: NewArticle) -> list[int]:
         """The subscriptions one article answers, by id."""
-        return self.match_many([article]).get(article.article_id, [])
+        found = self.match_many([article]).get(article.article_id)
+        return [] if found is None else found.tolist()
 
-    def match_many(self, articles: Sequence[NewArticle], chunk: int = 100) -> dict[int, list[int]]:
-        """The subscriptions each article answers: article id -> subscription ids (those by
-        words sorted, then those by category)."""
-        found: dict[int, list[int]] = {}
+    def match_many(self, articles: Sequence[NewArticle], chunk: int = 100) -> dict[int, np.ndarray]:
+        """The subscriptions each article answers: article id -> subscription ids (an int64
+        array: a flood of news to 100,000 subscriptions is tens of millions of them)."""
+        found: dict[int, np.ndarray] = {}
         for start in range(0, len(articles), chunk):
             part = articles[start : start + chunk]
             for row, ids in enumerate(self._match_chunk(part)):
                 article = part[row]
-                ids += self._by_category.get(article.category, ()) if article.category else []
-                ids += [i for i, c in self._everywhere if c is None or c == article.category]
-                if ids:
+                more = list(self._by_category.get(article.category, ())) if article.category else []
+                more += [i for i, c in self._everywhere if c is None or c == article.category]
+                if more:
+                    ids = np.concatenate([ids, np.asarray(more, dtype=np.int64)])
+                if len(ids):
                     found[article.article_id] = ids
         return found
 
-    def _match_chunk(self, articles: Sequence[NewArticle]) -> list[list[int]]:
-        result: list[list[int]] = [[] for _ in articles]
+    def _match_chunk(self, articles: Sequence[NewArticle]) -> list[np.ndarray]:
+        result = [_NONE] * len(articles)
         if not len(self._ids) or not articles:
             return result
-        rows, cols = [], []
+        rows: list[int] = []
+        cols: list[int] = []
         for row, article in enumerate(articles):
             keys = [self._vocabulary[k] for k in article.syllables if k in self._vocabulary]
             rows += [row] * len(keys)
             cols += keys
         held = _binary(rows, cols, (len(articles), len(self._vocabulary)))
         counts = (held @ self._alt_keys).tocsr()  # articles x alternatives: syllables held
-        whole = counts.data == self._alt_size[counts.indices]
-        counts.data = whole.astype(np.float32)
-        counts.eliminate_zeros()
+        counts.data = (counts.data == self._alt_size[counts.indices]).astype(np.float32)
+        counts.eliminate_zeros()  # the alternatives held whole
         present = (counts @ self._alt_concepts).tocsr()  # articles x concepts
         present.data = np.ones_like(present.data)
-        candidates = (present @ self._required).tocoo()  # articles x subscriptions
-        if candidates.nnz == 0:
+        # The index: only subscriptions one of whose required concepts some article holds.
+        anywhere = _binary([0] * len(present.indices), present.indices, (1, self._n_concept))
+        candidates = (anywhere @ self._required).indices
+        if len(candidates) == 0:
             return result
-        pair_rows = candidates.row.astype(np.int64)
-        pair_subs = candidates.col.astype(np.int64)
-        dense = present.toarray().astype(bool)  # a chunk of articles x concepts
-        lengths = self._lengths[pair_subs]
-        offsets = np.repeat(self._starts[pair_subs] - np.cumsum(lengths) + lengths, lengths)
-        entries = offsets + np.arange(int(lengths.sum()))
-        held_weight = (
-            self._weight[entries] * dense[np.repeat(pair_rows, lengths), self._concept[entries]]
-        )
-        covered = (
-            np.add.reduceat(held_weight, np.cumsum(lengths) - lengths) + self._always[pair_subs]
-        )
-        ok = (covered >= self._floor[pair_subs]) & (covered > 0)
-        wanted = self._category_codes[pair_subs]
+        candidates = np.unique(candidates)
+        # Their covered weight in every article of the chunk: one sparse x dense product.
+        held_concepts = present.T.toarray().astype(np.float64)  # concepts x articles
+        covered = self._weights[candidates] @ held_concepts  # candidates x articles
+        covered += self._always[candidates][:, None]
+        ok = (covered >= self._floor[candidates][:, None]) & (covered > 0)
+        wanted = self._category_codes[candidates]
         if (wanted >= 0).any():
             codes = np.array([self._code_of.get(a.category, -2) for a in articles], np.int64)
-            ok &= (wanted < 0) | (wanted == codes[pair_rows])
-        rows, ids = pair_rows[ok], self._ids[pair_subs[ok]]
-        order = np.lexsort((ids, rows))
-        rows, ids = rows[order], ids[order]
-        bounds = np.searchsorted(rows, np.arange(len(articles) + 1))
-        return [ids[bounds[i] : bounds[i + 1]].tolist() for i in range(len(articles))]
+            ok &= (wanted[:, None] < 0) | (wanted[:, None] == codes[None, :])
+        rows_ok, subs = np.nonzero(np.ascontiguousarray(ok.T))  # by article, then subscription
+        ids = self._ids[candidates[subs]]
+        bounds = np.searchsorted(rows_ok, np.arange(len(articles) + 1))
+        return [ids[bounds[i] : bounds[i + 1]] for i in range(len(articles))]
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _binary(rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]) -> sparse.csr_matrix:

@@ -275,7 +275,14 @@ class Subscriptions:
 
     def claim_news(self, now: datetime, lease: timedelta, limit: int = 1000) -> list[ClaimedNews]:
         """Claim outbox rows nobody finished (nor claimed within `lease`); rows older than
-        `NEWS_FRESH_FOR` are closed unread."""
+        `NEWS_FRESH_FOR` are closed unread. Nothing waiting costs one read, never the write
+        lock (which a reindex may hold for seconds)."""
+        with self.sessions() as session:
+            waiting = session.scalar(
+                select(NewsOutbox.id).where(NewsOutbox.done_at.is_(None)).limit(1)
+            )
+        if waiting is None:
+            return []
         with write_session(self.sessions) as session:
             session.execute(
                 update(NewsOutbox)
@@ -360,6 +367,14 @@ class Subscriptions:
         )
         if chats is not None:
             query = query.where(Delivery.chat_id.in_({c for _, c in chats}))
+        with self.sessions() as session:  # a read first: nothing due takes no write lock
+            due = session.scalar(
+                select(Delivery.id)
+                .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+                .limit(1)
+            )
+        if due is None:
+            return []
         with write_session(self.sessions) as session:
             rows = list(session.scalars(query))
             for row in rows:
