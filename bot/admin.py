@@ -28,7 +28,10 @@ from .render import (
     render_reindex_done,
     render_reindex_progress,
     render_stats,
+    utf16_length,
 )
+from .render.news import render_subscription_stats
+from .render.style import TELEGRAM_LIMIT
 from .updates import message_of, user_id
 
 log = logging.getLogger(__name__)
@@ -52,7 +55,14 @@ async def stats(update: Update, context: BotContext) -> None:
     state = context.state
     found = await asyncio.to_thread(state.archive.stats)
     health = await asyncio.to_thread(state.crawls.health)
-    await message_of(update).reply_text(render_stats(found, HTML, health))
+    news = await asyncio.to_thread(state.news.stats)
+    text = render_stats(found, HTML, health)
+    following = render_subscription_stats(news)
+    if utf16_length(f"{text}\n\n{following}") <= TELEGRAM_LIMIT:
+        await message_of(update).reply_text(f"{text}\n\n{following}")
+    else:
+        await message_of(update).reply_text(text)
+        await message_of(update).reply_text(following)
 
 
 async def reindex(update: Update, context: BotContext) -> None:

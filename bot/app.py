@@ -115,10 +115,13 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
     app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
     app.add_handler(CommandHandler("xoa", admin.take_down, filters=admins))
+    app.add_handler(CommandHandler("kenh", subscribe.attach_channel, filters=admins))
     app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
-    app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa"], admin.refuse))
+    app.add_handler(
+        CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa", "kenh"], admin.refuse)
+    )
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     typed_follow = question & filters.Regex(subscribe.TYPED_FOLLOW)

@@ -22,7 +22,7 @@ from index import DeliveryMode, DeliveryStatus, NewsDesk, NewsItem, PendingDeliv
 from .context import BotContext
 from .render import HTML
 from .render.news import render_digest, render_news_group, render_news_item
-from .subscribe import news_keyboard
+from .subscribe import is_channel, news_keyboard
 
 __all__ = ["deliver_news", "GROUPED_FROM"]
 
@@ -59,7 +59,9 @@ async def _send_chat(
     items, settings = await asyncio.to_thread(
         lambda: (desk.items(deliveries), desk.subscriber("telegram", chat_id))
     )
-    messages = _messages(items, settings.mode if settings else DeliveryMode.INSTANT)
+    messages = _messages(
+        items, settings.mode if settings else DeliveryMode.INSTANT, channel=is_channel(chat_id)
+    )
     for text, markup in messages:
         await context.state.pacer.wait(chat_id)
         error = await _send(context, chat_id, text, markup)
@@ -75,7 +77,7 @@ async def _send_chat(
 
 
 def _messages(
-    items: Sequence[NewsItem], mode: DeliveryMode
+    items: Sequence[NewsItem], mode: DeliveryMode, *, channel: bool = False
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     if not items:
         return []
@@ -87,9 +89,9 @@ def _messages(
     found = []
     for item in items:
         markup = None
-        if item.subscription_id is not None and item.because:
+        if item.subscription_id is not None and item.because and not channel:
             markup = news_keyboard(item.subscription_id, item.because)
-        found.append((render_news_item(item, HTML), markup))
+        found.append((render_news_item(item, HTML, channel_post=channel), markup))
     return found
 
 
@@ -99,7 +101,8 @@ async def _send(
     """Send one message; None when it went, else why not (a short code)."""
     for _ in range(2):
         try:
-            await context.bot.send_message(int(chat_id), text, reply_markup=markup)
+            target: int | str = chat_id if is_channel(chat_id) else int(chat_id)
+            await context.bot.send_message(target, text, reply_markup=markup)
             return None
         except Forbidden:
             return "forbidden"

@@ -62,6 +62,8 @@ __all__ = [
     "follow_keyboard",
     "unfollow_keyboard",
     "news_keyboard",
+    "attach_channel",
+    "is_channel",
 ]
 
 CHANNEL = "telegram"
@@ -74,6 +76,11 @@ TYPED_UNFOLLOW = (
 )
 _ALL = {"tat ca", "all", "het", "*"}
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hg.]([0-5]\d)$")
+
+
+def is_channel(chat_id: str) -> bool:
+    """A channel attached with /kenh is kept by its @name (posts there carry no buttons)."""
+    return chat_id.startswith("@")
 
 
 def _desk(context: BotContext) -> NewsDesk:
@@ -375,3 +382,62 @@ async def mode_button(update: Update, context: BotContext) -> None:
         view = await asyncio.to_thread(lambda: desk.configure(CHANNEL, chat_id, quiet_hours=quiet))
     await _answer(update, context)
     await query.edit_message_text(render_delivery_settings(view), reply_markup=_settings_keyboard())
+
+
+# -- /kenh (admins of the bot) -------------------------------------------------------------
+
+_CATEGORY_CUE = re.compile(r"^(?:chuyen muc|chuyên mục)\s+", re.IGNORECASE)
+
+
+async def attach_channel(update: Update, context: BotContext) -> None:
+    """/kenh @kênh [chuyên mục X | từ khóa]: post new articles there, if the bot may."""
+    message = message_of(update)
+    args = context.args or []
+    if not args or not args[0].startswith("@") or len(args[0]) > 65:
+        await message.reply_text(texts.CHANNEL_HOW)
+        return
+    name, rest = args[0], " ".join(args[1:]).strip()
+    shown = HTML.escape(name)
+    try:
+        member = await context.bot.get_chat_member(name, context.bot.id)
+    except TelegramError:
+        await message.reply_text(texts.CHANNEL_NOT_FOUND.format(name=shown))
+        return
+    if member.status != ChatMemberStatus.ADMINISTRATOR or not getattr(
+        member, "can_post_messages", False
+    ):
+        await message.reply_text(texts.CHANNEL_NOT_ADMIN.format(name=shown))
+        return
+    desk = _desk(context)
+    try:
+        what = await asyncio.to_thread(_attach, context, desk, name, rest)
+    except SubscriptionRefused as refused:
+        await message.reply_text(render_refusal(refused.reason))
+        return
+    if what is None:
+        label = HTML.escape(_CATEGORY_CUE.sub("", rest)[:100])
+        await message.reply_text(texts.CHANNEL_NO_CATEGORY.format(label=label))
+        return
+    await message.reply_text(texts.CHANNEL_ATTACHED.format(name=shown, what=what))
+
+
+def _attach(context: BotContext, desk: NewsDesk, name: str, rest: str) -> str | None:
+    """Subscribe the channel (no quiet hours: the department's own channel); what it gets, or
+    None for a category that does not exist."""
+    desk.configure(CHANNEL, name, quiet_hours=False)
+    if not rest:
+        desk.follow_everything(CHANNEL, name)
+        return texts.CHANNEL_EVERYTHING
+    cued = _CATEGORY_CUE.match(rest)
+    if cued:
+        wanted = fold(rest[cued.end() :].strip().lower())
+        categories = context.state.archive.categories()
+        category = next((c.name for c in categories if fold(c.name.lower()) == wanted), None)
+        if category is None:
+            return None
+        desk.follow_category(CHANNEL, name, category)
+        return texts.CHANNEL_CATEGORY.format(label=HTML.escape(category))
+    subscribed = desk.subscribe(CHANNEL, name, rest)
+    return texts.CHANNEL_TOPIC.format(
+        label=HTML.escape(subscription_label(subscribed.subscription))
+    )

@@ -341,6 +341,7 @@ ADMIN_COMMANDS = (
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
     ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
+    ("kenh", "Tự đăng tin mới lên kênh của Sở, ví dụ: /kenh @ten_kenh"),
 )
 
 
@@ -589,3 +590,25 @@ DELIVERY_MODE_NAMES = {
 }
 QUIET_NAMES = {True: "bật", False: "tắt"}
 DIGEST_TIME_INVALID = "Giờ chưa đúng: bạn hãy gõ theo dạng giờ:phút, ví dụ “/bantin 06:30”."
+SUBSCRIPTION_STATS = (
+    "🔔 <b>Theo dõi tin</b>: {subscriptions} chủ đề của {chats} cuộc trò chuyện "
+    "({paused} đã tạm dừng vì chặn bot hoặc không còn tồn tại).\n"
+    "24 giờ qua: đã gửi {sent} tin, {failed} lần gửi lỗi; đang chờ gửi {waiting}."
+)
+CHANNEL_HOW = (
+    "Gõ /kenh kèm tên kênh (bot phải là quản trị viên của kênh, có quyền đăng bài), rồi "
+    "nếu muốn thì một chuyên mục hoặc từ khóa, ví dụ “/kenh @tin_so chuyên mục Tin hoạt động sở” "
+    "hoặc “/kenh @tin_so chuyển đổi số”. Không kèm gì thì mọi tin mới đều được đăng."
+)
+CHANNEL_NOT_FOUND = (
+    "Bot không tìm thấy kênh {name}: bạn kiểm tra lại tên kênh (bắt đầu bằng @) nhé."
+)
+CHANNEL_NOT_ADMIN = (
+    "Bot chưa là quản trị viên có quyền đăng bài của kênh {name}. Bạn hãy thêm bot làm quản trị "
+    "viên của kênh (quyền “Đăng bài”) rồi gõ lại lệnh nhé."
+)
+CHANNEL_ATTACHED = "✅ Từ nay bot sẽ tự đăng lên kênh {name} {what}."
+CHANNEL_EVERYTHING = "mọi tin mới"
+CHANNEL_CATEGORY = "tin mới của chuyên mục “{label}”"
+CHANNEL_TOPIC = "tin mới về “{label}”"
+CHANNEL_NO_CATEGORY = "Không có chuyên mục “{label}”. Gõ /chuyenmuc để xem tên các chuyên mục."

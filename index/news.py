@@ -145,6 +145,10 @@ class NewsDesk:
         topic = topic or Topic((), category)
         return Subscribed(saved, topic, self._recent(topic))
 
+    def follow_everything(self, channel: str, chat_id: str) -> SubscriptionView:
+        """Follow every new article (a department's channel); raises SubscriptionRefused."""
+        return self.book.add(channel, chat_id, None, None, self.clock())
+
     def _recent(self, topic: Topic) -> SearchPage:
         since = self.clock() - timedelta(days=CONFIRM_DAYS)
         filters = SearchFilters(since=since, category=topic.category)
@@ -220,7 +224,7 @@ class NewsDesk:
             self._topics, self._topics_for = {}, categories
         topics: dict[int, Topic] = {}
         for subscription_id, s in active.items():
-            if s.query is None:
+            if s.query is None:  # a category, or (neither) everything
                 topics[subscription_id] = Topic((), s.category)
                 continue
             if s.query not in self._topics:

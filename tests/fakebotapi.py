@@ -489,6 +489,11 @@ class FakeBotAPI:
         """A supergroup the bot is a member of."""
         return {"id": chat_id, "type": "supergroup", "title": title}
 
+    @staticmethod
+    def channel(chat_id: int = -1009876543210, username: str = "sotttt_tin") -> dict[str, Any]:
+        """A public channel (the bot posts there only if it administers it)."""
+        return {"id": chat_id, "type": "channel", "title": "Tin Sở", "username": username}
+
     def open_chat(self, user: dict[str, Any]) -> None:
         """The user has opened the bot's chat (an admin must, before a menu can name the chat)."""
         self.run(lambda: self.chats.setdefault(user["id"], self.private_chat(user)))
@@ -952,6 +957,10 @@ class FakeBotAPI:
         queued = self.failures.get(chat["id"])
         if queued:
             raise queued.pop(0)
+        if chat["type"] == "channel" and self.bot_user["id"] not in self.chat_admins.get(
+            chat["id"], set()
+        ):
+            raise APIError(403, "Forbidden: bot is not a member of the channel chat")
         text, entities = _text(params, "text", "parse_mode", "entities")
         markup = _markup(params)
         reply_to = self._reply_target(chat, params)
@@ -1068,10 +1077,13 @@ class FakeBotAPI:
     # -- checks ------------------------------------------------------------------------------
 
     def _chat(self, chat_id: object) -> dict[str, Any]:
+        named = str(chat_id)
         try:
-            chat = self.chats.get(int(str(chat_id)))
-        except ValueError:
-            chat = None
+            chat = self.chats.get(int(named))
+        except ValueError:  # "@username": a public channel or group
+            chat = next(
+                (c for c in self.chats.values() if f"@{c.get('username', '')}" == named), None
+            )
         if chat is None:
             raise bad_request("chat not found")
         if chat["id"] in self.blocked:

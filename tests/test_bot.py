@@ -688,7 +688,9 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         "theodoi", "huytheodoi", "bantin",
     ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
-    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl", "xoa"]
+    assert menus[admin_scope] == menus["default"] + [
+        "reindex", "stats", "ingest", "crawl", "xoa", "kenh",
+    ]  # fmt: skip
 
 
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(

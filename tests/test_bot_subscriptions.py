@@ -226,3 +226,34 @@ def test_deliveries_are_logged_as_sent(
     desk = running.application.bot_data["state"].news
     fake_api.wait_for(lambda: desk.stats().sent == 1, 10, "the delivery logged")
     assert DeliveryStatus.SENT == "sent"
+
+
+def test_a_channel_is_attached_only_where_the_bot_may_post(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    from .test_bot import ADMIN
+
+    start_bot(**FAST)
+    channel = FakeBotAPI.channel()
+    fake_api.set_admins(channel, set())
+    refused = ask(fake_api, ADMIN, "/kenh @sotttt_tin")
+    assert refused["text"].startswith("Bot chưa là quản trị viên")
+    fake_api.expected_rejections.append(lambda call: call.method == "getChatMember")  # type: ignore[attr-defined]
+    assert ask(fake_api, ADMIN, "/kenh @khong_co")["text"].startswith("Bot không tìm thấy kênh")
+    assert ask(fake_api, citizen(1), "/kenh @sotttt_tin")["text"] == texts.ADMIN_ONLY
+    fake_api.set_admins(channel, {fake_api.bot_user["id"]})
+    attached = ask(fake_api, ADMIN, "/kenh @sotttt_tin chuyển đổi số")
+    assert attached["text"].startswith("✅ Từ nay bot sẽ tự đăng lên kênh @sotttt_tin")
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    (post,) = fake_api.wait_for(lambda: news_for(fake_api, channel["id"]), 60, "a channel post")
+    assert FRESH_TITLE in post["text"]
+    assert "reply_markup" not in post and "Vì bạn theo dõi" not in post["text"]
+
+
+def test_stats_count_subscriptions(fake_api: FakeBotAPI, start_bot) -> None:
+    from .test_bot import ADMIN
+
+    start_bot(**FAST)
+    ask(fake_api, citizen(1), "/theodoi chuyển đổi số")
+    stats = ask(fake_api, ADMIN, "/stats")
+    assert "Theo dõi tin: 1 chủ đề của 1 cuộc trò chuyện" in stats["text"]

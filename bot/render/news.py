@@ -12,6 +12,7 @@ from index import (
     NewsItem,
     Subscribed,
     SubscriberView,
+    SubscriptionStats,
     SubscriptionView,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "render_news_group",
     "render_digest",
     "render_delivery_settings",
+    "render_subscription_stats",
 ]
 
 LABEL_CHARS = 60  # a subscription named on a button or in a message
@@ -149,4 +151,16 @@ def render_delivery_settings(view: SubscriberView | None) -> str:
         mode=texts.DELIVERY_MODE_NAMES[mode],
         at=view.digest_at if view else "07:00",
         quiet=texts.QUIET_NAMES[view.quiet_hours if view else True],
+    )
+
+
+def render_subscription_stats(stats: SubscriptionStats) -> str:
+    """The subscriptions' lines of /stats."""
+    return texts.SUBSCRIPTION_STATS.format(
+        subscriptions=stats.subscriptions,
+        chats=stats.chats,
+        paused=stats.paused_chats,
+        sent=stats.sent,
+        failed=stats.failed,
+        waiting=stats.waiting,
     )

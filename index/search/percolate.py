@@ -41,7 +41,8 @@ class Topic:
 
     @property
     def by_category_only(self) -> bool:
-        """True for a subscription to a category without words of its own."""
+        """True for a subscription to a category without words of its own (to all the news,
+        without a category either)."""
         return not self.shapes
 
 
@@ -102,6 +103,8 @@ class Percolator:
             if topic.by_category_only:
                 if topic.category is not None:
                     self._by_category[topic.category].append(subscription_id)
+                else:  # every new article (a channel that posts all the news)
+                    self._everywhere.append((subscription_id, None))
                 continue
             found, unknown = weigh_concepts(
                 topic.shapes, lambda s: idf.get(s, 0.0), lambda s: known.get(s, False), rarest
