@@ -116,11 +116,14 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
     app.add_handler(CommandHandler("xoa", admin.take_down, filters=admins))
     app.add_handler(CommandHandler("kenh", subscribe.attach_channel, filters=admins))
+    app.add_handler(CommandHandler("thongbao", subscribe.announce, filters=admins))
     app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
     app.add_handler(
-        CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa", "kenh"], admin.refuse)
+        CommandHandler(
+            ["reindex", "stats", "ingest", "crawl", "xoa", "kenh", "thongbao"], admin.refuse
+        )
     )
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
@@ -143,6 +146,9 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
         CallbackQueryHandler(subscribe.unfollow_button, pattern=subscribe.UNFOLLOW_PATTERN)
     )
     app.add_handler(CallbackQueryHandler(subscribe.mode_button, pattern=subscribe.MODE_PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(subscribe.announce_button, pattern=subscribe.ANNOUNCE_PATTERN)
+    )
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from index import DeliveryMode, DeliveryStatus, NewsDesk, NewsItem, PendingDelivery
 
+from . import texts
 from .context import BotContext
 from .render import HTML
 from .render.news import render_digest, render_news_group, render_news_item
@@ -56,10 +57,16 @@ async def _send_chat(
     context: BotContext, desk: NewsDesk, chat_id: str, deliveries: Sequence[PendingDelivery]
 ) -> None:
     """Send one chat its deliveries: each alone, grouped, or as a digest."""
-    items, settings = await asyncio.to_thread(
-        lambda: (desk.items(deliveries), desk.subscriber("telegram", chat_id))
+    items, settings, announced = await asyncio.to_thread(
+        lambda: (
+            desk.items(deliveries),
+            desk.subscriber("telegram", chat_id),
+            desk.announcements(deliveries),
+        )
     )
-    messages = _messages(
+    messages = [
+        (texts.ANNOUNCEMENT.format(text=HTML.escape(text)), None) for text in announced
+    ] + _messages(
         items, settings.mode if settings else DeliveryMode.INSTANT, channel=is_channel(chat_id)
     )
     for text, markup in messages:

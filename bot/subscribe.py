@@ -63,6 +63,9 @@ __all__ = [
     "unfollow_keyboard",
     "news_keyboard",
     "attach_channel",
+    "announce",
+    "announce_button",
+    "ANNOUNCE_PATTERN",
     "is_channel",
 ]
 
@@ -441,3 +444,54 @@ def _attach(context: BotContext, desk: NewsDesk, name: str, rest: str) -> str | 
     return texts.CHANNEL_TOPIC.format(
         label=HTML.escape(subscription_label(subscribed.subscription))
     )
+
+
+# -- /thongbao (admins of the bot) ---------------------------------------------------------
+
+ANNOUNCE_PATTERN = r"^a:(?:ok|no)$"
+ANNOUNCE_CHARS = 3500  # with its heading, within one message
+_PENDING = "announcement"
+
+
+async def announce(update: Update, context: BotContext) -> None:
+    """/thongbao <nội dung>: shown back with ✅ Gửi / ✖️ Hủy before anything is sent."""
+    message = message_of(update)
+    text = (message.text or "").partition(" ")[2].strip()
+    if not text:
+        await message.reply_text(texts.ANNOUNCE_HOW)
+        return
+    if len(text) > ANNOUNCE_CHARS:
+        await message.reply_text(texts.ANNOUNCE_TOO_LONG.format(chars=ANNOUNCE_CHARS))
+        return
+    stats = await asyncio.to_thread(_desk(context).stats)
+    assert context.user_data is not None
+    context.user_data[_PENDING] = text
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.ANNOUNCE_SEND_BUTTON, callback_data="a:ok"),
+                InlineKeyboardButton(texts.ANNOUNCE_CANCEL_BUTTON, callback_data="a:no"),
+            ]
+        ]
+    )
+    confirm = texts.ANNOUNCE_CONFIRM.format(chats=stats.chats, text=HTML.escape(text))
+    await message.reply_text(confirm, reply_markup=keyboard)
+
+
+async def announce_button(update: Update, context: BotContext) -> None:
+    """✅ Gửi: the announcement joins the delivery log (sent like news); ✖️ Hủy: forgotten."""
+    query = query_of(update)
+    if not context.state.is_admin(update.effective_user.id if update.effective_user else None):
+        await _answer(update, context, _plain(texts.ADMIN_ONLY))
+        return
+    assert context.user_data is not None
+    text = context.user_data.pop(_PENDING, None)
+    await _answer(update, context)
+    if text is None:
+        await query.edit_message_text(texts.ANNOUNCE_EXPIRED)
+        return
+    if query.data == "a:no":
+        await query.edit_message_text(texts.ANNOUNCE_CANCELLED)
+        return
+    chats = await asyncio.to_thread(_desk(context).announce, text)
+    await query.edit_message_text(texts.ANNOUNCE_SENT.format(chats=chats))

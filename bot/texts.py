@@ -342,6 +342,7 @@ ADMIN_COMMANDS = (
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
     ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
     ("kenh", "Tự đăng tin mới lên kênh của Sở, ví dụ: /kenh @ten_kenh"),
+    ("thongbao", "Gửi thông báo tới mọi người đang theo dõi tin"),
 )
 
 
@@ -612,3 +613,14 @@ CHANNEL_EVERYTHING = "mọi tin mới"
 CHANNEL_CATEGORY = "tin mới của chuyên mục “{label}”"
 CHANNEL_TOPIC = "tin mới về “{label}”"
 CHANNEL_NO_CATEGORY = "Không có chuyên mục “{label}”. Gõ /chuyenmuc để xem tên các chuyên mục."
+ANNOUNCE_HOW = "Gõ /thongbao kèm nội dung thông báo gửi tới mọi cuộc trò chuyện đang theo dõi tin."
+ANNOUNCE_CONFIRM = (
+    "📣 <b>Gửi thông báo này tới {chats} cuộc trò chuyện đang theo dõi tin?</b>\n\n{text}"
+)
+ANNOUNCE_SEND_BUTTON = "✅ Gửi"
+ANNOUNCE_CANCEL_BUTTON = "✖️ Hủy"
+ANNOUNCE_SENT = "✅ Đã xếp hàng gửi thông báo tới {chats} cuộc trò chuyện."
+ANNOUNCE_CANCELLED = "Đã hủy thông báo."
+ANNOUNCE_EXPIRED = "Thông báo này đã hết hạn xác nhận; bạn gõ lại /thongbao nhé."
+ANNOUNCEMENT = "📣 <b>Thông báo</b>\n\n{text}"
+ANNOUNCE_TOO_LONG = "Thông báo dài quá: bạn hãy viết trong {chars} ký tự nhé."

@@ -276,7 +276,8 @@ class NewsDesk:
         """The articles of deliveries as messages show them, newest first (gone ones left out)."""
         by_subscription: dict[int | None, list[int]] = defaultdict(list)
         for d in deliveries:
-            by_subscription[d.subscription_id].append(d.article_id)
+            if d.article_id > 0:  # an announcement's is negative
+                by_subscription[d.subscription_id].append(d.article_id)
         views = {s.subscription_id: s for s in self._subscriptions_of(deliveries)}
         items = []
         for subscription_id, article_ids in by_subscription.items():
@@ -313,6 +314,16 @@ class NewsDesk:
         """Record how sending went."""
         if deliveries:
             self.book.finish([d.delivery_id for d in deliveries], status, self.clock(), error)
+
+    def announce(self, text: str) -> int:
+        """Send `text` to every subscribed chat through the delivery log; how many chats."""
+        return self.book.announce(text, self.clock())
+
+    def announcements(self, deliveries: Sequence[PendingDelivery]) -> list[str]:
+        """The texts of the announcements among deliveries (their article ids are negative)."""
+        ids = [-d.article_id for d in deliveries if d.article_id < 0]
+        found = self.book.announcements(ids)
+        return [found[i] for i in ids if i in found]
 
     def pause(self, channel: str, chat_id: str, reason: str) -> None:
         """Stop delivering to a chat that blocked the bot or is gone."""

@@ -689,7 +689,7 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
     ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
     assert menus[admin_scope] == menus["default"] + [
-        "reindex", "stats", "ingest", "crawl", "xoa", "kenh",
+        "reindex", "stats", "ingest", "crawl", "xoa", "kenh", "thongbao",
     ]  # fmt: skip
 
 

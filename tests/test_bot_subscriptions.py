@@ -257,3 +257,31 @@ def test_stats_count_subscriptions(fake_api: FakeBotAPI, start_bot) -> None:
     ask(fake_api, citizen(1), "/theodoi chuyển đổi số")
     stats = ask(fake_api, ADMIN, "/stats")
     assert "Theo dõi tin: 1 chủ đề của 1 cuộc trò chuyện" in stats["text"]
+
+
+def test_an_announcement_reaches_every_subscribed_chat_once(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
+    from .test_bot import ADMIN
+
+    running = start_bot(**FAST)
+    for number in (1, 2):
+        ask(fake_api, citizen(number), "/theodoi chuyển đổi số")
+    ask(fake_api, citizen(3), "hội thảo")  # asks, follows nothing
+    confirm = ask(fake_api, ADMIN, "/thongbao Cổng dịch vụ công <b>bảo trì</b> tối nay")
+    assert confirm["text"].startswith("📣 Gửi thông báo này tới 2 cuộc trò chuyện")
+    fake_api.press(ADMIN, confirm, button(confirm, texts.ANNOUNCE_SEND_BUTTON))
+    for number in (1, 2):
+        fake_api.wait_for(
+            lambda n=number: [
+                m for m in fake_api.bot_messages(citizen(n)["id"]) if m["text"].startswith("📣")
+            ],
+            30,
+            "the announcement",
+        )
+    time.sleep(1.5)
+    for number in (1, 2):
+        got = [m for m in fake_api.bot_messages(citizen(number)["id"]) if "📣" in m["text"]]
+        assert len(got) == 1 and "<b>bảo trì</b>" in got[0]["text"]
+    assert not [m for m in fake_api.bot_messages(citizen(3)["id"]) if "📣" in m["text"]]
+    assert running.application.bot_data["state"].news.stats().sent == 2

@@ -27,6 +27,7 @@ __all__ = [
     "Subscriber",
     "NewsOutbox",
     "Delivery",
+    "Announcement",
 ]
 
 
@@ -271,7 +272,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
-    article_id: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(Integer)  # an announcement's: minus its id
     subscription_id: Mapped[int | None] = mapped_column(Integer)
     news_key: Mapped[str] = mapped_column(String(64))  # the same news from two sources
     status: Mapped[str] = mapped_column(String(20), index=True)  # index.DeliveryStatus
@@ -281,3 +282,14 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (UniqueConstraint("channel", "chat_id", "article_id"),)
+
+
+class Announcement(Base):
+    """A message the admins sent to every subscribed chat (/thongbao), delivered through the
+    delivery log (as article minus its id)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())

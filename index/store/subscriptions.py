@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import SubscriptionRefused
 from .database import write_session
-from .models import Article, Delivery, NewsOutbox, Subscriber, Subscription
+from .models import Announcement, Article, Delivery, NewsOutbox, Subscriber, Subscription
 
 __all__ = [
     "MAX_SUBSCRIPTIONS",
@@ -453,6 +453,44 @@ class Subscriptions:
                 failed=count(DeliveryStatus.FAILED),
                 waiting=count(DeliveryStatus.PENDING, recent=False),
             )
+
+    def announce(self, text: str, at: datetime) -> int:
+        """Log an announcement for every subscribed chat that is not paused (once per chat,
+        ever); how many chats."""
+        with write_session(self.sessions) as session:
+            row = Announcement(text=text, created_at=at)
+            session.add(row)
+            session.flush()
+            chats = session.execute(
+                select(Subscription.channel, Subscription.chat_id)
+                .outerjoin(
+                    Subscriber,
+                    and_(
+                        Subscriber.channel == Subscription.channel,
+                        Subscriber.chat_id == Subscription.chat_id,
+                    ),
+                )
+                .where(Subscriber.paused_at.is_(None))
+                .distinct()
+            ).all()
+            for channel, chat_id in chats:
+                values = dict(
+                    channel=channel, chat_id=chat_id, article_id=-row.id, subscription_id=None,
+                    news_key=f"announcement:{row.id}", status=DeliveryStatus.PENDING,
+                    created_at=at, due_at=at,
+                )  # fmt: skip
+                session.execute(_insert_ignoring_duplicates(session, values))
+            return len(chats)
+
+    def announcements(self, ids: Sequence[int]) -> dict[int, str]:
+        """The texts of announcements, by id."""
+        if not ids:
+            return {}
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Announcement.id, Announcement.text).where(Announcement.id.in_(list(ids)))
+            )
+            return {row.id: row.text for row in rows}
 
     def recent_articles(self, article_ids: Sequence[int], since: datetime) -> list[int]:
         """Of these articles, the ids of those published since `since` (for a confirmation)."""

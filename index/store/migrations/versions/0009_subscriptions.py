@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create subscriptions, subscribers, news_outbox and deliveries."""
+    """Create subscriptions, subscribers, news_outbox, deliveries and announcements."""
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -73,10 +73,17 @@ def upgrade() -> None:
     op.create_index("ix_deliveries_status", "deliveries", ["status"])
     op.create_index("ix_deliveries_created_at", "deliveries", ["created_at"])
     op.create_index("ix_deliveries_due_at", "deliveries", ["due_at"])
+    op.create_table(
+        "announcements",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
     """Drop them again."""
+    op.drop_table("announcements")
     for name in ("status", "created_at", "due_at"):
         op.drop_index(f"ix_deliveries_{name}", "deliveries")
     op.drop_table("deliveries")
