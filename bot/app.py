@@ -180,7 +180,11 @@ def _schedule_news(application: BotApplication, settings: Settings) -> None:
         return
     assert application.job_queue is not None
     application.job_queue.run_repeating(
-        news.deliver_news, interval=every, first=min(every, 1.0), name="news"
+        news.deliver_news,
+        interval=every,
+        first=min(every, 1.0),
+        name="news",
+        job_kwargs={"max_instances": 2},  # a tick during a long flood returns at once, unlogged
     )
 
 

@@ -65,6 +65,7 @@ class BotState:
     news: NewsDesk  # subscriptions and the delivery of news
     pacer: Pacer  # deliveries below Telegram's limits
     reindexing: bool = False
+    delivering: bool = False  # the news job is sending (bot.news)
     last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
 

@@ -36,7 +36,16 @@ CLAIM_BATCH = 500
 async def deliver_news(context: BotContext) -> None:
     """Match new articles to subscriptions, then send what is due (a JobQueue job)."""
     state = context.state
-    desk = state.news
+    if state.delivering:  # a flood takes minutes: the ticks meanwhile have nothing to do
+        return
+    state.delivering = True
+    try:
+        await _deliver(context, state.news)
+    finally:
+        state.delivering = False
+
+
+async def _deliver(context: BotContext, desk: NewsDesk) -> None:
     try:
         await asyncio.to_thread(desk.process)
     except Exception:  # noqa: BLE001 - a failed pass is retried at the next tick

@@ -20,6 +20,7 @@ from index import (
 from index.text.dates import VIETNAM, now
 
 from .conftest import SAMPLE
+from .httpserver import TestServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DICTIONARY = ROOT / "data" / "dictionary.txt"
@@ -201,3 +202,37 @@ def test_outbox_and_delivery_log_on_postgresql(postgres_url: str, tmp_path: Path
         assert desk.stats().sent == 1
     finally:
         archive.close()
+
+
+def test_a_crawl_announces_news_but_never_a_first_crawls_archive(
+    archive: Archive, server: TestServer
+) -> None:
+    from index.crawl import FetchPolicy, SourcesFile, crawl_url
+
+    from . import sites
+
+    sources = SourcesFile(policy=FetchPolicy(delay=0, timeout=0.5, retries=0, backoff=0.01))
+    items = [n for n in sites.newspaper_items()[:3]]
+    fresh = now()
+
+    def publish(count: int) -> None:
+        listed = []
+        for n, item in enumerate(items[:count]):
+            path = f"/moi/tin/{n + 1}-bai.html"
+            when = fresh - timedelta(hours=n)
+            page = sites.article_page(item["title"], when, ["Nội dung bài viết mới."], summary="")
+            server.page(path, page)
+            listed.append((server.url(path), item["title"], when, item["summary"]))
+        server.page("/moi/rss.xml", sites.rss(listed, server.url("/moi/")), "application/rss+xml")
+
+    desk = NewsDesk(archive, quiet_hours=QuietHours(start=_time(0), end=_time(0)))
+    desk.subscribe("telegram", "1", items[2]["title"])
+    publish(2)
+    first = crawl_url(archive.store, archive.analyzer, server.url("/moi/rss.xml"), sources=sources)
+    assert first.added == 2
+    assert desk.process().articles == 0  # the archive of a first crawl
+    publish(3)
+    second = crawl_url(archive.store, archive.analyzer, server.url("/moi/rss.xml"), sources=sources)
+    assert second.added == 1
+    run = desk.process()
+    assert (run.articles, run.logged) == (1, 1)
