@@ -54,39 +54,46 @@ async def _deliver(context: BotContext, desk: NewsDesk) -> None:
         claimed = await asyncio.to_thread(desk.claim, CLAIM_BATCH)
         if not claimed:
             return
+        # Read and render the whole batch in one worker thread, then only send: the event
+        # loop stays free for answers to questions.
+        prepared = await asyncio.to_thread(_render_batch, desk, claimed)
         await asyncio.gather(
             *(
-                _send_chat(context, desk, chat_id, deliveries)
-                for (_, chat_id), deliveries in claimed.items()
+                _send_chat(context, desk, chat_id, claimed[(channel, chat_id)], messages)
+                for (channel, chat_id), messages in prepared.items()
             )
         )
 
 
-async def _send_chat(
-    context: BotContext, desk: NewsDesk, chat_id: str, deliveries: Sequence[PendingDelivery]
-) -> None:
-    """Send one chat its deliveries: each alone, grouped, or as a digest."""
-    items, settings, announced = await asyncio.to_thread(
-        lambda: (
-            desk.items(deliveries),
-            desk.subscriber("telegram", chat_id),
-            desk.announcements(deliveries),
+def _render_batch(
+    desk: NewsDesk, claimed: dict[tuple[str, str], list[PendingDelivery]]
+) -> dict[tuple[str, str], list[tuple[str, InlineKeyboardMarkup | None]]]:
+    rendered = {}
+    for chat, outgoing in desk.prepare(claimed).items():
+        said = [
+            (texts.ANNOUNCEMENT.format(text=HTML.escape(t)), None) for t in outgoing.announcements
+        ]
+        rendered[chat] = said + _messages(
+            outgoing.items, outgoing.mode, channel=is_channel(chat[1])
         )
-    )
-    messages = [
-        (texts.ANNOUNCEMENT.format(text=HTML.escape(text)), None) for text in announced
-    ] + _messages(
-        items, settings.mode if settings else DeliveryMode.INSTANT, channel=is_channel(chat_id)
-    )
+    return rendered
+
+
+async def _send_chat(
+    context: BotContext,
+    desk: NewsDesk,
+    chat_id: str,
+    deliveries: Sequence[PendingDelivery],
+    messages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
+) -> None:
+    """Send one chat its messages, paced; record how it went."""
     for text, markup in messages:
         await context.state.pacer.wait(chat_id)
         error = await _send(context, chat_id, text, markup)
         if error is not None:
             await asyncio.to_thread(desk.finish, deliveries, DeliveryStatus.FAILED, error)
             if error in ("forbidden", "chat not found"):
-                log.info(
-                    "chat %s cannot be reached (%s): its subscriptions are paused", chat_id, error
-                )
+                log.info("chat %s cannot be reached (%s): subscriptions paused", chat_id, error)
                 await asyncio.to_thread(desk.pause, "telegram", chat_id, error)
             return
     await asyncio.to_thread(desk.finish, deliveries, DeliveryStatus.SENT)

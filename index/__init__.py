@@ -22,7 +22,7 @@ from .errors import (
     SubscriptionRefused,
     TinSoError,
 )
-from .news import NewsDesk, NewsItem, NewsRun, QuietHours, Subscribed
+from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
 from .search import (
     Answer,
     CategoryCount,
@@ -77,6 +77,7 @@ __all__ = [
     "NewsDesk",
     "NewsItem",
     "NewsRun",
+    "Outgoing",
     "PendingDelivery",
     "QuietHours",
     "Subscribed",

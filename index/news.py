@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from .archive import Archive
-from .errors import EmptyQuery, SubscriptionRefused
+from .errors import ArticleNotFound, EmptyQuery, SubscriptionRefused
 from .search.engine import SearchFilters, SearchPage
 from .search.percolate import Percolator, Topic
 from .search.snippets import Snippet
@@ -35,7 +35,7 @@ from .store.subscriptions import (
 from .text.dates import VIETNAM, now
 from .text.normalize import fold, lower
 
-__all__ = ["NewsDesk", "Subscribed", "NewsRun", "NewsItem", "QuietHours"]
+__all__ = ["NewsDesk", "Subscribed", "NewsRun", "NewsItem", "Outgoing", "QuietHours"]
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,15 @@ class NewsRun:
     articles: int
     matches: int
     logged: int
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What one chat of a claimed batch is sent."""
+
+    items: tuple[NewsItem, ...]
+    announcements: tuple[str, ...]
+    mode: DeliveryMode
 
 
 @dataclass(frozen=True)
@@ -272,38 +281,53 @@ class NewsDesk:
             grouped[(delivery.channel, delivery.chat_id)].append(delivery)
         return dict(grouped)
 
-    def items(self, deliveries: Sequence[PendingDelivery]) -> list[NewsItem]:
-        """The articles of deliveries as messages show them, newest first (gone ones left out)."""
-        by_subscription: dict[int | None, list[int]] = defaultdict(list)
-        for d in deliveries:
-            if d.article_id > 0:  # an announcement's is negative
-                by_subscription[d.subscription_id].append(d.article_id)
-        views = {s.subscription_id: s for s in self._subscriptions_of(deliveries)}
-        items = []
-        for subscription_id, article_ids in by_subscription.items():
-            view = views.get(subscription_id) if subscription_id is not None else None
-            query = view.query if view else None
-            snippets = self.archive.engine.snippets(query, article_ids)
-            for article_id in article_ids:
-                try:
-                    article = self.archive.article(article_id)
-                except Exception:  # noqa: BLE001 - taken down since: nothing to send
+    def prepare(
+        self, claimed: dict[tuple[str, str], list[PendingDelivery]]
+    ) -> dict[tuple[str, str], Outgoing]:
+        """What each chat of a claimed batch is sent: its articles as messages show them
+        (newest first; gone ones left out), its announcements and its delivery mode. One pass
+        for the batch: each article, subscription and snippet is read once, however many chats
+        share it (a flood is one article for thousands of chats)."""
+        everything = [d for deliveries in claimed.values() for d in deliveries]
+        article_ids = sorted({d.article_id for d in everything if d.article_id > 0})
+        articles = {}
+        for article_id in article_ids:
+            try:
+                articles[article_id] = self.archive.article(article_id)
+            except ArticleNotFound:  # taken down since: nothing to send
+                continue
+        views = self.book.by_ids({d.subscription_id for d in everything if d.subscription_id})
+        wanted: dict[str | None, set[int]] = defaultdict(set)
+        for d in everything:
+            view = views.get(d.subscription_id or 0)
+            wanted[view.query if view else None].add(d.article_id)
+        snippets = {
+            query: self.archive.engine.snippets(query, sorted(ids & set(articles)))
+            for query, ids in wanted.items()
+        }
+        texts = self.book.announcements([-d.article_id for d in everything if d.article_id < 0])
+        settings = self.book.subscribers(claimed)
+        prepared = {}
+        for chat, deliveries in claimed.items():
+            items = []
+            for d in deliveries:
+                article, view = articles.get(d.article_id), views.get(d.subscription_id or 0)
+                if article is None:
                     continue
+                query = view.query if view else None
                 items.append(
                     NewsItem(
-                        article_id, article.title, article.url, article.published_at,
-                        article.source, snippets.get(article_id, Snippet("")),
-                        (view.query or view.category) if view else None, subscription_id,
+                        article.article_id, article.title, article.url, article.published_at,
+                        article.source, snippets[query].get(article.article_id, Snippet("")),
+                        (view.query or view.category) if view else None, d.subscription_id,
                     )
                 )  # fmt: skip
-        return sorted(items, key=lambda i: i.published_at, reverse=True)
-
-    def _subscriptions_of(self, deliveries: Sequence[PendingDelivery]) -> list[SubscriptionView]:
-        chats = {(d.channel, d.chat_id) for d in deliveries}
-        found = []
-        for channel, chat_id in chats:
-            found += self.book.of_chat(channel, chat_id)
-        return found
+            items.sort(key=lambda i: i.published_at, reverse=True)
+            found = settings.get(chat)
+            said = [texts[-d.article_id] for d in deliveries if -d.article_id in texts]
+            mode = found.mode if found else DeliveryMode.INSTANT
+            prepared[chat] = Outgoing(tuple(items), tuple(said), mode)
+        return prepared
 
     def finish(
         self,
@@ -318,12 +342,6 @@ class NewsDesk:
     def announce(self, text: str) -> int:
         """Send `text` to every subscribed chat through the delivery log; how many chats."""
         return self.book.announce(text, self.clock())
-
-    def announcements(self, deliveries: Sequence[PendingDelivery]) -> list[str]:
-        """The texts of the announcements among deliveries (their article ids are negative)."""
-        ids = [-d.article_id for d in deliveries if d.article_id < 0]
-        found = self.book.announcements(ids)
-        return [found[i] for i in ids if i in found]
 
     def pause(self, channel: str, chat_id: str, reason: str) -> None:
         """Stop delivering to a chat that blocked the bot or is gone."""

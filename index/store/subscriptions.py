@@ -173,6 +173,18 @@ class Subscriptions:
         with write_session(self.sessions) as session:
             return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
 
+    def by_ids(self, ids: Iterable[int]) -> dict[int, SubscriptionView]:
+        """Subscriptions by id (those still there)."""
+        wanted = sorted(set(ids))
+        found: dict[int, SubscriptionView] = {}
+        with self.sessions() as session:
+            for start in range(0, len(wanted), 500):
+                rows = session.scalars(
+                    select(Subscription).where(Subscription.id.in_(wanted[start : start + 500]))
+                )
+                found.update((row.id, _view(row)) for row in rows)
+        return found
+
     def active(self) -> list[SubscriptionView]:
         """Every subscription of a chat that is not paused."""
         query = (
@@ -216,17 +228,19 @@ class Subscriptions:
     ) -> dict[tuple[str, str], SubscriberView]:
         """Settings of many chats."""
         wanted = set(chats)
-        if not wanted:
-            return {}
+        ids = sorted({c for _, c in wanted})
+        found: dict[tuple[str, str], SubscriberView] = {}
         with self.sessions() as session:
-            rows = session.scalars(
-                select(Subscriber).where(Subscriber.chat_id.in_({c for _, c in wanted}))
-            )
-            return {
-                (r.channel, r.chat_id): _subscriber(r)
-                for r in rows
-                if (r.channel, r.chat_id) in wanted
-            }
+            for start in range(0, len(ids), 500):
+                rows = session.scalars(
+                    select(Subscriber).where(Subscriber.chat_id.in_(ids[start : start + 500]))
+                )
+                found.update(
+                    ((r.channel, r.chat_id), _subscriber(r))
+                    for r in rows
+                    if (r.channel, r.chat_id) in wanted
+                )
+        return found
 
     def configure(
         self,
