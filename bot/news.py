@@ -57,12 +57,15 @@ async def _deliver(context: BotContext, desk: NewsDesk) -> None:
         # Read and render the whole batch in one worker thread, then only send: the event
         # loop stays free for answers to questions.
         prepared = await asyncio.to_thread(_render_batch, desk, claimed)
+        sent: list[PendingDelivery] = []
         await asyncio.gather(
             *(
-                _send_chat(context, desk, chat_id, claimed[(channel, chat_id)], messages)
+                _send_chat(context, desk, chat_id, claimed[(channel, chat_id)], messages, sent)
                 for (channel, chat_id), messages in prepared.items()
             )
         )
+        # One write for the batch's successes: the write lock stays free for answers.
+        await asyncio.to_thread(desk.finish, sent, DeliveryStatus.SENT)
 
 
 def _render_batch(
@@ -85,8 +88,10 @@ async def _send_chat(
     chat_id: str,
     deliveries: Sequence[PendingDelivery],
     messages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
+    sent: list[PendingDelivery],
 ) -> None:
-    """Send one chat its messages, paced; record how it went."""
+    """Send one chat its messages, paced; a failure is recorded at once, a success added to
+    `sent` (recorded with the batch's)."""
     for text, markup in messages:
         await context.state.pacer.wait(chat_id)
         error = await _send(context, chat_id, text, markup)
@@ -96,7 +101,7 @@ async def _send_chat(
                 log.info("chat %s cannot be reached (%s): subscriptions paused", chat_id, error)
                 await asyncio.to_thread(desk.pause, "telegram", chat_id, error)
             return
-    await asyncio.to_thread(desk.finish, deliveries, DeliveryStatus.SENT)
+    sent.extend(deliveries)
 
 
 def _messages(

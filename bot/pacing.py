@@ -20,14 +20,17 @@ class Pacer:
         self._chats: dict[str, float] = {}
 
     async def wait(self, chat_id: str) -> None:
-        """Return when the next message to `chat_id` may go."""
-        async with self._lock:
-            moment = time.monotonic()
-            start = max(moment, self._next, self._chats.get(chat_id, 0.0))
-            self._next = start + self.interval
-            self._chats[chat_id] = start + PER_CHAT_SECONDS
-            if len(self._chats) > 10_000:
-                self._chats = {c: t for c, t in self._chats.items() if t > moment}
-        delay = start - time.monotonic()
+        """Return when the next message to `chat_id` may go. The lock is held while waiting
+        for the overall spacing, so that a stalled event loop never releases a burst."""
+        delay = self._chats.get(chat_id, 0.0) - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        async with self._lock:
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            moment = time.monotonic()
+            self._next = moment + self.interval
+            self._chats[chat_id] = moment + PER_CHAT_SECONDS
+            if len(self._chats) > 10_000:
+                self._chats = {c: t for c, t in self._chats.items() if t > moment}
