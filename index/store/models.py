@@ -26,7 +26,7 @@ __all__ = [
     "Subscription",
     "Subscriber",
     "NewsOutbox",
-    "Delivery",
+    "NewsDelivery",
     "Announcement",
 ]
 
@@ -263,11 +263,11 @@ class NewsOutbox(Base):
     done_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), index=True)
 
 
-class Delivery(Base):
+class NewsDelivery(Base):
     """One article for one chat: claimed (unique) before it is sent, so that no chat gets the
     same article twice, whatever restarts, crashes or replicas."""
 
-    __tablename__ = "deliveries"
+    __tablename__ = "news_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import SubscriptionRefused
 from .database import write_session
-from .models import Announcement, Article, Delivery, NewsOutbox, Subscriber, Subscription
+from .models import Announcement, Article, NewsDelivery, NewsOutbox, Subscriber, Subscription
 
 __all__ = [
     "MAX_SUBSCRIPTIONS",
@@ -276,11 +276,11 @@ class Subscriptions:
                 session.add(row)
             row.paused_at, row.pause_reason = at, reason[:40]
             session.execute(
-                update(Delivery)
+                update(NewsDelivery)
                 .where(
-                    Delivery.channel == channel,
-                    Delivery.chat_id == chat_id,
-                    Delivery.status == DeliveryStatus.PENDING,
+                    NewsDelivery.channel == channel,
+                    NewsDelivery.chat_id == chat_id,
+                    NewsDelivery.status == DeliveryStatus.PENDING,
                 )
                 .values(status=DeliveryStatus.FAILED, error=reason[:200])
             )
@@ -353,13 +353,13 @@ class Subscriptions:
     @staticmethod
     def _seen_news(session: Session, match: Match, now: datetime) -> bool:
         found = session.scalar(
-            select(Delivery.id)
+            select(NewsDelivery.id)
             .where(
-                Delivery.channel == match.channel,
-                Delivery.chat_id == match.chat_id,
-                Delivery.news_key == match.news_key,
-                Delivery.article_id != match.article_id,
-                Delivery.created_at >= now - DUPLICATE_WINDOW,
+                NewsDelivery.channel == match.channel,
+                NewsDelivery.chat_id == match.chat_id,
+                NewsDelivery.news_key == match.news_key,
+                NewsDelivery.article_id != match.article_id,
+                NewsDelivery.created_at >= now - DUPLICATE_WINDOW,
             )
             .limit(1)
         )
@@ -373,18 +373,18 @@ class Subscriptions:
         """Claim deliveries whose time has come (once: a claimed one is never claimed again),
         oldest first; only those of `chats` when given."""
         query = (
-            select(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
-            .order_by(Delivery.id)
+            select(NewsDelivery)
+            .where(NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now)
+            .order_by(NewsDelivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         if chats is not None:
-            query = query.where(Delivery.chat_id.in_({c for _, c in chats}))
+            query = query.where(NewsDelivery.chat_id.in_({c for _, c in chats}))
         with self.sessions() as session:  # a read first: nothing due takes no write lock
             due = session.scalar(
-                select(Delivery.id)
-                .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+                select(NewsDelivery.id)
+                .where(NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now)
                 .limit(1)
             )
         if due is None:
@@ -408,8 +408,8 @@ class Subscriptions:
         """Record how sending went."""
         with write_session(self.sessions) as session:
             session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(delivery_ids))
+                update(NewsDelivery)
+                .where(NewsDelivery.id.in_(delivery_ids))
                 .values(status=status, sent_at=at, error=error[:200] if error else None)
             )
 
@@ -417,8 +417,8 @@ class Subscriptions:
         """Chats with deliveries waiting whose time has come."""
         with self.sessions() as session:
             rows = session.execute(
-                select(Delivery.channel, Delivery.chat_id)
-                .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+                select(NewsDelivery.channel, NewsDelivery.chat_id)
+                .where(NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now)
                 .distinct()
             ).all()
         return [(r.channel, r.chat_id) for r in rows]
@@ -428,13 +428,13 @@ class Subscriptions:
         with self.sessions() as session:
             return list(
                 session.scalars(
-                    select(Delivery.article_id)
+                    select(NewsDelivery.article_id)
                     .where(
-                        Delivery.channel == channel,
-                        Delivery.chat_id == chat_id,
-                        Delivery.status == DeliveryStatus.SENT,
+                        NewsDelivery.channel == channel,
+                        NewsDelivery.chat_id == chat_id,
+                        NewsDelivery.status == DeliveryStatus.SENT,
                     )
-                    .order_by(Delivery.id)
+                    .order_by(NewsDelivery.id)
                 )
             )
 
@@ -454,9 +454,9 @@ class Subscriptions:
             )
 
             def count(*statuses: DeliveryStatus, recent: bool = True) -> int:
-                query = select(func.count(Delivery.id)).where(Delivery.status.in_(statuses))
+                query = select(func.count(NewsDelivery.id)).where(NewsDelivery.status.in_(statuses))
                 if recent:
-                    query = query.where(Delivery.created_at >= since)
+                    query = query.where(NewsDelivery.created_at >= since)
                 return session.scalar(query) or 0
 
             return SubscriptionStats(
@@ -577,4 +577,4 @@ def _insert_ignoring_duplicates(session: Session, values: dict[str, object]):  #
     """INSERT ... ON CONFLICT DO NOTHING: the unique row is the claim."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(Delivery).values(**values).on_conflict_do_nothing()
+    return insert(NewsDelivery).values(**values).on_conflict_do_nothing()

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create subscriptions, subscribers, news_outbox, deliveries and announcements."""
+    """Create subscriptions, subscribers, news_outbox, news_deliveries and announcements."""
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -56,7 +56,7 @@ def upgrade() -> None:
     op.create_index("ix_news_outbox_created_at", "news_outbox", ["created_at"])
     op.create_index("ix_news_outbox_done_at", "news_outbox", ["done_at"])
     op.create_table(
-        "deliveries",
+        "news_deliveries",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("channel", sa.String(20), nullable=False),
         sa.Column("chat_id", sa.String(64), nullable=False),
@@ -70,9 +70,9 @@ def upgrade() -> None:
         sa.Column("error", sa.String(200), nullable=True),
         sa.UniqueConstraint("channel", "chat_id", "article_id"),
     )
-    op.create_index("ix_deliveries_status", "deliveries", ["status"])
-    op.create_index("ix_deliveries_created_at", "deliveries", ["created_at"])
-    op.create_index("ix_deliveries_due_at", "deliveries", ["due_at"])
+    op.create_index("ix_news_deliveries_status", "news_deliveries", ["status"])
+    op.create_index("ix_news_deliveries_created_at", "news_deliveries", ["created_at"])
+    op.create_index("ix_news_deliveries_due_at", "news_deliveries", ["due_at"])
     op.create_table(
         "announcements",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -85,8 +85,8 @@ def downgrade() -> None:
     """Drop them again."""
     op.drop_table("announcements")
     for name in ("status", "created_at", "due_at"):
-        op.drop_index(f"ix_deliveries_{name}", "deliveries")
-    op.drop_table("deliveries")
+        op.drop_index(f"ix_news_deliveries_{name}", "news_deliveries")
+    op.drop_table("news_deliveries")
     op.drop_index("ix_news_outbox_done_at", "news_outbox")
     op.drop_index("ix_news_outbox_created_at", "news_outbox")
     op.drop_table("news_outbox")
