@@ -285,3 +285,17 @@ def test_an_announcement_reaches_every_subscribed_chat_once(
         assert len(got) == 1 and "<b>bảo trì</b>" in got[0]["text"]
     assert not [m for m in fake_api.bot_messages(citizen(3)["id"]) if "📣" in m["text"]]
     assert running.application.bot_data["state"].news.stats().sent == 2
+
+
+def test_a_deleted_chat_is_paused_too(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    fake_api.run(lambda: fake_api.chats.pop(user["id"]))  # the chat no longer exists
+    fake_api.expected_rejections.append(lambda call: call.status == 400)  # type: ignore[attr-defined]
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    desk = running.application.bot_data["state"].news
+    fake_api.wait_for(lambda: desk.stats().paused_chats == 1, 30, "the chat paused")
+    assert desk.subscriber("telegram", str(user["id"])).paused
