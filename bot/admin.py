@@ -58,8 +58,11 @@ async def stats(update: Update, context: BotContext) -> None:
     news = await asyncio.to_thread(state.news.stats)
     text = render_stats(found, HTML, health)
     following = render_subscription_stats(news)
-    if utf16_length(f"{text}\n\n{following}") <= TELEGRAM_LIMIT:
-        await message_of(update).reply_text(f"{text}\n\n{following}")
+    # Before the sources' health, which runs to the end of the message.
+    head, cut, tail = text.partition(f"\n\n{HTML.bold(texts.HEALTH_HEADING)}")
+    joined = f"{head}\n\n{following}{cut}{tail}"
+    if utf16_length(joined) <= TELEGRAM_LIMIT:
+        await message_of(update).reply_text(joined)
     else:
         await message_of(update).reply_text(text)
         await message_of(update).reply_text(following)
