@@ -25,6 +25,7 @@ from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
 from .records import AttachmentLink, Item
+from .news_log import NewsLog
 from .subscriptions import Subscriptions
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
@@ -99,6 +100,7 @@ class Store:
         self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
         self.subscriptions = Subscriptions(sessions)
+        self.news_log = NewsLog(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
