@@ -121,14 +121,26 @@ class _Scorer:
             self.wanted[positions] = True
         else:
             self.wanted = snapshot.live
-        self.sums = np.zeros(snapshot.positions)  # reused by every batch, reset after each
-        self.touched = np.zeros(snapshot.positions, dtype=bool) if positions is None else None
+        # reused by every batch (and every search of this thread), zeroed after each
+        self.sums, touched = snapshot.scratch()
+        self.touched = touched if positions is None else None
 
     def score(
         self, selected: np.ndarray, positions: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(positions, bm25 sums) for the candidates in the `selected` windows (all holders of
         a clause term when `positions` is None)."""
+        try:
+            return self._score(selected, positions)
+        except BaseException:
+            self.sums[:] = 0.0  # the scratch arrays go back clean, whatever happened
+            if self.touched is not None:
+                self.touched[:] = False
+            raise
+
+    def _score(
+        self, selected: np.ndarray, positions: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         snapshot = self.snapshot
         prefix = np.concatenate([[0], np.cumsum(selected)])
         wanted, sums, touched = self.wanted, self.sums, self.touched
@@ -313,8 +325,7 @@ def _best(
         chosen_positions, chosen_scores = positions, scores
         if 0 < take < len(positions):
             # only the best few need a full sort; near-ties stay in by the margin
-            cut = np.partition(scores, len(scores) - take)[len(scores) - take]
-            keep = scores >= cut - _MARGIN
+            keep = scores >= _floor_of_best(scores, take) - _MARGIN
             chosen_positions, chosen_scores = positions[keep], scores[keep]
         ranking = order(snapshot, chosen_positions, chosen_scores)
         ranked, ranked_scores = chosen_positions[ranking], chosen_scores[ranking]
@@ -326,6 +337,20 @@ def _best(
     if wanted > 0:
         ranked, ranked_scores = ranked[:wanted], ranked_scores[:wanted]
     return Ranked(ranked, ranked_scores, scored)
+
+
+def _floor_of_best(scores: np.ndarray, take: int) -> float:
+    """A value at most the `take`-th largest score, cheaply: the `take`-th largest of the
+    maxima of small slices is one (each of those maxima is a distinct score at least as
+    large), and it cuts nearly as close as a partition of every score at a fraction of the
+    cost (one pass, then a partition of n / width maxima)."""
+    n = len(scores)
+    width = min(64, n // (4 * take))
+    if width < 4:
+        return float(np.partition(scores, n - take)[n - take])
+    whole = n // width * width
+    maxima = scores[:whole].reshape(-1, width).max(axis=1)
+    return float(np.partition(maxima, len(maxima) - take)[len(maxima) - take])
 
 
 def top_k(snapshot: Snapshot, clauses: list[Clause], k: int) -> list[tuple[int, float]]:
