@@ -477,17 +477,17 @@ class FieldPostings:
         return int(self.blk[term]), (int(self.df[term]) + BLOCK - 1) // BLOCK
 
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        """All (local documents, frequencies) of a term (documents as int32: a segment holds
-        fewer than 2**31, and half the width is half the memory traffic of every pass)."""
+        """All (local documents, frequencies) of a term (documents as int64: numpy converts
+        any other index dtype on every fancy-indexing pass)."""
         gaps, freqs = self._gaps_tfs(term, None)
         first, count = self.blocks(term)
         if count == 1:
-            docs = np.cumsum(gaps, dtype=np.int32)
+            docs = np.cumsum(gaps, dtype=np.int64)
             docs += int(self.bbase[first])
             return docs, freqs
-        sums = np.cumsum(gaps, dtype=np.int32)
+        sums = np.cumsum(gaps, dtype=np.int64)
         starts = np.arange(count) * BLOCK
-        shift = self.bbase[first : first + count].astype(np.int32) - sums[starts]
+        shift = self.bbase[first : first + count].astype(np.int64) - sums[starts]
         sizes = np.full(count, BLOCK)
         sizes[-1] = len(gaps) - BLOCK * (count - 1)
         sums += np.repeat(shift, sizes)
@@ -499,14 +499,14 @@ class FieldPostings:
         first, count = self.blocks(term)
         if gap_width:
             gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
-            docs = np.cumsum(gaps, dtype=np.int32)
+            docs = np.cumsum(gaps, dtype=np.int64)
         else:
-            docs = np.zeros(n, dtype=np.int32)
+            docs = np.zeros(n, dtype=np.int64)
         if count == 1:
             docs += int(self.bbase[first])
             return docs
         starts = np.arange(count) * BLOCK
-        shift = self.bbase[first : first + count].astype(np.int32) - docs[starts]
+        shift = self.bbase[first : first + count].astype(np.int64) - docs[starts]
         sizes = np.full(count, BLOCK)
         sizes[-1] = n - BLOCK * (count - 1)
         docs += np.repeat(shift, sizes)
@@ -521,8 +521,8 @@ class FieldPostings:
         np.cumsum(sizes[:-1], out=starts[1:])
         positions = np.arange(int(sizes.sum())) - np.repeat(starts - chosen * BLOCK, sizes)
         gaps, freqs = self._gaps_tfs(term, positions)
-        sums = np.cumsum(gaps, dtype=np.int32)
-        shift = self.bbase[first + chosen].astype(np.int32) - sums[starts]
+        sums = np.cumsum(gaps, dtype=np.int64)
+        shift = self.bbase[first + chosen].astype(np.int64) - sums[starts]
         sums += np.repeat(shift, sizes)
         return sums, freqs
 

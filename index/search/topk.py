@@ -123,7 +123,10 @@ class _Scorer:
             self.wanted = snapshot.live
         # reused by every batch (and every search of this thread), zeroed after each
         self.sums, touched = snapshot.scratch()
-        self.touched = touched if positions is None else None
+        # every holder is a candidate: when no clause can lower a sum, a positive sum is the
+        # mark of a holder (saturations are positive), so no mask is written per posting
+        mark = positions is None and any(c.factor < 0 for c in resolved)
+        self.touched = touched if mark else None
 
     def score(
         self, selected: np.ndarray, positions: np.ndarray | None
@@ -142,12 +145,18 @@ class _Scorer:
         self, selected: np.ndarray, positions: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
         snapshot = self.snapshot
-        prefix = np.concatenate([[0], np.cumsum(selected)])
-        wanted, sums, touched = self.wanted, self.sums, self.touched
         everything = bool(selected.all())
+        prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
+        wanted, sums, touched = self.wanted, self.sums, self.touched
         for clause in self.resolved:
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
+                if everything:  # one pass over all windows: no mask, read candidates after
+                    docs, saturation = snapshot.saturation(clause.field, segment, term)
+                    sums[docs] += saturation * clause.factor
+                    if touched is not None:
+                        touched[docs] = True
+                    continue
                 postings = view.postings[segment]
                 base = int(snapshot.bases[segment])
                 first, count = postings.blocks(term)
@@ -158,11 +167,6 @@ class _Scorer:
                     continue
                 if len(chosen) == count:
                     docs, saturation = snapshot.saturation(clause.field, segment, term)
-                    if everything:  # one pass over all windows: no mask, read candidates after
-                        sums[docs] += saturation * clause.factor
-                        if touched is not None:
-                            touched[docs] = True
-                        continue
                     keep = selected[docs // WINDOW] & wanted[docs]
                     docs, contribution = docs[keep], saturation[keep] * clause.factor
                 else:
@@ -175,10 +179,11 @@ class _Scorer:
                 sums[docs] += contribution
                 if touched is not None:
                     touched[docs] = True
-        if positions is None:
-            assert touched is not None
+        if positions is None and touched is not None:
             chosen_positions = np.flatnonzero(touched & wanted)
             touched[:] = False
+        elif positions is None:
+            chosen_positions = np.flatnonzero((sums > 0) & wanted)
         else:
             chosen_positions = positions[selected[positions // WINDOW]]
         found = sums[chosen_positions]
@@ -341,15 +346,17 @@ def _best(
 
 def _floor_of_best(scores: np.ndarray, take: int) -> float:
     """A value at most the `take`-th largest score, cheaply: the `take`-th largest of the
-    maxima of small slices is one (each of those maxima is a distinct score at least as
-    large), and it cuts nearly as close as a partition of every score at a fraction of the
-    cost (one pass, then a partition of n / width maxima)."""
+    maxima of disjoint sets of scores is one (each of those maxima is a distinct score at
+    least as large), and it cuts nearly as close as a partition of every score at a fraction
+    of the cost (one pass, then a partition of n / width maxima)."""
     n = len(scores)
     width = min(64, n // (4 * take))
     if width < 4:
         return float(np.partition(scores, n - take)[n - take])
     whole = n // width * width
-    maxima = scores[:whole].reshape(-1, width).max(axis=1)
+    # column maxima of a (width, n / width) view: disjoint sets again, and a reduction of
+    # whole rows, which numpy vectorises (per-row maxima of short rows it does not)
+    maxima = scores[:whole].reshape(width, -1).max(axis=0)
     return float(np.partition(maxima, len(maxima) - take)[len(maxima) - take])
 
 
