@@ -68,20 +68,20 @@ def _resolve(snapshot: Snapshot, clauses: list[Clause]) -> list[_Resolved]:
     by_field: dict[str, list[tuple[int, float]]] = {}
     for (field, key), weight in merged.items():
         by_field.setdefault(field, []).append((key, weight))
-    idf_of: dict[tuple[str, int], float] = {}
-    for field, entries in by_field.items():
+    looked: dict[tuple[str, int], tuple[float, list[tuple[int, int]]]] = {}
+    for field, entries in by_field.items():  # one lookup per field and segment, not per key
         view = snapshot.fields[field]
-        idf = view.idf(view.df([k for k, _ in entries]))
-        for (key, _), value in zip(entries, idf.tolist(), strict=False):
-            idf_of[(field, key)] = value
+        keys = np.array([k for k, _ in entries], dtype=np.uint64)
+        idf = view.idf(view.df(keys)).tolist()
+        found = [postings.lookup(keys).tolist() for postings in view.postings]
+        for number, (key, _) in enumerate(entries):
+            where = [(segment, terms[number]) for segment, terms in enumerate(found)]
+            looked[(field, key)] = (idf[number], [(s, t) for s, t in where if t >= 0])
     resolved = []
-    for (field, key), weight in merged.items():
-        factor = weight * idf_of[(field, key)]
-        if factor == 0.0:
-            continue
-        view = snapshot.fields[field]
-        where = [(w.segment, w.term) for w in view.locate(key)]
-        if where:
+    for (field, key), weight in merged.items():  # in the clauses' order
+        idf_value, where = looked[(field, key)]
+        factor = weight * idf_value
+        if factor != 0.0 and where:
             resolved.append(_Resolved(field, factor, where))
     return resolved
 
