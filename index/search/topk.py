@@ -148,12 +148,15 @@ class _Scorer:
         everything = bool(selected.all())
         prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
         wanted, sums, touched = self.wanted, self.sums, self.touched
-        for clause in self.resolved:
+        for number, clause in enumerate(self.resolved):
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
                 if everything:  # one pass over all windows: no mask, read candidates after
                     docs, saturation = snapshot.saturation(clause.field, segment, term)
-                    sums[docs] += saturation * clause.factor
+                    if number == 0:  # the sums are still zero there (0.0 + x is x)
+                        sums[docs] = saturation * clause.factor
+                    else:
+                        sums[docs] += saturation * clause.factor
                     if touched is not None:
                         touched[docs] = True
                     continue
@@ -183,7 +186,10 @@ class _Scorer:
             chosen_positions = np.flatnonzero(touched & wanted)
             touched[:] = False
         elif positions is None:
-            chosen_positions = np.flatnonzero((sums > 0) & wanted)
+            holders = sums > 0
+            if snapshot.size < snapshot.positions:  # some positions are deleted documents
+                holders &= wanted
+            chosen_positions = np.flatnonzero(holders)
         else:
             chosen_positions = positions[selected[positions // WINDOW]]
         found = sums[chosen_positions]
