@@ -24,8 +24,8 @@ from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
-from .records import AttachmentLink, Item
 from .news_log import NewsLog
+from .records import AttachmentLink, Item
 from .subscriptions import Subscriptions
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
