@@ -16,6 +16,7 @@ from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.bounds import bound_question
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+from ..text.reading import Reading
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
@@ -24,6 +25,7 @@ from .ranking import Weights, clauses, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 from .topk import first_of_each_copy, rank_candidates
+from .understanding import read_question
 
 __all__ = [
     "Answer",
@@ -77,6 +79,7 @@ class SearchPage:
     answer: Answer | None = None
     suggestion: str | None = None  # "Có phải bạn muốn tìm": restored or corrected question
     relaxed: bool = False  # nothing matched in the period named, so every date is shown
+    understood: str | None = None  # the question as read, when keys, chat words or typos changed
 
     @property
     def is_last_page(self) -> bool:
@@ -163,8 +166,10 @@ class SearchEngine:
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
-        if self.understanding:
-            parsed = QueryParser(self.dictionary, snapshot.categories, self.clock).parse(text)
+        reading = read_question(snapshot, self.dictionary, text) if self.understanding else None
+        if reading is not None:
+            parser = QueryParser(self.dictionary, snapshot.categories, self.clock)
+            parsed = parser.parse(reading.text)
         else:
             parsed = ParsedQuery(original=text, text=text)
         applied = _merge_filters(parsed, filters)
@@ -175,7 +180,8 @@ class SearchEngine:
         label = _time_label(parsed, filters)
         if applied is not None and all(w in _BROWSING_WORDS for w in words):
             return self._browse(snapshot, query, applied, label, limit, offset)
-        restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
+        kept = reading.kept if reading is not None else ()
+        restoration = snapshot.restorer.restore(parsed.text, keep=kept) if reading else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
         coverage = cover(snapshot, plan, self.weights)
         candidates = self._filter(snapshot, coverage.candidates, applied)
@@ -215,10 +221,23 @@ class SearchEngine:
                 for h in hits
             ]
             answer = find_answer(parsed, read, matcher.weight)
+        understood = _understood(snapshot, reading)
         weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
-        suggestion = restoration.text if restoration is not None and weak else None
+        suggestion = None
+        if weak:
+            suggestion = understood or (restoration.text if restoration is not None else None)
         return SearchPage(
-            query, total, offset, limit, hits, applied, label, answer, suggestion, relaxed
+            query,
+            total,
+            offset,
+            limit,
+            hits,
+            applied,
+            label,
+            answer,
+            suggestion,
+            relaxed,
+            understood,
         )
 
     def _browse(
@@ -392,6 +411,14 @@ def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFi
     if since is None and until is None and category is None:
         return None
     return SearchFilters(since, until, category)
+
+
+def _understood(snapshot: Snapshot, reading: Reading | None) -> str | None:
+    """The question as read, diacritics restored, when the reading changed what was typed."""
+    if reading is None or not reading.changed:
+        return None
+    restored = snapshot.restorer.restore(reading.text, keep=reading.kept)
+    return restored.text if restored is not None else reading.text
 
 
 def _time_label(parsed: ParsedQuery, given: SearchFilters | None) -> str | None:
