@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,17 +14,19 @@ from ..store.ingest import ProgressCallback
 from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.bounds import bound_question
-from ..text.dates import now
+from ..text.dates import VIETNAM, now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+from ..text.event_dates import event_match
 from ..text.reading import Reading
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
-from .query import ParsedQuery, QueryParser
+from .query import ParsedQuery, QueryParser, TimeRange
 from .ranking import Weights, clauses, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
-from .topk import first_of_each_copy, rank_candidates
+from .terms import term_key
+from .topk import Ranked, first_of_each_copy, rank_candidates
 from .understanding import read_question
 
 __all__ = [
@@ -80,6 +82,7 @@ class SearchPage:
     suggestion: str | None = None  # "Có phải bạn muốn tìm": restored or corrected question
     relaxed: bool = False  # nothing matched in the period named, so every date is shown
     understood: str | None = None  # the question as read, when keys, chat words or typos changed
+    preferred: bool = False  # `time_label` names a period preferred in ranking, not a filter
 
     @property
     def is_last_page(self) -> bool:
@@ -172,21 +175,26 @@ class SearchEngine:
             parsed = parser.parse(reading.text)
         else:
             parsed = ParsedQuery(original=text, text=text)
-        applied = _merge_filters(parsed, filters)
+        preference = parsed.time if parsed.time is not None and parsed.time.preference else None
+        if preference is not None and filters is not None and (filters.since or filters.until):
+            preference = None  # the caller's dates win
         stream = self.analyzer.tokens(parsed.text)
         words = [token for token in stream if token != BOUNDARY]
+        if preference is not None and all(w in _BROWSING_WORDS for w in words):
+            parsed = replace(parsed, time=replace(preference, preference=False))
+            preference = None  # only a period ("tin tháng 7/2022"): list it
+        applied = _merge_filters(parsed, filters)
         if not words and applied is None:
             raise EmptyQuery("the query has no searchable word")
         label = _time_label(parsed, filters)
         if applied is not None and all(w in _BROWSING_WORDS for w in words):
             return self._browse(snapshot, query, applied, label, limit, offset)
-        kept = reading.kept if reading is not None else ()
-        restoration = snapshot.restorer.restore(parsed.text, keep=kept) if reading else None
+        restoration = snapshot.restorer.restore(parsed.text, keep=reading.kept) if reading else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
         coverage = cover(snapshot, plan, self.weights)
         candidates = self._filter(snapshot, coverage.candidates, applied)
         relaxed = False
-        if len(candidates) == 0 and len(coverage.candidates) and label:
+        if len(candidates) == 0 and len(coverage.candidates) and label and not preference:
             # Nothing in the period the question named: answer for every date, and say so.
             applied = (
                 SearchFilters(category=applied.category) if applied and applied.category else None
@@ -195,14 +203,23 @@ class SearchEngine:
             relaxed = True
         total = _distinct(snapshot, candidates)
         multiplier = coverage.share**self.weights.coord if self.weights.coord else None
+        prefer = _Preference.of(snapshot, preference) if preference is not None else None
+        if prefer is not None:
+            multiplier = prefer.boost(multiplier)
         wanted = offset + limit if limit > 0 else 0
         ranked = (
             rank_candidates(
-                snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
+                snapshot,
+                clauses(snapshot, plan, self.weights),
+                candidates,
+                multiplier,
+                max(wanted, RERANKED) if prefer is not None else wanted,
             )
             if wanted > 0
             else None
         )
+        if ranked is not None and prefer is not None:
+            ranked = prefer.rerank(snapshot, self.store, ranked)
         page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
         scores = (
             dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist(), strict=False))
@@ -238,6 +255,7 @@ class SearchEngine:
             suggestion,
             relaxed,
             understood,
+            preference is not None,
         )
 
     def _browse(
@@ -400,9 +418,11 @@ WEAK_SHARE = 0.6  # a best result covering less of the question than this is wea
 
 
 def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFilters | None:
-    """The question's own time and category, overridden by what the caller passed."""
-    since = parsed.time.since if parsed.time else None
-    until = parsed.time.until if parsed.time else None
+    """The question's own time (unless only preferred) and category, overridden by what the
+    caller passed."""
+    time = parsed.time if parsed.time is not None and not parsed.time.preference else None
+    since = time.since if time else None
+    until = time.until if time else None
     category = parsed.category
     if given is not None:
         since = given.since or since
@@ -411,6 +431,58 @@ def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFi
     if since is None and until is None and category is None:
         return None
     return SearchFilters(since, until, category)
+
+
+RERANKED = 30  # results whose event dates a preferred period reads (one query)
+PREFERENCE_BOOST = 0.5  # a result of the preferred period scores up to 1 + this times more
+_TITLE_YEAR = 1.0  # how surely a year in the title, or anywhere in the text, says the period
+_TEXT_YEAR = 0.2
+
+
+@dataclass(frozen=True)
+class _Preference:
+    """A period the question prefers: how surely each position belongs to it."""
+
+    since: datetime
+    until: datetime
+    match: np.ndarray  # per position, 0..1
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, period: TimeRange) -> _Preference:
+        """Published in the period (1), or naming one of its years in the title or text."""
+        since = period.since or datetime.min.replace(tzinfo=VIETNAM)
+        until = period.until or datetime.max.replace(tzinfo=VIETNAM)
+        match = np.zeros(snapshot.positions)
+        published = snapshot.published
+        match[(published >= since.timestamp()) & (published <= until.timestamp())] = 1.0
+        if period.since is not None and period.until is not None:
+            years = range(period.since.year, period.until.year + 1)
+            if len(years) <= 3:
+                for year in years:
+                    for group, sure in (("text", _TEXT_YEAR), ("title", _TITLE_YEAR)):
+                        held = snapshot.field(group, "syllables").documents(term_key(str(year)))
+                        match[held] = np.maximum(match[held], sure)
+        return cls(since, until, match)
+
+    def boost(self, multiplier: np.ndarray | None) -> np.ndarray:
+        """The ranking multiplier with the preference applied."""
+        factor = 1.0 + PREFERENCE_BOOST * self.match
+        return factor if multiplier is None else multiplier * factor
+
+    def rerank(self, snapshot: Snapshot, store: Store, ranked: Ranked) -> Ranked:
+        """The best results again, with the dates their text mentions ("Ngày 31/5")."""
+        ids = [int(snapshot.article_ids[p]) for p in ranked.positions]
+        mentioned = store.event_dates(ids)
+        scores = ranked.scores.copy()
+        since, until = self.since.date(), self.until.date()
+        for i, (position, article_id) in enumerate(
+            zip(ranked.positions.tolist(), ids, strict=True)
+        ):
+            before = float(self.match[position])
+            after = max(before, event_match(mentioned.get(article_id, []), since, until))
+            scores[i] *= (1 + PREFERENCE_BOOST * after) / (1 + PREFERENCE_BOOST * before)
+        order = np.argsort(-scores, kind="stable")
+        return replace(ranked, positions=ranked.positions[order], scores=scores[order])
 
 
 def _understood(snapshot: Snapshot, reading: Reading | None) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from ..text.dates import VIETNAM
@@ -25,11 +25,14 @@ INTENTS = ("when", "where", "who", "how_many")
 
 @dataclass(frozen=True)
 class TimeRange:
-    """A publication-date filter and how the question said it."""
+    """A period the question names and how it said it: a publication-date filter, or with
+    `preference` a period whose articles rank higher (published, held or titled then) without
+    removing the others."""
 
     since: datetime | None
     until: datetime | None
     label: str
+    preference: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ _RELATIVE = re.compile(
     r"\b(hom nay|hom qua|tuan nay|tuan truoc|thang nay|thang truoc|nam nay|nam ngoai|nam truoc"
     r"|gan day|moi day|dao nay|thoi gian gan day)\b"
 )
+_PREFERENCES = (_MONTH, _QUARTER, _YEAR)  # a period named: preferred unless said published
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _INTENT_PHRASES = {
@@ -163,6 +167,10 @@ class QueryParser:
             if not _accents_agree(span) or _names_a_document(folded[: match.start()]):
                 continue
             found = build(match, now, span)
+            if found is not None and pattern in _PREFERENCES:
+                found = replace(
+                    found, preference=not _SAYS_PUBLISHED.search(folded[: match.start()])
+                )
             if found is not None:
                 removed.append(span)
                 return found, text[: match.start()] + " " + text[match.end() :]
@@ -234,9 +242,9 @@ class QueryParser:
         return TimeRange(today - timedelta(days=30), None, label)  # gần đây, mới đây, dạo này
 
     def _category(self, text: str, removed: list[str]) -> tuple[str | None, str]:
-        """A category named as such ("chuyên mục Phố sách Hà Nội", "lĩnh vực ..."), or a whole
-        question that is a category's name of three syllables or more. A category name inside
-        a question ("kế hoạch ứng dụng CNTT") stays searchable text."""
+        """A category named as such ("chuyên mục Phố sách Hà Nội", "lĩnh vực ..."). A category
+        name without that cue, even the whole question ("số hóa truyền dẫn"), is a topic and
+        stays searchable text (the text field holds each article's category)."""
         words = surface_words(text)
         folded = [fold(w) for _, _, w in words]
         best: tuple[int, int, str] | None = None
@@ -245,9 +253,8 @@ class QueryParser:
             for i in range(len(folded) - size + 1):
                 if size and tuple(folded[i : i + size]) == name_words:
                     cued = _CATEGORY_CUE.search(" ".join(folded[:i]))
-                    whole = size >= 3 and size == len(folded)
-                    if (cued or whole) and (best is None or size > best[1] - best[0]):
-                        first = i - len(cued[0].split()) if cued else i
+                    if cued and (best is None or size > best[1] - best[0]):
+                        first = i - len(cued[0].split())
                         best = (first, i + size, name)
         if best is None:
             return None, text
@@ -267,9 +274,19 @@ _DOCUMENT_NOUNS = re.compile(
 )
 
 
+# "ngân sách năm 2018", "quyết toán năm 2019", "đến năm 2025": the year is the topic.
+_YEAR_TOPIC = re.compile(
+    r"\b(?:ngan sach|quyet toan|du toan|den|toi|tam nhin|dinh huong)(?:\s+[^\s\d]+){0,1}\s*$"
+)
+# "đăng trong tháng 5/2019", "tin năm 2018": the question asks for a publication date.
+_SAYS_PUBLISHED = re.compile(r"\b(?:dang|duoc dang|dang tai|xuat ban)(?:\s+(?:trong|vao|tu))?\s*$")
+
+
 def _names_a_document(before: str) -> bool:
-    """True when the words just before a year name a law, a plan or another document."""
-    return bool(_DOCUMENT_NOUNS.search(before.rstrip(" ,")))
+    """True when the words just before a year name a law, a plan, a budget, or a period the
+    year ends ("đến năm 2025"): the year is text, never a filter."""
+    before = before.rstrip(" ,")
+    return bool(_DOCUMENT_NOUNS.search(before) or _YEAR_TOPIC.search(before))
 
 
 def _accents_agree(typed: str) -> bool:
