@@ -166,14 +166,15 @@ class QueryParser:
             span = text[match.start() : match.end()]
             if not _accents_agree(span) or _names_a_document(folded[: match.start()]):
                 continue
-            found = build(match, now, span)
+            found = build(match, now, _proper_label(span))
+            start = match.start()
             if found is not None and pattern in _PREFERENCES:
-                found = replace(
-                    found, preference=not _SAYS_PUBLISHED.search(folded[: match.start()])
-                )
+                cue = _SAYS_PUBLISHED.search(folded[:start])
+                found = replace(found, preference=cue is None)
+                start = cue.start() if cue is not None else start  # "đăng" goes with the filter
             if found is not None:
-                removed.append(span)
-                return found, text[: match.start()] + " " + text[match.end() :]
+                removed.append(text[start : match.end()])
+                return found, text[:start] + " " + text[match.end() :]
         return None, text
 
     @staticmethod
@@ -279,7 +280,9 @@ _YEAR_TOPIC = re.compile(
     r"\b(?:ngan sach|quyet toan|du toan|den|toi|tam nhin|dinh huong)(?:\s+[^\s\d]+){0,1}\s*$"
 )
 # "đăng trong tháng 5/2019", "tin năm 2018": the question asks for a publication date.
-_SAYS_PUBLISHED = re.compile(r"\b(?:dang|duoc dang|dang tai|xuat ban)(?:\s+(?:trong|vao|tu))?\s*$")
+_SAYS_PUBLISHED = re.compile(
+    r"\b(?:duoc dang|dang tai|dang|xuat ban|phat hanh)(?:\s+(?:trong|vao|tu|nam))?\s*$"
+)
 
 
 def _names_a_document(before: str) -> bool:
@@ -287,6 +290,26 @@ def _names_a_document(before: str) -> bool:
     year ends ("đến năm 2025"): the year is text, never a filter."""
     before = before.rstrip(" ,")
     return bool(_DOCUMENT_NOUNS.search(before) or _YEAR_TOPIC.search(before))
+
+
+_LABEL_PHRASES = {
+    "hom nay": "hôm nay", "hom qua": "hôm qua", "tuan nay": "tuần này", "tuan truoc": "tuần trước",
+    "thang nay": "tháng này", "thang truoc": "tháng trước", "nam nay": "năm nay",
+    "nam ngoai": "năm ngoái", "nam truoc": "năm trước", "gan day": "gần đây",
+    "moi day": "mới đây", "dao nay": "dạo này", "thoi gian": "thời gian", "thang": "tháng",
+    "nam": "năm", "quy": "quý", "tuan": "tuần", "ngay": "ngày", "tu": "từ", "den": "đến",
+    "toi": "tới", "truoc": "trước", "khoang": "khoảng",
+}  # fmt: skip
+_LABEL_WORDS = re.compile(
+    r"\b(?:" + "|".join(sorted(_LABEL_PHRASES, key=len, reverse=True)) + r")\b"
+)
+
+
+def _proper_label(span: str) -> str:
+    """A period as the reply says it back: "thang 5 nam 2019" becomes "tháng 5 năm 2019"."""
+    if has_diacritics(span):
+        return span
+    return _LABEL_WORDS.sub(lambda m: _LABEL_PHRASES[m[0]], lower(span))
 
 
 def _accents_agree(typed: str) -> bool:
