@@ -449,12 +449,14 @@ class _Preference:
 
     @classmethod
     def of(cls, snapshot: Snapshot, period: TimeRange) -> _Preference:
-        """Published in the period (1), or naming one of its years in the title or text."""
+        """Published in the period (1; not for the year of a plan, `TimeRange.topic`), or
+        naming one of its years in the title or text."""
         since = period.since or datetime.min.replace(tzinfo=VIETNAM)
         until = period.until or datetime.max.replace(tzinfo=VIETNAM)
         match = np.zeros(snapshot.positions)
-        published = snapshot.published
-        match[(published >= since.timestamp()) & (published <= until.timestamp())] = 1.0
+        if not period.topic:
+            published = snapshot.published
+            match[(published >= since.timestamp()) & (published <= until.timestamp())] = 1.0
         if period.since is not None and period.until is not None:
             years = range(period.since.year, period.until.year + 1)
             if len(years) <= 3:

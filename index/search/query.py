@@ -33,6 +33,8 @@ class TimeRange:
     until: datetime | None
     label: str
     preference: bool = False
+    topic: bool = False  # the period names what the text is about ("kế hoạch năm 2020"): it
+    # stays in the text, and only articles that write its year are preferred, not their dates
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,14 @@ class QueryParser:
             if match is None:
                 continue
             span = text[match.start() : match.end()]
-            if not _accents_agree(span) or _names_a_document(folded[: match.start()]):
+            if not _accents_agree(span):
+                continue
+            if _names_a_document(folded[: match.start()]):
+                if pattern not in _PREFERENCES:
+                    continue
+                found = build(match, now, _proper_label(span))  # the year of a plan: its topic
+                if found is not None:
+                    return replace(found, preference=True, topic=True), text
                 continue
             found = build(match, now, _proper_label(span))
             start = match.start()
