@@ -43,6 +43,8 @@ def page_to_json(page: SearchPage) -> dict[str, Any]:
             "highlights": [list(span) for span in answer.sentence.spans],
         },
         "suggestion": page.suggestion,
+        "understood": page.understood,
+        "preferred": {"label": page.time_label} if page.preferred else None,
         "hits": [
             {
                 "article_id": hit.article_id,

@@ -133,12 +133,18 @@ def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) 
 
 
 def _understood(page: SearchPage, style: Style) -> list[str]:
-    """The filters taken from the question, said back to the reader, and whether only its start
-    was searched (`bound_question`)."""
+    """The question as read (keys, chat words or typos), the period it prefers and the filters
+    taken from it, said back to the reader, and whether only its start was searched
+    (`bound_question`)."""
     lines = _shortened(page.query)
+    if page.understood and page.understood != page.query and page.understood != page.suggestion:
+        lines.append(texts.UNDERSTOOD.format(question=quote(page.understood, style)))
     filters = page.filters
     parts = []
-    if page.time_label:
+    if page.time_label and page.preferred:
+        period = style.escape(cut_words(page.time_label, LABEL_CHARS))
+        lines.append(texts.PREFERRED_BY.format(period=texts.FILTER_TIME.format(period=period)))
+    elif page.time_label:
         period = style.escape(cut_words(page.time_label, LABEL_CHARS))
         parts.append(texts.FILTER_TIME.format(period=period))
     elif filters is not None and (filters.since or filters.until):

@@ -15,8 +15,9 @@ from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.bounds import bound_question
 from ..text.dates import VIETNAM, now
-from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
 from ..text.event_dates import event_match
+from ..text.normalize import lower
 from ..text.reading import Reading
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
@@ -172,7 +173,7 @@ class SearchEngine:
         reading = read_question(snapshot, self.dictionary, text) if self.understanding else None
         if reading is not None:
             parser = QueryParser(self.dictionary, snapshot.categories, self.clock)
-            parsed = parser.parse(reading.text)
+            parsed = _with_meanings(parser.parse(reading.text), reading.kept, self.dictionary)
         else:
             parsed = ParsedQuery(original=text, text=text)
         preference = parsed.time if parsed.time is not None and parsed.time.preference else None
@@ -485,6 +486,25 @@ class _Preference:
             scores[i] *= (1 + PREFERENCE_BOOST * after) / (1 + PREFERENCE_BOOST * before)
         order = np.argsort(-scores, kind="stable")
         return replace(ranked, positions=ranked.positions[order], scores=scores[order])
+
+
+def _with_meanings(
+    parsed: ParsedQuery, kept: Sequence[str], dictionary: QueryDictionary
+) -> ParsedQuery:
+    """Chat abbreviations the reading left as typed (their meaning fits no neighbour the corpus
+    writes) count as synonyms of their meanings: "hn" is also present where "Hà Nội" is."""
+    if not kept:
+        return parsed
+    wanted = {lower(k) for k in kept}
+    synonyms = list(parsed.synonyms)
+    expansions = list(parsed.expansions)
+    for start, end, word in surface_words(parsed.text):
+        if lower(word) not in wanted or any(s <= start < e for s, e, _ in synonyms):
+            continue
+        meanings = dictionary.meanings(word)
+        synonyms.append((start, end, (word, *meanings)))
+        expansions += [m for m in meanings if m not in expansions]
+    return replace(parsed, synonyms=tuple(synonyms), expansions=tuple(expansions))
 
 
 def _understood(snapshot: Snapshot, reading: Reading | None) -> str | None:
