@@ -153,6 +153,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ("without diacritics", report.without_diacritics),
     ):
         print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    for label, (count, metrics) in report.groups.items():
+        name = f"{label} ({count})"
+        print(f"{name:22}" + "".join(f"{metrics[name_]:>11.4f}" for name_ in METRICS))
     return 0
 
 
