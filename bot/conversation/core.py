@@ -243,7 +243,8 @@ class Conversation:
         known = []
         for word in foreign_words(text)[:8]:
             try:
-                if self.archive.search(word, 1).total:
+                page = self.archive.search(word, 1)
+                if page.total and page.understood is None:  # as written: "what" is no "phạt"
                     known.append(word)
             except EmptyQuery:
                 continue
@@ -459,6 +460,7 @@ class Conversation:
         """Keep the list just shown for follow-ups; a new question is kept and counted too."""
         before = None if question is not None else self._state(chat, continuing_only=False)
         filters = None if page.relaxed else page.filters
+        period = filters if filters and (filters.since or filters.until) else page.preferred
         state = ConversationState(
             channel=str(chat.incoming.channel),
             chat_key=chat.key,
@@ -468,8 +470,8 @@ class Conversation:
             question=question if question is not None else before.question if before else None,
             asked_at=chat.now if question is not None else before.asked_at if before else None,
             time_label=None if page.relaxed else page.time_label,
-            since=filters.since if filters else None,
-            until=filters.until if filters else None,
+            since=period.since if period else None,
+            until=period.until if period else None,
             category=filters.category if filters else None,
             offset=page.offset,
             total=page.total,
@@ -520,8 +522,9 @@ def _list_of(state: ConversationState) -> ListRef:
 
 
 def _has_period(page: SearchPage) -> bool:
-    return page.filters is not None and (
-        page.filters.since is not None or page.filters.until is not None
+    return page.preferred is not None or (
+        page.filters is not None
+        and (page.filters.since is not None or page.filters.until is not None)
     )
 
 

@@ -69,6 +69,9 @@ def _details(hit: SearchHit, style: Style) -> list[str]:
     if hit.category:
         category = style.escape(cut_words(hit.category, LABEL_CHARS))
         details.append(texts.CATEGORY_MARK.format(category=category))
+    if hit.also_at:
+        sources = ", ".join(cut_words(source, LABEL_CHARS) for source in hit.also_at[:3])
+        details.append(texts.ALSO_AT.format(sources=style.escape(sources)))
     return details
 
 

@@ -17,8 +17,10 @@ from ..text.bounds import bound_question
 from ..text.dates import VIETNAM, now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
 from ..text.event_dates import event_match
+from ..text.language import is_vietnamese
 from ..text.normalize import lower
 from ..text.reading import Reading
+from ..text.shingles import near_duplicates, signature
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
@@ -66,6 +68,7 @@ class SearchHit:
     source: str
     score: float
     snippet: Snippet
+    also_at: tuple[str, ...] = ()  # sources of near-identical copies folded into this hit
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class SearchPage:
     suggestion: str | None = None  # "Có phải bạn muốn tìm": restored or corrected question
     relaxed: bool = False  # nothing matched in the period named, so every date is shown
     understood: str | None = None  # the question as read, when keys, chat words or typos changed
-    preferred: bool = False  # `time_label` names a period preferred in ranking, not a filter
+    preferred: SearchFilters | None = None  # the period `time_label` names, preferred in
+    # ranking (articles published, held or titled then rank higher) rather than a filter
 
     @property
     def is_last_page(self) -> bool:
@@ -170,8 +174,11 @@ class SearchEngine:
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
-        reading = read_question(snapshot, self.dictionary, text) if self.understanding else None
-        if reading is not None:
+        reading = None
+        if self.understanding:
+            reading = read_question(snapshot, self.dictionary, text)
+            if reading.changed and not is_vietnamese(reading.text):
+                reading = Reading(text, text)  # another language: "what" is no typo of "phat"
             parser = QueryParser(self.dictionary, snapshot.categories, self.clock)
             parsed = _with_meanings(parser.parse(reading.text), reading.kept, self.dictionary)
         else:
@@ -214,22 +221,25 @@ class SearchEngine:
                 clauses(snapshot, plan, self.weights),
                 candidates,
                 multiplier,
-                max(wanted, RERANKED) if prefer is not None else wanted,
+                max(wanted + NEAR_EXTRA, RERANKED) if prefer is not None else wanted + NEAR_EXTRA,
             )
             if wanted > 0
             else None
         )
         if ranked is not None and prefer is not None:
             ranked = prefer.rerank(snapshot, self.store, ranked)
-        page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
+        window = ranked.positions if ranked is not None else candidates[:0]
+        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in window])
+        window, also_at = _collapse_near_duplicates(snapshot, window, sentences)
+        total -= len(ranked.positions) - len(window) if ranked is not None else 0
+        page = window[offset:wanted]
         scores = (
-            dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist(), strict=False))
+            dict(zip(ranked.positions.tolist(), ranked.scores.tolist(), strict=True))
             if ranked
             else {}
         )
         matcher = self._matcher(snapshot, stream, parsed)
-        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in page])
-        hits = self._hits(snapshot, page, scores, matcher, sentences)
+        hits = self._hits(snapshot, page, scores, matcher, sentences, also_at)
         answer = None
         if parsed.intent and hits and offset == 0 and not relaxed:
             read = [
@@ -256,7 +266,7 @@ class SearchEngine:
             suggestion,
             relaxed,
             understood,
-            preference is not None,
+            SearchFilters(preference.since, preference.until) if preference else None,
         )
 
     def _browse(
@@ -320,6 +330,7 @@ class SearchEngine:
         scores: dict[int, float] | None,
         matcher: QueryMatcher | None,
         sentences: dict[int, list[str]] | None = None,
+        also_at: dict[int, tuple[str, ...]] | None = None,
     ) -> tuple[SearchHit, ...]:
         """Result rows with their snippets (`sentences`, when the caller read them already)."""
         ids = [int(snapshot.article_ids[p]) for p in positions]
@@ -339,6 +350,7 @@ class SearchEngine:
                     source=snapshot.source(position),
                     score=scores.get(position, 0.0) if scores is not None else 0.0,
                     snippet=snippet,
+                    also_at=also_at.get(position, ()) if also_at else (),
                 )
             )
         return tuple(hits)
@@ -432,6 +444,36 @@ def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFi
     if since is None and until is None and category is None:
         return None
     return SearchFilters(since, until, category)
+
+
+_NEAR_CHARS = 800  # of each result's text compared: copies differ from their first lines on
+NEAR_EXTRA = 5  # results ranked beyond the page, so that folding copies still fills it
+
+
+def _collapse_near_duplicates(
+    snapshot: Snapshot, ranked: np.ndarray, sentences: dict[int, list[str]]
+) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+    """The ranking without near-identical copies of a better result (word-shingle Jaccard of
+    title and opening text >= 0.9: one story from two portals or two categories; a recurring
+    title over other text is not one), and per kept position the sources of the copies folded
+    into it."""
+    if len(ranked) < 2:
+        return ranked, {}
+    texts = []
+    for position in ranked.tolist():
+        article_id = int(snapshot.article_ids[position])
+        body = " ".join(sentences.get(article_id, []))[:_NEAR_CHARS]
+        texts.append(signature(f"{snapshot.title(position)}\n{body}"))
+    firsts = near_duplicates(texts)
+    keep = np.array([first == i for i, first in enumerate(firsts)])
+    also: dict[int, list[str]] = {}
+    for i, first in enumerate(firsts):
+        if first != i:
+            source = snapshot.source(int(ranked[i]))
+            kept = also.setdefault(int(ranked[first]), [])
+            if source not in kept and source != snapshot.source(int(ranked[first])):
+                kept.append(source)
+    return ranked[keep], {k: tuple(v) for k, v in also.items() if v}
 
 
 RERANKED = 30  # results whose event dates a preferred period reads (one query)
