@@ -169,8 +169,11 @@ class SearchEngine:
     ) -> SearchPage:
         """Rank articles for a question; `total` counts every article that matches it well enough.
 
-        Time and category named in the question become filters (the caller's `filters` win);
-        a question that is only a filter ("tin tháng 5/2019") lists the newest articles in it.
+        The question is first read as a phone typed it (keys, chat words, typos: `understood`).
+        A period it names is preferred in ranking (`preferred`), a filter only when it says so
+        ("đăng năm 2018", "từ ... đến ...") or is only a period ("tin tháng 5/2019" lists the
+        newest articles in it); a category is a filter when named as such; the caller's
+        `filters` win. Near-identical copies fold into one hit (`SearchHit.also_at`).
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
