@@ -6,6 +6,7 @@ Settings are read here, once, and passed down; errors end as one line on stderr.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
@@ -13,16 +14,17 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Never, NoReturn
+from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
+from index import Archive, DatabaseUnavailable, EmptyQuery, Report, SearchFilters, TinSoError
 from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
     from tqdm import tqdm
 
     from bot.app import Webhook  # imports telegram: only `run` needs it
+    from bot.zalo import ZaloWebhook
 
 log = logging.getLogger("tin-so-bot")
 
@@ -111,11 +113,13 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     import secrets
 
     from bot.conversation import Channel, ChatKeys, Conversation, Incoming
+    from bot.department import load_department
     from bot.render import render_plain
 
     secret = settings.chat_id_secret
     key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
-    conversation = Conversation(open_archive(settings), ChatKeys(key))
+    contact = load_department(settings.department_file)
+    conversation = Conversation(open_archive(settings), ChatKeys(key), contact=contact)
     chat = args.chat or "terminal"
     for line in sys.stdin:
         text = line.strip()
@@ -195,7 +199,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     archive = open_archive(settings)
     progress = _ProgressBar("Nhập bài")
     try:
-        report = archive.ingest([Path(p) for p in args.paths], progress=progress)
+        report = archive.ingest(
+            [Path(p) for p in args.paths], progress=progress, notify=not args.no_notify
+        )
     finally:
         progress.close()
     for problem in report.problems:
@@ -326,38 +332,137 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """The period's questions and feedback; the rows as CSV, the judgments as a BEIR set."""
+    from datetime import timedelta
+
+    from bot.render import PLAIN, render_report
+
+    since: datetime = args.since
+    until = (args.until or datetime.now(since.tzinfo)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + timedelta(days=1)  # the last day is included whole
+    if until <= since:
+        return _fail("--until is before --since", 2)
+    archive = open_archive(settings)
+    found = archive.report(since, until, limit=None)
+    print("\n\n".join(render_report(found, PLAIN, limit=1_000_000, fix_hint=False)))
+    if args.csv:
+        rows = _report_rows(found)
+        with Path(args.csv).open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(REPORT_COLUMNS)
+            writer.writerows(rows)
+        print(f"\n{len(rows)} rows written to {args.csv}", file=sys.stderr)
+    if args.qrels:
+        from index.evaluation import export_judgments
+
+        written = export_judgments(archive, found, Path(args.qrels))
+        print(
+            f"{written} judged questions written to {args.qrels} "
+            f"(measure with: python bot.py eval {args.qrels})",
+            file=sys.stderr,
+        )
+    return 0
+
+
+REPORT_COLUMNS = ("kind", "question", "asked", "results", "up", "down", "article_id", "title")
+
+
+def _report_rows(found: Report) -> list[tuple[object, ...]]:
+    """One CSV row per question asked, disliked or judged (kind: asked, no_result, disliked,
+    judged)."""
+    rows: list[tuple[object, ...]] = []
+    for count in found.top:
+        rows.append(("asked", count.question, count.asked, count.results, "", "", "", ""))
+    for count in found.unanswered:
+        rows.append(("no_result", count.question, count.asked, 0, "", "", "", ""))
+    for voted in found.disliked:
+        rows.append(("disliked", voted.question, "", "", voted.up, voted.down, "", ""))
+    for judged in found.judgments:
+        rows.append(
+            ("judged", judged.question, judged.count, "", "", "", judged.article_id, judged.title)
+        )
+    return rows
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot: long polling, or a webhook with --webhook-url."""
+    """Run the bot on every channel whose token is set (Telegram, Zalo, or both in one process
+    sharing one engine): long polling, or webhooks with --webhook-url."""
     overrides = {
         "webhook_url": args.webhook_url,
         "webhook_listen": args.listen,
         "webhook_port": args.port,
         "webhook_secret_token": args.secret_token,
+        "zalo_webhook_port": args.zalo_port,
     }
     settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
-    settings.bot_token()  # a missing token is one line now, not an error after start-up
+    channels = _channels(settings, args.channel)  # a missing token is one line now
     settings.chat_secret()  # so is a missing secret for the chat ids
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
-    webhook = _webhook(settings) if settings.webhook_url else None
     from bot.logs import redact_secrets
+    from bot.zalo.run import zalo_webhook
 
-    redact_secrets([*settings.secrets(), webhook.secret_token if webhook else ""])
+    webhook = _webhook(settings) if "telegram" in channels and settings.webhook_url else None
+    zalo_hook = zalo_webhook(settings) if "zalo" in channels else None
+    redact_secrets(
+        [
+            *settings.secrets(),
+            webhook.secret_token if webhook else "",
+            zalo_hook.secret_token if zalo_hook else "",
+        ]
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
 
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.app import build_application, run_polling, run_webhook
     from index.crawl import load_sources
 
     sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
     archive = open_archive(settings)
+    try:
+        if "telegram" in channels:
+            return _run_telegram(settings, archive, sources, webhook, "zalo" in channels, zalo_hook)
+        return _run_zalo(settings, archive, sources, zalo_hook)
+    finally:
+        archive.close()
+
+
+def _channels(settings: Settings, chosen: str | None) -> tuple[str, ...]:
+    """The channels `run` serves: those with a token, or the one --channel picks."""
+    if chosen == "telegram":
+        settings.bot_token()
+        return ("telegram",)
+    if chosen == "zalo":
+        settings.zalo_token()
+        return ("zalo",)
+    return settings.channels()
+
+
+def _run_telegram(
+    settings: Settings,
+    archive: Archive,
+    sources: SourcesFile,
+    webhook: Webhook | None,
+    with_zalo: bool,
+    zalo_hook: ZaloWebhook | None,
+) -> int:
+    """The Telegram application (and the Zalo bot beside it, started and stopped by its
+    hooks, on the same engine) until a stop signal."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, run_polling, run_webhook
+    from bot.context import STATE_KEY
+    from bot.zalo import ZaloNetworkError, ZaloUnauthorized
+
     application = build_application(settings, archive, sources)
+    if with_zalo:
+        _attach_zalo(application, settings, zalo_hook, STATE_KEY)
     try:
         if webhook is not None:
             run_webhook(application, webhook)
@@ -368,10 +473,72 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except NetworkError as exc:
         where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
         return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
-    finally:
-        archive.close()
+    except ZaloUnauthorized:
+        return _fail(_ZALO_REFUSED)
+    except ZaloNetworkError as exc:
+        return _fail(_zalo_unreachable(settings, exc))
     log.info("stopped")
     return 0
+
+
+def _attach_zalo(
+    application: Any, settings: Settings, hook: ZaloWebhook | None, state_key: str
+) -> None:
+    """Start the Zalo bot after the Telegram application's own start-up, on its engine, and
+    stop it before the engine closes."""
+    from bot.zalo.run import build_zalo
+
+    state = application.bot_data[state_key]
+    zalo = build_zalo(settings, state.archive, state.conversation, state.crawls, hook)
+    zalo.reindex_flag = state  # one reindex at a time, whichever channel asked
+    started, stopped = application.post_init, application.post_stop
+
+    async def post_init(app: Any) -> None:
+        if started is not None:
+            await started(app)
+        await zalo.start()
+
+    async def post_stop(app: Any) -> None:
+        await zalo.stop()
+        if stopped is not None:
+            await stopped(app)
+
+    application.post_init, application.post_stop = post_init, post_stop
+
+
+def _run_zalo(
+    settings: Settings, archive: Archive, sources: SourcesFile, hook: ZaloWebhook | None
+) -> int:
+    """The Zalo bot alone until a stop signal."""
+    import asyncio
+
+    from bot.conversation import ChatKeys, Conversation
+    from bot.crawl_jobs import CrawlJobs
+    from bot.department import load_department
+    from bot.zalo import ZaloNetworkError, ZaloUnauthorized
+    from bot.zalo.run import build_zalo, serve_alone
+
+    contact = load_department(settings.department_file)
+    conversation = Conversation(archive, ChatKeys(settings.chat_secret()), contact=contact)
+    zalo = build_zalo(settings, archive, conversation, CrawlJobs(archive, sources), hook)
+    try:
+        asyncio.run(serve_alone(zalo, settings.crawl_check_seconds))
+    except ZaloUnauthorized:
+        return _fail(_ZALO_REFUSED)
+    except ZaloNetworkError as exc:
+        return _fail(_zalo_unreachable(settings, exc))
+    log.info("stopped")
+    return 0
+
+
+_ZALO_REFUSED = "ZALO_BOT_TOKEN was refused by the Zalo Bot API: check it in Zalo Bot Manager"
+
+
+def _zalo_unreachable(settings: Settings, exc: Exception) -> str:
+    from bot.zalo import DEFAULT_BASE_URL
+
+    where = settings.zalo_api_base_url or DEFAULT_BASE_URL
+    return f"cannot reach the Zalo Bot API at {where}: {exc}"
 
 
 def _webhook(settings: Settings) -> Webhook:
@@ -407,7 +574,7 @@ Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _reading_commands(commands: Commands[_Parser]) -> None:
-    """ask, chat, eval, stats."""
+    """ask, chat, eval, report, stats."""
     ask = commands.add_parser("ask", help="answer a question as the bot would")
     ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -443,6 +610,17 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     chat.add_argument("--chat", help="the chat to continue (default: terminal)")
     chat.set_defaults(handler=cmd_chat)
 
+    report = commands.add_parser(
+        "report", help="questions asked, without results, disliked, and judged in a period"
+    )
+    report.add_argument("--since", type=_date, required=True, help="the period's first day")
+    report.add_argument("--until", type=_date, help="the period's last day (default: today)")
+    report.add_argument("--csv", metavar="FILE", help="also write every row as CSV")
+    report.add_argument(
+        "--qrels", metavar="FOLDER", help="write the judgments as a BEIR set for `eval`"
+    )
+    report.set_defaults(handler=cmd_report)
+
     stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")
     stats.set_defaults(handler=cmd_stats)
@@ -452,6 +630,11 @@ def _writing_commands(commands: Commands[_Parser]) -> None:
     """ingest, reindex, crawl."""
     ingest = commands.add_parser("ingest", help="import .txt/.json/.jsonl files or folders")
     ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="an archive import: tell no subscriber of the new articles",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     reindex = commands.add_parser("reindex", help="re-analyse stale articles, rebuild the index")
@@ -479,14 +662,27 @@ def _writing_commands(commands: Commands[_Parser]) -> None:
 def _run_command(commands: Commands[_Parser]) -> None:
     """run."""
     run = commands.add_parser(
-        "run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"
+        "run",
+        help="run the bot on every channel whose token is set (Telegram, Zalo): long polling, "
+        "or webhooks with --webhook-url",
     )
-    run.add_argument("--webhook-url", metavar="URL", help="public https url Telegram posts to")
+    run.add_argument(
+        "--channel", choices=("telegram", "zalo"), help="serve only this channel (default: each "
+        "channel whose token is set)",
+    )  # fmt: skip
+    run.add_argument(
+        "--webhook-url", metavar="URL",
+        help="public https url Telegram posts to (Zalo: this url + /zalo, unless ZALO_WEBHOOK_URL)",
+    )  # fmt: skip
     run.add_argument("--listen", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=_positive, metavar="N", help="port to listen on (default 8443)")
     run.add_argument(
         "--secret-token", metavar="S", help="webhook secret (better: WEBHOOK_SECRET_TOKEN)"
     )
+    run.add_argument(
+        "--zalo-port", type=_positive, metavar="N",
+        help="port Zalo's webhook listens on (default 8444)",
+    )  # fmt: skip
     run.set_defaults(handler=cmd_run)
 
 

@@ -5,6 +5,7 @@
     search/   BM25 over the analysed articles, question understanding, ranking, snippets
     crawl/    department portals: sources, polite fetching, discovery, extraction
     archive.py   the orchestration above them: store then index, crawl then index, stats
+    news.py      subscriptions: new articles matched to them (percolation), deliveries logged
     evaluation.py  retrieval quality on BEIR-layout sets
 
 The dependencies point one way: text ← store ← search; crawl → store and text (never search);
@@ -12,8 +13,16 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import Archive, ReindexReport, Stats
-from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
+from .archive import DICTIONARY_CHECK_SECONDS, Archive, ReindexReport, Stats
+from .errors import (
+    ArticleNotFound,
+    DatabaseUnavailable,
+    EmptyQuery,
+    InputError,
+    SubscriptionRefused,
+    TinSoError,
+)
+from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
 from .search import (
     Answer,
     CategoryCount,
@@ -21,24 +30,42 @@ from .search import (
     SearchHit,
     SearchPage,
     Snippet,
+    Topic,
     Weights,
 )
 from .store import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
+    NONE_OF_THEM,
     SUPPORTED_SUFFIXES,
+    AnswerShown,
     ArticleRecord,
     ArticleView,
+    AttachmentLink,
     ConversationState,
+    DeliveryMode,
+    DeliveryStatus,
     IngestReport,
+    Judgment,
     LoggedQuestion,
     Outcome,
+    PendingDelivery,
     Problem,
     ProblemCode,
     ProgressCallback,
     Purged,
+    QuestionCount,
+    Report,
+    StoredLine,
+    SubscriberView,
+    SubscriptionStats,
+    SubscriptionView,
     TakeDown,
+    VotedQuestion,
 )
 from .text import (
     CHAT_INTENTS,
+    EDITABLE_SECTIONS,
     MAX_QUESTION_CHARS,
     MAX_WORD_CHARS,
     BoundedQuestion,
@@ -52,6 +79,31 @@ from .text import (
 )
 
 __all__ = [
+    "DICTIONARY_CHECK_SECONDS",
+    "EDITABLE_SECTIONS",
+    "NONE_OF_THEM",
+    "AnswerShown",
+    "Judgment",
+    "QuestionCount",
+    "Report",
+    "StoredLine",
+    "VotedQuestion",
+    "MAX_SUBSCRIPTION_CHARS",
+    "MAX_SUBSCRIPTIONS",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "NewsDesk",
+    "NewsItem",
+    "NewsRun",
+    "Outgoing",
+    "PendingDelivery",
+    "QuietHours",
+    "Subscribed",
+    "SubscriberView",
+    "SubscriptionRefused",
+    "SubscriptionStats",
+    "SubscriptionView",
+    "Topic",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",
@@ -62,6 +114,7 @@ __all__ = [
     "ArticleNotFound",
     "ArticleRecord",
     "ArticleView",
+    "AttachmentLink",
     "CategoryCount",
     "ConversationState",
     "DatabaseUnavailable",

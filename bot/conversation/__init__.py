@@ -2,7 +2,11 @@
 
     types.py     the vocabulary: Incoming (message or Action), Reply (Parts and Steps), enums
     intents.py   what a message means, in a fixed and tested order (the dictionary's table)
-    core.py      `Conversation.handle`: answers, remembers where each chat stands, follow-ups
+    core.py      `Conversation.handle`: what each message or action asks for, answered
+    memory.py    where each chat stands, read once per message, kept in the database
+    lists.py     results, the latest, a category, today: pages and their next steps
+    periods.py   a list's period shifted back or forth ("tin cũ hơn" / "mới hơn")
+    feedback.py  👍/👎 on answers, "Bài nào đúng?" as a judgment, the contact card
     privacy.py   chat ids as keyed hashes; how long things are kept
     handover.py  deep links that carry a question from inline mode into a chat
 
@@ -20,17 +24,24 @@ from .types import (
     AskSuggestion,
     Categories,
     Channel,
+    Contact,
+    ContactCard,
     Forget,
     Guide,
     Help,
     Incoming,
+    JudgeAnswer,
     Listing,
     ListKind,
     ListRef,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
     Part,
+    Pick,
+    Rate,
+    RateAnswer,
     Read,
     ReadArticle,
     Reply,
@@ -38,6 +49,7 @@ from .types import (
     Said,
     Say,
     ShowCategories,
+    ShowContact,
     ShowPage,
     Start,
     Step,
@@ -45,9 +57,19 @@ from .types import (
     TryAsking,
     Turn,
     Welcome,
+    WhichWasRight,
 )
 
 __all__ = [
+    "OpenContact",
+    "Pick",
+    "Rate",
+    "ContactCard",
+    "Contact",
+    "WhichWasRight",
+    "ShowContact",
+    "JudgeAnswer",
+    "RateAnswer",
     "EXAMPLE",
     "FOLLOW_UP_FOR",
     "HANDOVER_FOR",

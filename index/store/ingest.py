@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -20,12 +20,13 @@ from ..text.dates import now
 from ..text.event_dates import EventDate, event_dates
 from ..text.event_dates import encode as encode_dates
 from .database import get_meta, set_meta, write_session
-from .models import Article, ArticleTerms, Source
+from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
 from .records import (
     MAX_LABEL_CHARS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
     ArticleRecord,
+    AttachmentLink,
     Item,
     Problem,
     ProblemCode,
@@ -41,12 +42,14 @@ __all__ = [
     "store_items",
     "reanalyse",
     "mark_changed",
+    "is_news",
 ]
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (done, total) as work progresses; total is None when unknown."""
 
 DEFAULT_SOURCE = "nhập từ tệp"
+NEWS_PUBLISHED_WITHIN = timedelta(days=7)  # an older article first stored now is archive
 
 
 class Outcome(StrEnum):
@@ -197,8 +200,12 @@ def store_record(
     fetched_at: datetime | None = None,
     default_source: str | None = None,
     source_cache: dict[str, int] | None = None,
+    notify: bool = False,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
+
+    With `notify`, an added article that is news (published in the last week, or undated) is
+    put in the news outbox in the same transaction, for a running bot to deliver.
 
     The record is bounded first (`bound_record`: the importers have reported what that changes;
     the crawler's pages are bounded silently); raises ValueError for a record the database
@@ -232,8 +239,41 @@ def store_record(
         session.add(article)
         analyse(article, analyzer)
         session.flush()
+        _keep_attachments(session, article, record.attachments)
+        if notify and is_news(record.published_at, stamp):
+            session.add(NewsOutbox(article_id=article.id, created_at=stamp))
         return Outcome.ADDED, article
-    return _update(existing, record, digest, stamp, analyzer), existing
+    outcome = _update(existing, record, digest, stamp, analyzer)
+    _keep_attachments(session, existing, record.attachments)
+    return outcome, existing
+
+
+MAX_ATTACHMENTS = 30  # links kept per article
+
+
+def _keep_attachments(
+    session: Session, article: Article, links: tuple[AttachmentLink, ...] | None
+) -> None:
+    """Replace the article's attachments with the page's (None: the record does not say)."""
+    if links is None:
+        return
+    wanted = [(a.name[:500], a.url, a.size) for a in links[:MAX_ATTACHMENTS] if len(a.url) <= 2000]
+    kept = session.scalars(
+        select(Attachment).where(Attachment.article_id == article.id).order_by(Attachment.position)
+    ).all()
+    if [(a.name, a.url, a.size) for a in kept] == wanted:
+        return
+    for old in kept:
+        session.delete(old)
+    for position, (name, url, size) in enumerate(wanted):
+        session.add(
+            Attachment(article_id=article.id, position=position, name=name, url=url, size=size)
+        )
+
+
+def is_news(published_at: datetime | None, stored_at: datetime) -> bool:
+    """True for an article stored at `stored_at` that is news: undated, or recent."""
+    return published_at is None or published_at >= stored_at - NEWS_PUBLISHED_WITHIN
 
 
 def _update(
@@ -291,8 +331,10 @@ def store_items(
     *,
     progress: ProgressCallback | None = None,
     batch_size: int = 100,
+    notify: bool = False,
 ) -> IngestReport:
-    """Store records in batches, each batch one transaction; problems are collected, not raised."""
+    """Store records in batches, each batch one transaction; problems are collected, not raised.
+    With `notify`, new articles that are news go to the news outbox (see `store_record`)."""
     report = IngestReport()
     batch: list[ArticleRecord] = []
     done = 0
@@ -300,7 +342,7 @@ def store_items(
     def flush() -> None:
         nonlocal done
         if batch:
-            report.merge(_store_batch(sessions, batch, analyzer))
+            report.merge(_store_batch(sessions, batch, analyzer, notify))
             done += len(batch)
             batch.clear()
             if progress:
@@ -324,13 +366,13 @@ _RECORD_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError, Recur
 
 
 def _store_batch(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
 ) -> IngestReport:
     """Store a batch in one transaction, each record in a savepoint: a record the database
     refuses is reported and the rest of the batch lands. Should the batch's transaction fail
     as a whole (at commit), each record is stored again in its own."""
     try:
-        return _store_together(sessions, batch, analyzer)
+        return _store_together(sessions, batch, analyzer, notify)
     except OperationalError:
         raise
     except _RECORD_ERRORS:
@@ -338,7 +380,7 @@ def _store_batch(
     report = IngestReport()
     for record in batch:
         try:
-            report.merge(_store_together(sessions, [record], analyzer))
+            report.merge(_store_together(sessions, [record], analyzer, notify))
         except OperationalError:
             raise
         except _RECORD_ERRORS as exc:
@@ -348,7 +390,7 @@ def _store_batch(
 
 
 def _store_together(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
 ) -> IngestReport:
     report = IngestReport()
     cache: dict[str, int] = {}
@@ -356,7 +398,9 @@ def _store_together(
         for record in batch:
             try:
                 with session.begin_nested():
-                    outcome, _ = store_record(session, record, analyzer, source_cache=cache)
+                    outcome, _ = store_record(
+                        session, record, analyzer, source_cache=cache, notify=notify
+                    )
             except OperationalError:
                 raise
             except _RECORD_ERRORS as exc:

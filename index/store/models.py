@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -22,7 +31,16 @@ __all__ = [
     "CrawlPage",
     "Conversation",
     "Handover",
+    "Delivery",
     "AwareDateTime",
+    "Answer",
+    "DictionaryLine",
+    "Attachment",
+    "Subscription",
+    "Subscriber",
+    "NewsOutbox",
+    "NewsDelivery",
+    "Announcement",
 ]
 
 
@@ -163,6 +181,7 @@ class Conversation(Base):
     shown: Mapped[str] = mapped_column(Text, default="")  # the page's article ids, "12,5,40"
     answer_article_id: Mapped[int | None] = mapped_column(Integer)
     article_id: Mapped[int | None] = mapped_column(Integer)  # the article read last
+    answer_id: Mapped[int | None] = mapped_column(Integer)  # the answer its list gives feedback on
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
@@ -174,6 +193,17 @@ class Handover(Base):
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class Delivery(Base):
+    """A message a channel has answered (by the channel's own message id), so that a redelivered
+    update is not answered twice, across restarts and replicas too."""
+
+    __tablename__ = "deliveries"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
 class CrawlRun(Base):
@@ -215,3 +245,126 @@ class CrawlPage(Base):
     first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+
+
+class Answer(Base):
+    """A question answered with results, and what the chat said of them: 👍 (1) or 👎 (-1), and
+    which shown article was the right one (0: none of them). The chat only as a keyed hash."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_key: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    total: Mapped[int] = mapped_column(Integer)
+    shown: Mapped[str] = mapped_column(Text, default="")  # the article ids shown, "12,5,40"
+    vote: Mapped[int | None] = mapped_column(SmallInteger)
+    voted_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    judged: Mapped[int | None] = mapped_column(Integer)
+    judged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class DictionaryLine(Base):
+    """A line an admin proposed for the query dictionary; merged with the file once confirmed."""
+
+    __tablename__ = "dictionary_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section: Mapped[str] = mapped_column(String(20))  # the file's section name
+    line: Mapped[str] = mapped_column(Text)
+    question: Mapped[str | None] = mapped_column(Text)  # the question it was tried on
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class Attachment(Base):
+    """A file an article page links to (PDF, DOC(X), XLS(X)): its name, url, size if given."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    size: Mapped[str | None] = mapped_column(String(40))
+
+
+class Subscription(Base):
+    """A chat follows a topic (a question, its time words dropped) or a category."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str | None] = mapped_column(Text)  # as typed (None: a category)
+    category: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "query", "category"),)
+
+
+class Subscriber(Base):
+    """A chat that follows topics: how it wants them, and whether it can still be reached."""
+
+    __tablename__ = "subscribers"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20), default="instant")  # index.DeliveryMode
+    digest_at: Mapped[str] = mapped_column(String(5), default="07:00")  # local time
+    quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    pause_reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class NewsOutbox(Base):
+    """An article that is news, written in the transaction that stored it; a running bot
+    claims it, percolates it, and marks it done (the transactional outbox)."""
+
+    __tablename__ = "news_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), index=True)
+
+
+class NewsDelivery(Base):
+    """One article for one chat: claimed (unique) before it is sent, so that no chat gets the
+    same article twice, whatever restarts, crashes or replicas."""
+
+    __tablename__ = "news_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[int] = mapped_column(Integer)  # an announcement's: minus its id
+    subscription_id: Mapped[int | None] = mapped_column(Integer)
+    news_key: Mapped[str] = mapped_column(String(64))  # the same news from two sources
+    status: Mapped[str] = mapped_column(String(20), index=True)  # index.DeliveryStatus
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    due_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "article_id"),)
+
+
+class Announcement(Base):
+    """A message the admins sent to every subscribed chat (/thongbao), delivered through the
+    delivery log (as article minus its id)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -3,7 +3,7 @@
 happened then. Articles analysed before this revision have none until they are reanalysed.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
