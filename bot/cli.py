@@ -151,12 +151,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
     print(f"{report.name}: {report.queries} judged queries")
-    print(f"{'':22}" + "".join(f"{name:>11}" for name in METRICS))
-    for label, metrics in (
-        ("as written", report.as_written),
-        ("without diacritics", report.without_diacritics),
-    ):
-        print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    rows = [("as written", report.as_written), ("without diacritics", report.without_diacritics)]
+    rows += [(f"{label} ({count})", metrics) for label, (count, metrics) in report.groups.items()]
+    width = max(22, *(len(label) + 2 for label, _ in rows))
+    print(" " * width + "".join(f"{name:>11}" for name in METRICS))
+    for label, metrics in rows:
+        print(f"{label:{width}}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
     return 0
 
 

@@ -454,6 +454,9 @@ RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là k�
 ANSWER_LABEL = "Trả lời nhanh:"
 ANSWER = "💡 {label} {fact}\n“{sentence}”\n(theo bài “{title}”)"
 SUGGESTION = "🤔 Có phải bạn muốn tìm: {question}?"
+UNDERSTOOD = "✍️ Bot hiểu câu hỏi là: {question}"
+ALSO_AT = "cũng đăng tại {sources}"
+PREFERRED_BY = "Ưu tiên bài trong: {period} (các bài khác vẫn được liệt kê)"
 NOTHING_FOUND = "Rất tiếc, chưa có bài viết nào phù hợp với {query}."
 NOTHING_FOUND_TIPS = (
     "Bạn có thể thử:",

@@ -22,11 +22,12 @@ import numpy as np
 
 from ..text.dates import VIETNAM
 from ..text.restore import Restorer
+from ..text.typos import TypoIndex
 from .bm25 import BM25Params
 from .generation import Generation
 from .segment import Segment
 from .terms import FIELDS, term_key
-from .vocabulary import open_restorer
+from .vocabulary import READING_ARRAYS, AccentedSyllables, open_restorer, open_typos
 
 __all__ = ["FieldView", "Located", "Snapshot"]
 
@@ -270,6 +271,24 @@ class Snapshot:
     def field(self, group: str, kind: str) -> FieldView:
         """The view of one field ("text", "syllables")."""
         return self.fields[f"{group}.{kind}"]
+
+    @cached_property
+    def typos(self) -> TypoIndex | None:
+        """The typo index of the corpus's vocabulary (None for an index built without it)."""
+        if not self._has_reading_tables:
+            return None
+        return open_typos({n: self.generation.tables.array(n) for n in READING_ARRAYS})
+
+    @cached_property
+    def accented(self) -> AccentedSyllables | None:
+        """The accented syllables the corpus writes (None for an index built without them)."""
+        if not self._has_reading_tables:
+            return None
+        return AccentedSyllables({n: self.generation.tables.array(n) for n in READING_ARRAYS})
+
+    @property
+    def _has_reading_tables(self) -> bool:
+        return all(name in self.generation.tables.file for name in READING_ARRAYS)
 
     @cached_property
     def newest_first(self) -> np.ndarray:

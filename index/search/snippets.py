@@ -103,7 +103,9 @@ class QueryMatcher:
 def make_snippet(
     sentences: Sequence[str], matcher: QueryMatcher, max_chars: int = MAX_SNIPPET_CHARS
 ) -> Snippet:
-    """Pick the best sentence (and a neighbour when room remains), cut it, mark the matches."""
+    """Pick the best sentence (and a neighbour when room remains), cut it, mark the matches.
+    Sentences without a letter or digit ("...", "./.") are never a snippet."""
+    sentences = [s for s in sentences if _WORD.search(s)]
     if not sentences:
         return Snippet("")
     scored = [(_score(matcher, matcher.matches(s)), i) for i, s in enumerate(sentences)]

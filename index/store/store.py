@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
 from ..text.dates import now
+from ..text.event_dates import EventDate
+from ..text.event_dates import decode as decode_dates
 from .conversations import Conversations
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
@@ -246,6 +248,21 @@ class Store:
         )
         with self.sessions() as session:
             return {row.article_id: json.loads(row.sentences) for row in session.execute(query)}
+
+    def event_dates(self, article_ids: list[int]) -> dict[int, list[EventDate]]:
+        """The dates these articles mention, as read at ingest (none for an article analysed
+        before they were read)."""
+        if not article_ids:
+            return {}
+        query = select(ArticleTerms.article_id, ArticleTerms.event_dates).where(
+            ArticleTerms.article_id.in_(article_ids)
+        )
+        with self.sessions() as session:
+            return {
+                row.article_id: decode_dates(row.event_dates)
+                for row in session.execute(query)
+                if row.event_dates
+            }
 
     def articles(self, batch: int = 500) -> Iterator[ArticleView]:
         """Every article, by id, read `batch` rows at a time (for exports)."""
