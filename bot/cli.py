@@ -353,6 +353,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application, run_polling, run_webhook
+    from bot.service import PollerBusy
     from index.crawl import load_sources
 
     sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
@@ -363,6 +364,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             run_webhook(application, webhook)
         else:
             run_polling(application)
+    except PollerBusy as exc:
+        return _fail(str(exc))
     except InvalidToken:
         return _fail("TELEGRAM_BOT_TOKEN was refused by the Bot API: check it with @BotFather")
     except NetworkError as exc:

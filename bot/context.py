@@ -19,6 +19,7 @@ from index.crawl import SourcesFile
 from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
 from .questions import QuestionCache
+from .service import ServiceState
 from .settings import Settings
 from .throttle import Throttle
 
@@ -63,6 +64,7 @@ class BotState:
     reindexing: bool = False
     last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
+    service: ServiceState = field(default_factory=ServiceState)
 
     @classmethod
     def create(cls, archive: Archive, settings: Settings, sources: SourcesFile) -> BotState:
@@ -72,11 +74,15 @@ class BotState:
             archive=archive,
             settings=settings,
             conversation=Conversation(archive, ChatKeys(settings.chat_secret())),
-            crawls=CrawlJobs(archive, sources),
+            crawls=CrawlJobs(archive, sources, settings.crawl_lease_seconds),
             questions=QuestionCache(settings.query_cache_size),
-            throttle=Throttle(burst, per_minute),
-            button_throttle=Throttle(burst * BUTTON_FACTOR, per_minute * BUTTON_FACTOR),
-            inline_throttle=Throttle(burst * INLINE_FACTOR, per_minute * INLINE_FACTOR),
+            throttle=Throttle(burst, per_minute, name="message"),
+            button_throttle=Throttle(
+                burst * BUTTON_FACTOR, per_minute * BUTTON_FACTOR, name="button"
+            ),
+            inline_throttle=Throttle(
+                burst * INLINE_FACTOR, per_minute * INLINE_FACTOR, name="inline"
+            ),
         )
 
     def is_admin(self, user_id: int | None) -> bool:

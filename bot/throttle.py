@@ -3,6 +3,7 @@ applies it to every update the bot acts on: questions, commands, buttons and inl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -33,7 +34,9 @@ class Throttle:
         per_minute: float,
         clock: Callable[[], float] = time.monotonic,
         max_users: int = 10_000,
+        name: str = "message",
     ) -> None:
+        self.name = name  # the shared buckets' key prefix
         self.burst = burst
         self.rate = per_minute / 60.0
         self.clock = clock
@@ -89,7 +92,12 @@ async def throttle(update: object, context: BotContext) -> None:
     bucket = bucket_for(update, state)
     if bucket is None or update.effective_user is None:
         return
-    wait = bucket.wait_seconds(update.effective_user.id)
+    user = update.effective_user.id
+    if state.settings.throttle_is_shared:  # replicas: one bucket per user in the database
+        key = f"{bucket.name}:{user}"
+        wait = await asyncio.to_thread(state.archive.take_token, key, bucket.burst, bucket.rate)
+    else:
+        wait = bucket.wait_seconds(user)
     if not wait:
         return
     log.info("user %s throttled for %d s", update.effective_user.id, wait)

@@ -12,7 +12,7 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import Archive, ReindexReport, Stats
+from .archive import Archive, Health, HealthProblem, ReindexReport, Stats
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
 from .search import (
     Answer,
@@ -66,6 +66,8 @@ __all__ = [
     "ConversationState",
     "DatabaseUnavailable",
     "EmptyQuery",
+    "Health",
+    "HealthProblem",
     "IngestReport",
     "InputError",
     "LoggedQuestion",

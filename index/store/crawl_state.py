@@ -319,6 +319,27 @@ class CrawlState:
             ).all()
         return {name: AwareDateTime.aggregate(when) for name, when in rows if when is not None}
 
+    def failed_in_a_row(self, names: Iterable[str], window: int = 10) -> dict[str, int]:
+        """For each source, how many of its latest finished runs failed, counting back to the
+        last run that did not (at most `window`)."""
+        found: dict[str, int] = {}
+        with self.sessions() as session:
+            for name in names:
+                statuses = session.scalars(
+                    select(CrawlRun.status)
+                    .join(Source, Source.id == CrawlRun.source_id)
+                    .where(Source.name == name, CrawlRun.status != RunStatus.RUNNING)
+                    .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+                    .limit(window)
+                )
+                count = 0
+                for status in statuses:
+                    if status != RunStatus.FAILED:
+                        break
+                    count += 1
+                found[name] = count
+        return found
+
     @staticmethod
     def _pending(session: Session, source_id: int) -> int:
         query = select(func.count(CrawlPage.id)).where(

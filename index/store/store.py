@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
 from ..text.dates import now
+from .changes import ChangeLog, install
 from .conversations import Conversations
+from .coordination import Alerts, Leases, TokenBuckets
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .importers import read_paths
@@ -92,6 +94,11 @@ class Store:
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
+        install(sessions)  # every change to articles is logged for readers elsewhere
+        self.changes = ChangeLog(sessions)
+        self.leases = Leases(sessions)
+        self.buckets = TokenBuckets(sessions)
+        self.alerts = Alerts(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -160,7 +167,8 @@ class Store:
     # -- articles out -----------------------------------------------------------------------
 
     def data_version(self) -> str:
-        """Changes whenever articles are added, edited or re-analysed."""
+        """Changes whenever articles are added, edited or re-analysed: the number of the last
+        change in the change log (a random name in databases older than the log)."""
         with self.sessions() as session:
             return get_meta(session, "data_version") or ""
 
