@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from .conftest import ROOT
 from .fakebotapi import FakeBotAPI
+from .test_bot_run import bot_process as bot_process  # the fixture
 
 USER = FakeBotAPI.user(4001, "Lan")
 NEW_TITLE = "Khánh thành cầu Zorglub bắc qua sông Đà ở huyện Đà Bắc"
@@ -101,3 +102,249 @@ def test_a_second_poller_is_refused_with_a_clear_message(
     assert "--webhook-url" in lines[-1]
     assert "Traceback" not in second.stderr
     assert answered(fake_api, "hội thảo chính quyền điện tử")  # the first one still answers
+
+
+# -- replicas behind one webhook, on one PostgreSQL ---------------------------------------------
+
+SECRET_TOKEN = "replica-secret_1"
+HOOK = "https://bot.example.test/tin-so/hook"
+
+
+class Replica:
+    """`python bot.py run --webhook-url ...` with its own port, index folder and /healthz."""
+
+    def __init__(self, process: Any, port: int, health_port: int, index_dir: Path) -> None:
+        self.process, self.port, self.health_port, self.index_dir = (
+            process,
+            port,
+            health_port,
+            index_dir,
+        )
+
+    def post(self, fake_api: FakeBotAPI, message: dict[str, Any]) -> int:
+        import httpx
+
+        update = fake_api.as_update(message)
+        url = f"http://127.0.0.1:{self.port}/tin-so/hook"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET_TOKEN}
+        return httpx.post(url, json=update, headers=headers, timeout=10).status_code
+
+    def health(self) -> tuple[int, dict[str, Any]]:
+        import httpx
+
+        reply = httpx.get(f"http://127.0.0.1:{self.health_port}/healthz", timeout=10)
+        return reply.status_code, reply.json()
+
+
+@pytest.fixture
+def replicas(fake_api: FakeBotAPI, bot_process, postgres_url: str, tmp_path: Path):
+    """Start webhook replicas of one bot on one fresh PostgreSQL database (sample loaded once)."""
+    from .test_bot_run import _accepts_connections, free_port
+
+    loaded = cli("stats", DATABASE_URL=postgres_url, INDEX_DIR=str(tmp_path / "loader-index"))
+    assert loaded.returncode == 0, loaded.stderr
+
+    def start(count: int = 2, **settings: str) -> list[Replica]:
+        started = []
+        for number in range(count):
+            port, health_port = free_port(), free_port()
+            index_dir = tmp_path / f"replica-{number}-index"  # no shared file system
+            process = bot_process(
+                "--webhook-url",
+                HOOK,
+                "--port",
+                str(port),
+                DATABASE_URL=postgres_url,
+                INDEX_DIR=str(index_dir),
+                WEBHOOK_SECRET_TOKEN=SECRET_TOKEN,
+                HEALTH_PORT=str(health_port),
+                FOLLOW_SECONDS="1",
+                **settings,
+            )
+            started.append(Replica(process, port, health_port, index_dir))
+        for replica in started:
+            fake_api.wait_for(
+                lambda r=replica: (
+                    _accepts_connections(r.port) and _accepts_connections(r.health_port)
+                ),
+                timeout=90,
+                what="a replica to listen",
+            )
+        return started
+
+    return start
+
+
+def test_two_webhook_replicas_answer_any_update_and_follow_each_other(
+    fake_api: FakeBotAPI, replicas, postgres_url: str, tmp_path: Path
+) -> None:
+    first, second = replicas(2)
+    for number, replica in enumerate([first, second, first, second]):
+        question = fake_api.text_message(
+            FakeBotAPI.user(5000 + number, "Ai"), "hội thảo chính quyền điện tử"
+        )
+        assert replica.post(fake_api, question) == 200
+        reply = fake_api.wait_reply(question, timeout=30)[0]
+        assert reply["text"].split("\n")[3].startswith("1. Hội thảo xây dựng chính quyền điện tử")
+    # An article stored beside the first replica (its index folder) is answered by both.
+    done = cli(
+        "ingest",
+        str(new_article(tmp_path)),
+        DATABASE_URL=postgres_url,
+        INDEX_DIR=str(first.index_dir),
+    )
+    assert done.returncode == 0, done.stderr
+    stored = time.monotonic()
+    for replica in (first, second):
+        while True:
+            question = fake_api.text_message(FakeBotAPI.user(5100, "Bình"), "cầu Zorglub")
+            assert replica.post(fake_api, question) == 200
+            if NEW_TITLE in fake_api.wait_reply(question, timeout=30)[0]["text"]:
+                break
+            assert time.monotonic() - stored < 10, "a replica did not follow within 10 s"
+            time.sleep(0.5)
+    status, body = second.health()
+    assert status == 200
+    assert body["status"] == "ok" and body["database"] == "reachable"
+    assert body["change_log"]["behind"] == 0 and body["articles"] >= 15
+    assert isinstance(body["index_generation"], int)
+
+
+def test_a_user_flooding_both_replicas_is_throttled_once(fake_api: FakeBotAPI, replicas) -> None:
+    first, second = replicas(2, USER_BURST="2", USER_PER_MINUTE="1")
+    user = FakeBotAPI.user(5200, "Cường")
+    questions = []
+    for replica in [first, second, first, second]:
+        question = fake_api.text_message(user, "hội thảo chính quyền điện tử")
+        assert replica.post(fake_api, question) == 200
+        fake_api.wait_reply(question, timeout=30)
+        questions.append(question)
+    texts = [fake_api.replies_to(q)[0]["text"] for q in questions]
+    answered_ = [t for t in texts if "Hội thảo xây dựng chính quyền điện tử" in t]
+    assert len(answered_) == 2, texts  # the burst of 2 holds across the two replicas
+    assert all(t.startswith("⏳") or "Hội thảo" in t for t in texts), texts
+
+
+def test_healthz_answers_503_when_the_database_is_gone(
+    fake_api: FakeBotAPI, replicas, postgres_url: str, postgres_server: str
+) -> None:
+    import psycopg
+
+    (replica,) = replicas(1)
+    assert replica.health()[0] == 200
+    name = make_url(postgres_url).database
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    status, body = replica.health()
+    assert status == 503
+    assert body["status"] == "unhealthy" and body["database"] == "unreachable"
+    assert body["problems"] == ["database_unreachable"]
+    assert body["index_generation"] is not None  # the index itself is still open
+
+
+# -- the crawl schedule across replicas ---------------------------------------------------------
+
+
+def runs(url: str) -> list[tuple[str, int]]:
+    """(status, added) of every crawl run, oldest first."""
+    import psycopg
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as connection:
+        return [
+            (status, added)
+            for status, added in connection.execute(
+                "SELECT status, added FROM crawl_runs ORDER BY id"
+            ).fetchall()
+        ]
+
+
+def lease_holder(url: str, name: str) -> str | None:
+    import psycopg
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as connection:
+        row = connection.execute("SELECT holder FROM leases WHERE name = %s", (name,)).fetchone()
+        return row[0] if row else None
+
+
+def test_a_crawl_scheduled_on_two_replicas_runs_once(
+    fake_api: FakeBotAPI, replicas, postgres_url: str, server, tmp_path: Path
+) -> None:
+    from . import sites
+    from .test_bot_crawl import liferay_source, sources_file
+
+    sites.serve_liferay(server)
+    text = sources_file(tmp_path, liferay_source(server, interval='"1h"'))
+    replicas(2, SOURCES_FILE=text, CRAWL_CHECK_SECONDS="0.3")
+    fake_api.wait_for(
+        lambda: (found := runs(postgres_url)) and found[0][0] != "running",
+        timeout=60,
+        what="the scheduled crawl to finish",
+    )
+    time.sleep(3)  # ten more checks on each replica
+    assert runs(postgres_url) == [("ok", 10)]
+
+
+def test_a_replica_killed_while_crawling_is_taken_over(
+    fake_api: FakeBotAPI, replicas, postgres_url: str, server, tmp_path: Path
+) -> None:
+    import signal
+
+    from . import sites
+    from .test_bot_crawl import liferay_source, slow_articles, sources_file
+
+    slow_articles(server, sites.serve_liferay(server), 1.0)  # ten seconds of crawling
+    text = sources_file(tmp_path, liferay_source(server, interval='"1h"'), one_at_a_time=True)
+    started = replicas(2, SOURCES_FILE=text, CRAWL_CHECK_SECONDS="0.3", CRAWL_LEASE_SECONDS="3")
+    fake_api.wait_for(lambda: runs(postgres_url), timeout=60, what="a crawl to start")
+    holder = lease_holder(postgres_url, "crawl:so-test")
+    assert holder is not None
+    pid = int(holder.split(":")[1])
+    (victim,) = [r for r in started if r.process.process.pid == pid]
+    victim.process.process.send_signal(signal.SIGKILL)
+    victim.process.process.wait(10)
+    fake_api.wait_for(
+        lambda: len(found := runs(postgres_url)) == 2 and found[1][0] == "ok",
+        timeout=60,
+        what="the other replica to crawl the source again",
+    )
+    (first, second) = runs(postgres_url)
+    assert first[0] == "interrupted" and second[0] == "ok"
+
+
+# -- leases ------------------------------------------------------------------------------------
+
+
+def test_a_lease_of_another_host_is_free_only_once_it_expires(sqlite_url: str) -> None:
+    from datetime import timedelta
+
+    from index.store import Store
+    from index.text.dates import now
+
+    leases = Store.open(sqlite_url).leases
+    start = now()
+    assert leases.acquire("crawl:x", "other-host:1:aa", 2, start) is not None
+    assert leases.acquire("crawl:x", "this-host:2:bb", 2, start + timedelta(seconds=1)) is None
+    assert leases.acquire(
+        "crawl:x", "other-host:1:aa", 2, start + timedelta(seconds=1.5)
+    )  # renewed
+    assert leases.acquire("crawl:x", "this-host:2:bb", 2, start + timedelta(seconds=3)) is None
+    taken = leases.acquire("crawl:x", "this-host:2:bb", 2, start + timedelta(seconds=3.6))
+    assert taken is not None and taken.holder == "this-host:2:bb"
+    assert not leases.release("crawl:x", "other-host:1:aa")  # only the holder gives it back
+    assert leases.release("crawl:x", "this-host:2:bb")
+
+
+def test_a_lease_of_a_dead_process_on_this_host_is_free_at_once(sqlite_url: str) -> None:
+    import socket
+
+    from index.store import Store
+    from index.text.dates import now
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leases = Store.open(sqlite_url).leases
+    assert leases.acquire("poller", f"{socket.gethostname()}:{dead.pid}:aa", 600, now())
+    assert leases.acquire("poller", f"{socket.gethostname()}:{os.getpid()}:cc", 600, now())
+    assert leases.acquire("poller", "someone-else:1:bb", 600, now()) is None  # this one lives

@@ -107,7 +107,7 @@ class Leases:
             if row is None:
                 row = Lease(name=name, holder=holder, acquired_at=at, expires_at=until)
                 session.add(row)
-            elif row.holder == holder or row.expires_at <= at:
+            elif row.holder == holder or row.expires_at <= at or _died_here(row.holder):
                 if row.holder != holder:
                     row.holder, row.acquired_at = holder, at
                 row.expires_at = until
@@ -159,6 +159,22 @@ class Leases:
             if row is None:
                 return None
             return LeaseHolder(row.name, row.holder, row.acquired_at, row.expires_at)
+
+
+def _died_here(holder: str) -> bool:
+    """True when the holder was a process of this host that no longer runs (a crash on this
+    machine frees its leases at once; on another host, only expiry can tell)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class TokenBuckets:
