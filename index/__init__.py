@@ -13,6 +13,7 @@ imports `telegram`. The bot and the command line use the names below, and `index
 """
 
 from .archive import Archive, Health, HealthProblem, ReindexReport, Stats
+from .backup import BackupError, BackupReport, backup, restore
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
 from .search import (
     Answer,
@@ -50,6 +51,7 @@ from .text import (
     lower,
     parse_date,
 )
+from .upgrade import UpgradeReport, upgrade
 
 __all__ = [
     "CHAT_INTENTS",
@@ -62,6 +64,8 @@ __all__ = [
     "ArticleNotFound",
     "ArticleRecord",
     "ArticleView",
+    "BackupError",
+    "BackupReport",
     "CategoryCount",
     "ConversationState",
     "DatabaseUnavailable",
@@ -85,11 +89,15 @@ __all__ = [
     "Stats",
     "TakeDown",
     "TinSoError",
+    "UpgradeReport",
     "Weights",
+    "backup",
     "bound_question",
     "fold",
     "foreign_words",
     "is_vietnamese",
     "lower",
     "parse_date",
+    "restore",
+    "upgrade",
 ]

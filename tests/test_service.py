@@ -348,3 +348,129 @@ def test_a_lease_of_a_dead_process_on_this_host_is_free_at_once(sqlite_url: str)
     assert leases.acquire("poller", f"{socket.gethostname()}:{dead.pid}:aa", 600, now())
     assert leases.acquire("poller", f"{socket.gethostname()}:{os.getpid()}:cc", 600, now())
     assert leases.acquire("poller", "someone-else:1:bb", 600, now()) is None  # this one lives
+
+
+# -- backup, restore, upgrade ------------------------------------------------------------------
+
+
+def ask_json(**environment: str) -> list[tuple[int, str]]:
+    done = cli("ask", "cầu Zorglub sông Đà", "--json", **environment)
+    assert done.returncode == 0, done.stderr
+    return [(hit["article_id"], hit["title"]) for hit in json.loads(done.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_backup_then_restore_on_an_empty_machine_gives_the_same_answers(
+    bot_db: str, tmp_path: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    if engine == "sqlite":
+        source = {"DATABASE_URL": bot_db, "INDEX_DIR": str(tmp_path / "index")}
+        target_url = f"sqlite:///{tmp_path / 'restored' / 'bot.sqlite3'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        source = {"DATABASE_URL": request.getfixturevalue("postgres_url")}
+        source["INDEX_DIR"] = str(tmp_path / "index")
+        assert cli("stats", **source).returncode == 0  # the sample loaded
+        target_url = _new_postgres(server, request)
+    assert cli("ingest", str(new_article(tmp_path)), **source).returncode == 0
+    before = ask_json(**source)
+    assert before[0][1] == NEW_TITLE
+
+    saved = cli("backup", str(tmp_path / "backup"), **source)
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.startswith(f"backed up the {engine} database and index generation ")
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+    target = {"DATABASE_URL": target_url, "INDEX_DIR": str(tmp_path / "restored-index")}
+    restored = cli("restore", str(tmp_path / "backup"), **target)
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.startswith("restored the backup of ")
+    assert ask_json(**target) == before
+    again = cli("restore", str(tmp_path / "backup"), **target)
+    assert again.returncode == 1
+    assert again.stderr.strip().startswith("error: ")
+    assert "not empty" in again.stderr or "exists" in again.stderr or "holds" in again.stderr
+
+
+def _new_postgres(server: str, request: pytest.FixtureRequest) -> str:
+    import uuid
+
+    import psycopg
+
+    name = f"tinsobot_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    request.addfinalizer(drop)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def test_a_backup_into_a_folder_holding_something_is_refused(bot_db: str, tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    done = cli("backup", str(tmp_path / "full"), DATABASE_URL=bot_db)
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("not an empty folder; back up into a new one")
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
+
+
+def test_upgrade_migrates_the_schema_and_keeps_an_index_of_the_same_format(
+    bot_db: str, tmp_path: Path
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    environment = {"DATABASE_URL": bot_db, "INDEX_DIR": str(tmp_path / "index")}
+    assert cli("stats", **environment).returncode == 0
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "index" / "store" / "migrations"))
+    config.cmd_opts = None
+    config.attributes["connection"] = None
+    import sqlalchemy
+
+    with sqlalchemy.create_engine(bot_db).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    done = cli("upgrade", **environment)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("schema 0005 -> 0006; index format ")
+    assert " kept (generation " in done.stdout
+    again = cli("upgrade", **environment)
+    assert again.stdout.startswith("schema 0006 (up to date); index format ")
+
+
+def test_upgrade_rebuilds_an_index_of_another_format(bot_db: str, tmp_path: Path) -> None:
+    import zlib
+
+    index = tmp_path / "index"
+    environment = {"DATABASE_URL": bot_db, "INDEX_DIR": str(index)}
+    assert cli("stats", **environment).returncode == 0
+    current = index / (index / "CURRENT").read_text().strip()
+    outer = json.loads(current.read_text())
+    outer["manifest"]["format"] -= 1
+    text = json.dumps(outer["manifest"], sort_keys=True, ensure_ascii=False)
+    outer["crc"] = zlib.crc32(text.encode())
+    current.write_text(json.dumps(outer, sort_keys=True))
+    done = cli("upgrade", **environment)
+    assert done.returncode == 0, done.stderr
+    assert " rebuilt (generation " in done.stdout
+
+
+def test_health_prints_the_index_and_exits_1_without_a_database(
+    bot_db: str, tmp_path: Path
+) -> None:
+    fine = cli("health", DATABASE_URL=bot_db, INDEX_DIR=str(tmp_path / "index"))
+    assert fine.returncode == 0, fine.stderr
+    body = json.loads(fine.stdout)
+    assert body["status"] == "ok" and body["articles"] >= 200 and body["change_log"]["behind"] == 0
+    gone = cli(
+        "health",
+        DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database_here",
+        INDEX_DIR=str(tmp_path / "index2"),
+    )
+    assert gone.returncode == 1
+    assert json.loads(gone.stdout)["database"] == "unreachable"
