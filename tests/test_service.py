@@ -474,3 +474,73 @@ def test_health_prints_the_index_and_exits_1_without_a_database(
     )
     assert gone.returncode == 1
     assert json.loads(gone.stdout)["database"] == "unreachable"
+
+
+# -- alerts ------------------------------------------------------------------------------------
+
+
+def admin_texts(fake_api: FakeBotAPI) -> list[str]:
+    from .conftest import ADMIN_ID
+
+    return [m["text"] for m in fake_api.bot_messages(ADMIN_ID)]
+
+
+def record_run(archive: Any, failed: bool) -> None:
+    """A finished crawl run of so-test, as the crawler records one."""
+    from index.store import PageError, RunCounts, RunStatus
+    from index.text.dates import now
+
+    run_id, _ = archive.store.crawl.start_run("so-test", now())
+    status = RunStatus.FAILED if failed else RunStatus.OK
+    error = PageError("https://so.example.test/a", "http_error", "HTTP 500") if failed else None
+    archive.store.crawl.finish_run(run_id, status, RunCounts(0, 0, 0, int(failed), 0), error, now())
+
+
+def test_admins_are_told_once_when_a_source_keeps_failing_and_once_when_it_recovers(
+    fake_api: FakeBotAPI, start_bot, tmp_path: Path
+) -> None:
+    from bot import texts
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "so-test"\nbase_url = "https://so.example.test/"\ninterval = "1h"\n',
+        encoding="utf-8",
+    )
+    running = start_bot(sources_file=str(sources), crawl_check_seconds=0, alert_check_seconds=0.2)
+    failing = texts.alert_source_failing("so-test", 3)
+    for _ in range(2):
+        record_run(running.archive, failed=True)
+    time.sleep(0.6)
+    assert failing not in admin_texts(fake_api)  # two failures are not yet an alert
+    record_run(running.archive, failed=True)
+    fake_api.wait_for(lambda: failing in admin_texts(fake_api), what="the alert")
+    record_run(running.archive, failed=True)  # a fourth failure: no second message
+    time.sleep(0.6)
+    assert [t for t in admin_texts(fake_api) if t.startswith("🚨")] == [failing]
+    record_run(running.archive, failed=False)
+    recovered = texts.alert_source_recovered("so-test")
+    fake_api.wait_for(lambda: recovered in admin_texts(fake_api), what="the recovery")
+    time.sleep(0.6)
+    assert admin_texts(fake_api).count(recovered) == 1
+
+
+def test_admins_are_told_once_when_the_index_falls_behind_and_once_when_it_catches_up(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    from bot import texts
+
+    running = start_bot(follow_seconds=0, alert_check_seconds=0.2, alert_index_lag_seconds=1)
+    elsewhere = {"DATABASE_URL": bot_db, "INDEX_DIR": str(tmp_path / "elsewhere")}
+    assert cli("ingest", str(new_article(tmp_path)), **elsewhere).returncode == 0
+    fake_api.wait_for(
+        lambda: any(t.startswith("🚨 Chỉ mục tìm kiếm") for t in admin_texts(fake_api)),
+        what="the alert",
+    )
+    time.sleep(0.6)
+    assert len([t for t in admin_texts(fake_api) if t.startswith("🚨")]) == 1
+    running.archive.refresh()  # what FOLLOW_SECONDS would do
+    fake_api.wait_for(
+        lambda: texts.ALERT_INDEX_CAUGHT_UP in admin_texts(fake_api), what="the recovery"
+    )
+    time.sleep(0.6)
+    assert admin_texts(fake_api).count(texts.ALERT_INDEX_CAUGHT_UP) == 1
