@@ -82,7 +82,7 @@ async def follow_index(context: BotContext) -> None:
     """Every FOLLOW_SECONDS: swap in what other processes wrote (a generation published in the
     shared index folder, or changes in the database this replica's index lacks)."""
     state = context.state
-    if state.service.following:
+    if state.service.following or state.reindexing:  # a reindex publishes all when it ends
         return
     state.service.following = True
     try:
