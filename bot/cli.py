@@ -115,12 +115,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     secret = settings.chat_id_secret
     key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
-    conversation = Conversation(open_archive(settings), ChatKeys(key))
+    archive = open_archive(settings)
+    conversation = Conversation(archive, ChatKeys(key))
     chat = args.chat or "terminal"
     for line in sys.stdin:
         text = line.strip()
         if not text:
             continue
+        archive.refresh()  # what other processes stored meanwhile (cheap when nothing changed)
         reply = conversation.handle(Incoming(Channel.TERMINAL, chat, text=text))
         print("\n\n".join(render_plain(reply)), end="\n\n", flush=True)
     return 0

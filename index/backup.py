@@ -66,6 +66,7 @@ def backup(archive: Archive, folder: Path) -> BackupReport:
     folder = folder.expanduser().resolve()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BackupError(f"{folder}: not an empty folder; back up into a new one")
+    _remove_abandoned(folder)
     work = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -91,6 +92,26 @@ def backup(archive: Archive, folder: Path) -> BackupReport:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BackupReport(**{**asdict(report), "seconds": time.perf_counter() - started})
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Work folders of backups whose process died (a crash, kill -9) are never a backup."""
+    if not folder.parent.is_dir():
+        return
+    for work in folder.parent.glob(f".{folder.name}.partial-*"):
+        pid = work.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _copy_index(index_dir: Path, target: Path) -> tuple[int | None, str | None]:

@@ -544,3 +544,17 @@ def test_admins_are_told_once_when_the_index_falls_behind_and_once_when_it_catch
     )
     time.sleep(0.6)
     assert admin_texts(fake_api).count(texts.ALERT_INDEX_CAUGHT_UP) == 1
+
+
+def test_a_backup_killed_half_way_leaves_no_backup_and_the_next_one_cleans_up(
+    bot_db: str, tmp_path: Path
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = tmp_path / f".nightly.partial-{dead.pid}"  # what a killed backup leaves
+    (abandoned / "index").mkdir(parents=True)
+    assert not (tmp_path / "nightly").exists()  # nothing that looks like a backup
+    done = cli("backup", str(tmp_path / "nightly"), DATABASE_URL=bot_db)
+    assert done.returncode == 0, done.stderr
+    assert not abandoned.exists()
+    assert (tmp_path / "nightly" / "backup.json").is_file()
