@@ -246,7 +246,24 @@ def run_webhook(
     webhook: Webhook,
     stop_signals: Sequence[int] | None = STOP_SIGNALS,
 ) -> None:
-    """Serve a webhook (updates without the secret token are refused) until a stop signal."""
+    """Serve a webhook (updates without the secret token are refused) until a stop signal.
+    Several replicas may serve one bot; raises PollerBusy while a process polls for it."""
+    state: BotState = application.bot_data[STATE_KEY]
+    service.join_replicas(state)
+    try:
+        every = state.settings.poller_lease_seconds / 3
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            service.renew_replica, interval=every, first=every, name="replica lease"
+        )
+        _serve_webhook(application, webhook, stop_signals)
+    finally:
+        service.leave_replicas(state)
+
+
+def _serve_webhook(
+    application: BotApplication, webhook: Webhook, stop_signals: Sequence[int] | None
+) -> None:
     application.run_webhook(
         listen=webhook.listen,
         port=webhook.port,

@@ -33,6 +33,9 @@ __all__ = [
     "ServiceState",
     "check_alerts",
     "follow_index",
+    "join_replicas",
+    "leave_replicas",
+    "renew_replica",
     "health_body",
     "housekeeping",
     "release_poller",
@@ -66,13 +69,28 @@ class ServiceState:
 
 
 class PollerBusy(Exception):
-    """Another process polls Telegram for this bot (Telegram would answer 409 Conflict)."""
+    """This process cannot serve in the mode asked: another one polls Telegram for this bot
+    (Telegram would answer 409 Conflict), or webhook replicas run (polling would remove their
+    webhook)."""
 
-    def __init__(self, holder: str, until: str) -> None:
-        super().__init__(
-            f"another process ({holder}) is polling Telegram for this bot (its lease runs until "
-            f"{until}); stop it first, or run several replicas with --webhook-url"
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    @classmethod
+    def polling(cls, holder: str, until: str, webhook: bool = False) -> PollerBusy:
+        """Another process holds the poller's lease."""
+        then = (
+            "stop it before starting webhook replicas"
+            if webhook
+            else "stop it first, or run several replicas with --webhook-url"
         )
+        return cls(
+            f"another process ({holder}) is polling Telegram for this bot (its lease runs until "
+            f"{until}); {then}"
+        )
+
+
+WEBHOOK_LEASE = "webhook:"  # + the replica's name: a webhook replica is running
 
 
 # -- readers follow writers ----------------------------------------------------------------
@@ -102,14 +120,54 @@ def _generation(archive: Archive) -> int:
 
 
 def take_poller(state: BotState) -> None:
-    """Take the poller's lease before polling; raises PollerBusy when another process has it."""
+    """Take the poller's lease before polling; raises PollerBusy when another process has it
+    or webhook replicas run (polling would delete their webhook)."""
+    replicas = state.archive.live_leases(WEBHOOK_LEASE)
+    if replicas:
+        names = ", ".join(r.name.removeprefix(WEBHOOK_LEASE) for r in replicas[:3])
+        raise PollerBusy(
+            f"webhook replicas of this bot are running ({names}); polling would remove their "
+            "webhook: stop them first, or start this one with --webhook-url too"
+        )
     ttl = state.settings.poller_lease_seconds
     if state.archive.acquire_lease(POLLER_LEASE, state.service.replica, ttl) is not None:
         return
+    raise _polling(state, webhook=False)
+
+
+def _polling(state: BotState, webhook: bool) -> PollerBusy:
     holder = state.archive.lease_holder(POLLER_LEASE)
     who = holder.holder if holder else "?"
     until = holder.expires_at.isoformat(timespec="seconds") if holder else "?"
-    raise PollerBusy(who, until)
+    return PollerBusy.polling(who, until, webhook)
+
+
+def join_replicas(state: BotState) -> None:
+    """Before serving a webhook: refuse while a process polls; then say this replica runs (a
+    lease renewed with the poller's period, so a later poller refuses to start)."""
+    if state.archive.live_leases(POLLER_LEASE):
+        raise _polling(state, webhook=True)
+    ttl = state.settings.poller_lease_seconds
+    state.archive.acquire_lease(WEBHOOK_LEASE + state.service.replica, state.service.replica, ttl)
+
+
+async def renew_replica(context: BotContext) -> None:
+    """Keep this webhook replica's lease."""
+    state = context.state
+    name = WEBHOOK_LEASE + state.service.replica
+    ttl = state.settings.poller_lease_seconds
+    try:
+        await asyncio.to_thread(state.archive.acquire_lease, name, state.service.replica, ttl)
+    except Exception:
+        log.warning("could not renew this replica's lease; retrying", exc_info=True)
+
+
+def leave_replicas(state: BotState) -> None:
+    """At shutdown: this replica no longer serves."""
+    try:
+        state.archive.release_lease(WEBHOOK_LEASE + state.service.replica, state.service.replica)
+    except Exception:
+        log.warning("could not release this replica's lease (it expires)", exc_info=True)
 
 
 async def renew_poller(context: BotContext) -> None:

@@ -356,6 +356,10 @@ class Archive:
         """Give a lease back."""
         return self.store.leases.release(name, holder)
 
+    def live_leases(self, prefix: str) -> list[LeaseHolder]:
+        """The leases named `prefix...` held now by living processes."""
+        return self.store.leases.live(prefix, now())
+
     def lease_holder(self, name: str) -> LeaseHolder | None:
         """Who holds a lease (perhaps expired)."""
         return self.store.leases.holder(name)

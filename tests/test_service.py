@@ -558,3 +558,49 @@ def test_a_backup_killed_half_way_leaves_no_backup_and_the_next_one_cleans_up(
     assert done.returncode == 0, done.stderr
     assert not abandoned.exists()
     assert (tmp_path / "nightly" / "backup.json").is_file()
+
+
+def test_polling_is_refused_while_webhook_replicas_run(
+    fake_api: FakeBotAPI, replicas, postgres_url: str
+) -> None:
+    replicas(1)
+    poller = cli(
+        "run",
+        TELEGRAM_BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_BASE_URL=fake_api.base_url,
+        DATABASE_URL=postgres_url,
+        LOAD_SAMPLE="false",
+        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
+    )
+    assert poller.returncode == 1
+    last = poller.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: webhook replicas of this bot are running (")
+    assert last.endswith(
+        "polling would remove their webhook: stop them first, "
+        "or start this one with --webhook-url too"
+    )
+    assert fake_api.recorded("deleteWebhook") == []
+
+
+def test_a_webhook_replica_is_refused_while_a_process_polls(
+    fake_api: FakeBotAPI, start_bot, bot_db: str
+) -> None:
+    start_bot()
+    replica = cli(
+        "run",
+        "--webhook-url",
+        HOOK,
+        "--port",
+        "1",
+        TELEGRAM_BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_BASE_URL=fake_api.base_url,
+        DATABASE_URL=bot_db,
+        LOAD_SAMPLE="false",
+        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
+        WEBHOOK_SECRET_TOKEN=SECRET_TOKEN,
+    )
+    assert replica.returncode == 1
+    last = replica.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: another process (")
+    assert last.endswith("stop it before starting webhook replicas")
+    assert fake_api.recorded("setWebhook") == []

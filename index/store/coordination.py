@@ -152,6 +152,19 @@ class Leases:
             gone = session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
             return bool(getattr(gone, "rowcount", 0))
 
+    def live(self, prefix: str, at: datetime) -> list[LeaseHolder]:
+        """The leases whose name starts with `prefix` and that have not expired at `at` (nor
+        belong to a dead process of this host)."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(Lease).where(Lease.name.startswith(prefix), Lease.expires_at > at)
+            )
+            return [
+                LeaseHolder(r.name, r.holder, r.acquired_at, r.expires_at)
+                for r in rows
+                if not _died_here(r.holder)
+            ]
+
     def holder(self, name: str) -> LeaseHolder | None:
         """Who holds the lease (perhaps expired), if anyone."""
         with self.sessions() as session:
