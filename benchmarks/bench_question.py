@@ -13,17 +13,23 @@ median wall time of 5 runs (caches warm, as in a running bot) and the peak of me
 
 Target (the robustness issue): any question up to 4,096 characters costs <= 200 ms and
 <= 50 MB extra memory. The search engine's own steps (BM25 over the fields) are measured by
-bench_search.py once it calls `bound_question`.
+`--engine` sends the same questions through the whole `SearchEngine.search` (bounding,
+understanding, restoration over the index's on-disk tables, BM25, snippets) on the shipped
+sample, as `ask` and the bot do.
+
+    python benchmarks/bench_question.py --engine
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +43,7 @@ from index.text.typos import TypoIndex  # noqa: E402
 from tests.sample_corpus import sample_stats  # noqa: E402
 
 LIMIT = 4096
+_LETTERS = "abcdeghiklmnopqrstuvxy"
 QUESTIONS = {
     "one long word": "x" * LIMIT,
     "one word repeated": ("chuyển " * LIMIT)[:LIMIT],
@@ -44,6 +51,10 @@ QUESTIONS = {
     "telex": ("ddooir mowis " * LIMIT)[:LIMIT],
     "glued syllables": ("chuyendoiso " * LIMIT)[:LIMIT],
     "typos": ("hjnh thuwcs covit " * LIMIT)[:LIMIT],
+    "distinct unknown": " ".join(
+        "".join(_LETTERS[(n * 7 + i * 3) % len(_LETTERS)] for i in range(3 + n % 5))
+        for n in range(LIMIT // 5)
+    )[:LIMIT],
     "letters then !": "a" * (LIMIT - 1) + "!",
     "accents": "á" * LIMIT,
     "combining marks": "a" + "\u0301" * (LIMIT - 1),
@@ -71,7 +82,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--unbounded", action="store_true", help="also without bound_question")
+    parser.add_argument("--engine", action="store_true", help="through SearchEngine.search")
     args = parser.parse_args()
+    if args.engine:
+        from bot.cli import open_archive
+        from bot.settings import load_settings
+        from index import EmptyQuery
+
+        archive = open_archive(load_settings())
+
+        def search(question: str, bounded: bool) -> None:
+            with contextlib.suppress(EmptyQuery):
+                archive.search(question)
+
+        measure(search, (True,), args.runs)
+        return
     stats = sample_stats()
     analyzer = Analyzer()
     analyzer.tokens("khởi động")
@@ -88,14 +113,18 @@ def main() -> None:
         restorer.restore(text)
         reader.read(text)
 
-    modes = (True, False) if args.unbounded else (True,)
+    measure(analyse, (True, False) if args.unbounded else (True,), args.runs)
+
+
+def measure(analyse: Callable[[str, bool], None], modes: tuple[bool, ...], runs: int) -> None:
+    """Time and allocation of `analyse` on every question, printed, with the worst figures."""
     rows = []
     before = peak_rss_mb()
     for name, question in QUESTIONS.items():
         for bounded in modes:
             analyse(question, bounded)  # warm: caches filled as in a running bot
             times = []
-            for _ in range(args.runs):
+            for _ in range(runs):
                 started = time.perf_counter()
                 analyse(question, bounded)
                 times.append(time.perf_counter() - started)

@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_search import make_queries, sentence_pool, watch_self
+from bench_search import make_queries, sentence_pool, watch_self  # noqa: E402
 
-from index import Archive, QueryDictionary
-from index.search.worker import run_child
+from index import Archive, QueryDictionary  # noqa: E402
+from index.search.worker import run_child  # noqa: E402
 
 
 class _Locked(logging.Handler):
@@ -76,13 +76,13 @@ def main() -> int:
         done = threading.Event()
         started = time.perf_counter()
 
-        def rebuild() -> None:
+        def rebuild(done: threading.Event) -> None:
             try:
                 run_child("reindex", url, str(engine.index_dir), full=args.reanalyse)
             finally:
                 done.set()
 
-        threading.Thread(target=rebuild, daemon=True).start()
+        threading.Thread(target=rebuild, args=(done,), daemon=True).start()
         busy: list[float] = []
         while not done.is_set():
             for query in queries:
@@ -113,11 +113,13 @@ def main() -> int:
         print("|---|---|---|")
         print(f"| search p50 | {result['idle_p50_ms']:.1f} ms | {result['busy_p50_ms']:.1f} ms |")
         print(
-            f"| search p95 | {result['idle_p95_ms']:.1f} ms | {result['busy_p95_ms']:.1f} ms (**{result['p95_ratio']:.2f}x**) |"
+            f"| search p95 | {result['idle_p95_ms']:.1f} ms | {result['busy_p95_ms']:.1f} ms "
+            f"(**{result['p95_ratio']:.2f}x**) |"
         )
         print(f"| search max | | {result['busy_max_ms']:.1f} ms |")
         print(
-            f"| rebuild (child process, nice 10) | | {result['rebuild_s']:.1f} s, {result['busy_searches']:.0f} searches meanwhile |"
+            f"| rebuild (child process, nice 10) | | {result['rebuild_s']:.1f} s, "
+            f"{result['busy_searches']:.0f} searches meanwhile |"
         )
         print(f"| 'database is locked' log lines | | {result['database_locked_lines']} |")
     return 0

@@ -559,10 +559,10 @@ def compare_tantivy(args, workdir, url, index_dir, words, word_queries, word_key
     for which in ("ours", "tantivy"):
         rounds = []
         for _ in range(args.rounds):
-            command = [sys.executable, __file__, "--measure-memory", which, "--docs", str(args.docs),
-                       "--terms", str(args.terms), "--seed", str(args.seed), "--corpus", args.corpus,
-                       "--pool-articles", str(args.pool_articles), "--queries", str(args.queries),
-                       "--workdir", str(workdir)]  # fmt: skip
+            command = [sys.executable, __file__, "--measure-memory", which, "--docs",
+                       str(args.docs), "--terms", str(args.terms), "--seed", str(args.seed),
+                       "--corpus", args.corpus, "--pool-articles", str(args.pool_articles),
+                       "--queries", str(args.queries), "--workdir", str(workdir)]  # fmt: skip
             _, _, out = run_watched(command, dict(os.environ), limit_mb)
             rounds.append(float(out.strip().splitlines()[-1]))
         memory[which] = statistics.median(rounds)
@@ -577,33 +577,67 @@ def compare_tantivy(args, workdir, url, index_dir, words, word_queries, word_key
 
 
 def render(r: dict[str, float]) -> str:
-    lines = [
-        f"Corpus ({r['corpus']}): {r['docs']:,} articles, {r['terms_per_doc']:.0f} text terms each on average, "
-        f"{r['vocabulary_words']:,} distinct words; {r['queries']} queries (half without diacritics).",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        f"| full build (`bot.py reindex`, own process): wall / peak RSS | {r['build_s']:.1f} s / {r['build_peak_rss_mb']:.0f} MB |",
-        f"| index files on disk; build peak / files | {r['index_mb']:.0f} MB; {r['build_peak_per_index']:.2f}x |",
-        f'| `bot.py ask "hội thảo"` (index built): wall / peak RSS | {r["ask_wall_s"]:.2f} s / {r["ask_peak_rss_mb"]:.0f} MB |',
-        f"| open the index (`SearchEngine.open`) | {r['open_ms']:.0f} ms |",
-        f"| `SearchEngine.search` p50 / p95 | {r['search_p50_ms']:.1f} / {r['search_p95_ms']:.1f} ms |",
-        f"| plain path (no query understanding) p50 / p95 | {r['plain_p50_ms']:.1f} / {r['plain_p95_ms']:.1f} ms |",
-        f"| resident memory of the index after open / after the queries | {r['index_rss_open_mb']:.0f} / {r['index_rss_mb']:.0f} MB |",
-        f"| text-words `scores` (every match) / `top(k=10)` p50 | {r['bm25_scores_p50_ms']:.2f} / {r['top10_p50_ms']:.2f} ms |",
+    rows = [
+        (
+            "full build (`bot.py reindex`, own process): wall / peak RSS",
+            f"{r['build_s']:.1f} s / {r['build_peak_rss_mb']:.0f} MB",
+        ),
+        (
+            "index files on disk; build peak / files",
+            f"{r['index_mb']:.0f} MB; {r['build_peak_per_index']:.2f}x",
+        ),
+        (
+            '`bot.py ask "hội thảo"` (index built): wall / peak RSS',
+            f"{r['ask_wall_s']:.2f} s / {r['ask_peak_rss_mb']:.0f} MB",
+        ),
+        ("open the index (`SearchEngine.open`)", f"{r['open_ms']:.0f} ms"),
+        (
+            "`SearchEngine.search` p50 / p95",
+            f"{r['search_p50_ms']:.1f} / {r['search_p95_ms']:.1f} ms",
+        ),
+        (
+            "plain path (no query understanding) p50 / p95",
+            f"{r['plain_p50_ms']:.1f} / {r['plain_p95_ms']:.1f} ms",
+        ),
+        (
+            "resident memory of the index after open / after the queries",
+            f"{r['index_rss_open_mb']:.0f} / {r['index_rss_mb']:.0f} MB",
+        ),
+        (
+            "text-words `scores` (every match) / `top(k=10)` p50",
+            f"{r['bm25_scores_p50_ms']:.2f} / {r['top10_p50_ms']:.2f} ms",
+        ),
     ]
     if "rank_bm25_get_scores_p50_ms" in r:
-        lines.append(
-            f"| `BM25Okapi.get_scores`, same field and queries, p50; speed-up of `scores` | {r['rank_bm25_get_scores_p50_ms']:.1f} ms; {r['speedup_scores_vs_rank_bm25']:.0f}x |"
+        rows.append(
+            (
+                "`BM25Okapi.get_scores`, same field and queries, p50; speed-up of `scores`",
+                f"{r['rank_bm25_get_scores_p50_ms']:.1f} ms; "
+                f"{r['speedup_scores_vs_rank_bm25']:.0f}x",
+            )
         )
     if "top10_vs_tantivy" in r:
-        lines.append(
-            f"| `top(k=10)` vs tantivy-py top-10 (text words), p50 | {r['top10_ours_p50_ms']:.3f} vs {r['top10_tantivy_p50_ms']:.3f} ms: **{r['top10_vs_tantivy']:.2f}x** |"
+        rows.append(
+            (
+                "`top(k=10)` vs tantivy-py top-10 (text words), p50",
+                f"{r['top10_ours_p50_ms']:.3f} vs {r['top10_tantivy_p50_ms']:.3f} ms: "
+                f"**{r['top10_vs_tantivy']:.2f}x**",
+            )
         )
-        lines.append(
-            f"| memory after open + {r['queries']} queries, six fields, vs tantivy-py | {r['memory_ours_mb']:.0f} vs {r['memory_tantivy_mb']:.0f} MB: **{r['memory_vs_tantivy']:.2f}x** |"
+        rows.append(
+            (
+                f"memory after open + {r['queries']} queries, six fields, vs tantivy-py",
+                f"{r['memory_ours_mb']:.0f} vs {r['memory_tantivy_mb']:.0f} MB: "
+                f"**{r['memory_vs_tantivy']:.2f}x**",
+            )
         )
-    return "\n".join(lines)
+    head = (
+        f"Corpus ({r['corpus']}): {r['docs']:,} articles, {r['terms_per_doc']:.0f} text terms "
+        f"each on average, {r['vocabulary_words']:,} distinct words; {r['queries']} queries "
+        "(half without diacritics)."
+    )
+    table = [f"| {label} | {value} |" for label, value in rows]
+    return "\n".join([head, "", "| measure | value |", "|---|---|", *table])
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@
     texts.py      the fixed Vietnamese sentences
     callbacks.py  callback data, within 64 bytes and meaningful after a restart
     queries.py    the question inside a message; recent questions
-    throttle.py   per-user token buckets
+    throttle.py   per-user token buckets applied to Telegram's updates (ratelimit.py: the
+                  buckets themselves, for every channel)
+    zalo/         the Zalo channel on the same core: plain text, typed words, polling or webhook
     state.py      what handlers share, in bot_data
     settings.py   settings from the environment or .env
 

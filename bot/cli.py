@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Never, NoReturn
+from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
 from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
     from bot.app import Webhook  # imports telegram: only `run` needs it
+    from bot.zalo import ZaloWebhook
 
 log = logging.getLogger("tin-so-bot")
 
@@ -329,38 +330,83 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot: long polling, or a webhook with --webhook-url."""
+    """Run the bot on every channel whose token is set (Telegram, Zalo, or both in one process
+    sharing one engine): long polling, or webhooks with --webhook-url."""
     overrides = {
         "webhook_url": args.webhook_url,
         "webhook_listen": args.listen,
         "webhook_port": args.port,
         "webhook_secret_token": args.secret_token,
+        "zalo_webhook_port": args.zalo_port,
     }
     settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
-    settings.bot_token()  # a missing token is one line now, not an error after start-up
+    channels = _channels(settings, args.channel)  # a missing token is one line now
     settings.chat_secret()  # so is a missing secret for the chat ids
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
-    webhook = _webhook(settings) if settings.webhook_url else None
     from bot.logs import redact_secrets
+    from bot.zalo.run import zalo_webhook
 
-    redact_secrets([*settings.secrets(), webhook.secret_token if webhook else ""])
+    webhook = _webhook(settings) if "telegram" in channels and settings.webhook_url else None
+    zalo_hook = zalo_webhook(settings) if "zalo" in channels else None
+    redact_secrets(
+        [
+            *settings.secrets(),
+            webhook.secret_token if webhook else "",
+            zalo_hook.secret_token if zalo_hook else "",
+        ]
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every url, token included
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines a minute per job
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
 
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.app import build_application, run_polling, run_webhook
-    from bot.service import PollerBusy
     from index.crawl import load_sources
 
     sources = load_sources(settings.sources_file)  # a mistake in it is one line, before start-up
     archive = open_archive(settings)
+    try:
+        if "telegram" in channels:
+            return _run_telegram(settings, archive, sources, webhook, "zalo" in channels, zalo_hook)
+        return _run_zalo(settings, archive, sources, zalo_hook)
+    finally:
+        archive.close()
+
+
+def _channels(settings: Settings, chosen: str | None) -> tuple[str, ...]:
+    """The channels `run` serves: those with a token, or the one --channel picks."""
+    if chosen == "telegram":
+        settings.bot_token()
+        return ("telegram",)
+    if chosen == "zalo":
+        settings.zalo_token()
+        return ("zalo",)
+    return settings.channels()
+
+
+def _run_telegram(
+    settings: Settings,
+    archive: Archive,
+    sources: SourcesFile,
+    webhook: Webhook | None,
+    with_zalo: bool,
+    zalo_hook: ZaloWebhook | None,
+) -> int:
+    """The Telegram application (and the Zalo bot beside it, started and stopped by its
+    hooks, on the same engine) until a stop signal."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, run_polling, run_webhook
+    from bot.context import STATE_KEY
+    from bot.service import PollerBusy
+    from bot.zalo import ZaloNetworkError, ZaloUnauthorized
+
     application = build_application(settings, archive, sources)
+    if with_zalo:
+        _attach_zalo(application, settings, zalo_hook, STATE_KEY)
     try:
         if webhook is not None:
             run_webhook(application, webhook)
@@ -373,10 +419,70 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except NetworkError as exc:
         where = settings.telegram_api_base_url or "https://api.telegram.org/bot"
         return _fail(f"cannot reach the Telegram Bot API at {where}: {exc}")
-    finally:
-        archive.close()
+    except ZaloUnauthorized:
+        return _fail(_ZALO_REFUSED)
+    except ZaloNetworkError as exc:
+        return _fail(_zalo_unreachable(settings, exc))
     log.info("stopped")
     return 0
+
+
+def _attach_zalo(
+    application: Any, settings: Settings, hook: ZaloWebhook | None, state_key: str
+) -> None:
+    """Start the Zalo bot after the Telegram application's own start-up, on its engine, and
+    stop it before the engine closes."""
+    from bot.zalo.run import build_zalo
+
+    state = application.bot_data[state_key]
+    zalo = build_zalo(settings, state.archive, state.conversation, state.crawls, hook)
+    zalo.reindex_flag = state  # one reindex at a time, whichever channel asked
+    started, stopped = application.post_init, application.post_stop
+
+    async def post_init(app: Any) -> None:
+        if started is not None:
+            await started(app)
+        await zalo.start()
+
+    async def post_stop(app: Any) -> None:
+        await zalo.stop()
+        if stopped is not None:
+            await stopped(app)
+
+    application.post_init, application.post_stop = post_init, post_stop
+
+
+def _run_zalo(
+    settings: Settings, archive: Archive, sources: SourcesFile, hook: ZaloWebhook | None
+) -> int:
+    """The Zalo bot alone until a stop signal."""
+    import asyncio
+
+    from bot.conversation import ChatKeys, Conversation
+    from bot.crawl_jobs import CrawlJobs
+    from bot.zalo import ZaloNetworkError, ZaloUnauthorized
+    from bot.zalo.run import build_zalo, serve_alone
+
+    conversation = Conversation(archive, ChatKeys(settings.chat_secret()))
+    zalo = build_zalo(settings, archive, conversation, CrawlJobs(archive, sources), hook)
+    try:
+        asyncio.run(serve_alone(zalo, settings.crawl_check_seconds))
+    except ZaloUnauthorized:
+        return _fail(_ZALO_REFUSED)
+    except ZaloNetworkError as exc:
+        return _fail(_zalo_unreachable(settings, exc))
+    log.info("stopped")
+    return 0
+
+
+_ZALO_REFUSED = "ZALO_BOT_TOKEN was refused by the Zalo Bot API: check it in Zalo Bot Manager"
+
+
+def _zalo_unreachable(settings: Settings, exc: Exception) -> str:
+    from bot.zalo import DEFAULT_BASE_URL
+
+    where = settings.zalo_api_base_url or DEFAULT_BASE_URL
+    return f"cannot reach the Zalo Bot API at {where}: {exc}"
 
 
 def _webhook(settings: Settings) -> Webhook:
@@ -485,14 +591,27 @@ def _writing_commands(commands: Commands[_Parser]) -> None:
 def _run_command(commands: Commands[_Parser]) -> None:
     """run."""
     run = commands.add_parser(
-        "run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"
+        "run",
+        help="run the bot on every channel whose token is set (Telegram, Zalo): long polling, "
+        "or webhooks with --webhook-url",
     )
-    run.add_argument("--webhook-url", metavar="URL", help="public https url Telegram posts to")
+    run.add_argument(
+        "--channel", choices=("telegram", "zalo"), help="serve only this channel (default: each "
+        "channel whose token is set)",
+    )  # fmt: skip
+    run.add_argument(
+        "--webhook-url", metavar="URL",
+        help="public https url Telegram posts to (Zalo: this url + /zalo, unless ZALO_WEBHOOK_URL)",
+    )  # fmt: skip
     run.add_argument("--listen", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=_positive, metavar="N", help="port to listen on (default 8443)")
     run.add_argument(
         "--secret-token", metavar="S", help="webhook secret (better: WEBHOOK_SECRET_TOKEN)"
     )
+    run.add_argument(
+        "--zalo-port", type=_positive, metavar="N",
+        help="port Zalo's webhook listens on (default 8444)",
+    )  # fmt: skip
     run.set_defaults(handler=cmd_run)
 
 

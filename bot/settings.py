@@ -48,6 +48,21 @@ TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download th
 
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_ZALO_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")  # "<bot id>:<access token>"
+_ZALO_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
+
+
+def _api_base_url(value: str | None) -> str | None:
+    """A Bot API base url (Telegram's or Zalo's, for tests or a local server): http(s), ends
+    with /bot."""
+    if not value:
+        return None
+    value = value.rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    if not value.endswith("/bot"):
+        raise ValueError("must end with /bot, e.g. http://127.0.0.1:8081/bot")
+    return value
 
 
 class SettingsError(Exception):
@@ -71,6 +86,13 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base_url: str | None = None
+    zalo_admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    zalo_webhook_url: str | None = None  # default: WEBHOOK_URL + "/zalo", when that is set
+    zalo_webhook_port: int = Field(default=8444, ge=1, le=65535)
+    zalo_webhook_secret_token: SecretStr | None = None
 
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -111,6 +133,49 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
+    @field_validator("zalo_admin_ids", mode="before")
+    @classmethod
+    def _split_zalo_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            bad = [p for p in parts if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", p)]
+            if bad:
+                raise ValueError(f"not a Zalo user id: {bad[0]!r}")
+            return frozenset(parts)
+        return value
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _check_zalo_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        if not _ZALO_TOKEN.fullmatch(token):
+            raise ValueError(
+                "does not look like a Zalo bot token (the bot's id, a colon, then letters): "
+                "copy it again from Zalo Bot Manager"
+            )
+        return SecretStr(token)
+
+    @field_validator("zalo_api_base_url")
+    @classmethod
+    def _check_zalo_base_url(cls, value: str | None) -> str | None:
+        return _api_base_url(value)
+
+    @field_validator("zalo_webhook_url")
+    @classmethod
+    def _check_zalo_webhook_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Zalo only calls HTTPS webhooks)")
+        return value or None
+
+    @field_validator("zalo_webhook_secret_token")
+    @classmethod
+    def _check_zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _ZALO_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 8-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
@@ -124,14 +189,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_api_base_url")
     @classmethod
     def _check_base_url(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        value = value.rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        if not value.endswith("/bot"):
-            raise ValueError("must end with /bot, e.g. http://127.0.0.1:8081/bot")
-        return value
+        return _api_base_url(value)
 
     @field_validator("webhook_url")
     @classmethod
@@ -193,8 +251,48 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """What must never be logged nor shown: the bot token, the webhook secret and the secret
         chat ids are hashed with."""
-        values = (self.telegram_bot_token, self.webhook_secret_token, self.chat_id_secret)
-        return [value.get_secret_value() for value in values if value is not None]
+        values = (
+            self.telegram_bot_token,
+            self.webhook_secret_token,
+            self.chat_id_secret,
+            self.zalo_bot_token,
+            self.zalo_webhook_secret_token,
+        )
+        secrets = [value.get_secret_value() for value in values if value is not None]
+        if self.zalo_bot_token is not None:  # its access token alone is a secret too
+            secrets.append(self.zalo_bot_token.get_secret_value().split(":", 1)[1])
+        return secrets
+
+    def channels(self) -> tuple[str, ...]:
+        """The channels to serve: those whose token is set ("telegram", "zalo"); raises
+        SettingsError when there is none."""
+        tokens = (("telegram", self.telegram_bot_token), ("zalo", self.zalo_bot_token))
+        served = tuple(name for name, token in tokens if token is not None)
+        if not served:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN: not set; create a bot with @BotFather and put its token "
+                "in the environment or in .env (or ZALO_BOT_TOKEN, from Zalo Bot Creator, to "
+                "serve Zalo; set both to serve both)"
+            )
+        return served
+
+    def zalo_token(self) -> str:
+        """The Zalo bot token; raises SettingsError when it is not set."""
+        if self.zalo_bot_token is None:
+            raise SettingsError(
+                "ZALO_BOT_TOKEN: not set; create a bot with Zalo Bot Creator and put its token "
+                "in the environment or in .env"
+            )
+        return self.zalo_bot_token.get_secret_value()
+
+    def zalo_webhook(self) -> str | None:
+        """Where Zalo posts updates: ZALO_WEBHOOK_URL, else WEBHOOK_URL + "/zalo" (each channel
+        on its own path), else None (long polling)."""
+        if self.zalo_webhook_url:
+            return self.zalo_webhook_url
+        if self.webhook_url:
+            return self.webhook_url.rstrip("/") + "/zalo"
+        return None
 
     def bot_token(self) -> str:
         """The bot token; raises SettingsError when it is not set."""

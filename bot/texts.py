@@ -56,6 +56,11 @@ __all__ = [
     "LATEST_BUTTON",
     "CATEGORIES_BUTTON",
     "TODAY_HEADING",
+    "ZALO_READ_ON",
+    "ZALO_NOTHING_TO_READ_ON",
+    "ZALO_INGEST_TELEGRAM_ONLY",
+    "ZALO_ADMIN_HELP",
+    "ZALO_ERROR_REPORT",
 ]
 
 EXAMPLES = ("hội thảo chính quyền điện tử", "chuyển đổi số", "phố sách Hà Nội")
@@ -553,3 +558,28 @@ def alert_source_recovered(name: str) -> str:
 def alert_index_behind(minutes: int) -> str:
     """The index lags the database by `minutes`."""
     return ALERT_INDEX_BEHIND.format(minutes=minutes)
+
+
+# -- Zalo (bot/zalo): plain text, no buttons, no files -----------------------------------------
+ZALO_READ_ON = "👉 Bài còn tiếp ({shown}/{total} phần). Gõ “đọc tiếp” để xem phần sau."
+ZALO_NOTHING_TO_READ_ON = (
+    "Không còn phần nào để đọc tiếp. Bạn gõ “đọc 2” để đọc một bài trong danh sách, "
+    "hoặc gõ điều muốn tìm nhé."
+)
+ZALO_INGEST_TELEGRAM_ONLY = (
+    "📎 Nhập bài từ tệp chỉ làm được trên Telegram: Zalo không chuyển tệp tới bot. Bạn gửi "
+    "tệp .txt, .json hoặc .jsonl kèm chú thích /ingest cho bot trên Telegram, hoặc chạy "
+    "“python bot.py ingest” trên máy chủ."
+)
+ZALO_ADMIN_HELP = (
+    "\n\n🔧 Dành cho quản trị viên\n"
+    "/reindex – lập lại chỉ mục (/reindex full để phân tích lại toàn bộ bài)\n"
+    "/stats – thống kê dữ liệu, câu hỏi và tình trạng thu thập tin\n"
+    "/crawl – thu thập tin mới (kèm tên một nguồn hoặc địa chỉ một trang để thu thập riêng)\n"
+    "/xoa – gỡ một bài khỏi kết quả, ví dụ /xoa 12\n"
+    "/ingest – chỉ dùng được trên Telegram (Zalo không chuyển tệp tới bot)."
+)
+ZALO_ERROR_REPORT = (
+    "⚠️ Bot gặp lỗi khi xử lý một tin nhắn Zalo: {kind}\n{detail}\n"
+    "Chi tiết đầy đủ có trong nhật ký (log) của bot."
+)

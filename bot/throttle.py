@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from telegram import InlineQueryResultsButton, Update
@@ -16,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from . import texts
 from .addressing import addressed_to_bot
+from .ratelimit import Throttle
 
 if TYPE_CHECKING:
     from .context import BotContext, BotState
@@ -23,46 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["Throttle", "throttle", "bucket_for"]
 
 log = logging.getLogger(__name__)
-
-
-class Throttle:
-    """A token bucket per user: `burst` requests at once, refilled at `per_minute`."""
-
-    def __init__(
-        self,
-        burst: int,
-        per_minute: float,
-        clock: Callable[[], float] = time.monotonic,
-        max_users: int = 10_000,
-        name: str = "message",
-    ) -> None:
-        self.name = name  # the shared buckets' key prefix
-        self.burst = burst
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self.max_users = max_users
-        self._buckets: dict[int, tuple[float, float]] = {}  # user -> (tokens, when)
-
-    def wait_seconds(self, user_id: int) -> int:
-        """Take one request from the user's bucket: 0 when allowed, else whole seconds to wait."""
-        now = self.clock()
-        tokens, then = self._buckets.get(user_id, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - then) * self.rate)
-        if tokens >= 1.0:
-            self._buckets[user_id] = (tokens - 1.0, now)
-            self._forget_idle(now)
-            return 0
-        self._buckets[user_id] = (tokens, now)
-        return max(1, math.ceil((1.0 - tokens) / self.rate))
-
-    def _forget_idle(self, now: float) -> None:
-        """Drop users whose bucket is full again, once there are many (bounded memory)."""
-        if len(self._buckets) <= self.max_users:
-            return
-        refill = self.burst / self.rate
-        self._buckets = {
-            user: state for user, state in self._buckets.items() if now - state[1] < refill
-        }
 
 
 def bucket_for(update: Update, state: BotState) -> Throttle | None:

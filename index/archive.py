@@ -292,6 +292,13 @@ class Archive:
         """The question kept under `token` (once), unless it is older than `newer_than`."""
         return self.store.conversations.take(token, newer_than)
 
+    def first_delivery(
+        self, channel: str, message_id: str, at: datetime, forget_before: datetime
+    ) -> bool:
+        """True the first time a channel's message id is recorded (it is to be answered); False
+        for a redelivery. Records older than `forget_before` are dropped."""
+        return self.store.conversations.first_delivery(channel, message_id[:64], at, forget_before)
+
     def stats(self) -> Stats:
         """Counts and dates of the stored articles and of the live index."""
         stored = self.store.stats()

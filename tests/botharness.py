@@ -53,7 +53,7 @@ class RunningBot:
         except BaseException as exc:  # reported by start()
             self._failure = exc
 
-    def stop(self, timeout: float = 20) -> None:
+    def stop(self, timeout: float = 60) -> None:
         """Stop as a signal would: updater, application, shutdown hooks (the engine is closed)."""
         if self._thread is None or not self._thread.is_alive():
             return

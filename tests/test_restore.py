@@ -64,3 +64,15 @@ def test_words_the_reading_kept_are_not_restored() -> None:
     assert invented is not None and invented.text == "hội thảo kọ"
     result = with_ko.restore("hoi thao ko", keep=("ko",))
     assert result is not None and result.text == "hội thảo ko"
+
+
+def test_the_on_disk_tables_correct_typos_as_the_in_memory_ones() -> None:
+    """The index's restoration tables look a word's edits up together; same corrections."""
+    from index.search.vocabulary import open_restorer, restorer_arrays
+
+    memory = restorer
+    disk = open_restorer(restorer_arrays(memory), 200)
+    for typed in ("hoi thao chinh quyen dien tuu", "chuyen doi sso", "hoi thao hoi thao dien tuu"):
+        assert disk.restore(typed) == memory.restore(typed)
+    restored = disk.restore("chinh quyen dien tuu")
+    assert restored is not None and restored.corrected and restored.text.endswith("điện tử")

@@ -245,7 +245,10 @@ def test_kill_9_while_writing_leaves_the_previous_generation_serving(
         for start in range(50, 24050, 6000):  # large inputs, so the merge takes a while
             words = [WORDS[n % 8] for n in range(40)]
             apply(writer, [row(n, ["tin", str(n), *words]) for n in range(start, start + 6000)])
-        code = "writer.merge(__import__('index.search.writer', fromlist=['M']).MergePolicy(factor=2, floor=1, max_segments=1))"
+        code = (
+            "writer.merge(__import__('index.search.writer', fromlist=['M'])"
+            ".MergePolicy(factor=2, floor=1, max_segments=1))"
+        )
     else:
         code = "writer.build(batches(), database='db', data_version='v2', analyzer='a')"
     before = read_current(tmp_path)
@@ -280,8 +283,8 @@ def test_a_damaged_or_missing_file_is_detected(tmp_path: Path) -> None:
     assert manifest is not None
     segment = tmp_path / manifest.segments[0]
     data = bytearray(segment.read_bytes())
-    where = ArrayFile(segment, verify=False)._toc["text.words.post"]["offset"]
-    data[int(where)] ^= 0xFF  # one bit of the postings
+    where = ArrayFile(segment, verify=False)._toc["text.words.post"].offset
+    data[where] ^= 0xFF  # one bit of the postings
     segment.write_bytes(bytes(data))
     with pytest.raises(CorruptIndex, match="checksum"):
         Generation.open(tmp_path, manifest)

@@ -2,7 +2,10 @@
 
     types.py     the vocabulary: Incoming (message or Action), Reply (Parts and Steps), enums
     intents.py   what a message means, in a fixed and tested order (the dictionary's table)
-    core.py      `Conversation.handle`: answers, remembers where each chat stands, follow-ups
+    core.py      `Conversation.handle`: what each message or action asks for, answered
+    memory.py    where each chat stands, read once per message, kept in the database
+    lists.py     results, the latest, a category, today: pages and their next steps
+    periods.py   a list's period shifted back or forth ("tin cũ hơn" / "mới hơn")
     privacy.py   chat ids as keyed hashes; how long things are kept
     handover.py  deep links that carry a question from inline mode into a chat
 

@@ -155,6 +155,10 @@ _MARKUP = re.compile(r"<(/?)([a-z]+)[^>]*>|&[#\w]+;|.", re.DOTALL)
 _PLAIN = re.compile(r"()().", re.DOTALL)  # the same groups, no markup
 
 
+def _closing(tags: list[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+
 def split_markup(
     text: str, limit: int, length: Callable[[str], int] = len, markup: bool = True
 ) -> list[str]:
@@ -169,10 +173,6 @@ def split_markup(
     size = 0
     fresh = 0  # the last opening tags of `current`, with no text inside yet
     has_text = False
-
-    def closing(tags: list[tuple[str, str]]) -> str:
-        return "".join(f"</{name}>" for name, _ in reversed(tags))
-
     for match in (_MARKUP if markup else _PLAIN).finditer(text):
         token, name = match[0], match[2]
         if name and not match[1]:
@@ -194,9 +194,9 @@ def split_markup(
                 size += length(token)
             continue
         cost = length(token)
-        if has_text and size + cost + length(closing(opened)) > limit:
+        if has_text and size + cost + length(_closing(opened)) > limit:
             kept = opened[: len(opened) - fresh]
-            pieces.append("".join(current[: len(current) - fresh]) + closing(kept))
+            pieces.append("".join(current[: len(current) - fresh]) + _closing(kept))
             current = [tag for _, tag in opened]
             size = length("".join(current))
             fresh = len(opened)  # reopened, and nothing in them yet
@@ -205,5 +205,5 @@ def split_markup(
         fresh = 0
         has_text = True
     if has_text or not pieces:
-        pieces.append("".join(current) + closing(opened))
+        pieces.append("".join(current) + _closing(opened))
     return pieces

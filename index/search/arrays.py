@@ -16,8 +16,9 @@ import mmap
 import os
 import struct
 import zlib
+from dataclasses import dataclass
+from io import BufferedReader, BufferedWriter
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
@@ -34,6 +35,40 @@ _CHUNK = 8 << 20
 
 class CorruptIndex(TinSoError):
     """An index file is missing, truncated, of another format version, or fails its checksum."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """Where one array lies in the file, and its checksum."""
+
+    offset: int
+    dtype: np.dtype
+    count: int
+    crc: int
+
+    @property
+    def nbytes(self) -> int:
+        return self.count * self.dtype.itemsize
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "offset": self.offset,
+            "dtype": self.dtype.str,
+            "count": self.count,
+            "crc": self.crc,
+        }
+
+    @classmethod
+    def from_json(cls, raw: object) -> _Entry:
+        """Read one table-of-contents entry; ValueError when it is not one."""
+        if not isinstance(raw, dict):
+            raise ValueError("an array entry is not an object")
+        offset, dtype, count, crc = (raw.get(k) for k in ("offset", "dtype", "count", "crc"))
+        if not (isinstance(offset, int) and isinstance(count, int) and isinstance(crc, int)):
+            raise ValueError("an array entry lacks its offset, count or crc")
+        if not isinstance(dtype, str):
+            raise ValueError("an array entry lacks its dtype")
+        return cls(offset, np.dtype(dtype), count, crc)
 
 
 def fsync_dir(path: Path) -> None:
@@ -56,9 +91,11 @@ class ArrayWriter:
         self.path = path
         self.durable = durable
         self.meta = dict(meta or {})
-        self._file: BinaryIO = open(path, "wb")
-        self._toc: dict[str, dict[str, object]] = {}
-        self._open: tuple[str, np.dtype, int, int] | None = None  # name, dtype, count, crc
+        # Kept open across calls (closed by `close` or `abort`), so no `with` block fits.
+        self._file: BufferedWriter = open(path, "wb")  # noqa: SIM115
+        self._toc: dict[str, _Entry] = {}
+        self._open: _Entry | None = None  # the array being written: count and crc so far
+        self._open_name = ""
 
     def add(self, name: str, array: np.ndarray) -> None:
         """Write one whole array."""
@@ -72,23 +109,24 @@ class ArrayWriter:
         if name in self._toc:
             raise ValueError(f"array {name!r} written twice")
         self._pad()
-        self._toc[name] = {"offset": self._file.tell()}
-        self._open = (name, np.dtype(dtype), 0, 0)
+        self._open = _Entry(self._file.tell(), np.dtype(dtype), 0, 0)
+        self._open_name = name
 
     def append(self, piece: np.ndarray) -> None:
         """Append elements to the array begun last."""
-        assert self._open is not None
-        name, dtype, count, crc = self._open
-        data = np.ascontiguousarray(piece, dtype=dtype).reshape(-1)
-        raw = memoryview(data).cast("B")
+        entry = self._open
+        assert entry is not None
+        data = np.ascontiguousarray(piece, dtype=entry.dtype).reshape(-1)
+        raw = data.view(np.uint8).data
         self._file.write(raw)
-        self._open = (name, dtype, count + len(data), zlib.crc32(raw, crc))
+        self._open = _Entry(
+            entry.offset, entry.dtype, entry.count + len(data), zlib.crc32(raw, entry.crc)
+        )
 
     def end(self) -> None:
         """Close the array begun last."""
         assert self._open is not None
-        name, dtype, count, crc = self._open
-        self._toc[name].update(dtype=dtype.str, count=count, crc=crc)
+        self._toc[self._open_name] = self._open
         self._open = None
 
     def _pad(self) -> None:
@@ -100,7 +138,8 @@ class ArrayWriter:
         """Write the table of contents and the footer, fsync; return the file size."""
         assert self._open is None
         self._pad()
-        toc = json.dumps({"meta": self.meta, "arrays": self._toc}, ensure_ascii=False).encode()
+        arrays = {name: entry.to_json() for name, entry in self._toc.items()}
+        toc = json.dumps({"meta": self.meta, "arrays": arrays}, ensure_ascii=False).encode()
         offset = self._file.tell()
         self._file.write(toc)
         self._file.write(_FOOTER.pack(_MAGIC, FORMAT_VERSION, offset, len(toc), zlib.crc32(toc)))
@@ -141,30 +180,28 @@ class ArrayFile:
                 if zlib.crc32(raw) != crc:
                     raise CorruptIndex(f"{path.name}: damaged table of contents")
                 toc = json.loads(raw)
+                if not isinstance(toc["meta"], dict) or not isinstance(toc["arrays"], dict):
+                    raise ValueError("the table of contents is not two objects")
                 self.meta: dict[str, object] = toc["meta"]
-                self._toc: dict[str, dict[str, object]] = toc["arrays"]
+                self._toc = {name: _Entry.from_json(e) for name, e in toc["arrays"].items()}
                 for name, entry in self._toc.items():
-                    end = (
-                        int(entry["offset"])
-                        + int(entry["count"]) * np.dtype(entry["dtype"]).itemsize
-                    )
-                    if end > offset:
+                    if entry.offset + entry.nbytes > offset:
                         raise CorruptIndex(f"{path.name}: array {name} past the end")
                 if verify:
                     self._verify(handle)
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
         except FileNotFoundError as exc:
             raise CorruptIndex(f"{path.name}: missing") from exc
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CorruptIndex(f"{path.name}: unreadable ({exc})") from exc
         self.size = size
 
-    def _verify(self, handle: BinaryIO) -> None:
+    def _verify(self, handle: BufferedReader) -> None:
         buffer = bytearray(_CHUNK)
         view = memoryview(buffer)
         for name, entry in self._toc.items():
-            handle.seek(int(entry["offset"]))
-            remaining = int(entry["count"]) * np.dtype(entry["dtype"]).itemsize
+            handle.seek(entry.offset)
+            remaining = entry.nbytes
             crc = 0
             while remaining:
                 got = handle.readinto(view[: min(remaining, _CHUNK)])
@@ -172,7 +209,7 @@ class ArrayFile:
                     raise CorruptIndex(f"{self.path.name}: array {name} truncated")
                 crc = zlib.crc32(view[:got], crc)
                 remaining -= got
-            if crc != int(entry["crc"]):
+            if crc != entry.crc:
                 raise CorruptIndex(f"{self.path.name}: array {name} fails its checksum")
 
     def __contains__(self, name: str) -> bool:
@@ -187,11 +224,23 @@ class ArrayFile:
         entry = self._toc.get(name)
         if entry is None:
             raise CorruptIndex(f"{self.path.name}: no array {name}")
-        dtype = np.dtype(entry["dtype"])
-        count = int(entry["count"])
-        if count == 0 or self._map is None:
-            return np.zeros(0, dtype=dtype)
-        return np.frombuffer(self._map, dtype=dtype, count=count, offset=int(entry["offset"]))
+        if entry.count == 0 or self._map is None:
+            return np.zeros(0, dtype=entry.dtype)
+        return np.frombuffer(self._map, dtype=entry.dtype, count=entry.count, offset=entry.offset)
+
+    def meta_int(self, name: str) -> int:
+        """An integer of the file's metadata; CorruptIndex when it is absent or not one."""
+        value = self.meta.get(name)
+        if not isinstance(value, int):
+            raise CorruptIndex(f"{self.path.name}: metadata {name} is not an integer")
+        return value
+
+    def meta_strings(self, name: str) -> list[str]:
+        """A list of strings of the file's metadata; CorruptIndex when it is absent or not one."""
+        value = self.meta.get(name)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CorruptIndex(f"{self.path.name}: metadata {name} is not a list of strings")
+        return [str(v) for v in value]
 
     def close(self) -> None:
         """Drop the map (views handed out keep it alive until they are gone)."""

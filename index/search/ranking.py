@@ -185,16 +185,15 @@ def _group_clauses(
     pairs: float,
 ) -> list[Clause]:
     found = []
-    for kind, weight, chosen in (
+    for kind, weight, given in (
         ("words", words, keys.words),
         ("syllables", syllables, keys.syllables),
         ("pairs", pairs, keys.pairs),
     ):
-        if not weight or not chosen:
+        if not weight or not given:
             continue
         view = snapshot.field(group, kind)
-        if kind != "pairs":
-            chosen = _informative(view, chosen)
+        chosen = given if kind == "pairs" else _informative(view, given)
         found += [Clause(view.field, key, factor * weight) for key in chosen]
     return found
 
@@ -259,7 +258,8 @@ def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
         if len(documents) == 0:
             return np.zeros(syllables.snapshot.positions, dtype=bool)
         counts[documents] += 1
-    return counts == len(wanted)
+    holding: np.ndarray = counts == len(wanted)
+    return holding
 
 
 def _needed_share(concepts: int, weights: Weights) -> float:

@@ -40,7 +40,7 @@ __all__ = ["BLOCK", "DocRow", "FieldPostings", "Segment", "SegmentBuilder", "enc
 BLOCK = 128
 _STREAM_BLOCK = 64  # documents per compressed block of token streams
 _PART_POSTINGS = 1_000_000  # postings merged at once in `finish` (about 120 MB of work arrays)
-_WIDTH_DTYPE = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
+_WIDTH_DTYPE: dict[int, np.dtype] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,13 @@ class _Raw:
     def __init__(self, path: Path, dtype: np.dtype | type) -> None:
         self.path = path
         self.dtype = np.dtype(dtype)
-        self.handle = open(path, "wb")
+        # Appended to across calls and closed by `copy_into`, so no `with` block fits.
+        self.handle = open(path, "wb")  # noqa: SIM115
         self.count = 0
 
     def append(self, values: np.ndarray) -> None:
         data = np.ascontiguousarray(values, dtype=self.dtype)
-        self.handle.write(memoryview(data).cast("B"))
+        self.handle.write(data.view(np.uint8).data)
         self.count += len(data)
 
     def copy_into(self, writer: ArrayWriter, name: str) -> None:
@@ -452,17 +453,13 @@ class FieldPostings:
         code = int(self.codes[term])
         return int(self.df[term]), int(self.off[term]), code & 0x0F, code >> 4
 
-    def _gaps_tfs(
-        self, term: int, positions: np.ndarray | None, tfs: bool
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _gaps_tfs(self, term: int, positions: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         n, offset, gap_width, tf_width = self._layout(term)
         if gap_width:
             gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
             gaps = gaps if positions is None else gaps[positions]
         else:
             gaps = np.zeros(n if positions is None else len(positions), dtype=np.uint8)
-        if not tfs:
-            return gaps, None
         if tf_width:
             start = offset + (n * gap_width + 3) // 4 * 4
             freqs = np.frombuffer(self.post, _WIDTH_DTYPE[tf_width], n, start)
@@ -475,9 +472,9 @@ class FieldPostings:
         """(first block index, number of blocks) of a term."""
         return int(self.blk[term]), (int(self.df[term]) + BLOCK - 1) // BLOCK
 
-    def postings(self, term: int, tfs: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-        """All (local documents, frequencies) of a term; frequencies None unless `tfs`."""
-        gaps, freqs = self._gaps_tfs(term, None, tfs)
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """All (local documents, frequencies) of a term."""
+        gaps, freqs = self._gaps_tfs(term, None)
         first, count = self.blocks(term)
         if count == 1:
             docs = np.cumsum(gaps, dtype=np.int64) + int(self.bbase[first])
@@ -497,10 +494,9 @@ class FieldPostings:
         starts = np.zeros(len(chosen), dtype=np.int64)
         np.cumsum(sizes[:-1], out=starts[1:])
         positions = np.arange(int(sizes.sum())) - np.repeat(starts - chosen * BLOCK, sizes)
-        gaps, freqs = self._gaps_tfs(term, positions, True)
+        gaps, freqs = self._gaps_tfs(term, positions)
         sums = np.cumsum(gaps, dtype=np.int64)
         shift = self.bbase[first + chosen].astype(np.int64) - sums[starts]
-        assert freqs is not None
         return sums + np.repeat(shift, sizes), freqs
 
 
@@ -511,10 +507,9 @@ class Segment:
         """Map the file (checking every checksum unless `verify` is off)."""
         self.file = ArrayFile(path, verify=verify)
         self.name = path.name
-        meta = self.file.meta
-        self.size = int(meta["docs"])  # type: ignore[arg-type]
-        self.categories: list[str] = list(meta["categories"])  # type: ignore[arg-type]
-        self.sources: list[str] = list(meta["sources"])  # type: ignore[arg-type]
+        self.size = self.file.meta_int("docs")
+        self.categories = self.file.meta_strings("categories")
+        self.sources = self.file.meta_strings("sources")
         self.ids = self.file["ids"]
         self.published = self.file["published"]
         self.updated = self.file["updated"]

@@ -111,7 +111,8 @@ class FieldView:
         if not parts:
             return np.zeros(0, dtype=np.int64)
         positions = np.concatenate(parts)
-        return positions[self.snapshot.live[positions]]
+        live: np.ndarray = positions[self.snapshot.live[positions]]
+        return live
 
     def scores(self, keys: Sequence[int]) -> np.ndarray:
         """BM25 score of every position for the query keys (0 for deleted documents)."""

@@ -8,7 +8,7 @@ they are written once per generation and read through `searchsorted` on memory-m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -28,7 +28,10 @@ def restorer_arrays(restorer: Restorer) -> dict[str, np.ndarray]:
     """Arrays for the tables file from an in-memory restorer."""
     words, syllables = restorer.tables
     entries = sorted((term_key(folded), folded) for folded in words)
-    starts, counts, freqs, texts = [], [], [], []
+    starts: list[int] = []
+    counts: list[int] = []
+    freqs: list[int] = []
+    texts: list[str] = []
     for _, folded in entries:
         candidates = list(words[folded])
         starts.append(len(freqs))
@@ -60,7 +63,7 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
     """folded word -> [(frequency, word), ...], best first."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        self.keys = arrays["rw.keys"]
+        self._keys = arrays["rw.keys"]
         self.start = arrays["rw.start"]
         self.count = arrays["rw.count"]
         self.freq = arrays["rw.freq"]
@@ -68,7 +71,7 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         self.ends = arrays["rw.ends"]
 
     def __getitem__(self, folded: str) -> Sequence[tuple[int, str]]:
-        at = _find(self.keys, term_key(folded))
+        at = _find(self._keys, term_key(folded))
         if at < 0:
             raise KeyError(folded)
         first = int(self.start[at])
@@ -80,36 +83,46 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         return result
 
     def __contains__(self, folded: object) -> bool:
-        return isinstance(folded, str) and _find(self.keys, term_key(folded)) >= 0
+        return isinstance(folded, str) and _find(self._keys, term_key(folded)) >= 0
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the restoration tables are looked up, not listed")
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 class _Syllables(Mapping[str, int]):
     """folded syllable -> frequency of the words holding it."""
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
-        self.keys = arrays["rs.keys"]
+        self._keys = arrays["rs.keys"]
         self.freq = arrays["rs.freq"]
 
     def __getitem__(self, syllable: str) -> int:
-        at = _find(self.keys, term_key(syllable))
+        at = _find(self._keys, term_key(syllable))
         if at < 0:
             raise KeyError(syllable)
         return int(self.freq[at])
 
     def __contains__(self, syllable: object) -> bool:
-        return isinstance(syllable, str) and _find(self.keys, term_key(syllable)) >= 0
+        return isinstance(syllable, str) and _find(self._keys, term_key(syllable)) >= 0
+
+    def known(self, syllables: Collection[str]) -> list[str]:
+        """The ones in the table, looked up together (one search for a whole set of edits)."""
+        if not syllables or len(self._keys) == 0:
+            return []
+        ordered = list(syllables)
+        keys = np.fromiter((term_key(s) for s in ordered), dtype=np.uint64, count=len(ordered))
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        found = self._keys[at] == keys
+        return [s for s, hit in zip(ordered, found.tolist(), strict=True) if hit]
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the restoration tables are looked up, not listed")
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._keys)
 
 
 def open_restorer(arrays: Mapping[str, np.ndarray], documents: int) -> Restorer:

@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Delete, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .database import write_session
-from .models import Conversation, Handover, Question
+from .models import Conversation, Delivery, Handover, Question
 
 __all__ = ["ConversationState", "Conversations", "LoggedQuestion", "Purged"]
 
@@ -142,6 +143,21 @@ class Conversations:
             question, created = row.question, row.created_at
             session.delete(row)
         return question if created >= newer_than else None
+
+    def first_delivery(
+        self, channel: str, message_id: str, at: datetime, forget_before: datetime
+    ) -> bool:
+        """Record a message as answered; False when it was recorded already (a redelivery).
+        Records older than `forget_before` are removed on the way."""
+        try:
+            with write_session(self.sessions) as session:
+                session.execute(delete(Delivery).where(Delivery.seen_at < forget_before))
+                if session.get(Delivery, (channel, message_id)) is not None:
+                    return False
+                session.add(Delivery(channel=channel, message_id=message_id, seen_at=at))
+        except IntegrityError:  # another replica recorded it between the read and the write
+            return False
+        return True
 
     def questions_of(self, chat_key: str) -> int:
         """How many logged questions a chat has (for tests and /xoadulieu's reply)."""

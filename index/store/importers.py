@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, AnyStr, BinaryIO
 from urllib.parse import urlsplit
@@ -443,20 +444,10 @@ def _from_mapping(value: object, origin: str) -> list[Item]:
     url = (fields["url"] or "").strip() or None
     if url is not None and not _valid_url(url):
         return [Problem(origin, ProblemCode.INVALID_URL, _shown(url))]
-    notes: list[Item] = []
-    published = None
-    written = fields["date"]
-    if written:
-        if isinstance(raw_date, (int, float)):
-            if raw_date != raw_date or raw_date in (float("inf"), float("-inf")):
-                return [Problem(origin, ProblemCode.BAD_DATE, written)]
-            published = from_timestamp(raw_date)
-            if published is None:  # a number of seconds beyond any calendar
-                notes.append(Problem(origin, ProblemCode.DATE_OUT_OF_RANGE, written, False))
-        else:
-            published = parse_date(written) if len(written) <= _MAX_DATE_CHARS else None
-            if published is None:
-                return [Problem(origin, ProblemCode.BAD_DATE, _shown(written))]
+    dated = _record_date(raw_date, fields["date"], origin)
+    if isinstance(dated, Problem):
+        return [dated]
+    published, notes = dated
     # Markup costs more than its text: a body is cut before cleaning, and again after.
     body, summary = (_precut(fields[name] or "") for name in ("body", "summary"))
     record = ArticleRecord(
@@ -471,6 +462,25 @@ def _from_mapping(value: object, origin: str) -> list[Item]:
         origin=origin,
     )
     return [*_bounded(record), *notes]
+
+
+def _record_date(
+    raw: object, written: str | None, origin: str
+) -> Problem | tuple[datetime | None, list[Item]]:
+    """The publication date of a record and its notes, or the problem that refuses it."""
+    if not written:
+        return None, []
+    if isinstance(raw, (int, float)):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Problem(origin, ProblemCode.BAD_DATE, written)
+        published = from_timestamp(raw)
+        if published is None:  # a number of seconds beyond any calendar
+            return None, [Problem(origin, ProblemCode.DATE_OUT_OF_RANGE, written, False)]
+        return published, []
+    published = parse_date(written) if len(written) <= _MAX_DATE_CHARS else None
+    if published is None:
+        return Problem(origin, ProblemCode.BAD_DATE, _shown(written))
+    return published, []
 
 
 def _precut(text: str) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "CrawlPage",
     "Conversation",
     "Handover",
+    "Delivery",
     "AwareDateTime",
 ]
 
@@ -172,6 +173,17 @@ class Handover(Base):
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class Delivery(Base):
+    """A message a channel has answered (by the channel's own message id), so that a redelivered
+    update is not answered twice, across restarts and replicas too."""
+
+    __tablename__ = "deliveries"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
 class CrawlRun(Base):

@@ -140,6 +140,7 @@ class Restorer:
         syllable is left alone: it may be a word the corpus never used, not a typo."""
         fixed = list(typed)
         changed = False
+        near: dict[str, list[str]] = {}  # a question repeating a word pays for its edits once
         for i, syllable in enumerate(typed):
             plain = fold(syllable)
             if (
@@ -148,7 +149,9 @@ class Restorer:
                 or plain in self._syllables
             ):
                 continue
-            options = [c for c in _edits(plain) if c in self._syllables]
+            if plain not in near:
+                near[plain] = _known(self._syllables, _edits(plain))
+            options = near[plain]
             if not options:
                 continue
             left = fold(fixed[i - 1]) + " " if i > 0 else None
@@ -188,6 +191,14 @@ def _agrees(typed: list[str], word: str) -> bool:
     return all(
         not has_diacritics(t) or t == w for t, w in zip(typed, word.split(" "), strict=False)
     )
+
+
+def _known(syllables: Mapping[str, int], options: set[str]) -> list[str]:
+    """The options that are known syllables; a table that can look many up at once does."""
+    lookup = getattr(syllables, "known", None)
+    if lookup is not None:
+        return list(lookup(options))
+    return [option for option in options if option in syllables]
 
 
 def _edits(word: str) -> set[str]:
