@@ -464,9 +464,12 @@ def _run_zalo(
     from bot.zalo.run import build_zalo, serve_alone
 
     conversation = Conversation(archive, ChatKeys(settings.chat_secret()))
-    zalo = build_zalo(settings, archive, conversation, CrawlJobs(archive, sources), hook)
+    crawls = CrawlJobs(archive, sources, settings.crawl_lease_seconds)
+    zalo = build_zalo(settings, archive, conversation, crawls, hook)
     try:
-        asyncio.run(serve_alone(zalo, settings.crawl_check_seconds))
+        asyncio.run(
+            serve_alone(zalo, settings.crawl_check_seconds, follow_every=settings.follow_seconds)
+        )
     except ZaloUnauthorized:
         return _fail(_ZALO_REFUSED)
     except ZaloNetworkError as exc:
