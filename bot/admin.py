@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import logging
 import re
 from pathlib import PurePath
 
 from telegram import Message, Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from index import SUPPORTED_SUFFIXES, ReindexReport
@@ -22,6 +22,7 @@ from .crawl_jobs import CrawlOutcome, Target
 from .progress import Latest, while_running
 from .render import (
     HTML,
+    format_number,
     render_crawl_progress,
     render_crawl_summary,
     render_ingest_report,
@@ -29,6 +30,8 @@ from .render import (
     render_reindex_progress,
     render_stats,
 )
+from .render.dictionary import with_detail
+from .render.style import cut_words
 from .updates import message_of, user_id
 
 log = logging.getLogger(__name__)
@@ -90,9 +93,10 @@ async def _reindex(state: BotState, message: Message, full: bool) -> None:
         report: ReindexReport = await while_running(
             work, latest, state.settings.reindex_progress_seconds, show
         )
-    except Exception:
+    except Exception as exc:
         log.exception("reindex failed; the old index stays in use")
-        await _edit_quietly(message, texts.REINDEX_FAILED)
+        detail = f"{type(exc).__name__}: {exc}"
+        await _edit_quietly(message, with_detail(texts.REINDEX_FAILED, detail, HTML))
         return
     finally:
         state.reindexing = False
@@ -210,14 +214,33 @@ async def ingest(update: Update, context: BotContext) -> None:
     if document.file_size is not None and document.file_size > limit:
         await message.reply_text(texts.file_too_big(name, document.file_size, limit))
         return
-    await message.reply_chat_action(ChatAction.TYPING)
+    shown_name = html.escape(cut_words(name, 80), quote=False)
+    size = texts.file_size(document.file_size or 0)
+    received = await message.reply_text(texts.INGEST_RECEIVED.format(name=shown_name, size=size))
     data = bytes(await (await document.get_file()).download_as_bytearray())
     if len(data) > limit:
-        await message.reply_text(texts.file_too_big(name, len(data), limit))
+        await _edit_quietly(received, texts.file_too_big(name, len(data), limit))
         return
-    report = await asyncio.to_thread(state.archive.ingest_bytes, data, name, suffix)
+    latest: Latest[int] = Latest()
+
+    async def show(done: int) -> None:
+        text = texts.INGEST_PROGRESS.format(name=shown_name, done=format_number(done))
+        await _edit_quietly(received, text)
+
+    work = functools.partial(
+        state.archive.ingest_bytes, data, name, suffix, progress=lambda done, _: latest(done)
+    )
+    try:
+        report = await while_running(work, latest, state.settings.ingest_progress_seconds, show)
+    except Exception as exc:
+        log.exception("ingest of %s failed", name)
+        failed = texts.INGEST_FAILED.format(name=shown_name)
+        await _edit_quietly(received, with_detail(failed, f"{type(exc).__name__}: {exc}", HTML))
+        return
     log.info("ingested %s from user %s: %s", name, user_id(update), report)
-    for part in render_ingest_report(name, report, HTML):
+    parts = render_ingest_report(name, report, HTML)
+    await _edit_quietly(received, parts[0])
+    for part in parts[1:]:
         await message.reply_text(part)
 
 

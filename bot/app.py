@@ -27,9 +27,18 @@ from telegram.ext import (
 from index import Archive
 from index.crawl import SourcesFile, load_sources
 
-from . import admin, handlers, service, texts
+from . import admin, handlers, service, staff, texts
 from .addressing import ADDRESSED_TO_BOT
-from .callbacks import CATEGORIES, COUNTER, PAGE_PATTERN, READ_PATTERN, SUGGEST_PATTERN
+from .callbacks import (
+    CATEGORIES,
+    CONTACT,
+    COUNTER,
+    JUDGE_PATTERN,
+    PAGE_PATTERN,
+    READ_PATTERN,
+    SUGGEST_PATTERN,
+    VOTE_PATTERN,
+)
 from .context import STATE_KEY, BotApplication, BotContext, BotState
 from .settings import Settings
 from .throttle import throttle
@@ -107,6 +116,7 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("moi", handlers.latest))
     app.add_handler(CommandHandler("chuyenmuc", handlers.categories))
     app.add_handler(CommandHandler("xoadulieu", handlers.forget))
+    app.add_handler(CommandHandler("lienhe", handlers.contact))
 
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
@@ -116,6 +126,9 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
     app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa"], admin.refuse))
+    app.add_handler(CommandHandler("baocao", staff.report, filters=admins))
+    app.add_handler(CommandHandler("tudien", staff.dictionary, filters=admins))
+    app.add_handler(CommandHandler(["baocao", "tudien"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
     app.add_handler(MessageHandler(private & question, handlers.question))
@@ -128,6 +141,11 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CallbackQueryHandler(handlers.suggested, pattern=SUGGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.back_to_categories, pattern=f"^{CATEGORIES}$"))
     app.add_handler(CallbackQueryHandler(handlers.page_counter, pattern=f"^{COUNTER}$"))
+    app.add_handler(CallbackQueryHandler(handlers.vote, pattern=VOTE_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.judge, pattern=JUDGE_PATTERN))
+    app.add_handler(CallbackQueryHandler(handlers.contact, pattern=f"^{CONTACT}$"))
+    app.add_handler(CallbackQueryHandler(staff.fix_question, pattern=staff.FIX_PATTERN))
+    app.add_handler(CallbackQueryHandler(staff.dictionary_button, pattern=staff.DICTIONARY_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 

@@ -6,6 +6,9 @@
     t:<page>         a page of today's articles
     d:<id>           read article <id> in full
     r:<key>          search what "Có phải bạn muốn tìm" offered for question <key>
+    v:<id>:<u|d>     👍 (u) or 👎 (d) on answer <id>
+    j:<id>:<article> article <article> was the right one for answer <id> (0: none was)
+    l                the department's contact card
     k                back to the list of categories
     x                the "page i/N" counter (does nothing)
 
@@ -36,6 +39,11 @@ __all__ = [
     "CATEGORIES",
     "PAGE_PATTERN",
     "READ_PATTERN",
+    "VoteRef",
+    "JudgeRef",
+    "VOTE_PATTERN",
+    "JUDGE_PATTERN",
+    "CONTACT",
     "short_key",
     "encode",
     "decode",
@@ -55,6 +63,9 @@ PAGE_PATTERN = r"^(?:[sc]:[A-Za-z0-9_-]{8}|[nt]):[0-9]{1,9}$"
 READ_PATTERN = r"^d:[0-9]{1,19}$"
 MAX_ARTICLE_ID = 2**63 - 1  # the largest id a database integer holds
 SUGGEST_PATTERN = r"^r:[A-Za-z0-9_-]{8}$"
+VOTE_PATTERN = r"^v:[0-9]{1,19}:[ud]$"
+JUDGE_PATTERN = r"^j:[0-9]{1,19}:[0-9]{1,19}$"
+CONTACT = "l"
 
 _PAGE = re.compile(
     r"(?P<kind>[sc]):(?P<key>[A-Za-z0-9_-]{8}):(?P<page>[0-9]{1,9})"
@@ -62,6 +73,8 @@ _PAGE = re.compile(
 )
 _READ = re.compile(r"d:(?P<id>[0-9]{1,19})")
 _SUGGEST = re.compile(r"r:(?P<key>[A-Za-z0-9_-]{8})")
+_VOTE = re.compile(r"v:(?P<id>[0-9]{1,19}):(?P<vote>[ud])")
+_JUDGE = re.compile(r"j:(?P<id>[0-9]{1,19}):(?P<article>[0-9]{1,19})")
 
 
 @dataclass(frozen=True)
@@ -87,14 +100,37 @@ class SuggestRef:
     key: str
 
 
+@dataclass(frozen=True)
+class VoteRef:
+    """👍 (`up`) or 👎 on an answer."""
+
+    answer_id: int
+    up: bool
+
+
+@dataclass(frozen=True)
+class JudgeRef:
+    """The right article for an answer (0: none of those shown)."""
+
+    answer_id: int
+    article_id: int
+
+
+Ref = PageRef | ReadRef | SuggestRef | VoteRef | JudgeRef
+
+
 def short_key(text: str) -> str:
     """Eight url-safe characters naming `text`; the same in every process and after restarts."""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
-def encode(ref: PageRef | ReadRef | SuggestRef) -> str:
+def encode(ref: Ref) -> str:
     """The callback data of a button."""
+    if isinstance(ref, VoteRef):
+        return f"v:{ref.answer_id}:{'u' if ref.up else 'd'}"
+    if isinstance(ref, JudgeRef):
+        return f"j:{ref.answer_id}:{ref.article_id}"
     if isinstance(ref, ReadRef):
         return f"d:{ref.article_id}"
     if isinstance(ref, SuggestRef):
@@ -104,7 +140,7 @@ def encode(ref: PageRef | ReadRef | SuggestRef) -> str:
     return f"{ref.kind}:{ref.key}:{ref.page}"
 
 
-def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
+def decode(data: str | None) -> Ref | None:
     """The reference in callback data; None for anything this version does not understand
     (callback data is not to be trusted: a client can send any bytes for a bot's message)."""
     if not data:
@@ -117,4 +153,12 @@ def decode(data: str | None) -> PageRef | ReadRef | SuggestRef | None:
         return ReadRef(int(match["id"]))
     if match := _SUGGEST.fullmatch(data):
         return SuggestRef(match["key"])
+    if (match := _VOTE.fullmatch(data)) and 0 < int(match["id"]) <= MAX_ARTICLE_ID:
+        return VoteRef(int(match["id"]), match["vote"] == "u")
+    if (
+        (match := _JUDGE.fullmatch(data))
+        and 0 < int(match["id"]) <= MAX_ARTICLE_ID
+        and int(match["article"]) <= MAX_ARTICLE_ID
+    ):
+        return JudgeRef(int(match["id"]), int(match["article"]))
     return None

@@ -6,6 +6,7 @@ Settings are read here, once, and passed down; errors end as one line on stderr.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
+from index import Archive, DatabaseUnavailable, EmptyQuery, Report, SearchFilters, TinSoError
 from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
@@ -112,12 +113,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     import secrets
 
     from bot.conversation import Channel, ChatKeys, Conversation, Incoming
+    from bot.department import load_department
     from bot.render import render_plain
 
     secret = settings.chat_id_secret
     key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
     archive = open_archive(settings)
-    conversation = Conversation(archive, ChatKeys(key))
+    contact = load_department(settings.department_file)
+    conversation = Conversation(archive, ChatKeys(key), contact=contact)
     chat = args.chat or "terminal"
     for line in sys.stdin:
         text = line.strip()
@@ -329,6 +332,60 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """The period's questions and feedback; the rows as CSV, the judgments as a BEIR set."""
+    from datetime import timedelta
+
+    from bot.render import PLAIN, render_report
+
+    since: datetime = args.since
+    until = (args.until or datetime.now(since.tzinfo)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + timedelta(days=1)  # the last day is included whole
+    if until <= since:
+        return _fail("--until is before --since", 2)
+    archive = open_archive(settings)
+    found = archive.report(since, until, limit=None)
+    print("\n\n".join(render_report(found, PLAIN, limit=1_000_000, fix_hint=False)))
+    if args.csv:
+        rows = _report_rows(found)
+        with Path(args.csv).open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(REPORT_COLUMNS)
+            writer.writerows(rows)
+        print(f"\n{len(rows)} rows written to {args.csv}", file=sys.stderr)
+    if args.qrels:
+        from index.evaluation import export_judgments
+
+        written = export_judgments(archive, found, Path(args.qrels))
+        print(
+            f"{written} judged questions written to {args.qrels} "
+            f"(measure with: python bot.py eval {args.qrels})",
+            file=sys.stderr,
+        )
+    return 0
+
+
+REPORT_COLUMNS = ("kind", "question", "asked", "results", "up", "down", "article_id", "title")
+
+
+def _report_rows(found: Report) -> list[tuple[object, ...]]:
+    """One CSV row per question asked, disliked or judged (kind: asked, no_result, disliked,
+    judged)."""
+    rows: list[tuple[object, ...]] = []
+    for count in found.top:
+        rows.append(("asked", count.question, count.asked, count.results, "", "", "", ""))
+    for count in found.unanswered:
+        rows.append(("no_result", count.question, count.asked, 0, "", "", "", ""))
+    for voted in found.disliked:
+        rows.append(("disliked", voted.question, "", "", voted.up, voted.down, "", ""))
+    for judged in found.judgments:
+        rows.append(
+            ("judged", judged.question, judged.count, "", "", "", judged.article_id, judged.title)
+        )
+    return rows
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot on every channel whose token is set (Telegram, Zalo, or both in one process
     sharing one engine): long polling, or webhooks with --webhook-url."""
@@ -460,10 +517,12 @@ def _run_zalo(
 
     from bot.conversation import ChatKeys, Conversation
     from bot.crawl_jobs import CrawlJobs
+    from bot.department import load_department
     from bot.zalo import ZaloNetworkError, ZaloUnauthorized
     from bot.zalo.run import build_zalo, serve_alone
 
-    conversation = Conversation(archive, ChatKeys(settings.chat_secret()))
+    contact = load_department(settings.department_file)
+    conversation = Conversation(archive, ChatKeys(settings.chat_secret()), contact=contact)
     crawls = CrawlJobs(archive, sources, settings.crawl_lease_seconds)
     zalo = build_zalo(settings, archive, conversation, crawls, hook)
     try:
@@ -522,7 +581,7 @@ Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _reading_commands(commands: Commands[_Parser]) -> None:
-    """ask, chat, eval, stats."""
+    """ask, chat, eval, report, stats."""
     ask = commands.add_parser("ask", help="answer a question as the bot would")
     ask.add_argument("query", nargs="+", help="the question, e.g. “hội thảo chính quyền điện tử”")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -557,6 +616,17 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     )
     chat.add_argument("--chat", help="the chat to continue (default: terminal)")
     chat.set_defaults(handler=cmd_chat)
+
+    report = commands.add_parser(
+        "report", help="questions asked, without results, disliked, and judged in a period"
+    )
+    report.add_argument("--since", type=_date, required=True, help="the period's first day")
+    report.add_argument("--until", type=_date, help="the period's last day (default: today)")
+    report.add_argument("--csv", metavar="FILE", help="also write every row as CSV")
+    report.add_argument(
+        "--qrels", metavar="FOLDER", help="write the judgments as a BEIR set for `eval`"
+    )
+    report.set_defaults(handler=cmd_report)
 
     stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")

@@ -18,6 +18,7 @@ from index.crawl import SourcesFile
 
 from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
+from .department import load_department
 from .questions import QuestionCache
 from .service import ServiceState
 from .settings import Settings
@@ -73,7 +74,11 @@ class BotState:
         return cls(
             archive=archive,
             settings=settings,
-            conversation=Conversation(archive, ChatKeys(settings.chat_secret())),
+            conversation=Conversation(
+                archive,
+                ChatKeys(settings.chat_secret()),
+                contact=load_department(settings.department_file),
+            ),
             crawls=CrawlJobs(archive, sources, settings.crawl_lease_seconds),
             questions=QuestionCache(settings.query_cache_size),
             throttle=Throttle(burst, per_minute, name="message"),

@@ -57,6 +57,7 @@ class CrawlOutcome:
     name: str
     report: CrawlReport | None = None
     failure: CrawlFailure | None = None  # when there is no report
+    detail: str = ""  # the technical reason of a FAILED crawl (shown to admins on a second line)
 
 
 class _Watch(Latest[CrawlProgress]):
@@ -142,9 +143,10 @@ class CrawlJobs:
         except CrawlBusy:
             log.info("crawl of %s skipped: it is being crawled already", name)
             return CrawlOutcome(name, failure=CrawlFailure.BUSY)
-        except Exception:
+        except Exception as exc:
             log.error("crawl of %s failed", name, exc_info=True)
-            return CrawlOutcome(name, failure=CrawlFailure.FAILED)
+            detail = f"{type(exc).__name__}: {exc}"
+            return CrawlOutcome(name, failure=CrawlFailure.FAILED, detail=detail)
         log.info("crawled %s: %s", report.source, report.summary())
         if report.changed:
             await self.refresh()

@@ -23,12 +23,15 @@ from .addressing import replies_to_bot
 from .callbacks import (
     CATEGORIES,
     CATEGORY,
+    CONTACT,
     COUNTER,
     SEARCH,
     TODAY,
+    JudgeRef,
     PageRef,
     ReadRef,
     SuggestRef,
+    VoteRef,
     decode,
     short_key,
 )
@@ -42,14 +45,18 @@ from .conversation import (
     Guide,
     Help,
     Incoming,
+    JudgeAnswer,
     Listing,
     ListKind,
     ListRef,
+    RateAnswer,
     ReadArticle,
     Reply,
     Results,
+    Said,
     Say,
     ShowCategories,
+    ShowContact,
     ShowPage,
     Start,
 )
@@ -429,3 +436,63 @@ def _describe(update: object) -> object:
     if isinstance(update, Update):
         return {"update_id": update.update_id, "user": getattr(update.effective_user, "id", None)}
     return update
+
+
+# -- feedback and contact ------------------------------------------------------------------
+
+
+async def vote(update: Update, context: BotContext) -> None:
+    """👍 / 👎 under an answer: stored (a second tap changes it); a 👎 asks which article was
+    right, in a new message under the answer."""
+    ref = decode(query_of(update).data)
+    if not isinstance(ref, VoteRef):
+        await stale_button(update, context)
+        return
+    incoming = _incoming(update, action=RateAnswer(ref.answer_id, ref.up))
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    if reply.parts and isinstance(reply.parts[0], Say):
+        said = reply.parts[0].what
+        noted = texts.FEEDBACK_UP_NOTED if said is Said.FEEDBACK_THANKS else None
+        await _acknowledge(update, context, noted or render_say(reply.parts[0], HTML))
+        return
+    await _acknowledge(update, context, texts.FEEDBACK_DOWN_NOTED)
+    await _reply_to_pressed(update, context, reply)
+
+
+async def judge(update: Update, context: BotContext) -> None:
+    """An article chosen under "Bài nào đúng?": stored as a judgment; the question message
+    becomes a thank-you."""
+    ref = decode(query_of(update).data)
+    if not isinstance(ref, JudgeRef):
+        await stale_button(update, context)
+        return
+    incoming = _incoming(update, action=JudgeAnswer(ref.answer_id, ref.article_id))
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    await _acknowledge(update, context)
+    await _deliver(update, context, reply, edit=True)
+
+
+async def contact(update: Update, context: BotContext) -> None:
+    """/lienhe, “liên hệ”, or the ☎️ button: the department's contact card."""
+    incoming = _incoming(update, action=ShowContact())
+    if update.callback_query is None:
+        await _converse(update, context, incoming)
+        return
+    if query_of(update).data != CONTACT:
+        await stale_button(update, context)
+        return
+    reply = await asyncio.to_thread(context.state.conversation.handle, incoming)
+    await _acknowledge(update, context)
+    await _reply_to_pressed(update, context, reply)
+
+
+async def _reply_to_pressed(update: Update, context: BotContext, reply: Reply) -> None:
+    """Send a reply as new messages under the message whose button was pressed."""
+    pressed = query_of(update).message
+    target = pressed.message_id if isinstance(pressed, Message) else None
+    chat_id = chat_of(update).id
+    for text, markup in _messages(reply, context.bot.username or "", admin=False):
+        await context.bot.send_message(
+            chat_id, text, reply_markup=markup, reply_to_message_id=target
+        )
+        target = None

@@ -19,24 +19,31 @@ from . import texts
 from .callbacks import (
     CATEGORIES,
     CATEGORY,
+    CONTACT,
     COUNTER,
     LATEST,
     SEARCH,
     TODAY,
+    JudgeRef,
     Kind,
     PageRef,
     ReadRef,
     SuggestRef,
+    VoteRef,
     encode,
     short_key,
 )
 from .conversation import (
+    Article,
     Listing,
     ListKind,
     ListRef,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
+    Pick,
+    Rate,
     Read,
     Reply,
     Results,
@@ -58,6 +65,7 @@ __all__ = [
     "page_kind",
     "inline_results",
     "MAX_CATEGORY_BUTTONS",
+    "original_button",
 ]
 
 MAX_CATEGORY_BUTTONS = 40
@@ -113,12 +121,30 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The buttons of a reply's next steps: read each article, turn the page (◀ Trước · i/N ·
     Sau ▶), the suggested question, the categories, the latest articles."""
     listed = next((p for p in reply.parts if isinstance(p, Results | Listing)), None)
+    urls = {hit.article_id: hit.url for hit in listed.page.hits} if listed is not None else {}
     rows: list[list[InlineKeyboardButton]] = []
     for step in reply.steps:
         if isinstance(step, Read):
             label = texts.READ_BUTTON.format(number=step.number)
+            row = [InlineKeyboardButton(label, callback_data=encode(ReadRef(step.article_id)))]
+            row += original_button(urls.get(step.article_id))
+            rows.append(row)
+        elif isinstance(step, Pick):
+            rows.append([_pick_button(step)])
+    for part in reply.parts:
+        if isinstance(part, Article) and (original := original_button(part.article.url)):
+            rows.append(original)
+    for step in reply.steps:
+        if isinstance(step, Rate):
             rows.append(
-                [InlineKeyboardButton(label, callback_data=encode(ReadRef(step.article_id)))]
+                [
+                    InlineKeyboardButton(
+                        texts.FEEDBACK_UP, callback_data=encode(VoteRef(step.answer_id, True))
+                    ),
+                    InlineKeyboardButton(
+                        texts.FEEDBACK_DOWN, callback_data=encode(VoteRef(step.answer_id, False))
+                    ),
+                ]
             )
     if listed is not None and any(isinstance(step, Turn) for step in reply.steps):
         kind, key = page_kind(listed.list)
@@ -136,7 +162,9 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             rows.append([InlineKeyboardButton(label, callback_data=encode(ref))])
     shortcuts = []
     for step in reply.steps:
-        if isinstance(step, OpenLatest):
+        if isinstance(step, OpenContact):
+            shortcuts.append(InlineKeyboardButton(texts.CONTACT_BUTTON, callback_data=CONTACT))
+        elif isinstance(step, OpenLatest):
             shortcuts.append(
                 InlineKeyboardButton(
                     texts.LATEST_BUTTON, callback_data=encode(PageRef(LATEST, "", 0))
@@ -149,6 +177,29 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if shortcuts:
         rows.append(shortcuts)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+MAX_URL_CHARS = 1000  # a longer url (a hostile one) gets no button
+
+
+def original_button(url: str | None) -> list[InlineKeyboardButton]:
+    """“🔗 Xem bài gốc”, opening the article on its portal (none without an http(s) url)."""
+    if not url or len(url) > MAX_URL_CHARS or not url.startswith(("http://", "https://")):
+        return []
+    return [InlineKeyboardButton(texts.ORIGINAL_BUTTON, url=url)]
+
+
+def _original_markup(url: str | None) -> InlineKeyboardMarkup | None:
+    button = original_button(url)
+    return InlineKeyboardMarkup([button]) if button else None
+
+
+def _pick_button(step: Pick) -> InlineKeyboardButton:
+    data = encode(JudgeRef(step.answer_id, step.article_id))
+    if step.article_id == 0:
+        return InlineKeyboardButton(texts.PICK_NONE, callback_data=data)
+    label = texts.PICK_BUTTON.format(number=step.number, title=_label(step.title, 40))
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def _page_button(label: str, ref: PageRef) -> InlineKeyboardButton:
@@ -184,6 +235,7 @@ def inline_results(page: SearchPage, bot_username: str) -> list[InlineQueryResul
                 render_inline_message(hit, read_link(bot_username, hit.article_id)),
                 parse_mode=ParseMode.HTML,
             ),
+            reply_markup=_original_markup(hit.url),
         )
         for hit in page.hits
     ]

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     load_sample: bool = True
     sources_file: Path = SHIPPED_DIR / "sources.toml"
     dictionary_file: Path = SHIPPED_DIR / "dictionary.txt"
+    department_file: Path = SHIPPED_DIR / "department.toml"  # /lienhe's contact card
     index_dir: Path = STATE_DIR / "index"  # the search index files, whatever the database
 
     telegram_bot_token: SecretStr | None = None
@@ -105,6 +106,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1, le=TELEGRAM_FILE_LIMIT)
     reindex_progress_seconds: float = Field(default=3.0, gt=0)
     crawl_progress_seconds: float = Field(default=3.0, gt=0)
+    ingest_progress_seconds: float = Field(default=3.0, gt=0)
     crawl_check_seconds: float = Field(default=60.0, ge=0)  # 0: no scheduled crawling
     query_cache_size: int = Field(default=2000, ge=1)
     concurrent_updates: int = Field(default=64, ge=1)

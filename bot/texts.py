@@ -100,7 +100,9 @@ def help_text(bot_username: str) -> str:
         "📖 <b>Đọc toàn văn</b>: bấm nút “Đọc toàn văn” dưới kết quả, hoặc gõ /doc kèm số bài, "
         "ví dụ /doc 1.\n\n"
         "🆕 /moi – các tin mới nhất.\n"
-        "📂 /chuyenmuc – chọn một chuyên mục để xem tin.\n\n"
+        "📂 /chuyenmuc – chọn một chuyên mục để xem tin.\n"
+        "☎️ /lienhe – cách liên hệ với cán bộ của Sở khi bot chưa trả lời được.\n"
+        "👍 👎 dưới mỗi câu trả lời: cho bot biết câu trả lời có đúng không.\n\n"
         "💬 <b>Hỏi tiếp</b>: sau một câu hỏi, gõ “còn hội sách thì sao” để hỏi tiếp cùng thời "
         "gian; “tiếp”, “trước” để lật trang; “đọc 2” hay “bài thứ 2 nói gì” để đọc bài 2; "
         "“chi tiết hơn” để đọc bài trả lời; “tin cũ hơn”, “mới hơn” để xem khoảng thời gian "
@@ -119,6 +121,8 @@ ADMIN_HELP = (
     "/crawl – thu thập tin mới từ các cổng thông tin đang bật; /crawl kèm tên một nguồn hoặc "
     "địa chỉ một trang để thu thập riêng nguồn hay trang đó\n"
     "/xoa – gỡ một bài khỏi kết quả, ví dụ /xoa 12 (hoặc /xoa kèm địa chỉ bài)\n"
+    "/baocao – câu hỏi và góp ý của người dân trong 7 ngày (/baocao 30 cho 30 ngày)\n"
+    "/tudien – từ điển tra cứu: xem, xóa, hoặc thêm một dòng (xem kết quả trước và sau)\n"
     "Gửi tệp .txt, .json hoặc .jsonl kèm chú thích /ingest để nhập bài mới."
 )
 
@@ -248,7 +252,8 @@ INLINE_ASK_BOT = "💬 Hỏi bot câu này (trả lời nhanh, hỏi tiếp)"
 # -- the conversation (bot/conversation, rendered by bot/render/conversation.py) ---------------
 PRIVACY = (
     "🔒 Bot không lưu tên bạn; câu hỏi gần nhất và danh sách bài vừa xem được giữ 24 giờ để "
-    "hiểu câu hỏi tiếp theo, câu hỏi (không kèm tên) giữ 30 ngày để thống kê. "
+    "hiểu câu hỏi tiếp theo, câu hỏi (không kèm tên) giữ 30 ngày để thống kê, góp ý 👍/👎 "
+    "kèm câu hỏi giữ 180 ngày để cải thiện câu trả lời. "
     "Gõ /xoadulieu để xóa ngay."
 )
 _EXAMPLE = "“hội thảo chính quyền điện tử”"
@@ -336,6 +341,7 @@ COMMANDS = (
     ("help", "Hướng dẫn sử dụng"),
     ("start", "Lời chào và ví dụ"),
     ("xoadulieu", "Xóa dữ liệu bot lưu về cuộc trò chuyện này"),
+    ("lienhe", "Thông tin liên hệ của Sở"),
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
@@ -343,6 +349,8 @@ ADMIN_COMMANDS = (
     ("ingest", "Cách nhập bài từ tệp"),
     ("crawl", "Thu thập tin mới từ các cổng thông tin"),
     ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
+    ("baocao", "Báo cáo câu hỏi và góp ý của người dân trong 7 ngày"),
+    ("tudien", "Từ điển tra cứu: xem, thêm, xóa dòng"),
 )
 
 
@@ -559,6 +567,133 @@ def alert_index_behind(minutes: int) -> str:
     """The index lags the database by `minutes`."""
     return ALERT_INDEX_BEHIND.format(minutes=minutes)
 
+
+# -- closing the loop with the staff: feedback, the report, the dictionary, contact, progress ---
+SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Nếu đổi ý, bạn cứ chọn lại nhé."
+SAID[Said.FEEDBACK_EXPIRED] = "Câu trả lời này đã cũ nên không ghi nhận góp ý được nữa. Cảm ơn bạn!"
+SAID[Said.JUDGMENT_THANKS] = (
+    "🙏 Cảm ơn bạn! Góp ý đã được ghi lại để cán bộ của Sở cải thiện câu trả lời."
+)
+SAID[Said.NO_CONTACT] = "Hiện chưa có thông tin liên hệ của Sở. Bạn vui lòng thử lại sau nhé."
+FEEDBACK_UP = "👍 Hữu ích"
+FEEDBACK_DOWN = "👎 Chưa đúng"
+FEEDBACK_UP_NOTED = "👍 Đã ghi nhận. Cảm ơn bạn!"
+FEEDBACK_DOWN_NOTED = "👎 Đã ghi nhận. Cảm ơn bạn!"
+WHICH_WAS_RIGHT = "🤔 Bài nào đúng với câu hỏi {question}? (không bắt buộc)"
+WHICH_WAS_RIGHT_NONE = "Bạn có thể bấm “Không bài nào đúng”, hoặc bỏ qua tin nhắn này."
+PICK_BUTTON = "✅ {number}. {title}"
+PICK_NONE = "❌ Không bài nào đúng"
+CONTACT_BUTTON = "☎️ Liên hệ Sở"
+ORIGINAL_BUTTON = "🔗 Xem bài gốc"
+CONTACT_HEADING = "☎️ {name}"
+CONTACT_ADDRESS = "📍 Địa chỉ: {address}"
+CONTACT_HOTLINE = "📞 Điện thoại: {hotline}"
+CONTACT_EMAIL = "✉️ Email: {email}"
+CONTACT_HOURS = "🕘 Giờ làm việc: {hours}"
+CONTACT_WEBSITE = "🌐 Trang thông tin: {website}"
+CONTACT_EXAMPLE = "ℹ️ Thông tin mẫu: quản trị viên cần cập nhật tệp data/department.toml."
+HINT_CONTACT = "“liên hệ” để xem cách liên hệ với Sở"
+
+__all__ += [
+    "FEEDBACK_UP",
+    "FEEDBACK_DOWN",
+    "FEEDBACK_UP_NOTED",
+    "FEEDBACK_DOWN_NOTED",
+    "WHICH_WAS_RIGHT",
+    "WHICH_WAS_RIGHT_NONE",
+    "PICK_BUTTON",
+    "PICK_NONE",
+    "CONTACT_BUTTON",
+    "ORIGINAL_BUTTON",
+    "HINT_CONTACT",
+]
+REPORT_HEADING = "📋 Báo cáo câu hỏi từ {since} đến {until}"
+REPORT_TOTALS = "Có {questions} câu hỏi; góp ý: {up} 👍, {down} 👎."
+REPORT_TOP = "🔝 Được hỏi nhiều nhất"
+REPORT_UNANSWERED = "❓ Chưa tìm được bài nào"
+REPORT_DISLIKED = "👎 Bị chê (👎)"
+REPORT_JUDGMENTS = "✅ Bài người dân chọn là đúng"
+REPORT_NONE = "(không có)"
+REPORT_ASKED = "{number}. {question} — {times} lần, {results} kết quả"
+REPORT_VOTED = "{number}. {question} — {down} 👎, {up} 👍"
+REPORT_JUDGED = "• {question} → bài {article_id}: {title} ({count} lần)"
+REPORT_JUDGED_NONE = "• {question} → không bài nào đúng ({count} lần)"
+REPORT_FIX_HINT = (
+    "✏️ Bấm nút “Sửa từ điển” của một câu để thêm từ viết tắt, từ đồng nghĩa hay từ hỏi "
+    "giúp bot hiểu câu đó; hoặc gõ /tudien để xem từ điển."
+)
+REPORT_FIX_BUTTON = "✏️ Sửa từ điển: {question}"
+REPORT_DAYS_HOW = "Bạn gõ /baocao (7 ngày gần nhất) hoặc /baocao kèm số ngày, ví dụ: /baocao 30"
+SECTION_NAMES = {  # the dictionary file's sections, as admins read and type them
+    "đồng nghĩa": "đồng nghĩa",
+    "từ hỏi": "từ hỏi",
+    "viết tắt": "viết tắt khi nhắn tin",
+}
+DICTIONARY_HEADING = "📖 Từ điển tra cứu: {count} dòng do quản trị viên thêm"
+DICTIONARY_LINE = "{number}. [{section}] {line}"
+DICTIONARY_EMPTY = "Chưa có dòng nào được thêm qua bot (tệp data/dictionary.txt vẫn được dùng)."
+DICTIONARY_HOW = (
+    "✏️ Thêm một dòng: /tudien rồi dòng cần thêm, ví dụ:\n"
+    "• /tudien PSHN = phố sách Hà Nội (đồng nghĩa, chữ viết tắt)\n"
+    "• /tudien tuhoi ở đâu vậy (từ để hỏi, từ đệm)\n"
+    "• /tudien viettat ko = k = không (viết tắt khi nhắn tin)\n"
+    "Bot cho xem kết quả trước và sau khi thêm để bạn xác nhận."
+)
+DICTIONARY_REMOVE_BUTTON = "🗑 Xóa dòng {number}"
+DICTIONARY_FIXING = "✏️ Sửa từ điển cho câu {question}."
+DICTIONARY_PREVIEW = "🧪 Thử thêm dòng [{section}]: {line}\nVới câu hỏi {question}:"
+DICTIONARY_BEFORE = "Trước: {count} kết quả"
+DICTIONARY_AFTER = "Sau: {count} kết quả"
+DICTIONARY_RESULT = "   {number}. {title}"
+DICTIONARY_CONFIRM_BUTTON = "✅ Xác nhận thêm"
+DICTIONARY_CANCEL_BUTTON = "✖ Bỏ"
+DICTIONARY_CONFIRMED = (
+    "✅ Đã thêm vào từ điển: [{section}] {line}\n"
+    "Bot áp dụng ngay; các tiến trình khác áp dụng trong vòng 10 giây, không cần khởi động lại."
+)
+DICTIONARY_CANCELLED = "✖ Đã bỏ dòng: {line}"
+DICTIONARY_REMOVED = "🗑 Đã xóa khỏi từ điển: [{section}] {line}"
+DICTIONARY_GONE = "Dòng này không còn nữa (có thể đã được xóa hay xác nhận ở nơi khác)."
+DICTIONARY_BAD_LINE = "⚠️ Dòng từ điển chưa đúng cách viết. Bạn xem ví dụ bằng lệnh /tudien nhé."
+DICTIONARY_NO_QUESTION = "⚠️ Câu hỏi để thử không có từ nào để tìm."
+QUESTION_NOT_IN_REPORT = "Câu hỏi này không còn trong báo cáo. Bạn gõ lại /baocao nhé."
+TECHNICAL_DETAIL = "<i>Chi tiết kỹ thuật: {detail}</i>"
+TECHNICAL_DETAIL_PLAIN = "Chi tiết kỹ thuật: {detail}"
+ATTACHMENTS_HEADING = "📎 Tệp đính kèm:"
+ATTACHMENT_LINE = "• {name}"
+ATTACHMENT_SIZE = " ({size})"
+SUMMARY_ONLY = (
+    "ℹ️ Bot chỉ lưu phần tóm tắt của bài này; mời bạn bấm “🔗 Xem bài gốc” để đọc toàn văn "
+    "và các văn bản đính kèm trên trang của Sở."
+)
+INGEST_RECEIVED = (
+    "📥 Đã nhận tệp “{name}” ({size}), đang nhập… Trong lúc này bot vẫn trả lời bình thường."
+)
+INGEST_PROGRESS = "⏳ Đang nhập tệp “{name}”: đã xử lý {done} bản ghi…"
+INGEST_FAILED = "❌ Không nhập được tệp “{name}”; các bài đã nhập trước đó vẫn được giữ."
+
+
+def file_size(size: int) -> str:
+    """A file's size as Vietnamese readers write it: 3,9 MB, 512 KB."""
+    if size >= 1024 * 1024:
+        return _megabytes(size)
+    return f"{max(1, round(size / 1024))} KB"
+
+
+# Crawl problems whose detail is a technical message (often in English): admins read the short
+# Vietnamese sentence, the detail goes on a second, smaller line.
+CRAWL_ISSUES_SHORT = {
+    CrawlIssue.CONNECTION: "không kết nối được tới máy chủ",
+    CrawlIssue.ROBOTS_UNREACHABLE: "không đọc được robots.txt của máy chủ, tạm dừng tải",
+    CrawlIssue.EXTRACTION_FAILED: "không trích được nội dung bài",
+    CrawlIssue.BAD_FEED: "không đọc được RSS",
+    CrawlIssue.CANNOT_STORE: "không lưu được vào cơ sở dữ liệu",
+    CrawlIssue.NOT_A_PAGE: "không phải trang web",
+    CrawlIssue.INVALID_URL: "địa chỉ không hợp lệ",
+}
+HINT_RATE = "“👍” hoặc “👎” để cho biết câu trả lời có đúng không"
+HINT_PICK = "“bài đúng {number}” nếu bài {number} đúng"
+HINT_PICK_NONE = "“không bài nào đúng”"
 
 # -- Zalo (bot/zalo): plain text, no buttons, no files -----------------------------------------
 ZALO_READ_ON = "👉 Bài còn tiếp ({shown}/{total} phần). Gõ “đọc tiếp” để xem phần sau."

@@ -12,7 +12,7 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import Archive, Health, HealthProblem, ReindexReport, Stats
+from .archive import DICTIONARY_CHECK_SECONDS, Archive, Health, HealthProblem, ReindexReport, Stats
 from .backup import BackupError, BackupReport, backup, restore
 from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
 from .search import (
@@ -25,21 +25,30 @@ from .search import (
     Weights,
 )
 from .store import (
+    NONE_OF_THEM,
     SUPPORTED_SUFFIXES,
+    AnswerShown,
     ArticleRecord,
     ArticleView,
+    AttachmentLink,
     ConversationState,
     IngestReport,
+    Judgment,
     LoggedQuestion,
     Outcome,
     Problem,
     ProblemCode,
     ProgressCallback,
     Purged,
+    QuestionCount,
+    Report,
+    StoredLine,
     TakeDown,
+    VotedQuestion,
 )
 from .text import (
     CHAT_INTENTS,
+    EDITABLE_SECTIONS,
     MAX_QUESTION_CHARS,
     MAX_WORD_CHARS,
     BoundedQuestion,
@@ -54,6 +63,16 @@ from .text import (
 from .upgrade import UpgradeReport, upgrade
 
 __all__ = [
+    "DICTIONARY_CHECK_SECONDS",
+    "EDITABLE_SECTIONS",
+    "NONE_OF_THEM",
+    "AnswerShown",
+    "Judgment",
+    "QuestionCount",
+    "Report",
+    "StoredLine",
+    "StoredLine",
+    "VotedQuestion",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",
@@ -64,6 +83,7 @@ __all__ = [
     "ArticleNotFound",
     "ArticleRecord",
     "ArticleView",
+    "AttachmentLink",
     "BackupError",
     "BackupReport",
     "CategoryCount",

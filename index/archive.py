@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import DatabaseUnavailable
+from .errors import DatabaseUnavailable, InputError
 from .search.engine import (
     CategoryCount,
     SearchEngine,
@@ -25,6 +25,8 @@ from .search.engine import (
 )
 from .store.conversations import ConversationState, LoggedQuestion, Purged
 from .store.coordination import LeaseHolder
+from .store.dictionary_lines import StoredLine
+from .store.feedback import AnswerShown, Report, Vote
 from .store.importers import read_bytes, read_paths
 from .store.ingest import IngestReport, ProgressCallback
 from .store.records import Item
@@ -38,7 +40,16 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from .crawl import CrawlProgressCallback, CrawlReport, SourceConfig, SourceHealth, SourcesFile
 
-__all__ = ["Archive", "Health", "HealthProblem", "Stats", "ReindexReport"]
+__all__ = [
+    "Archive",
+    "Health",
+    "HealthProblem",
+    "Stats",
+    "ReindexReport",
+    "DICTIONARY_CHECK_SECONDS",
+]
+
+DICTIONARY_CHECK_SECONDS = 5.0  # how stale a process's dictionary may be (admins' lines)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,9 @@ class Archive:
         self.store = store
         self.engine = engine
         self.analyzer: Analyzer = engine.analyzer
+        self.base_dictionary = engine.dictionary  # the file's; admins' lines are merged in
+        self._dictionary_version: str | None = None
+        self._dictionary_checked = float("-inf")
 
     @classmethod
     def open(
@@ -131,6 +145,7 @@ class Archive:
             index_dir=index_dir,
         )
         archive = cls(store, engine)
+        archive.refresh_dictionary()  # the lines admins added, merged with the file's
         if sample is not None and store.is_new():
             store.load_sample(sample, archive.analyzer, progress)
         if store.reanalyse(archive.analyzer, progress=progress):
@@ -143,7 +158,9 @@ class Archive:
     def search(
         self, query: str, limit: int = 5, offset: int = 0, filters: SearchFilters | None = None
     ) -> SearchPage:
-        """Rank articles for a question (see `SearchEngine.search`)."""
+        """Rank articles for a question (see `SearchEngine.search`), with the dictionary lines
+        admins confirmed (checked for changes every few seconds)."""
+        self._follow_dictionary()
         return self.engine.search(query, limit, offset, filters)
 
     def latest(self, limit: int = 5, offset: int = 0, category: str | None = None) -> SearchPage:
@@ -158,6 +175,10 @@ class Archive:
         """The whole article; raises ArticleNotFound."""
         return self.store.article(article_id)
 
+    def articles(self) -> Iterator[ArticleView]:
+        """Every stored article, by id (for exports)."""
+        return self.store.articles()
+
     # -- writing ----------------------------------------------------------------------------
 
     def ingest(
@@ -166,9 +187,12 @@ class Archive:
         """Import files and folders, then refresh the index if anything changed."""
         return self.ingest_items(read_paths(paths), progress)
 
-    def ingest_bytes(self, data: bytes, name: str, suffix: str) -> IngestReport:
-        """Import the content of one file (an upload), then refresh the index."""
-        return self.ingest_items(read_bytes(data, name, suffix))
+    def ingest_bytes(
+        self, data: bytes, name: str, suffix: str, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Import the content of one file (an upload), then refresh the index; `progress` is
+        told how many records are stored so far."""
+        return self.ingest_items(read_bytes(data, name, suffix), progress)
 
     def ingest_items(
         self, items: Iterable[Item], progress: ProgressCallback | None = None
@@ -268,9 +292,12 @@ class Archive:
         """Where a chat stands, unless its state is older than `newer_than`."""
         return self.store.conversations.state(channel, chat_key, newer_than)
 
-    def remember(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
-        """Store where a chat stands, counting the question that led there (if `logged`)."""
-        self.store.conversations.save(state, logged)
+    def remember(
+        self, state: ConversationState, logged: LoggedQuestion | None = None
+    ) -> int | None:
+        """Store where a chat stands, counting the question that led there (if `logged`);
+        returns the id of the answer the chat can give feedback on, if it showed articles."""
+        return self.store.conversations.save(state, logged)
 
     def forget_chat(self, channel: str, chat_key: str) -> Purged:
         """Delete everything kept for a chat: its state and its logged questions."""
@@ -291,6 +318,93 @@ class Archive:
     def take_handover(self, token: str, newer_than: datetime) -> str | None:
         """The question kept under `token` (once), unless it is older than `newer_than`."""
         return self.store.conversations.take(token, newer_than)
+
+    # -- feedback and the staff's report ----------------------------------------------------
+
+    def answer(self, answer_id: int, chat_key: str) -> AnswerShown | None:
+        """An answer given to this chat (its question and shown articles), if still kept."""
+        return self.store.feedback.answer(answer_id, chat_key)
+
+    def vote(self, answer_id: int, chat_key: str, up: bool, at: datetime) -> AnswerShown | None:
+        """Store or change the chat's 👍 (`up`) or 👎; None when the chat has no such answer."""
+        return self.store.feedback.vote(answer_id, chat_key, Vote.UP if up else Vote.DOWN, at)
+
+    def judge(self, answer_id: int, chat_key: str, article_id: int, at: datetime) -> bool:
+        """Store which shown article answered the question (0: none of them)."""
+        return self.store.feedback.judge(answer_id, chat_key, article_id, at)
+
+    def purge_answers(self, before: datetime) -> int:
+        """Delete answers and their feedback older than `before`."""
+        return self.store.feedback.purge(before)
+
+    def report(self, since: datetime, until: datetime, limit: int | None = 10) -> Report:
+        """The period's most asked questions, those without results, the 👎 and judgments."""
+        return self.store.feedback.report(since, until, limit)
+
+    # -- the dictionary admins edit -------------------------------------------------------
+
+    def dictionary_lines(self) -> list[StoredLine]:
+        """The lines admins added and confirmed, oldest first."""
+        return self.store.dictionary_lines.confirmed()
+
+    def dictionary_line(self, line_id: int) -> StoredLine | None:
+        """One added line, confirmed or only proposed."""
+        return self.store.dictionary_lines.get(line_id)
+
+    def preview_line(
+        self, section: str, line: str, question: str, limit: int = 5
+    ) -> tuple[SearchPage, SearchPage]:
+        """The results of `question` now, and with `line` added to the dictionary; raises
+        InputError for a malformed line, EmptyQuery for a question without words."""
+        self._follow_dictionary()
+        added = QueryDictionary.parse_line(section, line)
+        before = self.engine.search(question, limit)
+        after = self.engine.search(question, limit, dictionary=self.dictionary.merged(added))
+        return before, after
+
+    def propose_line(self, section: str, line: str, question: str | None) -> StoredLine:
+        """Keep a line to confirm later (validated; it changes nothing yet)."""
+        QueryDictionary.parse_line(section, line)
+        return self.store.dictionary_lines.propose(section, line, question, now())
+
+    def confirm_line(self, line_id: int) -> StoredLine | None:
+        """Put a proposed line into use here at once, in other processes within seconds."""
+        confirmed = self.store.dictionary_lines.confirm(line_id, now())
+        self.refresh_dictionary()
+        return confirmed
+
+    def remove_line(self, line_id: int) -> StoredLine | None:
+        """Take an added line out of use (here at once, elsewhere within seconds)."""
+        removed = self.store.dictionary_lines.remove(line_id)
+        self.refresh_dictionary()
+        return removed
+
+    def refresh_dictionary(self) -> bool:
+        """Merge the confirmed lines with the file's dictionary if they changed; True if so."""
+        self._dictionary_checked = time.monotonic()
+        version = self.store.dictionary_lines.version()
+        if version == self._dictionary_version:
+            return False
+        merged = self.base_dictionary
+        lines = self.store.dictionary_lines.confirmed()
+        for stored in lines:
+            try:
+                merged = merged.merged(QueryDictionary.parse_line(stored.section, stored.line))
+            except InputError:
+                log.warning("dictionary line %d is malformed; skipped", stored.line_id)
+        self.engine.dictionary = merged  # one reference swapped: searches never see half of it
+        self._dictionary_version = version
+        log.info("query dictionary: %d line(s) added by admins", len(lines))
+        return True
+
+    def _follow_dictionary(self) -> None:
+        """Notice another process's dictionary change at most DICTIONARY_CHECK_SECONDS late."""
+        if time.monotonic() - self._dictionary_checked < DICTIONARY_CHECK_SECONDS:
+            return
+        try:
+            self.refresh_dictionary()
+        except Exception:  # a failed check costs freshness, never the answer
+            log.warning("could not check the dictionary lines", exc_info=True)
 
     def first_delivery(
         self, channel: str, message_id: str, at: datetime, forget_before: datetime

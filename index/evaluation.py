@@ -18,13 +18,15 @@ from pathlib import Path
 from .archive import Archive
 from .errors import EmptyQuery, InputError
 from .search.engine import Weights
+from .store.feedback import NONE_OF_THEM, Report
 from .store.ingest import ProgressCallback
 from .store.records import ArticleRecord
 from .text.dates import parse_date
 from .text.dictionary import QueryDictionary
-from .text.normalize import fold, normalize
+from .text.normalize import fold, lower, normalize
 
 __all__ = [
+    "export_judgments",
     "BeirSet",
     "Metrics",
     "EvalReport",
@@ -468,3 +470,43 @@ def judge_answer(question: AnswerQuestion, archive: Archive) -> AnswerOutcome:
 def _comparable(text: str) -> str:
     """The README's rule: both sides normalised and case-folded."""
     return normalize(text).casefold()
+
+
+# -- judgments from the bot ----------------------------------------------------------------
+
+
+def export_judgments(archive: Archive, report: Report, folder: Path) -> int:
+    """Write the report's judgments (an article a citizen named as right for a question) as a
+    BEIR-layout set that `run_eval` reads: every stored article as the corpus, each judged
+    question once. Returns how many questions were written."""
+    judged: dict[str, dict[str, int]] = {}
+    written: dict[str, str] = {}
+    for judgment in report.judgments:
+        if judgment.article_id == NONE_OF_THEM:
+            continue
+        key = " ".join(lower(judgment.question).split())
+        written.setdefault(key, judgment.question)
+        judged.setdefault(key, {})[str(judgment.article_id)] = 1
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "corpus.jsonl").open("w", encoding="utf-8") as corpus:
+        for article in archive.articles():
+            row = {
+                "_id": str(article.article_id),
+                "title": article.title,
+                "text": article.body or article.summary,
+                "date": article.published_at.date().isoformat(),
+                "category": article.category,
+            }
+            corpus.write(json.dumps(row, ensure_ascii=False) + "\n")
+    ids = {key: f"bot{number}" for number, key in enumerate(sorted(judged), start=1)}
+    with (folder / "queries.jsonl").open("w", encoding="utf-8") as queries:
+        for key, query_id in ids.items():
+            row = {"_id": query_id, "text": written[key]}
+            queries.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with (folder / "qrels.tsv").open("w", encoding="utf-8", newline="") as qrels:
+        writer = csv.writer(qrels, delimiter="\t", lineterminator="\n")
+        writer.writerow(["query-id", "corpus-id", "score"])
+        for key, query_id in ids.items():
+            for doc_id, score in sorted(judged[key].items()):
+                writer.writerow([query_id, doc_id, score])
+    return len(ids)

@@ -129,7 +129,7 @@ def test_no_result_is_answered_kindly_with_suggestions(fake_api: FakeBotAPI, sta
         "Rất tiếc, chưa có bài viết nào phù hợp với “tàu vũ trụ sao hỏa”."
     )
     assert "gõ tiếng Việt có dấu" in reply["text"] and "/moi" in reply["text"]
-    assert buttons(reply) == [("🆕 Tin mới nhất", "n:0")]  # the next step, as a button
+    assert buttons(reply) == [("🆕 Tin mới nhất", "n:0"), ("☎️ Liên hệ Sở", "l")]  # next steps
 
 
 def test_a_question_full_of_markup_is_answered_safely(fake_api: FakeBotAPI, start_bot) -> None:
@@ -497,19 +497,32 @@ def test_ingest_an_uploaded_file(fake_api: FakeBotAPI, start_bot) -> None:
         r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records
     ).encode()
     message = fake_api.send_document(ADMIN, "bai-moi.jsonl", data, caption="/ingest")
-    reply = fake_api.wait_reply(message)[0]
+    reply = ingest_report(fake_api, message)
     assert reply["text"].startswith(
         "📥 Đã nhập tệp “bai-moi.jsonl”: thêm mới 2, cập nhật 0, không đổi 0, bỏ qua 2."
     )
     assert "⚠️ Bỏ qua bai-moi.jsonl:2: JSON sai cú pháp" in reply["text"]
     assert "⚠️ Bỏ qua bai-moi.jsonl:3: thiếu tiêu đề" in reply["text"]
-    assert fake_api.recorded("sendChatAction")[0].params["action"] == "typing"
+    received = fake_api.recorded("sendMessage")[-1].params["text"]
+    assert received.startswith("📥 Đã nhận tệp “bai-moi.jsonl” (1 KB), đang nhập…")
     assert fake_api.recorded("getFile")[0].params["file_id"] == message["document"]["file_id"]
     assert [c.ok for c in fake_api.recorded("download")] == [True]
     found = ask(fake_api, citizen(1), "trung tâm dữ liệu tỉnh")
     assert found["text"].split("\n")[3] == "1. Khai trương Trung tâm dữ liệu tỉnh"
     again = fake_api.send_document(ADMIN, "bai-moi.jsonl", data, caption="/ingest")
-    assert "thêm mới 0, cập nhật 0, không đổi 2, bỏ qua 2" in fake_api.wait_reply(again)[0]["text"]
+    assert "thêm mới 0, cập nhật 0, không đổi 2, bỏ qua 2" in ingest_report(fake_api, again)["text"]
+
+
+def ingest_report(fake: FakeBotAPI, message: dict[str, Any]) -> dict[str, Any]:
+    """The acknowledgement of an uploaded file once it has become the import's report."""
+    return fake.wait_for(
+        lambda: (
+            (replies := fake.replies_to(message))
+            and replies[0]["text"].startswith("📥 Đã nhập tệp")
+            and replies[0]
+        ),
+        what="the import report",
+    )
 
 
 def test_ingest_reports_of_many_problems_are_split_into_messages(
@@ -520,6 +533,7 @@ def test_ingest_reports_of_many_problems_are_split_into_messages(
         f'{{"title": "Bài {i}", "date": "ngày <{i}> & sau"}}' for i in range(150)
     ).encode()
     message = fake_api.send_document(ADMIN, "hong.jsonl", data, caption="/ingest")
+    ingest_report(fake_api, message)
     replies = fake_api.wait_for(
         lambda: (r := fake_api.replies_to(message)) and "hong.jsonl:150:" in r[-1]["text"] and r
     )
@@ -683,9 +697,13 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         c.params.get("scope", "default"): [x["command"] for x in json.loads(c.params["commands"])]
         for c in calls
     }
-    assert menus["default"] == ["tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu"]
+    assert menus["default"] == [
+        "tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu", "lienhe"
+    ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
-    assert menus[admin_scope] == menus["default"] + ["reindex", "stats", "ingest", "crawl", "xoa"]
+    assert menus[admin_scope] == menus["default"] + [
+        "reindex", "stats", "ingest", "crawl", "xoa", "baocao", "tudien"
+    ]  # fmt: skip
 
 
 def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(

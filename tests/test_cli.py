@@ -212,7 +212,7 @@ def test_chat_talks_in_plain_text_and_follows_up(cli_db: str) -> None:
     out = result.stdout
     assert out.startswith("👋 Chào bạn!") and "🔎 Kết quả cho “hội sách năm 2018”" in out
     assert "“đọc 1” để đọc bài 1" in out and "<b>" not in out
-    article = out.split("👉 Gõ “đọc 1” để đọc bài 1.")[-1].strip()
+    article = out.split("\n\n👉 Gõ “đọc 1” để đọc bài 1")[-1].split("\n\n", 1)[1].strip()
     assert article.startswith('Lịch hoạt động của "Hội sách Thiếu nhi 01/6/2018"')
 
 

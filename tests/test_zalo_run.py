@@ -192,7 +192,10 @@ def test_a_question_is_answered_in_plain_text_with_words_to_type(
     text = "\n".join(answer)
     assert f"1. {SEED_TITLE}" in text.replace("…", "") or f"1. {SEED_TITLE[:60]}" in text
     assert "Bài 1–5 trong" in text
-    assert answer[-1].endswith("“đọc 1” để đọc bài 1, “tiếp” để xem thêm.")
+    assert answer[-1].endswith(
+        "“đọc 1” để đọc bài 1, “tiếp” để xem thêm, “👍” hoặc “👎” để cho biết câu trả lời có "
+        "đúng không."
+    )
 
 
 def test_the_bot_is_typing_while_it_searches(

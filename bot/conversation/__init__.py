@@ -6,6 +6,7 @@
     memory.py    where each chat stands, read once per message, kept in the database
     lists.py     results, the latest, a category, today: pages and their next steps
     periods.py   a list's period shifted back or forth ("tin cũ hơn" / "mới hơn")
+    feedback.py  👍/👎 on answers, "Bài nào đúng?" as a judgment, the contact card
     privacy.py   chat ids as keyed hashes; how long things are kept
     handover.py  deep links that carry a question from inline mode into a chat
 
@@ -23,17 +24,24 @@ from .types import (
     AskSuggestion,
     Categories,
     Channel,
+    Contact,
+    ContactCard,
     Forget,
     Guide,
     Help,
     Incoming,
+    JudgeAnswer,
     Listing,
     ListKind,
     ListRef,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
     Part,
+    Pick,
+    Rate,
+    RateAnswer,
     Read,
     ReadArticle,
     Reply,
@@ -41,6 +49,7 @@ from .types import (
     Said,
     Say,
     ShowCategories,
+    ShowContact,
     ShowPage,
     Start,
     Step,
@@ -48,9 +57,19 @@ from .types import (
     TryAsking,
     Turn,
     Welcome,
+    WhichWasRight,
 )
 
 __all__ = [
+    "OpenContact",
+    "Pick",
+    "Rate",
+    "ContactCard",
+    "Contact",
+    "WhichWasRight",
+    "ShowContact",
+    "JudgeAnswer",
+    "RateAnswer",
     "EXAMPLE",
     "FOLLOW_UP_FOR",
     "HANDOVER_FOR",

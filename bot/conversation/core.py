@@ -25,6 +25,7 @@ from index import (
 )
 
 from . import handover
+from .feedback import Feedback
 from .intents import ChatTable, Intent, Understood, understand
 from .lists import TODAY_QUESTION, Lists, list_of
 from .memory import Chat, Memory
@@ -35,20 +36,24 @@ from .types import (
     Article,
     AskSuggestion,
     Categories,
+    ContactCard,
     Forget,
     Guide,
     Help,
     Incoming,
+    JudgeAnswer,
     ListKind,
     ListRef,
     OpenCategories,
     OpenCategory,
     OpenLatest,
+    RateAnswer,
     ReadArticle,
     Reply,
     Said,
     Say,
     ShowCategories,
+    ShowContact,
     ShowPage,
     Start,
     TryAsking,
@@ -76,6 +81,7 @@ class Conversation:
         *,
         page_size: int = PAGE_SIZE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        contact: ContactCard | None = None,
     ) -> None:
         self.archive = archive
         self.keys = keys
@@ -83,7 +89,8 @@ class Conversation:
         self.clock = clock
         self.table = ChatTable(archive.dictionary.chat)
         self.memory = Memory(archive)
-        self.lists = Lists(archive, page_size)
+        self.lists = Lists(archive, page_size, contact_offered=contact is not None)
+        self.feedback = Feedback(archive, self.memory, contact)
 
     # -- the entry points -------------------------------------------------------------------
 
@@ -93,7 +100,8 @@ class Conversation:
         self.memory.purge_now_and_then(chat.now)
         if incoming.action is not None:
             return self._act(chat, incoming.action)
-        return self._answer(chat, understand(incoming.text or "", self.table))
+        text = incoming.text or ""
+        return self.feedback.typed(chat, text) or self._answer(chat, understand(text, self.table))
 
     def hand_over(self, question: str) -> str:
         """A deep-link payload that brings `question` into a private chat (see handover.py)."""
@@ -121,6 +129,8 @@ class Conversation:
             return Reply((Guide(),), (TryAsking(EXAMPLE),))
         if isinstance(action, Forget):
             return self._forget(chat)
+        if isinstance(action, RateAnswer | JudgeAnswer | ShowContact):
+            return self.feedback.act(chat, action)
         raise TypeError(f"unknown action {action!r}")
 
     def _start(self, chat: Chat, payload: str) -> Reply:
@@ -191,8 +201,8 @@ class Conversation:
         except EmptyQuery:
             return Reply((Say(Said.EMPTY_QUESTION),), (TryAsking(EXAMPLE),))
         listed = ListRef(ListKind.SEARCH, question)
-        self.memory.remember(chat, listed, page, question=question)
-        return self.lists.reply(page, listed)
+        answer_id = self.memory.remember(chat, listed, page, question=question)
+        return self.lists.reply(page, listed, answer_id)
 
     def _foreign(self, chat: Chat, text: str) -> Reply:
         """Another language: say the bot answers in Vietnamese, then search all the same, with
@@ -297,8 +307,8 @@ class Conversation:
         page = self.lists.fetch(listed, page_number)
         if page is None:
             return Reply((Say(Said.RESULTS_EXPIRED),))
-        self.memory.remember(chat, listed, page)
-        return self.lists.reply(page, listed)
+        answer_id = self.memory.remember(chat, listed, page)  # a question's page keeps its 👍/👎
+        return self.lists.reply(page, listed, answer_id)
 
     def _read(self, chat: Chat, article_id: int) -> Reply:
         """The whole article; the chat's "bài đó" from now on."""

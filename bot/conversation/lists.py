@@ -10,7 +10,9 @@ from .types import (
     ListKind,
     ListRef,
     OpenCategories,
+    OpenContact,
     OpenLatest,
+    Rate,
     Read,
     Reply,
     Results,
@@ -27,9 +29,10 @@ TODAY_QUESTION = "tin hôm nay"  # lists today's articles (a question that is on
 class Lists:
     """Pages of lists, `page_size` articles each."""
 
-    def __init__(self, archive: Archive, page_size: int) -> None:
+    def __init__(self, archive: Archive, page_size: int, *, contact_offered: bool = False) -> None:
         self.archive = archive
         self.page_size = page_size
+        self.contact_offered = contact_offered  # a question without results offers it
 
     def fetch(self, listed: ListRef, page_number: int) -> SearchPage | None:
         """Page `page_number` of a list, or its last page when the list has shrunk since."""
@@ -53,9 +56,9 @@ class Lists:
             return self.archive.latest(size, offset, category=listed.query)
         return self.archive.latest(size, offset)
 
-    def reply(self, page: SearchPage, listed: ListRef) -> Reply:
+    def reply(self, page: SearchPage, listed: ListRef, answer_id: int | None = None) -> Reply:
         """The list's part and its next steps: read each article, turn the pages, the
-        suggested question."""
+        suggested question; 👍/👎 on a question's answer, the contact card when it has none."""
         steps: list[Step] = [
             Read(page.offset + i + 1, hit.article_id) for i, hit in enumerate(page.hits)
         ]
@@ -69,9 +72,13 @@ class Lists:
         if listed.kind is ListKind.CATEGORY:
             steps.append(OpenCategories())
         if listed.kind is ListKind.SEARCH:
+            if answer_id is not None and page.hits:
+                steps.append(Rate(answer_id))
             if not page.hits:
                 steps.append(OpenLatest())
-            return Reply((Results(page, listed),), tuple(steps))
+                if self.contact_offered:
+                    steps.append(OpenContact())
+            return Reply((Results(page, listed, answer_id),), tuple(steps))
         return Reply((Listing(page, listed),), tuple(steps))
 
     def nth(self, state: ConversationState, number: int) -> int | None:

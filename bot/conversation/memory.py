@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from index import Archive, ConversationState, LoggedQuestion, SearchPage
 
-from .privacy import HANDOVER_FOR, PURGE_EVERY, QUESTIONS_FOR, REFERENCES_FOR
-from .types import Incoming, ListRef
+from .privacy import FEEDBACK_FOR, HANDOVER_FOR, PURGE_EVERY, QUESTIONS_FOR, REFERENCES_FOR
+from .types import Incoming, ListKind, ListRef
 
 __all__ = ["Chat", "Memory"]
 
@@ -53,8 +53,10 @@ class Memory:
 
     def remember(
         self, chat: Chat, listed: ListRef, page: SearchPage, question: str | None = None
-    ) -> None:
-        """Keep the list just shown for follow-ups; a new question is kept and counted too."""
+    ) -> int | None:
+        """Keep the list just shown for follow-ups; a new question is kept and counted too.
+        Returns the answer the list gives feedback on: a new question's (if it showed
+        articles), or the one another page of the same question had."""
         before = None if question is not None else self.state(chat, continuing_only=False)
         filters = None if page.relaxed else page.filters
         state = ConversationState(
@@ -73,19 +75,25 @@ class Memory:
             total=page.total,
             shown=tuple(hit.article_id for hit in page.hits),
             answer_article_id=page.answer.article_id if page.answer else None,
+            answer_id=_same_answer(before, listed),
         )
         logged = None
         if question is not None:  # counted for /stats, the chat only as its keyed hash
             where = f"{chat.incoming.channel}:{'group' if chat.incoming.group else 'private'}"
-            logged = LoggedQuestion(question, page.total, where)
-        self.save(state, logged)
+            logged = LoggedQuestion(question, page.total, where, state.shown)
+        saved = self.save(state, logged)
+        if logged is not None:  # a new question: its answer, if it showed articles
+            state = replace(state, answer_id=saved)
         chat.known, chat.loaded = state, True
+        return state.answer_id
 
-    def save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+    def save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> int | None:
+        """Store the state (and count the question); the id of the answer it logged, if any."""
         try:
-            self.archive.remember(state, logged)
+            return self.archive.remember(state, logged)
         except Exception:  # a failure to remember costs the follow-up, never the answer
             log.warning("could not remember a conversation", exc_info=True)
+            return None
 
     def purge_now_and_then(self, now: datetime) -> None:
         """Delete expired conversations, hand-overs and old question logs, every few minutes."""
@@ -97,5 +105,14 @@ class Memory:
             self.archive.purge_conversations(
                 now - REFERENCES_FOR, now - QUESTIONS_FOR, now - HANDOVER_FOR
             )
+            self.archive.purge_answers(now - FEEDBACK_FOR)
         except Exception:
             log.warning("could not purge expired conversations", exc_info=True)
+
+
+def _same_answer(before: ConversationState | None, listed: ListRef) -> int | None:
+    """Another page of the question answered before keeps that answer's 👍/👎."""
+    if before is None or listed.kind is not ListKind.SEARCH:
+        return None
+    same = before.list_kind == ListKind.SEARCH and before.list_query == listed.query
+    return before.answer_id if same else None

@@ -19,12 +19,14 @@ __all__ = [
     "REFERENCES_FOR",
     "QUESTIONS_FOR",
     "HANDOVER_FOR",
+    "FEEDBACK_FOR",
     "PURGE_EVERY",
 ]
 
 FOLLOW_UP_FOR = timedelta(minutes=15)  # "còn X thì sao" continues a question this recent
 REFERENCES_FOR = timedelta(hours=24)  # "đọc 2" reads from a list this recent; then it is gone
 QUESTIONS_FOR = timedelta(days=30)  # the question log behind /stats
+FEEDBACK_FOR = timedelta(days=180)  # answers with their 👍/👎 and judgments, for the report
 HANDOVER_FOR = timedelta(hours=1)  # a question handed over from inline mode waits this long
 PURGE_EVERY = 600.0  # seconds between two purges of expired rows
 

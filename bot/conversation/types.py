@@ -24,6 +24,9 @@ __all__ = [
     "Start",
     "Help",
     "Forget",
+    "RateAnswer",
+    "JudgeAnswer",
+    "ShowContact",
     "Action",
     "Incoming",
     "Said",
@@ -34,6 +37,9 @@ __all__ = [
     "Categories",
     "Welcome",
     "Guide",
+    "WhichWasRight",
+    "Contact",
+    "ContactCard",
     "Part",
     "Turn",
     "Read",
@@ -42,6 +48,9 @@ __all__ = [
     "OpenCategories",
     "OpenCategory",
     "TryAsking",
+    "Rate",
+    "Pick",
+    "OpenContact",
     "Step",
     "Reply",
 ]
@@ -119,7 +128,39 @@ class Forget:
     """Delete everything kept for this chat (/xoadulieu)."""
 
 
-Action = ShowPage | ReadArticle | AskSuggestion | ShowCategories | Start | Help | Forget
+@dataclass(frozen=True)
+class RateAnswer:
+    """👍 (`up`) or 👎 on an answer (`Results.answer_id`); a second tap changes it."""
+
+    answer_id: int
+    up: bool
+
+
+@dataclass(frozen=True)
+class JudgeAnswer:
+    """Which shown article answered the question (0: none of them), after a 👎."""
+
+    answer_id: int
+    article_id: int
+
+
+@dataclass(frozen=True)
+class ShowContact:
+    """The department's contact card (/lienhe)."""
+
+
+Action = (
+    ShowPage
+    | ReadArticle
+    | AskSuggestion
+    | ShowCategories
+    | Start
+    | Help
+    | Forget
+    | RateAnswer
+    | JudgeAnswer
+    | ShowContact
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +204,10 @@ class Said(StrEnum):
     HANDOVER_EXPIRED = "handover_expired"
     FORGOTTEN = "forgotten"
     NOTHING_TO_FORGET = "nothing_to_forget"
+    FEEDBACK_THANKS = "feedback_thanks"  # after a 👍
+    FEEDBACK_EXPIRED = "feedback_expired"  # a vote on an answer no longer kept
+    JUDGMENT_THANKS = "judgment_thanks"  # after "Bài nào đúng?" was answered
+    NO_CONTACT = "no_contact"  # /lienhe with no department card configured
 
 
 @dataclass(frozen=True)
@@ -179,6 +224,7 @@ class Results:
 
     page: SearchPage
     list: ListRef
+    answer_id: int | None = None  # the answer to give feedback on (a question's first page)
 
 
 @dataclass(frozen=True)
@@ -215,7 +261,36 @@ class Guide:
     """How to ask, with what is kept and for how long."""
 
 
-Part = Say | Results | Listing | Article | Categories | Welcome | Guide
+@dataclass(frozen=True)
+class WhichWasRight:
+    """After a 👎: "Bài nào đúng?", with the articles that were shown (id, title)."""
+
+    answer_id: int
+    question: str
+    choices: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """Where to ask a person: the department's name, address, hotline, email, hours, website."""
+
+    name: str
+    address: str = ""
+    hotline: str = ""
+    email: str = ""
+    hours: str = ""
+    website: str = ""
+    example: bool = False  # the shipped example, not yet edited for the real department
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The department's contact card."""
+
+    card: ContactCard
+
+
+Part = Say | Results | Listing | Article | Categories | Welcome | Guide | WhichWasRight | Contact
 
 
 @dataclass(frozen=True)
@@ -268,7 +343,40 @@ class TryAsking:
     example: str
 
 
-Step = Turn | Read | Suggest | OpenLatest | OpenCategories | OpenCategory | TryAsking
+@dataclass(frozen=True)
+class Rate:
+    """👍 / 👎 on the answer just given."""
+
+    answer_id: int
+
+
+@dataclass(frozen=True)
+class Pick:
+    """This shown article (number on screen, id) was the right one; article 0: none was."""
+
+    answer_id: int
+    number: int
+    article_id: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class OpenContact:
+    """The department's contact card (typed: "liên hệ")."""
+
+
+Step = (
+    Turn
+    | Read
+    | Suggest
+    | OpenLatest
+    | OpenCategories
+    | OpenCategory
+    | TryAsking
+    | Rate
+    | Pick
+    | OpenContact
+)
 
 
 @dataclass(frozen=True)

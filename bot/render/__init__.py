@@ -5,6 +5,8 @@
     article.py  a whole article in messages
     conversation.py  a conversation's reply: its parts, its next steps as words to type
     admin.py    /stats, import reports, /reindex progress
+    report.py   the staff's report of a period (/baocao, `bot.py report`)
+    feedback.py "Bài nào đúng?" after a 👎, the department's contact card
     crawl.py    /crawl progress and summary, each source's health
     json.py     the command line's --json output
     cli.py      the command line's plain `stats`
@@ -29,6 +31,7 @@ from .crawl import (
     render_crawl_progress,
     render_crawl_summary,
 )
+from .report import render_report, report_questions
 from .results import (
     PAGE_SIZE,
     parse_results_heading,
@@ -60,6 +63,8 @@ from .style import (
 
 __all__ = [
     "ANSI",
+    "render_report",
+    "report_questions",
     "HTML",
     "PAGE_SIZE",
     "PLAIN",

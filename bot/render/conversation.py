@@ -10,13 +10,17 @@ from .. import texts
 from ..conversation.types import (
     Article,
     Categories,
+    Contact,
     Guide,
     Listing,
     ListKind,
     OpenCategories,
     OpenCategory,
+    OpenContact,
     OpenLatest,
     Part,
+    Pick,
+    Rate,
     Read,
     Reply,
     Results,
@@ -26,8 +30,10 @@ from ..conversation.types import (
     TryAsking,
     Turn,
     Welcome,
+    WhichWasRight,
 )
 from .article import render_article
+from .feedback import render_contact, render_which_was_right
 from .results import render_categories, render_listing, render_results
 from .style import PLAIN, TELEGRAM_LIMIT, Style, cut_words, pack
 
@@ -62,6 +68,10 @@ def render_part(
         if style is PLAIN:
             return [f"{texts.PLAIN_GUIDE}\n\n{texts.PRIVACY}"]
         return [f"{texts.help_text(bot_username or 'bot')}\n\n{texts.PRIVACY}"]
+    if isinstance(part, WhichWasRight):
+        return [render_which_was_right(part, style)]
+    if isinstance(part, Contact):
+        return [render_contact(part.card, style)]
     raise TypeError(f"unknown part {part!r}")
 
 
@@ -80,6 +90,9 @@ def render_hints(steps: tuple[Step, ...] | list[Step]) -> str:
     if reads:
         number = reads[0].number
         hints.append(texts.HINT_READ.format(number=number))
+    picks = [step for step in steps if isinstance(step, Pick) and step.number]
+    if picks:
+        hints.append(texts.HINT_PICK.format(number=picks[0].number))
     for step in steps:
         hint = _hint(step)
         if hint and hint not in hints:
@@ -100,6 +113,12 @@ def _hint(step: Step) -> str:
         return texts.HINT_CATEGORY.format(name=step.name)
     if isinstance(step, TryAsking):
         return texts.HINT_EXAMPLE.format(example=step.example)
+    if isinstance(step, OpenContact):
+        return texts.HINT_CONTACT
+    if isinstance(step, Rate):
+        return texts.HINT_RATE
+    if isinstance(step, Pick) and step.number == 0:  # the numbered ones: one example above
+        return texts.HINT_PICK_NONE
     return ""
 
 

@@ -8,6 +8,7 @@ from index.crawl import CrawlProblem, CrawlProgress, CrawlStage, ProblemKind, So
 
 from .. import texts
 from ..crawl_jobs import CrawlFailure, CrawlOutcome
+from .dictionary import with_detail
 from .style import (
     TELEGRAM_LIMIT,
     Style,
@@ -71,9 +72,20 @@ def render_crawl_health(
 
 
 def _error_line(problem: CrawlProblem, style: Style) -> str:
-    """A source's last error: the reason first, in Vietnamese, then the url shortened."""
-    text = style.escape(cut(reason(problem), 200))
-    return f"{text} – {style.escape(cut_url(problem.url, 80))}" if problem.url else text
+    """A source's last error: the reason first, in Vietnamese, then the url shortened, then
+    any technical detail on a second, smaller line."""
+    short, detail = _reason_and_detail(problem)
+    text = style.escape(cut(short, 200))
+    text = f"{text} – {style.escape(cut_url(problem.url, 80))}" if problem.url else text
+    return with_detail(text, detail, style)
+
+
+def _reason_and_detail(problem: CrawlProblem) -> tuple[str, str]:
+    """The Vietnamese reason, and the technical detail when it is one (else "")."""
+    short = texts.CRAWL_ISSUES_SHORT.get(problem.issue)
+    if short is None or not problem.detail:
+        return reason(problem), ""
+    return short + (texts.KEPT_FROM_LISTING if problem.kept else ""), problem.detail
 
 
 def _counts(added: int, updated: int, unchanged: int, failed: int, removed: int = 0) -> str:
@@ -124,7 +136,8 @@ def render_crawl_summary(
         name = quote(outcome.name, style)
         if outcome.report is None:
             failure = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
-            lines.append(texts.CRAWL_SOURCE_FAILED.format(name=name, failure=failure))
+            line = texts.CRAWL_SOURCE_FAILED.format(name=name, failure=failure)
+            lines.append(with_detail(line, outcome.detail, style))
         else:
             lines.append(texts.CRAWL_SOURCE_DONE.format(icon=icon, name=name, counts=counts))
     else:
@@ -137,6 +150,7 @@ def render_crawl_summary(
             report = outcome.report
             if report is None:
                 shown = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
+                shown = with_detail(shown, outcome.detail, style)
             else:
                 shown = _counts(
                     report.added, report.updated, report.unchanged, report.failed, report.removed
@@ -165,4 +179,6 @@ def render_crawl_problem(problem: CrawlProblem, style: Style) -> str:
         ProblemKind.REMOVED: texts.CRAWL_PROBLEM_REMOVED,
     }[problem.kind]
     url = style.escape(cut_url(problem.url, 200))
-    return template.format(url=url, reason=style.escape(cut(reason(problem), 300)))
+    short, detail = _reason_and_detail(problem)
+    line = template.format(url=url, reason=style.escape(cut(short, 300)))
+    return with_detail(line, detail, style)

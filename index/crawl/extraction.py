@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, time
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import trafilatura
 
-from ..store.records import ArticleRecord
+from ..store.records import ArticleRecord, AttachmentLink
 from ..text.dates import parse_date
 from .errors import CrawlIssue, describe
 from .html import clean_text, element_text, parse_html, select
@@ -20,7 +20,14 @@ from .listing import ListingEntry
 from .lists import list_items
 from .selectors import Selectors, effective_selectors
 
-__all__ = ["NotNews", "extract_article", "non_news_url", "is_home_url", "with_listing"]
+__all__ = [
+    "NotNews",
+    "attachments",
+    "extract_article",
+    "non_news_url",
+    "is_home_url",
+    "with_listing",
+]
 
 # Path segments of pages that are never news: about, contact, organisation, login, search, maps.
 _NON_NEWS_SEGMENTS = {
@@ -122,7 +129,53 @@ def extract_article(
         published_at=published,
         source=source,
         origin=url,
+        attachments=attachments(tree, url),
     )
+
+
+_FILE = re.compile(r"\.(pdf|docx?|xlsx?)(?:$|/)", re.IGNORECASE)  # Liferay: /x.pdf/<uuid>
+_SIZE = re.compile(r"\(?\s*(\d+(?:[.,]\d+)?\s*(?:[kKMG]i?B|[kK]b|bytes?))\s*\)?")
+MAX_ATTACHMENTS = 30
+
+
+def attachments(tree: lxml.html.HtmlElement, url: str) -> tuple[AttachmentLink, ...]:
+    """The page's links to documents (PDF, DOC(X), XLS(X)): the link's text or the file's name,
+    the absolute url, and the size when the page gives one beside the link."""
+    found: dict[str, AttachmentLink] = {}
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        target = urljoin(url, href)
+        path = unquote(urlsplit(target).path)
+        if urlsplit(target).scheme not in ("http", "https") or not _FILE.search(path):
+            continue
+        if target in found:
+            continue
+        text = clean_text(link.text_content() or "")
+        name = text or _file_name(path)
+        around = " ".join([link.get("title") or "", text, link.tail or "", _parent_text(link)])
+        size = _SIZE.search(around)
+        found[target] = AttachmentLink(name[:300], target, size[1] if size else None)
+        if len(found) >= MAX_ATTACHMENTS:
+            break
+    return tuple(found.values())
+
+
+def _file_name(path: str) -> str:
+    """The file's name in a path (Liferay appends a uuid after it)."""
+    parts = [p for p in path.split("/") if p]
+    named = [p for p in parts if _FILE.search(p + "/")]
+    return named[-1] if named else (parts[-1] if parts else path)
+
+
+def _parent_text(link: lxml.html.HtmlElement) -> str:
+    """The text of the link's parent, when it is about this link only (a short item)."""
+    parent = link.getparent()
+    if parent is None:
+        return ""
+    text = clean_text(parent.text_content() or "")
+    return text if len(text) <= 200 else ""
 
 
 @dataclass(frozen=True)

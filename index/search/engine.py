@@ -155,16 +155,19 @@ class SearchEngine:
         limit: int = 5,
         offset: int = 0,
         filters: SearchFilters | None = None,
+        dictionary: QueryDictionary | None = None,
     ) -> SearchPage:
         """Rank articles for a question; `total` counts every article that matches it well enough.
 
         Time and category named in the question become filters (the caller's `filters` win);
         a question that is only a filter ("tin tháng 5/2019") lists the newest articles in it.
+        `dictionary` replaces the engine's for this search (to preview a dictionary change).
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
         if self.understanding:
-            parsed = QueryParser(self.dictionary, snapshot.categories, self.clock).parse(text)
+            used = dictionary if dictionary is not None else self.dictionary
+            parsed = QueryParser(used, snapshot.categories, self.clock).parse(text)
         else:
             parsed = ParsedQuery(original=text, text=text)
         applied = _merge_filters(parsed, filters)

@@ -3,6 +3,8 @@
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
 conversations.py where each chat stands (keyed by a hash of its id), questions handed over
+dictionary_lines.py query dictionary lines added by admins
+feedback.py     👍/👎 and judgments on answers; the staff's report of a period
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
 ingest.py       records into articles: deduplication, updates, analysis cached
@@ -21,12 +23,32 @@ from .crawl_state import (
     RunStatus,
     SourceRecord,
 )
+from .dictionary_lines import DictionaryLines, StoredLine
+from .feedback import (
+    NONE_OF_THEM,
+    AnswerShown,
+    Feedback,
+    Judgment,
+    QuestionCount,
+    Report,
+    VotedQuestion,
+)
 from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
-from .records import ArticleRecord, Item, Problem, ProblemCode
+from .records import ArticleRecord, AttachmentLink, Item, Problem, ProblemCode
 from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
 
 __all__ = [
+    "AttachmentLink",
+    "DictionaryLines",
+    "StoredLine",
+    "NONE_OF_THEM",
+    "AnswerShown",
+    "Feedback",
+    "Judgment",
+    "QuestionCount",
+    "Report",
+    "VotedQuestion",
     "SUPPORTED_SUFFIXES",
     "ArticleRecord",
     "ArticleView",

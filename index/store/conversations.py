@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .database import write_session
-from .models import Conversation, Delivery, Handover, Question
+from .models import Answer, Conversation, Delivery, Handover, Question
 
 __all__ = ["ConversationState", "Conversations", "LoggedQuestion", "Purged"]
 
@@ -41,6 +41,7 @@ class ConversationState:
     shown: tuple[int, ...] = ()  # the shown page's article ids, in order
     answer_article_id: int | None = None  # the article the answer line quoted
     article_id: int | None = None  # the article read last
+    answer_id: int | None = None  # the answer (question and list) feedback is given on
 
     def reading(self, article_id: int, at: datetime) -> ConversationState:
         """The same state, with `article_id` as the article read last."""
@@ -54,6 +55,7 @@ class LoggedQuestion:
     query: str
     total: int
     channel: str  # where it was asked, e.g. "telegram:group"
+    shown: tuple[int, ...] = ()  # the article ids shown: with some, feedback can be given
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,16 @@ class Conversations:
                 return None
             return _state(row)
 
-    def save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> None:
+    def save(self, state: ConversationState, logged: LoggedQuestion | None = None) -> int | None:
         """Store the chat's state, replacing the previous one, and count the question that
-        led to it (one transaction)."""
+        led to it (one transaction). A question that showed articles is kept as an answer to
+        give feedback on: its id is returned."""
         values = _columns(state)
         with write_session(self.sessions) as session:
             row = session.get(Conversation, (state.channel, state.chat_key))
             if row is None:
-                session.add(Conversation(**values))
+                row = Conversation(**values)
+                session.add(row)
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
@@ -100,6 +104,20 @@ class Conversations:
                         chat_key=state.chat_key,
                     )
                 )
+                if logged.shown:
+                    answer = Answer(
+                        asked_at=state.updated_at,
+                        channel=state.channel[:20],
+                        chat_key=state.chat_key,
+                        question=logged.query.replace("\x00", "")[:500],
+                        total=logged.total,
+                        shown=",".join(str(i) for i in logged.shown),
+                    )
+                    session.add(answer)
+                    session.flush()
+                    row.answer_id = answer.id
+                    return answer.id
+        return None
 
     def forget(self, channel: str, chat_key: str) -> Purged:
         """Delete everything kept for one chat: its state and its logged questions."""
@@ -111,7 +129,8 @@ class Conversations:
                 ),
             )
             questions = _deleted(session, delete(Question).where(Question.chat_key == chat_key))
-        return Purged(conversations=conversations, questions=questions)
+            answers = _deleted(session, delete(Answer).where(Answer.chat_key == chat_key))
+        return Purged(conversations=conversations, questions=questions + answers)
 
     def purge(
         self, conversations_before: datetime, questions_before: datetime, handovers_before: datetime
@@ -190,6 +209,7 @@ def _state(row: Conversation) -> ConversationState:
         shown=tuple(int(i) for i in row.shown.split(",") if i),
         answer_article_id=row.answer_article_id,
         article_id=row.article_id,
+        answer_id=row.answer_id,
     )
 
 
@@ -210,5 +230,6 @@ def _columns(state: ConversationState) -> dict[str, object]:
         "shown": ",".join(str(i) for i in state.shown),
         "answer_article_id": state.answer_article_id,
         "article_id": state.article_id,
+        "answer_id": state.answer_id,
         "updated_at": state.updated_at,
     }

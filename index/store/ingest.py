@@ -18,12 +18,13 @@ from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
 from .changes import touch
 from .database import get_meta, set_meta, write_session
-from .models import Article, ArticleTerms, Source
+from .models import Article, ArticleTerms, Attachment, Source
 from .records import (
     MAX_LABEL_CHARS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
     ArticleRecord,
+    AttachmentLink,
     Item,
     Problem,
     ProblemCode,
@@ -218,8 +219,34 @@ def store_record(
         session.add(article)
         analyse(article, analyzer)
         session.flush()
+        _keep_attachments(session, article, record.attachments)
         return Outcome.ADDED, article
-    return _update(existing, record, digest, stamp, analyzer), existing
+    outcome = _update(existing, record, digest, stamp, analyzer)
+    _keep_attachments(session, existing, record.attachments)
+    return outcome, existing
+
+
+MAX_ATTACHMENTS = 30  # links kept per article
+
+
+def _keep_attachments(
+    session: Session, article: Article, links: tuple[AttachmentLink, ...] | None
+) -> None:
+    """Replace the article's attachments with the page's (None: the record does not say)."""
+    if links is None:
+        return
+    wanted = [(a.name[:500], a.url, a.size) for a in links[:MAX_ATTACHMENTS] if len(a.url) <= 2000]
+    kept = session.scalars(
+        select(Attachment).where(Attachment.article_id == article.id).order_by(Attachment.position)
+    ).all()
+    if [(a.name, a.url, a.size) for a in kept] == wanted:
+        return
+    for old in kept:
+        session.delete(old)
+    for position, (name, url, size) in enumerate(wanted):
+        session.add(
+            Attachment(article_id=article.id, position=position, name=name, url=url, size=size)
+        )
 
 
 def _update(

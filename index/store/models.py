@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -24,6 +24,9 @@ __all__ = [
     "Handover",
     "Delivery",
     "AwareDateTime",
+    "Answer",
+    "DictionaryLine",
+    "Attachment",
 ]
 
 
@@ -162,6 +165,7 @@ class Conversation(Base):
     shown: Mapped[str] = mapped_column(Text, default="")  # the page's article ids, "12,5,40"
     answer_article_id: Mapped[int | None] = mapped_column(Integer)
     article_id: Mapped[int | None] = mapped_column(Integer)  # the article read last
+    answer_id: Mapped[int | None] = mapped_column(Integer)  # the answer its list gives feedback on
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
@@ -225,3 +229,51 @@ class CrawlPage(Base):
     first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+
+
+class Answer(Base):
+    """A question answered with results, and what the chat said of them: 👍 (1) or 👎 (-1), and
+    which shown article was the right one (0: none of them). The chat only as a keyed hash."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_key: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    total: Mapped[int] = mapped_column(Integer)
+    shown: Mapped[str] = mapped_column(Text, default="")  # the article ids shown, "12,5,40"
+    vote: Mapped[int | None] = mapped_column(SmallInteger)
+    voted_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    judged: Mapped[int | None] = mapped_column(Integer)
+    judged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class DictionaryLine(Base):
+    """A line an admin proposed for the query dictionary; merged with the file once confirmed."""
+
+    __tablename__ = "dictionary_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section: Mapped[str] = mapped_column(String(20))  # the file's section name
+    line: Mapped[str] = mapped_column(Text)
+    question: Mapped[str | None] = mapped_column(Text)  # the question it was tried on
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+
+class Attachment(Base):
+    """A file an article page links to (PDF, DOC(X), XLS(X)): its name, url, size if given."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    size: Mapped[str | None] = mapped_column(String(40))

@@ -17,6 +17,7 @@ from ..text.dates import plausible_date
 
 __all__ = [
     "ArticleRecord",
+    "AttachmentLink",
     "Problem",
     "ProblemCode",
     "Item",
@@ -45,6 +46,15 @@ MAX_TEXT_FILE_BYTES = 8 * 1024 * 1024  # a .txt article dump: more than any body
 
 
 @dataclass(frozen=True)
+class AttachmentLink:
+    """A file an article page links to (PDF, DOC(X), XLS(X)): its name, url, size as shown."""
+
+    name: str
+    url: str
+    size: str | None = None
+
+
+@dataclass(frozen=True)
 class ArticleRecord:
     """An article as read from a file or a page, before it is stored."""
 
@@ -57,6 +67,7 @@ class ArticleRecord:
     published_at: datetime | None = None
     source: str | None = None
     origin: str = ""
+    attachments: tuple[AttachmentLink, ...] | None = None  # None: unknown (an imported file)
 
 
 class ProblemCode(StrEnum):

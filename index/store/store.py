@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,10 +21,12 @@ from .conversations import Conversations
 from .coordination import Alerts, Leases, TokenBuckets
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
+from .dictionary_lines import DictionaryLines
+from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
-from .models import Article, ArticleTerms, AwareDateTime, Question, Source
-from .records import Item
+from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
+from .records import AttachmentLink, Item
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
@@ -45,6 +47,7 @@ class ArticleView:
     source: str
     summary: str
     body: str
+    attachments: tuple[AttachmentLink, ...] = ()  # files the page linked to
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Store:
         self.leases = Leases(sessions)
         self.buckets = TokenBuckets(sessions)
         self.alerts = Alerts(sessions)
+        self.feedback = Feedback(sessions)
+        self.dictionary_lines = DictionaryLines(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -240,6 +245,20 @@ class Store:
         with self.sessions() as session:
             return {row.article_id: json.loads(row.sentences) for row in session.execute(query)}
 
+    def articles(self, batch: int = 500) -> Iterator[ArticleView]:
+        """Every article, by id, read `batch` rows at a time (for exports)."""
+        last = 0
+        while True:
+            with self.sessions() as session:
+                rows = session.scalars(
+                    select(Article).where(Article.id > last).order_by(Article.id).limit(batch)
+                ).all()
+                views = [_view(row) for row in rows]
+            if not views:
+                return
+            yield from views
+            last = views[-1].article_id
+
     def article(self, article_id: int) -> ArticleView:
         """The whole article; raises ArticleNotFound."""
         if not 0 < article_id <= MAX_ID:  # a database integer could not hold it
@@ -248,18 +267,13 @@ class Store:
             row = session.get(Article, article_id)
             if row is None:
                 raise ArticleNotFound(f"no article has id {article_id}")
-            return ArticleView(
-                article_id=row.id,
-                title=row.title,
-                url=row.url,
-                published_at=row.published_at,
-                date_estimated=row.date_estimated,
-                category=row.category,
-                author=row.author,
-                source=row.source.name,
-                summary=row.summary,
-                body=row.body,
+            files = session.scalars(
+                select(Attachment)
+                .where(Attachment.article_id == article_id)
+                .order_by(Attachment.position)
             )
+            links = tuple(AttachmentLink(f.name, f.url, f.size) for f in files)
+            return replace(_view(row), attachments=links)
 
     # -- usage ------------------------------------------------------------------------------
 
@@ -358,4 +372,19 @@ def _index_query(
         .join(ArticleTerms, ArticleTerms.article_id == Article.id)
         .where(ArticleTerms.analyzer_version == analyzer_version)
         .order_by(Article.id)
+    )
+
+
+def _view(row: Article) -> ArticleView:
+    return ArticleView(
+        article_id=row.id,
+        title=row.title,
+        url=row.url,
+        published_at=row.published_at,
+        date_estimated=row.date_estimated,
+        category=row.category,
+        author=row.author,
+        source=row.source.name,
+        summary=row.summary,
+        body=row.body,
     )

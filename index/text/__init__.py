@@ -26,6 +26,7 @@ from .charset import decode_page, decode_text
 from .dates import VIETNAM, now, parse_date
 from .dictionary import (
     CHAT_INTENTS,
+    EDITABLE_SECTIONS,
     EMPTY_DICTIONARY,
     Abbreviation,
     QueryDictionary,
@@ -44,6 +45,7 @@ from .typed import TokenKind, TypedToken, typed_tokens
 from .typos import Suggestion, TypoIndex, split_glued
 
 __all__ = [
+    "EDITABLE_SECTIONS",
     "ANALYZER_VERSION",
     "BOUNDARY",
     "CHAT_INTENTS",

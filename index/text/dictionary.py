@@ -33,6 +33,7 @@ __all__ = [
     "surface_words",
     "EMPTY_DICTIONARY",
     "CHAT_INTENTS",
+    "EDITABLE_SECTIONS",
 ]
 
 _SURFACE = re.compile(r"[^\W_]+(?:[&/.\-+][^\W_]+)*")
@@ -41,6 +42,7 @@ _FILLERS = "từ hỏi"
 _ABBREVIATIONS = "viết tắt"
 _CHAT = "trò chuyện"
 _SECTIONS = (_SYNONYMS, _FILLERS, _ABBREVIATIONS, _CHAT)
+EDITABLE_SECTIONS = (_SYNONYMS, _FILLERS, _ABBREVIATIONS)  # what admins may add from the bot
 # What a whole message may mean in a conversation (the [trò chuyện] section's names).
 CHAT_INTENTS = (
     "chào",
@@ -147,6 +149,27 @@ class QueryDictionary:
             else:
                 raise InputError(f"{name}:{number}: text before any [section]")
         return cls(tuple(groups), tuple(fillers), tuple(abbreviations), tuple(chat))
+
+    @classmethod
+    def parse_line(cls, section: str, line: str) -> QueryDictionary:
+        """One line of one section (an admin's addition); raise InputError when malformed."""
+        if section not in EDITABLE_SECTIONS:
+            raise InputError(f"unknown section [{section}]")
+        if "\n" in line or line.strip().startswith("["):
+            raise InputError("a dictionary line is one line, not a section")
+        return cls.parse(f"[{section}]\n{line}", "line")
+
+    def merged(self, *others: QueryDictionary) -> QueryDictionary:
+        """This dictionary with the entries of `others` added (a later abbreviation wins)."""
+        result = self
+        for other in others:
+            result = QueryDictionary(
+                result.groups + other.groups,
+                result.fillers + other.fillers,
+                result.abbreviations + other.abbreviations,
+                result.chat + other.chat,
+            )
+        return result
 
     @cached_property
     def _synonym_phrases(self) -> list[_Phrase]:
