@@ -29,9 +29,11 @@ from .render import (
     render_reindex_done,
     render_reindex_progress,
     render_stats,
+    utf16_length,
 )
 from .render.dictionary import with_detail
-from .render.style import cut_words
+from .render.news import render_subscription_stats
+from .render.style import TELEGRAM_LIMIT, cut_words
 from .updates import message_of, user_id
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,17 @@ async def stats(update: Update, context: BotContext) -> None:
     state = context.state
     found = await asyncio.to_thread(state.archive.stats)
     health = await asyncio.to_thread(state.crawls.health)
-    await message_of(update).reply_text(render_stats(found, HTML, health))
+    news = await asyncio.to_thread(state.news.stats)
+    text = render_stats(found, HTML, health)
+    following = render_subscription_stats(news)
+    # Before the sources' health, which runs to the end of the message.
+    head, cut, tail = text.partition(f"\n\n{HTML.bold(texts.HEALTH_HEADING)}")
+    joined = f"{head}\n\n{following}{cut}{tail}"
+    if utf16_length(joined) <= TELEGRAM_LIMIT:
+        await message_of(update).reply_text(joined)
+    else:
+        await message_of(update).reply_text(text)
+        await message_of(update).reply_text(following)
 
 
 async def reindex(update: Update, context: BotContext) -> None:

@@ -27,7 +27,7 @@ from telegram.ext import (
 from index import Archive
 from index.crawl import SourcesFile, load_sources
 
-from . import admin, handlers, service, staff, texts
+from . import admin, handlers, news, service, staff, subscribe, texts
 from .addressing import ADDRESSED_TO_BOT
 from .callbacks import (
     CATEGORIES,
@@ -97,6 +97,7 @@ def build_application(
     _add_handlers(application, admins=filters.User(user_id=settings.admin_ids))
     _schedule_crawls(application, settings, sources)
     _schedule_service(application, settings)
+    _schedule_news(application, settings)
     return application
 
 
@@ -117,20 +118,33 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("chuyenmuc", handlers.categories))
     app.add_handler(CommandHandler("xoadulieu", handlers.forget))
     app.add_handler(CommandHandler("lienhe", handlers.contact))
+    app.add_handler(CommandHandler("theodoi", subscribe.follow))
+    app.add_handler(CommandHandler("huytheodoi", subscribe.unfollow))
+    app.add_handler(CommandHandler("bantin", subscribe.delivery))
 
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
     app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
     app.add_handler(CommandHandler("xoa", admin.take_down, filters=admins))
+    app.add_handler(CommandHandler("kenh", subscribe.attach_channel, filters=admins))
+    app.add_handler(CommandHandler("thongbao", subscribe.announce, filters=admins))
     app.add_handler(MessageHandler(ingest_file & admins, admin.ingest))
     app.add_handler(CommandHandler("ingest", admin.ingest_how, filters=admins))
     app.add_handler(MessageHandler(private & filters.Document.ALL & admins, admin.ingest_how))
-    app.add_handler(CommandHandler(["reindex", "stats", "ingest", "crawl", "xoa"], admin.refuse))
+    app.add_handler(
+        CommandHandler(
+            ["reindex", "stats", "ingest", "crawl", "xoa", "kenh", "thongbao"], admin.refuse
+        )
+    )
     app.add_handler(CommandHandler("baocao", staff.report, filters=admins))
     app.add_handler(CommandHandler("tudien", staff.dictionary, filters=admins))
     app.add_handler(CommandHandler(["baocao", "tudien"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
+    typed_follow = question & filters.Regex(subscribe.TYPED_FOLLOW)
+    typed_unfollow = question & filters.Regex(subscribe.TYPED_UNFOLLOW)
+    app.add_handler(MessageHandler(private & typed_unfollow, subscribe.typed_unfollow))
+    app.add_handler(MessageHandler(private & typed_follow, subscribe.typed_follow))
     app.add_handler(MessageHandler(private & question, handlers.question))
     app.add_handler(MessageHandler(groups & question & ADDRESSED_TO_BOT, handlers.question))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
@@ -146,6 +160,14 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CallbackQueryHandler(handlers.contact, pattern=f"^{CONTACT}$"))
     app.add_handler(CallbackQueryHandler(staff.fix_question, pattern=staff.FIX_PATTERN))
     app.add_handler(CallbackQueryHandler(staff.dictionary_button, pattern=staff.DICTIONARY_PATTERN))
+    app.add_handler(CallbackQueryHandler(subscribe.follow_button, pattern=subscribe.FOLLOW_PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(subscribe.unfollow_button, pattern=subscribe.UNFOLLOW_PATTERN)
+    )
+    app.add_handler(CallbackQueryHandler(subscribe.mode_button, pattern=subscribe.MODE_PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(subscribe.announce_button, pattern=subscribe.ANNOUNCE_PATTERN)
+    )
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
 
@@ -167,6 +189,22 @@ def _schedule_crawls(application: BotApplication, settings: Settings, sources: S
     assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
     application.job_queue.run_repeating(admin.crawl_due, interval=every, first=every, name="crawl")
     log.info("crawling %s on their intervals (checked every %g s)", ", ".join(enabled), every)
+
+
+def _schedule_news(application: BotApplication, settings: Settings) -> None:
+    """Every NEWS_CHECK_SECONDS, match new articles to subscriptions and send what is due."""
+    every = settings.news_check_seconds
+    if not every:
+        log.info("no news delivery in this process (NEWS_CHECK_SECONDS is 0)")
+        return
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        news.deliver_news,
+        interval=every,
+        first=min(every, 1.0),
+        name="news",
+        job_kwargs={"max_instances": 2},  # a tick during a long flood returns at once, unlogged
+    )
 
 
 def _schedule_service(application: BotApplication, settings: Settings) -> None:

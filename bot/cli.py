@@ -201,7 +201,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     archive = open_archive(settings)
     progress = _ProgressBar("Nhập bài")
     try:
-        report = archive.ingest([Path(p) for p in args.paths], progress=progress)
+        report = archive.ingest(
+            [Path(p) for p in args.paths], progress=progress, notify=not args.no_notify
+        )
     finally:
         progress.close()
     for problem in report.problems:
@@ -637,6 +639,11 @@ def _writing_commands(commands: Commands[_Parser]) -> None:
     """ingest, reindex, crawl."""
     ingest = commands.add_parser("ingest", help="import .txt/.json/.jsonl files or folders")
     ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="an archive import: tell no subscriber of the new articles",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     reindex = commands.add_parser("reindex", help="re-analyse stale articles, rebuild the index")

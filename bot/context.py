@@ -9,16 +9,18 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import time as clock_time
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from index import Archive
+from index import Archive, NewsDesk, QuietHours
 from index.crawl import SourcesFile
 
 from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
 from .department import load_department
+from .pacing import Pacer
 from .questions import QuestionCache
 from .service import ServiceState
 from .settings import Settings
@@ -62,7 +64,10 @@ class BotState:
     throttle: Throttle  # messages: questions and commands
     button_throttle: Throttle  # button presses: page turns come in quick runs
     inline_throttle: Throttle  # inline queries: one per pause in typing
+    news: NewsDesk  # subscriptions and the delivery of news
+    pacer: Pacer  # deliveries below Telegram's limits
     reindexing: bool = False
+    delivering: bool = False  # the news job is sending (bot.news)
     last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
     service: ServiceState = field(default_factory=ServiceState)
@@ -88,6 +93,8 @@ class BotState:
             inline_throttle=Throttle(
                 burst * INLINE_FACTOR, per_minute * INLINE_FACTOR, name="inline"
             ),
+            news=NewsDesk(archive, quiet_hours=_quiet_hours(settings.quiet_hours)),
+            pacer=Pacer(settings.delivery_per_second),
         )
 
     def is_admin(self, user_id: int | None) -> bool:
@@ -101,6 +108,12 @@ class BotState:
             return False
         self.last_error_report = moment
         return True
+
+
+def _quiet_hours(text: str) -> QuietHours:
+    """QUIET_HOURS ("22:00-06:00") as the news desk wants it."""
+    start, end = (clock_time.fromisoformat(part) for part in text.split("-"))
+    return QuietHours(start, end)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

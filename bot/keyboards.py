@@ -146,6 +146,9 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
                     ),
                 ]
             )
+    follow = _follow_button(listed)
+    if follow is not None:
+        rows.append([follow])
     if listed is not None and any(isinstance(step, Turn) for step in reply.steps):
         kind, key = page_kind(listed.list)
         navigation = _navigation(listed.page, kind, key)
@@ -199,6 +202,19 @@ def _pick_button(step: Pick) -> InlineKeyboardButton:
     if step.article_id == 0:
         return InlineKeyboardButton(texts.PICK_NONE, callback_data=data)
     label = texts.PICK_BUTTON.format(number=step.number, title=_label(step.title, 40))
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def _follow_button(listed: Results | Listing | None) -> InlineKeyboardButton | None:
+    """🔔 Theo dõi under a question's results or a category's articles (see bot.subscribe)."""
+    if listed is None or not listed.page.hits:
+        return None
+    if listed.list.kind is ListKind.SEARCH:
+        data, label = f"f:s:{short_key(listed.list.query)}", texts.FOLLOW_BUTTON
+    elif listed.list.kind is ListKind.CATEGORY:
+        data, label = f"f:c:{short_key(listed.list.query)}", texts.FOLLOW_CATEGORY_BUTTON
+    else:
+        return None
     return InlineKeyboardButton(label, callback_data=data)
 
 

@@ -124,6 +124,18 @@ class Settings(BaseSettings):
     alert_index_lag_seconds: float = Field(default=3600.0, gt=0)
     change_log_days: float = Field(default=30.0, gt=0)  # change log rows kept this long
 
+    # Following topics (subscriptions)
+    news_check_seconds: float = Field(default=5.0, ge=0)  # 0: no news delivery in this process
+    delivery_per_second: float = Field(default=20.0, gt=0, le=30)  # the rest is for answers
+    quiet_hours: str = "22:00-06:00"  # local time; instant news waits until the end
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _check_quiet_hours(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError("QUIET_HOURS must look like 22:00-06:00")
+        return value.strip()
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

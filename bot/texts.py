@@ -342,6 +342,9 @@ COMMANDS = (
     ("start", "Lời chào và ví dụ"),
     ("xoadulieu", "Xóa dữ liệu bot lưu về cuộc trò chuyện này"),
     ("lienhe", "Thông tin liên hệ của Sở"),
+    ("theodoi", "Theo dõi một chủ đề, ví dụ: /theodoi chuyển đổi số"),
+    ("huytheodoi", "Bỏ theo dõi một hoặc tất cả chủ đề"),
+    ("bantin", "Chọn nhận tin ngay, hằng ngày hay hằng tuần"),
 )
 ADMIN_COMMANDS = (
     ("reindex", "Lập lại chỉ mục tìm kiếm"),
@@ -351,6 +354,8 @@ ADMIN_COMMANDS = (
     ("xoa", "Gỡ một bài, ví dụ: /xoa 12"),
     ("baocao", "Báo cáo câu hỏi và góp ý của người dân trong 7 ngày"),
     ("tudien", "Từ điển tra cứu: xem, thêm, xóa dòng"),
+    ("kenh", "Tự đăng tin mới lên kênh của Sở, ví dụ: /kenh @ten_kenh"),
+    ("thongbao", "Gửi thông báo tới mọi người đang theo dõi tin"),
 )
 
 
@@ -718,3 +723,96 @@ ZALO_ERROR_REPORT = (
     "⚠️ Bot gặp lỗi khi xử lý một tin nhắn Zalo: {kind}\n{detail}\n"
     "Chi tiết đầy đủ có trong nhật ký (log) của bot."
 )
+
+# -- following topics (subscriptions) --------------------------------------------------------
+
+FOLLOW_BUTTON = "🔔 Theo dõi"
+FOLLOW_CATEGORY_BUTTON = "🔔 Theo dõi chuyên mục này"
+UNFOLLOW_BUTTON = "❌ {label}"
+UNFOLLOW_ALL_BUTTON = "❌ Bỏ theo dõi tất cả"
+UNFOLLOW_THIS_BUTTON = "🔕 Bỏ theo dõi “{label}”"
+FOLLOW_HOW = (
+    "🔔 Gõ /theodoi kèm chủ đề bạn muốn nhận tin, ví dụ “/theodoi chuyển đổi số” hoặc "
+    "“/theodoi học bổng”. Khi có bài mới phù hợp, bot sẽ gửi ngay cho bạn."
+)
+FOLLOWING_NONE = "Bạn chưa theo dõi chủ đề nào. " + FOLLOW_HOW
+FOLLOWING_HEADING = "🔔 <b>Các chủ đề bạn đang theo dõi</b> ({count}/{limit}):"
+FOLLOWING_HINT = "Bấm ❌ để bỏ theo dõi một chủ đề, hoặc gõ /huytheodoi kèm số thứ tự."
+FOLLOWED = "✅ Đã theo dõi “{label}”. Khi có bài mới phù hợp, bot sẽ gửi cho bạn."
+FOLLOWED_CATEGORY = "✅ Đã theo dõi chuyên mục “{label}”. Khi có bài mới, bot sẽ gửi cho bạn."
+TIME_WORDS_DROPPED = (
+    "ℹ️ Bot bỏ qua phần thời gian (“{words}”): bạn sẽ nhận mọi bài mới về chủ đề này."
+)
+FOLLOW_RECENT = "Trong 30 ngày qua có {total} bài như vậy, ví dụ:"
+FOLLOW_RECENT_NONE = "Trong 30 ngày qua chưa có bài nào như vậy; bot sẽ báo khi có."
+FOLLOW_REFUSED = {
+    "too_many": "Rất tiếc, mỗi cuộc trò chuyện theo dõi được tối đa {limit} chủ đề. "
+    "Bạn hãy bỏ bớt một chủ đề (/huytheodoi) rồi thử lại nhé.",
+    "too_long": "Chủ đề hơi dài: bạn hãy viết gọn trong {chars} ký tự nhé.",
+    "duplicate": "Bạn đã theo dõi chủ đề này rồi.",
+    "no_topic": "Bot chưa thấy chủ đề để theo dõi. Bạn hãy gõ vài từ khóa, ví dụ "
+    "“/theodoi chuyển đổi số”.",
+}
+UNFOLLOWED = "✅ Đã bỏ theo dõi “{label}”."
+UNFOLLOWED_ALL = "✅ Đã bỏ theo dõi tất cả {count} chủ đề."
+UNFOLLOW_UNKNOWN = "Không có chủ đề số {number}. Gõ /theodoi để xem danh sách."
+UNFOLLOW_HOW = "Gõ /huytheodoi kèm số thứ tự (xem bằng /theodoi), hoặc “/huytheodoi tất cả”."
+GROUP_ADMINS_ONLY = "Trong nhóm, chỉ quản trị viên của nhóm mới thay đổi được việc theo dõi tin."
+NEWS_HEADING = "🔔 <b>Tin mới</b>"
+NEWS_BECAUSE = "Vì bạn theo dõi: {label}"
+NEWS_MANY_HEADING = "🔔 <b>{count} tin mới</b> theo các chủ đề bạn theo dõi:"
+DIGEST_HEADING = "🗞 <b>Bản tin {period}</b> – {count} bài mới:"
+DIGEST_DAILY = "hằng ngày"
+DIGEST_WEEKLY = "hằng tuần"
+DIGEST_SUBSCRIPTION = "🔔 <b>{label}</b>"
+MODE_INSTANT = "⚡ Ngay khi có"
+MODE_DAILY = "🗓 Hằng ngày"
+MODE_WEEKLY = "📅 Hằng tuần"
+QUIET_ON = "🌙 Giờ yên lặng: bật"
+QUIET_OFF = "🌙 Giờ yên lặng: tắt"
+DELIVERY_SETTINGS = (
+    "📬 <b>Cách nhận tin</b>: {mode}.\n"
+    "Bản tin hằng ngày gửi lúc {at} (giờ Việt Nam); bản tin hằng tuần gửi sáng thứ Hai.\n"
+    "Giờ yên lặng (22:00–06:00): {quiet}; tin đến lúc này sẽ được gửi vào buổi sáng.\n"
+    "Đổi giờ bản tin: gõ /bantin kèm giờ, ví dụ “/bantin 06:30”."
+)
+DELIVERY_MODE_NAMES = {
+    "instant": "ngay khi có bài mới",
+    "daily": "hằng ngày",
+    "weekly": "hằng tuần",
+}
+QUIET_NAMES = {True: "bật", False: "tắt"}
+DIGEST_TIME_INVALID = "Giờ chưa đúng: bạn hãy gõ theo dạng giờ:phút, ví dụ “/bantin 06:30”."
+SUBSCRIPTION_STATS = (
+    "🔔 <b>Theo dõi tin</b>: {subscriptions} chủ đề của {chats} cuộc trò chuyện "
+    "({paused} đã tạm dừng vì chặn bot hoặc không còn tồn tại).\n"
+    "24 giờ qua: đã gửi {sent} tin, {failed} lần gửi lỗi; đang chờ gửi {waiting}."
+)
+CHANNEL_HOW = (
+    "Gõ /kenh kèm tên kênh (bot phải là quản trị viên của kênh, có quyền đăng bài), rồi "
+    "nếu muốn thì một chuyên mục hoặc từ khóa, ví dụ “/kenh @tin_so chuyên mục Tin hoạt động sở” "
+    "hoặc “/kenh @tin_so chuyển đổi số”. Không kèm gì thì mọi tin mới đều được đăng."
+)
+CHANNEL_NOT_FOUND = (
+    "Bot không tìm thấy kênh {name}: bạn kiểm tra lại tên kênh (bắt đầu bằng @) nhé."
+)
+CHANNEL_NOT_ADMIN = (
+    "Bot chưa là quản trị viên có quyền đăng bài của kênh {name}. Bạn hãy thêm bot làm quản trị "
+    "viên của kênh (quyền “Đăng bài”) rồi gõ lại lệnh nhé."
+)
+CHANNEL_ATTACHED = "✅ Từ nay bot sẽ tự đăng lên kênh {name} {what}."
+CHANNEL_EVERYTHING = "mọi tin mới"
+CHANNEL_CATEGORY = "tin mới của chuyên mục “{label}”"
+CHANNEL_TOPIC = "tin mới về “{label}”"
+CHANNEL_NO_CATEGORY = "Không có chuyên mục “{label}”. Gõ /chuyenmuc để xem tên các chuyên mục."
+ANNOUNCE_HOW = "Gõ /thongbao kèm nội dung thông báo gửi tới mọi cuộc trò chuyện đang theo dõi tin."
+ANNOUNCE_CONFIRM = (
+    "📣 <b>Gửi thông báo này tới {chats} cuộc trò chuyện đang theo dõi tin?</b>\n\n{text}"
+)
+ANNOUNCE_SEND_BUTTON = "✅ Gửi"
+ANNOUNCE_CANCEL_BUTTON = "✖️ Hủy"
+ANNOUNCE_SENT = "✅ Đã xếp hàng gửi thông báo tới {chats} cuộc trò chuyện."
+ANNOUNCE_CANCELLED = "Đã hủy thông báo."
+ANNOUNCE_EXPIRED = "Thông báo này đã hết hạn xác nhận; bạn gõ lại /thongbao nhé."
+ANNOUNCEMENT = "📣 <b>Thông báo</b>\n\n{text}"
+ANNOUNCE_TOO_LONG = "Thông báo dài quá: bạn hãy viết trong {chars} ký tự nhé."

@@ -5,6 +5,7 @@
     search/   BM25 over the analysed articles, question understanding, ranking, snippets
     crawl/    department portals: sources, polite fetching, discovery, extraction
     archive.py   the orchestration above them: store then index, crawl then index, stats
+    news.py      subscriptions: new articles matched to them (percolation), deliveries logged
     evaluation.py  retrieval quality on BEIR-layout sets
 
 The dependencies point one way: text ← store ← search; crawl → store and text (never search);
@@ -14,7 +15,15 @@ imports `telegram`. The bot and the command line use the names below, and `index
 
 from .archive import DICTIONARY_CHECK_SECONDS, Archive, Health, HealthProblem, ReindexReport, Stats
 from .backup import BackupError, BackupReport, backup, restore
-from .errors import ArticleNotFound, DatabaseUnavailable, EmptyQuery, InputError, TinSoError
+from .errors import (
+    ArticleNotFound,
+    DatabaseUnavailable,
+    EmptyQuery,
+    InputError,
+    SubscriptionRefused,
+    TinSoError,
+)
+from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
 from .search import (
     Answer,
     CategoryCount,
@@ -22,9 +31,12 @@ from .search import (
     SearchHit,
     SearchPage,
     Snippet,
+    Topic,
     Weights,
 )
 from .store import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
     NONE_OF_THEM,
     SUPPORTED_SUFFIXES,
     AnswerShown,
@@ -32,10 +44,13 @@ from .store import (
     ArticleView,
     AttachmentLink,
     ConversationState,
+    DeliveryMode,
+    DeliveryStatus,
     IngestReport,
     Judgment,
     LoggedQuestion,
     Outcome,
+    PendingDelivery,
     Problem,
     ProblemCode,
     ProgressCallback,
@@ -43,6 +58,9 @@ from .store import (
     QuestionCount,
     Report,
     StoredLine,
+    SubscriberView,
+    SubscriptionStats,
+    SubscriptionView,
     TakeDown,
     VotedQuestion,
 )
@@ -71,8 +89,23 @@ __all__ = [
     "QuestionCount",
     "Report",
     "StoredLine",
-    "StoredLine",
     "VotedQuestion",
+    "MAX_SUBSCRIPTION_CHARS",
+    "MAX_SUBSCRIPTIONS",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "NewsDesk",
+    "NewsItem",
+    "NewsRun",
+    "Outgoing",
+    "PendingDelivery",
+    "QuietHours",
+    "Subscribed",
+    "SubscriberView",
+    "SubscriptionRefused",
+    "SubscriptionStats",
+    "SubscriptionView",
+    "Topic",
     "CHAT_INTENTS",
     "MAX_QUESTION_CHARS",
     "MAX_WORD_CHARS",

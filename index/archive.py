@@ -182,23 +182,38 @@ class Archive:
     # -- writing ----------------------------------------------------------------------------
 
     def ingest(
-        self, paths: Iterable[Path], progress: ProgressCallback | None = None
+        self,
+        paths: Iterable[Path],
+        progress: ProgressCallback | None = None,
+        *,
+        notify: bool = True,
     ) -> IngestReport:
-        """Import files and folders, then refresh the index if anything changed."""
-        return self.ingest_items(read_paths(paths), progress)
+        """Import files and folders, then refresh the index if anything changed. New articles
+        that are news are queued for subscribers unless `notify` is off (an archive import)."""
+        return self.ingest_items(read_paths(paths), progress, notify=notify)
 
     def ingest_bytes(
-        self, data: bytes, name: str, suffix: str, progress: ProgressCallback | None = None
+        self,
+        data: bytes,
+        name: str,
+        suffix: str,
+        progress: ProgressCallback | None = None,
+        *,
+        notify: bool = True,
     ) -> IngestReport:
         """Import the content of one file (an upload), then refresh the index; `progress` is
         told how many records are stored so far."""
-        return self.ingest_items(read_bytes(data, name, suffix), progress)
+        return self.ingest_items(read_bytes(data, name, suffix), progress, notify=notify)
 
     def ingest_items(
-        self, items: Iterable[Item], progress: ProgressCallback | None = None
+        self,
+        items: Iterable[Item],
+        progress: ProgressCallback | None = None,
+        *,
+        notify: bool = True,
     ) -> IngestReport:
         """Store records and problems, then refresh the index if anything changed."""
-        report = self.store.store_items(items, self.analyzer, progress)
+        report = self.store.store_items(items, self.analyzer, progress, notify=notify)
         if report.changed:
             self.engine.sync()
         return report

@@ -8,6 +8,7 @@ __all__ = [
     "EmptyQuery",
     "InputError",
     "ArticleNotFound",
+    "SubscriptionRefused",
 ]
 
 
@@ -29,3 +30,16 @@ class InputError(TinSoError):
 
 class ArticleNotFound(TinSoError):
     """No article has the requested id."""
+
+
+class SubscriptionRefused(TinSoError):
+    """A subscription cannot be saved; `reason` says why (a `SubscriptionRefused.*` code)."""
+
+    TOO_MANY = "too_many"
+    TOO_LONG = "too_long"
+    DUPLICATE = "duplicate"
+    NO_TOPIC = "no_topic"
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason

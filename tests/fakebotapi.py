@@ -372,6 +372,8 @@ class FakeBotAPI:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.blocked: set[int] = set()
+        self.chat_admins: dict[int, set[int]] = {}  # chat id -> its administrators' user ids
+        self.failures: dict[int, list[APIError]] = {}  # chat id -> errors its sends answer first
         self.callback_queries: dict[str, bool] = {}  # id -> answered
         self.inline_queries: dict[str, bool] = {}
         self._updates: list[dict[str, Any]] = []
@@ -486,6 +488,11 @@ class FakeBotAPI:
     def group(chat_id: int = -1001234567890, title: str = "Nhóm cán bộ") -> dict[str, Any]:
         """A supergroup the bot is a member of."""
         return {"id": chat_id, "type": "supergroup", "title": title}
+
+    @staticmethod
+    def channel(chat_id: int = -1009876543210, username: str = "sotttt_tin") -> dict[str, Any]:
+        """A public channel (the bot posts there only if it administers it)."""
+        return {"id": chat_id, "type": "channel", "title": "Tin Sở", "username": username}
 
     def open_chat(self, user: dict[str, Any]) -> None:
         """The user has opened the bot's chat (an admin must, before a menu can name the chat)."""
@@ -634,6 +641,22 @@ class FakeBotAPI:
             return query_id
 
         return self.run(act)
+
+    def set_admins(self, chat: dict[str, Any], user_ids: set[int]) -> None:
+        """The chat exists and these users administer it (getChatMember says so)."""
+        self.run(
+            lambda: (
+                self.chats.setdefault(chat["id"], chat),
+                self.chat_admins.update({chat["id"]: set(user_ids)}),
+            )
+        )
+
+    def fail_next(
+        self, chat_id: int, code: int, description: str, retry_after: int | None = None
+    ) -> None:
+        """The next message sent to the chat is refused once with this error (then it goes)."""
+        error = APIError(code, description, retry_after)
+        self.run(lambda: self.failures.setdefault(chat_id, []).append(error))
 
     def block(self, user: dict[str, Any]) -> None:
         """The user blocks the bot: messages to them are refused with 403, as Telegram does."""
@@ -916,8 +939,28 @@ class FakeBotAPI:
             raise bad_request("wrong parameter action in request")
         return True
 
+    def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params.get("chat_id"))
+        user_id = _int(params, "user_id", 0)
+        user = {"id": user_id, "is_bot": user_id == self.bot_user["id"], "first_name": "Người dùng"}
+        if user_id in self.chat_admins.get(chat["id"], set()):
+            rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                      "can_restrict_members", "can_promote_members", "can_change_info",
+                      "can_invite_users", "can_post_stories", "can_edit_stories",
+                      "can_delete_stories", "can_post_messages")  # fmt: skip
+            return {"status": "administrator", "user": user, "can_be_edited": False,
+                    "is_anonymous": False, **dict.fromkeys(rights, True)}  # fmt: skip
+        return {"status": "member", "user": user}
+
     def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
+        queued = self.failures.get(chat["id"])
+        if queued:
+            raise queued.pop(0)
+        if chat["type"] == "channel" and self.bot_user["id"] not in self.chat_admins.get(
+            chat["id"], set()
+        ):
+            raise APIError(403, "Forbidden: bot is not a member of the channel chat")
         text, entities = _text(params, "text", "parse_mode", "entities")
         markup = _markup(params)
         reply_to = self._reply_target(chat, params)
@@ -1034,10 +1077,13 @@ class FakeBotAPI:
     # -- checks ------------------------------------------------------------------------------
 
     def _chat(self, chat_id: object) -> dict[str, Any]:
+        named = str(chat_id)
         try:
-            chat = self.chats.get(int(str(chat_id)))
-        except ValueError:
-            chat = None
+            chat = self.chats.get(int(named))
+        except ValueError:  # "@username": a public channel or group
+            chat = next(
+                (c for c in self.chats.values() if f"@{c.get('username', '')}" == named), None
+            )
         if chat is None:
             raise bad_request("chat not found")
         if chat["id"] in self.blocked:

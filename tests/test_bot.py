@@ -698,11 +698,12 @@ def test_commands_are_registered_with_admin_commands_for_admins_only(
         for c in calls
     }
     assert menus["default"] == [
-        "tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu", "lienhe"
+        "tim", "moi", "chuyenmuc", "doc", "help", "start", "xoadulieu", "lienhe",
+        "theodoi", "huytheodoi", "bantin",
     ]  # fmt: skip
     admin_scope = json.dumps({"chat_id": ADMIN_ID, "type": "chat"})
     assert menus[admin_scope] == menus["default"] + [
-        "reindex", "stats", "ingest", "crawl", "xoa", "baocao", "tudien"
+        "reindex", "stats", "ingest", "crawl", "xoa", "baocao", "tudien", "kenh", "thongbao",
     ]  # fmt: skip
 
 

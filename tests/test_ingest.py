@@ -245,11 +245,11 @@ def test_a_batch_whose_commit_fails_is_stored_record_by_record(
     calls: list[int] = []
     real = ingest._store_together
 
-    def fail_batches(sessions: object, batch: list, analyzer: object) -> object:
+    def fail_batches(sessions: object, batch: list, analyzer: object, notify: bool) -> object:
         calls.append(len(batch))
         if len(batch) > 1:
             raise IntegrityError("COMMIT", {}, ValueError("deferred constraint"))
-        return real(sessions, batch, analyzer)  # type: ignore[arg-type]
+        return real(sessions, batch, analyzer, notify)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest, "_store_together", fail_batches)
     report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])

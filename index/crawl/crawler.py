@@ -149,6 +149,7 @@ class _Run:
         self.tally = Tally()
         self.started_at = now()
         self.source_id = 0
+        self.notify = False  # news is announced, but never a first crawl's archive, nor a refresh
         self.finder = Finder(
             source,
             fetcher,
@@ -160,6 +161,7 @@ class _Run:
 
     def run(self) -> CrawlReport:
         run_id, self.source_id = self.state.start_run(self.source.name, self.started_at)
+        self.notify = not self.options.refresh and self.state.crawled_before(self.source_id, run_id)
         status = RunStatus.INTERRUPTED
         try:
             todo = self._plan(self.finder.discover())
@@ -288,7 +290,7 @@ class _Run:
             if result.record is not None:
                 outcome = self.state.page_stored(
                     self.source_id, entry.url, listing, result.record, self.analyzer,
-                    result.fetched_at,
+                    result.fetched_at, notify=self.notify,
                 )  # fmt: skip
                 self.tally.count(outcome)
             elif result.not_news is not None:
@@ -329,6 +331,7 @@ class _Run:
             skip=skip,
             retry=not isinstance(error, TooLarge),
             retry_limit=self.source.retry_limit,
+            notify=self.notify,
         )
         if outcome is not None:
             self.tally.count(outcome)

@@ -8,6 +8,7 @@ the answer line.
     query.py     what a question asks: filters, synonyms, question words, intent
     ranking.py   weighted sub-queries, coverage of the question, candidates
     snippets.py  the sentences that match, with the matched words marked
+    percolate.py which subscriptions a new article answers (search turned around)
     answer.py    the sentence that answers when / where / who / how many
 """
 
@@ -21,6 +22,7 @@ from .engine import (
     SearchHit,
     SearchPage,
 )
+from .percolate import NewArticle, Percolator, Topic
 from .ranking import Weights
 from .snippets import Snippet
 
@@ -30,6 +32,9 @@ __all__ = [
     "BM25Params",
     "CategoryCount",
     "IndexStats",
+    "NewArticle",
+    "Percolator",
+    "Topic",
     "SearchEngine",
     "SearchFilters",
     "SearchHit",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,12 +15,14 @@ from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.bounds import bound_question
 from ..text.dates import now
-from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
+from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
+from ..text.normalize import fold
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
+from .percolate import NewArticle, Percolator, Topic, article_syllables
 from .query import ParsedQuery, QueryParser
-from .ranking import Weights, clauses, cover, plan_query
+from .ranking import Weights, clauses, concept_shapes, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 from .topk import first_of_each_copy, rank_candidates
@@ -132,6 +134,7 @@ class SearchEngine:
         self.clock = clock
         self.understanding = understanding
         self.keeper = IndexKeeper(store, index_dir, self.analyzer, params)
+        self._parser: tuple[Sequence[str], QueryParser] | None = None
 
     def open(self, progress: ProgressCallback | None = None) -> None:
         """Open the index, building it only when it is missing, damaged, foreign or stale."""
@@ -308,6 +311,71 @@ class SearchEngine:
             )
         return tuple(hits)
 
+    # -- standing questions (subscriptions) -------------------------------------------------
+
+    def topic(self, query: str) -> Topic:
+        """A subscription's question as search understands it, its time words dropped; raises
+        EmptyQuery when nothing is left to match on (only time words, or "tin mới")."""
+        snapshot = self.snapshot
+        parsed = self._parse(snapshot, bound_question(query).text)
+        dropped = (parsed.time.label,) if parsed.time else ()
+        browsing = _only_browsing(parsed.text)
+        if parsed.category and browsing:
+            return Topic((), parsed.category, dropped, parsed.text)
+        shapes = concept_shapes(parsed)
+        if not shapes or browsing:
+            raise EmptyQuery("the subscription has no topic word")
+        return Topic(shapes, parsed.category, dropped, parsed.text)
+
+    def matching(self, query: str) -> list[int]:
+        """The ids of every article the result list for `query` (its time words dropped) counts
+        as matching well enough: what percolation must agree with."""
+        snapshot = self.snapshot
+        parsed = replace(self._parse(snapshot, bound_question(query).text), time=None)
+        category = SearchFilters(category=parsed.category) if parsed.category else None
+        if category is not None and _only_browsing(parsed.text):
+            positions = self._filter(snapshot, np.flatnonzero(snapshot.live), category)
+        else:
+            plan = plan_query(snapshot, self.analyzer, parsed, None, self.weights)
+            positions = self._filter(
+                snapshot, cover(snapshot, plan, self.weights).candidates, category
+            )
+        return sorted(int(snapshot.article_ids[p]) for p in positions)
+
+    def percolator(self, topics: Mapping[int, Topic]) -> Percolator:
+        """Subscriptions weighed with the live index, ready to match new articles."""
+        return Percolator(topics, self.snapshot, self.weights)
+
+    def new_articles(self, article_ids: Sequence[int]) -> list[NewArticle]:
+        """What percolation needs of stored articles (those analysed; by id)."""
+        found = []
+        for rows in self.store.index_rows(self.analyzer.version, article_ids):
+            for row in rows:
+                syllables = article_syllables(row.text_tokens.split("\n"))
+                found.append(NewArticle(row.article_id, syllables, row.category))
+        return found
+
+    def snippets(self, query: str | None, article_ids: Sequence[int]) -> dict[int, Snippet]:
+        """Each article's snippet for a question (its lead without one: a category)."""
+        snapshot = self.snapshot
+        matcher = _NO_MATCH
+        if query:
+            parsed = self._parse(snapshot, bound_question(query).text)
+            matcher = self._matcher(snapshot, self.analyzer.tokens(parsed.text), parsed)
+        sentences = self.store.sentences(list(article_ids))
+        return {i: make_snippet(sentences.get(i, []), matcher) for i in article_ids}
+
+    def _parse(self, snapshot: Snapshot, text: str) -> ParsedQuery:
+        """Parse as `search` does, with one parser per category list (building one folds every
+        category's name: half the cost of analysing a short subscription)."""
+        if not self.understanding:
+            return ParsedQuery(original=text, text=text)
+        cached = self._parser
+        if cached is None or cached[0] is not snapshot.categories:
+            parser = QueryParser(self.dictionary, snapshot.categories, self.clock)
+            cached = self._parser = (snapshot.categories, parser)
+        return cached[1].parse(text)
+
     # -- browsing ---------------------------------------------------------------------------
 
     def latest(self, limit: int = 5, offset: int = 0, category: str | None = None) -> SearchPage:
@@ -380,6 +448,18 @@ _BROWSING_WORDS = frozenset(
     ["tin", "tin tức", "bài", "bài viết", "các", "những", "mới", "mới nhất", "có", "gì", "nào",
      "xem", "cho", "tôi", "danh sách", "trong", "của"]
 )  # fmt: skip
+_BROWSING_SYLLABLES = frozenset(
+    fold(syllable) for word in _BROWSING_WORDS for syllable in word.split()
+)
+
+
+def _only_browsing(text: str) -> bool:
+    """True when a text has no word but those of browsing ("tin mới", "các bài"), read by
+    syllables (without segmenting: a subscription is analysed once per process, 100,000 of
+    them in seconds)."""
+    return all(fold(w.lower()) in _BROWSING_SYLLABLES for _, _, w in surface_words(text))
+
+
 WEAK_SHARE = 0.6  # a best result covering less of the question than this is weak
 
 

@@ -11,7 +11,7 @@ without diacritics. Each article's BM25 sum is then scaled by how much of the qu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,19 @@ from .snapshot import FieldView, Snapshot
 from .terms import QueryKeys, query_keys, term_key
 from .topk import Clause
 
-__all__ = ["Coverage", "QueryPlan", "Weights", "clauses", "cover", "plan_query"]
+__all__ = [
+    "Concept",
+    "ConceptShape",
+    "Coverage",
+    "QueryPlan",
+    "Weights",
+    "clauses",
+    "concept_shapes",
+    "cover",
+    "needed_share",
+    "plan_query",
+    "weigh_concepts",
+]
 
 
 @dataclass(frozen=True)
@@ -105,15 +117,20 @@ def plan_query(
     return QueryPlan(tuple(parts), concepts, unknown)
 
 
-def _concepts(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[tuple[Concept, ...], float]:
-    """One concept per syllable of the question outside its question words. A syllable inside
-    an abbreviation or synonym is also present where any other expression of its group is
-    whole ("chính" of "chính quyền điện tử" is present in an article that says "CQĐT")."""
+@dataclass(frozen=True)
+class ConceptShape:
+    """A concept before the corpus weighs it: its syllable, and the syllables of the other
+    expressions of its synonym group (what the question says, whatever the corpus holds)."""
+
+    syllable: str
+    others: tuple[tuple[str, ...], ...]
+
+
+def concept_shapes(parsed: ParsedQuery) -> tuple[ConceptShape, ...]:
+    """One shape per syllable of the question outside its question words (see `_concepts`)."""
     text = parsed.text
-    concepts: list[Concept] = []
+    shapes: list[ConceptShape] = []
     seen: set[str] = set()
-    unknown = 0.0
-    rarest = _rarest(snapshot)
     for start, end, word in surface_words(text):
         if any(s <= start and end <= e for s, e in parsed.filler_spans):
             continue
@@ -126,13 +143,40 @@ def _concepts(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[tuple[Concept, .
             if syllable in seen:
                 continue
             seen.add(syllable)
-            weight = _idf(snapshot, syllable)
-            if weight == 0.0 and not _known(snapshot, syllable) and not others:
-                unknown += rarest
-                continue
-            alternatives = ((syllable,), *sorted(others))
-            concepts.append(Concept(max(weight, 1e-3) if weight else rarest, alternatives))
+            shapes.append(ConceptShape(syllable, tuple(sorted(others))))
+    return tuple(shapes)
+
+
+def weigh_concepts(
+    shapes: Sequence[ConceptShape],
+    idf: Callable[[str], float],
+    known: Callable[[str], bool],
+    rarest: float,
+) -> tuple[tuple[Concept, ...], float]:
+    """The corpus's weights on concept shapes: (concepts, IDF mass of syllables no article
+    has). Searches and subscriptions (index.search.percolate) weigh alike through here."""
+    concepts: list[Concept] = []
+    unknown = 0.0
+    for shape in shapes:
+        weight = idf(shape.syllable)
+        if weight == 0.0 and not known(shape.syllable) and not shape.others:
+            unknown += rarest
+            continue
+        alternatives = ((shape.syllable,), *shape.others)
+        concepts.append(Concept(max(weight, 1e-3) if weight else rarest, alternatives))
     return tuple(concepts), unknown
+
+
+def _concepts(snapshot: Snapshot, parsed: ParsedQuery) -> tuple[tuple[Concept, ...], float]:
+    """One concept per syllable of the question outside its question words. A syllable inside
+    an abbreviation or synonym is also present where any other expression of its group is
+    whole ("chính" of "chính quyền điện tử" is present in an article that says "CQĐT")."""
+    return weigh_concepts(
+        concept_shapes(parsed),
+        lambda s: _idf(snapshot, s),
+        lambda s: _known(snapshot, s),
+        _rarest(snapshot),
+    )
 
 
 def _syllables(text: str) -> list[str]:
@@ -216,7 +260,7 @@ _COMMON_KEPT = 2  # of a query made only of common tokens, the rarest few are sc
 def cover(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> Coverage:
     """How much of the question each article covers; results are live and cover enough."""
     share = _share(snapshot, plan)
-    needed = _needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
+    needed = needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
     candidates = np.flatnonzero((share >= needed - 1e-9) & (share > 0) & snapshot.live)
     return Coverage(share, candidates)
 
@@ -262,7 +306,8 @@ def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
     return holding
 
 
-def _needed_share(concepts: int, weights: Weights) -> float:
+def needed_share(concepts: int, weights: Weights) -> float:
+    """The share of its concepts a question needs an article to cover (the coverage rule)."""
     if concepts <= 4:
         return weights.min_share_short
     if concepts >= 9:

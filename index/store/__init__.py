@@ -2,6 +2,7 @@
 
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
+subscriptions.py what chats follow, the news outbox, the delivery log
 conversations.py where each chat stands (keyed by a hash of its id), questions handed over
 dictionary_lines.py query dictionary lines added by admins
 feedback.py     👍/👎 and judgments on answers; the staff's report of a period
@@ -37,6 +38,19 @@ from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
 from .ingest import IngestReport, Outcome, ProgressCallback
 from .records import ArticleRecord, AttachmentLink, Item, Problem, ProblemCode
 from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
+from .subscriptions import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
+    ClaimedNews,
+    DeliveryMode,
+    DeliveryStatus,
+    Match,
+    PendingDelivery,
+    SubscriberView,
+    Subscriptions,
+    SubscriptionStats,
+    SubscriptionView,
+)
 
 __all__ = [
     "AttachmentLink",
@@ -49,6 +63,17 @@ __all__ = [
     "QuestionCount",
     "Report",
     "VotedQuestion",
+    "MAX_SUBSCRIPTION_CHARS",
+    "MAX_SUBSCRIPTIONS",
+    "ClaimedNews",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "Match",
+    "PendingDelivery",
+    "SubscriberView",
+    "Subscriptions",
+    "SubscriptionStats",
+    "SubscriptionView",
     "SUPPORTED_SUFFIXES",
     "ArticleRecord",
     "ArticleView",

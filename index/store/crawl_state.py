@@ -136,6 +136,21 @@ class CrawlState:
             session.flush()
             return run.id, row.id
 
+    def crawled_before(self, source_id: int, run_id: int) -> bool:
+        """True when the source had a run that finished before this one (this is not the
+        archive of its first crawl)."""
+        with self.sessions() as session:
+            found = session.scalar(
+                select(CrawlRun.id)
+                .where(
+                    CrawlRun.source_id == source_id,
+                    CrawlRun.id != run_id,
+                    CrawlRun.finished_at.is_not(None),
+                )
+                .limit(1)
+            )
+        return found is not None
+
     def finish_run(
         self,
         run_id: int,
@@ -197,12 +212,17 @@ class CrawlState:
         record: ArticleRecord,
         analyzer: Analyzer,
         fetched_at: datetime | None,
+        *,
+        notify: bool = False,
     ) -> Outcome:
         """Store the article of a page and note the page as stored (one transaction).
-        `listing` is (fingerprint, saved listing)."""
+        `listing` is (fingerprint, saved listing); with `notify`, a new article that is news
+        is queued for subscribers in the same transaction."""
         with write_session(self.sessions) as session:
             note = _note(session, source_id, url, listing)
-            outcome, article = store_record(session, record, analyzer, fetched_at=fetched_at)
+            outcome, article = store_record(
+                session, record, analyzer, fetched_at=fetched_at, notify=notify
+            )
             note.status, note.attempts = PageStatus.STORED, 0
             note.error_code = note.error_detail = None
             note.article_id = article.id
@@ -231,6 +251,7 @@ class CrawlState:
         skip: bool = False,
         retry: bool = True,
         retry_limit: int = 1,
+        notify: bool = False,
     ) -> tuple[PageStatus, bool, Outcome | None]:
         """Note a page that could not be read: skipped (`skip`), or failed and retried on later
         runs while `retry` and under the limit. `fallback` (what its listing said) is stored when
@@ -241,7 +262,7 @@ class CrawlState:
             note = _note(session, source_id, url, listing)
             outcome = None
             if fallback is not None and not skip and not _has_article(session, url):
-                outcome, article = store_record(session, fallback, analyzer)
+                outcome, article = store_record(session, fallback, analyzer, notify=notify)
                 note.article_id = article.id
                 if outcome is not Outcome.UNCHANGED:
                     mark_changed(session)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
 from .changes import touch
 from .database import get_meta, set_meta, write_session
-from .models import Article, ArticleTerms, Attachment, Source
+from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
 from .records import (
     MAX_LABEL_CHARS,
     MAX_TITLE_CHARS,
@@ -40,12 +40,14 @@ __all__ = [
     "store_items",
     "reanalyse",
     "mark_changed",
+    "is_news",
 ]
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (done, total) as work progresses; total is None when unknown."""
 
 DEFAULT_SOURCE = "nhập từ tệp"
+NEWS_PUBLISHED_WITHIN = timedelta(days=7)  # an older article first stored now is archive
 
 
 class Outcome(StrEnum):
@@ -184,8 +186,12 @@ def store_record(
     fetched_at: datetime | None = None,
     default_source: str | None = None,
     source_cache: dict[str, int] | None = None,
+    notify: bool = False,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
+
+    With `notify`, an added article that is news (published in the last week, or undated) is
+    put in the news outbox in the same transaction, for a running bot to deliver.
 
     The record is bounded first (`bound_record`: the importers have reported what that changes;
     the crawler's pages are bounded silently); raises ValueError for a record the database
@@ -220,6 +226,8 @@ def store_record(
         analyse(article, analyzer)
         session.flush()
         _keep_attachments(session, article, record.attachments)
+        if notify and is_news(record.published_at, stamp):
+            session.add(NewsOutbox(article_id=article.id, created_at=stamp))
         return Outcome.ADDED, article
     outcome = _update(existing, record, digest, stamp, analyzer)
     _keep_attachments(session, existing, record.attachments)
@@ -247,6 +255,11 @@ def _keep_attachments(
         session.add(
             Attachment(article_id=article.id, position=position, name=name, url=url, size=size)
         )
+
+
+def is_news(published_at: datetime | None, stored_at: datetime) -> bool:
+    """True for an article stored at `stored_at` that is news: undated, or recent."""
+    return published_at is None or published_at >= stored_at - NEWS_PUBLISHED_WITHIN
 
 
 def _update(
@@ -305,8 +318,10 @@ def store_items(
     *,
     progress: ProgressCallback | None = None,
     batch_size: int = 100,
+    notify: bool = False,
 ) -> IngestReport:
-    """Store records in batches, each batch one transaction; problems are collected, not raised."""
+    """Store records in batches, each batch one transaction; problems are collected, not raised.
+    With `notify`, new articles that are news go to the news outbox (see `store_record`)."""
     report = IngestReport()
     batch: list[ArticleRecord] = []
     done = 0
@@ -314,7 +329,7 @@ def store_items(
     def flush() -> None:
         nonlocal done
         if batch:
-            report.merge(_store_batch(sessions, batch, analyzer))
+            report.merge(_store_batch(sessions, batch, analyzer, notify))
             done += len(batch)
             batch.clear()
             if progress:
@@ -338,13 +353,13 @@ _RECORD_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError, Recur
 
 
 def _store_batch(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
 ) -> IngestReport:
     """Store a batch in one transaction, each record in a savepoint: a record the database
     refuses is reported and the rest of the batch lands. Should the batch's transaction fail
     as a whole (at commit), each record is stored again in its own."""
     try:
-        return _store_together(sessions, batch, analyzer)
+        return _store_together(sessions, batch, analyzer, notify)
     except OperationalError:
         raise
     except _RECORD_ERRORS:
@@ -352,7 +367,7 @@ def _store_batch(
     report = IngestReport()
     for record in batch:
         try:
-            report.merge(_store_together(sessions, [record], analyzer))
+            report.merge(_store_together(sessions, [record], analyzer, notify))
         except OperationalError:
             raise
         except _RECORD_ERRORS as exc:
@@ -362,7 +377,7 @@ def _store_batch(
 
 
 def _store_together(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer
+    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
 ) -> IngestReport:
     report = IngestReport()
     cache: dict[str, int] = {}
@@ -370,7 +385,9 @@ def _store_together(
         for record in batch:
             try:
                 with session.begin_nested():
-                    outcome, _ = store_record(session, record, analyzer, source_cache=cache)
+                    outcome, _ = store_record(
+                        session, record, analyzer, source_cache=cache, notify=notify
+                    )
             except OperationalError:
                 raise
             except _RECORD_ERRORS as exc:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -27,6 +36,11 @@ __all__ = [
     "Answer",
     "DictionaryLine",
     "Attachment",
+    "Subscription",
+    "Subscriber",
+    "NewsOutbox",
+    "NewsDelivery",
+    "Announcement",
 ]
 
 
@@ -277,3 +291,78 @@ class Attachment(Base):
     name: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(2000))
     size: Mapped[str | None] = mapped_column(String(40))
+
+
+class Subscription(Base):
+    """A chat follows a topic (a question, its time words dropped) or a category."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str | None] = mapped_column(Text)  # as typed (None: a category)
+    category: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "query", "category"),)
+
+
+class Subscriber(Base):
+    """A chat that follows topics: how it wants them, and whether it can still be reached."""
+
+    __tablename__ = "subscribers"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20), default="instant")  # index.DeliveryMode
+    digest_at: Mapped[str] = mapped_column(String(5), default="07:00")  # local time
+    quiet_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    pause_reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class NewsOutbox(Base):
+    """An article that is news, written in the transaction that stored it; a running bot
+    claims it, percolates it, and marks it done (the transactional outbox)."""
+
+    __tablename__ = "news_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), index=True)
+
+
+class NewsDelivery(Base):
+    """One article for one chat: claimed (unique) before it is sent, so that no chat gets the
+    same article twice, whatever restarts, crashes or replicas."""
+
+    __tablename__ = "news_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[int] = mapped_column(Integer)  # an announcement's: minus its id
+    subscription_id: Mapped[int | None] = mapped_column(Integer)
+    news_key: Mapped[str] = mapped_column(String(64))  # the same news from two sources
+    status: Mapped[str] = mapped_column(String(20), index=True)  # index.DeliveryStatus
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    due_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "article_id"),)
+
+
+class Announcement(Base):
+    """A message the admins sent to every subscribed chat (/thongbao), delivered through the
+    delivery log (as article minus its id)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -27,6 +27,7 @@ from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
 from .records import AttachmentLink, Item
+from .subscriptions import Subscriptions
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
@@ -104,6 +105,7 @@ class Store:
         self.alerts = Alerts(sessions)
         self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
+        self.subscriptions = Subscriptions(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -130,10 +132,16 @@ class Store:
     # -- articles in ------------------------------------------------------------------------
 
     def store_items(
-        self, items: Iterable[Item], analyzer: Analyzer, progress: ProgressCallback | None = None
+        self,
+        items: Iterable[Item],
+        analyzer: Analyzer,
+        progress: ProgressCallback | None = None,
+        *,
+        notify: bool = False,
     ) -> IngestReport:
-        """Store records in batches (each one transaction); problems are reported, not raised."""
-        return store_items(self.sessions, items, analyzer, progress=progress)
+        """Store records in batches (each one transaction); problems are reported, not raised.
+        With `notify`, new articles that are news are queued for subscribers."""
+        return store_items(self.sessions, items, analyzer, progress=progress, notify=notify)
 
     def reanalyse(
         self, analyzer: Analyzer, *, full: bool = False, progress: ProgressCallback | None = None

@@ -2,7 +2,7 @@
 source at a time), throttle buckets shared by replicas, and alert states (admins told once).
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

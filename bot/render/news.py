@@ -1,0 +1,166 @@
+"""Subscriptions and news as messages: a chat's subscriptions, the confirmation of a new one,
+one new article, several grouped, a digest, the delivery settings. Pure functions of `index`'s
+types; every sentence is in `texts`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index import (
+    MAX_SUBSCRIPTION_CHARS,
+    MAX_SUBSCRIPTIONS,
+    NewsItem,
+    Subscribed,
+    SubscriberView,
+    SubscriptionStats,
+    SubscriptionView,
+)
+
+from .. import texts
+from .results import _cut_snippet, render_hit, render_snippet
+from .style import TELEGRAM_LIMIT, TITLE_CHARS, Style, cut_words, format_date, pack
+
+__all__ = [
+    "subscription_label",
+    "render_subscriptions",
+    "render_followed",
+    "render_refusal",
+    "render_news_item",
+    "render_news_group",
+    "render_digest",
+    "render_delivery_settings",
+    "render_subscription_stats",
+]
+
+LABEL_CHARS = 60  # a subscription named on a button or in a message
+GROUPED_SNIPPET_CHARS = 200
+
+
+def subscription_label(subscription: SubscriptionView, chars: int = LABEL_CHARS) -> str:
+    """A subscription's words, or its category's name (plain, not escaped)."""
+    return cut_words(subscription.query or subscription.category or "", chars)
+
+
+def render_subscriptions(subscriptions: Sequence[SubscriptionView], style: Style) -> str:
+    """The numbered list `/theodoi` shows."""
+    if not subscriptions:
+        return texts.FOLLOWING_NONE
+    lines = [texts.FOLLOWING_HEADING.format(count=len(subscriptions), limit=MAX_SUBSCRIPTIONS)]
+    for number, subscription in enumerate(subscriptions, start=1):
+        label = style.escape(subscription_label(subscription))
+        if subscription.category is not None and subscription.query is None:
+            label = texts.CATEGORY_MARK.format(category=label)
+        lines.append(f"{number}. {label}")
+    lines.append("")
+    lines.append(texts.FOLLOWING_HINT)
+    return "\n".join(lines)
+
+
+def render_followed(subscribed: Subscribed, style: Style) -> str:
+    """The confirmation: what is followed, time words dropped, what it would have matched."""
+    view = subscribed.subscription
+    label = style.escape(subscription_label(view))
+    by_category = view.query is None
+    lines = [(texts.FOLLOWED_CATEGORY if by_category else texts.FOLLOWED).format(label=label)]
+    if subscribed.topic.dropped:
+        words = style.escape(", ".join(subscribed.topic.dropped))
+        lines.append(texts.TIME_WORDS_DROPPED.format(words=words))
+    recent = subscribed.recent
+    if recent.total and recent.hits:
+        lines.append("")
+        lines.append(texts.FOLLOW_RECENT.format(total=recent.total))
+        for number, hit in enumerate(recent.hits, start=1):
+            lines.append(render_hit(number, hit, style))
+    else:
+        lines.append(texts.FOLLOW_RECENT_NONE)
+    return pack(lines, TELEGRAM_LIMIT, style, separator="\n")[0]
+
+
+def render_refusal(reason: str) -> str:
+    """Why a subscription was not saved, politely."""
+    text = texts.FOLLOW_REFUSED.get(reason, texts.FOLLOW_REFUSED["no_topic"])
+    return text.format(limit=MAX_SUBSCRIPTIONS, chars=MAX_SUBSCRIPTION_CHARS)
+
+
+def _title(item: NewsItem, style: Style) -> str:
+    title = style.escape(cut_words(item.title, TITLE_CHARS))
+    if item.url:
+        return style.link(title, item.url)
+    return f"{title} ({texts.READ_COMMAND.format(article_id=item.article_id)})"
+
+
+def _details(item: NewsItem, style: Style) -> str:
+    date = texts.DATE_MARK.format(date=format_date(item.published_at))
+    return f"{date} · {style.escape(item.source)}"
+
+
+def _because(item: NewsItem, style: Style) -> str:
+    label = style.escape(cut_words(item.because or "", LABEL_CHARS))
+    return texts.NEWS_BECAUSE.format(label=label) if item.because else ""
+
+
+def render_news_item(item: NewsItem, style: Style, *, channel_post: bool = False) -> str:
+    """One new article: its linked title, date and source, its snippet for the subscription,
+    and why it is sent (not in a channel's post)."""
+    lines = [texts.NEWS_HEADING, style.bold(_title(item, style)), _details(item, style)]
+    snippet = render_snippet(item.snippet, style)
+    if snippet:
+        lines.append(snippet)
+    if not channel_post and item.because:
+        lines.append(_because(item, style))
+    return pack(["\n".join(lines)], TELEGRAM_LIMIT, style)[0]
+
+
+def render_news_group(items: Sequence[NewsItem], style: Style) -> list[str]:
+    """Several new articles in as few messages as Telegram allows, newest first."""
+    paragraphs = [texts.NEWS_MANY_HEADING.format(count=len(items))]
+    for number, item in enumerate(items, start=1):
+        lines = [f"{style.bold(f'{number}.')} {_title(item, style)}", _details(item, style)]
+        snippet = render_snippet(_cut_snippet(item.snippet, GROUPED_SNIPPET_CHARS), style)
+        if snippet:
+            lines.append(snippet)
+        if item.because:
+            lines.append(_because(item, style))
+        paragraphs.append("\n".join(lines))
+    return pack(paragraphs, TELEGRAM_LIMIT, style)
+
+
+def render_digest(
+    items: Sequence[NewsItem], weekly: bool, style: Style, page_size: int = 10
+) -> list[str]:
+    """A digest: the period's articles per subscription, newest first, in pages of messages."""
+    period = texts.DIGEST_WEEKLY if weekly else texts.DIGEST_DAILY
+    paragraphs = [texts.DIGEST_HEADING.format(period=period, count=len(items))]
+    by_label: dict[str, list[NewsItem]] = {}
+    for item in items:
+        by_label.setdefault(item.because or "", []).append(item)
+    for label, group in by_label.items():
+        if label:
+            paragraphs.append(
+                texts.DIGEST_SUBSCRIPTION.format(label=style.escape(cut_words(label, LABEL_CHARS)))
+            )
+        for number, item in enumerate(group[: page_size * 5], start=1):
+            paragraphs.append(f"{number}. {_title(item, style)}\n{_details(item, style)}")
+    return pack(paragraphs, TELEGRAM_LIMIT, style, separator="\n")
+
+
+def render_delivery_settings(view: SubscriberView | None) -> str:
+    """How the chat receives news (/bantin)."""
+    mode = view.mode.value if view else "instant"
+    return texts.DELIVERY_SETTINGS.format(
+        mode=texts.DELIVERY_MODE_NAMES[mode],
+        at=view.digest_at if view else "07:00",
+        quiet=texts.QUIET_NAMES[view.quiet_hours if view else True],
+    )
+
+
+def render_subscription_stats(stats: SubscriptionStats) -> str:
+    """The subscriptions' lines of /stats."""
+    return texts.SUBSCRIPTION_STATS.format(
+        subscriptions=stats.subscriptions,
+        chats=stats.chats,
+        paused=stats.paused_chats,
+        sent=stats.sent,
+        failed=stats.failed,
+        waiting=stats.waiting,
+    )

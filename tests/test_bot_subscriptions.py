@@ -1,0 +1,301 @@
+"""Following topics end to end: the real bot against the fake Bot API over HTTP, articles
+ingested by another process (`python bot.py ingest`), news pushed within the minute, never
+twice, never the archive; blocked chats paused, 429 honoured, quiet hours and digests on a
+controllable clock, group admins only."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot import texts
+from index import DeliveryStatus
+from index.text.dates import VIETNAM, now
+
+from .fakebotapi import FakeBotAPI
+from .test_bot import ask, button, buttons, citizen
+from .test_cli import run
+
+FAST = dict(news_check_seconds=0.3, quiet_hours="00:00-00:00")  # no quiet hours
+FRESH_TITLE = "Hội thảo chuyển đổi số trong giáo dục năm học mới"
+
+
+def news_file(tmp_path: Path, name: str = "news.jsonl", days_ago: int = 0, **extra: Any) -> Path:
+    """Two articles: one about digital transformation, one about information security."""
+    day = (now() - timedelta(days=days_ago)).strftime("%d/%m/%Y %H:%M")
+    records = [
+        {
+            "title": FRESH_TITLE,
+            "url": f"https://so.gov.vn/moi/{name}/1",
+            "summary": "Sở tổ chức hội thảo chuyển đổi số cho các trường học trên địa bàn.",
+            "date": day,
+            **extra,
+        },
+        {
+            "title": "Tập huấn an toàn thông tin mạng cho cán bộ phường",
+            "url": f"https://so.gov.vn/moi/{name}/2",
+            "summary": "Lớp tập huấn an toàn thông tin cho cán bộ.",
+            "date": day,
+            **extra,
+        },
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return path
+
+
+def ingest_elsewhere(path: Path, database_url: str, *flags: str) -> None:
+    """`python bot.py ingest` in another process, as an operator would."""
+    result = run("ingest", *flags, str(path), database_url=database_url)
+    assert result.returncode == 0, result.stderr
+
+
+def news_for(fake: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    """The news messages the bot sent a chat."""
+    return [m for m in fake.bot_messages(chat_id) if m["text"].startswith(("🔔 Tin mới", "🗞"))]
+
+
+def test_subscribers_get_new_articles_from_another_process_once(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    accented, unaccented, other = citizen(1), citizen(2), citizen(3)
+    reply = ask(fake_api, accented, "/theodoi chuyển đổi số")
+    assert reply["text"].startswith("✅ Đã theo dõi “chuyển đổi số”")
+    assert ask(fake_api, unaccented, "/theodoi chuyen doi so")["text"].startswith("✅")
+    assert ask(fake_api, other, "/theodoi phố sách")["text"].startswith("✅")
+
+    started = time.monotonic()
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    for user in (accented, unaccented):
+        (pushed,) = fake_api.wait_for(lambda u=user: news_for(fake_api, u["id"]), 60, "news")
+        assert FRESH_TITLE in pushed["text"]
+        assert "Vì bạn theo dõi" in pushed["text"]
+        assert button(pushed, "🔕 Bỏ theo dõi")
+    assert time.monotonic() - started < 60
+    time.sleep(1.5)
+    assert news_for(fake_api, other["id"]) == []  # phố sách: nothing new
+
+    running.stop()
+    running = start_bot(**FAST)
+    ingest_elsewhere(news_file(tmp_path), bot_db)  # the same file again, after a restart
+    ingest_elsewhere(news_file(tmp_path, "old.jsonl", days_ago=400), bot_db)  # the archive
+    ingest_elsewhere(news_file(tmp_path, "quiet.jsonl"), bot_db, "--no-notify")
+    time.sleep(2.5)
+    assert len(news_for(fake_api, accented["id"])) == 1
+    assert len(news_for(fake_api, unaccented["id"])) == 1
+
+
+def test_following_shows_what_it_would_have_matched_and_drops_time_words(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
+    start_bot(**FAST)
+    user = citizen(1)
+    reply = ask(fake_api, user, "/theodoi phố sách tháng này")
+    assert "bỏ qua phần thời gian (“tháng này”)" in reply["text"]
+    listed = ask(fake_api, user, "/theodoi")
+    assert "1. phố sách tháng này" in listed["text"]
+    assert [label for label, _ in buttons(listed)][-1] == texts.UNFOLLOW_ALL_BUTTON
+    fake_api.press(user, listed, button(listed, "❌ 1."))
+    fake_api.wait_for(
+        lambda: "chưa theo dõi" in fake_api.message(user["id"], listed["message_id"])["text"]
+    )
+    refused = ask(fake_api, user, "/theodoi tin hôm nay")
+    assert refused["text"].startswith("Bot chưa thấy chủ đề")
+
+
+def test_the_follow_button_under_results_subscribes_to_the_question(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    results = ask(fake_api, user, "phố sách")
+    fake_api.press(user, results, button(results, texts.FOLLOW_BUTTON))
+    fake_api.wait_for(
+        lambda: any(m["text"].startswith("✅") for m in fake_api.bot_messages(user["id"]))
+    )
+    (mine,) = running.application.bot_data["state"].news.subscriptions("telegram", str(user["id"]))
+    assert mine.query == "phố sách"
+
+
+def test_typed_words_follow_and_unfollow(fake_api: FakeBotAPI, start_bot) -> None:
+    start_bot(**FAST)
+    user = citizen(1)
+    assert ask(fake_api, user, "theo dõi an toàn thông tin")["text"].startswith("✅")
+    assert ask(fake_api, user, "bỏ theo dõi 1")["text"].startswith("✅ Đã bỏ theo dõi")
+
+
+def test_a_blocked_chat_is_paused_and_not_retried(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    fake_api.block(user)
+    fake_api.expected_rejections.append(lambda call: call.status == 403)  # type: ignore[attr-defined]
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    desk = running.application.bot_data["state"].news
+    fake_api.wait_for(lambda: desk.stats().paused_chats == 1, 30, "the chat paused")
+    refused = [c for c in fake_api.recorded("sendMessage") if c.status == 403]
+    ingest_elsewhere(news_file(tmp_path, "more.jsonl"), bot_db)
+    time.sleep(2)
+    assert [c for c in fake_api.recorded("sendMessage") if c.status == 403] == refused
+    assert desk.stats().failed == 1
+
+
+def test_a_429_is_waited_out_and_the_news_arrives_once(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    start_bot(**FAST)
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    fake_api.fail_next(user["id"], 429, "Too Many Requests: retry after 2", retry_after=2)
+    fake_api.expected_rejections.append(lambda call: call.status == 429)  # type: ignore[attr-defined]
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    (pushed,) = fake_api.wait_for(lambda: news_for(fake_api, user["id"]), 60, "news")
+    sends = [c for c in fake_api.recorded("sendMessage") if c.params["chat_id"] == str(user["id"])]
+    refused = next(c for c in sends if c.status == 429)
+    went = next(c for c in sends if c.ok and c.params["text"].startswith("🔔"))
+    assert went.at - refused.at >= 1.9
+    assert len(news_for(fake_api, user["id"])) == 1
+
+
+def test_quiet_hours_hold_news_until_the_morning(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(news_check_seconds=0.3, quiet_hours="22:00-06:00")
+    desk = running.application.bot_data["state"].news
+    clock = [datetime.now(VIETNAM).replace(hour=23, minute=0)]
+    desk.clock = lambda: clock[0]
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    fake_api.wait_for(lambda: desk.stats().waiting == 1, 30, "a delivery held")
+    time.sleep(1)
+    assert news_for(fake_api, user["id"]) == []
+    clock[0] = clock[0] + timedelta(hours=7, minutes=1)  # 06:01
+    fake_api.wait_for(lambda: news_for(fake_api, user["id"]), 30, "the morning's news")
+
+
+def test_a_daily_digest_comes_at_its_hour(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    desk = running.application.bot_data["state"].news
+    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
+    desk.clock = lambda: clock[0]
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    ask(fake_api, user, "/theodoi an toàn thông tin")
+    settings = ask(fake_api, user, "/bantin")
+    fake_api.press(user, settings, button(settings, texts.MODE_DAILY))
+    fake_api.wait_for(
+        lambda: "hằng ngày" in fake_api.message(user["id"], settings["message_id"])["text"]
+    )
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    fake_api.wait_for(lambda: desk.stats().waiting == 2, 30, "deliveries held for the digest")
+    clock[0] = clock[0] + timedelta(hours=21, minutes=1)  # 07:01 the next day
+    (digest,) = fake_api.wait_for(lambda: news_for(fake_api, user["id"]), 30, "the digest")
+    assert digest["text"].startswith("🗞 Bản tin hằng ngày – 2 bài mới")
+    assert "chuyển đổi số" in digest["text"] and "an toàn thông tin" in digest["text"]
+
+
+def test_in_a_group_only_its_admins_may_subscribe(fake_api: FakeBotAPI, start_bot) -> None:
+    running = start_bot(**FAST)
+    group = FakeBotAPI.group()
+    admin, member = citizen(1), citizen(2)
+    fake_api.set_admins(group, {admin["id"]})
+    refused = ask(fake_api, member, "/theodoi chuyển đổi số", chat=group)
+    assert refused["text"] == texts.GROUP_ADMINS_ONLY
+    assert ask(fake_api, admin, "/theodoi chuyển đổi số", chat=group)["text"].startswith("✅")
+    desk = running.application.bot_data["state"].news
+    assert len(desk.subscriptions("telegram", str(group["id"]))) == 1
+
+
+def test_deliveries_are_logged_as_sent(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    fake_api.wait_for(lambda: news_for(fake_api, user["id"]), 60, "news")
+    desk = running.application.bot_data["state"].news
+    fake_api.wait_for(lambda: desk.stats().sent == 1, 10, "the delivery logged")
+    assert DeliveryStatus.SENT == "sent"
+
+
+def test_a_channel_is_attached_only_where_the_bot_may_post(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    from .test_bot import ADMIN
+
+    start_bot(**FAST)
+    channel = FakeBotAPI.channel()
+    fake_api.set_admins(channel, set())
+    refused = ask(fake_api, ADMIN, "/kenh @sotttt_tin")
+    assert refused["text"].startswith("Bot chưa là quản trị viên")
+    fake_api.expected_rejections.append(lambda call: call.method == "getChatMember")  # type: ignore[attr-defined]
+    assert ask(fake_api, ADMIN, "/kenh @khong_co")["text"].startswith("Bot không tìm thấy kênh")
+    assert ask(fake_api, citizen(1), "/kenh @sotttt_tin")["text"] == texts.ADMIN_ONLY
+    fake_api.set_admins(channel, {fake_api.bot_user["id"]})
+    attached = ask(fake_api, ADMIN, "/kenh @sotttt_tin chuyển đổi số")
+    assert attached["text"].startswith("✅ Từ nay bot sẽ tự đăng lên kênh @sotttt_tin")
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    (post,) = fake_api.wait_for(lambda: news_for(fake_api, channel["id"]), 60, "a channel post")
+    assert FRESH_TITLE in post["text"]
+    assert "reply_markup" not in post and "Vì bạn theo dõi" not in post["text"]
+
+
+def test_stats_count_subscriptions(fake_api: FakeBotAPI, start_bot) -> None:
+    from .test_bot import ADMIN
+
+    start_bot(**FAST)
+    ask(fake_api, citizen(1), "/theodoi chuyển đổi số")
+    stats = ask(fake_api, ADMIN, "/stats")
+    assert "Theo dõi tin: 1 chủ đề của 1 cuộc trò chuyện" in stats["text"]
+
+
+def test_an_announcement_reaches_every_subscribed_chat_once(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
+    from .test_bot import ADMIN
+
+    running = start_bot(**FAST)
+    for number in (1, 2):
+        ask(fake_api, citizen(number), "/theodoi chuyển đổi số")
+    ask(fake_api, citizen(3), "hội thảo")  # asks, follows nothing
+    confirm = ask(fake_api, ADMIN, "/thongbao Cổng dịch vụ công <b>bảo trì</b> tối nay")
+    assert confirm["text"].startswith("📣 Gửi thông báo này tới 2 cuộc trò chuyện")
+    fake_api.press(ADMIN, confirm, button(confirm, texts.ANNOUNCE_SEND_BUTTON))
+    for number in (1, 2):
+        fake_api.wait_for(
+            lambda n=number: [
+                m for m in fake_api.bot_messages(citizen(n)["id"]) if m["text"].startswith("📣")
+            ],
+            30,
+            "the announcement",
+        )
+    time.sleep(1.5)
+    for number in (1, 2):
+        got = [m for m in fake_api.bot_messages(citizen(number)["id"]) if "📣" in m["text"]]
+        assert len(got) == 1 and "<b>bảo trì</b>" in got[0]["text"]
+    assert not [m for m in fake_api.bot_messages(citizen(3)["id"]) if "📣" in m["text"]]
+    assert running.application.bot_data["state"].news.stats().sent == 2
+
+
+def test_a_deleted_chat_is_paused_too(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    ask(fake_api, user, "/theodoi chuyển đổi số")
+    fake_api.run(lambda: fake_api.chats.pop(user["id"]))  # the chat no longer exists
+    fake_api.expected_rejections.append(lambda call: call.status == 400)  # type: ignore[attr-defined]
+    ingest_elsewhere(news_file(tmp_path), bot_db)
+    desk = running.application.bot_data["state"].news
+    fake_api.wait_for(lambda: desk.stats().paused_chats == 1, 30, "the chat paused")
+    assert desk.subscriber("telegram", str(user["id"])).paused
