@@ -194,7 +194,10 @@ class SearchEngine:
             candidates = self._filter(snapshot, coverage.candidates, applied)
             relaxed = True
         total = _distinct(snapshot, candidates)
-        multiplier = coverage.share**self.weights.coord if self.weights.coord else None
+        multiplier = None
+        if self.weights.coord:  # only candidates are ever scored: the power of those only
+            multiplier = np.zeros(snapshot.positions)
+            multiplier[candidates] = coverage.share[candidates] ** self.weights.coord
         wanted = offset + limit if limit > 0 else 0
         ranked = (
             rank_candidates(

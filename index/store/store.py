@@ -26,6 +26,7 @@ from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
+from .news_log import NewsLog
 from .records import AttachmentLink, Item
 from .subscriptions import Subscriptions
 
@@ -106,6 +107,7 @@ class Store:
         self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
         self.subscriptions = Subscriptions(sessions)
+        self.news_log = NewsLog(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
