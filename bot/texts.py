@@ -547,6 +547,35 @@ CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 # -- a whole article (bot/render/article.py) ---------------------------------------------------
 ARTICLE_AUTHOR = "✍️ {author}"
 
+
+# -- alerts to admins (running as a service) ---------------------------------------------------
+ALERT_SOURCE_FAILING = (
+    "🚨 Nguồn {name} đã thu thập lỗi {count} lần liên tiếp. Bot sẽ báo lại khi nguồn hoạt động "
+    "bình thường; xem chi tiết bằng lệnh /stats."
+)
+ALERT_SOURCE_RECOVERED = "✅ Nguồn {name} đã thu thập bình thường trở lại."
+ALERT_INDEX_BEHIND = (
+    "🚨 Chỉ mục tìm kiếm đang chậm hơn cơ sở dữ liệu {minutes} phút: các bài mới chưa tìm thấy "
+    "được. Bot sẽ báo lại khi chỉ mục theo kịp."
+)
+ALERT_INDEX_CAUGHT_UP = "✅ Chỉ mục tìm kiếm đã theo kịp cơ sở dữ liệu."
+
+
+def alert_source_failing(name: str, count: int) -> str:
+    """A source failed `count` scheduled crawls in a row."""
+    return ALERT_SOURCE_FAILING.format(name=html.escape(name), count=count)
+
+
+def alert_source_recovered(name: str) -> str:
+    """The source crawls normally again."""
+    return ALERT_SOURCE_RECOVERED.format(name=html.escape(name))
+
+
+def alert_index_behind(minutes: int) -> str:
+    """The index lags the database by `minutes`."""
+    return ALERT_INDEX_BEHIND.format(minutes=minutes)
+
+
 # -- closing the loop with the staff: feedback, the report, the dictionary, contact, progress ---
 SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Nếu đổi ý, bạn cứ chọn lại nhé."
 SAID[Said.FEEDBACK_EXPIRED] = "Câu trả lời này đã cũ nên không ghi nhận góp ý được nữa. Cảm ơn bạn!"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
 from ..text.event_dates import EventDate, event_dates
 from ..text.event_dates import encode as encode_dates
+from .changes import touch
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
 from .records import (
@@ -320,8 +320,9 @@ def take_down(session: Session, articles: Iterable[Article]) -> list[int]:
 
 
 def mark_changed(session: Session) -> None:
-    """Record that the articles changed, so running engines know to rebuild their index."""
-    set_meta(session, "data_version", uuid.uuid4().hex)
+    """Record that the articles changed, so running engines know to rebuild their index (the
+    change log numbers the transaction when it commits; see `changes`)."""
+    touch(session)
 
 
 def store_items(

@@ -18,7 +18,9 @@ from ..text.analyzer import Analyzer
 from ..text.dates import now
 from ..text.event_dates import EventDate
 from ..text.event_dates import decode as decode_dates
+from .changes import ChangeLog, install
 from .conversations import Conversations
+from .coordination import Alerts, Leases, TokenBuckets
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
@@ -99,6 +101,11 @@ class Store:
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
+        install(sessions)  # every change to articles is logged for readers elsewhere
+        self.changes = ChangeLog(sessions)
+        self.leases = Leases(sessions)
+        self.buckets = TokenBuckets(sessions)
+        self.alerts = Alerts(sessions)
         self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
         self.subscriptions = Subscriptions(sessions)
@@ -177,7 +184,8 @@ class Store:
     # -- articles out -----------------------------------------------------------------------
 
     def data_version(self) -> str:
-        """Changes whenever articles are added, edited or re-analysed."""
+        """Changes whenever articles are added, edited or re-analysed: the number of the last
+        change in the change log (a random name in databases older than the log)."""
         with self.sessions() as session:
             return get_meta(session, "data_version") or ""
 
