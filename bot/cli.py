@@ -515,11 +515,13 @@ def _run_zalo(
     from bot.conversation import ChatKeys, Conversation
     from bot.crawl_jobs import CrawlJobs
     from bot.department import load_department
+    from bot.desk import news_desk
     from bot.zalo import ZaloNetworkError, ZaloUnauthorized
     from bot.zalo.run import build_zalo, serve_alone
 
     contact = load_department(settings.department_file)
-    conversation = Conversation(archive, ChatKeys(settings.chat_secret()), contact=contact)
+    keys, news = ChatKeys(settings.chat_secret()), news_desk(archive, settings)
+    conversation = Conversation(archive, keys, contact=contact, news=news)
     zalo = build_zalo(settings, archive, conversation, CrawlJobs(archive, sources), hook)
     try:
         asyncio.run(serve_alone(zalo, settings.crawl_check_seconds))
