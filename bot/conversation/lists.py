@@ -81,8 +81,9 @@ class Lists:
             steps.append(Suggest(listed.query, page.suggestion))
         if listed.kind is ListKind.CATEGORY:
             steps.append(OpenCategories())
+        follow: tuple[Step, ...] = ()  # last: the twin of the 🔔 row
         if self.follow_offered and page.hits and listed.kind in _FOLLOWABLE:
-            steps.append(FollowTopic(listed))
+            follow = (FollowTopic(listed),)
         if listed.kind is ListKind.SEARCH:
             if answer_id is not None and page.hits:
                 steps.append(Rate(answer_id))
@@ -90,8 +91,8 @@ class Lists:
                 steps.append(OpenLatest())
                 if self.contact_offered:
                     steps.append(OpenContact())
-            return Reply((Results(page, listed, answer_id),), tuple(steps))
-        return Reply((Listing(page, listed),), tuple(steps))
+            return Reply((Results(page, listed, answer_id),), (*steps, *follow))
+        return Reply((Listing(page, listed),), (*steps, *follow))
 
     def nth(self, state: ConversationState, number: int) -> int | None:
         """The id of article `number` (1-based, as numbered on screen) of the chat's list."""
