@@ -15,8 +15,9 @@ import pytest
 from bot import texts
 from index import Archive, NewsDesk
 
+from .fakebotapi import FakeBotAPI
 from .fakezaloapi import FakeZaloAPI
-from .test_bot_subscriptions import FRESH_TITLE, ingest_elsewhere, news_file
+from .test_bot_subscriptions import FRESH_TITLE, ingest_elsewhere, news_file, news_for
 from .test_zalo_run import BotProcess, _assert_plain, _environment, _zalo_settings
 
 FAST = {"NEWS_CHECK_SECONDS": "0.3", "QUIET_HOURS": "00:00-00:00"}  # no quiet hours
@@ -60,7 +61,7 @@ class ZaloRun:
         return answer
 
     def news_to(self, user: dict[str, Any]) -> list[str]:
-        return [m for m in self.api.said_to(user) if m.startswith(("🔔 Tin mới", "🗞"))]
+        return _zalo_news(self.api, user)
 
 
 @pytest.fixture
@@ -72,6 +73,10 @@ def zalo_run(bot_db: str, tmp_path: Path) -> Iterator[ZaloRun]:
             running.stop()
     finally:
         running.close()
+
+
+def _zalo_news(api: FakeZaloAPI, user: dict[str, Any]) -> list[str]:
+    return [m for m in api.said_to(user) if m.startswith(("🔔 Tin mới", "🗞"))]
 
 
 def _user(number: int) -> dict[str, Any]:
@@ -181,3 +186,38 @@ def test_news_on_zalo_stays_within_2000_characters() -> None:
         assert messages
         for message in messages:
             _assert_plain(message)
+
+
+def test_both_channels_in_one_process_each_get_their_own_news(
+    fake_api: FakeBotAPI, bot_db: str, tmp_path: Path
+) -> None:
+    """Telegram and Zalo served by one process: each chat's news comes on its own channel
+    (each channel claims only its own deliveries), once."""
+    api = FakeZaloAPI().start()
+    settings = _zalo_settings(
+        api, bot_db, TELEGRAM_BOT_TOKEN=fake_api.token, TELEGRAM_API_BASE_URL=fake_api.base_url,
+        **FAST,
+    )  # fmt: skip
+    running = BotProcess(tmp_path / "bot.log", _environment(**settings))
+    try:
+        api.wait_polling()
+        telegram_user, zalo_user = FakeBotAPI.user(3001, "Chi"), _user(7)
+        asked = fake_api.send_text(telegram_user, "theo dõi chuyển đổi số")
+        assert fake_api.wait_reply(asked, timeout=90)[0]["text"].startswith("✅")
+        assert api.wait_answer(api.send_text(zalo_user, "theo dõi chuyển đổi số"))[0].startswith(
+            "✅"
+        )
+        ingest_elsewhere(news_file(tmp_path), bot_db)
+        (zalo,) = api.wait_for(lambda: _zalo_news(api, zalo_user), 60, "Zalo news")
+        assert FRESH_TITLE in zalo and "<b>" not in zalo
+        (telegram,) = fake_api.wait_for(lambda: news_for(fake_api, telegram_user["id"]), 60)
+        assert FRESH_TITLE in telegram["text"]
+        time.sleep(1.5)
+        assert len(news_for(fake_api, telegram_user["id"])) == 1
+        assert len(_zalo_news(api, zalo_user)) == 1
+        assert running.stop() == 0, running.output
+        assert "Traceback" not in running.output, running.output
+        assert not api.rejections
+    finally:
+        running.kill()
+        api.stop()
