@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import texts
-from index import Archive, NewsDesk
+from bot.conversation import Reply, Said, Say, Subscriptions
+from bot.zalo import ZALO_LIMIT, render_reply
+from bot.zalo.news import render_news
+from index import Archive, DeliveryMode, NewsDesk, NewsItem, Snippet, SubscriptionView
 
 from .fakebotapi import FakeBotAPI
 from .fakezaloapi import FakeZaloAPI
@@ -167,25 +173,53 @@ def test_a_zalo_chat_that_blocked_the_bot_is_paused(
     assert len(zalo_run.api.rejections) == tried  # not retried
 
 
-def test_news_on_zalo_stays_within_2000_characters() -> None:
-    """Many long articles at once, each with a long snippet: every message fits."""
-    from datetime import datetime
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=3000)
 
-    from bot.zalo.news import render_news
-    from index import DeliveryMode, NewsItem, Snippet
 
-    long = "chuyển đổi số " * 400
-    items = [
-        NewsItem(n, f"Tin {n} " + "rất dài " * 60, f"https://so.gov.vn/{'x' * 900}/{n}",
-                 datetime(2026, 1, n + 1), "Sở", Snippet(long), "chuyển đổi số " * 14, n)
-        for n in range(1, 9)
-    ]  # fmt: skip
-    for chosen, mode in ((items[:2], DeliveryMode.INSTANT), (items, DeliveryMode.INSTANT),
-                         (items, DeliveryMode.DAILY)):  # fmt: skip
-        messages = render_news(chosen, mode, {n: (n, "chuyển đổi số") for n in range(1, 9)})
-        assert messages
-        for message in messages:
-            _assert_plain(message)
+@st.composite
+def news_items(draw: st.DrawFn) -> list[NewsItem]:
+    count = draw(st.integers(1, 8))
+    return [
+        NewsItem(
+            article_id=n,
+            title=draw(_text.filter(str.strip)),
+            url=draw(
+                st.none() | st.text(min_size=1, max_size=1500).map(lambda s: "https://x/" + s)
+            ),
+            published_at=datetime(2026, 1, 1 + n, tzinfo=UTC),
+            source=draw(_text.map(lambda s: s[:100])),
+            snippet=Snippet(draw(_text)),
+            because=draw(st.none() | _text.map(lambda s: s[:200])),
+            subscription_id=n,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@settings(max_examples=120, deadline=None)
+@given(news_items(), st.sampled_from(list(DeliveryMode)))
+def test_every_news_message_on_zalo_is_within_2000_characters(
+    items: list[NewsItem], mode: DeliveryMode
+) -> None:
+    labels = {item.article_id: (item.article_id, item.because or "x" * 200) for item in items}
+    messages = render_news(items, mode, labels)
+    assert messages
+    for message in messages:
+        assert 1 <= len(message) <= ZALO_LIMIT, len(message)
+        assert not message.startswith(("🔔 <b>", "🗞 <b>"))  # no markup of our own
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_text.map(lambda s: s[:200]).filter(str.strip), min_size=0, max_size=20))
+def test_every_subscription_list_on_zalo_is_within_2000_characters(queries: list[str]) -> None:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    views = tuple(
+        SubscriptionView(n, "zalo", "chat", query, None, moment)
+        for n, query in enumerate(queries, start=1)
+    )
+    reply = Reply((Subscriptions(views), Say(Said.UNFOLLOW_HOW)))
+    for message in render_reply(reply):
+        assert 1 <= len(message) <= ZALO_LIMIT
 
 
 def test_both_channels_in_one_process_each_get_their_own_news(
