@@ -491,6 +491,7 @@ def _attach_zalo(
     state = application.bot_data[state_key]
     zalo = build_zalo(settings, state.archive, state.conversation, state.crawls, hook)
     zalo.reindex_flag = state  # one reindex at a time, whichever channel asked
+    zalo.matches_news = False  # the Telegram news job matches; each channel sends its own
     started, stopped = application.post_init, application.post_stop
 
     async def post_init(app: Any) -> None:

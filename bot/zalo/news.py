@@ -38,22 +38,26 @@ CLAIM_BATCH = 500
 ZALO_PER_SECOND = 10.0  # deliveries a second in all; answers to questions keep the rest
 
 
-async def deliver_news(bot: ZaloBot, desk: NewsDesk, every: float) -> None:
-    """Every `every` seconds, deliver what is due (a task of the running Zalo bot)."""
+async def deliver_news(bot: ZaloBot, desk: NewsDesk, every: float, *, match: bool = True) -> None:
+    """Every `every` seconds, deliver what is due (a task of the running Zalo bot); `match`:
+    match new articles first (not when the Telegram job of the same process does)."""
     pacer = Pacer(ZALO_PER_SECOND)
     while True:
         try:
-            await deliver_due(bot, desk, pacer)
+            await deliver_due(bot, desk, pacer, match=match)
         except Exception:  # noqa: BLE001 - a failed pass is retried at the next tick
             log.exception("delivering news to Zalo failed")
         await asyncio.sleep(every)
 
 
-async def deliver_due(bot: ZaloBot, desk: NewsDesk, pacer: Pacer | None = None) -> int:
+async def deliver_due(
+    bot: ZaloBot, desk: NewsDesk, pacer: Pacer | None = None, *, match: bool = True
+) -> int:
     """Match new articles, then send every due Zalo delivery; how many chats were written to."""
     pacer = pacer or Pacer(ZALO_PER_SECOND)
     try:
-        await asyncio.to_thread(desk.process)
+        if match:
+            await asyncio.to_thread(desk.process)
     except Exception:  # noqa: BLE001 - matching is retried at the next tick
         log.exception("matching news failed")
     chats = 0

@@ -95,6 +95,7 @@ class ZaloBot:
     secrets: tuple[str, ...] = ()  # never quoted in an error report
     news: NewsDesk | None = None  # subscriptions: news delivered to Zalo chats (bot/zalo/news.py)
     news_every: float = 0.0  # seconds between deliveries (0: none in this process)
+    matches_news: bool = True  # False beside Telegram: its news job matches new articles
     _delivery: asyncio.Task[None] | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _slots: asyncio.Semaphore | None = None
@@ -161,7 +162,7 @@ class ZaloBot:
         from .news import deliver_news
 
         loop = asyncio.get_running_loop()
-        delivery = deliver_news(self, self.news, self.news_every)
+        delivery = deliver_news(self, self.news, self.news_every, match=self.matches_news)
         self._delivery = loop.create_task(delivery, name="zalo news")
         self._delivery.add_done_callback(_log_end)
 
