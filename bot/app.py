@@ -27,7 +27,7 @@ from telegram.ext import (
 from index import Archive
 from index.crawl import SourcesFile, load_sources
 
-from . import admin, handlers, news, staff, subscribe, texts
+from . import admin, handlers, news, service, staff, subscribe, texts
 from .addressing import ADDRESSED_TO_BOT
 from .callbacks import (
     CATEGORIES,
@@ -84,8 +84,8 @@ def build_application(
             )
         )
         .concurrent_updates(settings.concurrent_updates)
-        .post_init(_register_commands)
-        .post_stop(_stop_crawling)
+        .post_init(_started)
+        .post_stop(_stopping)
         .post_shutdown(_close_archive)
     )
     if settings.telegram_api_base_url and settings.telegram_file_base_url:
@@ -96,6 +96,7 @@ def build_application(
     application.bot_data[STATE_KEY] = BotState.create(archive, settings, sources)
     _add_handlers(application, admins=filters.User(user_id=settings.admin_ids))
     _schedule_crawls(application, settings, sources)
+    _schedule_service(application, settings)
     _schedule_news(application, settings)
     return application
 
@@ -203,6 +204,31 @@ def _schedule_news(application: BotApplication, settings: Settings) -> None:
     )
 
 
+def _schedule_service(application: BotApplication, settings: Settings) -> None:
+    """Following other writers, alerts to admins, hourly housekeeping (see bot.service)."""
+    jobs = application.job_queue
+    assert jobs is not None
+    if settings.follow_seconds:
+        every = settings.follow_seconds
+        jobs.run_repeating(service.follow_index, interval=every, first=every, name="follow")
+    if settings.alert_check_seconds and settings.admin_ids:
+        every = settings.alert_check_seconds
+        jobs.run_repeating(service.check_alerts, interval=every, first=every, name="alerts")
+    jobs.run_repeating(service.housekeeping, interval=3600, first=60, name="housekeeping")
+
+
+async def _started(application: BotApplication) -> None:
+    """Once running: the command menus, and /healthz when HEALTH_PORT is set."""
+    service.start_health_server(application)
+    await _register_commands(application)
+
+
+async def _stopping(application: BotApplication) -> None:
+    """Before the engine closes: the crawl in progress stops, /healthz is no longer served."""
+    await service.stop_health_server(application)
+    await _stop_crawling(application)
+
+
 async def _register_commands(application: BotApplication) -> None:
     """Everyone's command menu; the admin commands too in each admin's own chat."""
     bot = application.bot
@@ -251,10 +277,21 @@ class Webhook:
 def run_polling(
     application: BotApplication, stop_signals: Sequence[int] | None = STOP_SIGNALS
 ) -> None:
-    """Long polling until a stop signal; then a clean shutdown."""
-    application.run_polling(
-        allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3, stop_signals=stop_signals
-    )
+    """Long polling until a stop signal; then a clean shutdown. Only one process polls for a
+    bot: raises PollerBusy when another holds the poller's lease in the database."""
+    state: BotState = application.bot_data[STATE_KEY]
+    service.take_poller(state)
+    try:
+        every = state.settings.poller_lease_seconds / 3
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            service.renew_poller, interval=every, first=every, name="poller lease"
+        )
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3, stop_signals=stop_signals
+        )
+    finally:
+        service.release_poller(state)
 
 
 def run_webhook(
@@ -262,7 +299,24 @@ def run_webhook(
     webhook: Webhook,
     stop_signals: Sequence[int] | None = STOP_SIGNALS,
 ) -> None:
-    """Serve a webhook (updates without the secret token are refused) until a stop signal."""
+    """Serve a webhook (updates without the secret token are refused) until a stop signal.
+    Several replicas may serve one bot; raises PollerBusy while a process polls for it."""
+    state: BotState = application.bot_data[STATE_KEY]
+    service.join_replicas(state)
+    try:
+        every = state.settings.poller_lease_seconds / 3
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            service.renew_replica, interval=every, first=every, name="replica lease"
+        )
+        _serve_webhook(application, webhook, stop_signals)
+    finally:
+        service.leave_replicas(state)
+
+
+def _serve_webhook(
+    application: BotApplication, webhook: Webhook, stop_signals: Sequence[int] | None
+) -> None:
     application.run_webhook(
         listen=webhook.listen,
         port=webhook.port,

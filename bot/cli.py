@@ -118,13 +118,15 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     secret = settings.chat_id_secret
     key = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+    archive = open_archive(settings)
     contact = load_department(settings.department_file)
-    conversation = Conversation(open_archive(settings), ChatKeys(key), contact=contact)
+    conversation = Conversation(archive, ChatKeys(key), contact=contact)
     chat = args.chat or "terminal"
     for line in sys.stdin:
         text = line.strip()
         if not text:
             continue
+        archive.refresh()  # what other processes stored meanwhile (cheap when nothing changed)
         reply = conversation.handle(Incoming(Channel.TERMINAL, chat, text=text))
         print("\n\n".join(render_plain(reply)), end="\n\n", flush=True)
     return 0
@@ -151,12 +153,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
     print(f"{report.name}: {report.queries} judged queries")
-    print(f"{'':22}" + "".join(f"{name:>11}" for name in METRICS))
-    for label, metrics in (
-        ("as written", report.as_written),
-        ("without diacritics", report.without_diacritics),
-    ):
-        print(f"{label:22}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
+    rows = [("as written", report.as_written), ("without diacritics", report.without_diacritics)]
+    rows += [(f"{label} ({count})", metrics) for label, (count, metrics) in report.groups.items()]
+    width = max(22, *(len(label) + 2 for label, _ in rows))
+    print(" " * width + "".join(f"{name:>11}" for name in METRICS))
+    for label, metrics in rows:
+        print(f"{label:{width}}" + "".join(f"{metrics[name]:>11.4f}" for name in METRICS))
     return 0
 
 
@@ -458,6 +460,7 @@ def _run_telegram(
 
     from bot.app import build_application, run_polling, run_webhook
     from bot.context import STATE_KEY
+    from bot.service import PollerBusy
     from bot.zalo import ZaloNetworkError, ZaloUnauthorized
 
     application = build_application(settings, archive, sources)
@@ -468,6 +471,8 @@ def _run_telegram(
             run_webhook(application, webhook)
         else:
             run_polling(application)
+    except PollerBusy as exc:
+        return _fail(str(exc))
     except InvalidToken:
         return _fail("TELEGRAM_BOT_TOKEN was refused by the Bot API: check it with @BotFather")
     except NetworkError as exc:
@@ -523,9 +528,12 @@ def _run_zalo(
     contact = load_department(settings.department_file)
     keys, news = ChatKeys(settings.chat_secret()), news_desk(archive, settings)
     conversation = Conversation(archive, keys, contact=contact, news=news)
-    zalo = build_zalo(settings, archive, conversation, CrawlJobs(archive, sources), hook)
+    crawls = CrawlJobs(archive, sources, settings.crawl_lease_seconds)
+    zalo = build_zalo(settings, archive, conversation, crawls, hook)
     try:
-        asyncio.run(serve_alone(zalo, settings.crawl_check_seconds))
+        asyncio.run(
+            serve_alone(zalo, settings.crawl_check_seconds, follow_every=settings.follow_seconds)
+        )
     except ZaloUnauthorized:
         return _fail(_ZALO_REFUSED)
     except ZaloNetworkError as exc:
@@ -570,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_commands(commands)
     _writing_commands(commands)
     _run_command(commands)
+    _service_commands(commands)
     return parser
 
 
@@ -737,6 +746,105 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`python bot.py ask ... | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+# -- running as a service: backup, restore, upgrade, health --------------------------------
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a consistent snapshot of the database and its index into a new folder."""
+    from index import backup
+
+    archive = open_archive(settings)
+    try:
+        report = backup(archive, Path(args.folder))
+    finally:
+        archive.close()
+    print(
+        f"backed up the {report.database} database and index generation "
+        f"{report.index_generation} into {Path(args.folder).resolve()} "
+        f"({report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s)"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring a backup back into an empty DATABASE_URL and INDEX_DIR, then check it opens."""
+    from index import restore
+
+    report = restore(Path(args.folder), settings.database_url, settings.index_dir)
+    archive = Archive.open(
+        settings.database_url, dictionary=settings.dictionary_file, index_dir=settings.index_dir
+    )
+    try:
+        stats = archive.stats()
+        health = archive.health()
+    finally:
+        archive.close()
+    print(
+        f"restored the backup of {report.created_at}: {stats.articles} articles, index "
+        f"generation {health.generation} ({stats.indexed} indexed) in {report.seconds:.1f} s"
+    )
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply the database migrations; rebuild the index only if its format changed."""
+    from index import upgrade
+
+    report = upgrade(settings.database_url, settings.index_dir, settings.dictionary_file)
+    schema = (
+        f"schema {report.schema_before} -> {report.schema_after}"
+        if report.schema_before != report.schema_after
+        else f"schema {report.schema_after} (up to date)"
+    )
+    index = "rebuilt" if report.index_rebuilt else "kept"
+    print(
+        f"{schema}; index format {report.index_format} {index} "
+        f"(generation {report.index_generation})"
+    )
+    return 0
+
+
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what /healthz answers; exit 1 when the database or the index is unavailable."""
+    from bot.service import health_body
+    from index import Health, HealthProblem
+
+    try:
+        archive = Archive.open(
+            settings.database_url, dictionary=settings.dictionary_file, index_dir=settings.index_dir
+        )
+    except DatabaseUnavailable as exc:
+        log.warning("%s", exc)
+        health = Health((HealthProblem.DATABASE_UNREACHABLE,), None, None, None, None, None, None)
+    else:
+        try:
+            health = archive.health()
+        finally:
+            archive.close()
+    print(json.dumps(health_body(health), indent=2))
+    return 0 if health.ok else 1
+
+
+def _service_commands(commands: Commands[_Parser]) -> None:
+    """backup, restore, upgrade, health."""
+    saving = commands.add_parser(
+        "backup", help="write the database and its index into a new folder (consistent)"
+    )
+    saving.add_argument("folder", help="a new or empty folder")
+    saving.set_defaults(handler=cmd_backup)
+    restoring = commands.add_parser(
+        "restore", help="bring a backup back into an empty DATABASE_URL and INDEX_DIR"
+    )
+    restoring.add_argument("folder", help="a folder written by `backup`")
+    restoring.set_defaults(handler=cmd_restore)
+    upgrading = commands.add_parser(
+        "upgrade", help="apply database migrations; rebuild the index only if its format changed"
+    )
+    upgrading.set_defaults(handler=cmd_upgrade)
+    health = commands.add_parser("health", help="what /healthz answers; exit 1 when unhealthy")
+    health.set_defaults(handler=cmd_health)
 
 
 def _fail(message: str, code: int = 1) -> int:

@@ -22,6 +22,7 @@ from .department import load_department
 from .desk import news_desk
 from .pacing import Pacer
 from .questions import QuestionCache
+from .service import ServiceState
 from .settings import Settings
 from .throttle import Throttle
 
@@ -69,6 +70,7 @@ class BotState:
     delivering: bool = False  # the news job is sending (bot.news)
     last_error_report: float = field(default=-1e9)  # monotonic time admins were last told
     answered: AnsweredQueries = field(default_factory=AnsweredQueries)
+    service: ServiceState = field(default_factory=ServiceState)
 
     @classmethod
     def create(cls, archive: Archive, settings: Settings, sources: SourcesFile) -> BotState:
@@ -84,11 +86,15 @@ class BotState:
                 contact=load_department(settings.department_file),
                 news=news,
             ),
-            crawls=CrawlJobs(archive, sources),
+            crawls=CrawlJobs(archive, sources, settings.crawl_lease_seconds),
             questions=QuestionCache(settings.query_cache_size),
-            throttle=Throttle(burst, per_minute),
-            button_throttle=Throttle(burst * BUTTON_FACTOR, per_minute * BUTTON_FACTOR),
-            inline_throttle=Throttle(burst * INLINE_FACTOR, per_minute * INLINE_FACTOR),
+            throttle=Throttle(burst, per_minute, name="message"),
+            button_throttle=Throttle(
+                burst * BUTTON_FACTOR, per_minute * BUTTON_FACTOR, name="button"
+            ),
+            inline_throttle=Throttle(
+                burst * INLINE_FACTOR, per_minute * INLINE_FACTOR, name="inline"
+            ),
             news=news,
             pacer=Pacer(settings.delivery_per_second),
         )

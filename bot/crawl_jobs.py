@@ -12,6 +12,7 @@ import asyncio
 import functools
 import logging
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -80,9 +81,13 @@ async def _nothing(progress: CrawlProgress) -> None:
 class CrawlJobs:
     """The bot's crawls: at most one at a time, each off the event loop."""
 
-    def __init__(self, archive: Archive, sources: SourcesFile) -> None:
+    def __init__(
+        self, archive: Archive, sources: SourcesFile, lease_seconds: float | None = None
+    ) -> None:
         self.archive = archive
         self.sources = sources
+        self.lease_seconds = lease_seconds  # a dead replica's crawl can be taken over after it
+        self.holder = f"crawl-jobs:{uuid.uuid4().hex}"  # this process, in the schedule's leases
         self._task: asyncio.Task[None] | None = None
         self._stopping = threading.Event()
 
@@ -123,7 +128,13 @@ class CrawlJobs:
         if self.stopping:
             return CrawlOutcome(name, failure=CrawlFailure.STOPPED)
         watch = _Watch(self._stopping)
-        work = functools.partial(self.archive.crawl, target, self.sources, progress=watch)
+        work = functools.partial(
+            self.archive.crawl,
+            target,
+            self.sources,
+            progress=watch,
+            lease_seconds=self.lease_seconds,
+        )
         try:
             report = await while_running(work, watch, every, shown or _nothing)
         except CrawlStopped:
@@ -154,7 +165,19 @@ class CrawlJobs:
         for source in sources:
             if self.stopping:
                 return
-            await self.crawl(source)
+            await self._crawl_once(source)
+
+    async def _crawl_once(self, source: SourceConfig) -> None:
+        """A scheduled crawl, run by one replica only: under the source's schedule lease, it
+        is crawled only if still due (another replica may have crawled it since `due`)."""
+        lease, ttl = f"schedule:{source.name}", self.lease_seconds or 120.0
+        if await asyncio.to_thread(self.archive.acquire_lease, lease, self.holder, ttl) is None:
+            return
+        try:
+            if await asyncio.to_thread(self.archive.due_sources, [source]):
+                await self.crawl(source)
+        finally:
+            await asyncio.to_thread(self.archive.release_lease, lease, self.holder)
 
     def due(self) -> list[SourceConfig]:
         """The enabled sources due for a crawl now (blocks: reads the database)."""

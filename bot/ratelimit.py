@@ -20,7 +20,9 @@ class Throttle:
         per_minute: float,
         clock: Callable[[], float] = time.monotonic,
         max_users: int = 10_000,
+        name: str = "message",
     ) -> None:
+        self.name = name  # the key prefix of the buckets shared through the database
         self.burst = burst
         self.rate = per_minute / 60.0
         self.clock = clock

@@ -112,6 +112,18 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(default=64, ge=1)
     log_level: str = "INFO"
 
+    # Running as a service (README: "Running it as a service").
+    follow_seconds: float = Field(default=2.0, ge=0)  # 0: never look for other writers' changes
+    shared_throttle: bool | None = None  # None: shared through the database on PostgreSQL
+    poller_lease_seconds: float = Field(default=30.0, ge=3)
+    crawl_lease_seconds: float = Field(default=120.0, ge=3)
+    health_listen: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=1, le=65535)  # unset: no /healthz server
+    alert_check_seconds: float = Field(default=60.0, ge=0)  # 0: no alerts
+    alert_crawl_failures: int = Field(default=3, ge=1)
+    alert_index_lag_seconds: float = Field(default=3600.0, gt=0)
+    change_log_days: float = Field(default=30.0, gt=0)  # change log rows kept this long
+
     # Following topics (subscriptions)
     news_check_seconds: float = Field(default=5.0, ge=0)  # 0: no news delivery in this process
     delivery_per_second: float = Field(default=20.0, gt=0, le=30)  # the rest is for answers
@@ -224,6 +236,13 @@ class Settings(BaseSettings):
         if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return value
+
+    @property
+    def throttle_is_shared(self) -> bool:
+        """Whether per-user limits are kept in the database (so they hold across replicas)."""
+        if self.shared_throttle is not None:
+            return self.shared_throttle
+        return self.database_url.startswith("postgresql")
 
     @property
     def telegram_file_base_url(self) -> str | None:

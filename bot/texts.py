@@ -454,6 +454,9 @@ RELAXED = "Không có bài nào phù hợp trong {period}; dưới đây là k�
 ANSWER_LABEL = "Trả lời nhanh:"
 ANSWER = "💡 {label} {fact}\n“{sentence}”\n(theo bài “{title}”)"
 SUGGESTION = "🤔 Có phải bạn muốn tìm: {question}?"
+UNDERSTOOD = "✍️ Bot hiểu câu hỏi là: {question}"
+ALSO_AT = "cũng đăng tại {sources}"
+PREFERRED_BY = "Ưu tiên bài trong: {period} (các bài khác vẫn được liệt kê)"
 NOTHING_FOUND = "Rất tiếc, chưa có bài viết nào phù hợp với {query}."
 NOTHING_FOUND_TIPS = (
     "Bạn có thể thử:",
@@ -543,6 +546,35 @@ CRAWL_PROBLEM_REMOVED = "🗑 Đã gỡ {url}: {reason}"
 
 # -- a whole article (bot/render/article.py) ---------------------------------------------------
 ARTICLE_AUTHOR = "✍️ {author}"
+
+
+# -- alerts to admins (running as a service) ---------------------------------------------------
+ALERT_SOURCE_FAILING = (
+    "🚨 Nguồn {name} đã thu thập lỗi {count} lần liên tiếp. Bot sẽ báo lại khi nguồn hoạt động "
+    "bình thường; xem chi tiết bằng lệnh /stats."
+)
+ALERT_SOURCE_RECOVERED = "✅ Nguồn {name} đã thu thập bình thường trở lại."
+ALERT_INDEX_BEHIND = (
+    "🚨 Chỉ mục tìm kiếm đang chậm hơn cơ sở dữ liệu {minutes} phút: các bài mới chưa tìm thấy "
+    "được. Bot sẽ báo lại khi chỉ mục theo kịp."
+)
+ALERT_INDEX_CAUGHT_UP = "✅ Chỉ mục tìm kiếm đã theo kịp cơ sở dữ liệu."
+
+
+def alert_source_failing(name: str, count: int) -> str:
+    """A source failed `count` scheduled crawls in a row."""
+    return ALERT_SOURCE_FAILING.format(name=html.escape(name), count=count)
+
+
+def alert_source_recovered(name: str) -> str:
+    """The source crawls normally again."""
+    return ALERT_SOURCE_RECOVERED.format(name=html.escape(name))
+
+
+def alert_index_behind(minutes: int) -> str:
+    """The index lags the database by `minutes`."""
+    return ALERT_INDEX_BEHIND.format(minutes=minutes)
+
 
 # -- closing the loop with the staff: feedback, the report, the dictionary, contact, progress ---
 SAID[Said.FEEDBACK_THANKS] = "🙏 Cảm ơn bạn đã góp ý! Nếu đổi ý, bạn cứ chọn lại nhé."

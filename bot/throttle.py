@@ -3,6 +3,7 @@ applies it to every update the bot acts on: questions, commands, buttons and inl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,12 @@ async def throttle(update: object, context: BotContext) -> None:
     bucket = bucket_for(update, state)
     if bucket is None or update.effective_user is None:
         return
-    wait = bucket.wait_seconds(update.effective_user.id)
+    user = update.effective_user.id
+    if state.settings.throttle_is_shared:  # replicas: one bucket per user in the database
+        key = f"{bucket.name}:{user}"
+        wait = await asyncio.to_thread(state.archive.take_token, key, bucket.burst, bucket.rate)
+    else:
+        wait = bucket.wait_seconds(user)
     if not wait:
         return
     log.info("user %s throttled for %d s", update.effective_user.id, wait)

@@ -13,7 +13,8 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import DICTIONARY_CHECK_SECONDS, Archive, ReindexReport, Stats
+from .archive import DICTIONARY_CHECK_SECONDS, Archive, Health, HealthProblem, ReindexReport, Stats
+from .backup import BackupError, BackupReport, backup, restore
 from .errors import (
     ArticleNotFound,
     DatabaseUnavailable,
@@ -77,6 +78,7 @@ from .text import (
     lower,
     parse_date,
 )
+from .upgrade import UpgradeReport, upgrade
 
 __all__ = [
     "DICTIONARY_CHECK_SECONDS",
@@ -115,10 +117,14 @@ __all__ = [
     "ArticleRecord",
     "ArticleView",
     "AttachmentLink",
+    "BackupError",
+    "BackupReport",
     "CategoryCount",
     "ConversationState",
     "DatabaseUnavailable",
     "EmptyQuery",
+    "Health",
+    "HealthProblem",
     "IngestReport",
     "InputError",
     "LoggedQuestion",
@@ -136,11 +142,15 @@ __all__ = [
     "Stats",
     "TakeDown",
     "TinSoError",
+    "UpgradeReport",
     "Weights",
+    "backup",
     "bound_question",
     "fold",
     "foreign_words",
     "is_vietnamese",
     "lower",
     "parse_date",
+    "restore",
+    "upgrade",
 ]

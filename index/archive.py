@@ -9,10 +9,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import DatabaseUnavailable, InputError
 from .search.engine import (
     CategoryCount,
     SearchEngine,
@@ -21,6 +24,7 @@ from .search.engine import (
     Weights,
 )
 from .store.conversations import ConversationState, LoggedQuestion, Purged
+from .store.coordination import LeaseHolder
 from .store.dictionary_lines import StoredLine
 from .store.feedback import AnswerShown, Report, Vote
 from .store.importers import read_bytes, read_paths
@@ -36,7 +40,14 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from .crawl import CrawlProgressCallback, CrawlReport, SourceConfig, SourceHealth, SourcesFile
 
-__all__ = ["Archive", "Stats", "ReindexReport", "DICTIONARY_CHECK_SECONDS"]
+__all__ = [
+    "Archive",
+    "Health",
+    "HealthProblem",
+    "Stats",
+    "ReindexReport",
+    "DICTIONARY_CHECK_SECONDS",
+]
 
 DICTIONARY_CHECK_SECONDS = 5.0  # how stale a process's dictionary may be (admins' lines)
 
@@ -57,6 +68,31 @@ class Stats:
     build_seconds: float
     questions_today: int
     taken_down: int = 0
+
+
+class HealthProblem(StrEnum):
+    """Why a process cannot serve."""
+
+    DATABASE_UNREACHABLE = "database_unreachable"
+    INDEX_UNAVAILABLE = "index_unavailable"
+
+
+@dataclass(frozen=True)
+class Health:
+    """Whether this process can answer, and how far its index is behind the database."""
+
+    problems: tuple[HealthProblem, ...]
+    generation: int | None  # the index generation answering queries
+    articles: int | None  # documents in it
+    change_head: int | None  # the database's last change number
+    applied: int | None  # the change number the index reflects (None: older than the log)
+    behind: int | None  # changes committed and not yet in the index
+    lag_seconds: float | None  # how long the oldest of them has waited
+
+    @property
+    def ok(self) -> bool:
+        """True when the database answers and the index is open."""
+        return not self.problems
 
 
 @dataclass(frozen=True)
@@ -217,19 +253,24 @@ class Archive:
         max_pages: int | None = None,
         refresh: bool = False,
         progress: CrawlProgressCallback | None = None,
+        lease_seconds: float | None = None,
     ) -> CrawlReport:
         """Crawl a configured source or a url given by hand and store what is new (the index is
-        refreshed by `refresh`). Blocks; loads the crawling libraries on first use."""
+        refreshed by `refresh`). Blocks; loads the crawling libraries on first use. The source is
+        leased in the database for the crawl (free again `lease_seconds` after a crash); raises
+        CrawlBusy while another process crawls it."""
         from .crawl import crawl_source, crawl_url
+        from .crawl.crawler import CRAWL_LEASE_SECONDS
 
+        lease = lease_seconds or CRAWL_LEASE_SECONDS
         if isinstance(target, str):
             return crawl_url(
                 self.store, self.analyzer, target, sources=sources, since=since,
-                max_pages=max_pages, refresh=refresh, progress=progress,
+                max_pages=max_pages, refresh=refresh, progress=progress, lease_seconds=lease,
             )  # fmt: skip
         return crawl_source(
             self.store, self.analyzer, target, policy=sources.policy, since=since,
-            max_pages=max_pages, refresh=refresh, progress=progress,
+            max_pages=max_pages, refresh=refresh, progress=progress, lease_seconds=lease,
         )  # fmt: skip
 
     def crawl_health(self, sources: Sequence[SourceConfig] = ()) -> tuple[SourceHealth, ...]:
@@ -405,6 +446,75 @@ class Archive:
             questions_today=stored.questions_today,
             taken_down=stored.taken_down,
         )
+
+    # -- running as a service --------------------------------------------------------------
+
+    def health(self) -> Health:
+        """The index generation serving, the database's reachability, the lag behind the log."""
+        problems: list[HealthProblem] = []
+        generation = articles = applied = None
+        try:
+            snapshot = self.engine.snapshot
+        except RuntimeError:
+            problems.append(HealthProblem.INDEX_UNAVAILABLE)
+        else:
+            generation = snapshot.generation.manifest.generation
+            articles = snapshot.size
+            version = snapshot.data_version
+            applied = int(version) if version.isdigit() else None
+        try:
+            lag = self.store.changes.lag(applied)
+        except (SQLAlchemyError, DatabaseUnavailable):
+            log.warning("health: the database does not answer", exc_info=True)
+            problems.append(HealthProblem.DATABASE_UNREACHABLE)
+            return Health(tuple(problems), generation, articles, None, applied, None, None)
+        behind = lag.behind if generation is not None else None
+        seconds = lag.seconds(now()) if generation is not None else None
+        return Health(tuple(problems), generation, articles, lag.head, applied, behind, seconds)
+
+    def prune_changes(self, before: datetime) -> int:
+        """Forget change log rows older than `before` (readers further behind compare all)."""
+        return self.store.changes.prune(before)
+
+    def take_token(self, key: str, burst: int, per_second: float) -> int:
+        """One request against the shared token bucket `key`: 0, or whole seconds to wait."""
+        return self.store.buckets.take(key, burst, per_second, time.time())
+
+    def forget_idle_buckets(self, idle_seconds: float) -> int:
+        """Drop shared token buckets untouched for `idle_seconds` (they are full again)."""
+        return self.store.buckets.forget_idle(time.time() - idle_seconds)
+
+    def acquire_lease(self, name: str, holder: str, ttl: float) -> LeaseHolder | None:
+        """Take or renew the lease `name` for `ttl` seconds; None when another holder has it."""
+        return self.store.leases.acquire(name, holder, ttl, now())
+
+    def release_lease(self, name: str, holder: str) -> bool:
+        """Give a lease back."""
+        return self.store.leases.release(name, holder)
+
+    def live_leases(self, prefix: str) -> list[LeaseHolder]:
+        """The leases named `prefix...` held now by living processes."""
+        return self.store.leases.live(prefix, now())
+
+    def lease_holder(self, name: str) -> LeaseHolder | None:
+        """Who holds a lease (perhaps expired)."""
+        return self.store.leases.holder(name)
+
+    def raise_alert(self, name: str, detail: str) -> bool:
+        """True only for the one call, in any process, that raised the alert."""
+        return self.store.alerts.raise_(name, detail, now())
+
+    def clear_alert(self, name: str) -> bool:
+        """True only for the one call, in any process, that cleared the alert."""
+        return self.store.alerts.clear(name)
+
+    def alerts_raised(self) -> dict[str, datetime]:
+        """The alerts raised and not cleared."""
+        return self.store.alerts.raised()
+
+    def failed_in_a_row(self, sources: Sequence[str]) -> dict[str, int]:
+        """For each source, how many of its latest finished crawls failed in a row."""
+        return self.store.crawl.failed_in_a_row(sources)
 
     def close(self) -> None:
         """Wait for background index work, release the database connections (at shutdown)."""

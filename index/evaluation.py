@@ -12,7 +12,7 @@ import json
 import math
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive
@@ -55,6 +55,7 @@ class BeirSet:
     corpus: dict[str, dict[str, str]]  # id -> {"title", "text", and optionally "date", "category"}
     queries: dict[str, str]  # id -> text
     qrels: dict[str, dict[str, int]]  # query id -> {document id: relevance}
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {"split", "kind"}
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,12 @@ class EvalReport:
     queries: int
     as_written: Metrics
     without_diacritics: Metrics
+    # as written, per split and kind when the queries say them ("dev", "heldout/telex", ...)
+    groups: dict[str, tuple[int, Metrics]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """The shape `bot.py eval --json` prints."""
-        return {
+        found: dict[str, object] = {
             "set": self.name,
             "queries": self.queries,
             "as_written": {k: round(v, 4) for k, v in self.as_written.values.items()},
@@ -86,6 +89,12 @@ class EvalReport:
                 k: round(v, 4) for k, v in self.without_diacritics.values.items()
             },
         }
+        if self.groups:
+            found["groups"] = {
+                name: {"queries": n, **{k: round(v, 4) for k, v in m.values.items()}}
+                for name, (n, m) in self.groups.items()
+            }
+        return found
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, object]]:
@@ -109,14 +118,18 @@ def load_beir(folder: Path) -> BeirSet:
         str(row["_id"]): {key: str(value) for key, value in row.items() if value is not None}
         for row in _jsonl(folder / "corpus.jsonl")
     }
-    queries = {str(row["_id"]): str(row["text"]) for row in _jsonl(folder / "queries.jsonl")}
+    rows = list(_jsonl(folder / "queries.jsonl"))
+    queries = {str(row["_id"]): str(row["text"]) for row in rows}
+    labels = {
+        str(row["_id"]): {k: str(row[k]) for k in ("split", "kind") if row.get(k)} for row in rows
+    }
     qrels: dict[str, dict[str, int]] = {}
     with (folder / "qrels.tsv").open(encoding="utf-8") as handle:
         for row in csv.reader(handle, delimiter="\t"):
             if len(row) < 3 or not row[2].strip().lstrip("-").isdigit():
                 continue  # the header line
             qrels.setdefault(row[0], {})[row[1]] = int(row[2])
-    return BeirSet(folder.name, corpus, queries, qrels)
+    return BeirSet(folder.name, corpus, queries, qrels, {k: v for k, v in labels.items() if v})
 
 
 def records(beir: BeirSet) -> Iterator[ArticleRecord]:
@@ -201,9 +214,31 @@ def run_eval(
         search = engine_search(engine)
         as_written = evaluate(search, beir.queries, beir.qrels)
         plain = evaluate(search, beir.queries, beir.qrels, transform=fold)
+        groups = {
+            name: (len(ids), evaluate(search, {q: beir.queries[q] for q in ids}, beir.qrels))
+            for name, ids in _groups(beir).items()
+        }
         engine.close()
     judged = sum(1 for q in beir.queries if beir.qrels.get(q))
-    return EvalReport(beir.name, judged, as_written, plain)
+    return EvalReport(beir.name, judged, as_written, plain, groups)
+
+
+def _groups(beir: BeirSet) -> dict[str, list[str]]:
+    """Judged query ids per split, per split and kind, and per kind over all splits (the
+    typing set marks its queries so; other sets have no groups)."""
+    groups: dict[str, list[str]] = {}
+    for query_id, label in beir.labels.items():
+        if query_id not in beir.queries or not beir.qrels.get(query_id):
+            continue
+        split, kind = label.get("split"), label.get("kind")
+        names = [
+            split,
+            f"{split}/{kind}" if split and kind else None,
+            f"all/{kind}" if kind else None,
+        ]
+        for name in filter(None, names):
+            groups.setdefault(name, []).append(query_id)
+    return dict(sorted(groups.items()))
 
 
 # -- the answer line -----------------------------------------------------------------------

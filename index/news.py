@@ -120,6 +120,7 @@ class NewsDesk:
         """News of `archive`; `clock` gives now (tests move it for quiet hours and digests)."""
         self.archive = archive
         self.book = archive.store.subscriptions
+        self.log = archive.store.news_log
         self.quiet_hours = quiet_hours
         self.clock = clock
         self._percolator: tuple[object, Percolator, dict[int, SubscriptionView]] | None = None
@@ -197,7 +198,7 @@ class NewsDesk:
     def process(self, limit: int = 1000) -> NewsRun:
         """Claim news from the outbox, match it, log the deliveries (one transaction)."""
         at = self.clock()
-        claimed = self.book.claim_news(at, CLAIM_LEASE, limit)
+        claimed = self.log.claim_news(at, CLAIM_LEASE, limit)
         if not claimed:
             return NewsRun(0, 0, 0)
         self.archive.refresh()  # the articles another process stored
@@ -216,7 +217,7 @@ class NewsDesk:
                         keys.get(article_id, str(article_id)), due,
                     )
                 )  # fmt: skip
-        logged = self.book.record_matches([c.outbox_id for c in claimed], matches, at)
+        logged = self.log.record_matches([c.outbox_id for c in claimed], matches, at)
         log.info(
             "news: %d articles, %d matches, %d deliveries", len(articles), len(matches), logged
         )
@@ -280,7 +281,7 @@ class NewsDesk:
         """Claim the deliveries due now (each once, ever), grouped by chat; only one channel's
         when given (each channel's process sends its own)."""
         grouped: dict[tuple[str, str], list[PendingDelivery]] = defaultdict(list)
-        for delivery in self.book.claim_deliveries(self.clock(), limit, channel=channel):
+        for delivery in self.log.claim_deliveries(self.clock(), limit, channel=channel):
             grouped[(delivery.channel, delivery.chat_id)].append(delivery)
         return dict(grouped)
 
@@ -308,7 +309,7 @@ class NewsDesk:
             query: self.archive.engine.snippets(query, sorted(ids & set(articles)))
             for query, ids in wanted.items()
         }
-        texts = self.book.announcements([-d.article_id for d in everything if d.article_id < 0])
+        texts = self.log.announcements([-d.article_id for d in everything if d.article_id < 0])
         settings = self.book.subscribers(claimed)
         prepared = {}
         for chat, deliveries in claimed.items():
@@ -340,11 +341,11 @@ class NewsDesk:
     ) -> None:
         """Record how sending went."""
         if deliveries:
-            self.book.finish([d.delivery_id for d in deliveries], status, self.clock(), error)
+            self.log.finish([d.delivery_id for d in deliveries], status, self.clock(), error)
 
     def announce(self, text: str) -> int:
         """Send `text` to every subscribed chat through the delivery log; how many chats."""
-        return self.book.announce(text, self.clock())
+        return self.log.announce(text, self.clock())
 
     def pause(self, channel: str, chat_id: str, reason: str) -> None:
         """Stop delivering to a chat that blocked the bot or is gone."""
@@ -352,4 +353,4 @@ class NewsDesk:
 
     def stats(self) -> SubscriptionStats:
         """Subscriptions, chats, and deliveries of the last 24 hours."""
-        return self.book.stats(self.clock() - timedelta(days=1))
+        return self.log.stats(self.clock() - timedelta(days=1))

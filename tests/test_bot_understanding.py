@@ -23,7 +23,7 @@ def test_a_where_question_is_answered_first_with_the_sentence(
         fake_api, citizen(1), "Hội thảo chính quyền điện tử tỉnh Hòa Bình năm 2019 tổ chức ở đâu?"
     )
     lines = reply["text"].split("\n")
-    assert lines[1] == "Lọc theo: 🗓 năm 2019"
+    assert lines[1] == "Ưu tiên bài trong: 🗓 năm 2019 (các bài khác vẫn được liệt kê)"
     assert lines[2] == "💡 Trả lời nhanh: Trung tâm thương mại AP Plaza"
     assert lines[3].startswith("“Ngày 31/5, tại Trung tâm thương mại AP Plaza, Ban Chỉ đạo")
     assert lines[4].startswith("(theo bài “Hội thảo xây dựng chính quyền điện tử")
@@ -36,8 +36,13 @@ def test_time_and_abbreviations_in_a_group_question(fake_api: FakeBotAPI, start_
     start_bot()
     group = {"id": -100123, "type": "supergroup", "title": "Nhóm cán bộ"}
     reply = ask(fake_api, citizen(2), "/tim phố sách năm 2018", chat=group)
+    lines = reply["text"].split("\n")
+    assert lines[1] == "Ưu tiên bài trong: 🗓 năm 2018 (các bài khác vẫn được liệt kê)"
+    dates = [line.split("📅 ")[1][6:10] for line in lines if "📅 " in line]
+    assert dates[:2] == ["2018", "2018"] and "2018" in dates  # preferred, not a wall
+    reply = ask(fake_api, citizen(2), "/tim phố sách đăng năm 2018", chat=group)
     assert reply["text"].split("\n")[1] == "Lọc theo: 🗓 năm 2018"
-    assert "📅 " in reply["text"] and all(
+    assert all(
         line.split("📅 ")[1][6:10] == "2018" for line in reply["text"].split("\n") if "📅 " in line
     )
     reply = ask(fake_api, citizen(2), "/tim UBND hội nghị công tác cán bộ", chat=group)

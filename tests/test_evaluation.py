@@ -117,3 +117,25 @@ def test_a_broken_set_is_one_line_error(tmp_path: Path) -> None:
     assert (
         result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
     )
+
+
+def test_cli_eval_reports_each_split_and_kind(tmp_path: Path) -> None:
+    folder = _write_set(tmp_path / "labelled")
+    queries = [
+        {"_id": "q1", "text": "phoos sachs khai truowng", "kind": "telex", "split": "dev"},
+        {"_id": "q2", "text": "hoi thao chinh quyen dien tuu", "kind": "typo", "split": "heldout"},
+    ]
+    (folder / "queries.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in queries)
+    )
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "eval", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    groups = json.loads(result.stdout)["groups"]
+    assert set(groups) == {"dev", "dev/telex", "heldout", "heldout/typo", "all/telex", "all/typo"}
+    assert groups["dev/telex"]["queries"] == 1 and groups["dev/telex"]["mrr@10"] == 1.0

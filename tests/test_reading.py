@@ -70,6 +70,12 @@ def test_codes_urls_numbers_and_foreign_words_stay_as_typed(typed: str) -> None:
     assert not reading.changed and reading.text == normalize(typed)
 
 
+def test_a_foreign_word_the_corpus_writes_is_not_read_as_telex_keys() -> None:
+    # regression: "ta6n1 co6ng ddos" (tấn công DDoS) was read as "tấn công đó"
+    assert _read("ta6n1 co6ng ddos")[0] == "tấn công ddos"
+    assert _read("ddos")[0] == "ddos"
+
+
 def test_an_abbreviation_that_fits_no_neighbour_stays_and_is_kept_from_restoration() -> None:
     reading = reader().read("mk cần tìm tin ko")  # the sample never writes "mình" or "không" here
     assert not reading.changed

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
+from index.search import topk
 from index.search.arrays import ArrayFile, CorruptIndex
 from index.search.bm25 import BM25Params
 from index.search.fields import query_terms
@@ -171,6 +173,53 @@ def test_top_k_equals_the_full_ranking_over_several_segments(tmp_path: Path) -> 
             ),
         )[:10]
         assert [p for p, _ in top] == expected
+
+
+def test_top_k_over_every_holder_is_exact_in_concurrent_searches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every holder of a term as a candidate (`FieldView.top`), with and without a clause of
+    negative weight, from two threads at once: each thread's work arrays come back clean.
+    Windows of 4 positions scored one at a time, so this small index takes the bounds path
+    in many batches, as a large one does."""
+    monkeypatch.setattr(topk, "WINDOW", 4)
+    monkeypatch.setattr(topk, "_FIRST_BATCH", 64)
+    rng = np.random.default_rng(5)
+    vocabulary = [f"từ{i}" for i in range(300)]
+    weights = 1 / np.arange(1, 301)
+    weights /= weights.sum()
+    writer = IndexWriter(tmp_path)
+    docs = [list(rng.choice(vocabulary, size=rng.integers(5, 200), p=weights)) for _ in range(1500)]
+    for number in range(0, 1500, 40):  # rare words: few postings, so the bounds path runs
+        docs[number].append(f"hiếm{number % 5}")
+    build(writer, [row(i + 1, d) for i, d in enumerate(docs[:1000])])
+    apply(writer, [row(i + 1, d) for i, d in enumerate(docs[1000:], start=1000)], [3, 4])
+    snapshot = opened(writer.index_dir)
+    questions = []
+    for trial in range(16):
+        words = list(rng.choice(vocabulary[: 20 + 15 * trial], size=3))
+        if trial % 4 >= 2:
+            words = [f"hiếm{trial % 5}", f"hiếm{(trial + 1) % 5}", f"hiếm{(trial + 2) % 5}"]
+        keys = query_keys(query_terms(words))
+        signs = (1.0, -0.5, 1.0) if trial % 2 else (1.0, 0.8, 1.2)
+        clauses = [Clause("text.words", k, w) for k, w in zip(keys.words, signs, strict=False)]
+        expected = rank_candidates(snapshot, clauses, None, None, 10, exhaustive=True)
+        questions.append((clauses, expected.positions.tolist(), expected.scores.tolist()))
+    failures: list[int] = []
+
+    def search() -> None:
+        for _round in range(5):
+            for number, (clauses, positions, scores) in enumerate(questions):
+                found = rank_candidates(snapshot, clauses, None, None, 10)
+                if found.positions.tolist() != positions or found.scores.tolist() != scores:
+                    failures.append(number)
+
+    threads = [threading.Thread(target=search) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
 
 
 def test_merges_keep_the_segment_count_bounded_and_scores_exact(tmp_path: Path) -> None:

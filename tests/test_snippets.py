@@ -51,3 +51,10 @@ def test_no_match_shows_the_opening_sentences_unmarked() -> None:
 
 def test_no_sentence_makes_an_empty_snippet() -> None:
     assert make_snippet([], _matcher("hội thảo")).text == ""
+
+
+def test_a_snippet_is_never_only_an_ellipsis() -> None:
+    # regression: an article whose summary was "..." showed a snippet of just "..."
+    assert make_snippet(["...", "./."], _matcher("hội thảo")).text == ""
+    snippet = make_snippet(["...", "Hội thảo về chuyển đổi số."], _matcher("hội thảo"))
+    assert snippet.text == "Hội thảo về chuyển đổi số."

@@ -45,18 +45,37 @@ def test_no_answer_line_for_a_plain_topic(engine: Archive) -> None:
     assert engine.search("chuyển đổi số").answer is None
 
 
-def test_time_filter_from_the_question(engine: Archive) -> None:
+def test_a_year_named_in_the_question_is_preferred(engine: Archive) -> None:
     page = engine.search("phố sách năm 2018", limit=20)
-    assert page.time_label == "năm 2018" and not page.relaxed
-    assert page.hits and all(h.published_at.year == 2018 for h in page.hits)
+    assert page.time_label == "năm 2018" and page.preferred and page.filters is None
+    assert all(h.published_at.year == 2018 for h in page.hits[:2])
+    assert any(h.published_at.year != 2018 for h in page.hits)  # the others stay
     plain = engine.search("pho sach nam 2018", limit=20)
-    assert plain.time_label == "nam 2018"
-    assert {h.article_id for h in plain.hits} == {h.article_id for h in page.hits}
+    assert plain.time_label == "năm 2018"  # said back in proper Vietnamese
+    assert all(h.published_at.year == 2018 for h in plain.hits[:3])
+
+
+def test_a_period_said_published_filters(engine: Archive) -> None:
+    page = engine.search("phố sách đăng năm 2018", limit=20)
+    assert not page.preferred and page.filters is not None
+    assert page.hits and all(h.published_at.year == 2018 for h in page.hits)
+
+
+def test_an_event_is_found_by_the_date_it_was_held(engine: Archive) -> None:
+    # regression: held 31/5, published 02/06/2019; "tháng 5/2019" filtered it out
+    page = engine.search("hội thảo chính quyền điện tử tháng 5/2019")
+    assert page.hits[0].title == SEED_TITLE and not page.relaxed
 
 
 def test_an_empty_period_relaxes_to_every_date_and_says_so(engine: Archive) -> None:
-    page = engine.search("hội thảo chính quyền điện tử năm 2015")
+    page = engine.search("hội thảo chính quyền điện tử đăng năm 2015")
     assert page.relaxed and page.time_label == "năm 2015"
+    assert page.hits[0].title == SEED_TITLE
+
+
+def test_an_empty_preferred_period_keeps_every_date(engine: Archive) -> None:
+    page = engine.search("hội thảo chính quyền điện tử năm 2015")
+    assert not page.relaxed and page.preferred and page.time_label == "năm 2015"
     assert page.hits[0].title == SEED_TITLE
 
 

@@ -359,7 +359,8 @@ def _known_words(archive: Archive, text: str) -> str:
     known = []
     for word in foreign_words(text)[:8]:
         try:
-            if archive.search(word, 1).total:
+            page = archive.search(word, 1)
+            if page.total and page.understood is None:  # as written: "what" is no "phạt"
                 known.append(word)
         except EmptyQuery:
             continue
@@ -367,8 +368,9 @@ def _known_words(archive: Archive, text: str) -> str:
 
 
 def _has_period(page: SearchPage) -> bool:
-    return page.filters is not None and (
-        page.filters.since is not None or page.filters.until is not None
+    return page.preferred is not None or (
+        page.filters is not None
+        and (page.filters.since is not None or page.filters.until is not None)
     )
 
 

@@ -59,6 +59,7 @@ class Memory:
         articles), or the one another page of the same question had."""
         before = None if question is not None else self.state(chat, continuing_only=False)
         filters = None if page.relaxed else page.filters
+        period = filters if filters and (filters.since or filters.until) else page.preferred
         state = ConversationState(
             channel=str(chat.incoming.channel),
             chat_key=chat.key,
@@ -68,8 +69,8 @@ class Memory:
             question=question if question is not None else before.question if before else None,
             asked_at=chat.now if question is not None else before.asked_at if before else None,
             time_label=None if page.relaxed else page.time_label,
-            since=filters.since if filters else None,
-            until=filters.until if filters else None,
+            since=period.since if period else None,
+            until=period.until if period else None,
             category=filters.category if filters else None,
             offset=page.offset,
             total=page.total,

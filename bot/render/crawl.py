@@ -145,17 +145,7 @@ def render_crawl_summary(
             icon=icon, done=len(reports), count=len(outcomes), counts=counts
         )
         lines.append(done)
-        for outcome in outcomes:
-            name = style.escape(cut(outcome.name, 60))
-            report = outcome.report
-            if report is None:
-                shown = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
-                shown = with_detail(shown, outcome.detail, style)
-            else:
-                shown = _counts(
-                    report.added, report.updated, report.unchanged, report.failed, report.removed
-                )
-            lines.append(texts.CRAWL_SOURCE_LINE.format(name=name, counts=shown))
+        lines += [_source_line(outcome, style) for outcome in outcomes]
     if added or updated:
         lines.append(texts.CRAWL_FOUND_NOW)
     pending = sum(r.pending for r in reports)
@@ -169,6 +159,20 @@ def render_crawl_summary(
         if hidden > 0:
             lines.append(texts.CRAWL_MORE.format(count=format_number(hidden)))
     return pack(lines, limit, style, "\n")
+
+
+def _source_line(outcome: CrawlOutcome, style: Style) -> str:
+    """One source of a crawl of several: its counts, or why it failed."""
+    name = style.escape(cut(outcome.name, 60))
+    report = outcome.report
+    if report is None:
+        shown = texts.CRAWL_FAILURES[outcome.failure or CrawlFailure.FAILED]
+        shown = with_detail(shown, outcome.detail, style)
+    else:
+        shown = _counts(
+            report.added, report.updated, report.unchanged, report.failed, report.removed
+        )
+    return texts.CRAWL_SOURCE_LINE.format(name=name, counts=shown)
 
 
 def render_crawl_problem(problem: CrawlProblem, style: Style) -> str:

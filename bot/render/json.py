@@ -43,6 +43,14 @@ def page_to_json(page: SearchPage) -> dict[str, Any]:
             "highlights": [list(span) for span in answer.sentence.spans],
         },
         "suggestion": page.suggestion,
+        "understood": page.understood,
+        "preferred": None
+        if page.preferred is None
+        else {
+            "since": _iso(page.preferred.since),
+            "until": _iso(page.preferred.until),
+            "label": page.time_label,
+        },
         "hits": [
             {
                 "article_id": hit.article_id,
@@ -53,6 +61,7 @@ def page_to_json(page: SearchPage) -> dict[str, Any]:
                 "score": round(hit.score, 6),
                 "snippet": hit.snippet.text,
                 "highlights": [list(span) for span in hit.snippet.spans],
+                "also_at": list(hit.also_at),
             }
             for hit in page.hits
         ],

@@ -20,21 +20,7 @@ def render_report(
 ) -> list[str]:
     """The report as messages within `limit`; the rows of the questions to fix are numbered in
     the order of `report_questions` (`fix_hint`: say how to fix them, under the bot's buttons)."""
-    last = report.until - timedelta(microseconds=1)  # the period ends before `until`
-    heading = "\n".join(
-        [
-            style.bold(
-                texts.REPORT_HEADING.format(
-                    since=format_date(report.since), until=format_date(last)
-                )
-            ),
-            texts.REPORT_TOTALS.format(
-                questions=format_number(report.questions),
-                up=format_number(report.liked),
-                down=format_number(report.disliked_total),
-            ),
-        ]
-    )
+    heading = _heading(report, style)
     asked = [
         texts.REPORT_ASKED.format(
             number=n,
@@ -75,6 +61,24 @@ def render_report(
     if fix_hint and (report.unanswered or report.disliked):
         sections.append(texts.REPORT_FIX_HINT)
     return pack(sections, limit, style)
+
+
+def _heading(report: Report, style: Style) -> str:
+    last = report.until - timedelta(microseconds=1)  # the period ends before `until`
+    return "\n".join(
+        [
+            style.bold(
+                texts.REPORT_HEADING.format(
+                    since=format_date(report.since), until=format_date(last)
+                )
+            ),
+            texts.REPORT_TOTALS.format(
+                questions=format_number(report.questions),
+                up=format_number(report.liked),
+                down=format_number(report.disliked_total),
+            ),
+        ]
+    )
 
 
 def report_questions(report: Report) -> list[str]:

@@ -69,6 +69,9 @@ def _details(hit: SearchHit, style: Style) -> list[str]:
     if hit.category:
         category = style.escape(cut_words(hit.category, LABEL_CHARS))
         details.append(texts.CATEGORY_MARK.format(category=category))
+    if hit.also_at:
+        sources = ", ".join(cut_words(source, LABEL_CHARS) for source in hit.also_at[:3])
+        details.append(texts.ALSO_AT.format(sources=style.escape(sources)))
     return details
 
 
@@ -133,12 +136,18 @@ def render_results(page: SearchPage, style: Style, limit: int = TELEGRAM_LIMIT) 
 
 
 def _understood(page: SearchPage, style: Style) -> list[str]:
-    """The filters taken from the question, said back to the reader, and whether only its start
-    was searched (`bound_question`)."""
+    """The question as read (keys, chat words or typos), the period it prefers and the filters
+    taken from it, said back to the reader, and whether only its start was searched
+    (`bound_question`)."""
     lines = _shortened(page.query)
+    if page.understood and page.understood != page.query and page.understood != page.suggestion:
+        lines.append(texts.UNDERSTOOD.format(question=quote(page.understood, style)))
     filters = page.filters
     parts = []
-    if page.time_label:
+    if page.time_label and page.preferred:
+        period = style.escape(cut_words(page.time_label, LABEL_CHARS))
+        lines.append(texts.PREFERRED_BY.format(period=texts.FILTER_TIME.format(period=period)))
+    elif page.time_label:
         period = style.escape(cut_words(page.time_label, LABEL_CHARS))
         parts.append(texts.FILTER_TIME.format(period=period))
     elif filters is not None and (filters.since or filters.until):

@@ -72,9 +72,11 @@ async def serve_alone(
     crawl_every: float,
     stop_signals: Sequence[int] = STOP_SIGNALS,
     stopping: asyncio.Event | None = None,
+    follow_every: float = 0,
 ) -> None:
     """Run the Zalo bot until a stop signal (or `stopping` is set), crawling the enabled sources
-    on their intervals (checked every `crawl_every` seconds; 0: never)."""
+    on their intervals (checked every `crawl_every` seconds; 0: never), and following what
+    other processes store every `follow_every` seconds (0: never)."""
     loop = asyncio.get_running_loop()
     stopping = stopping or asyncio.Event()
     for number in stop_signals:
@@ -84,14 +86,29 @@ async def serve_alone(
     schedule = None
     if crawl_every and crawls.scheduled:
         schedule = loop.create_task(_crawl_due(crawls, crawl_every), name="crawl schedule")
+    follow = None
+    if follow_every:
+        follow = loop.create_task(_follow(bot.archive, follow_every), name="follow the index")
     try:
         await stopping.wait()
     finally:
         log.info("stopping")
+        if follow is not None:
+            follow.cancel()
         if schedule is not None:
             schedule.cancel()
         await bot.stop()
         await crawls.stop()
+
+
+async def _follow(archive: Archive, every: float) -> None:
+    """Every `every` seconds, swap in what other processes stored (see bot.service)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(archive.refresh)
+        except Exception:
+            log.warning("could not follow the index; retrying", exc_info=True)
 
 
 async def _crawl_due(crawls: CrawlJobs, every: float) -> None:

@@ -9,7 +9,6 @@ without duplicates.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from ..store.coordination import LeaseTaken
 from ..store.crawl_state import PageError, PageStatus, RunCounts, RunStatus
 from ..store.records import ArticleRecord
 from ..store.store import Store
@@ -39,6 +39,8 @@ from .page import PageKind, page_kind
 from .reports import CrawlProgress, CrawlProgressCallback, CrawlReport, CrawlStage, Tally
 from .sources import FetchPolicy, SourceConfig, SourcesFile, adhoc_source
 
+CRAWL_LEASE_SECONDS = 120.0  # a dead crawler's source can be crawled again after this
+
 __all__ = ["crawl_source", "crawl_url"]
 
 
@@ -54,6 +56,7 @@ def crawl_source(
     refresh: bool = False,
     progress: CrawlProgressCallback | None = None,
     fetcher: Fetcher | None = None,
+    lease_seconds: float = CRAWL_LEASE_SECONDS,
 ) -> CrawlReport:
     """Crawl one source now and store what is new; raises CrawlBusy if it is being crawled.
 
@@ -61,25 +64,25 @@ def crawl_source(
     list; `refresh` fetches known urls again; `fetcher` (shared, or for tests) replaces one made
     from `policy`. Problems with pages are in the report, not raised.
     """
-    lock = _source_lock(store.url, source.name)
-    if not lock.acquire(blocking=False):
-        raise CrawlBusy(f"{source.name} is being crawled already")
+    # One crawl of a source at a time in any process using this database: a lease that expires
+    # `lease_seconds` after its holder died (kill -9), so another process can take over.
     try:
-        own = fetcher is None
-        client = fetcher or Fetcher(policy or FetchPolicy())
-        try:
-            options = CrawlOptions(
-                since,
-                max_pages or source.max_pages,
-                max_articles or source.max_articles,
-                refresh,
-            )
-            return _Run(store, analyzer, source, client, options, progress).run()
-        finally:
-            if own:
-                client.close()
-    finally:
-        lock.release()
+        with store.leases.hold(f"crawl:{source.name}", lease_seconds, now):
+            own = fetcher is None
+            client = fetcher or Fetcher(policy or FetchPolicy())
+            try:
+                options = CrawlOptions(
+                    since,
+                    max_pages or source.max_pages,
+                    max_articles or source.max_articles,
+                    refresh,
+                )
+                return _Run(store, analyzer, source, client, options, progress).run()
+            finally:
+                if own:
+                    client.close()
+    except LeaseTaken as exc:
+        raise CrawlBusy(f"{source.name} is being crawled already") from exc
 
 
 def crawl_url(
@@ -94,6 +97,7 @@ def crawl_url(
     refresh: bool = False,
     progress: CrawlProgressCallback | None = None,
     fetcher: Fetcher | None = None,
+    lease_seconds: float = CRAWL_LEASE_SECONDS,
 ) -> CrawlReport:
     """Crawl one url given by hand (a feed, sitemap, list page, article or home page); a
     configured source of the same host lends its name, selectors and limits."""
@@ -109,16 +113,8 @@ def crawl_url(
         refresh=refresh,
         progress=progress,
         fetcher=fetcher,
+        lease_seconds=lease_seconds,
     )
-
-
-_LOCKS: dict[tuple[str, str], threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _source_lock(database: str, name: str) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault((database, name), threading.Lock())
 
 
 @dataclass(frozen=True)

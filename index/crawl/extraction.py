@@ -87,14 +87,9 @@ def extract_article(
     source: str | None = None,
 ) -> ArticleRecord | NotNews:
     """The article on a page, merged with what its listing said; NotNews for other pages."""
-    static = non_news_url(url)
-    if static is not None:
-        return static
-    tree = parse_html(html, url)
-    if tree is None:
-        return NotNews(url, CrawlIssue.EMPTY_PAGE)
-    if tree.cssselect("input[type=password]"):
-        return NotNews(url, CrawlIssue.LOGIN_PAGE)
+    tree = _article_tree(html, url)
+    if isinstance(tree, NotNews):
+        return tree
     sel = effective_selectors(tree, selectors, profile)
     found = _Found.of(html, url)
     title = (
@@ -131,6 +126,19 @@ def extract_article(
         origin=url,
         attachments=attachments(tree, url),
     )
+
+
+def _article_tree(html: str, url: str) -> lxml.html.HtmlElement | NotNews:
+    """The parsed page, or why it is not an article page before anything is read from it."""
+    static = non_news_url(url)
+    if static is not None:
+        return static
+    tree = parse_html(html, url)
+    if tree is None:
+        return NotNews(url, CrawlIssue.EMPTY_PAGE)
+    if tree.cssselect("input[type=password]"):
+        return NotNews(url, CrawlIssue.LOGIN_PAGE)
+    return tree
 
 
 _FILE = re.compile(r"\.(pdf|docx?|xlsx?)(?:$|/)", re.IGNORECASE)  # Liferay: /x.pdf/<uuid>

@@ -75,10 +75,16 @@ def _issue(code: str) -> CrawlIssue:
 def due_sources(
     store: Store, sources: Iterable[SourceConfig], at: datetime | None = None
 ) -> list[SourceConfig]:
-    """The enabled sources whose interval has passed since their last run (or never ran)."""
+    """The enabled sources whose interval has passed since their last run (or never ran), and
+    those whose crawler died mid-run (its lease expired)."""
     moment = at or now()
     enabled = [s for s in sources if s.enabled]
     last_runs = store.crawl.last_runs(s.name for s in enabled)
+    abandoned = store.crawl.abandoned([s.name for s in enabled], moment)
     return [
-        s for s in enabled if s.name not in last_runs or last_runs[s.name] + s.interval <= moment
+        s
+        for s in enabled
+        if s.name not in last_runs
+        or last_runs[s.name] + s.interval <= moment
+        or s.name in abandoned
     ]

@@ -4,8 +4,10 @@ portal software that many departments run."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-import lxml.html
+if TYPE_CHECKING:  # only parsed pages are given here: importing lxml is the crawler's cost
+    import lxml.html
 
 __all__ = ["Selectors", "PROFILES", "detect_profile", "effective_selectors"]
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from lxml.cssselect import CSSSelector
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -83,6 +82,8 @@ def _http_url(url: str) -> str:
 
 
 def _css(selector: str) -> str:
+    from lxml.cssselect import CSSSelector  # checked when a sources file is read, not on import
+
     selector = selector.strip()
     try:
         CSSSelector(selector)

@@ -242,6 +242,13 @@ class ArrayFile:
             raise CorruptIndex(f"{self.path.name}: metadata {name} is not a list of strings")
         return [str(v) for v in value]
 
+    def release(self) -> None:
+        """Drop the pages read so far from this process's resident memory (the kernel keeps
+        them in its page cache; a later read maps them again). A build streaming through
+        work files larger than the index calls it after each part, so its peak stays bounded."""
+        if self._map is not None:
+            self._map.madvise(mmap.MADV_DONTNEED)
+
     def close(self) -> None:
         """Drop the map (views handed out keep it alive until they are gone)."""
         self._map = None

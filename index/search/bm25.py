@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
-from scipy import sparse
 
 __all__ = ["BM25Index", "BM25Params"]
 
@@ -105,6 +104,8 @@ class BM25Index:
         doc_lengths = np.bincount(doc_ids, minlength=n_docs).astype(np.int64)
         # Counting sort by term (scipy's COO -> CSR), which also sums repeated (term, doc)
         # pairs into term frequencies; O(tokens), unlike a comparison sort of 30M keys.
+        from scipy import sparse  # scipy costs a tenth of a second: only when building
+
         matrix = sparse.csr_matrix(
             (np.ones(len(term_ids), dtype=np.float32), (term_ids, doc_ids)),
             shape=(n_terms, max(n_docs, 1)),
@@ -167,6 +168,8 @@ class BM25Index:
         # A long posting list goes through scipy's sparse kernel, viewing the slices as one
         # sparse column without copying: numpy's fancy-index `+=` first converts the int32
         # positions to int64, which made it several times slower on 50,000 postings.
+        from scipy import sparse
+
         matrix = sparse.csc_matrix(
             (column, docs, np.array([0, stop - start], dtype=docs.dtype)),
             shape=(self.n_docs, 1),

@@ -14,18 +14,24 @@ from ..store.ingest import ProgressCallback
 from ..store.store import Store
 from ..text.analyzer import BOUNDARY, Analyzer
 from ..text.bounds import bound_question
-from ..text.dates import now
+from ..text.dates import VIETNAM, now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
-from ..text.normalize import fold
+from ..text.event_dates import event_match
+from ..text.language import is_vietnamese
+from ..text.normalize import fold, lower
+from ..text.reading import Reading
+from ..text.shingles import near_duplicates, signature
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
 from .percolate import NewArticle, Percolator, Topic, article_syllables
-from .query import ParsedQuery, QueryParser
+from .query import ParsedQuery, QueryParser, TimeRange
 from .ranking import Weights, clauses, concept_shapes, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
-from .topk import first_of_each_copy, rank_candidates
+from .terms import term_key
+from .topk import Ranked, first_of_each_copy, rank_candidates
+from .understanding import read_question
 
 __all__ = [
     "Answer",
@@ -63,6 +69,7 @@ class SearchHit:
     source: str
     score: float
     snippet: Snippet
+    also_at: tuple[str, ...] = ()  # sources of near-identical copies folded into this hit
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,9 @@ class SearchPage:
     answer: Answer | None = None
     suggestion: str | None = None  # "Có phải bạn muốn tìm": restored or corrected question
     relaxed: bool = False  # nothing matched in the period named, so every date is shown
+    understood: str | None = None  # the question as read, when keys, chat words or typos changed
+    preferred: SearchFilters | None = None  # the period `time_label` names, preferred in
+    # ranking (articles published, held or titled then rank higher) rather than a filter
 
     @property
     def is_last_page(self) -> bool:
@@ -162,31 +172,45 @@ class SearchEngine:
     ) -> SearchPage:
         """Rank articles for a question; `total` counts every article that matches it well enough.
 
-        Time and category named in the question become filters (the caller's `filters` win);
-        a question that is only a filter ("tin tháng 5/2019") lists the newest articles in it.
+        The question is first read as a phone typed it (keys, chat words, typos: `understood`).
+        A period it names is preferred in ranking (`preferred`), a filter only when it says so
+        ("đăng năm 2018", "từ ... đến ...") or is only a period ("tin tháng 5/2019" lists the
+        newest articles in it); a category is a filter when named as such; the caller's
+        `filters` win. Near-identical copies fold into one hit (`SearchHit.also_at`).
         `dictionary` replaces the engine's for this search (to preview a dictionary change).
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
+        reading = None
         if self.understanding:
             used = dictionary if dictionary is not None else self.dictionary
-            parsed = QueryParser(used, snapshot.categories, self.clock).parse(text)
+            reading = read_question(snapshot, used, text)
+            if reading.changed and not is_vietnamese(reading.text):
+                reading = Reading(text, text)  # another language: "what" is no typo of "phat"
+            parser = QueryParser(used, snapshot.categories, self.clock)
+            parsed = _with_meanings(parser.parse(reading.text), reading.kept, used)
         else:
             parsed = ParsedQuery(original=text, text=text)
-        applied = _merge_filters(parsed, filters)
+        preference = parsed.time if parsed.time is not None and parsed.time.preference else None
+        if preference is not None and filters is not None and (filters.since or filters.until):
+            preference = None  # the caller's dates win
         stream = self.analyzer.tokens(parsed.text)
         words = [token for token in stream if token != BOUNDARY]
+        if preference is not None and all(w in _BROWSING_WORDS for w in words):
+            parsed = replace(parsed, time=replace(preference, preference=False))
+            preference = None  # only a period ("tin tháng 7/2022"): list it
+        applied = _merge_filters(parsed, filters)
         if not words and applied is None:
             raise EmptyQuery("the query has no searchable word")
         label = _time_label(parsed, filters)
         if applied is not None and all(w in _BROWSING_WORDS for w in words):
             return self._browse(snapshot, query, applied, label, limit, offset)
-        restoration = snapshot.restorer.restore(parsed.text) if self.understanding else None
+        restoration = snapshot.restorer.restore(parsed.text, keep=reading.kept) if reading else None
         plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
         coverage = cover(snapshot, plan, self.weights)
         candidates = self._filter(snapshot, coverage.candidates, applied)
         relaxed = False
-        if len(candidates) == 0 and len(coverage.candidates) and label:
+        if len(candidates) == 0 and len(coverage.candidates) and label and not preference:
             # Nothing in the period the question named: answer for every date, and say so.
             applied = (
                 SearchFilters(category=applied.category) if applied and applied.category else None
@@ -194,24 +218,39 @@ class SearchEngine:
             candidates = self._filter(snapshot, coverage.candidates, applied)
             relaxed = True
         total = _distinct(snapshot, candidates)
-        multiplier = coverage.share**self.weights.coord if self.weights.coord else None
+        multiplier = None
+        if self.weights.coord:  # only candidates are ever scored: the power of those only
+            multiplier = np.zeros(snapshot.positions)
+            multiplier[candidates] = coverage.share[candidates] ** self.weights.coord
+        prefer = _Preference.of(snapshot, preference) if preference is not None else None
+        if prefer is not None:
+            multiplier = prefer.boost(multiplier)
         wanted = offset + limit if limit > 0 else 0
         ranked = (
             rank_candidates(
-                snapshot, clauses(snapshot, plan, self.weights), candidates, multiplier, wanted
+                snapshot,
+                clauses(snapshot, plan, self.weights),
+                candidates,
+                multiplier,
+                max(wanted + NEAR_EXTRA, RERANKED) if prefer is not None else wanted + NEAR_EXTRA,
             )
             if wanted > 0
             else None
         )
-        page = ranked.positions[offset:wanted] if ranked is not None else candidates[:0]
+        if ranked is not None and prefer is not None:
+            ranked = prefer.rerank(snapshot, self.store, ranked)
+        window = ranked.positions if ranked is not None else candidates[:0]
+        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in window])
+        window, also_at = _collapse_near_duplicates(snapshot, window, sentences)
+        total -= len(ranked.positions) - len(window) if ranked is not None else 0
+        page = window[offset:wanted]
         scores = (
-            dict(zip(page.tolist(), ranked.scores[offset:wanted].tolist(), strict=False))
+            dict(zip(ranked.positions.tolist(), ranked.scores.tolist(), strict=True))
             if ranked
             else {}
         )
         matcher = self._matcher(snapshot, stream, parsed)
-        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in page])
-        hits = self._hits(snapshot, page, scores, matcher, sentences)
+        hits = self._hits(snapshot, page, scores, matcher, sentences, also_at)
         answer = None
         if parsed.intent and hits and offset == 0 and not relaxed:
             read = [
@@ -221,10 +260,24 @@ class SearchEngine:
                 for h in hits
             ]
             answer = find_answer(parsed, read, matcher.weight)
+        understood = _understood(snapshot, reading)
         weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
-        suggestion = restoration.text if restoration is not None and weak else None
+        suggestion = None
+        if weak:
+            suggestion = understood or (restoration.text if restoration is not None else None)
         return SearchPage(
-            query, total, offset, limit, hits, applied, label, answer, suggestion, relaxed
+            query,
+            total,
+            offset,
+            limit,
+            hits,
+            applied,
+            label,
+            answer,
+            suggestion,
+            relaxed,
+            understood,
+            SearchFilters(preference.since, preference.until) if preference else None,
         )
 
     def _browse(
@@ -288,6 +341,7 @@ class SearchEngine:
         scores: dict[int, float] | None,
         matcher: QueryMatcher | None,
         sentences: dict[int, list[str]] | None = None,
+        also_at: dict[int, tuple[str, ...]] | None = None,
     ) -> tuple[SearchHit, ...]:
         """Result rows with their snippets (`sentences`, when the caller read them already)."""
         ids = [int(snapshot.article_ids[p]) for p in positions]
@@ -307,6 +361,7 @@ class SearchEngine:
                     source=snapshot.source(position),
                     score=scores.get(position, 0.0) if scores is not None else 0.0,
                     snippet=snippet,
+                    also_at=also_at.get(position, ()) if also_at else (),
                 )
             )
         return tuple(hits)
@@ -464,9 +519,11 @@ WEAK_SHARE = 0.6  # a best result covering less of the question than this is wea
 
 
 def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFilters | None:
-    """The question's own time and category, overridden by what the caller passed."""
-    since = parsed.time.since if parsed.time else None
-    until = parsed.time.until if parsed.time else None
+    """The question's own time (unless only preferred) and category, overridden by what the
+    caller passed."""
+    time = parsed.time if parsed.time is not None and not parsed.time.preference else None
+    since = time.since if time else None
+    until = time.until if time else None
     category = parsed.category
     if given is not None:
         since = given.since or since
@@ -475,6 +532,117 @@ def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFi
     if since is None and until is None and category is None:
         return None
     return SearchFilters(since, until, category)
+
+
+_NEAR_CHARS = 800  # of each result's text compared: copies differ from their first lines on
+NEAR_EXTRA = 5  # results ranked beyond the page, so that folding copies still fills it
+
+
+def _collapse_near_duplicates(
+    snapshot: Snapshot, ranked: np.ndarray, sentences: dict[int, list[str]]
+) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+    """The ranking without near-identical copies of a better result (word-shingle Jaccard of
+    title and opening text >= 0.9: one story from two portals or two categories; a recurring
+    title over other text is not one), and per kept position the sources of the copies folded
+    into it."""
+    if len(ranked) < 2:
+        return ranked, {}
+    texts = []
+    for position in ranked.tolist():
+        article_id = int(snapshot.article_ids[position])
+        body = " ".join(sentences.get(article_id, []))[:_NEAR_CHARS]
+        texts.append(signature(f"{snapshot.title(position)}\n{body}"))
+    firsts = near_duplicates(texts)
+    keep = np.array([first == i for i, first in enumerate(firsts)])
+    also: dict[int, list[str]] = {}
+    for i, first in enumerate(firsts):
+        if first != i:
+            source = snapshot.source(int(ranked[i]))
+            kept = also.setdefault(int(ranked[first]), [])
+            if source not in kept and source != snapshot.source(int(ranked[first])):
+                kept.append(source)
+    return ranked[keep], {k: tuple(v) for k, v in also.items() if v}
+
+
+RERANKED = 30  # results whose event dates a preferred period reads (one query)
+PREFERENCE_BOOST = 0.5  # a result of the preferred period scores up to 1 + this times more
+_TITLE_YEAR = 1.0  # how surely a year in the title, or anywhere in the text, says the period
+_TEXT_YEAR = 0.2
+
+
+@dataclass(frozen=True)
+class _Preference:
+    """A period the question prefers: how surely each position belongs to it."""
+
+    since: datetime
+    until: datetime
+    match: np.ndarray  # per position, 0..1
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, period: TimeRange) -> _Preference:
+        """Published in the period (1; not for the year of a plan, `TimeRange.topic`), or
+        naming one of its years in the title or text."""
+        since = period.since or datetime.min.replace(tzinfo=VIETNAM)
+        until = period.until or datetime.max.replace(tzinfo=VIETNAM)
+        match = np.zeros(snapshot.positions)
+        if not period.topic:
+            published = snapshot.published
+            match[(published >= since.timestamp()) & (published <= until.timestamp())] = 1.0
+        if period.since is not None and period.until is not None:
+            years = range(period.since.year, period.until.year + 1)
+            if len(years) <= 3:
+                for year in years:
+                    for group, sure in (("text", _TEXT_YEAR), ("title", _TITLE_YEAR)):
+                        held = snapshot.field(group, "syllables").documents(term_key(str(year)))
+                        match[held] = np.maximum(match[held], sure)
+        return cls(since, until, match)
+
+    def boost(self, multiplier: np.ndarray | None) -> np.ndarray:
+        """The ranking multiplier with the preference applied."""
+        factor = 1.0 + PREFERENCE_BOOST * self.match
+        return factor if multiplier is None else multiplier * factor
+
+    def rerank(self, snapshot: Snapshot, store: Store, ranked: Ranked) -> Ranked:
+        """The best results again, with the dates their text mentions ("Ngày 31/5")."""
+        ids = [int(snapshot.article_ids[p]) for p in ranked.positions]
+        mentioned = store.event_dates(ids)
+        scores = ranked.scores.copy()
+        since, until = self.since.date(), self.until.date()
+        for i, (position, article_id) in enumerate(
+            zip(ranked.positions.tolist(), ids, strict=True)
+        ):
+            before = float(self.match[position])
+            after = max(before, event_match(mentioned.get(article_id, []), since, until))
+            scores[i] *= (1 + PREFERENCE_BOOST * after) / (1 + PREFERENCE_BOOST * before)
+        order = np.argsort(-scores, kind="stable")
+        return replace(ranked, positions=ranked.positions[order], scores=scores[order])
+
+
+def _with_meanings(
+    parsed: ParsedQuery, kept: Sequence[str], dictionary: QueryDictionary
+) -> ParsedQuery:
+    """Chat abbreviations the reading left as typed (their meaning fits no neighbour the corpus
+    writes) count as synonyms of their meanings: "hn" is also present where "Hà Nội" is."""
+    if not kept:
+        return parsed
+    wanted = {lower(k) for k in kept}
+    synonyms = list(parsed.synonyms)
+    expansions = list(parsed.expansions)
+    for start, end, word in surface_words(parsed.text):
+        if lower(word) not in wanted or any(s <= start < e for s, e, _ in synonyms):
+            continue
+        meanings = dictionary.meanings(word)
+        synonyms.append((start, end, (word, *meanings)))
+        expansions += [m for m in meanings if m not in expansions]
+    return replace(parsed, synonyms=tuple(synonyms), expansions=tuple(expansions))
+
+
+def _understood(snapshot: Snapshot, reading: Reading | None) -> str | None:
+    """The question as read, diacritics restored, when the reading changed what was typed."""
+    if reading is None or not reading.changed:
+        return None
+    restored = snapshot.restorer.restore(reading.text, keep=reading.kept)
+    return restored.text if restored is not None else reading.text
 
 
 def _time_label(parsed: ParsedQuery, given: SearchFilters | None) -> str | None:

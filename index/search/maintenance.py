@@ -19,6 +19,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +178,9 @@ class IndexKeeper:
             )
             if usable:
                 assert current is not None
-                if self.store.data_version() != current.manifest.data_version:
+                if self.store.data_version() != current.manifest.data_version and (
+                    not self._publish_logged(current)
+                ):
                     version, ids, updated = database_state(self.store, self.analyzer.version)
                     self._publish_diff(current, version, ids, updated)
         if not usable:
@@ -220,6 +223,35 @@ class IndexKeeper:
             return
         rows = database_rows(self.store, self.analyzer.version, ids=changed.tolist())
         self.writer.apply(current, rows, removed, data_version=version)
+
+    def _publish_logged(self, current: Generation) -> bool:
+        """Publish only the articles the change log names since the generation's change number
+        (their rows as they are now: re-reading a newer state is harmless, it is applied again
+        under its own number); False when the log cannot say (an index older than the log, or
+        a log pruned since), so the caller compares everything."""
+        applied = current.manifest.data_version
+        if not applied.isdigit():
+            return False
+        changes = self.store.changes.since(int(applied))
+        if changes is None:
+            return False
+        version = str(changes.head)
+        batches = list(
+            database_rows(self.store, self.analyzer.version, ids=list(changes.article_ids))
+        )
+        present = {row.article_id for batch in batches for row in batch}
+        live_ids, _, _ = current.live_ids()
+        gone = np.array(sorted(set(changes.article_ids) - present), dtype=np.int64)
+        removed = np.intersect1d(live_ids, gone)
+        if not present and len(removed) == 0:
+            manifest = current.manifest
+            publish_manifest(
+                self.index_dir,
+                replace(manifest, generation=manifest.generation + 1, data_version=version),
+            )
+        else:
+            self.writer.apply(current, batches, removed, data_version=version)
+        return True
 
     def remove(self, article_ids: Iterable[int]) -> int:
         """Mark articles deleted in a new generation; how many were live."""

@@ -17,15 +17,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from ..text.analyzer import BOUNDARY
 from ..text.normalize import fold
 from .ranking import Concept, ConceptShape, Weights, needed_share, weigh_concepts
 from .snapshot import Snapshot
 from .terms import term_key
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["Topic", "NewArticle", "Percolator", "article_syllables"]
 
@@ -182,6 +185,8 @@ class Percolator:
         w_rows = [i for i, w in enumerate(ordered) for _ in w.concepts]
         w_cols = [n for w in ordered for _, n in w.concepts]
         w_data = np.array([x for w in ordered for x, _ in w.concepts], dtype=np.float64)
+        from scipy import sparse  # only where subscriptions are matched
+
         self._weights = sparse.csr_matrix(
             (w_data, (np.asarray(w_rows, dtype=np.int64), np.asarray(w_cols, dtype=np.int64))),
             shape=(len(ordered), n_concept),
@@ -264,6 +269,8 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 def _binary(rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]) -> sparse.csr_matrix:
     """A 0/1 sparse matrix with ones at (rows, cols)."""
+    from scipy import sparse
+
     data = np.ones(len(rows), dtype=np.float32)
     matrix = sparse.csr_matrix((data, (np.asarray(rows), np.asarray(cols))), shape=shape)
     matrix.sum_duplicates()

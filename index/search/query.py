@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from ..text.dates import VIETNAM
@@ -25,11 +25,16 @@ INTENTS = ("when", "where", "who", "how_many")
 
 @dataclass(frozen=True)
 class TimeRange:
-    """A publication-date filter and how the question said it."""
+    """A period the question names and how it said it: a publication-date filter, or with
+    `preference` a period whose articles rank higher (published, held or titled then) without
+    removing the others."""
 
     since: datetime | None
     until: datetime | None
     label: str
+    preference: bool = False
+    topic: bool = False  # the period names what the text is about ("kế hoạch năm 2020"): it
+    # stays in the text, and only articles that write its year are preferred, not their dates
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ _RELATIVE = re.compile(
     r"\b(hom nay|hom qua|tuan nay|tuan truoc|thang nay|thang truoc|nam nay|nam ngoai|nam truoc"
     r"|gan day|moi day|dao nay|thoi gian gan day)\b"
 )
+_PREFERENCES = (_MONTH, _QUARTER, _YEAR)  # a period named: preferred unless said published
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _INTENT_PHRASES = {
@@ -160,12 +166,24 @@ class QueryParser:
             if match is None:
                 continue
             span = text[match.start() : match.end()]
-            if not _accents_agree(span) or _names_a_document(folded[: match.start()]):
+            if not _accents_agree(span):
                 continue
-            found = build(match, now, span)
+            if _names_a_document(folded[: match.start()]):
+                if pattern not in _PREFERENCES:
+                    continue
+                found = build(match, now, _proper_label(span))  # the year of a plan: its topic
+                if found is not None:
+                    return replace(found, preference=True, topic=True), text
+                continue
+            found = build(match, now, _proper_label(span))
+            start = match.start()
+            if found is not None and pattern in _PREFERENCES:
+                cue = _SAYS_PUBLISHED.search(folded[:start])
+                found = replace(found, preference=cue is None)
+                start = cue.start() if cue is not None else start  # "đăng" goes with the filter
             if found is not None:
-                removed.append(span)
-                return found, text[: match.start()] + " " + text[match.end() :]
+                removed.append(text[start : match.end()])
+                return found, text[:start] + " " + text[match.end() :]
         return None, text
 
     @staticmethod
@@ -234,9 +252,9 @@ class QueryParser:
         return TimeRange(today - timedelta(days=30), None, label)  # gần đây, mới đây, dạo này
 
     def _category(self, text: str, removed: list[str]) -> tuple[str | None, str]:
-        """A category named as such ("chuyên mục Phố sách Hà Nội", "lĩnh vực ..."), or a whole
-        question that is a category's name of three syllables or more. A category name inside
-        a question ("kế hoạch ứng dụng CNTT") stays searchable text."""
+        """A category named as such ("chuyên mục Phố sách Hà Nội", "lĩnh vực ..."). A category
+        name without that cue, even the whole question ("số hóa truyền dẫn"), is a topic and
+        stays searchable text (the text field holds each article's category)."""
         words = surface_words(text)
         folded = [fold(w) for _, _, w in words]
         best: tuple[int, int, str] | None = None
@@ -245,9 +263,8 @@ class QueryParser:
             for i in range(len(folded) - size + 1):
                 if size and tuple(folded[i : i + size]) == name_words:
                     cued = _CATEGORY_CUE.search(" ".join(folded[:i]))
-                    whole = size >= 3 and size == len(folded)
-                    if (cued or whole) and (best is None or size > best[1] - best[0]):
-                        first = i - len(cued[0].split()) if cued else i
+                    if cued and (best is None or size > best[1] - best[0]):
+                        first = i - len(cued[0].split())
                         best = (first, i + size, name)
         if best is None:
             return None, text
@@ -267,9 +284,41 @@ _DOCUMENT_NOUNS = re.compile(
 )
 
 
+# "ngân sách năm 2018", "quyết toán năm 2019", "đến năm 2025": the year is the topic.
+_YEAR_TOPIC = re.compile(
+    r"\b(?:ngan sach|quyet toan|du toan|den|toi|tam nhin|dinh huong)(?:\s+[^\s\d]+){0,1}\s*$"
+)
+# "đăng trong tháng 5/2019", "tin năm 2018": the question asks for a publication date.
+_SAYS_PUBLISHED = re.compile(
+    r"\b(?:duoc dang|dang tai|dang|xuat ban|phat hanh)(?:\s+(?:trong|vao|tu|nam))?\s*$"
+)
+
+
 def _names_a_document(before: str) -> bool:
-    """True when the words just before a year name a law, a plan or another document."""
-    return bool(_DOCUMENT_NOUNS.search(before.rstrip(" ,")))
+    """True when the words just before a year name a law, a plan, a budget, or a period the
+    year ends ("đến năm 2025"): the year is text, never a filter."""
+    before = before.rstrip(" ,")
+    return bool(_DOCUMENT_NOUNS.search(before) or _YEAR_TOPIC.search(before))
+
+
+_LABEL_PHRASES = {
+    "hom nay": "hôm nay", "hom qua": "hôm qua", "tuan nay": "tuần này", "tuan truoc": "tuần trước",
+    "thang nay": "tháng này", "thang truoc": "tháng trước", "nam nay": "năm nay",
+    "nam ngoai": "năm ngoái", "nam truoc": "năm trước", "gan day": "gần đây",
+    "moi day": "mới đây", "dao nay": "dạo này", "thoi gian": "thời gian", "thang": "tháng",
+    "nam": "năm", "quy": "quý", "tuan": "tuần", "ngay": "ngày", "tu": "từ", "den": "đến",
+    "toi": "tới", "truoc": "trước", "khoang": "khoảng",
+}  # fmt: skip
+_LABEL_WORDS = re.compile(
+    r"\b(?:" + "|".join(sorted(_LABEL_PHRASES, key=len, reverse=True)) + r")\b"
+)
+
+
+def _proper_label(span: str) -> str:
+    """A period as the reply says it back: "thang 5 nam 2019" becomes "tháng 5 năm 2019"."""
+    if has_diacritics(span):
+        return span
+    return _LABEL_WORDS.sub(lambda m: _LABEL_PHRASES[m[0]], lower(span))
 
 
 def _accents_agree(typed: str) -> bool:

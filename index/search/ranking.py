@@ -282,7 +282,7 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
         key = term_key(concept.alternatives[0][0])
         seen[key] = seen.get(key, 0.0) + concept.weight
     for key, weight in seen.items():
-        covered[syllables.documents(key)] += weight
+        covered[syllables.holders(key)] += weight  # dead positions are masked by `cover`
     covered += sum(c.weight for c in common)  # too common to tell articles apart: present
     for concept in grouped + [c for c in plain if c not in single]:
         present = np.zeros(snapshot.positions, dtype=bool)
@@ -298,7 +298,7 @@ def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
     wanted = list(dict.fromkeys(alternative))
     counts = np.zeros(syllables.snapshot.positions, dtype=np.int16)
     for syllable in wanted:
-        documents = syllables.documents(term_key(syllable))
+        documents = syllables.holders(term_key(syllable))  # `cover` masks dead positions
         if len(documents) == 0:
             return np.zeros(syllables.snapshot.positions, dtype=bool)
         counts[documents] += 1

@@ -332,7 +332,7 @@ class SegmentBuilder:
             self._stream_ends.copy_into(writer, "streams.ends")
             for field in FIELDS:
                 writer.add(f"{field}.len", lengths[field])
-                self._write_field(writer, field, runs, lengths[field])
+                self._write_field(writer, field, runs, lengths[field], files)
             words = sorted(self._words.items())
             writer.add("lex.keys", np.array([k for k, _ in words], dtype=np.uint64))
             encoded = [w.encode("utf-8") for _, w in words]
@@ -367,6 +367,7 @@ class SegmentBuilder:
         field: str,
         runs: list[dict[str, np.ndarray]],
         lengths: np.ndarray,
+        files: list[ArrayFile],
     ) -> None:
         total = sum(len(run[f"{field}.keys"]) for run in runs)
         parts = max(1, -(-total // _PART_POSTINGS))
@@ -417,6 +418,9 @@ class SegmentBuilder:
             outputs["post"].append(encoded["data"])
             offset += len(encoded["data"])
             blocks += int(encoded["nblocks"].sum())
+            del encoded
+            for file in files:  # the runs are read once, in order: their pages need not stay
+                file.release()
         for name, raw in outputs.items():
             raw.copy_into(writer, f"{field}.{name}")
 
@@ -473,18 +477,40 @@ class FieldPostings:
         return int(self.blk[term]), (int(self.df[term]) + BLOCK - 1) // BLOCK
 
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        """All (local documents, frequencies) of a term."""
+        """All (local documents, frequencies) of a term (documents as int64: numpy converts
+        any other index dtype on every fancy-indexing pass)."""
         gaps, freqs = self._gaps_tfs(term, None)
         first, count = self.blocks(term)
         if count == 1:
-            docs = np.cumsum(gaps, dtype=np.int64) + int(self.bbase[first])
+            docs = np.cumsum(gaps, dtype=np.int64)
+            docs += int(self.bbase[first])
             return docs, freqs
         sums = np.cumsum(gaps, dtype=np.int64)
         starts = np.arange(count) * BLOCK
         shift = self.bbase[first : first + count].astype(np.int64) - sums[starts]
         sizes = np.full(count, BLOCK)
         sizes[-1] = len(gaps) - BLOCK * (count - 1)
-        return sums + np.repeat(shift, sizes), freqs
+        sums += np.repeat(shift, sizes)
+        return sums, freqs
+
+    def documents(self, term: int) -> np.ndarray:
+        """The local documents of a term, without reading its frequencies."""
+        n, offset, gap_width, _ = self._layout(term)
+        first, count = self.blocks(term)
+        if gap_width:
+            gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
+            docs = np.cumsum(gaps, dtype=np.int64)
+        else:
+            docs = np.zeros(n, dtype=np.int64)
+        if count == 1:
+            docs += int(self.bbase[first])
+            return docs
+        starts = np.arange(count) * BLOCK
+        shift = self.bbase[first : first + count].astype(np.int64) - docs[starts]
+        sizes = np.full(count, BLOCK)
+        sizes[-1] = n - BLOCK * (count - 1)
+        docs += np.repeat(shift, sizes)
+        return docs
 
     def block_postings(self, term: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(local documents, frequencies) of some blocks of a term (`chosen`: sorted, relative)."""
@@ -497,7 +523,8 @@ class FieldPostings:
         gaps, freqs = self._gaps_tfs(term, positions)
         sums = np.cumsum(gaps, dtype=np.int64)
         shift = self.bbase[first + chosen].astype(np.int64) - sums[starts]
-        return sums + np.repeat(shift, sizes), freqs
+        sums += np.repeat(shift, sizes)
+        return sums, freqs
 
 
 class Segment:

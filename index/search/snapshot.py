@@ -22,11 +22,12 @@ import numpy as np
 
 from ..text.dates import VIETNAM
 from ..text.restore import Restorer
+from ..text.typos import TypoIndex
 from .bm25 import BM25Params
 from .generation import Generation
 from .segment import Segment
 from .terms import FIELDS, term_key
-from .vocabulary import open_restorer
+from .vocabulary import READING_ARRAYS, AccentedSyllables, open_restorer, open_typos
 
 __all__ = ["FieldView", "Located", "Snapshot"]
 
@@ -104,15 +105,26 @@ class FieldView:
 
     def documents(self, key: int) -> np.ndarray:
         """Sorted positions of the live documents holding the key."""
+        positions = self.holders(key)
+        live: np.ndarray = positions[self.snapshot.live[positions]]
+        return live
+
+    def holders(self, key: int) -> np.ndarray:
+        """Sorted positions of the documents holding the key, deleted ones included (for
+        callers that mask by `live` anyway)."""
         parts = []
-        for where in self.locate(key):  # the cache: scoring reads the same postings next
-            docs, _ = self.snapshot.saturation(self.field, where.segment, where.term)
+        for where in self.locate(key):
+            postings = self.postings[where.segment]
+            if 2 * int(postings.df[where.term]) <= postings.lengths.shape[0]:
+                # scoring may read the same postings next (a term in more than half of the
+                # documents is not scored): decode them once, through the cache
+                docs, _ = self.snapshot.saturation(self.field, where.segment, where.term)
+            else:
+                docs = postings.documents(where.term) + self.snapshot.bases[where.segment]
             parts.append(docs)
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        positions = np.concatenate(parts)
-        live: np.ndarray = positions[self.snapshot.live[positions]]
-        return live
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def scores(self, keys: Sequence[int]) -> np.ndarray:
         """BM25 score of every position for the query keys (0 for deleted documents)."""
@@ -153,6 +165,7 @@ class Snapshot:
         )
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
+        self._local = threading.local()
         self.segments: list[Segment] = generation.segments
         sizes = [s.size for s in self.segments]
         self.bases = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -224,9 +237,14 @@ class Snapshot:
                 return found
         view = self.fields[field]
         docs, tfs = view.postings[segment].postings(term)
-        docs = docs + int(self.bases[segment])
-        tf = tfs.astype(np.float64)
-        value = (docs, tf * (self.params.k1 + 1) / (tf + view.norm[docs]))
+        docs += int(self.bases[segment])
+        # tf (k1 + 1) / (tf + norm), computed in place (the same floats, fewer passes)
+        saturation = tfs.astype(np.float64)
+        denominator = view.norm[docs]
+        denominator += saturation
+        saturation *= self.params.k1 + 1
+        saturation /= denominator
+        value = (docs, saturation)
         size = docs.nbytes + value[1].nbytes
         with self._cache_lock:
             self._cache[key] = value
@@ -236,6 +254,16 @@ class Snapshot:
                 self._cache_bytes -= old_docs.nbytes + old_values.nbytes
         return value
 
+    def scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's work arrays, one slot per position: sums (float) and a mask, both
+        zeroed; whoever uses them zeroes them again (allocating them per search costs a page
+        fault per 4 kB, more than the scoring of a selective question)."""
+        found: tuple[np.ndarray, np.ndarray] | None = getattr(self._local, "scratch", None)
+        if found is None:
+            found = (np.zeros(self.positions), np.zeros(self.positions, dtype=bool))
+            self._local.scratch = found
+        return found
+
     def _gather(self, name: str, dtype: type) -> np.ndarray:
         parts = [np.asarray(getattr(s, name)) for s in self.segments]
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
@@ -243,6 +271,24 @@ class Snapshot:
     def field(self, group: str, kind: str) -> FieldView:
         """The view of one field ("text", "syllables")."""
         return self.fields[f"{group}.{kind}"]
+
+    @cached_property
+    def typos(self) -> TypoIndex | None:
+        """The typo index of the corpus's vocabulary (None for an index built without it)."""
+        if not self._has_reading_tables:
+            return None
+        return open_typos({n: self.generation.tables.array(n) for n in READING_ARRAYS})
+
+    @cached_property
+    def accented(self) -> AccentedSyllables | None:
+        """The accented syllables the corpus writes (None for an index built without them)."""
+        if not self._has_reading_tables:
+            return None
+        return AccentedSyllables({n: self.generation.tables.array(n) for n in READING_ARRAYS})
+
+    @property
+    def _has_reading_tables(self) -> bool:
+        return all(name in self.generation.tables.file for name in READING_ARRAYS)
 
     @cached_property
     def newest_first(self) -> np.ndarray:

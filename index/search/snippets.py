@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..text.analyzer import BOUNDARY
 from ..text.normalize import fold, has_diacritics, lower
@@ -72,12 +73,25 @@ class QueryMatcher:
             frozenset(exact), frozenset(folded), frozenset(pairs), weight, minor, exact_folded
         )
 
+    @cached_property
+    def _candidates(self) -> re.Pattern[str] | None:
+        """The whole words that may match, as one pattern: the regex engine skips the other
+        words of a sentence instead of a Python loop testing each."""
+        needles = sorted(self.folded | self.exact_folded, key=len, reverse=True)
+        if not needles:
+            return None
+        alternatives = "|".join(map(re.escape, needles))
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
     def matches(self, sentence: str) -> list[tuple[int, int, str]]:
         """(start, end, folded word) of each matching word, in order."""
+        pattern = self._candidates
+        if pattern is None:
+            return []
         lowered = lower(sentence)
         folded = fold(lowered)  # aligned with `lowered` character for character
         found = []
-        for match in _WORD.finditer(folded):
+        for match in pattern.finditer(folded):
             plain = match[0]
             if plain in self.folded or (
                 plain in self.exact_folded and lowered[match.start() : match.end()] in self.exact
@@ -89,7 +103,9 @@ class QueryMatcher:
 def make_snippet(
     sentences: Sequence[str], matcher: QueryMatcher, max_chars: int = MAX_SNIPPET_CHARS
 ) -> Snippet:
-    """Pick the best sentence (and a neighbour when room remains), cut it, mark the matches."""
+    """Pick the best sentence (and a neighbour when room remains), cut it, mark the matches.
+    Sentences without a letter or digit ("...", "./.") are never a snippet."""
+    sentences = [s for s in sentences if _WORD.search(s)]
     if not sentences:
         return Snippet("")
     scored = [(_score(matcher, matcher.matches(s)), i) for i, s in enumerate(sentences)]

@@ -68,20 +68,20 @@ def _resolve(snapshot: Snapshot, clauses: list[Clause]) -> list[_Resolved]:
     by_field: dict[str, list[tuple[int, float]]] = {}
     for (field, key), weight in merged.items():
         by_field.setdefault(field, []).append((key, weight))
-    idf_of: dict[tuple[str, int], float] = {}
-    for field, entries in by_field.items():
+    looked: dict[tuple[str, int], tuple[float, list[tuple[int, int]]]] = {}
+    for field, entries in by_field.items():  # one lookup per field and segment, not per key
         view = snapshot.fields[field]
-        idf = view.idf(view.df([k for k, _ in entries]))
-        for (key, _), value in zip(entries, idf.tolist(), strict=False):
-            idf_of[(field, key)] = value
+        keys = np.array([k for k, _ in entries], dtype=np.uint64)
+        idf = view.idf(view.df(keys)).tolist()
+        found = [postings.lookup(keys).tolist() for postings in view.postings]
+        for number, (key, _) in enumerate(entries):
+            where = [(segment, terms[number]) for segment, terms in enumerate(found)]
+            looked[(field, key)] = (idf[number], [(s, t) for s, t in where if t >= 0])
     resolved = []
-    for (field, key), weight in merged.items():
-        factor = weight * idf_of[(field, key)]
-        if factor == 0.0:
-            continue
-        view = snapshot.fields[field]
-        where = [(w.segment, w.term) for w in view.locate(key)]
-        if where:
+    for (field, key), weight in merged.items():  # in the clauses' order
+        idf_value, where = looked[(field, key)]
+        factor = weight * idf_value
+        if factor != 0.0 and where:
             resolved.append(_Resolved(field, factor, where))
     return resolved
 
@@ -121,21 +121,45 @@ class _Scorer:
             self.wanted[positions] = True
         else:
             self.wanted = snapshot.live
-        self.sums = np.zeros(snapshot.positions)  # reused by every batch, reset after each
-        self.touched = np.zeros(snapshot.positions, dtype=bool) if positions is None else None
+        # reused by every batch (and every search of this thread), zeroed after each
+        self.sums, touched = snapshot.scratch()
+        # every holder is a candidate: when no clause can lower a sum, a positive sum is the
+        # mark of a holder (saturations are positive), so no mask is written per posting
+        mark = positions is None and any(c.factor < 0 for c in resolved)
+        self.touched = touched if mark else None
 
     def score(
         self, selected: np.ndarray, positions: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(positions, bm25 sums) for the candidates in the `selected` windows (all holders of
         a clause term when `positions` is None)."""
+        try:
+            return self._score(selected, positions)
+        except BaseException:
+            self.sums[:] = 0.0  # the scratch arrays go back clean, whatever happened
+            if self.touched is not None:
+                self.touched[:] = False
+            raise
+
+    def _score(
+        self, selected: np.ndarray, positions: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         snapshot = self.snapshot
-        prefix = np.concatenate([[0], np.cumsum(selected)])
-        wanted, sums, touched = self.wanted, self.sums, self.touched
         everything = bool(selected.all())
-        for clause in self.resolved:
+        prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
+        wanted, sums, touched = self.wanted, self.sums, self.touched
+        for number, clause in enumerate(self.resolved):
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
+                if everything:  # one pass over all windows: no mask, read candidates after
+                    docs, saturation = snapshot.saturation(clause.field, segment, term)
+                    if number == 0:  # the sums are still zero there (0.0 + x is x)
+                        sums[docs] = saturation * clause.factor
+                    else:
+                        sums[docs] += saturation * clause.factor
+                    if touched is not None:
+                        touched[docs] = True
+                    continue
                 postings = view.postings[segment]
                 base = int(snapshot.bases[segment])
                 first, count = postings.blocks(term)
@@ -146,11 +170,6 @@ class _Scorer:
                     continue
                 if len(chosen) == count:
                     docs, saturation = snapshot.saturation(clause.field, segment, term)
-                    if everything:  # one pass over all windows: no mask, read candidates after
-                        sums[docs] += saturation * clause.factor
-                        if touched is not None:
-                            touched[docs] = True
-                        continue
                     keep = selected[docs // WINDOW] & wanted[docs]
                     docs, contribution = docs[keep], saturation[keep] * clause.factor
                 else:
@@ -163,10 +182,14 @@ class _Scorer:
                 sums[docs] += contribution
                 if touched is not None:
                     touched[docs] = True
-        if positions is None:
-            assert touched is not None
+        if positions is None and touched is not None:
             chosen_positions = np.flatnonzero(touched & wanted)
             touched[:] = False
+        elif positions is None:
+            holders = sums > 0
+            if snapshot.size < snapshot.positions:  # some positions are deleted documents
+                holders &= wanted
+            chosen_positions = np.flatnonzero(holders)
         else:
             chosen_positions = positions[selected[positions // WINDOW]]
         found = sums[chosen_positions]
@@ -313,8 +336,7 @@ def _best(
         chosen_positions, chosen_scores = positions, scores
         if 0 < take < len(positions):
             # only the best few need a full sort; near-ties stay in by the margin
-            cut = np.partition(scores, len(scores) - take)[len(scores) - take]
-            keep = scores >= cut - _MARGIN
+            keep = scores >= _floor_of_best(scores, take) - _MARGIN
             chosen_positions, chosen_scores = positions[keep], scores[keep]
         ranking = order(snapshot, chosen_positions, chosen_scores)
         ranked, ranked_scores = chosen_positions[ranking], chosen_scores[ranking]
@@ -326,6 +348,22 @@ def _best(
     if wanted > 0:
         ranked, ranked_scores = ranked[:wanted], ranked_scores[:wanted]
     return Ranked(ranked, ranked_scores, scored)
+
+
+def _floor_of_best(scores: np.ndarray, take: int) -> float:
+    """A value at most the `take`-th largest score, cheaply: the `take`-th largest of the
+    maxima of disjoint sets of scores is one (each of those maxima is a distinct score at
+    least as large), and it cuts nearly as close as a partition of every score at a fraction
+    of the cost (one pass, then a partition of n / width maxima)."""
+    n = len(scores)
+    width = min(64, n // (4 * take))
+    if width < 4:
+        return float(np.partition(scores, n - take)[n - take])
+    whole = n // width * width
+    # column maxima of a (width, n / width) view: disjoint sets again, and a reduction of
+    # whole rows, which numpy vectorises (per-row maxima of short rows it does not)
+    maxima = scores[:whole].reshape(width, -1).max(axis=0)
+    return float(np.partition(maxima, len(maxima) - take)[len(maxima) - take])
 
 
 def top_k(snapshot: Snapshot, clauses: list[Clause], k: int) -> list[tuple[int, float]]:

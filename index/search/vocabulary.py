@@ -1,9 +1,13 @@
-"""The diacritics restoration tables of a generation, stored as sorted key arrays.
+"""The diacritics restoration and question-reading tables of a generation, as sorted key arrays.
 
 A `Restorer` needs, for a folded word ("chinh quyen"), its best accented words with their
 document frequencies, and for a folded syllable the frequency of the words holding it. Built as
 Python dicts they cost seconds and hundreds of megabytes at start for a large vocabulary; here
 they are written once per generation and read through `searchsorted` on memory-mapped arrays.
+
+Reading a phone-typed question (`index.text.reading`) needs two more tables, written beside them
+in the same tables file: the typo index (`TypoIndex`'s arrays, prefixed "ty.") and the accented
+syllables the corpus writes, with the frequency of the words holding them ("as.").
 """
 
 from __future__ import annotations
@@ -13,9 +17,23 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..text.restore import Restorer
+from ..text.typos import TypoIndex
 from .terms import term_key
 
-__all__ = ["open_restorer", "restorer_arrays"]
+__all__ = [
+    "READING_ARRAYS",
+    "RESTORER_ARRAYS",
+    "AccentedSyllables",
+    "open_restorer",
+    "open_typos",
+    "reading_arrays",
+    "restorer_arrays",
+]
+
+RESTORER_ARRAYS = ("rw.keys", "rw.start", "rw.count", "rw.freq", "rw.bytes", "rw.ends",
+                   "rs.keys", "rs.freq")  # fmt: skip
+_TYPO_NAMES = ("text", "offsets", "frequencies", "hashes", "postings")
+READING_ARRAYS = (*(f"ty.{n}" for n in _TYPO_NAMES), "as.keys", "as.freq")
 
 
 def _strings(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -128,3 +146,38 @@ class _Syllables(Mapping[str, int]):
 def open_restorer(arrays: Mapping[str, np.ndarray], documents: int) -> Restorer:
     """A restorer reading the tables in place."""
     return Restorer.from_tables(_Words(arrays), _Syllables(arrays), documents)
+
+
+def reading_arrays(word_frequencies: Mapping[str, int]) -> dict[str, np.ndarray]:
+    """The typo index and the table of syllables as written, of a corpus's words (word -> document
+    frequency, as the restorer takes them)."""
+    typos = TypoIndex.build(word_frequencies)
+    arrays = {f"ty.{name}": array for name, array in typos.to_arrays().items()}
+    syllables: dict[int, int] = {}
+    for word, frequency in word_frequencies.items():
+        for syllable in set(word.split(" ")):
+            if syllable.isalpha():
+                key = term_key(syllable)
+                syllables[key] = syllables.get(key, 0) + frequency
+    ordered = sorted(syllables.items())
+    arrays["as.keys"] = np.array([k for k, _ in ordered], dtype=np.uint64)
+    arrays["as.freq"] = np.array([f for _, f in ordered], dtype=np.int64)
+    return arrays
+
+
+def open_typos(arrays: Mapping[str, np.ndarray]) -> TypoIndex:
+    """The typo index reading its arrays in place."""
+    return TypoIndex.from_arrays({name: arrays[f"ty.{name}"] for name in _TYPO_NAMES})
+
+
+class AccentedSyllables:
+    """syllable as written ("số", "so") -> frequency of the words holding it (0: none does)."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.keys = arrays["as.keys"]
+        self.freq = arrays["as.freq"]
+
+    def get(self, syllable: str) -> int:
+        """The frequency, 0 for a syllable no word holds."""
+        at = _find(self.keys, term_key(syllable))
+        return int(self.freq[at]) if at >= 0 else 0

@@ -45,7 +45,7 @@ from .generation import (
 )
 from .segment import DocRow, Segment, SegmentBuilder
 from .terms import FIELDS
-from .vocabulary import restorer_arrays
+from .vocabulary import READING_ARRAYS, RESTORER_ARRAYS, reading_arrays, restorer_arrays
 
 __all__ = ["IndexBusy", "IndexWriter", "MergePolicy"]
 
@@ -402,6 +402,7 @@ class IndexWriter:
         if restoration is None:
             frequencies = word_frequencies(segments, dead_df)
             restoration = restorer_arrays(Restorer(frequencies, documents))
+            restoration |= reading_arrays(frequencies)  # typo index, accented syllables
         tables = f"gen-{number:08d}.tab"
         work = self.index_dir / f"{tables}.{os.getpid()}.tmp"
         write_tables(
@@ -494,17 +495,12 @@ def word_frequencies(segments: list[Segment], dead_df: DeadDf) -> dict[str, int]
     }
 
 
-def _restorer_copy(tables: Tables) -> dict[str, np.ndarray]:
-    names = (
-        "rw.keys",
-        "rw.start",
-        "rw.count",
-        "rw.freq",
-        "rw.bytes",
-        "rw.ends",
-        "rs.keys",
-        "rs.freq",
-    )
+def _restorer_copy(tables: Tables) -> dict[str, np.ndarray] | None:
+    """The vocabulary tables a merge carries over (its words are unchanged); None when the
+    generation predates the reading tables, so that they are built."""
+    names = (*RESTORER_ARRAYS, *READING_ARRAYS)
+    if any(name not in tables.file for name in names):
+        return None
     return {name: np.array(tables.array(name)) for name in names}
 
 

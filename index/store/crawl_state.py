@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer
 from ..text.dates import now
+from .coordination import Lease
 from .database import write_session
 from .ingest import Outcome, mark_changed, store_record, take_down
 from .models import Article, AwareDateTime, CrawlPage, CrawlRun, Source
@@ -339,6 +340,58 @@ class CrawlState:
                 .group_by(Source.name)
             ).all()
         return {name: AwareDateTime.aggregate(when) for name, when in rows if when is not None}
+
+    def abandoned(self, names: Iterable[str], at: datetime) -> set[str]:
+        """The sources whose last run is still marked running while nobody holds their crawl
+        lease at `at`: their crawler died (kill -9, a lost host), so they are due again."""
+        wanted = list(names)
+        if not wanted:
+            return set()
+        latest = (
+            select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
+            .group_by(CrawlRun.source_id)
+            .subquery()
+        )
+        with self.sessions() as session:
+            running = set(
+                session.scalars(
+                    select(Source.name)
+                    .join(latest, latest.c.source_id == Source.id)
+                    .join(CrawlRun, CrawlRun.id == latest.c.run_id)
+                    .where(Source.name.in_(wanted), CrawlRun.status == RunStatus.RUNNING)
+                )
+            )
+            if not running:
+                return set()
+            held = set(
+                session.scalars(
+                    select(Lease.name).where(
+                        Lease.name.in_([f"crawl:{n}" for n in running]), Lease.expires_at > at
+                    )
+                )
+            )
+        return {name for name in running if f"crawl:{name}" not in held}
+
+    def failed_in_a_row(self, names: Iterable[str], window: int = 10) -> dict[str, int]:
+        """For each source, how many of its latest finished runs failed, counting back to the
+        last run that did not (at most `window`)."""
+        found: dict[str, int] = {}
+        with self.sessions() as session:
+            for name in names:
+                statuses = session.scalars(
+                    select(CrawlRun.status)
+                    .join(Source, Source.id == CrawlRun.source_id)
+                    .where(Source.name == name, CrawlRun.status != RunStatus.RUNNING)
+                    .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+                    .limit(window)
+                )
+                count = 0
+                for status in statuses:
+                    if status != RunStatus.FAILED:
+                        break
+                    count += 1
+                found[name] = count
+        return found
 
     @staticmethod
     def _pending(session: Session, source_id: int) -> int:

@@ -18,7 +18,15 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from ..errors import DatabaseUnavailable
 from .models import Meta
 
-__all__ = ["open_database", "write_session", "get_meta", "set_meta", "safe_url"]
+__all__ = [
+    "current_revision",
+    "head_revision",
+    "open_database",
+    "write_session",
+    "get_meta",
+    "set_meta",
+    "safe_url",
+]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "tin_so_bot_write"  # execution option: this transaction will write
@@ -33,7 +41,7 @@ def open_database(url: str) -> sessionmaker[Session]:
     engine = _create_engine(url)
     try:
         with engine.begin() as connection:
-            if _current_revision(connection) != head_revision():
+            if current_revision(connection) != head_revision():
                 _upgrade(connection)
     except OperationalError as exc:
         engine.dispose()
@@ -98,7 +106,7 @@ def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def _current_revision(connection: Connection) -> str | None:
+def current_revision(connection: Connection) -> str | None:
     """The schema's revision, read without Alembic (which takes a fifth of a second to import)."""
     if not inspect(connection).has_table("alembic_version"):
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
+from ..text.event_dates import EventDate, event_dates
+from ..text.event_dates import encode as encode_dates
+from .changes import touch
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
 from .records import (
@@ -119,6 +121,7 @@ def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str]:
         title_tokens="\n".join(analyzer.tokens(article.title)),
         text_tokens="\n".join(analyzer.tokens(text)),
         sentences=json.dumps(_snippet_sentences(article), ensure_ascii=False),
+        event_dates=encode_dates(_event_dates(article)),
     )
 
 
@@ -128,6 +131,17 @@ def _cache(article: Article, values: dict[str, str]) -> None:
     else:
         for name, value in values.items():
             setattr(article.terms, name, value)
+
+
+def _event_dates(article: Article) -> list[EventDate]:
+    """The dates the summary and body mention ("Ngày 31/5" in an article of 02/06/2019)."""
+    text = "\n".join(p for p in (article.summary, article.body) if p)
+    if not text or article.published_at is None:
+        return []
+    return event_dates(text[:_EVENT_TEXT], article.published_at)
+
+
+_EVENT_TEXT = 20_000  # characters read for dates: an event's date stands near the start
 
 
 def _snippet_sentences(article: Article) -> list[str]:
@@ -306,8 +320,9 @@ def take_down(session: Session, articles: Iterable[Article]) -> list[int]:
 
 
 def mark_changed(session: Session) -> None:
-    """Record that the articles changed, so running engines know to rebuild their index."""
-    set_meta(session, "data_version", uuid.uuid4().hex)
+    """Record that the articles changed, so running engines know to rebuild their index (the
+    change log numbers the transaction when it commits; see `changes`)."""
+    touch(session)
 
 
 def store_items(

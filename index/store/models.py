@@ -131,6 +131,8 @@ class ArticleTerms(Base):
     title_tokens: Mapped[str] = mapped_column(Text)  # token stream joined by "\n"
     text_tokens: Mapped[str] = mapped_column(Text)
     sentences: Mapped[str] = mapped_column(Text)  # JSON list of display sentences
+    # dates the article mentions, read with its publication date (`event_dates.encode`)
+    event_dates: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     article: Mapped[Article] = relationship(back_populates="terms")
 

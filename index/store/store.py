@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
 from ..text.dates import now
+from ..text.event_dates import EventDate
+from ..text.event_dates import decode as decode_dates
+from .changes import ChangeLog, install
 from .conversations import Conversations
+from .coordination import Alerts, Leases, TokenBuckets
 from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
@@ -24,6 +28,7 @@ from .feedback import Feedback
 from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, AwareDateTime, Question, Source
+from .news_log import NewsLog
 from .records import AttachmentLink, Item
 from .subscriptions import Subscriptions
 
@@ -96,9 +101,15 @@ class Store:
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
+        install(sessions)  # every change to articles is logged for readers elsewhere
+        self.changes = ChangeLog(sessions)
+        self.leases = Leases(sessions)
+        self.buckets = TokenBuckets(sessions)
+        self.alerts = Alerts(sessions)
         self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
         self.subscriptions = Subscriptions(sessions)
+        self.news_log = NewsLog(sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -173,7 +184,8 @@ class Store:
     # -- articles out -----------------------------------------------------------------------
 
     def data_version(self) -> str:
-        """Changes whenever articles are added, edited or re-analysed."""
+        """Changes whenever articles are added, edited or re-analysed: the number of the last
+        change in the change log (a random name in databases older than the log)."""
         with self.sessions() as session:
             return get_meta(session, "data_version") or ""
 
@@ -244,6 +256,21 @@ class Store:
         )
         with self.sessions() as session:
             return {row.article_id: json.loads(row.sentences) for row in session.execute(query)}
+
+    def event_dates(self, article_ids: list[int]) -> dict[int, list[EventDate]]:
+        """The dates these articles mention, as read at ingest (none for an article analysed
+        before they were read)."""
+        if not article_ids:
+            return {}
+        query = select(ArticleTerms.article_id, ArticleTerms.event_dates).where(
+            ArticleTerms.article_id.in_(article_ids)
+        )
+        with self.sessions() as session:
+            return {
+                row.article_id: decode_dates(row.event_dates)
+                for row in session.execute(query)
+                if row.event_dates
+            }
 
     def articles(self, batch: int = 500) -> Iterator[ArticleView]:
         """Every article, by id, read `batch` rows at a time (for exports)."""

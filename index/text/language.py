@@ -1,14 +1,16 @@
 """Whether a message is written in Vietnamese (with or without diacritics) or another language.
 
-Vietnamese words are syllables (`syllables.is_folded_syllable`); English words mostly are not
-("hello", "news", "covid"). Acronyms, codes and numbers say nothing either way. Letters of other
-scripts (Chinese, Cyrillic, Thai...) are never Vietnamese.
+Vietnamese words are syllables (`syllables.is_folded_syllable`), or spell one with their Telex
+keys ("ddooir"); English words mostly do neither ("hello", "news", "covid"). Acronyms, codes and
+numbers say nothing either way. Letters of other scripts (Chinese, Cyrillic, Thai...) are never
+Vietnamese.
 """
 
 from __future__ import annotations
 
 import re
 
+from .keystrokes import telex
 from .normalize import fold, lower, normalize
 from .syllables import is_folded_syllable
 
@@ -28,9 +30,12 @@ def _words(text: str) -> list[str]:
 
 
 def foreign_words(text: str) -> list[str]:
-    """The words that cannot be Vietnamese: not a syllable, or in another script."""
+    """The words that cannot be Vietnamese: not a syllable, even with its Telex keys decoded
+    ("chuyeenr" is "chuyển" typed with the input method off), or in another script."""
     return [
-        w for w in _words(text) if not _LATIN.match(w) or not is_folded_syllable(fold(lower(w)))
+        w
+        for w in _words(text)
+        if not _LATIN.match(w) or not (is_folded_syllable(fold(lower(w))) or telex(lower(w)))
     ]
 
 

@@ -35,6 +35,9 @@ __all__ = ["Change", "Edit", "Reader", "Reading"]
 # What each kind of change costs, in log-likelihood: the changed question must be supported by
 # the corpus at least this much better than the typed one (typos cost per edit, in typos.py).
 KEYSTROKE_COST = 1.0
+# ... and more when the corpus writes the token as typed and it is no Vietnamese syllable: a
+# foreign word or an acronym ("ddos", "iso"), not keys left in.
+WRITTEN_WORD_COST = 3.0
 ABBREVIATION_COST = 1.0
 SPLIT_COST = 1.0
 _TYPO_SUGGESTIONS = 3
@@ -172,11 +175,13 @@ class Reader:
             return [_Option((folded,), token.text, None, 0.0)]  # never reread
         options = [_Option.of((lower(token.text),), token.text, support)]
         explained = False
+        keys_cost: float | None = None  # asked of the corpus once, when some keys decode
         for decoded, change in ((telex(token.text), Change.TELEX), (vni(token.text), Change.VNI)):
             if decoded is not None:
-                options.append(
-                    _Option.of((lower(decoded),), decoded, support, change, KEYSTROKE_COST)
-                )
+                if keys_cost is None:
+                    written = _written_word(folded, support)
+                    keys_cost = KEYSTROKE_COST + (WRITTEN_WORD_COST if written else 0.0)
+                options.append(_Option.of((lower(decoded),), decoded, support, change, keys_cost))
                 explained = explained or support.syllable_df(lower(decoded)) > 0
         for meaning in self.dictionary.meanings(token.text):
             syllables = [s for _, _, word in surface_words(meaning) for s in word.split()]
@@ -210,6 +215,11 @@ class Reader:
             cost = edit_cost(token.text, suggestion)
             found.append(_Option.of(syllables, text, support, change, cost))
         return found[: _TYPO_SUGGESTIONS + 1]
+
+
+def _written_word(folded: str, support: Support) -> bool:
+    """The corpus writes the token, which is no Vietnamese syllable (a foreign word, an acronym)."""
+    return not is_folded_syllable(folded) and support.folded_df(folded) > 0
 
 
 def _fits(syllables: Sequence[str], left: str | None, right: str | None, support: Support) -> bool:
