@@ -141,10 +141,7 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler(["baocao", "tudien"], admin.refuse))
     app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
-    typed_follow = question & filters.Regex(subscribe.TYPED_FOLLOW)
-    typed_unfollow = question & filters.Regex(subscribe.TYPED_UNFOLLOW)
-    app.add_handler(MessageHandler(private & typed_unfollow, subscribe.typed_unfollow))
-    app.add_handler(MessageHandler(private & typed_follow, subscribe.typed_follow))
+    # “theo dõi …” / “bỏ theo dõi …” typed as words are the core's (bot/conversation/follow.py)
     app.add_handler(MessageHandler(private & question, handlers.question))
     app.add_handler(MessageHandler(groups & question & ADDRESSED_TO_BOT, handlers.question))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))

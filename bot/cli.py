@@ -496,6 +496,7 @@ def _attach_zalo(
     state = application.bot_data[state_key]
     zalo = build_zalo(settings, state.archive, state.conversation, state.crawls, hook)
     zalo.reindex_flag = state  # one reindex at a time, whichever channel asked
+    zalo.matches_news = False  # the Telegram news job matches; each channel sends its own
     started, stopped = application.post_init, application.post_stop
 
     async def post_init(app: Any) -> None:
@@ -520,11 +521,13 @@ def _run_zalo(
     from bot.conversation import ChatKeys, Conversation
     from bot.crawl_jobs import CrawlJobs
     from bot.department import load_department
+    from bot.desk import news_desk
     from bot.zalo import ZaloNetworkError, ZaloUnauthorized
     from bot.zalo.run import build_zalo, serve_alone
 
     contact = load_department(settings.department_file)
-    conversation = Conversation(archive, ChatKeys(settings.chat_secret()), contact=contact)
+    keys, news = ChatKeys(settings.chat_secret()), news_desk(archive, settings)
+    conversation = Conversation(archive, keys, contact=contact, news=news)
     crawls = CrawlJobs(archive, sources, settings.crawl_lease_seconds)
     zalo = build_zalo(settings, archive, conversation, crawls, hook)
     try:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import time as clock_time
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from index import Archive, NewsDesk, QuietHours
+from index import Archive, NewsDesk
 from index.crawl import SourcesFile
 
 from .conversation import ChatKeys, Conversation
 from .crawl_jobs import CrawlJobs
 from .department import load_department
+from .desk import news_desk
 from .pacing import Pacer
 from .questions import QuestionCache
 from .service import ServiceState
@@ -76,6 +76,7 @@ class BotState:
     def create(cls, archive: Archive, settings: Settings, sources: SourcesFile) -> BotState:
         """Fresh state for a starting bot."""
         burst, per_minute = settings.user_burst, settings.user_per_minute
+        news = news_desk(archive, settings)
         return cls(
             archive=archive,
             settings=settings,
@@ -83,6 +84,7 @@ class BotState:
                 archive,
                 ChatKeys(settings.chat_secret()),
                 contact=load_department(settings.department_file),
+                news=news,
             ),
             crawls=CrawlJobs(archive, sources, settings.crawl_lease_seconds),
             questions=QuestionCache(settings.query_cache_size),
@@ -93,7 +95,7 @@ class BotState:
             inline_throttle=Throttle(
                 burst * INLINE_FACTOR, per_minute * INLINE_FACTOR, name="inline"
             ),
-            news=NewsDesk(archive, quiet_hours=_quiet_hours(settings.quiet_hours)),
+            news=news,
             pacer=Pacer(settings.delivery_per_second),
         )
 
@@ -108,12 +110,6 @@ class BotState:
             return False
         self.last_error_report = moment
         return True
-
-
-def _quiet_hours(text: str) -> QuietHours:
-    """QUIET_HOURS ("22:00-06:00") as the news desk wants it."""
-    start, end = (clock_time.fromisoformat(part) for part in text.split("-"))
-    return QuietHours(start, end)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -59,6 +59,7 @@ from .conversation import (
     ShowContact,
     ShowPage,
     Start,
+    Subscriptions,
 )
 from .logs import Redactor
 from .questions import clean_question
@@ -134,7 +135,7 @@ def _messages(
         if isinstance(part, Guide) and admin:
             rendered = [rendered[0] + texts.ADMIN_HELP]
         texts_ += rendered
-        if isinstance(part, Results | Listing | Categories) and target < 0:
+        if isinstance(part, Results | Listing | Categories | Subscriptions) and target < 0:
             target = len(texts_) - 1
     keyboard = keyboards.reply_keyboard(reply)
     target = target if target >= 0 else len(texts_) - 1

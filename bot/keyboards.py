@@ -35,6 +35,7 @@ from .callbacks import (
 )
 from .conversation import (
     Article,
+    Followed,
     Listing,
     ListKind,
     ListRef,
@@ -47,6 +48,7 @@ from .conversation import (
     Read,
     Reply,
     Results,
+    Subscriptions,
     Suggest,
     Turn,
 )
@@ -120,6 +122,9 @@ def page_kind(listed: ListRef) -> tuple[Kind, str]:
 def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The buttons of a reply's next steps: read each article, turn the page (◀ Trước · i/N ·
     Sau ▶), the suggested question, the categories, the latest articles."""
+    following = _following_keyboard(reply)
+    if following is not None:
+        return following
     listed = next((p for p in reply.parts if isinstance(p, Results | Listing)), None)
     urls = {hit.article_id: hit.url for hit in listed.page.hits} if listed is not None else {}
     rows: list[list[InlineKeyboardButton]] = []
@@ -203,6 +208,18 @@ def _pick_button(step: Pick) -> InlineKeyboardButton:
         return InlineKeyboardButton(texts.PICK_NONE, callback_data=data)
     label = texts.PICK_BUTTON.format(number=step.number, title=_label(step.title, 40))
     return InlineKeyboardButton(label, callback_data=data)
+
+
+def _following_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """A new subscription's 🔕 button, or ❌ per subscription under the chat's list."""
+    from .subscribe import unfollow_keyboard
+
+    for part in reply.parts:
+        if isinstance(part, Followed):
+            return unfollow_keyboard([part.subscribed.subscription], this_one=True)
+        if isinstance(part, Subscriptions):
+            return unfollow_keyboard(list(part.subscriptions))
+    return None
 
 
 def _follow_button(listed: Results | Listing | None) -> InlineKeyboardButton | None:

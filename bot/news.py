@@ -23,7 +23,7 @@ from . import texts
 from .context import BotContext
 from .render import HTML
 from .render.news import render_digest, render_news_group, render_news_item
-from .subscribe import is_channel, news_keyboard
+from .subscribe import CHANNEL, is_channel, news_keyboard
 
 __all__ = ["deliver_news", "GROUPED_FROM"]
 
@@ -51,7 +51,7 @@ async def _deliver(context: BotContext, desk: NewsDesk) -> None:
     except Exception:  # noqa: BLE001 - a failed pass is retried at the next tick
         log.exception("matching news failed")
     while True:
-        claimed = await asyncio.to_thread(desk.claim, CLAIM_BATCH)
+        claimed = await asyncio.to_thread(desk.claim, CLAIM_BATCH, CHANNEL)
         if not claimed:
             return
         # Read and render the whole batch in one worker thread, then only send: the event
@@ -99,7 +99,7 @@ async def _send_chat(
             await asyncio.to_thread(desk.finish, deliveries, DeliveryStatus.FAILED, error)
             if error in ("forbidden", "chat not found"):
                 log.info("chat %s cannot be reached (%s): subscriptions paused", chat_id, error)
-                await asyncio.to_thread(desk.pause, "telegram", chat_id, error)
+                await asyncio.to_thread(desk.pause, CHANNEL, chat_id, error)
             return
     sent.extend(deliveries)
 

@@ -1,4 +1,5 @@
-"""Following topics: /theodoi, /huytheodoi, /bantin, their buttons and their typed words.
+"""Following topics: /theodoi, /huytheodoi, /bantin and their buttons. (Their typed words,
+“theo dõi …” and “bỏ theo dõi …”, are the conversation core's: bot/conversation/follow.py.)
 
 Handlers are thin: they check who may change a group's subscriptions, ask the news desk
 (`index.NewsDesk`) in a worker thread, render (`bot.render.news`) and reply.
@@ -49,16 +50,12 @@ __all__ = [
     "FOLLOW_PATTERN",
     "UNFOLLOW_PATTERN",
     "MODE_PATTERN",
-    "TYPED_FOLLOW",
-    "TYPED_UNFOLLOW",
     "follow",
     "unfollow",
     "delivery",
     "follow_button",
     "unfollow_button",
     "mode_button",
-    "typed_follow",
-    "typed_unfollow",
     "follow_keyboard",
     "unfollow_keyboard",
     "news_keyboard",
@@ -73,10 +70,6 @@ CHANNEL = "telegram"
 FOLLOW_PATTERN = r"^f:[sc]:[A-Za-z0-9_-]{8}$"
 UNFOLLOW_PATTERN = r"^un?:(?:[0-9]{1,19}|\*)$"
 MODE_PATTERN = r"^b[mq]:(?:instant|daily|weekly|0|1)$"
-TYPED_FOLLOW = r"(?i)^\s*(?:theo dõi|theo doi)\s+(\S.*)$"
-TYPED_UNFOLLOW = (
-    r"(?i)^\s*(?:bỏ theo dõi|bo theo doi|hủy theo dõi|huỷ theo dõi|huy theo doi)\s*(.*)$"
-)
 _ALL = {"tat ca", "all", "het", "*"}
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hg.]([0-5]\d)$")
 
@@ -127,12 +120,6 @@ async def follow(update: Update, context: BotContext) -> None:
     await _follow_words(update, context, words)
 
 
-async def typed_follow(update: Update, context: BotContext) -> None:
-    """“theo dõi <chủ đề>” typed as words: the same as /theodoi."""
-    found = re.match(TYPED_FOLLOW, message_of(update).text or "")
-    await _follow_words(update, context, found[1] if found else "")
-
-
 async def _follow_words(update: Update, context: BotContext, words: str) -> None:
     message = message_of(update)
     chat_id = str(chat_of(update).id)
@@ -169,12 +156,6 @@ async def _show_list(update: Update, context: BotContext, *, edit: bool = False)
 async def unfollow(update: Update, context: BotContext) -> None:
     """/huytheodoi <số> | tất cả: stop following one or all; alone: the list with buttons."""
     await _unfollow_words(update, context, " ".join(context.args or []))
-
-
-async def typed_unfollow(update: Update, context: BotContext) -> None:
-    """“bỏ theo dõi <số>” typed as words: the same as /huytheodoi."""
-    found = re.match(TYPED_UNFOLLOW, message_of(update).text or "")
-    await _unfollow_words(update, context, found[1] if found else "")
 
 
 async def _unfollow_words(update: Update, context: BotContext, words: str) -> None:

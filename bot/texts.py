@@ -819,3 +819,38 @@ ANNOUNCE_CANCELLED = "Đã hủy thông báo."
 ANNOUNCE_EXPIRED = "Thông báo này đã hết hạn xác nhận; bạn gõ lại /thongbao nhé."
 ANNOUNCEMENT = "📣 <b>Thông báo</b>\n\n{text}"
 ANNOUNCE_TOO_LONG = "Thông báo dài quá: bạn hãy viết trong {chars} ký tự nhé."
+
+# -- following by typed words (any channel; plain text on Zalo) ----------------------------
+SAID[Said.UNFOLLOW_HOW] = UNFOLLOW_HOW
+FOLLOW_HOW_WORDS = (
+    "🔔 Gõ “theo dõi” kèm chủ đề bạn muốn nhận tin, ví dụ “theo dõi chuyển đổi số” hoặc "
+    "“theo dõi học bổng”. Khi có bài mới phù hợp, bot sẽ gửi ngay cho bạn."
+)
+FOLLOWING_NONE_WORDS = "Bạn chưa theo dõi chủ đề nào. " + FOLLOW_HOW_WORDS
+FOLLOWING_HINT_WORDS = (
+    "👉 Gõ “bỏ theo dõi <số>” để bỏ theo dõi một chủ đề, hoặc “bỏ theo dõi tất cả”."
+)
+UNFOLLOW_UNKNOWN_WORDS = "Không có chủ đề số {number}. Gõ “theo dõi” để xem danh sách."
+UNFOLLOW_HOW_WORDS = (
+    "Gõ “bỏ theo dõi” kèm số thứ tự (xem bằng “theo dõi”), ví dụ “bỏ theo dõi 1”, "
+    "hoặc “bỏ theo dõi tất cả”."
+)
+HINT_FOLLOW = "“theo dõi {question}” để nhận tin mới về chủ đề này"
+HINT_FOLLOW_CATEGORY = "“theo dõi chuyên mục {name}” để nhận tin mới của chuyên mục"
+HINT_UNFOLLOW = "“bỏ theo dõi {number}” để thôi theo dõi “{label}”"
+NEWS_UNFOLLOW_WORDS = "👉 Gõ “bỏ theo dõi {number}” để thôi nhận tin về “{label}”."
+NEWS_UNFOLLOW_ANY_WORDS = (
+    "👉 Gõ “theo dõi” để xem các chủ đề bạn theo dõi, “bỏ theo dõi <số>” để bỏ bớt."
+)
+__all__ += [
+    "FOLLOW_HOW_WORDS",
+    "FOLLOWING_NONE_WORDS",
+    "FOLLOWING_HINT_WORDS",
+    "UNFOLLOW_UNKNOWN_WORDS",
+    "UNFOLLOW_HOW_WORDS",
+    "HINT_FOLLOW",
+    "HINT_FOLLOW_CATEGORY",
+    "HINT_UNFOLLOW",
+    "NEWS_UNFOLLOW_WORDS",
+    "NEWS_UNFOLLOW_ANY_WORDS",
+]

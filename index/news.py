@@ -275,10 +275,13 @@ class NewsDesk:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def claim(self, limit: int = 200) -> dict[tuple[str, str], list[PendingDelivery]]:
-        """Claim the deliveries due now (each once, ever), grouped by chat."""
+    def claim(
+        self, limit: int = 200, channel: str | None = None
+    ) -> dict[tuple[str, str], list[PendingDelivery]]:
+        """Claim the deliveries due now (each once, ever), grouped by chat; only one channel's
+        when given (each channel's process sends its own)."""
         grouped: dict[tuple[str, str], list[PendingDelivery]] = defaultdict(list)
-        for delivery in self.log.claim_deliveries(self.clock(), limit):
+        for delivery in self.log.claim_deliveries(self.clock(), limit, channel=channel):
             grouped[(delivery.channel, delivery.chat_id)].append(delivery)
         return dict(grouped)
 

@@ -128,6 +128,24 @@ def test_typed_words_follow_and_unfollow(fake_api: FakeBotAPI, start_bot) -> Non
     assert ask(fake_api, user, "bỏ theo dõi 1")["text"].startswith("✅ Đã bỏ theo dõi")
 
 
+def test_typed_words_go_through_the_core_with_the_same_buttons(
+    fake_api: FakeBotAPI, start_bot
+) -> None:
+    start_bot(**FAST)
+    user = citizen(1)
+    followed = ask(fake_api, user, "theo doi an toan thong tin")
+    assert followed["text"].startswith("✅ Đã theo dõi “an toan thong tin”")
+    assert button(followed, "🔕 Bỏ theo dõi")
+    ask(fake_api, user, "theo dõi học bổng")
+    listed = ask(fake_api, user, "theo dõi")
+    assert "1. an toan thong tin" in listed["text"] and "2. học bổng" in listed["text"]
+    assert [label for label, _ in buttons(listed)][-1] == texts.UNFOLLOW_ALL_BUTTON
+    assert ask(fake_api, user, "bỏ theo dõi 9")["text"] == texts.UNFOLLOW_UNKNOWN.format(number="9")
+    assert ask(fake_api, user, "bỏ theo dõi tất cả")["text"] == texts.UNFOLLOWED_ALL.format(count=2)
+    results = ask(fake_api, citizen(2), "phố sách")  # (a fresh user: no throttle)
+    assert button(results, texts.FOLLOW_BUTTON)  # the 🔔 row as before
+
+
 def test_a_blocked_chat_is_paused_and_not_retried(
     fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
 ) -> None:

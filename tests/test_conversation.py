@@ -295,3 +295,38 @@ def test_today_lists_todays_articles_when_there_are_some(
     listed = _list(reply)
     assert listed.list.kind is ListKind.TODAY and not _said(reply)
     assert [hit.title for hit in listed.page.hits] == ["Khai mạc Ngày hội chuyển đổi số"]
+
+
+# -- following topics by typed words (bot/conversation/follow.py) --------------------------
+
+
+def test_typed_follow_words_are_the_cores_on_every_channel(archive: Archive, clock: Clock) -> None:
+    from bot.conversation import Followed, FollowTopic, Subscriptions, Unfollow, Unfollowed
+    from index import NewsDesk
+
+    core = Conversation(archive, ChatKeys(SECRET), clock=clock, news=NewsDesk(archive))
+    chat = f"follow-{next(_chats)}"
+
+    def say(text: str, **values: object) -> Reply:
+        values.setdefault("chat_id", chat)
+        values.setdefault("channel", Channel.ZALO)
+        return core.handle(Incoming(text=text, **values))  # type: ignore[arg-type]
+
+    results = say("phố sách")
+    assert results.steps[-1] == FollowTopic(_list(results).list)  # "theo dõi phố sách"
+    followed = say("theo doi pho sach")
+    assert isinstance(followed.parts[0], Followed)
+    assert followed.steps == (Unfollow(1, followed.parts[0].subscribed.subscription),)
+    listed = say("theo dõi")
+    assert isinstance(listed.parts[0], Subscriptions) and len(listed.parts[0].subscriptions) == 1
+    # keyed by the channel and its own chat id: news must find its way back there
+    assert core.news is not None and len(core.news.subscriptions("zalo", chat)) == 1
+    assert core.news.subscriptions("telegram", chat) == []
+    assert say("bỏ theo dõi 1").parts == (Unfollowed("pho sach"),)
+    # in a group the words are a question (the channel checks who may change its list)
+    assert isinstance(say("theo dõi phố sách", group=True).parts[0], Results)
+    # without a news desk too
+    plain = Conversation(archive, ChatKeys(SECRET), clock=clock)
+    assert isinstance(
+        plain.handle(Incoming(Channel.ZALO, chat, text="theo dõi phố sách")).parts[0], Results
+    )

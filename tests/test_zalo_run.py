@@ -194,7 +194,7 @@ def test_a_question_is_answered_in_plain_text_with_words_to_type(
     assert "Bài 1–5 trong" in text
     assert answer[-1].endswith(
         "“đọc 1” để đọc bài 1, “tiếp” để xem thêm, “👍” hoặc “👎” để cho biết câu trả lời có "
-        "đúng không."
+        f"đúng không, “theo dõi {question}” để nhận tin mới về chủ đề này."
     )
 
 

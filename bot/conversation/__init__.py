@@ -7,6 +7,7 @@
     lists.py     results, the latest, a category, today: pages and their next steps
     periods.py   a list's period shifted back or forth ("tin cũ hơn" / "mới hơn")
     feedback.py  👍/👎 on answers, "Bài nào đúng?" as a judgment, the contact card
+    follow.py    "theo dõi <chủ đề>", "theo dõi", "bỏ theo dõi <số>": subscriptions by words
     privacy.py   chat ids as keyed hashes; how long things are kept
     handover.py  deep links that carry a question from inline mode into a chat
 
@@ -16,6 +17,7 @@ imports `telegram`.
 """
 
 from .core import EXAMPLE, PAGE_SIZE, Conversation
+from .follow import TYPED_FOLLOW, TYPED_UNFOLLOW
 from .intents import ChatTable, Intent, Understood, understand
 from .privacy import FOLLOW_UP_FOR, HANDOVER_FOR, QUESTIONS_FOR, REFERENCES_FOR, ChatKeys
 from .types import (
@@ -26,6 +28,9 @@ from .types import (
     Channel,
     Contact,
     ContactCard,
+    Followed,
+    FollowRefused,
+    FollowTopic,
     Forget,
     Guide,
     Help,
@@ -34,6 +39,7 @@ from .types import (
     Listing,
     ListKind,
     ListRef,
+    NoSuchSubscription,
     OpenCategories,
     OpenCategory,
     OpenContact,
@@ -53,14 +59,26 @@ from .types import (
     ShowPage,
     Start,
     Step,
+    Subscriptions,
     Suggest,
     TryAsking,
     Turn,
+    Unfollow,
+    Unfollowed,
     Welcome,
     WhichWasRight,
 )
 
 __all__ = [
+    "TYPED_FOLLOW",
+    "TYPED_UNFOLLOW",
+    "Unfollowed",
+    "Unfollow",
+    "Subscriptions",
+    "NoSuchSubscription",
+    "FollowTopic",
+    "FollowRefused",
+    "Followed",
     "OpenContact",
     "Pick",
     "Rate",

@@ -18,6 +18,7 @@ from index import (
     Archive,
     ArticleNotFound,
     EmptyQuery,
+    NewsDesk,
     SearchPage,
     fold,
     foreign_words,
@@ -26,6 +27,7 @@ from index import (
 
 from . import handover
 from .feedback import Feedback
+from .follow import Following
 from .intents import ChatTable, Intent, Understood, understand
 from .lists import TODAY_QUESTION, Lists, list_of
 from .memory import Chat, Memory
@@ -82,6 +84,7 @@ class Conversation:
         page_size: int = PAGE_SIZE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         contact: ContactCard | None = None,
+        news: NewsDesk | None = None,
     ) -> None:
         self.archive = archive
         self.keys = keys
@@ -89,8 +92,12 @@ class Conversation:
         self.clock = clock
         self.table = ChatTable(archive.dictionary.chat)
         self.memory = Memory(archive)
-        self.lists = Lists(archive, page_size, contact_offered=contact is not None)
+        self.lists = Lists(
+            archive, page_size, contact_offered=bool(contact), follow_offered=bool(news)
+        )
         self.feedback = Feedback(archive, self.memory, contact)
+        self.news = news  # subscriptions ("theo dõi …"), when this process has them
+        self.following = Following(news)
 
     # -- the entry points -------------------------------------------------------------------
 
@@ -101,7 +108,8 @@ class Conversation:
         if incoming.action is not None:
             return self._act(chat, incoming.action)
         text = incoming.text or ""
-        return self.feedback.typed(chat, text) or self._answer(chat, understand(text, self.table))
+        typed = self.following.typed(chat, text) or self.feedback.typed(chat, text)
+        return typed or self._answer(chat, understand(text, self.table))
 
     def hand_over(self, question: str) -> str:
         """A deep-link payload that brings `question` into a private chat (see handover.py)."""
@@ -122,13 +130,13 @@ class Conversation:
         if isinstance(action, AskSuggestion):
             return self._suggested(chat, action.question)
         if isinstance(action, ShowCategories):
-            return self._categories()
+            return _categories(self.archive)
         if isinstance(action, Start):
             return self._start(chat, action.payload)
         if isinstance(action, Help):
             return Reply((Guide(),), (TryAsking(EXAMPLE),))
         if isinstance(action, Forget):
-            return self._forget(chat)
+            return _forget(self.archive, chat)
         if isinstance(action, RateAnswer | JudgeAnswer | ShowContact):
             return self.feedback.act(chat, action)
         raise TypeError(f"unknown action {action!r}")
@@ -146,12 +154,6 @@ class Conversation:
             return self._search(chat, question)
         welcome = Welcome(chat.incoming.first_name)
         return Reply((welcome,), (OpenLatest(), OpenCategories()))
-
-    def _forget(self, chat: Chat) -> Reply:
-        """/xoadulieu: everything kept for this chat is deleted now."""
-        purged = self.archive.forget_chat(chat.incoming.channel, chat.key)
-        done = purged.conversations + purged.questions
-        return Reply((Say(Said.FORGOTTEN if done else Said.NOTHING_TO_FORGET),))
 
     def _suggested(self, chat: Chat, question: str) -> Reply:
         """“🔎 Tìm …”: ask the question as the articles spell it."""
@@ -189,9 +191,9 @@ class Conversation:
         if intent is Intent.TODAY:
             return self._today(chat)
         if intent is Intent.CATEGORIES:
-            return self._categories()
+            return _categories(self.archive)
         if intent is Intent.FORGET:
-            return self._forget(chat)
+            return _forget(self.archive, chat)
         return Reply((Say(Said.EMPTY_QUESTION),), (TryAsking(EXAMPLE),))
 
     def _search(self, chat: Chat, question: str) -> Reply:
@@ -295,11 +297,6 @@ class Conversation:
         found = self.lists.reply(page, latest)
         return Reply((Say(Said.TODAY_EMPTY), *found.parts), found.steps)
 
-    def _categories(self) -> Reply:
-        found = tuple(self.archive.categories())
-        steps = tuple(OpenCategory(c.name, c.count) for c in found[:MAX_CATEGORY_STEPS])
-        return Reply((Categories(found),), steps)
-
     # -- lists ------------------------------------------------------------------------------
 
     def _show(self, chat: Chat, listed: ListRef, page_number: int) -> Reply:
@@ -332,6 +329,19 @@ _SMALL_TALK: dict[Intent, Reply] = {
     Intent.ACKNOWLEDGED: Reply((Say(Said.ACKNOWLEDGED),), (OpenLatest(),)),
     Intent.EMPTY: Reply((Say(Said.EMPTY_QUESTION),), (TryAsking(EXAMPLE),)),
 }
+
+
+def _categories(archive: Archive) -> Reply:
+    found = tuple(archive.categories())
+    steps = tuple(OpenCategory(c.name, c.count) for c in found[:MAX_CATEGORY_STEPS])
+    return Reply((Categories(found),), steps)
+
+
+def _forget(archive: Archive, chat: Chat) -> Reply:
+    """/xoadulieu: everything kept for this chat is deleted now."""
+    purged = archive.forget_chat(chat.incoming.channel, chat.key)
+    done = purged.conversations + purged.questions
+    return Reply((Say(Said.FORGOTTEN if done else Said.NOTHING_TO_FORGET),))
 
 
 def _category_named(archive: Archive, words: str) -> str | None:

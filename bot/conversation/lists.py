@@ -6,6 +6,7 @@ from __future__ import annotations
 from index import Archive, ConversationState, EmptyQuery, SearchPage
 
 from .types import (
+    FollowTopic,
     Listing,
     ListKind,
     ListRef,
@@ -24,15 +25,24 @@ from .types import (
 __all__ = ["Lists", "TODAY_QUESTION", "list_of"]
 
 TODAY_QUESTION = "tin hôm nay"  # lists today's articles (a question that is only a period)
+_FOLLOWABLE = (ListKind.SEARCH, ListKind.CATEGORY)
 
 
 class Lists:
     """Pages of lists, `page_size` articles each."""
 
-    def __init__(self, archive: Archive, page_size: int, *, contact_offered: bool = False) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        page_size: int,
+        *,
+        contact_offered: bool = False,
+        follow_offered: bool = False,
+    ) -> None:
         self.archive = archive
         self.page_size = page_size
         self.contact_offered = contact_offered  # a question without results offers it
+        self.follow_offered = follow_offered  # a question's or category's list: follow it
 
     def fetch(self, listed: ListRef, page_number: int) -> SearchPage | None:
         """Page `page_number` of a list, or its last page when the list has shrunk since."""
@@ -71,6 +81,9 @@ class Lists:
             steps.append(Suggest(listed.query, page.suggestion))
         if listed.kind is ListKind.CATEGORY:
             steps.append(OpenCategories())
+        follow: tuple[Step, ...] = ()  # last: the twin of the 🔔 row
+        if self.follow_offered and page.hits and listed.kind in _FOLLOWABLE:
+            follow = (FollowTopic(listed),)
         if listed.kind is ListKind.SEARCH:
             if answer_id is not None and page.hits:
                 steps.append(Rate(answer_id))
@@ -78,8 +91,8 @@ class Lists:
                 steps.append(OpenLatest())
                 if self.contact_offered:
                     steps.append(OpenContact())
-            return Reply((Results(page, listed, answer_id),), tuple(steps))
-        return Reply((Listing(page, listed),), tuple(steps))
+            return Reply((Results(page, listed, answer_id),), (*steps, *follow))
+        return Reply((Listing(page, listed),), (*steps, *follow))
 
     def nth(self, state: ConversationState, number: int) -> int | None:
         """The id of article `number` (1-based, as numbered on screen) of the chat's list."""

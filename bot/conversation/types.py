@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index import ArticleView, CategoryCount, SearchPage
+from index import ArticleView, CategoryCount, SearchPage, Subscribed, SubscriptionView
 
 __all__ = [
     "Channel",
@@ -40,6 +40,11 @@ __all__ = [
     "WhichWasRight",
     "Contact",
     "ContactCard",
+    "Followed",
+    "Subscriptions",
+    "Unfollowed",
+    "NoSuchSubscription",
+    "FollowRefused",
     "Part",
     "Turn",
     "Read",
@@ -51,6 +56,8 @@ __all__ = [
     "Rate",
     "Pick",
     "OpenContact",
+    "FollowTopic",
+    "Unfollow",
     "Step",
     "Reply",
 ]
@@ -208,6 +215,7 @@ class Said(StrEnum):
     FEEDBACK_EXPIRED = "feedback_expired"  # a vote on an answer no longer kept
     JUDGMENT_THANKS = "judgment_thanks"  # after "Bài nào đúng?" was answered
     NO_CONTACT = "no_contact"  # /lienhe with no department card configured
+    UNFOLLOW_HOW = "unfollow_how"  # "bỏ theo dõi" alone: how to say which
 
 
 @dataclass(frozen=True)
@@ -290,7 +298,58 @@ class Contact:
     card: ContactCard
 
 
-Part = Say | Results | Listing | Article | Categories | Welcome | Guide | WhichWasRight | Contact
+@dataclass(frozen=True)
+class Followed:
+    """A subscription saved ("theo dõi <chủ đề>"), with what it would have matched lately."""
+
+    subscribed: Subscribed
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    """The chat's subscriptions, numbered as "bỏ theo dõi <số>" takes them."""
+
+    subscriptions: tuple[SubscriptionView, ...]
+
+
+@dataclass(frozen=True)
+class Unfollowed:
+    """One subscription stopped (`label`), or all of them (`label` None, `count` of them)."""
+
+    label: str | None = None
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class NoSuchSubscription:
+    """ "bỏ theo dõi <x>" where x is no subscription's number (as typed, cut short)."""
+
+    typed: str
+
+
+@dataclass(frozen=True)
+class FollowRefused:
+    """A subscription not saved: `index.SubscriptionRefused.reason`."""
+
+    reason: str
+
+
+Part = (
+    Say
+    | Results
+    | Listing
+    | Article
+    | Categories
+    | Welcome
+    | Guide
+    | WhichWasRight
+    | Contact
+    | Followed
+    | Subscriptions
+    | Unfollowed
+    | NoSuchSubscription
+    | FollowRefused
+)
 
 
 @dataclass(frozen=True)
@@ -365,6 +424,21 @@ class OpenContact:
     """The department's contact card (typed: "liên hệ")."""
 
 
+@dataclass(frozen=True)
+class FollowTopic:
+    """Follow the question (or category) of the list shown (typed: "theo dõi <câu hỏi>")."""
+
+    list: ListRef
+
+
+@dataclass(frozen=True)
+class Unfollow:
+    """Stop following subscription `number` of the chat's list (typed: "bỏ theo dõi 2")."""
+
+    number: int
+    subscription: SubscriptionView
+
+
 Step = (
     Turn
     | Read
@@ -376,6 +450,8 @@ Step = (
     | Rate
     | Pick
     | OpenContact
+    | FollowTopic
+    | Unfollow
 )
 
 

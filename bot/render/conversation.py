@@ -11,9 +11,13 @@ from ..conversation.types import (
     Article,
     Categories,
     Contact,
+    Followed,
+    FollowRefused,
+    FollowTopic,
     Guide,
     Listing,
     ListKind,
+    NoSuchSubscription,
     OpenCategories,
     OpenCategory,
     OpenContact,
@@ -24,16 +28,21 @@ from ..conversation.types import (
     Read,
     Reply,
     Results,
+    Said,
     Say,
     Step,
+    Subscriptions,
     Suggest,
     TryAsking,
     Turn,
+    Unfollow,
+    Unfollowed,
     Welcome,
     WhichWasRight,
 )
 from .article import render_article
 from .feedback import render_contact, render_which_was_right
+from .news import LABEL_CHARS, render_followed, render_refusal, render_subscriptions
 from .results import render_categories, render_listing, render_results
 from .style import PLAIN, TELEGRAM_LIMIT, Style, cut_words, pack
 
@@ -44,6 +53,8 @@ PLAIN_LIMIT = 2000  # characters: Zalo's limit for a text message
 
 def render_say(say: Say, style: Style) -> str:
     """A short reply, in the channel's style (the sentences are fixed and safe for HTML)."""
+    if say.what is Said.UNFOLLOW_HOW and not style.markup:  # the words, not the command
+        return texts.UNFOLLOW_HOW_WORDS
     text = texts.SAID[say.what]
     return text.format(number=say.number) if say.number is not None else text
 
@@ -72,6 +83,25 @@ def render_part(
         return [render_which_was_right(part, style)]
     if isinstance(part, Contact):
         return [render_contact(part.card, style)]
+    return _following(part, style, limit)
+
+
+def _following(part: Part, style: Style, limit: int) -> list[str]:
+    """The parts of following topics (bot/conversation/follow.py)."""
+    if isinstance(part, Followed):
+        return [render_followed(part.subscribed, style, limit)]
+    if isinstance(part, Subscriptions):
+        return [render_subscriptions(part.subscriptions, style)]
+    if isinstance(part, Unfollowed):
+        if part.label is None:
+            return [texts.UNFOLLOWED_ALL.format(count=part.count)]
+        label = style.escape(cut_words(part.label, LABEL_CHARS))
+        return [texts.UNFOLLOWED.format(label=label)]
+    if isinstance(part, NoSuchSubscription):
+        unknown = texts.UNFOLLOW_UNKNOWN if style.markup else texts.UNFOLLOW_UNKNOWN_WORDS
+        return [unknown.format(number=style.escape(part.typed))]
+    if isinstance(part, FollowRefused):
+        return [render_refusal(part.reason)]
     raise TypeError(f"unknown part {part!r}")
 
 
@@ -119,6 +149,10 @@ def _hint(step: Step) -> str:
         return texts.HINT_RATE
     if isinstance(step, Pick) and step.number == 0:  # the numbered ones: one example above
         return texts.HINT_PICK_NONE
+    if isinstance(step, FollowTopic):
+        if step.list.kind is ListKind.CATEGORY:
+            return texts.HINT_FOLLOW_CATEGORY.format(name=step.list.query)
+        return texts.HINT_FOLLOW.format(question=cut_words(step.list.query, 60))
     return ""
 
 
@@ -131,6 +165,13 @@ def render_plain(reply: Reply, limit: int = PLAIN_LIMIT) -> list[str]:
             paragraphs += _fitting(message, limit)
     categories = [s for s in reply.steps if isinstance(s, OpenCategory)]
     hints = render_hints([s for s in reply.steps if not isinstance(s, OpenCategory)])
+    unfollows = [s for s in reply.steps if isinstance(s, Unfollow)]
+    if len(unfollows) == 1:  # a confirmation (a list says how in its own words)
+        chosen = unfollows[0]
+        label = cut_words(chosen.subscription.query or chosen.subscription.category or "", 60)
+        hints = texts.HINTS.format(
+            hints=texts.HINT_UNFOLLOW.format(number=chosen.number, label=label)
+        )
     if categories:
         hints = "\n".join(
             [

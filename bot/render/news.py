@@ -41,22 +41,29 @@ def subscription_label(subscription: SubscriptionView, chars: int = LABEL_CHARS)
     return cut_words(subscription.query or subscription.category or "", chars)
 
 
+def _fixed(text: str, style: Style) -> str:
+    """A fixed sentence of `texts` in the style: its <b> marks dropped for plain text."""
+    return text if style.markup else text.replace("<b>", "").replace("</b>", "")
+
+
 def render_subscriptions(subscriptions: Sequence[SubscriptionView], style: Style) -> str:
-    """The numbered list `/theodoi` shows."""
+    """The numbered list `/theodoi` (or “theo dõi”) shows; in plain text, how to unfollow
+    is said as words to type."""
     if not subscriptions:
-        return texts.FOLLOWING_NONE
-    lines = [texts.FOLLOWING_HEADING.format(count=len(subscriptions), limit=MAX_SUBSCRIPTIONS)]
+        return texts.FOLLOWING_NONE if style.markup else texts.FOLLOWING_NONE_WORDS
+    heading = texts.FOLLOWING_HEADING.format(count=len(subscriptions), limit=MAX_SUBSCRIPTIONS)
+    lines = [_fixed(heading, style)]
     for number, subscription in enumerate(subscriptions, start=1):
         label = style.escape(subscription_label(subscription))
         if subscription.category is not None and subscription.query is None:
             label = texts.CATEGORY_MARK.format(category=label)
         lines.append(f"{number}. {label}")
     lines.append("")
-    lines.append(texts.FOLLOWING_HINT)
+    lines.append(texts.FOLLOWING_HINT if style.markup else texts.FOLLOWING_HINT_WORDS)
     return "\n".join(lines)
 
 
-def render_followed(subscribed: Subscribed, style: Style) -> str:
+def render_followed(subscribed: Subscribed, style: Style, limit: int = TELEGRAM_LIMIT) -> str:
     """The confirmation: what is followed, time words dropped, what it would have matched."""
     view = subscribed.subscription
     label = style.escape(subscription_label(view))
@@ -73,7 +80,7 @@ def render_followed(subscribed: Subscribed, style: Style) -> str:
             lines.append(render_hit(number, hit, style))
     else:
         lines.append(texts.FOLLOW_RECENT_NONE)
-    return pack(lines, TELEGRAM_LIMIT, style, separator="\n")[0]
+    return pack(lines, limit, style, separator="\n")[0]
 
 
 def render_refusal(reason: str) -> str:
@@ -99,21 +106,34 @@ def _because(item: NewsItem, style: Style) -> str:
     return texts.NEWS_BECAUSE.format(label=label) if item.because else ""
 
 
-def render_news_item(item: NewsItem, style: Style, *, channel_post: bool = False) -> str:
+def render_news_item(
+    item: NewsItem,
+    style: Style,
+    *,
+    channel_post: bool = False,
+    limit: int = TELEGRAM_LIMIT,
+    unfollow: str = "",
+) -> str:
     """One new article: its linked title, date and source, its snippet for the subscription,
-    and why it is sent (not in a channel's post)."""
-    lines = [texts.NEWS_HEADING, style.bold(_title(item, style)), _details(item, style)]
+    and why it is sent (not in a channel's post), then `unfollow` (how to, as words)."""
+    heading = _fixed(texts.NEWS_HEADING, style)
+    lines = [heading, style.bold(_title(item, style)), _details(item, style)]
     snippet = render_snippet(item.snippet, style)
     if snippet:
         lines.append(snippet)
     if not channel_post and item.because:
         lines.append(_because(item, style))
-    return pack(["\n".join(lines)], TELEGRAM_LIMIT, style)[0]
+    if unfollow:  # kept whole: the snippet gives way first
+        room = limit - style.length(unfollow) - 2
+        return pack(["\n".join(lines)], room, style)[0] + "\n\n" + unfollow
+    return pack(["\n".join(lines)], limit, style)[0]
 
 
-def render_news_group(items: Sequence[NewsItem], style: Style) -> list[str]:
-    """Several new articles in as few messages as Telegram allows, newest first."""
-    paragraphs = [texts.NEWS_MANY_HEADING.format(count=len(items))]
+def render_news_group(
+    items: Sequence[NewsItem], style: Style, limit: int = TELEGRAM_LIMIT
+) -> list[str]:
+    """Several new articles in as few messages as the channel allows, newest first."""
+    paragraphs = [_fixed(texts.NEWS_MANY_HEADING.format(count=len(items)), style)]
     for number, item in enumerate(items, start=1):
         lines = [f"{style.bold(f'{number}.')} {_title(item, style)}", _details(item, style)]
         snippet = render_snippet(_cut_snippet(item.snippet, GROUPED_SNIPPET_CHARS), style)
@@ -122,26 +142,31 @@ def render_news_group(items: Sequence[NewsItem], style: Style) -> list[str]:
         if item.because:
             lines.append(_because(item, style))
         paragraphs.append("\n".join(lines))
-    return pack(paragraphs, TELEGRAM_LIMIT, style)
+    return pack(paragraphs, limit, style)
 
 
 def render_digest(
-    items: Sequence[NewsItem], weekly: bool, style: Style, page_size: int = 10
+    items: Sequence[NewsItem],
+    weekly: bool,
+    style: Style,
+    page_size: int = 10,
+    limit: int = TELEGRAM_LIMIT,
 ) -> list[str]:
     """A digest: the period's articles per subscription, newest first, in pages of messages."""
     period = texts.DIGEST_WEEKLY if weekly else texts.DIGEST_DAILY
-    paragraphs = [texts.DIGEST_HEADING.format(period=period, count=len(items))]
+    paragraphs = [_fixed(texts.DIGEST_HEADING.format(period=period, count=len(items)), style)]
     by_label: dict[str, list[NewsItem]] = {}
     for item in items:
         by_label.setdefault(item.because or "", []).append(item)
     for label, group in by_label.items():
         if label:
-            paragraphs.append(
-                texts.DIGEST_SUBSCRIPTION.format(label=style.escape(cut_words(label, LABEL_CHARS)))
+            subscription = texts.DIGEST_SUBSCRIPTION.format(
+                label=style.escape(cut_words(label, LABEL_CHARS))
             )
+            paragraphs.append(_fixed(subscription, style))
         for number, item in enumerate(group[: page_size * 5], start=1):
             paragraphs.append(f"{number}. {_title(item, style)}\n{_details(item, style)}")
-    return pack(paragraphs, TELEGRAM_LIMIT, style, separator="\n")
+    return pack(paragraphs, limit, style, separator="\n")
 
 
 def render_delivery_settings(view: SubscriberView | None) -> str:

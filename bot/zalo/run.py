@@ -62,6 +62,8 @@ def build_zalo(
         webhook=webhook,
         seen=SeenMessages(archive),
         secrets=tuple(settings.secrets()),
+        news=conversation.news,
+        news_every=settings.news_check_seconds,
     )
 
 

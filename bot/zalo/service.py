@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from index import Archive, ArticleNotFound, lower
+from index import Archive, ArticleNotFound, NewsDesk, lower
 
 from .. import texts
 from ..conversation import (
@@ -93,6 +93,10 @@ class ZaloBot:
     account: str = ""
     reindex_flag: ReindexFlag = field(default_factory=_OwnFlag)
     secrets: tuple[str, ...] = ()  # never quoted in an error report
+    news: NewsDesk | None = None  # subscriptions: news delivered to Zalo chats (bot/zalo/news.py)
+    news_every: float = 0.0  # seconds between deliveries (0: none in this process)
+    matches_news: bool = True  # False beside Telegram: its news job matches new articles
+    _delivery: asyncio.Task[None] | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _slots: asyncio.Semaphore | None = None
     _poller: asyncio.Task[None] | None = None
@@ -112,6 +116,7 @@ class ZaloBot:
             await self.api.close()
             raise
         self.account = str(me.get("account_name") or me.get("id") or "")
+        self._start_news()
         if self.webhook is None:
             await self.api.delete_webhook()  # getUpdates does not work while a webhook is set
             self._poller = asyncio.get_running_loop().create_task(self._poll(), name="zalo poll")
@@ -136,6 +141,9 @@ class ZaloBot:
 
     async def stop(self) -> None:
         """Stop taking updates, finish the ones in hand, close the connections."""
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
@@ -145,6 +153,18 @@ class ZaloBot:
             await asyncio.wait(set(self._tasks), timeout=20)
         await self.api.close()
         log.info("Zalo bot stopped")
+
+    def _start_news(self) -> None:
+        """Deliver news to Zalo chats every `news_every` seconds (when this process does)."""
+        if self.news is None or not self.news_every:
+            log.info("no news delivery to Zalo chats in this process")
+            return
+        from .news import deliver_news
+
+        loop = asyncio.get_running_loop()
+        delivery = deliver_news(self, self.news, self.news_every, match=self.matches_news)
+        self._delivery = loop.create_task(delivery, name="zalo news")
+        self._delivery.add_done_callback(_log_end)
 
     async def _poll(self) -> None:
         """getUpdates, one update a call, each handled in its own task; errors back off."""
@@ -297,12 +317,18 @@ class ZaloBot:
                 await self.send(chat, [texts.FIND_NEEDS_QUESTION])
             else:
                 await self._converse(message, text=argument)
+        elif name in _TYPED:  # /theodoi, /huytheodoi: their words ("theo dõi …")
+            await self._converse(message, text=f"{_TYPED[name]} {argument}".strip())
         elif name in ("start", "help", "moi", "chuyenmuc", "xoadulieu"):
             await self._converse(message, action=_ACTIONS[name](argument), admin=admin)
         else:
             await self.send(chat, [texts.UNKNOWN_COMMAND])
 
     # -- sending ----------------------------------------------------------------------------
+
+    def blocked(self, chat_id: str) -> bool:
+        """True when the last message to `chat_id` was refused: the user blocked the bot."""
+        return chat_id in self._blocked
 
     async def send(self, chat_id: str, messages: list[str]) -> bool:
         """Send plain messages (each within 2,000 characters) in turn; False when they could
@@ -341,6 +367,9 @@ _ACTIONS: dict[str, Callable[[str], Action]] = {
     "chuyenmuc": lambda _: ShowCategories(),
     "xoadulieu": lambda _: Forget(),
 }
+
+
+_TYPED = {"theodoi": "theo dõi", "huytheodoi": "bỏ theo dõi"}
 
 
 def _plain(text: str) -> str:

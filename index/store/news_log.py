@@ -117,13 +117,20 @@ class NewsLog:
     # -- sending ----------------------------------------------------------------------------
 
     def claim_deliveries(
-        self, now: datetime, limit: int = 200, chats: Sequence[tuple[str, str]] | None = None
+        self,
+        now: datetime,
+        limit: int = 200,
+        chats: Sequence[tuple[str, str]] | None = None,
+        channel: str | None = None,
     ) -> list[PendingDelivery]:
         """Claim deliveries whose time has come (once: a claimed one is never claimed again),
-        oldest first; only those of `chats` when given."""
+        oldest first; only those of `chats`, or of one `channel`, when given."""
+        due_now = [NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now]
+        if channel is not None:
+            due_now.append(NewsDelivery.channel == channel)
         query = (
             select(NewsDelivery)
-            .where(NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now)
+            .where(*due_now)
             .order_by(NewsDelivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -131,11 +138,7 @@ class NewsLog:
         if chats is not None:
             query = query.where(NewsDelivery.chat_id.in_({c for _, c in chats}))
         with self.sessions() as session:  # a read first: nothing due takes no write lock
-            due = session.scalar(
-                select(NewsDelivery.id)
-                .where(NewsDelivery.status == DeliveryStatus.PENDING, NewsDelivery.due_at <= now)
-                .limit(1)
-            )
+            due = session.scalar(select(NewsDelivery.id).where(*due_now).limit(1))
         if due is None:
             return []
         with write_session(self.sessions) as session:
