@@ -108,7 +108,23 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     ingest_file = filters.Document.ALL & filters.CaptionRegex(admin.INGEST_CAPTION)
 
     app.add_handler(TypeHandler(Update, throttle), group=-1)
+    _add_commands(app)
+    _add_admin_commands(app, admins)
+    app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
+    # “theo dõi …” / “bỏ theo dõi …” typed as words are the core's (bot/conversation/follow.py)
+    app.add_handler(MessageHandler(private & question, handlers.question))
+    app.add_handler(MessageHandler(groups & question & ADDRESSED_TO_BOT, handlers.question))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.not_text))
+
+    _add_buttons(app)
+    app.add_handler(InlineQueryHandler(handlers.inline_query))
+    app.add_error_handler(handlers.error)
+
+
+def _add_commands(app: BotApplication) -> None:
+    """Everyone's commands."""
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("tim", handlers.question))
@@ -122,6 +138,11 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("huytheodoi", subscribe.unfollow))
     app.add_handler(CommandHandler("bantin", subscribe.delivery))
 
+
+def _add_admin_commands(app: BotApplication, admins: filters.BaseFilter) -> None:
+    """The admins' commands (and files); everyone else is refused politely."""
+    private = filters.ChatType.PRIVATE
+    ingest_file = filters.Document.ALL & filters.CaptionRegex(admin.INGEST_CAPTION)
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=admins))
     app.add_handler(CommandHandler("stats", admin.stats, filters=admins))
     app.add_handler(CommandHandler("crawl", admin.crawl, filters=admins))
@@ -139,14 +160,10 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
     app.add_handler(CommandHandler("baocao", staff.report, filters=admins))
     app.add_handler(CommandHandler("tudien", staff.dictionary, filters=admins))
     app.add_handler(CommandHandler(["baocao", "tudien"], admin.refuse))
-    app.add_handler(MessageHandler(ingest_file, admin.refuse))
 
-    # “theo dõi …” / “bỏ theo dõi …” typed as words are the core's (bot/conversation/follow.py)
-    app.add_handler(MessageHandler(private & question, handlers.question))
-    app.add_handler(MessageHandler(groups & question & ADDRESSED_TO_BOT, handlers.question))
-    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
-    app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.not_text))
 
+def _add_buttons(app: BotApplication) -> None:
+    """Button presses, by the pattern of their data; anything else is a stale button."""
     app.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=PAGE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.read_button, pattern=READ_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.suggested, pattern=SUGGEST_PATTERN))
@@ -166,9 +183,6 @@ def _add_handlers(app: BotApplication, admins: filters.BaseFilter) -> None:
         CallbackQueryHandler(subscribe.announce_button, pattern=subscribe.ANNOUNCE_PATTERN)
     )
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
-    app.add_handler(InlineQueryHandler(handlers.inline_query))
-
-    app.add_error_handler(handlers.error)
 
 
 def _schedule_crawls(application: BotApplication, settings: Settings, sources: SourcesFile) -> None:

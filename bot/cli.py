@@ -597,24 +597,7 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     ask.add_argument("--category", help="only this category (its name, any case)")
     ask.set_defaults(handler=cmd_ask)
 
-    evaluate = commands.add_parser(
-        "eval",
-        help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels), "
-        "or the answer line with --answers",
-    )
-    evaluate.add_argument(
-        "folder", nargs="?", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv"
-    )
-    evaluate.add_argument(
-        "--answers", metavar="FOLDER", help="an answer-line set, e.g. data/eval/answers"
-    )
-    evaluate.add_argument(
-        "--vietnews",
-        metavar="FILE",
-        help="vietnews-val.jsonl.gz (default: found in a shared/data/vietnews folder above)",
-    )
-    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
-    evaluate.set_defaults(handler=cmd_eval)
+    _eval_command(commands)
 
     chat = commands.add_parser(
         "chat", help="talk to the bot in the terminal (one message a line, plain text replies)"
@@ -636,6 +619,28 @@ def _reading_commands(commands: Commands[_Parser]) -> None:
     stats = commands.add_parser("stats", help="articles, sources, dates, index size, crawl health")
     stats.add_argument("--json", action="store_true", help="print as JSON")
     stats.set_defaults(handler=cmd_stats)
+
+
+def _eval_command(commands: Commands[_Parser]) -> None:
+    """eval FOLDER | eval --answers FOLDER."""
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure retrieval quality on a BEIR-layout set (corpus, queries, qrels), "
+        "or the answer line with --answers",
+    )
+    evaluate.add_argument(
+        "folder", nargs="?", help="a folder with corpus.jsonl, queries.jsonl, qrels.tsv"
+    )
+    evaluate.add_argument(
+        "--answers", metavar="FOLDER", help="an answer-line set, e.g. data/eval/answers"
+    )
+    evaluate.add_argument(
+        "--vietnews",
+        metavar="FILE",
+        help="vietnews-val.jsonl.gz (default: found in a shared/data/vietnews folder above)",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(handler=cmd_eval)
 
 
 def _writing_commands(commands: Commands[_Parser]) -> None:

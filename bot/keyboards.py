@@ -139,18 +139,7 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     for part in reply.parts:
         if isinstance(part, Article) and (original := original_button(part.article.url)):
             rows.append(original)
-    for step in reply.steps:
-        if isinstance(step, Rate):
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        texts.FEEDBACK_UP, callback_data=encode(VoteRef(step.answer_id, True))
-                    ),
-                    InlineKeyboardButton(
-                        texts.FEEDBACK_DOWN, callback_data=encode(VoteRef(step.answer_id, False))
-                    ),
-                ]
-            )
+    rows += [_rate_row(step.answer_id) for step in reply.steps if isinstance(step, Rate)]
     follow = _follow_button(listed)
     if follow is not None:
         rows.append([follow])
@@ -168,6 +157,22 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             ref = PageRef(CATEGORY, short_key(step.name), 0)
             label = f"{_label(step.name)} ({step.count})"
             rows.append([InlineKeyboardButton(label, callback_data=encode(ref))])
+    shortcuts = _shortcuts(reply, listed)
+    if shortcuts:
+        rows.append(shortcuts)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _rate_row(answer_id: int) -> list[InlineKeyboardButton]:
+    """👍 / 👎 under an answer."""
+    return [
+        InlineKeyboardButton(texts.FEEDBACK_UP, callback_data=encode(VoteRef(answer_id, True))),
+        InlineKeyboardButton(texts.FEEDBACK_DOWN, callback_data=encode(VoteRef(answer_id, False))),
+    ]
+
+
+def _shortcuts(reply: Reply, listed: Results | Listing | None) -> list[InlineKeyboardButton]:
+    """The last row: contact the department, the latest articles, the categories."""
     shortcuts = []
     for step in reply.steps:
         if isinstance(step, OpenContact):
@@ -182,9 +187,7 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             in_category = listed is not None and listed.list.kind is ListKind.CATEGORY
             label = texts.BACK_TO_CATEGORIES if in_category else texts.CATEGORIES_BUTTON
             shortcuts.append(InlineKeyboardButton(label, callback_data=CATEGORIES))
-    if shortcuts:
-        rows.append(shortcuts)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return shortcuts
 
 
 MAX_URL_CHARS = 1000  # a longer url (a hostile one) gets no button

@@ -156,15 +156,7 @@ class ZaloBot:
 
     def _start_news(self) -> None:
         """Deliver news to Zalo chats every `news_every` seconds (when this process does)."""
-        if self.news is None or not self.news_every:
-            log.info("no news delivery to Zalo chats in this process")
-            return
-        from .news import deliver_news
-
-        loop = asyncio.get_running_loop()
-        delivery = deliver_news(self, self.news, self.news_every, match=self.matches_news)
-        self._delivery = loop.create_task(delivery, name="zalo news")
-        self._delivery.add_done_callback(_log_end)
+        self._delivery = _news_task(self)
 
     async def _poll(self) -> None:
         """getUpdates, one update a call, each handled in its own task; errors back off."""
@@ -240,7 +232,7 @@ class ZaloBot:
         if text.startswith("/"):
             await self._command(message, text, admin)
         elif _plain(text) in READ_ON:
-            await self._read_on(message.chat_id)
+            await _read_on(self, message.chat_id)
         else:
             await self._converse(message, text=text)
 
@@ -268,33 +260,11 @@ class ZaloBot:
         _keep_reading(self._reading, message.chat_id, read_on)
         await self.send(message.chat_id, messages)
 
-    async def _read_on(self, chat_id: str) -> None:
-        """“đọc tiếp”: the next 3 messages of the article being read."""
-        reading = self._reading.get(chat_id)
-        if reading is None:
-            await self.send(chat_id, [texts.ZALO_NOTHING_TO_READ_ON])
-            return
-        try:
-            article = await asyncio.to_thread(self.archive.article, reading.article_id)
-        except ArticleNotFound:  # taken down meanwhile
-            self._reading.pop(chat_id, None)
-            await self.send(chat_id, [texts.article_not_found(reading.article_id)])
-            return
-        pieces = await asyncio.to_thread(article_pieces, article)
-        window, next_piece = article_window(pieces, reading.next_piece)
-        if next_piece is None:
-            self._reading.pop(chat_id, None)
-        else:
-            reading.next_piece = next_piece
-        await self.send(chat_id, window or [texts.ZALO_NOTHING_TO_READ_ON])
-
     # -- commands ---------------------------------------------------------------------------
 
     async def _command(self, message: ZaloMessage, text: str, admin: bool) -> None:
         """/start, /help, /tim, /doc, /doc_<số>, /moi, /chuyenmuc, /xoadulieu; the admins'."""
-        match = _COMMAND.match(text)
-        name = match[1].lower() if match else ""
-        number, argument = (match[2], (match[3] or "").strip()) if match else (None, "")
+        name, number, argument = _parsed(text)
         chat = message.chat_id
         if name in ADMIN_COMMANDS:
             if not admin:
@@ -374,6 +344,47 @@ _TYPED = {"theodoi": "theo dõi", "huytheodoi": "bỏ theo dõi"}
 
 def _plain(text: str) -> str:
     return " ".join(lower(text).strip(" .!?…").split())
+
+
+async def _read_on(bot: ZaloBot, chat_id: str) -> None:
+    """“đọc tiếp”: the next 3 messages of the article being read."""
+    reading = bot._reading.get(chat_id)
+    if reading is None:
+        await bot.send(chat_id, [texts.ZALO_NOTHING_TO_READ_ON])
+        return
+    try:
+        article = await asyncio.to_thread(bot.archive.article, reading.article_id)
+    except ArticleNotFound:  # taken down meanwhile
+        bot._reading.pop(chat_id, None)
+        await bot.send(chat_id, [texts.article_not_found(reading.article_id)])
+        return
+    pieces = await asyncio.to_thread(article_pieces, article)
+    window, next_piece = article_window(pieces, reading.next_piece)
+    if next_piece is None:
+        bot._reading.pop(chat_id, None)
+    else:
+        reading.next_piece = next_piece
+    await bot.send(chat_id, window or [texts.ZALO_NOTHING_TO_READ_ON])
+
+
+def _news_task(bot: ZaloBot) -> asyncio.Task[None] | None:
+    if bot.news is None or not bot.news_every:
+        log.info("no news delivery to Zalo chats in this process")
+        return None
+    from .news import deliver_news
+
+    delivery = deliver_news(bot, bot.news, bot.news_every, match=bot.matches_news)
+    task = asyncio.get_running_loop().create_task(delivery, name="zalo news")
+    task.add_done_callback(_log_end)
+    return task
+
+
+def _parsed(text: str) -> tuple[str, str | None, str]:
+    """A command's name, its number (/doc_12) and the rest of the line."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return "", None, ""
+    return match[1].lower(), match[2], (match[3] or "").strip()
 
 
 def _keep_reading(reading: OrderedDict[str, ReadOn], chat_id: str, read_on: ReadOn | None) -> None:
