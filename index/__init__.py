@@ -4,7 +4,7 @@
     store/    the database: articles, their cached analysis, questions, crawl state
     search/   BM25 over the analysed articles, question understanding, ranking, snippets
     crawl/    department portals: sources, polite fetching, discovery, extraction
-    archive.py   the orchestration above them: store then index, crawl then index, stats
+    archive/  the orchestration above them: store then index, crawl then index, stats
     news.py      subscriptions: new articles matched to them (percolation), deliveries logged
     evaluation.py  retrieval quality on BEIR-layout sets
 

@@ -120,35 +120,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
         char = text[position]
         where = f"at byte offset {len(text[:position].encode('utf-8'))}"
         if char == "<":
-            match = _TAG.match(text, position)
-            if match is None:
-                raise HTMLError(f"Can't parse entities: unexpected '<' {where} (write &lt;)")
-            closing, name, raw_attributes, self_closing = match.groups()
-            name = name.lower()
-            if name not in ALLOWED_TAGS:
-                kind = "end" if closing else "start"
-                raise HTMLError(f'Can\'t parse entities: unsupported {kind} tag "{name}" {where}')
-            if self_closing:
-                raise HTMLError(f'Can\'t parse entities: self-closing tag "{name}" {where}')
-            if closing:
-                if raw_attributes.strip():
-                    raise HTMLError(f"Can't parse entities: attributes in an end tag {where}")
-                if not stack:
-                    raise HTMLError(f'Can\'t parse entities: unexpected end tag "{name}" {where}')
-                top = stack.pop()
-                if top.name != name:
-                    raise HTMLError(
-                        f"Can't parse entities: unmatched end tag {where}, "
-                        f'expected "</{top.name}>", '
-                        f'found "</{name}>"'
-                    )
-                if units > top.offset:
-                    entities.append(_entity(top, units - top.offset))
-            else:
-                attributes = _attributes(name, raw_attributes, where)
-                _check_nesting(name, stack, where)
-                stack.append(_Open(name, units, attributes))
-            position = match.end()
+            position = _tag(text, position, where, units, stack, entities)
         elif char == "&":
             match = _ENTITY.match(text, position)
             if match is None:
@@ -168,6 +140,47 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
         )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
+
+
+def _tag(
+    text: str,
+    position: int,
+    where: str,
+    units: int,
+    stack: list[_Open],
+    entities: list[dict[str, Any]],
+) -> int:
+    """Read the tag at `position`: open an entity, or close the innermost one (adding it to
+    `entities` unless empty); returns where the tag ends, or raises HTMLError."""
+    match = _TAG.match(text, position)
+    if match is None:
+        raise HTMLError(f"Can't parse entities: unexpected '<' {where} (write &lt;)")
+    closing, name, raw_attributes, self_closing = match.groups()
+    name = name.lower()
+    if name not in ALLOWED_TAGS:
+        kind = "end" if closing else "start"
+        raise HTMLError(f'Can\'t parse entities: unsupported {kind} tag "{name}" {where}')
+    if self_closing:
+        raise HTMLError(f'Can\'t parse entities: self-closing tag "{name}" {where}')
+    if closing:
+        if raw_attributes.strip():
+            raise HTMLError(f"Can't parse entities: attributes in an end tag {where}")
+        if not stack:
+            raise HTMLError(f'Can\'t parse entities: unexpected end tag "{name}" {where}')
+        top = stack.pop()
+        if top.name != name:
+            raise HTMLError(
+                f"Can't parse entities: unmatched end tag {where}, "
+                f'expected "</{top.name}>", '
+                f'found "</{name}>"'
+            )
+        if units > top.offset:
+            entities.append(_entity(top, units - top.offset))
+    else:
+        attributes = _attributes(name, raw_attributes, where)
+        _check_nesting(name, stack, where)
+        stack.append(_Open(name, units, attributes))
+    return match.end()
 
 
 def _attributes(name: str, raw: str, where: str) -> dict[str, str | None]:

@@ -128,6 +128,12 @@ def test_admin_crawl_of_the_saved_list_page_stores_its_ten_articles_and_they_are
     assert second == "✅ Thu thập xong nguồn “127.0.0.1”: mới 0, cập nhật 0, không đổi 10, lỗi 0."
     assert running.archive.stats().articles == 10
 
+    _assert_stats_show_the_crawled_source(fake_api)
+
+
+def _assert_stats_show_the_crawled_source(fake_api: FakeBotAPI) -> None:
+    """/stats after two crawls of the saved list page: ten articles, the url's host as a source
+    outside the sources file, its last run a success and its first run's error kept."""
     stats = ask(fake_api, ADMIN, "/stats")["text"].split("\n")
     assert "• Số bài viết: 10" in stats
     health = stats[stats.index("🌐 Thu thập tin") + 1 :]

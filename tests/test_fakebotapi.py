@@ -74,10 +74,10 @@ def _call(
     )
 
 
-def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeBotAPI) -> None:
-    user = server.user(5, "Lan")
-    question = server.send_text(user, "xin chào")
-    chat = user["id"]
+def _assert_refused_like_telegram(server: FakeBotAPI, chat: int) -> None:
+    """The wrong token, an unknown chat, too long or badly marked-up text, blank text, too long
+    button data, a reply to a missing message and an unknown method are refused as Telegram
+    refuses them (7 sendMessage calls, 9 rejections)."""
     assert _call(server, "getMe", token="1:wrong").status_code == 401
     assert (
         _call(server, "sendMessage", chat_id=999, text="x").json()["description"]
@@ -106,6 +106,13 @@ def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeB
         == 400
     )
     assert _call(server, "frobnicate").status_code == 404
+
+
+def test_over_http_it_refuses_like_telegram_and_records_everything(server: FakeBotAPI) -> None:
+    user = server.user(5, "Lan")
+    question = server.send_text(user, "xin chào")
+    chat = user["id"]
+    _assert_refused_like_telegram(server, chat)
 
     sent = _call(
         server,

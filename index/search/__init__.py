@@ -5,6 +5,7 @@ the answer line.
     bm25.py      exact Okapi BM25 over numpy posting lists (rank_bm25's scores)
     fields.py    words, accent-folded syllables and syllable pairs of a token stream
     snapshot.py  the index: per-field BM25 plus the columns results need
+    publishing.py  the database's changes published as a new generation (log or full compare)
     query.py     what a question asks: filters, synonyms, question words, intent
     ranking.py   weighted sub-queries, coverage of the question, candidates
     snippets.py  the sentences that match, with the matched words marked

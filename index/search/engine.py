@@ -20,13 +20,14 @@ from ..text.event_dates import event_match
 from ..text.language import is_vietnamese
 from ..text.normalize import fold, lower
 from ..text.reading import Reading
+from ..text.restore import Restoration
 from ..text.shingles import near_duplicates, signature
 from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
 from .percolate import NewArticle, Percolator, Topic, article_syllables
 from .query import ParsedQuery, QueryParser, TimeRange
-from .ranking import Weights, clauses, concept_shapes, cover, plan_query
+from .ranking import Coverage, QueryPlan, Weights, clauses, concept_shapes, cover, plan_query
 from .snapshot import Snapshot
 from .snippets import QueryMatcher, Snippet, make_snippet
 from .terms import term_key
@@ -181,190 +182,36 @@ class SearchEngine:
         """
         snapshot = self.snapshot  # one read: a concurrent swap does not affect this search
         text = bound_question(query).text  # at most 512 characters, words of 64, analysed
-        reading = None
+        reading: Reading | None = None
         if self.understanding:
             used = dictionary if dictionary is not None else self.dictionary
-            reading = read_question(snapshot, used, text)
-            if reading.changed and not is_vietnamese(reading.text):
-                reading = Reading(text, text)  # another language: "what" is no typo of "phat"
-            parser = QueryParser(used, snapshot.categories, self.clock)
-            parsed = _with_meanings(parser.parse(reading.text), reading.kept, used)
+            reading, parsed = _read(snapshot, text, used, self.clock)
         else:
             parsed = ParsedQuery(original=text, text=text)
-        preference = parsed.time if parsed.time is not None and parsed.time.preference else None
-        if preference is not None and filters is not None and (filters.since or filters.until):
-            preference = None  # the caller's dates win
         stream = self.analyzer.tokens(parsed.text)
         words = [token for token in stream if token != BOUNDARY]
-        if preference is not None and all(w in _BROWSING_WORDS for w in words):
-            parsed = replace(parsed, time=replace(preference, preference=False))
-            preference = None  # only a period ("tin tháng 7/2022"): list it
+        parsed, preference = _period(parsed, filters, words)
         applied = _merge_filters(parsed, filters)
         if not words and applied is None:
             raise EmptyQuery("the query has no searchable word")
         label = _time_label(parsed, filters)
         if applied is not None and all(w in _BROWSING_WORDS for w in words):
-            return self._browse(snapshot, query, applied, label, limit, offset)
-        restoration = snapshot.restorer.restore(parsed.text, keep=reading.kept) if reading else None
-        plan = plan_query(snapshot, self.analyzer, parsed, restoration, self.weights)
-        coverage = cover(snapshot, plan, self.weights)
-        candidates = self._filter(snapshot, coverage.candidates, applied)
-        relaxed = False
-        if len(candidates) == 0 and len(coverage.candidates) and label and not preference:
-            # Nothing in the period the question named: answer for every date, and say so.
-            applied = (
-                SearchFilters(category=applied.category) if applied and applied.category else None
-            )
-            candidates = self._filter(snapshot, coverage.candidates, applied)
-            relaxed = True
-        total = _distinct(snapshot, candidates)
-        multiplier = None
-        if self.weights.coord:  # only candidates are ever scored: the power of those only
-            multiplier = np.zeros(snapshot.positions)
-            multiplier[candidates] = coverage.share[candidates] ** self.weights.coord
-        prefer = _Preference.of(snapshot, preference) if preference is not None else None
-        if prefer is not None:
-            multiplier = prefer.boost(multiplier)
-        wanted = offset + limit if limit > 0 else 0
-        ranked = (
-            rank_candidates(
-                snapshot,
-                clauses(snapshot, plan, self.weights),
-                candidates,
-                multiplier,
-                max(wanted + NEAR_EXTRA, RERANKED) if prefer is not None else wanted + NEAR_EXTRA,
-            )
-            if wanted > 0
-            else None
-        )
-        if ranked is not None and prefer is not None:
-            ranked = prefer.rerank(snapshot, self.store, ranked)
-        window = ranked.positions if ranked is not None else candidates[:0]
-        sentences = self.store.sentences([int(snapshot.article_ids[p]) for p in window])
-        window, also_at = _collapse_near_duplicates(snapshot, window, sentences)
-        total -= len(ranked.positions) - len(window) if ranked is not None else 0
-        page = window[offset:wanted]
-        scores = (
-            dict(zip(ranked.positions.tolist(), ranked.scores.tolist(), strict=True))
-            if ranked
-            else {}
-        )
-        matcher = self._matcher(snapshot, stream, parsed)
-        hits = self._hits(snapshot, page, scores, matcher, sentences, also_at)
-        answer = None
-        if parsed.intent and hits and offset == 0 and not relaxed:
-            read = [
-                AnswerSource(
-                    h.article_id, h.title, h.url, h.published_at, sentences.get(h.article_id, [])
-                )
-                for h in hits
-            ]
-            answer = find_answer(parsed, read, matcher.weight)
-        understood = _understood(snapshot, reading)
-        weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
-        suggestion = None
-        if weak:
-            suggestion = understood or (restoration.text if restoration is not None else None)
-        return SearchPage(
+            return _browse(self.store, snapshot, query, applied, label, limit, offset)
+        return _ranked(
+            self.store,
+            self.analyzer,
+            self.weights,
+            snapshot,
             query,
-            total,
-            offset,
-            limit,
-            hits,
+            reading,
+            parsed,
+            stream,
             applied,
             label,
-            answer,
-            suggestion,
-            relaxed,
-            understood,
-            SearchFilters(preference.since, preference.until) if preference else None,
+            preference,
+            limit,
+            offset,
         )
-
-    def _browse(
-        self,
-        snapshot: Snapshot,
-        query: str,
-        filters: SearchFilters,
-        time_label: str | None,
-        limit: int,
-        offset: int,
-    ) -> SearchPage:
-        """The newest articles within the filters (a question that is only a filter)."""
-        ranked = self._filter(snapshot, snapshot.newest_first, filters)
-        ranked = ranked[first_of_each_copy(snapshot, ranked)]
-        hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
-        return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
-
-    @staticmethod
-    def _filter(
-        snapshot: Snapshot, candidates: np.ndarray, filters: SearchFilters | None
-    ) -> np.ndarray:
-        if filters is None or len(candidates) == 0:
-            return candidates
-        keep = np.ones(len(candidates), dtype=bool)
-        if filters.since is not None:
-            keep &= snapshot.published[candidates] >= filters.since.timestamp()
-        if filters.until is not None:
-            keep &= snapshot.published[candidates] <= filters.until.timestamp()
-        if filters.category is not None:
-            code = _category_code(snapshot, filters.category)
-            keep &= snapshot.category_codes[candidates] == code
-        return candidates[keep]
-
-    def _matcher(
-        self, snapshot: Snapshot, stream: Sequence[str], parsed: ParsedQuery
-    ) -> QueryMatcher:
-        """What snippets mark: the question's words and the synonyms of its abbreviations."""
-        for expansion in parsed.expansions:
-            stream = [*stream, BOUNDARY, *self.analyzer.tokens(expansion)]
-        syllables = snapshot.field("text", "syllables")
-        floor = syllables.params.epsilon * 2
-        known: dict[str, float] = {}
-
-        def idf(folded: str) -> float:
-            if folded not in known:
-                known[folded] = syllables.idf_of(folded)
-            return known[folded]
-
-        def weight(folded: str) -> float:
-            return max(idf(folded), 0.1)
-
-        def minor(folded: str) -> bool:
-            return idf(folded) <= floor
-
-        return QueryMatcher.from_stream(stream, weight, minor)
-
-    def _hits(
-        self,
-        snapshot: Snapshot,
-        positions: np.ndarray,
-        scores: dict[int, float] | None,
-        matcher: QueryMatcher | None,
-        sentences: dict[int, list[str]] | None = None,
-        also_at: dict[int, tuple[str, ...]] | None = None,
-    ) -> tuple[SearchHit, ...]:
-        """Result rows with their snippets (`sentences`, when the caller read them already)."""
-        ids = [int(snapshot.article_ids[p]) for p in positions]
-        if sentences is None:
-            sentences = self.store.sentences(ids)
-        hits = []
-        for position, article_id in zip(positions.tolist(), ids, strict=True):
-            snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
-            code = int(snapshot.category_codes[position])
-            hits.append(
-                SearchHit(
-                    article_id=article_id,
-                    title=snapshot.title(position),
-                    url=snapshot.url(position),
-                    published_at=snapshot.published_at(position),
-                    category=snapshot.categories[code] if code >= 0 else None,
-                    source=snapshot.source(position),
-                    score=scores.get(position, 0.0) if scores is not None else 0.0,
-                    snippet=snippet,
-                    also_at=also_at.get(position, ()) if also_at else (),
-                )
-            )
-        return tuple(hits)
 
     # -- standing questions (subscriptions) -------------------------------------------------
 
@@ -389,12 +236,10 @@ class SearchEngine:
         parsed = replace(self._parse(snapshot, bound_question(query).text), time=None)
         category = SearchFilters(category=parsed.category) if parsed.category else None
         if category is not None and _only_browsing(parsed.text):
-            positions = self._filter(snapshot, np.flatnonzero(snapshot.live), category)
+            positions = _filter(snapshot, np.flatnonzero(snapshot.live), category)
         else:
             plan = plan_query(snapshot, self.analyzer, parsed, None, self.weights)
-            positions = self._filter(
-                snapshot, cover(snapshot, plan, self.weights).candidates, category
-            )
+            positions = _filter(snapshot, cover(snapshot, plan, self.weights).candidates, category)
         return sorted(int(snapshot.article_ids[p]) for p in positions)
 
     def percolator(self, topics: Mapping[int, Topic]) -> Percolator:
@@ -416,7 +261,7 @@ class SearchEngine:
         matcher = _NO_MATCH
         if query:
             parsed = self._parse(snapshot, bound_question(query).text)
-            matcher = self._matcher(snapshot, self.analyzer.tokens(parsed.text), parsed)
+            matcher = _matcher(self.analyzer, snapshot, self.analyzer.tokens(parsed.text), parsed)
         sentences = self.store.sentences(list(article_ids))
         return {i: make_snippet(sentences.get(i, []), matcher) for i in article_ids}
 
@@ -441,7 +286,7 @@ class SearchEngine:
             code = _category_code(snapshot, category)
             ranked = ranked[snapshot.category_codes[ranked] == code]
         ranked = ranked[first_of_each_copy(snapshot, ranked)]
-        hits = self._hits(snapshot, ranked[offset : offset + limit], None, None)
+        hits = _hits(self.store, snapshot, ranked[offset : offset + limit], None, None)
         return SearchPage("", len(ranked), offset, limit, hits)
 
     def categories(self) -> list[CategoryCount]:
@@ -495,6 +340,274 @@ class SearchEngine:
     def close(self) -> None:
         """Wait for background index work (at shutdown)."""
         self.keeper.close()
+
+
+# -- the search pipeline's steps -------------------------------------------------------------------
+
+
+def _ranked(
+    store: Store,
+    analyzer: Analyzer,
+    weights: Weights,
+    snapshot: Snapshot,
+    query: str,
+    reading: Reading | None,
+    parsed: ParsedQuery,
+    stream: Sequence[str],
+    applied: SearchFilters | None,
+    label: str | None,
+    preference: TimeRange | None,
+    limit: int,
+    offset: int,
+) -> SearchPage:
+    """The page of ranked results for a question read and parsed (see `search`)."""
+    restoration = snapshot.restorer.restore(parsed.text, keep=reading.kept) if reading else None
+    plan = plan_query(snapshot, analyzer, parsed, restoration, weights)
+    coverage = cover(snapshot, plan, weights)
+    candidates, applied, relaxed = _within(snapshot, coverage, applied, label, preference)
+    total = _distinct(snapshot, candidates)
+    wanted = offset + limit if limit > 0 else 0
+    ranked = _rank(store, snapshot, plan, weights, coverage, candidates, preference, wanted)
+    window, also_at, sentences, folded = _fold(store, snapshot, ranked, candidates)
+    total -= folded
+    page = window[offset:wanted]
+    scores = _scores(ranked)
+    matcher = _matcher(analyzer, snapshot, stream, parsed)
+    hits = _hits(store, snapshot, page, scores, matcher, sentences, also_at)
+    answer = None
+    if parsed.intent and hits and offset == 0 and not relaxed:
+        answer = _answer(parsed, hits, sentences, matcher)
+    understood = _understood(snapshot, reading)
+    suggestion = _suggestion(understood, restoration, coverage, page)
+    return SearchPage(
+        query,
+        total,
+        offset,
+        limit,
+        hits,
+        applied,
+        label,
+        answer,
+        suggestion,
+        relaxed,
+        understood,
+        SearchFilters(preference.since, preference.until) if preference else None,
+    )
+
+
+def _browse(
+    store: Store,
+    snapshot: Snapshot,
+    query: str,
+    filters: SearchFilters,
+    time_label: str | None,
+    limit: int,
+    offset: int,
+) -> SearchPage:
+    """The newest articles within the filters (a question that is only a filter)."""
+    ranked = _filter(snapshot, snapshot.newest_first, filters)
+    ranked = ranked[first_of_each_copy(snapshot, ranked)]
+    hits = _hits(store, snapshot, ranked[offset : offset + limit], None, None)
+    return SearchPage(query, len(ranked), offset, limit, hits, filters, time_label)
+
+
+def _filter(
+    snapshot: Snapshot, candidates: np.ndarray, filters: SearchFilters | None
+) -> np.ndarray:
+    if filters is None or len(candidates) == 0:
+        return candidates
+    keep = np.ones(len(candidates), dtype=bool)
+    if filters.since is not None:
+        keep &= snapshot.published[candidates] >= filters.since.timestamp()
+    if filters.until is not None:
+        keep &= snapshot.published[candidates] <= filters.until.timestamp()
+    if filters.category is not None:
+        code = _category_code(snapshot, filters.category)
+        keep &= snapshot.category_codes[candidates] == code
+    return candidates[keep]
+
+
+def _matcher(
+    analyzer: Analyzer, snapshot: Snapshot, stream: Sequence[str], parsed: ParsedQuery
+) -> QueryMatcher:
+    """What snippets mark: the question's words and the synonyms of its abbreviations."""
+    for expansion in parsed.expansions:
+        stream = [*stream, BOUNDARY, *analyzer.tokens(expansion)]
+    syllables = snapshot.field("text", "syllables")
+    floor = syllables.params.epsilon * 2
+    known: dict[str, float] = {}
+
+    def idf(folded: str) -> float:
+        if folded not in known:
+            known[folded] = syllables.idf_of(folded)
+        return known[folded]
+
+    def weight(folded: str) -> float:
+        return max(idf(folded), 0.1)
+
+    def minor(folded: str) -> bool:
+        return idf(folded) <= floor
+
+    return QueryMatcher.from_stream(stream, weight, minor)
+
+
+def _hits(
+    store: Store,
+    snapshot: Snapshot,
+    positions: np.ndarray,
+    scores: dict[int, float] | None,
+    matcher: QueryMatcher | None,
+    sentences: dict[int, list[str]] | None = None,
+    also_at: dict[int, tuple[str, ...]] | None = None,
+) -> tuple[SearchHit, ...]:
+    """Result rows with their snippets (`sentences`, when the caller read them already)."""
+    ids = [int(snapshot.article_ids[p]) for p in positions]
+    if sentences is None:
+        sentences = store.sentences(ids)
+    hits = []
+    for position, article_id in zip(positions.tolist(), ids, strict=True):
+        snippet = make_snippet(sentences.get(article_id, []), matcher or _NO_MATCH)
+        code = int(snapshot.category_codes[position])
+        hits.append(
+            SearchHit(
+                article_id=article_id,
+                title=snapshot.title(position),
+                url=snapshot.url(position),
+                published_at=snapshot.published_at(position),
+                category=snapshot.categories[code] if code >= 0 else None,
+                source=snapshot.source(position),
+                score=scores.get(position, 0.0) if scores is not None else 0.0,
+                snippet=snippet,
+                also_at=also_at.get(position, ()) if also_at else (),
+            )
+        )
+    return tuple(hits)
+
+
+def _within(
+    snapshot: Snapshot,
+    coverage: Coverage,
+    applied: SearchFilters | None,
+    label: str | None,
+    preference: TimeRange | None,
+) -> tuple[np.ndarray, SearchFilters | None, bool]:
+    """The candidates within the filters, the filters applied, and whether they were relaxed."""
+    candidates = _filter(snapshot, coverage.candidates, applied)
+    relaxed = False
+    if len(candidates) == 0 and len(coverage.candidates) and label and not preference:
+        # Nothing in the period the question named: answer for every date, and say so.
+        applied = SearchFilters(category=applied.category) if applied and applied.category else None
+        candidates = _filter(snapshot, coverage.candidates, applied)
+        relaxed = True
+    return candidates, applied, relaxed
+
+
+def _rank(
+    store: Store,
+    snapshot: Snapshot,
+    plan: QueryPlan,
+    weights: Weights,
+    coverage: Coverage,
+    candidates: np.ndarray,
+    preference: TimeRange | None,
+    wanted: int,
+) -> Ranked | None:
+    """The best `wanted` candidates and a few more (copies fold into one), scaled by how much
+    of the question each covers, a period the question named preferred; None for none wanted."""
+    multiplier = None
+    if weights.coord:  # only candidates are ever scored: the power of those only
+        multiplier = np.zeros(snapshot.positions)
+        multiplier[candidates] = coverage.share[candidates] ** weights.coord
+    prefer = _Preference.of(snapshot, preference) if preference is not None else None
+    if prefer is not None:
+        multiplier = prefer.boost(multiplier)
+    ranked = (
+        rank_candidates(
+            snapshot,
+            clauses(snapshot, plan, weights),
+            candidates,
+            multiplier,
+            max(wanted + NEAR_EXTRA, RERANKED) if prefer is not None else wanted + NEAR_EXTRA,
+        )
+        if wanted > 0
+        else None
+    )
+    if ranked is not None and prefer is not None:
+        ranked = prefer.rerank(snapshot, store, ranked)
+    return ranked
+
+
+def _answer(
+    parsed: ParsedQuery,
+    hits: tuple[SearchHit, ...],
+    sentences: dict[int, list[str]],
+    matcher: QueryMatcher,
+) -> Answer | None:
+    """The answer line the shown articles give to a question asking for one."""
+    read = [
+        AnswerSource(h.article_id, h.title, h.url, h.published_at, sentences.get(h.article_id, []))
+        for h in hits
+    ]
+    return find_answer(parsed, read, matcher.weight)
+
+
+def _read(
+    snapshot: Snapshot, text: str, dictionary: QueryDictionary, clock: Callable[[], datetime]
+) -> tuple[Reading, ParsedQuery]:
+    """The question as a phone typed it, and parsed with `dictionary`."""
+    reading = read_question(snapshot, dictionary, text)
+    if reading.changed and not is_vietnamese(reading.text):
+        reading = Reading(text, text)  # another language: "what" is no typo of "phat"
+    parser = QueryParser(dictionary, snapshot.categories, clock)
+    parsed = _with_meanings(parser.parse(reading.text), reading.kept, dictionary)
+    return reading, parsed
+
+
+def _period(
+    parsed: ParsedQuery, filters: SearchFilters | None, words: Sequence[str]
+) -> tuple[ParsedQuery, TimeRange | None]:
+    """The period the question prefers in ranking (None when the caller's dates win), and the
+    question with a period that is all it says made a filter instead."""
+    preference = parsed.time if parsed.time is not None and parsed.time.preference else None
+    if preference is not None and filters is not None and (filters.since or filters.until):
+        preference = None  # the caller's dates win
+    if preference is not None and all(w in _BROWSING_WORDS for w in words):
+        parsed = replace(parsed, time=replace(preference, preference=False))
+        preference = None  # only a period ("tin tháng 7/2022"): list it
+    return parsed, preference
+
+
+def _fold(
+    store: Store, snapshot: Snapshot, ranked: Ranked | None, candidates: np.ndarray
+) -> tuple[np.ndarray, dict[int, tuple[str, ...]], dict[int, list[str]], int]:
+    """The ranked window with near-identical copies folded into one: its positions, where the
+    copies are, the sentences read, and how many results folded away."""
+    window = ranked.positions if ranked is not None else candidates[:0]
+    sentences = store.sentences([int(snapshot.article_ids[p]) for p in window])
+    window, also_at = _collapse_near_duplicates(snapshot, window, sentences)
+    folded = len(ranked.positions) - len(window) if ranked is not None else 0
+    return window, also_at, sentences, folded
+
+
+def _scores(ranked: Ranked | None) -> dict[int, float]:
+    """Each ranked position's score."""
+    return (
+        dict(zip(ranked.positions.tolist(), ranked.scores.tolist(), strict=True)) if ranked else {}
+    )
+
+
+def _suggestion(
+    understood: str | None,
+    restoration: Restoration | None,
+    coverage: Coverage,
+    page: np.ndarray,
+) -> str | None:
+    """What to suggest asking instead when the best result covers too little of the question."""
+    weak = len(page) == 0 or float(coverage.share[page[0]]) < WEAK_SHARE
+    suggestion = None
+    if weak:
+        suggestion = understood or (restoration.text if restoration is not None else None)
+    return suggestion
 
 
 # With a time or category filter, a question made only of these words ("tin tháng 7/2022",

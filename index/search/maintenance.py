@@ -19,7 +19,6 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,8 @@ from ..store.store import Store
 from ..text.analyzer import Analyzer
 from .arrays import CorruptIndex
 from .bm25 import BM25Params
-from .generation import CURRENT, Generation, Manifest, publish_manifest, read_current
+from .generation import CURRENT, Generation, Manifest, read_current
+from .publishing import publish_diff, publish_logged
 from .segment import Segment
 from .snapshot import Snapshot
 from .source import database_rows, database_state
@@ -89,12 +89,7 @@ class IndexKeeper:
         """Open the live generation, or build one; then catch up with the database."""
         reason = self._load()
         if reason is not None:
-            log.log(
-                _level(reason),
-                "index in %s %s: rebuilding it from the database",
-                self.index_dir,
-                reason,
-            )
+            _log_rebuild(self.index_dir, reason)
             self.rebuild(progress=progress)
         self.sync()
 
@@ -147,12 +142,7 @@ class IndexKeeper:
             before = self._snapshot
             reason = self._load()
             if reason is not None:
-                log.log(
-                    _level(reason),
-                    "index in %s %s: rebuilding it from the database",
-                    self.index_dir,
-                    reason,
-                )
+                _log_rebuild(self.index_dir, reason)
                 self.rebuild()
             self.sync()
             return self._snapshot is not before
@@ -179,79 +169,24 @@ class IndexKeeper:
             if usable:
                 assert current is not None
                 if self.store.data_version() != current.manifest.data_version and (
-                    not self._publish_logged(current)
+                    not publish_logged(self.store, self.writer, self.analyzer.version, current)
                 ):
                     version, ids, updated = database_state(self.store, self.analyzer.version)
-                    self._publish_diff(current, version, ids, updated)
+                    publish_diff(
+                        self.store,
+                        self.writer,
+                        self.analyzer.version,
+                        current,
+                        version,
+                        ids,
+                        updated,
+                    )
         if not usable:
             self.rebuild()
         else:
             self._load()
         self._maintain()
         return self._snapshot is not before
-
-    def _publish_diff(
-        self, current: Generation, version: str, ids: np.ndarray, updated: np.ndarray
-    ) -> None:
-        live_ids, live_updated, _ = current.live_ids()
-        order = np.argsort(live_ids)
-        live_ids, live_updated = live_ids[order], live_updated[order]
-        at = np.searchsorted(live_ids, ids)
-        at[at == len(live_ids)] = 0
-        same = (
-            (live_ids[at] == ids) & (live_updated[at] == updated)
-            if len(live_ids)
-            else np.zeros(len(ids), bool)
-        )
-        changed = ids[~same]
-        removed = np.setdiff1d(live_ids, ids)
-        if len(changed) == 0 and len(removed) == 0:
-            manifest = current.manifest
-            publish_manifest(
-                self.index_dir,
-                Manifest(
-                    generation=manifest.generation + 1,
-                    database=manifest.database,
-                    data_version=version,
-                    analyzer=manifest.analyzer,
-                    segments=manifest.segments,
-                    tables=manifest.tables,
-                    created_at=manifest.created_at,
-                    build_seconds=manifest.build_seconds,
-                ),
-            )
-            return
-        rows = database_rows(self.store, self.analyzer.version, ids=changed.tolist())
-        self.writer.apply(current, rows, removed, data_version=version)
-
-    def _publish_logged(self, current: Generation) -> bool:
-        """Publish only the articles the change log names since the generation's change number
-        (their rows as they are now: re-reading a newer state is harmless, it is applied again
-        under its own number); False when the log cannot say (an index older than the log, or
-        a log pruned since), so the caller compares everything."""
-        applied = current.manifest.data_version
-        if not applied.isdigit():
-            return False
-        changes = self.store.changes.since(int(applied))
-        if changes is None:
-            return False
-        version = str(changes.head)
-        batches = list(
-            database_rows(self.store, self.analyzer.version, ids=list(changes.article_ids))
-        )
-        present = {row.article_id for batch in batches for row in batch}
-        live_ids, _, _ = current.live_ids()
-        gone = np.array(sorted(set(changes.article_ids) - present), dtype=np.int64)
-        removed = np.intersect1d(live_ids, gone)
-        if not present and len(removed) == 0:
-            manifest = current.manifest
-            publish_manifest(
-                self.index_dir,
-                replace(manifest, generation=manifest.generation + 1, data_version=version),
-            )
-        else:
-            self.writer.apply(current, batches, removed, data_version=version)
-        return True
 
     def remove(self, article_ids: Iterable[int]) -> int:
         """Mark articles deleted in a new generation; how many were live."""
@@ -354,6 +289,11 @@ class IndexKeeper:
         self._closed = True
         if self.owned is not None:
             shutil.rmtree(self.owned, ignore_errors=True)
+
+
+def _log_rebuild(index_dir: Path, reason: str) -> None:
+    """Say in one line why the index is rebuilt (at the level `_level` gives the reason)."""
+    log.log(_level(reason), "index in %s %s: rebuilding it from the database", index_dir, reason)
 
 
 def _level(reason: str) -> int:

@@ -152,22 +152,9 @@ class Percolator:
     ) -> None:
         """The matrices: alternatives x syllables, alternatives x concepts, concepts x
         subscriptions (required ones), and each subscription's concepts and weights."""
-        alternatives: dict[tuple[str, ...], int] = {}
-        vocabulary: dict[int, int] = {}
-        alt_rows: list[int] = []
-        alt_cols: list[int] = []
-        concept_rows: list[int] = []
-        concept_cols: list[int] = []
-        for shape, number in concepts.items():
-            for alternative in shape:
-                alt = alternatives.get(alternative)
-                if alt is None:
-                    alt = alternatives[alternative] = len(alternatives)
-                    for key in {term_key(s) for s in alternative}:
-                        alt_rows.append(alt)
-                        alt_cols.append(vocabulary.setdefault(key, len(vocabulary)))
-                concept_rows.append(alt)
-                concept_cols.append(number)
+        alternatives, vocabulary, alt_rows, alt_cols, concept_rows, concept_cols = _alternatives(
+            concepts
+        )
         self._vocabulary = vocabulary
         n_alt, n_concept, n_key = len(alternatives), len(concepts), len(vocabulary)
         self._alt_keys = _binary(alt_cols, alt_rows, (n_key, n_alt))  # keys x alternatives
@@ -265,6 +252,30 @@ class Percolator:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+def _alternatives(
+    concepts: dict[tuple[tuple[str, ...], ...], int],
+) -> tuple[dict[tuple[str, ...], int], dict[int, int], list[int], list[int], list[int], list[int]]:
+    """Each concept's alternatives numbered, their syllables' keys numbered (the vocabulary),
+    and the (alternative, key) and (alternative, concept) pairs of the matrices."""
+    alternatives: dict[tuple[str, ...], int] = {}
+    vocabulary: dict[int, int] = {}
+    alt_rows: list[int] = []
+    alt_cols: list[int] = []
+    concept_rows: list[int] = []
+    concept_cols: list[int] = []
+    for shape, number in concepts.items():
+        for alternative in shape:
+            alt = alternatives.get(alternative)
+            if alt is None:
+                alt = alternatives[alternative] = len(alternatives)
+                for key in {term_key(s) for s in alternative}:
+                    alt_rows.append(alt)
+                    alt_cols.append(vocabulary.setdefault(key, len(vocabulary)))
+            concept_rows.append(alt)
+            concept_cols.append(number)
+    return alternatives, vocabulary, alt_rows, alt_cols, concept_rows, concept_cols
 
 
 def _binary(rows: Sequence[int], cols: Sequence[int], shape: tuple[int, int]) -> sparse.csr_matrix:

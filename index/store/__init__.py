@@ -2,6 +2,8 @@
 
 store.py        `Store`: what other rooms ask of the database
 crawl_state.py  crawl runs and page notes (the crawler's memory)
+usage.py        questions counted, the last reindex, the store's statistics
+crawl_health.py what runs and notes say of each source's health; crawl_records.py their types
 subscriptions.py what chats follow, the news outbox, the delivery log
 conversations.py where each chat stands (keyed by a hash of its id), questions handed over
 dictionary_lines.py query dictionary lines added by admins

@@ -8,19 +8,27 @@ written in one transaction, so a crawl killed half-way resumes without duplicate
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer
 from ..text.dates import now
-from .coordination import Lease
+from .crawl_health import CrawlHealth, pending
+from .crawl_records import (
+    WAITING,
+    PageError,
+    PageNote,
+    PageStatus,
+    RunCounts,
+    RunRecord,
+    RunStatus,
+    SourceRecord,
+)
 from .database import write_session
 from .ingest import Outcome, mark_changed, store_record, take_down
-from .models import Article, AwareDateTime, CrawlPage, CrawlRun, Source
+from .models import Article, CrawlPage, CrawlRun, Source
 from .records import ArticleRecord
 
 __all__ = [
@@ -35,82 +43,8 @@ __all__ = [
 ]
 
 
-class RunStatus(StrEnum):
-    """How a crawl run ended (or that it is still running)."""
-
-    RUNNING = "running"
-    OK = "ok"
-    FAILED = "failed"  # some pages failed
-    INTERRUPTED = "interrupted"  # stopped or killed before its end
-
-
-class PageStatus(StrEnum):
-    """What became of a url's page."""
-
-    STORED = "stored"
-    PENDING = "pending"  # failed; tried again on the next runs
-    SKIPPED = "skipped"  # left out on purpose (not news, robots.txt)
-    FAILED = "failed"  # failed for good
-    GOING = "going"  # a stored page answered 404 or 410 once; tried again on the next run
-    GONE = "gone"  # ... and a second time in a row: its article was taken down
-
-
-_WAITING = (PageStatus.PENDING, PageStatus.GOING)  # pages tried again on the next runs
-
-
-@dataclass(frozen=True)
-class PageError:
-    """A page's problem as the crawler coded it: the url, an issue code, the offending value."""
-
-    url: str
-    code: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class PageNote:
-    """What the crawler noted about a url on earlier runs."""
-
-    status: PageStatus
-    fingerprint: str
-    attempts: int
-
-
-@dataclass(frozen=True)
-class RunCounts:
-    """What one run did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """One finished (or running) crawl of a source."""
-
-    started_at: datetime
-    finished_at: datetime | None
-    status: RunStatus
-    counts: RunCounts
-    error: PageError | None  # the last page that failed in this run
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """What the database knows of one source's crawls."""
-
-    name: str
-    last_run: RunRecord | None
-    last_failing_run: RunRecord | None  # the most recent run with a failed page
-    articles: int
-    pending: int  # pages waiting for a retry
-
-
-class CrawlState:
-    """Runs and page notes in the database."""
+class CrawlState(CrawlHealth):
+    """Runs and page notes in the database (their health read in `CrawlHealth`)."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -171,7 +105,7 @@ class CrawlState:
             run.error_url = error.url if error else None
             run.error_code = error.code if error else None
             run.error_detail = error.detail if error else None
-            return self._pending(session, run.source_id)
+            return pending(session, run.source_id)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -197,7 +131,7 @@ class CrawlState:
                 select(CrawlPage.url, CrawlPage.listing)
                 .where(
                     CrawlPage.source_id == source_id,
-                    CrawlPage.status.in_(_WAITING),
+                    CrawlPage.status.in_(WAITING),
                     CrawlPage.attempts < retry_limit,
                 )
                 .order_by(CrawlPage.id)
@@ -302,104 +236,6 @@ class CrawlState:
             status = session.scalar(query)
         return status in (PageStatus.STORED, PageStatus.GOING)
 
-    # -- health -----------------------------------------------------------------------------
-
-    def crawled_sources(self) -> set[str]:
-        """The names of the sources crawled at least once."""
-        with self.sessions() as session:
-            query = select(Source.name).join(CrawlRun, CrawlRun.source_id == Source.id)
-            return set(session.scalars(query))
-
-    def source(self, name: str) -> SourceRecord:
-        """The crawls, articles and pending pages of one source."""
-        with self.sessions() as session:
-            source_id = session.scalar(select(Source.id).where(Source.name == name))
-            if source_id is None:
-                return SourceRecord(name, None, None, 0, 0)
-            runs = (
-                select(CrawlRun)
-                .where(CrawlRun.source_id == source_id)
-                .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-            )
-            last = session.scalars(runs.limit(1)).first()
-            failing = session.scalars(runs.where(CrawlRun.error_code.is_not(None)).limit(1)).first()
-            articles = session.scalar(
-                select(func.count(Article.id)).where(Article.source_id == source_id)
-            )
-            return SourceRecord(
-                name, _run(last), _run(failing), articles or 0, self._pending(session, source_id)
-            )
-
-    def last_runs(self, names: Iterable[str]) -> dict[str, datetime]:
-        """When each of these sources was last crawled (sources never crawled are absent)."""
-        with self.sessions() as session:
-            rows = session.execute(
-                select(Source.name, func.max(CrawlRun.started_at))
-                .join(CrawlRun, CrawlRun.source_id == Source.id)
-                .where(Source.name.in_(list(names)))
-                .group_by(Source.name)
-            ).all()
-        return {name: AwareDateTime.aggregate(when) for name, when in rows if when is not None}
-
-    def abandoned(self, names: Iterable[str], at: datetime) -> set[str]:
-        """The sources whose last run is still marked running while nobody holds their crawl
-        lease at `at`: their crawler died (kill -9, a lost host), so they are due again."""
-        wanted = list(names)
-        if not wanted:
-            return set()
-        latest = (
-            select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
-            .group_by(CrawlRun.source_id)
-            .subquery()
-        )
-        with self.sessions() as session:
-            running = set(
-                session.scalars(
-                    select(Source.name)
-                    .join(latest, latest.c.source_id == Source.id)
-                    .join(CrawlRun, CrawlRun.id == latest.c.run_id)
-                    .where(Source.name.in_(wanted), CrawlRun.status == RunStatus.RUNNING)
-                )
-            )
-            if not running:
-                return set()
-            held = set(
-                session.scalars(
-                    select(Lease.name).where(
-                        Lease.name.in_([f"crawl:{n}" for n in running]), Lease.expires_at > at
-                    )
-                )
-            )
-        return {name for name in running if f"crawl:{name}" not in held}
-
-    def failed_in_a_row(self, names: Iterable[str], window: int = 10) -> dict[str, int]:
-        """For each source, how many of its latest finished runs failed, counting back to the
-        last run that did not (at most `window`)."""
-        found: dict[str, int] = {}
-        with self.sessions() as session:
-            for name in names:
-                statuses = session.scalars(
-                    select(CrawlRun.status)
-                    .join(Source, Source.id == CrawlRun.source_id)
-                    .where(Source.name == name, CrawlRun.status != RunStatus.RUNNING)
-                    .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-                    .limit(window)
-                )
-                count = 0
-                for status in statuses:
-                    if status != RunStatus.FAILED:
-                        break
-                    count += 1
-                found[name] = count
-        return found
-
-    @staticmethod
-    def _pending(session: Session, source_id: int) -> int:
-        query = select(func.count(CrawlPage.id)).where(
-            CrawlPage.source_id == source_id, CrawlPage.status.in_(_WAITING)
-        )
-        return session.scalar(query) or 0
-
 
 def _note(session: Session, source_id: int, url: str, listing: tuple[str, str]) -> CrawlPage:
     """The page's note, created on first sight, with its listing and this attempt's time."""
@@ -417,13 +253,3 @@ def _note(session: Session, source_id: int, url: str, listing: tuple[str, str]) 
 
 def _has_article(session: Session, url: str) -> bool:
     return session.scalar(select(Article.id).where(Article.url == url)) is not None
-
-
-def _run(row: CrawlRun | None) -> RunRecord | None:
-    if row is None:
-        return None
-    error = None
-    if row.error_code is not None:
-        error = PageError(row.error_url or "", row.error_code, row.error_detail or "")
-    counts = RunCounts(row.added, row.updated, row.unchanged, row.failed, row.skipped)
-    return RunRecord(row.started_at, row.finished_at, RunStatus(row.status), counts, error)

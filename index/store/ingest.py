@@ -218,24 +218,7 @@ def store_record(
     digest = content_hash(record.title, record.summary, record.body)
     existing = _find_existing(session, record, digest)
     if existing is None:
-        article = Article(
-            source_id=_source(
-                session,
-                _source_name(record, default_source),
-                source_cache if source_cache is not None else {},
-            ),
-            url=record.url,
-            title=record.title,
-            summary=record.summary,
-            body=record.body,
-            category=record.category,
-            author=record.author,
-            published_at=record.published_at or stamp,
-            date_estimated=record.published_at is None,
-            fetched_at=stamp,
-            content_hash=digest,
-            updated_at=stamp,
-        )
+        article = _new_article(session, record, digest, stamp, default_source, source_cache)
         session.add(article)
         analyse(article, analyzer)
         session.flush()
@@ -246,6 +229,35 @@ def store_record(
     outcome = _update(existing, record, digest, stamp, analyzer)
     _keep_attachments(session, existing, record.attachments)
     return outcome, existing
+
+
+def _new_article(
+    session: Session,
+    record: ArticleRecord,
+    digest: str,
+    stamp: datetime,
+    default_source: str | None,
+    source_cache: dict[str, int] | None,
+) -> Article:
+    """The row of an article seen for the first time (its source found or created)."""
+    return Article(
+        source_id=_source(
+            session,
+            _source_name(record, default_source),
+            source_cache if source_cache is not None else {},
+        ),
+        url=record.url,
+        title=record.title,
+        summary=record.summary,
+        body=record.body,
+        category=record.category,
+        author=record.author,
+        published_at=record.published_at or stamp,
+        date_estimated=record.published_at is None,
+        fetched_at=stamp,
+        content_hash=digest,
+        updated_at=stamp,
+    )
 
 
 MAX_ATTACHMENTS = 30  # links kept per article
