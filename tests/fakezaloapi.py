@@ -59,7 +59,119 @@ class ZaloCall:
         return f"<{self.method} {shown} {state}>"
 
 
-class FakeZaloAPI:
+class _ZaloMethods:
+    """The Bot API side of FakeZaloAPI: its HTTP handler and methods (state: FakeZaloAPI's)."""
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        try:
+            params = await request.json() if request.can_read_body else {}
+        except ValueError:
+            params = None
+        if request.match_info["token"] != self.token:
+            return self._refuse(method, {}, _Refusal(401, "Unauthorized"))
+        if request.method != "POST" or not isinstance(params, dict):
+            return self._refuse(method, {}, _Refusal(400, "Bad Request: a POST with JSON"))
+        handler = getattr(self, f"_api_{method.lower()}", None)
+        try:
+            if handler is None:
+                raise _Refusal(404, "Not Found: method not found")
+            if self.failures.get(method):
+                code = self.failures[method].pop(0)
+                raise _Refusal(code, "Too Many Requests" if code == 429 else "Temporary failure")
+            result = handler(params)
+            if asyncio.iscoroutine(result):
+                result = await result
+        except _Refusal as refusal:
+            return self._refuse(method, params, refusal)
+        self.calls.append(ZaloCall(method, copy.deepcopy(params), True))
+        return web.json_response({"ok": True, "result": result})
+
+    def _refuse(self, method: str, params: dict[str, Any], refusal: _Refusal) -> web.Response:
+        self.calls.append(ZaloCall(method, params, False, refusal.code, refusal.description))
+        body = {"ok": False, "error_code": refusal.code, "description": refusal.description}
+        return web.json_response(body, status=refusal.code)
+
+    def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.token.split(":")[0],
+            "account_name": "bot.TinSoThuNghiem",
+            "account_type": "BASIC",
+            "can_join_groups": False,
+        }
+
+    async def _api_getupdates(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        if self.webhook is not None:
+            raise _Refusal(400, "Bad Request: getUpdates does not work while a webhook is set")
+        self.polls += 1
+        try:
+            timeout = float(params.get("timeout", 30))
+        except (TypeError, ValueError):
+            raise _Refusal(400, "Bad Request: timeout must be a number of seconds") from None
+        deadline = time.monotonic() + min(timeout, 60)
+        while not self._updates:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if self.timeout_as_408:
+                    raise _Refusal(408, "Request timeout")
+                return None
+            assert self._changed is not None
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except TimeoutError:
+                continue
+        update = self._updates.pop(0)
+        return {k: v for k, v in update.items() if k != "delivered_at"}
+
+    def _api_setwebhook(self, params: dict[str, Any]) -> dict[str, Any]:
+        url, secret = params.get("url"), params.get("secret_token")
+        if not isinstance(url, str) or not url.startswith("https://"):
+            raise _Refusal(400, "Bad Request: url must be https")
+        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
+            raise _Refusal(400, "Bad Request: secret_token must be 8 to 256 characters")
+        self.webhook = {"url": url, "secret_token": secret}
+        return {"url": url, "updated_at": int(time.time() * 1000)}
+
+    def _api_deletewebhook(self, params: dict[str, Any]) -> dict[str, Any]:
+        url = self.webhook["url"] if self.webhook else ""
+        self.webhook = None
+        return {"url": url, "updated_at": int(time.time() * 1000)}
+
+    def _api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook["url"] if self.webhook else "", "updated_at": 0}
+
+    def _chat(self, params: dict[str, Any]) -> str:
+        chat = params.get("chat_id")
+        if not isinstance(chat, str):
+            raise _Refusal(400, "Bad Request: chat_id must be a string")
+        if chat not in self.chats:
+            raise _Refusal(400, "Bad Request: chat not found")
+        if chat in self.blocked:
+            raise _Refusal(403, "Forbidden: the user has blocked the bot")
+        return chat
+
+    def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        text = params.get("text")
+        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
+            length = len(text) if isinstance(text, str) else None
+            raise _Refusal(400, f"Bad Request: text must be 1 to 2000 characters (got {length})")
+        message_id = f"b{next(self._ids):08d}"
+        self.sent.append(
+            {"chat_id": chat, "text": text, "message_id": message_id, "at": time.monotonic()}
+        )
+        return {"message_id": message_id, "date": int(time.time() * 1000)}
+
+    def _api_sendchataction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        if params.get("action") != "typing":
+            raise _Refusal(400, "Bad Request: unknown action")
+        return True
+
+
+class FakeZaloAPI(_ZaloMethods):
     """The fake server; `start()` it, point the bot at `base_url`, `stop()` it."""
 
     def __init__(self, token: str = ZALO_TOKEN, *, timeout_as_408: bool = False) -> None:
@@ -259,111 +371,3 @@ class FakeZaloAPI:
 
     def pending_updates(self) -> int:
         return self.run(lambda: len(self._updates))
-
-    # -- HTTP --------------------------------------------------------------------------------
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        try:
-            params = await request.json() if request.can_read_body else {}
-        except ValueError:
-            params = None
-        if request.match_info["token"] != self.token:
-            return self._refuse(method, {}, _Refusal(401, "Unauthorized"))
-        if request.method != "POST" or not isinstance(params, dict):
-            return self._refuse(method, {}, _Refusal(400, "Bad Request: a POST with JSON"))
-        handler = getattr(self, f"_api_{method.lower()}", None)
-        try:
-            if handler is None:
-                raise _Refusal(404, "Not Found: method not found")
-            if self.failures.get(method):
-                code = self.failures[method].pop(0)
-                raise _Refusal(code, "Too Many Requests" if code == 429 else "Temporary failure")
-            result = handler(params)
-            if asyncio.iscoroutine(result):
-                result = await result
-        except _Refusal as refusal:
-            return self._refuse(method, params, refusal)
-        self.calls.append(ZaloCall(method, copy.deepcopy(params), True))
-        return web.json_response({"ok": True, "result": result})
-
-    def _refuse(self, method: str, params: dict[str, Any], refusal: _Refusal) -> web.Response:
-        self.calls.append(ZaloCall(method, params, False, refusal.code, refusal.description))
-        body = {"ok": False, "error_code": refusal.code, "description": refusal.description}
-        return web.json_response(body, status=refusal.code)
-
-    def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": self.token.split(":")[0],
-            "account_name": "bot.TinSoThuNghiem",
-            "account_type": "BASIC",
-            "can_join_groups": False,
-        }
-
-    async def _api_getupdates(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        if self.webhook is not None:
-            raise _Refusal(400, "Bad Request: getUpdates does not work while a webhook is set")
-        self.polls += 1
-        try:
-            timeout = float(params.get("timeout", 30))
-        except (TypeError, ValueError):
-            raise _Refusal(400, "Bad Request: timeout must be a number of seconds") from None
-        deadline = time.monotonic() + min(timeout, 60)
-        while not self._updates:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                if self.timeout_as_408:
-                    raise _Refusal(408, "Request timeout")
-                return None
-            assert self._changed is not None
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                continue
-        update = self._updates.pop(0)
-        return {k: v for k, v in update.items() if k != "delivered_at"}
-
-    def _api_setwebhook(self, params: dict[str, Any]) -> dict[str, Any]:
-        url, secret = params.get("url"), params.get("secret_token")
-        if not isinstance(url, str) or not url.startswith("https://"):
-            raise _Refusal(400, "Bad Request: url must be https")
-        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
-            raise _Refusal(400, "Bad Request: secret_token must be 8 to 256 characters")
-        self.webhook = {"url": url, "secret_token": secret}
-        return {"url": url, "updated_at": int(time.time() * 1000)}
-
-    def _api_deletewebhook(self, params: dict[str, Any]) -> dict[str, Any]:
-        url = self.webhook["url"] if self.webhook else ""
-        self.webhook = None
-        return {"url": url, "updated_at": int(time.time() * 1000)}
-
-    def _api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.webhook["url"] if self.webhook else "", "updated_at": 0}
-
-    def _chat(self, params: dict[str, Any]) -> str:
-        chat = params.get("chat_id")
-        if not isinstance(chat, str):
-            raise _Refusal(400, "Bad Request: chat_id must be a string")
-        if chat not in self.chats:
-            raise _Refusal(400, "Bad Request: chat not found")
-        if chat in self.blocked:
-            raise _Refusal(403, "Forbidden: the user has blocked the bot")
-        return chat
-
-    def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat(params)
-        text = params.get("text")
-        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
-            length = len(text) if isinstance(text, str) else None
-            raise _Refusal(400, f"Bad Request: text must be 1 to 2000 characters (got {length})")
-        message_id = f"b{next(self._ids):08d}"
-        self.sent.append(
-            {"chat_id": chat, "text": text, "message_id": message_id, "at": time.monotonic()}
-        )
-        return {"message_id": message_id, "date": int(time.time() * 1000)}
-
-    def _api_sendchataction(self, params: dict[str, Any]) -> bool:
-        self._chat(params)
-        if params.get("action") != "typing":
-            raise _Refusal(400, "Bad Request: unknown action")
-        return True
