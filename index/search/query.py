@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from ..text.dates import VIETNAM
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary, surface_words
@@ -103,6 +104,12 @@ _INTENT_PHRASES = {
 }
 
 
+@lru_cache(maxsize=8)
+def _folded_categories(categories: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each category's folded words (a parser is built per search; the list rarely changes)."""
+    return tuple((tuple(fold(w) for _, _, w in surface_words(normalize(c))), c) for c in categories)
+
+
 class QueryParser:
     """Parses questions against a dictionary and the corpus's categories."""
 
@@ -115,9 +122,7 @@ class QueryParser:
         """`clock` gives "now" for "hôm qua" and "tuần này" (tests pin it)."""
         self.dictionary = dictionary
         self.categories = tuple(categories)
-        self._folded_categories = [
-            (tuple(fold(w) for _, _, w in surface_words(normalize(c))), c) for c in categories
-        ]
+        self._folded_categories = _folded_categories(self.categories)
         self.clock = clock or (lambda: datetime.now(VIETNAM))
 
     def parse(self, query: str) -> ParsedQuery:

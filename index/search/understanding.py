@@ -9,6 +9,10 @@ the generation's tables, written with the restoration tables (`vocabulary.readin
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from weakref import WeakKeyDictionary
+
 from ..text.dictionary import QueryDictionary
 from ..text.reading import Reader, Reading
 from .snapshot import Snapshot
@@ -25,6 +29,7 @@ class SnapshotStats:
         self._syllables = snapshot.field("text", "syllables")
         self._pairs = snapshot.field("text", "pairs")
         self._accented = snapshot.accented
+        self._memo: dict[tuple[str, ...], int] = {}  # the same syllables recur across questions
 
     def documents(self) -> int:
         """Number of live documents."""
@@ -35,17 +40,67 @@ class SnapshotStats:
         table existed answers with the folded syllable's documents)."""
         if self._accented is None:
             return self.folded_df(syllable)
-        return self._accented.get(syllable)
+        key = ("a", syllable)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._remember(key, self._accented.get(syllable))
+        return found
 
     def folded_df(self, syllable: str) -> int:
         """Documents holding the folded syllable."""
-        return int(self._syllables.df([term_key(syllable)])[0])
+        key = ("f", syllable)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._remember(key, int(self._syllables.df([term_key(syllable)])[0]))
+        return found
 
     def pair_df(self, first: str, second: str) -> int:
         """Documents where the folded syllables stand side by side."""
-        return int(self._pairs.df([pair_key(term_key(first), term_key(second))])[0])
+        key = ("p", first, second)
+        found = self._memo.get(key)
+        if found is None:
+            pair = pair_key(term_key(first), term_key(second))
+            found = self._remember(key, int(self._pairs.df([pair])[0]))
+        return found
+
+    def _remember(self, key: tuple[str, ...], value: int) -> int:
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()  # a snapshot lives long; its memo stays small
+        self._memo[key] = value
+        return value
+
+
+_MEMO_SIZE = 50_000  # frequencies remembered per snapshot (a few MB at most)
+_READINGS = 1_024  # readings remembered per snapshot (questions repeat: buttons, pages)
+
+
+class _Readings:
+    """One snapshot's statistics and its most recent readings, per dictionary."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.stats = SnapshotStats(snapshot)
+        self.recent: OrderedDict[tuple[int, str], tuple[QueryDictionary, Reading]] = OrderedDict()
+
+
+_BY_SNAPSHOT: WeakKeyDictionary[Snapshot, _Readings] = WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def read_question(snapshot: Snapshot, dictionary: QueryDictionary, question: str) -> Reading:
-    """The reading of a question the snapshot's corpus supports best."""
-    return Reader(SnapshotStats(snapshot), dictionary, snapshot.typos).read(question)
+    """The reading of a question the snapshot's corpus supports best (remembered per snapshot
+    and dictionary: a reading depends on nothing else, and asking the corpus costs most of it)."""
+    with _LOCK:
+        cache = _BY_SNAPSHOT.get(snapshot)
+        if cache is None:
+            cache = _BY_SNAPSHOT[snapshot] = _Readings(snapshot)
+        key = (id(dictionary), question)
+        hit = cache.recent.get(key)
+        if hit is not None and hit[0] is dictionary:
+            cache.recent.move_to_end(key)
+            return hit[1]
+    reading = Reader(cache.stats, dictionary, snapshot.typos).read(question)
+    with _LOCK:
+        cache.recent[key] = (dictionary, reading)
+        if len(cache.recent) > _READINGS:
+            cache.recent.popitem(last=False)
+    return reading

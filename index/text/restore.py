@@ -21,6 +21,7 @@ __all__ = ["Restorer", "Restoration"]
 
 _MAX_WORD = 4
 _CANDIDATES = 4
+_RECENT = 1_024  # restorations remembered (a plain dict, emptied when full)
 # No Vietnamese syllable is longer ("nghiêng"): a longer token is not a mistyped syllable, and
 # its edits (26 x 2 x its length strings of its length) would cost memory quadratic in it.
 _LONGEST_SYLLABLE = 8
@@ -43,6 +44,7 @@ class Restorer:
 
     def __init__(self, word_frequencies: Mapping[str, int], documents: int) -> None:
         """`word_frequencies` maps each indexed word to its document frequency."""
+        self._recent: dict[tuple[str, frozenset[str]], Restoration | None] = {}
         by_folded: dict[str, list[tuple[int, str]]] = {}
         syllables: dict[str, int] = {}
         for word, frequency in word_frequencies.items():
@@ -79,8 +81,20 @@ class Restorer:
 
     def restore(self, text: str, keep: Collection[str] = ()) -> Restoration | None:
         """Restore a query; None when it has nothing to restore or correct. Words in `keep`
-        (chat abbreviations the reading left as typed, `Reading.kept`) stay as typed."""
-        kept = {lower(word) for word in keep}
+        (chat abbreviations the reading left as typed, `Reading.kept`) stay as typed.
+        The latest results are remembered (a search restores its question twice when the
+        reading changed it; questions repeat)."""
+        key = (text, frozenset(lower(word) for word in keep))
+        recent = self._recent
+        if key in recent:
+            return recent[key]
+        restored = self._restore(text, key[1])
+        if len(recent) >= _RECENT:
+            recent.clear()
+        recent[key] = restored
+        return restored
+
+    def _restore(self, text: str, kept: Collection[str]) -> Restoration | None:
         pieces = re.findall(r"[^\W_]+(?:[&/.\-+][^\W_]+)*|[^\w\s]", lower(text))
         if not pieces:
             return None
