@@ -828,7 +828,8 @@ FOLLOW_HOW_WORDS = (
 )
 FOLLOWING_NONE_WORDS = "Bạn chưa theo dõi chủ đề nào. " + FOLLOW_HOW_WORDS
 FOLLOWING_HINT_WORDS = (
-    "👉 Gõ “bỏ theo dõi <số>” để bỏ theo dõi một chủ đề, hoặc “bỏ theo dõi tất cả”."
+    "👉 Gõ “bỏ theo dõi” kèm số thứ tự (ví dụ “bỏ theo dõi 1”) để bỏ một chủ đề, "
+    "hoặc “bỏ theo dõi tất cả”."
 )
 UNFOLLOW_UNKNOWN_WORDS = "Không có chủ đề số {number}. Gõ “theo dõi” để xem danh sách."
 UNFOLLOW_HOW_WORDS = (
@@ -840,7 +841,7 @@ HINT_FOLLOW_CATEGORY = "“theo dõi chuyên mục {name}” để nhận tin m�
 HINT_UNFOLLOW = "“bỏ theo dõi {number}” để thôi theo dõi “{label}”"
 NEWS_UNFOLLOW_WORDS = "👉 Gõ “bỏ theo dõi {number}” để thôi nhận tin về “{label}”."
 NEWS_UNFOLLOW_ANY_WORDS = (
-    "👉 Gõ “theo dõi” để xem các chủ đề bạn theo dõi, “bỏ theo dõi <số>” để bỏ bớt."
+    "👉 Gõ “theo dõi” để xem các chủ đề bạn theo dõi, “bỏ theo dõi 1” (hay số khác) để bỏ bớt."
 )
 __all__ += [
     "FOLLOW_HOW_WORDS",
