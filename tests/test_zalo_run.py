@@ -120,6 +120,9 @@ def _zalo_settings(api: FakeZaloAPI, database: str, **more: str) -> dict[str, st
         "ZALO_API_BASE_URL": api.base_url,
         "ZALO_ADMIN_IDS": ADMIN["id"],
         "DATABASE_URL": database,
+        # its own index: copies of the sample share the database's identity, and another
+        # test's copy (with other articles) must not answer for this one
+        "INDEX_DIR": database.removeprefix("sqlite:///") + "-index",
         "LOAD_SAMPLE": "false",
         "CHAT_ID_SECRET": SECRET,
         "CRAWL_CHECK_SECONDS": "0",
