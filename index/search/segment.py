@@ -101,18 +101,8 @@ def encode_postings(
     offsets = np.zeros(len(starts), dtype=np.int64)
     np.cumsum(size[:-1], out=offsets[1:])
     data = np.zeros(int(size.sum()), dtype=np.uint8)
-    for values, widths, shift in ((gaps, gap_width, 0), (tfs, tf_width, gap_bytes)):
-        posting_width = widths[term_of]
-        for width, dtype in _WIDTH_DTYPE.items():
-            chosen = np.flatnonzero(posting_width == width)
-            if len(chosen) == 0:
-                continue
-            term = term_of[chosen]
-            start = offsets[term] + position[chosen] * width
-            if not isinstance(shift, int):
-                start += shift[term]
-            where = (start[:, None] + np.arange(width)).reshape(-1)
-            data[where] = values[chosen].astype(dtype).view(np.uint8)
+    columns = ((gaps, gap_width, 0), (tfs, tf_width, gap_bytes))
+    _pack(data, columns, term_of, position, offsets)
     blocks_per_term = (df + BLOCK - 1) // BLOCK
     return {
         "keys": keys[starts].astype(np.uint64),
@@ -130,6 +120,29 @@ def encode_postings(
         ).astype(np.uint16),
         "data": data,
     }
+
+
+def _pack(
+    data: np.ndarray,
+    columns: tuple[tuple[np.ndarray, np.ndarray, int | np.ndarray], ...],
+    term_of: np.ndarray,
+    position: np.ndarray,
+    offsets: np.ndarray,
+) -> None:
+    """Write each column's values into `data` at their term's offset (plus the column's shift)
+    in their term's width, grouped by width so each group is one vectorised store."""
+    for values, widths, shift in columns:
+        posting_width = widths[term_of]
+        for width, dtype in _WIDTH_DTYPE.items():
+            chosen = np.flatnonzero(posting_width == width)
+            if len(chosen) == 0:
+                continue
+            term = term_of[chosen]
+            start = offsets[term] + position[chosen] * width
+            if not isinstance(shift, int):
+                start += shift[term]
+            where = (start[:, None] + np.arange(width)).reshape(-1)
+            data[where] = values[chosen].astype(dtype).view(np.uint8)
 
 
 class _Raw:
@@ -332,7 +345,7 @@ class SegmentBuilder:
             self._stream_ends.copy_into(writer, "streams.ends")
             for field in FIELDS:
                 writer.add(f"{field}.len", lengths[field])
-                self._write_field(writer, field, runs, lengths[field], files)
+                _write_field(self.work, writer, field, runs, lengths[field], files)
             words = sorted(self._words.items())
             writer.add("lex.keys", np.array([k for k, _ in words], dtype=np.uint64))
             encoded = [w.encode("utf-8") for _, w in words]
@@ -361,68 +374,89 @@ class SegmentBuilder:
             self._pending[field] = []
         return run
 
-    def _write_field(
-        self,
-        writer: ArrayWriter,
-        field: str,
-        runs: list[dict[str, np.ndarray]],
-        lengths: np.ndarray,
-        files: list[ArrayFile],
-    ) -> None:
-        total = sum(len(run[f"{field}.keys"]) for run in runs)
-        parts = max(1, -(-total // _PART_POSTINGS))
-        bounds = [np.uint64(min((i << 64) // parts, (1 << 64) - 1)) for i in range(parts)]
-        outputs = {
-            "keys": _Raw(self.work / f"{field}.o.keys", np.uint64),
-            "df": _Raw(self.work / f"{field}.o.df", np.uint32),
-            "codes": _Raw(self.work / f"{field}.o.codes", np.uint8),
-            "off": _Raw(self.work / f"{field}.o.off", np.int64),
-            "blk": _Raw(self.work / f"{field}.o.blk", np.uint32),
-            "bbase": _Raw(self.work / f"{field}.o.bbase", np.int32),
-            "blast": _Raw(self.work / f"{field}.o.blast", np.int32),
-            "bmaxtf": _Raw(self.work / f"{field}.o.bmaxtf", np.uint16),
-            "bmindl": _Raw(self.work / f"{field}.o.bmindl", np.uint16),
-            "post": _Raw(self.work / f"{field}.o.post", np.uint8),
-        }
-        offset = 0
-        blocks = 0
-        for part in range(parts):
-            pieces = []
-            for run in runs:
-                keys = run[f"{field}.keys"]
-                lo = int(np.searchsorted(keys, bounds[part])) if part else 0
-                hi = int(np.searchsorted(keys, bounds[part + 1])) if part + 1 < parts else len(keys)
-                if hi > lo:
-                    pieces.append(
-                        (keys[lo:hi], run[f"{field}.docs"][lo:hi], run[f"{field}.tfs"][lo:hi])
-                    )
-            if not pieces:
-                continue
-            keys = np.concatenate([p[0] for p in pieces])
-            order = np.argsort(keys, kind="stable")
-            docs = np.concatenate([p[1] for p in pieces]).astype(np.int64)[order]
-            tfs = np.concatenate([p[2] for p in pieces]).astype(np.int64)[order]
-            encoded = encode_postings(keys[order], docs, tfs, lengths)
-            del keys, docs, tfs, order, pieces
-            outputs["keys"].append(encoded["keys"])
-            outputs["df"].append(encoded["df"])
-            outputs["codes"].append(encoded["codes"])
-            starts = np.zeros(len(encoded["size"]), dtype=np.int64)
-            np.cumsum(encoded["size"][:-1], out=starts[1:])
-            outputs["off"].append(starts + offset)
-            first_blocks = np.zeros(len(encoded["nblocks"]), dtype=np.int64)
-            np.cumsum(encoded["nblocks"][:-1], out=first_blocks[1:])
-            outputs["blk"].append(first_blocks + blocks)
-            for name in ("bbase", "blast", "bmaxtf", "bmindl"):
-                outputs[name].append(encoded[name])
-            outputs["post"].append(encoded["data"])
-            offset += len(encoded["data"])
-            blocks += int(encoded["nblocks"].sum())
-            del encoded
-            for file in files:  # the runs are read once, in order: their pages need not stay
-                file.release()
-        for name, raw in outputs.items():
-            raw.copy_into(writer, f"{field}.{name}")
+
+def _write_field(
+    work: Path,
+    writer: ArrayWriter,
+    field: str,
+    runs: list[dict[str, np.ndarray]],
+    lengths: np.ndarray,
+    files: list[ArrayFile],
+) -> None:
+    """Merge one field's sorted runs and write its encoded postings, a key range at a time."""
+    total = sum(len(run[f"{field}.keys"]) for run in runs)
+    parts = max(1, -(-total // _PART_POSTINGS))
+    bounds = [np.uint64(min((i << 64) // parts, (1 << 64) - 1)) for i in range(parts)]
+    outputs = _field_outputs(work, field)
+    offset = 0
+    blocks = 0
+    for part in range(parts):
+        pieces = _part_pieces(runs, field, bounds, part)
+        if not pieces:
+            continue
+        keys = np.concatenate([p[0] for p in pieces])
+        order = np.argsort(keys, kind="stable")
+        docs = np.concatenate([p[1] for p in pieces]).astype(np.int64)[order]
+        tfs = np.concatenate([p[2] for p in pieces]).astype(np.int64)[order]
+        encoded = encode_postings(keys[order], docs, tfs, lengths)
+        del keys, docs, tfs, order, pieces
+        _append_encoded(outputs, encoded, offset, blocks)
+        offset += len(encoded["data"])
+        blocks += int(encoded["nblocks"].sum())
+        del encoded
+        for file in files:  # the runs are read once, in order: their pages need not stay
+            file.release()
+    for name, raw in outputs.items():
+        raw.copy_into(writer, f"{field}.{name}")
+
+
+def _field_outputs(work: Path, field: str) -> dict[str, _Raw]:
+    """The work files one field's postings are appended to, part after part."""
+    return {
+        "keys": _Raw(work / f"{field}.o.keys", np.uint64),
+        "df": _Raw(work / f"{field}.o.df", np.uint32),
+        "codes": _Raw(work / f"{field}.o.codes", np.uint8),
+        "off": _Raw(work / f"{field}.o.off", np.int64),
+        "blk": _Raw(work / f"{field}.o.blk", np.uint32),
+        "bbase": _Raw(work / f"{field}.o.bbase", np.int32),
+        "blast": _Raw(work / f"{field}.o.blast", np.int32),
+        "bmaxtf": _Raw(work / f"{field}.o.bmaxtf", np.uint16),
+        "bmindl": _Raw(work / f"{field}.o.bmindl", np.uint16),
+        "post": _Raw(work / f"{field}.o.post", np.uint8),
+    }
+
+
+def _part_pieces(
+    runs: list[dict[str, np.ndarray]], field: str, bounds: list[np.uint64], part: int
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The (keys, docs, tfs) of each run whose keys fall in the key range `part`."""
+    parts = len(bounds)
+    pieces = []
+    for run in runs:
+        keys = run[f"{field}.keys"]
+        lo = int(np.searchsorted(keys, bounds[part])) if part else 0
+        hi = int(np.searchsorted(keys, bounds[part + 1])) if part + 1 < parts else len(keys)
+        if hi > lo:
+            pieces.append((keys[lo:hi], run[f"{field}.docs"][lo:hi], run[f"{field}.tfs"][lo:hi]))
+    return pieces
+
+
+def _append_encoded(
+    outputs: dict[str, _Raw], encoded: dict[str, np.ndarray], offset: int, blocks: int
+) -> None:
+    """Append one part's encoding, its data offsets and first blocks made field-wide."""
+    outputs["keys"].append(encoded["keys"])
+    outputs["df"].append(encoded["df"])
+    outputs["codes"].append(encoded["codes"])
+    starts = np.zeros(len(encoded["size"]), dtype=np.int64)
+    np.cumsum(encoded["size"][:-1], out=starts[1:])
+    outputs["off"].append(starts + offset)
+    first_blocks = np.zeros(len(encoded["nblocks"]), dtype=np.int64)
+    np.cumsum(encoded["nblocks"][:-1], out=first_blocks[1:])
+    outputs["blk"].append(first_blocks + blocks)
+    for name in ("bbase", "blast", "bmaxtf", "bmindl"):
+        outputs[name].append(encoded[name])
+    outputs["post"].append(encoded["data"])
 
 
 def _split(tokens: str) -> list[str]:

@@ -181,6 +181,18 @@ class Snapshot:
         self.published = self.published_us / 1e6
         self.content = self._gather("content", np.int64)
         self._source_codes = self._gather("source", np.int32)
+        self.categories, self.category_codes = self._gather_categories()
+        self.has_copies, self.duplicated = self._find_copies()
+        self.fields = {field: FieldView(self, field, params) for field in FIELDS}
+        self.restorer: Restorer = self._open_restorer()
+        manifest = generation.manifest
+        self.data_version = manifest.data_version
+        self.built_at = datetime.fromisoformat(manifest.created_at).astimezone(VIETNAM)
+        self.build_seconds = manifest.build_seconds
+
+    def _gather_categories(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The categories of live documents, sorted, and each position's code among them
+        (-1: none, or one no live document has)."""
         names = sorted(
             {
                 segment.categories[code]
@@ -193,7 +205,6 @@ class Snapshot:
                 if code >= 0
             }
         )
-        self.categories: tuple[str, ...] = tuple(names)
         code_of = {name: code for code, name in enumerate(names)}
         codes = []
         for segment in self.segments:
@@ -201,14 +212,19 @@ class Snapshot:
                 [code_of.get(c, -1) for c in segment.categories] + [-1], dtype=np.int32
             )
             codes.append(table[np.asarray(segment.category)])  # -1 indexes the trailing -1
-        self.category_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+        return tuple(names), np.concatenate(codes) if codes else np.zeros(0, np.int32)
+
+    def _find_copies(self) -> tuple[bool, np.ndarray | None]:
+        """Whether live documents share a text, and the mask of the live ones that do."""
         live_content = self.content[self.live]
         unique, counts = np.unique(live_content, return_counts=True)
         shared = unique[counts > 1]
-        self.has_copies = len(shared) > 0
-        self.duplicated = np.isin(self.content, shared) & self.live if self.has_copies else None
-        self.fields = {field: FieldView(self, field, params) for field in FIELDS}
-        tables = generation.tables
+        has_copies = len(shared) > 0
+        return has_copies, np.isin(self.content, shared) & self.live if has_copies else None
+
+    def _open_restorer(self) -> Restorer:
+        """The restorer over this generation's vocabulary tables."""
+        tables = self.generation.tables
         names_ = (
             "rw.keys",
             "rw.start",
@@ -219,11 +235,7 @@ class Snapshot:
             "rs.keys",
             "rs.freq",
         )
-        self.restorer: Restorer = open_restorer({n: tables.array(n) for n in names_}, self.size)
-        manifest = generation.manifest
-        self.data_version = manifest.data_version
-        self.built_at = datetime.fromisoformat(manifest.created_at).astimezone(VIETNAM)
-        self.build_seconds = manifest.build_seconds
+        return open_restorer({n: tables.array(n) for n in names_}, self.size)
 
     def saturation(self, field: str, segment: int, term: int) -> tuple[np.ndarray, np.ndarray]:
         """A term's positions and BM25 saturation tf(k1+1)/(tf+norm) in one segment, computed

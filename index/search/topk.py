@@ -182,6 +182,13 @@ class _Scorer:
                 sums[docs] += contribution
                 if touched is not None:
                     touched[docs] = True
+        return self._collect(selected, positions, everything)
+
+    def _collect(
+        self, selected: np.ndarray, positions: np.ndarray | None, everything: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Read the scored positions' sums, then zero the scratch arrays for the next batch."""
+        snapshot, wanted, sums, touched = self.snapshot, self.wanted, self.sums, self.touched
         if positions is None and touched is not None:
             chosen_positions = np.flatnonzero(touched & wanted)
             touched[:] = False
@@ -252,28 +259,43 @@ def rank_candidates(
     scorer = _Scorer(snapshot, resolved, candidates)
     if candidates is not None and len(candidates) == 0:
         return Ranked(np.zeros(0, np.int64), np.zeros(0), 0)
-    if candidates is not None:
-        present = np.zeros(windows, dtype=bool)
-        present[candidates // WINDOW] = True
-    if candidates is not None:
-        many = len(candidates) * _BROAD > snapshot.positions
-    else:  # every holder is a candidate: as broad as the postings are long
-        postings = sum(
-            int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where
-        )
-        many = postings * _BROAD > snapshot.positions
     if (
         exhaustive
         or wanted <= 0
-        or many
+        or _broad(snapshot, resolved, candidates)
         or (candidates is not None and len(candidates) <= _EXHAUSTIVE)
     ):
         selected = np.ones(windows, dtype=bool)
         positions, sums = scorer.score(selected, candidates)
         scores = sums * multiplier[positions] if multiplier is not None else sums
         return _best(snapshot, positions, scores, wanted, len(positions))
+    bounds = _candidate_bounds(snapshot, resolved, windows, candidates, multiplier)
+    return _pruned(snapshot, scorer, bounds, candidates, multiplier, wanted)
+
+
+def _broad(snapshot: Snapshot, resolved: list[_Resolved], candidates: np.ndarray | None) -> bool:
+    """Whether the candidates are so many that bounds would prune too little to pay."""
+    if candidates is not None:
+        return len(candidates) * _BROAD > snapshot.positions
+    # every holder is a candidate: as broad as the postings are long
+    postings = sum(
+        int(snapshot.fields[c.field].postings[s].df[t]) for c in resolved for s, t in c.where
+    )
+    return postings * _BROAD > snapshot.positions
+
+
+def _candidate_bounds(
+    snapshot: Snapshot,
+    resolved: list[_Resolved],
+    windows: int,
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+) -> np.ndarray:
+    """Per window, an upper bound of any candidate's score there (-inf: no candidate)."""
     bounds = _bounds(snapshot, resolved, windows)
     if candidates is not None:
+        present = np.zeros(windows, dtype=bool)
+        present[candidates // WINDOW] = True
         if multiplier is not None:
             largest = np.zeros(windows)
             np.maximum.at(largest, candidates // WINDOW, multiplier[candidates])
@@ -281,6 +303,19 @@ def rank_candidates(
         bounds[~present] = -np.inf
     else:
         bounds[bounds <= 0] = -np.inf
+    return bounds
+
+
+def _pruned(
+    snapshot: Snapshot,
+    scorer: _Scorer,
+    bounds: np.ndarray,
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+    wanted: int,
+) -> Ranked:
+    """Score windows best bound first, in growing batches, until no window left can enter."""
+    windows = len(bounds)
     visit = np.argsort(-bounds, kind="stable")
     visit = visit[np.isfinite(bounds[visit])]
     found_positions: list[np.ndarray] = []
@@ -297,11 +332,7 @@ def rank_candidates(
         ):
             break
         selected = np.zeros(windows, dtype=bool)
-        if candidates is not None:
-            per_window = np.bincount(candidates // WINDOW, minlength=windows)[visit[done:]]
-            take = int(np.searchsorted(np.cumsum(per_window), batch)) + 1
-        else:
-            take = max(1, batch // 64)
+        take = _windows_to_take(candidates, windows, visit[done:], batch)
         chosen = visit[done : done + take]
         selected[chosen] = True
         done += len(chosen)
@@ -323,6 +354,16 @@ def rank_candidates(
             threshold = float(kept_scores[wanted - 1])
         batch *= 4
     return Ranked(kept_positions, kept_scores, scored)
+
+
+def _windows_to_take(
+    candidates: np.ndarray | None, windows: int, remaining: np.ndarray, batch: int
+) -> int:
+    """How many of the `remaining` windows, in visit order, make a batch of about `batch`."""
+    if candidates is not None:
+        per_window = np.bincount(candidates // WINDOW, minlength=windows)[remaining]
+        return int(np.searchsorted(np.cumsum(per_window), batch)) + 1
+    return max(1, batch // 64)
 
 
 def _best(

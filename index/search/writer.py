@@ -213,14 +213,7 @@ class IndexWriter:
                     current = None
                 segments = [self._place(written[0], written[1])] if written else []
                 dead_df: DeadDf = {}
-                histograms = {
-                    field: _histogram(
-                        np.concatenate([s.fields[field].df for s in segments]).astype(np.int64)
-                        if segments
-                        else np.zeros(0, np.int64)
-                    )
-                    for field in FIELDS
-                }
+                histograms = _full_histograms(segments)
                 manifest = self._publish(
                     current,
                     segments,
@@ -256,38 +249,9 @@ class IndexWriter:
         old_dead_df: DeadDf = {
             s.name: {f: current.tables.dead_df(s.name, f) for f in FIELDS} for s in current.segments
         }
-        dead: dict[str, np.ndarray] = {}
-        dead_df: DeadDf = {}
-        newly: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
-        kept: list[Segment] = []
-        for segment in current.segments:
-            before = current.dead(segment)
-            hit = np.flatnonzero(np.isin(np.asarray(segment.ids), superseded))
-            fresh = np.setdiff1d(hit, before)
-            now_dead = np.union1d(before, fresh).astype(np.int32)
-            if len(fresh):
-                newly[segment.name] = dead_terms(segment, fresh)
-            if len(now_dead) == segment.size:
-                continue  # every document replaced: the segment leaves the generation
-            kept.append(segment)
-            dead[segment.name] = now_dead
-            dead_df[segment.name] = {
-                f: merge_counts(
-                    old_dead_df[segment.name][f], newly.get(segment.name, {}).get(f, _EMPTY)
-                )
-                for f in FIELDS
-            }
+        kept, dead, dead_df, newly = _mark_superseded(current, superseded, old_dead_df)
         segments = kept + ([added] if added is not None else [])
-        histograms = {}
-        for field in FIELDS:
-            parts = [t[field][0] for t in newly.values()]
-            if added is not None:
-                parts.append(np.asarray(added.fields[field].keys))
-            keys = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
-            before_df = global_df(current.segments, old_dead_df, field, keys)
-            after_df = global_df(segments, dead_df, field, keys)
-            values, counts = current.tables.histogram(field)
-            histograms[field] = _update_histogram(values, counts, before_df, after_df)
+        histograms = _changed_histograms(current, segments, old_dead_df, dead_df, newly, added)
         return self._publish(
             current,
             segments,
@@ -318,20 +282,9 @@ class IndexWriter:
         inputs = policy.select(start)
         if not inputs:
             return None
-        live_at_start = {}
-        for segment in inputs:
-            keep = np.ones(segment.size, dtype=bool)
-            keep[start.dead(segment)] = False
-            live_at_start[segment.name] = np.flatnonzero(keep)
-
-        def rows() -> Iterator[list[DocRow]]:
-            for segment in inputs:
-                positions = live_at_start[segment.name]
-                for first in range(0, len(positions), 2000):
-                    yield list(segment.rows(positions[first : first + 2000].tolist()))
-
+        live_at_start = _live_positions(start, inputs)
         started = time.perf_counter()
-        written = self._write_segment(rows(), None, None)
+        written = self._write_segment(_live_rows(inputs, live_at_start), None, None)
         with self.lock():
             now = self.current(reuse={s.name: s for s in start.segments})
             names = [s.name for s in now.segments] if now is not None else []
@@ -340,33 +293,7 @@ class IndexWriter:
                     written[1].unlink(missing_ok=True)
                 return None  # a full build replaced the inputs meanwhile
             merged = self._place(written[0], written[1]) if written else None
-            carried: list[int] = []
-            offset = 0
-            for segment in inputs:
-                positions = live_at_start[segment.name]
-                died = np.intersect1d(now.dead(segment), positions)
-                carried.extend((offset + np.searchsorted(positions, died)).tolist())
-                offset += len(positions)
-            input_names = {s.name for s in inputs}
-            segments: list[Segment] = []
-            for segment in now.segments:
-                if segment.name not in input_names:
-                    segments.append(segment)
-                elif merged is not None and merged not in segments:
-                    segments.append(merged)
-            dead = {s.name: now.dead(s) for s in segments if s is not merged}
-            dead_df: DeadDf = {
-                s.name: {f: now.tables.dead_df(s.name, f) for f in FIELDS}
-                for s in segments
-                if s is not merged
-            }
-            if merged is not None and carried:
-                positions = np.array(sorted(carried), dtype=np.int32)
-                if len(positions) == merged.size:
-                    segments.remove(merged)
-                else:
-                    dead[merged.name] = positions
-                    dead_df[merged.name] = dead_terms(merged, positions)
+            segments, dead, dead_df = _merged_generation(now, inputs, live_at_start, merged)
             histograms = {field: now.tables.histogram(field) for field in FIELDS}
             return self._publish(
                 now,
@@ -429,21 +356,147 @@ class IndexWriter:
         keep = {CURRENT, "LOCK", "BUILD", "MERGE", live.name, live.tables, *live.segments}
         if previous is not None:
             keep |= {previous.name, previous.tables, *previous.segments}
-        for path in self.index_dir.iterdir():
-            if path.name in keep:
-                continue
-            found = _PID.search(path.name)
-            try:
-                if found:
-                    if not _alive(int(found.group(1) or found.group(2))):
-                        _remove(path)
-                elif path.name.startswith(("seg-", "gen-", "manifest-")):
-                    _remove(path)
-            except OSError as exc:
-                log.warning("could not remove %s: %s", path, exc)
+        _remove_unreferenced(self.index_dir, keep)
 
 
 _EMPTY = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+
+
+def _full_histograms(segments: list[Segment]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Document frequency histograms of freshly built segments (nothing deleted yet)."""
+    return {
+        field: _histogram(
+            np.concatenate([s.fields[field].df for s in segments]).astype(np.int64)
+            if segments
+            else np.zeros(0, np.int64)
+        )
+        for field in FIELDS
+    }
+
+
+def _mark_superseded(
+    current: Generation, superseded: np.ndarray, old_dead_df: DeadDf
+) -> tuple[list[Segment], dict[str, np.ndarray], DeadDf, DeadDf]:
+    """Mark the documents with `superseded` ids deleted: the segments kept, their deletions and
+    deleted-term counts, and the terms of the documents newly deleted per segment."""
+    dead: dict[str, np.ndarray] = {}
+    dead_df: DeadDf = {}
+    newly: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    kept: list[Segment] = []
+    for segment in current.segments:
+        before = current.dead(segment)
+        hit = np.flatnonzero(np.isin(np.asarray(segment.ids), superseded))
+        fresh = np.setdiff1d(hit, before)
+        now_dead = np.union1d(before, fresh).astype(np.int32)
+        if len(fresh):
+            newly[segment.name] = dead_terms(segment, fresh)
+        if len(now_dead) == segment.size:
+            continue  # every document replaced: the segment leaves the generation
+        kept.append(segment)
+        dead[segment.name] = now_dead
+        dead_df[segment.name] = {
+            f: merge_counts(
+                old_dead_df[segment.name][f], newly.get(segment.name, {}).get(f, _EMPTY)
+            )
+            for f in FIELDS
+        }
+    return kept, dead, dead_df, newly
+
+
+def _changed_histograms(
+    current: Generation,
+    segments: list[Segment],
+    old_dead_df: DeadDf,
+    dead_df: DeadDf,
+    newly: DeadDf,
+    added: Segment | None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The live histograms updated for the terms whose document frequency a change moved."""
+    histograms = {}
+    for field in FIELDS:
+        parts = [t[field][0] for t in newly.values()]
+        if added is not None:
+            parts.append(np.asarray(added.fields[field].keys))
+        keys = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+        before_df = global_df(current.segments, old_dead_df, field, keys)
+        after_df = global_df(segments, dead_df, field, keys)
+        values, counts = current.tables.histogram(field)
+        histograms[field] = _update_histogram(values, counts, before_df, after_df)
+    return histograms
+
+
+def _live_positions(start: Generation, inputs: list[Segment]) -> dict[str, np.ndarray]:
+    """Positions of the documents of each merge input still live when the merge started."""
+    live_at_start = {}
+    for segment in inputs:
+        keep = np.ones(segment.size, dtype=bool)
+        keep[start.dead(segment)] = False
+        live_at_start[segment.name] = np.flatnonzero(keep)
+    return live_at_start
+
+
+def _merged_generation(
+    now: Generation,
+    inputs: list[Segment],
+    live_at_start: dict[str, np.ndarray],
+    merged: Segment | None,
+) -> tuple[list[Segment], dict[str, np.ndarray], DeadDf]:
+    """The segments, deletions and deleted-term counts once `merged` replaces `inputs` in `now`,
+    carrying over the deletions made while the merge ran."""
+    carried: list[int] = []
+    offset = 0
+    for segment in inputs:
+        positions = live_at_start[segment.name]
+        died = np.intersect1d(now.dead(segment), positions)
+        carried.extend((offset + np.searchsorted(positions, died)).tolist())
+        offset += len(positions)
+    input_names = {s.name for s in inputs}
+    segments: list[Segment] = []
+    for segment in now.segments:
+        if segment.name not in input_names:
+            segments.append(segment)
+        elif merged is not None and merged not in segments:
+            segments.append(merged)
+    dead = {s.name: now.dead(s) for s in segments if s is not merged}
+    dead_df: DeadDf = {
+        s.name: {f: now.tables.dead_df(s.name, f) for f in FIELDS}
+        for s in segments
+        if s is not merged
+    }
+    if merged is not None and carried:
+        positions = np.array(sorted(carried), dtype=np.int32)
+        if len(positions) == merged.size:
+            segments.remove(merged)
+        else:
+            dead[merged.name] = positions
+            dead_df[merged.name] = dead_terms(merged, positions)
+    return segments, dead, dead_df
+
+
+def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
+    """Remove the index files not in `keep`, and work files of processes no longer alive."""
+    for path in index_dir.iterdir():
+        if path.name in keep:
+            continue
+        found = _PID.search(path.name)
+        try:
+            if found:
+                if not _alive(int(found.group(1) or found.group(2))):
+                    _remove(path)
+            elif path.name.startswith(("seg-", "gen-", "manifest-")):
+                _remove(path)
+        except OSError as exc:
+            log.warning("could not remove %s: %s", path, exc)
+
+
+def _live_rows(
+    inputs: list[Segment], live_at_start: dict[str, np.ndarray]
+) -> Iterator[list[DocRow]]:
+    """The live documents of the merge inputs, in order, in batches of 2000."""
+    for segment in inputs:
+        positions = live_at_start[segment.name]
+        for first in range(0, len(positions), 2000):
+            yield list(segment.rows(positions[first : first + 2000].tolist()))
 
 
 def _remove(path: Path) -> None:
