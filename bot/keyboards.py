@@ -156,7 +156,13 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         elif isinstance(step, OpenCategory):
             ref = PageRef(CATEGORY, short_key(step.name), 0)
             label = f"{_label(step.name)} ({step.count})"
-            rows.append([InlineKeyboardButton(label, callback_data=encode(ref))])
+            follow_data = f"f:c:{short_key(step.name)}"  # 🔔 beside each category (bot.subscribe)
+            rows.append(
+                [
+                    InlineKeyboardButton(label, callback_data=encode(ref)),
+                    InlineKeyboardButton(texts.FOLLOW_SHORT, callback_data=follow_data),
+                ]
+            )
     shortcuts = _shortcuts(reply, listed)
     if shortcuts:
         rows.append(shortcuts)

@@ -731,6 +731,7 @@ ZALO_ERROR_REPORT = (
 
 FOLLOW_BUTTON = "🔔 Theo dõi"
 FOLLOW_CATEGORY_BUTTON = "🔔 Theo dõi chuyên mục này"
+FOLLOW_SHORT = "🔔"  # beside each category of /chuyenmuc
 UNFOLLOW_BUTTON = "❌ {label}"
 UNFOLLOW_ALL_BUTTON = "❌ Bỏ theo dõi tất cả"
 UNFOLLOW_THIS_BUTTON = "🔕 Bỏ theo dõi “{label}”"

@@ -121,6 +121,22 @@ def test_the_follow_button_under_results_subscribes_to_the_question(
     assert mine.query == "phố sách"
 
 
+def test_each_category_of_the_list_has_a_follow_button(fake_api: FakeBotAPI, start_bot) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    menu = ask(fake_api, user, "/chuyenmuc")
+    rows = menu["reply_markup"]["inline_keyboard"]
+    category_rows = [row for row in rows if row[0]["text"].endswith(")")]
+    assert category_rows and all(row[-1]["text"] == texts.FOLLOW_SHORT for row in category_rows)
+    row = next(r for r in category_rows if r[0]["text"].startswith("Phố sách hà nội"))
+    fake_api.press(user, menu, row[-1]["callback_data"])
+    fake_api.wait_for(
+        lambda: any(m["text"].startswith("✅") for m in fake_api.bot_messages(user["id"]))
+    )
+    (mine,) = running.application.bot_data["state"].news.subscriptions("telegram", str(user["id"]))
+    assert mine.query is None and (mine.category or "").lower() == "phố sách hà nội"
+
+
 def test_typed_words_follow_and_unfollow(fake_api: FakeBotAPI, start_bot) -> None:
     start_bot(**FAST)
     user = citizen(1)
