@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.conversation import Channel, ChatKeys, Conversation, Incoming, JudgeAnswer, RateAnswer
 from bot.conversation import Results as ResultsPart
 from index import Archive
+from index.text.dates import VIETNAM
 
 from .conftest import CHAT_ID_SECRET
 from .test_cli import run
@@ -61,7 +62,7 @@ def test_report_command_writes_csv_and_qrels_that_eval_reads(bot_db: str, tmp_pa
         _feed(archive)
     finally:
         archive.close()
-    today = datetime.now(UTC).strftime("%d/%m/%Y")
+    today = datetime.now(VIETNAM).strftime("%d/%m/%Y")  # the report's days are Vietnam's
     table, qrels = tmp_path / "report.csv", tmp_path / "judged"
     result = run(
         "report", "--since", today, "--csv", str(table), "--qrels", str(qrels),
