@@ -10,6 +10,7 @@ import csv
 import itertools
 import json
 import math
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -405,8 +406,15 @@ def load_answer_questions(folder: Path) -> list[AnswerQuestion]:
     return questions
 
 
+VIETNEWS_ENV = "VIETNEWS_FILE"  # where the file is, when no shared/ folder lies above
+
+
 def find_vietnews(start: Path) -> Path | None:
-    """`shared/data/vietnews/vietnews-val.jsonl.gz` in the nearest folder above `start`."""
+    """The file named by $VIETNEWS_FILE, else `shared/data/vietnews/vietnews-val.jsonl.gz` in
+    the nearest folder above `start`."""
+    given = os.environ.get(VIETNEWS_ENV)
+    if given:
+        return Path(given) if Path(given).is_file() else None
     for folder in (start, *start.parents):
         candidate = folder / "shared" / "data" / "vietnews" / VIETNEWS_FILE
         if candidate.is_file():
