@@ -26,6 +26,7 @@ def _environment(**values: str) -> dict[str, str]:
     """This process's environment without any bot setting, plus `values`."""
     names = (
         "TELEGRAM_",
+        "ZALO_",
         "ADMIN_IDS",
         "WEBHOOK_",
         "DATABASE_URL",

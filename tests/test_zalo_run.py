@@ -5,10 +5,8 @@ process), as an operator runs it and as citizens write to it."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,50 +25,13 @@ from index import Archive
 from .conftest import ROOT
 from .fakebotapi import FakeBotAPI
 from .fakezaloapi import TEXT_LIMIT, ZALO_TOKEN, FakeZaloAPI
+from .test_bot_run import BotProcess, _environment  # the same process and environment
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 SECRET = "test-chat-id-secret-0123456789"
 ADMIN = FakeZaloAPI.user("ad00000000000000admin", "Quản trị")
 LATEST_HINT = "👉 Gõ “mới” để xem tin mới nhất."
 LONG_TITLE = "Báo cáo tổng kết chuyển đổi số toàn tỉnh năm 2024 rất dài"
-
-
-def _environment(**values: str) -> dict[str, str]:
-    """This process's environment without any bot setting, plus `values`."""
-    names = ("TELEGRAM_", "ZALO_", "ADMIN_IDS", "WEBHOOK_", "DATABASE_URL", "LOAD_SAMPLE",
-             "USER_", "LOG_LEVEL", "SOURCES_FILE", "CRAWL_", "CHAT_ID_SECRET")  # fmt: skip
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(names)}
-    environment.update(values)
-    return environment
-
-
-class BotProcess:
-    """`python bot.py run ...` with its log in a file."""
-
-    def __init__(self, log: Path, environment: dict[str, str], *args: str) -> None:
-        self.log = log
-        with log.open("wb") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, str(ROOT / "bot.py"), "run", *args],
-                cwd=ROOT,
-                env=environment,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-
-    def stop(self, how: signal.Signals = signal.SIGTERM, timeout: float = 30) -> int:
-        self.process.send_signal(how)
-        return self.process.wait(timeout)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-    @property
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 def _long_article(folder: Path) -> Path:
