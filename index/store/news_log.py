@@ -165,6 +165,37 @@ class NewsLog:
                 .values(status=status, sent_at=at, error=error[:200] if error else None)
             )
 
+    def keep_digest(self, delivery_ids: Sequence[int]) -> int:
+        """Record deliveries as sent together in one digest; its id (the smallest of theirs)."""
+        digest_id = min(delivery_ids)
+        with write_session(self.sessions) as session:
+            session.execute(
+                update(NewsDelivery)
+                .where(NewsDelivery.id.in_(list(delivery_ids)))
+                .values(digest_id=digest_id)
+            )
+        return digest_id
+
+    def digest(self, channel: str, chat_id: str, digest_id: int) -> list[PendingDelivery]:
+        """The articles of one of a chat's digests (being sent or sent), in the order they
+        were claimed; none for another chat's digest or one that failed."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(NewsDelivery)
+                .where(
+                    NewsDelivery.digest_id == digest_id,
+                    NewsDelivery.channel == channel,
+                    NewsDelivery.chat_id == chat_id,
+                    NewsDelivery.article_id > 0,
+                    NewsDelivery.status.in_([DeliveryStatus.SENDING, DeliveryStatus.SENT]),
+                )
+                .order_by(NewsDelivery.id)
+            )
+            return [
+                PendingDelivery(r.id, r.channel, r.chat_id, r.article_id, r.subscription_id)
+                for r in rows
+            ]
+
     def due_chats(self, now: datetime) -> list[tuple[str, str]]:
         """Chats with deliveries waiting whose time has come."""
         with self.sessions() as session:
