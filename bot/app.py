@@ -33,6 +33,7 @@ from .callbacks import (
     CATEGORIES,
     CONTACT,
     COUNTER,
+    DIGEST_PATTERN,
     JUDGE_PATTERN,
     PAGE_PATTERN,
     READ_PATTERN,
@@ -169,6 +170,7 @@ def _add_buttons(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(handlers.suggested, pattern=SUGGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.back_to_categories, pattern=f"^{CATEGORIES}$"))
     app.add_handler(CallbackQueryHandler(handlers.page_counter, pattern=f"^{COUNTER}$"))
+    app.add_handler(CallbackQueryHandler(handlers.digest_page, pattern=DIGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.vote, pattern=VOTE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.judge, pattern=JUDGE_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.contact, pattern=f"^{CONTACT}$"))

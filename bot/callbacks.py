@@ -8,6 +8,7 @@
     r:<key>          search what "Có phải bạn muốn tìm" offered for question <key>
     v:<id>:<u|d>     👍 (u) or 👎 (d) on answer <id>
     j:<id>:<article> article <article> was the right one for answer <id> (0: none was)
+    g:<d|w>:<id>:<page>  a page of daily (d) or weekly (w) digest <id> (kept in the database)
     l                the department's contact card
     k                back to the list of categories
     x                the "page i/N" counter (does nothing)
@@ -41,6 +42,8 @@ __all__ = [
     "READ_PATTERN",
     "VoteRef",
     "JudgeRef",
+    "DigestRef",
+    "DIGEST_PATTERN",
     "VOTE_PATTERN",
     "JUDGE_PATTERN",
     "CONTACT",
@@ -65,6 +68,7 @@ MAX_ARTICLE_ID = 2**63 - 1  # the largest id a database integer holds
 SUGGEST_PATTERN = r"^r:[A-Za-z0-9_-]{8}$"
 VOTE_PATTERN = r"^v:[0-9]{1,19}:[ud]$"
 JUDGE_PATTERN = r"^j:[0-9]{1,19}:[0-9]{1,19}$"
+DIGEST_PATTERN = r"^g:[dw]:[0-9]{1,19}:[0-9]{1,9}$"
 CONTACT = "l"
 
 _PAGE = re.compile(
@@ -75,6 +79,7 @@ _READ = re.compile(r"d:(?P<id>[0-9]{1,19})")
 _SUGGEST = re.compile(r"r:(?P<key>[A-Za-z0-9_-]{8})")
 _VOTE = re.compile(r"v:(?P<id>[0-9]{1,19}):(?P<vote>[ud])")
 _JUDGE = re.compile(r"j:(?P<id>[0-9]{1,19}):(?P<article>[0-9]{1,19})")
+_DIGEST = re.compile(r"g:(?P<period>[dw]):(?P<id>[0-9]{1,19}):(?P<page>[0-9]{1,9})")
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,16 @@ class JudgeRef:
     article_id: int
 
 
-Ref = PageRef | ReadRef | SuggestRef | VoteRef | JudgeRef
+@dataclass(frozen=True)
+class DigestRef:
+    """A page (0-based) of a digest sent to the chat; `weekly` names its period."""
+
+    digest_id: int
+    weekly: bool
+    page: int
+
+
+Ref = PageRef | ReadRef | SuggestRef | VoteRef | JudgeRef | DigestRef
 
 
 def short_key(text: str) -> str:
@@ -133,6 +147,8 @@ def encode(ref: Ref) -> str:
         return f"j:{ref.answer_id}:{ref.article_id}"
     if isinstance(ref, ReadRef):
         return f"d:{ref.article_id}"
+    if isinstance(ref, DigestRef):
+        return f"g:{'w' if ref.weekly else 'd'}:{ref.digest_id}:{ref.page}"
     if isinstance(ref, SuggestRef):
         return f"r:{ref.key}"
     if ref.kind in (LATEST, TODAY):
@@ -161,4 +177,6 @@ def decode(data: str | None) -> Ref | None:
         and int(match["article"]) <= MAX_ARTICLE_ID
     ):
         return JudgeRef(int(match["id"]), int(match["article"]))
+    if (match := _DIGEST.fullmatch(data)) and 0 < int(match["id"]) <= MAX_ARTICLE_ID:
+        return DigestRef(int(match["id"]), match["period"] == "w", int(match["page"]))
     return None

@@ -27,6 +27,7 @@ from .callbacks import (
     COUNTER,
     SEARCH,
     TODAY,
+    DigestRef,
     JudgeRef,
     PageRef,
     ReadRef,
@@ -64,6 +65,8 @@ from .conversation import (
 from .logs import Redactor
 from .questions import clean_question
 from .render import HTML, parse_results_heading, render_part, render_say
+from .render.news import digest_page_count, render_digest_page
+from .subscribe import CHANNEL as TELEGRAM
 from .updates import chat_of, inline_of, message_of, query_of
 
 log = logging.getLogger(__name__)
@@ -255,6 +258,25 @@ async def suggested(update: Update, context: BotContext) -> None:
         return
     await _acknowledge(update, context)
     await _deliver(update, context, reply)
+
+
+async def digest_page(update: Update, context: BotContext) -> None:
+    """◀ Trước / Sau ▶ under a long digest: that page in the same message, rebuilt from the
+    delivery log (so after a restart too); a page the digest does not have is refused kindly."""
+    query = query_of(update)
+    ref = decode(query.data)
+    if not isinstance(ref, DigestRef):
+        await stale_button(update, context)
+        return
+    chat_id = str(chat_of(update).id)
+    items = await asyncio.to_thread(context.state.news.digest, TELEGRAM, chat_id, ref.digest_id)
+    pages = digest_page_count(items)
+    if not items or ref.page >= pages:
+        await _acknowledge(update, context, texts.DIGEST_PAGE_GONE)
+        return
+    text = render_digest_page(items, ref.weekly, HTML, ref.page)
+    await _acknowledge(update, context)
+    await _edit(update, text, keyboards.digest_keyboard(ref.digest_id, ref.weekly, ref.page, pages))
 
 
 async def page_counter(update: Update, context: BotContext) -> None:

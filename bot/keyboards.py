@@ -3,7 +3,7 @@ article, pick a category) and the results of inline mode."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,6 +24,7 @@ from .callbacks import (
     LATEST,
     SEARCH,
     TODAY,
+    DigestRef,
     JudgeRef,
     Kind,
     PageRef,
@@ -68,6 +69,8 @@ __all__ = [
     "inline_results",
     "MAX_CATEGORY_BUTTONS",
     "original_button",
+    "page_row",
+    "digest_keyboard",
 ]
 
 MAX_CATEGORY_BUTTONS = 40
@@ -98,16 +101,36 @@ def listing_keyboard(page: SearchPage, kind: Kind, key: str = "") -> InlineKeybo
 
 def _navigation(page: SearchPage, kind: Kind, key: str) -> list[InlineKeyboardButton]:
     pages = max(1, -(-page.total // PAGE_SIZE))
-    current = page.offset // PAGE_SIZE
+    return page_row(
+        page.offset // PAGE_SIZE,
+        pages,
+        lambda number: encode(PageRef(kind, key, number)),
+        has_next=not page.is_last_page,
+    )
+
+
+def page_row(
+    current: int, pages: int, data: Callable[[int], str], *, has_next: bool | None = None
+) -> list[InlineKeyboardButton]:
+    """◀ Trước · i/N · Sau ▶ for page `current` (0-based) of `pages`, `data` giving a page's
+    callback data; nothing for a single page."""
     if pages <= 1:
         return []
     row = []
     if current > 0:
-        row.append(_page_button(texts.PREVIOUS, PageRef(kind, key, current - 1)))
+        row.append(InlineKeyboardButton(texts.PREVIOUS, callback_data=data(current - 1)))
     row.append(InlineKeyboardButton(texts.page_counter(current + 1, pages), callback_data=COUNTER))
-    if not page.is_last_page:
-        row.append(_page_button(texts.NEXT, PageRef(kind, key, current + 1)))
+    if has_next if has_next is not None else current + 1 < pages:
+        row.append(InlineKeyboardButton(texts.NEXT, callback_data=data(current + 1)))
     return row
+
+
+def digest_keyboard(
+    digest_id: int, weekly: bool, current: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """The page buttons of a long digest (none when it fits one page)."""
+    row = page_row(current, pages, lambda number: encode(DigestRef(digest_id, weekly, number)))
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def page_kind(listed: ListRef) -> tuple[Kind, str]:
@@ -242,10 +265,6 @@ def _follow_button(listed: Results | Listing | None) -> InlineKeyboardButton | N
     else:
         return None
     return InlineKeyboardButton(label, callback_data=data)
-
-
-def _page_button(label: str, ref: PageRef) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(ref))
 
 
 def categories_keyboard(categories: Sequence[CategoryCount]) -> InlineKeyboardMarkup | None:

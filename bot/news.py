@@ -6,6 +6,10 @@ in the database), and sends them at a lower priority than answers to questions: 
 DELIVERY_PER_SECOND messages a second in all (Telegram allows about 30, the rest is left to
 answers), one a second per chat, through the application's rate limiter (20 a minute per group,
 retries on 429). A chat that blocked the bot or is gone has its subscriptions paused.
+
+A digest is one message: its first page, with ◀ Trước · i/N · Sau ▶ when it is long (the
+buttons are `handlers.digest_page`'s). A channel's posts carry no buttons that need the bot,
+so a digest posted there (none can be chosen for a channel today) comes in parts.
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from index import DeliveryMode, DeliveryStatus, NewsDesk, NewsItem, PendingDelivery
+from index import DeliveryMode, DeliveryStatus, NewsDesk, NewsItem, Outgoing, PendingDelivery
 
 from . import texts
 from .context import BotContext
+from .keyboards import digest_keyboard
 from .render import HTML
-from .render.news import render_digest, render_news_group, render_news_item
+from .render.news import (
+    digest_page_count,
+    render_digest,
+    render_digest_page,
+    render_news_group,
+    render_news_item,
+)
 from .subscribe import CHANNEL, is_channel, news_keyboard
 
 __all__ = ["deliver_news", "GROUPED_FROM"]
@@ -76,10 +87,25 @@ def _render_batch(
         said = [
             (texts.ANNOUNCEMENT.format(text=HTML.escape(t)), None) for t in outgoing.announcements
         ]
-        rendered[chat] = said + _messages(
-            outgoing.items, outgoing.mode, channel=is_channel(chat[1])
-        )
+        channel = is_channel(chat[1])
+        if outgoing.mode is not DeliveryMode.INSTANT and outgoing.items and not channel:
+            rendered[chat] = [*said, _digest(desk, claimed[chat], outgoing)]
+        else:
+            rendered[chat] = said + _messages(outgoing.items, outgoing.mode, channel=channel)
     return rendered
+
+
+def _digest(
+    desk: NewsDesk, deliveries: Sequence[PendingDelivery], outgoing: Outgoing
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A digest as one message: its first page, with page buttons when it has several (their
+    data names the digest, recorded in the delivery log so that any page can be rebuilt)."""
+    weekly = outgoing.mode is DeliveryMode.WEEKLY
+    pages = digest_page_count(outgoing.items)
+    markup = None
+    if pages > 1:
+        markup = digest_keyboard(desk.keep_digest(deliveries), weekly, 0, pages)
+    return render_digest_page(outgoing.items, weekly, HTML), markup
 
 
 async def _send_chat(
@@ -109,7 +135,7 @@ def _messages(
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     if not items:
         return []
-    if mode is not DeliveryMode.INSTANT:
+    if mode is not DeliveryMode.INSTANT:  # a channel's posts carry no buttons: in parts
         pages = render_digest(items, mode is DeliveryMode.WEEKLY, HTML)
         return [(page, None) for page in pages]
     if len(items) >= GROUPED_FROM:

@@ -769,6 +769,12 @@ DIGEST_HEADING = "🗞 <b>Bản tin {period}</b> – {count} bài mới:"
 DIGEST_DAILY = "hằng ngày"
 DIGEST_WEEKLY = "hằng tuần"
 DIGEST_SUBSCRIPTION = "🔔 <b>{label}</b>"
+DIGEST_OTHER = "📌 <b>Tin khác</b>"
+DIGEST_PAGE = "📄 Trang {page}/{pages}"
+DIGEST_PAGE_GONE = (
+    "Không mở được trang này của bản tin. "
+    "Bạn vui lòng dùng nút ◀ Trước / Sau ▶ ngay dưới bản tin nhé."
+)
 MODE_INSTANT = "⚡ Ngay khi có"
 MODE_DAILY = "🗓 Hằng ngày"
 MODE_WEEKLY = "📅 Hằng tuần"

@@ -204,13 +204,13 @@ class NewsDesk:
         self.archive.refresh()  # the articles another process stored
         percolator, subscriptions = self._current_percolator()
         articles = self.archive.engine.new_articles([c.article_id for c in claimed])
-        keys = self._news_keys([a.article_id for a in articles])
+        keys = _news_keys(self.archive, [a.article_id for a in articles])
         settings = self.book.subscribers({(s.channel, s.chat_id) for s in subscriptions.values()})
         matches = []
         for article_id, subscription_ids in percolator.match_many(articles).items():
             for subscription_id in subscription_ids.tolist():
                 s = subscriptions[subscription_id]
-                due = self._due(settings.get((s.channel, s.chat_id)), at)
+                due = _due(settings.get((s.channel, s.chat_id)), at, self.quiet_hours)
                 matches.append(
                     Match(
                         s.channel, s.chat_id, article_id, subscription_id,
@@ -248,30 +248,6 @@ class NewsDesk:
         percolator = self.archive.engine.percolator(topics)
         self._percolator = (version, percolator, active)
         return percolator, active
-
-    def _news_keys(self, article_ids: Sequence[int]) -> dict[int, str]:
-        """The same news from two sources has the same key: its title, folded."""
-        keys = {}
-        for article_id in article_ids:
-            title = self.archive.article(article_id).title
-            words = "".join(c if c.isalnum() else " " for c in fold(lower(title))).split()
-            keys[article_id] = hashlib.sha256(" ".join(words).encode()).hexdigest()
-        return keys
-
-    def _due(self, settings: SubscriberView | None, at: datetime) -> datetime:
-        """When a match found at `at` is sent: at once, after the quiet hours, at the digest."""
-        mode = settings.mode if settings else DeliveryMode.INSTANT
-        if mode is DeliveryMode.INSTANT:
-            quiet = settings is None or settings.quiet_hours
-            return (self.quiet_hours.holds(at) if quiet else None) or at
-        hour, minute = (int(x) for x in (settings.digest_at if settings else "07:00").split(":"))
-        local = at.astimezone(VIETNAM)
-        due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        if due <= local:
-            due += timedelta(days=1)
-        if mode is DeliveryMode.WEEKLY:
-            due += timedelta(days=(7 - due.weekday()) % 7)  # the next Monday
-        return due
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -333,6 +309,19 @@ class NewsDesk:
             prepared[chat] = Outgoing(tuple(items), tuple(said), mode)
         return prepared
 
+    def keep_digest(self, deliveries: Sequence[PendingDelivery]) -> int:
+        """Record a chat's claimed articles as one digest (its pages are rebuilt from it);
+        its id."""
+        return self.log.keep_digest([d.delivery_id for d in deliveries if d.article_id > 0])
+
+    def digest(self, channel: str, chat_id: str, digest_id: int) -> tuple[NewsItem, ...]:
+        """The articles of one of a chat's digests as it was sent (newest first; gone ones
+        left out); none for an unknown digest or another chat's."""
+        deliveries = self.log.digest(channel, chat_id, digest_id)
+        if not deliveries:
+            return ()
+        return self.prepare({(channel, chat_id): deliveries})[(channel, chat_id)].items
+
     def finish(
         self,
         deliveries: Sequence[PendingDelivery],
@@ -354,3 +343,29 @@ class NewsDesk:
     def stats(self) -> SubscriptionStats:
         """Subscriptions, chats, and deliveries of the last 24 hours."""
         return self.log.stats(self.clock() - timedelta(days=1))
+
+
+def _news_keys(archive: Archive, article_ids: Sequence[int]) -> dict[int, str]:
+    """The same news from two sources has the same key: its title, folded."""
+    keys = {}
+    for article_id in article_ids:
+        title = archive.article(article_id).title
+        words = "".join(c if c.isalnum() else " " for c in fold(lower(title))).split()
+        keys[article_id] = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    return keys
+
+
+def _due(settings: SubscriberView | None, at: datetime, quiet_hours: QuietHours) -> datetime:
+    """When a match found at `at` is sent: at once, after the quiet hours, at the digest."""
+    mode = settings.mode if settings else DeliveryMode.INSTANT
+    if mode is DeliveryMode.INSTANT:
+        quiet = settings is None or settings.quiet_hours
+        return (quiet_hours.holds(at) if quiet else None) or at
+    hour, minute = (int(x) for x in (settings.digest_at if settings else "07:00").split(":"))
+    local = at.astimezone(VIETNAM)
+    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if due <= local:
+        due += timedelta(days=1)
+    if mode is DeliveryMode.WEEKLY:
+        due += timedelta(days=(7 - due.weekday()) % 7)  # the next Monday
+    return due

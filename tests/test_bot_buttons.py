@@ -27,6 +27,9 @@ FORGED = [
     "s:" + "A" * 62,
     "\x00\x01\x02",
     "d:١٢",  # Arabic-Indic digits match \\d
+    "g:d:9999999999:0",  # a digest no database holds
+    "g:w:0:0",
+    "g:d:1:" + "9" * 10,
     "😀" * 16,
 ]
 
@@ -64,7 +67,9 @@ def test_forged_callback_data_gets_one_polite_answer_and_no_error(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
     for call in answers:
-        assert call.params.get("text") in (None, texts.RESULTS_EXPIRED), call
+        assert call.params.get("text") in (None, texts.RESULTS_EXPIRED, texts.DIGEST_PAGE_GONE), (
+            call
+        )
     for query_id in ids[:3]:  # "", no data, an id no database holds
         (call,) = [c for c in answers if c.params["callback_query_id"] == query_id]
         assert call.params["text"] == texts.RESULTS_EXPIRED and call.params["show_alert"] == "true"

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import texts
-from index import DeliveryStatus
+from index import DeliveryMode, DeliveryStatus
 from index.text.dates import VIETNAM, now
 
 from .fakebotapi import FakeBotAPI
@@ -235,6 +237,148 @@ def test_a_daily_digest_comes_at_its_hour(
     (digest,) = fake_api.wait_for(lambda: news_for(fake_api, user["id"]), 30, "the digest")
     assert digest["text"].startswith("🗞 Bản tin hằng ngày – 2 bài mới")
     assert "chuyển đổi số" in digest["text"] and "an toàn thông tin" in digest["text"]
+    assert "Trang" not in digest["text"] and "reply_markup" not in digest  # short: no pages
+
+
+def many_news(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
+    """`count` articles about digital transformation published an hour apart; their titles,
+    newest first."""
+    moment = now()
+    titles = [f"Chuyển đổi số ở đơn vị mã {n:02d} của tỉnh" for n in range(count)]
+    records = [
+        {
+            "title": title,
+            "url": f"https://so.gov.vn/chuyen-doi-so/{n}",
+            "summary": f"Đơn vị mã {n:02d} triển khai chuyển đổi số trong quản lý hồ sơ.",
+            "date": (moment - timedelta(hours=n)).strftime("%d/%m/%Y %H:%M"),
+        }
+        for n, title in enumerate(titles)
+    ]
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return path, titles
+
+
+def _shows(text: str, titles: list[str], wanted: range) -> bool:
+    """`text` names exactly the titles of `wanted`, in that order."""
+    places = [text.find(title) for title in titles]
+    shown = [n for n, place in enumerate(places) if place >= 0]
+    return shown == list(wanted) and sorted(places[n] for n in shown) == [places[n] for n in shown]
+
+
+def _daily_digest_of(
+    fake_api: FakeBotAPI, running: Any, bot_db: str, tmp_path: Path, chat: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Follow “chuyển đổi số” in `chat` (as its admin), choose the daily digest, ingest 25
+    articles and move the clock to the next morning: the digest's message(s)."""
+    desk = running.application.bot_data["state"].news
+    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
+    desk.clock = lambda: clock[0]
+    admin = citizen(1)
+    ask(fake_api, admin, "/theodoi chuyển đổi số", chat=chat)
+    settings = ask(fake_api, admin, "/bantin", chat=chat)
+    fake_api.press(admin, settings, button(settings, texts.MODE_DAILY))
+    fake_api.wait_for(
+        lambda: "hằng ngày" in fake_api.message(chat["id"], settings["message_id"])["text"]
+    )
+    path, titles = many_news(tmp_path, 25)
+    ingest_elsewhere(path, bot_db)
+    fake_api.wait_for(lambda: desk.stats().waiting == 25, 30, "deliveries held for the digest")
+    clock[0] = clock[0] + timedelta(hours=21, minutes=1)  # 07:01 the next day
+    (digest,) = fake_api.wait_for(lambda: news_for(fake_api, chat["id"]), 30, "the digest")
+    time.sleep(1.5)
+    assert len(news_for(fake_api, chat["id"])) == 1  # one message, not several
+    return digest, titles
+
+
+@pytest.mark.parametrize("where", ["private", "group"])
+def test_a_long_digest_is_one_message_paged_with_buttons_even_after_a_restart(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path, where: str
+) -> None:
+    running = start_bot(**FAST)
+    reader = citizen(1) if where == "private" else citizen(2)  # in a group: any member
+    chat = FakeBotAPI.private_chat(citizen(1)) if where == "private" else FakeBotAPI.group()
+    if where == "group":
+        fake_api.set_admins(chat, {citizen(1)["id"]})
+    digest, titles = _daily_digest_of(fake_api, running, bot_db, tmp_path, chat)
+    assert digest["text"].startswith("🗞 Bản tin hằng ngày – 25 bài mới:\n📄 Trang 1/3\n")
+    assert _shows(digest["text"], titles, range(0, 10))  # newest first
+    assert [label for label, _ in buttons(digest)] == ["1/3", texts.NEXT]
+
+    def page(number: int) -> dict[str, Any]:
+        def shown() -> dict[str, Any] | None:
+            message = fake_api.message(chat["id"], digest["message_id"])
+            return message if f"Trang {number}/3" in message["text"] else None
+
+        return fake_api.wait_for(shown, 15, f"page {number}")
+
+    fake_api.press(reader, digest, button(digest, texts.NEXT))
+    second = page(2)
+    assert _shows(second["text"], titles, range(10, 20)) and "\n11. " in second["text"]
+    assert [label for label, _ in buttons(second)] == [texts.PREVIOUS, "2/3", texts.NEXT]
+
+    running.stop()  # the pages are the database's, not the process's
+    start_bot(**FAST)
+    fake_api.press(reader, second, button(second, texts.NEXT))
+    last = page(3)
+    assert _shows(last["text"], titles, range(20, 25))
+    assert [label for label, _ in buttons(last)] == [texts.PREVIOUS, "3/3"]  # no next
+    fake_api.press(reader, last, button(last, texts.PREVIOUS))
+    assert _shows(page(2)["text"], titles, range(10, 20))
+
+
+def test_a_forged_digest_page_is_answered_once_and_politely(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    running = start_bot(**FAST)
+    user = citizen(1)
+    digest, _ = _daily_digest_of(fake_api, running, bot_db, tmp_path, FakeBotAPI.private_chat(user))
+    real = button(digest, texts.NEXT)  # g:d:<digest>:1
+    _, period, digest_id, _ = real.split(":")
+    forged = [
+        f"g:{period}:{digest_id}:3",  # one past the last page
+        f"g:{period}:{digest_id}:999999999",
+        f"g:{period}:{int(digest_id) + 1}:0",  # a digest this chat never got
+        f"g:x:{digest_id}:1",  # not digest data at all: a stale button
+    ]
+    ids = [fake_api.forge_press(user, digest, data) for data in forged]
+    for query_id in ids:
+        fake_api.wait_call(
+            "answerCallbackQuery", lambda c, q=query_id: c.params["callback_query_id"] == q
+        )
+    time.sleep(0.5)
+    answers = fake_api.recorded("answerCallbackQuery")
+    for query_id, data in zip(ids, forged, strict=True):
+        (answer,) = [c for c in answers if c.params["callback_query_id"] == query_id]
+        expected = texts.RESULTS_EXPIRED if data.startswith("g:x") else texts.DIGEST_PAGE_GONE
+        assert answer.ok and answer.params["text"] == expected, data
+        assert answer.params["show_alert"] == "true"
+    current = fake_api.message(user["id"], digest["message_id"])
+    assert current["text"] == digest["text"]  # the digest is left as it was
+
+
+def test_a_channel_gets_its_digest_without_buttons(
+    fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
+) -> None:
+    from .test_bot import ADMIN
+
+    running = start_bot(**FAST)
+    desk = running.application.bot_data["state"].news
+    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
+    desk.clock = lambda: clock[0]
+    channel = FakeBotAPI.channel()
+    fake_api.set_admins(channel, {fake_api.bot_user["id"]})
+    ask(fake_api, ADMIN, "/kenh @sotttt_tin chuyển đổi số")
+    desk.configure("telegram", "@sotttt_tin", mode=DeliveryMode.DAILY)  # no /bantin in a channel
+    path, titles = many_news(tmp_path, 25)
+    ingest_elsewhere(path, bot_db)
+    fake_api.wait_for(lambda: desk.stats().waiting == 25, 30, "deliveries held for the digest")
+    clock[0] = clock[0] + timedelta(hours=21, minutes=1)
+    fake_api.wait_for(lambda: news_for(fake_api, channel["id"]), 30, "the channel's digest")
+    time.sleep(1.5)
+    posts = news_for(fake_api, channel["id"])
+    assert all("reply_markup" not in post for post in posts)  # nothing for readers to press
+    assert _shows("\n".join(p["text"] for p in posts), titles, range(25))
 
 
 def test_in_a_group_only_its_admins_may_subscribe(fake_api: FakeBotAPI, start_bot) -> None:

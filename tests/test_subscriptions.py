@@ -178,6 +178,35 @@ def test_quiet_hours_and_digests_set_the_due_time(archive: Archive, tmp_path: Pa
     assert list(desk.claim()) == [("telegram", "2")]
 
 
+def test_a_digest_is_kept_for_its_chat_and_read_back_newest_first(
+    archive: Archive, tmp_path: Path
+) -> None:
+    clock = [datetime(2026, 11, 29, 10, 0, tzinfo=VIETNAM)]
+    desk = NewsDesk(archive, clock=lambda: clock[0])
+    for chat in ("1", "2"):
+        desk.subscribe("telegram", chat, "chuyển đổi số")
+        desk.subscribe("telegram", chat, "an toàn thông tin")
+        desk.configure("telegram", chat, mode=DeliveryMode.DAILY)
+    archive.ingest([_news(tmp_path / "n.jsonl", FRESH)])
+    desk.process()
+    clock[0] = datetime(2026, 11, 30, 7, 1, tzinfo=VIETNAM)
+    claimed = desk.claim()
+    mine, theirs = claimed[("telegram", "1")], claimed[("telegram", "2")]
+    digest_id = desk.keep_digest(mine)
+    assert digest_id == min(d.delivery_id for d in mine)
+    read = desk.digest("telegram", "1", digest_id)
+    assert [i.title for i in read] == [r["title"] for r in FRESH]  # newest first
+    assert {i.because for i in read} == {"chuyển đổi số", "an toàn thông tin"}
+    assert read == desk.prepare({("telegram", "1"): mine})[("telegram", "1")].items
+    assert desk.digest("telegram", "2", digest_id) == ()  # another chat's digest
+    assert desk.digest("telegram", "1", digest_id + 1000) == ()
+    desk.finish(mine, DeliveryStatus.SENT)
+    assert desk.digest("telegram", "1", digest_id) == read  # once sent, still there
+    failed = desk.keep_digest(theirs)
+    desk.finish(theirs, DeliveryStatus.FAILED, "forbidden")
+    assert desk.digest("telegram", "2", failed) == ()  # never seen: nothing to page
+
+
 def test_a_paused_chat_gets_nothing(archive: Archive, tmp_path: Path) -> None:
     desk = NewsDesk(archive, quiet_hours=QuietHours(start=_time(0), end=_time(0)))
     desk.subscribe("telegram", "1", "chuyển đổi số")
@@ -198,8 +227,10 @@ def test_outbox_and_delivery_log_on_postgresql(postgres_url: str, tmp_path: Path
         first, second = desk.claim(), other.claim()
         assert len(first) + len(second) == 1
         (deliveries,) = (first or second).values()
+        digest_id = desk.keep_digest(deliveries)
         desk.finish(deliveries, DeliveryStatus.SENT)
         assert desk.stats().sent == 1
+        assert len(other.digest("telegram", "-100", digest_id)) == 1  # migration 0011 there too
     finally:
         archive.close()
 

@@ -18,7 +18,7 @@ from index import (
 
 from .. import texts
 from .results import _cut_snippet, render_hit, render_snippet
-from .style import TELEGRAM_LIMIT, TITLE_CHARS, Style, cut_words, format_date, pack
+from .style import TELEGRAM_LIMIT, TITLE_CHARS, Style, cut_words, format_date, pack, within
 
 __all__ = [
     "subscription_label",
@@ -28,11 +28,17 @@ __all__ = [
     "render_news_item",
     "render_news_group",
     "render_digest",
+    "render_digest_page",
+    "digest_page_count",
+    "DIGEST_PAGE_SIZE",
     "render_delivery_settings",
     "render_subscription_stats",
 ]
 
 LABEL_CHARS = 60  # a subscription named on a button or in a message
+DIGEST_PAGE_SIZE = 10  # articles on a page of a digest
+DIGEST_TITLE_CHARS = (160, 80, 40)  # tried in turn: a page of 10 within 4,096 whatever the text
+DIGEST_SOURCE_CHARS = 60
 GROUPED_SNIPPET_CHARS = 200
 
 
@@ -89,16 +95,17 @@ def render_refusal(reason: str) -> str:
     return text.format(limit=MAX_SUBSCRIPTIONS, chars=MAX_SUBSCRIPTION_CHARS)
 
 
-def _title(item: NewsItem, style: Style) -> str:
-    title = style.escape(cut_words(item.title, TITLE_CHARS))
+def _title(item: NewsItem, style: Style, chars: int = TITLE_CHARS) -> str:
+    title = style.escape(cut_words(item.title, chars))
     if item.url:
         return style.link(title, item.url)
     return f"{title} ({texts.READ_COMMAND.format(article_id=item.article_id)})"
 
 
-def _details(item: NewsItem, style: Style) -> str:
+def _details(item: NewsItem, style: Style, source_chars: int | None = None) -> str:
     date = texts.DATE_MARK.format(date=format_date(item.published_at))
-    return f"{date} · {style.escape(item.source)}"
+    source = cut_words(item.source, source_chars) if source_chars else item.source
+    return f"{date} · {style.escape(source)}"
 
 
 def _because(item: NewsItem, style: Style) -> str:
@@ -152,21 +159,92 @@ def render_digest(
     page_size: int = 10,
     limit: int = TELEGRAM_LIMIT,
 ) -> list[str]:
-    """A digest: the period's articles per subscription, newest first, in pages of messages."""
+    """A digest as several messages, for where there are no page buttons (Zalo, a channel's
+    posts): the period's articles per subscription, newest first, at most 5 pages' worth each."""
+    paragraphs = [_digest_heading(items, weekly, style)]
+    shown: str | None = None
+    for label, number, item in _digest_entries(items):
+        if number > page_size * 5:
+            continue
+        if label != shown and label:
+            paragraphs.append(_digest_label(label, style))
+        shown = label
+        paragraphs.append(f"{number}. {_title(item, style)}\n{_details(item, style)}")
+    return pack(paragraphs, limit, style, separator="\n")
+
+
+def digest_page_count(items: Sequence[NewsItem], page_size: int = DIGEST_PAGE_SIZE) -> int:
+    """How many pages a digest of `items` has (at least one)."""
+    return max(1, -(-len(items) // page_size))
+
+
+def render_digest_page(
+    items: Sequence[NewsItem],
+    weekly: bool,
+    style: Style,
+    page: int = 0,
+    *,
+    page_size: int = DIGEST_PAGE_SIZE,
+    limit: int = TELEGRAM_LIMIT,
+) -> str:
+    """Page `page` (0-based) of a digest shown as one message with page buttons: the heading
+    (period, how many), “Trang i/N” when there are several, then that page's articles under
+    their subscription, newest first, numbered within it. Titles are shortened until the page
+    fits `limit` (emoji count twice in UTF-16)."""
+    entries = _digest_entries(items)
+    pages = digest_page_count(items, page_size)
+    heading = [_digest_heading(items, weekly, style)]
+    if pages > 1:
+        heading.append(texts.DIGEST_PAGE.format(page=page + 1, pages=pages))
+    labelled = any(label for label, _, _ in entries)
+    shown = entries[page * page_size : (page + 1) * page_size]
+    text = ""
+    for chars in DIGEST_TITLE_CHARS:
+        text = "\n".join(heading + _digest_lines(shown, style, chars, labelled=labelled))
+        if style.length(text) <= limit:
+            return text
+    return within(text, limit, style)
+
+
+def _digest_lines(
+    entries: Sequence[tuple[str, int, NewsItem]], style: Style, chars: int, *, labelled: bool
+) -> list[str]:
+    """A digest page's articles, each subscription named before its first one on the page."""
+    lines = []
+    shown: str | None = None
+    for label, number, item in entries:
+        if label != shown and labelled:
+            lines += [
+                "",
+                _digest_label(label, style) if label else _fixed(texts.DIGEST_OTHER, style),
+            ]
+        shown = label
+        details = _details(item, style, DIGEST_SOURCE_CHARS)
+        lines.append(f"{number}. {_title(item, style, chars)}\n{details}")
+    return lines
+
+
+def _digest_heading(items: Sequence[NewsItem], weekly: bool, style: Style) -> str:
     period = texts.DIGEST_WEEKLY if weekly else texts.DIGEST_DAILY
-    paragraphs = [_fixed(texts.DIGEST_HEADING.format(period=period, count=len(items)), style)]
+    return _fixed(texts.DIGEST_HEADING.format(period=period, count=len(items)), style)
+
+
+def _digest_label(label: str, style: Style) -> str:
+    escaped = style.escape(cut_words(label, LABEL_CHARS))
+    return _fixed(texts.DIGEST_SUBSCRIPTION.format(label=escaped), style)
+
+
+def _digest_entries(items: Sequence[NewsItem]) -> list[tuple[str, int, NewsItem]]:
+    """(subscription, number within it, article): the items grouped by the subscription they
+    came for (the newest article's first), each group newest first as given."""
     by_label: dict[str, list[NewsItem]] = {}
     for item in items:
         by_label.setdefault(item.because or "", []).append(item)
-    for label, group in by_label.items():
-        if label:
-            subscription = texts.DIGEST_SUBSCRIPTION.format(
-                label=style.escape(cut_words(label, LABEL_CHARS))
-            )
-            paragraphs.append(_fixed(subscription, style))
-        for number, item in enumerate(group[: page_size * 5], start=1):
-            paragraphs.append(f"{number}. {_title(item, style)}\n{_details(item, style)}")
-    return pack(paragraphs, limit, style, separator="\n")
+    return [
+        (label, number, item)
+        for label, group in by_label.items()
+        for number, item in enumerate(group, start=1)
+    ]
 
 
 def render_delivery_settings(view: SubscriberView | None) -> str:

@@ -355,6 +355,7 @@ class NewsDelivery(Base):
     due_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     error: Mapped[str | None] = mapped_column(String(200))
+    digest_id: Mapped[int | None] = mapped_column(Integer, index=True)  # sent as one digest
 
     __table_args__ = (UniqueConstraint("channel", "chat_id", "article_id"),)
 

@@ -5,7 +5,7 @@ replicas."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select, update
@@ -78,7 +78,7 @@ class NewsLog:
             logged = 0
             for match in _one_per_chat_and_key(matches):
                 status = DeliveryStatus.PENDING
-                if self._seen_news(session, match, now):
+                if _seen_news(session, match, now):
                     status = DeliveryStatus.DUPLICATE
                 values = dict(
                     channel=match.channel,
@@ -98,21 +98,6 @@ class NewsLog:
                     update(NewsOutbox).where(NewsOutbox.id.in_(outbox_ids)).values(done_at=now)
                 )
             return logged
-
-    @staticmethod
-    def _seen_news(session: Session, match: Match, now: datetime) -> bool:
-        found = session.scalar(
-            select(NewsDelivery.id)
-            .where(
-                NewsDelivery.channel == match.channel,
-                NewsDelivery.chat_id == match.chat_id,
-                NewsDelivery.news_key == match.news_key,
-                NewsDelivery.article_id != match.article_id,
-                NewsDelivery.created_at >= now - DUPLICATE_WINDOW,
-            )
-            .limit(1)
-        )
-        return found is not None
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -145,10 +130,7 @@ class NewsLog:
             rows = list(session.scalars(query))
             for row in rows:
                 row.status = DeliveryStatus.SENDING
-            return [
-                PendingDelivery(r.id, r.channel, r.chat_id, r.article_id, r.subscription_id)
-                for r in rows
-            ]
+            return _pending(rows)
 
     def finish(
         self,
@@ -164,6 +146,31 @@ class NewsLog:
                 .where(NewsDelivery.id.in_(delivery_ids))
                 .values(status=status, sent_at=at, error=error[:200] if error else None)
             )
+
+    def keep_digest(self, delivery_ids: Sequence[int]) -> int:
+        """Record deliveries as sent together in one digest; its id (the smallest of theirs)."""
+        digest_id = min(delivery_ids)
+        with write_session(self.sessions) as session:
+            query = update(NewsDelivery).where(NewsDelivery.id.in_(list(delivery_ids)))
+            session.execute(query.values(digest_id=digest_id))
+        return digest_id
+
+    def digest(self, channel: str, chat_id: str, digest_id: int) -> list[PendingDelivery]:
+        """The articles of one of a chat's digests (being sent or sent), in the order they
+        were claimed; none for another chat's digest or one that failed."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(NewsDelivery)
+                .where(
+                    NewsDelivery.digest_id == digest_id,
+                    NewsDelivery.channel == channel,
+                    NewsDelivery.chat_id == chat_id,
+                    NewsDelivery.article_id > 0,
+                    NewsDelivery.status.in_([DeliveryStatus.SENDING, DeliveryStatus.SENT]),
+                )
+                .order_by(NewsDelivery.id)
+            )
+            return _pending(rows)
 
     def due_chats(self, now: datetime) -> list[tuple[str, str]]:
         """Chats with deliveries waiting whose time has come."""
@@ -270,6 +277,28 @@ class NewsLog:
                     )
                 )
             )
+
+
+def _seen_news(session: Session, match: Match, now: datetime) -> bool:
+    """The chat was given the same news from another source within the week."""
+    found = session.scalar(
+        select(NewsDelivery.id)
+        .where(
+            NewsDelivery.channel == match.channel,
+            NewsDelivery.chat_id == match.chat_id,
+            NewsDelivery.news_key == match.news_key,
+            NewsDelivery.article_id != match.article_id,
+            NewsDelivery.created_at >= now - DUPLICATE_WINDOW,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _pending(rows: Iterable[NewsDelivery]) -> list[PendingDelivery]:
+    return [
+        PendingDelivery(r.id, r.channel, r.chat_id, r.article_id, r.subscription_id) for r in rows
+    ]
 
 
 def _one_per_chat_and_key(matches: Sequence[Match]) -> list[Match]:
