@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, Report, SearchFilters, TinSoError
-from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
+from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
 
 if TYPE_CHECKING:
     from tqdm import tqdm
 
     from bot.app import Webhook  # imports telegram: only `run` needs it
     from bot.zalo import ZaloWebhook
+    from index import Report
+    from index.crawl import CrawlProgress, CrawlReport, SourceConfig, SourcesFile
 
 log = logging.getLogger("tin-so-bot")
 
@@ -233,7 +234,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Crawl the enabled sources, one source, or one url, and store what is new."""
-    from index.crawl import load_sources
+    from index.crawl import CrawlReport, load_sources
 
     sources = load_sources(settings.sources_file)
     chosen = _chosen_sources(args.target, sources, settings.sources_file)
@@ -292,6 +293,8 @@ class _CrawlProgressBar:
         self.bar = _ProgressBar(description)
 
     def __call__(self, progress: CrawlProgress) -> None:
+        from index.crawl import CrawlStage
+
         if progress.stage is CrawlStage.FETCHING and progress.total:
             self.bar(progress.done, progress.total)
 

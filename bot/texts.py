@@ -9,7 +9,7 @@ from index import ProblemCode
 from index.crawl import CrawlIssue, RunStatus
 
 from .conversation.types import Said
-from .crawl_jobs import CrawlFailure
+from .crawl_outcome import CrawlFailure
 
 __all__ = [
     "start",

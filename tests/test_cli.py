@@ -71,6 +71,39 @@ def test_nfc_nfd_and_tone_placement_give_identical_answers(cli_db: str) -> None:
     assert answers[0] == answers[1] == answers[2] and answers[0]
 
 
+# Loaded by `ask` before its public maps were lazy; none of them answers a question.
+NOT_FOR_ASK = (
+    "httpx",
+    "trafilatura",
+    "telegram",
+    "index.crawl.sources",
+    "index.crawl.crawler",
+    "index.news",
+    "index.search.percolate",
+    "index.store.conversations",
+    "index.store.subscriptions",
+    "index.store.importers",
+    "bot.conversation.core",
+    "bot.crawl_jobs",
+    "bot.render.admin",
+)
+
+
+def test_ask_imports_no_crawling_subscription_or_conversation_code(cli_db: str) -> None:
+    script = (
+        "import sys; from bot.cli import main; sys.argv = ['bot.py', 'ask', 'sách']; main(); "
+        "print(*sorted(sys.modules), file=sys.stderr)"
+    )
+    environment = dict(os.environ, DATABASE_URL=cli_db)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stderr.split())
+    assert "index.search.engine" in loaded and "bot.render.results" in loaded
+    assert loaded.isdisjoint(NOT_FOR_ASK), sorted(loaded.intersection(NOT_FOR_ASK))
+
+
 def test_stats_after_the_first_ask(cli_db: str) -> None:
     run("ask", "sách", database_url=cli_db)
     result = run("stats", "--json", database_url=cli_db)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from index import ArticleView, CategoryCount, SearchPage, Subscribed, SubscriptionView
+if TYPE_CHECKING:  # field types only: `bot.texts` reads `Said` without loading the archive
+    from index import ArticleView, CategoryCount, SearchPage, Subscribed, SubscriptionView
 
 __all__ = [
     "Channel",
