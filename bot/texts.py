@@ -8,7 +8,7 @@ from collections.abc import Callable
 from index import ProblemCode
 from index.crawl import CrawlIssue, RunStatus
 
-from .conversation.types import Said
+from .conversation.said import Said
 from .crawl_outcome import CrawlFailure
 
 __all__ = [

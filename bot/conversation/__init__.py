@@ -1,6 +1,7 @@
 """The conversation, channel-free: a message or an action of a chat in, what to say out.
 
     types.py     the vocabulary: Incoming (message or Action), Reply (Parts and Steps), enums
+    said.py      the short replies (`Said`) each channel words
     intents.py   what a message means, in a fixed and tested order (the dictionary's table)
     core.py      `Conversation.handle`: what each message or action asks for, answered
     memory.py    where each chat stands, read once per message, kept in the database
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .follow import TYPED_FOLLOW, TYPED_UNFOLLOW
     from .intents import ChatTable, Intent, Understood, understand
     from .privacy import FOLLOW_UP_FOR, HANDOVER_FOR, QUESTIONS_FOR, REFERENCES_FOR, ChatKeys
+    from .said import Said
     from .types import (
         Action,
         Article,
@@ -59,7 +61,6 @@ if TYPE_CHECKING:
         ReadArticle,
         Reply,
         Results,
-        Said,
         Say,
         ShowCategories,
         ShowContact,
@@ -81,6 +82,7 @@ _LAZY = {
     ".follow": ("TYPED_FOLLOW", "TYPED_UNFOLLOW"),
     ".intents": ("ChatTable", "Intent", "Understood", "understand"),
     ".privacy": ("FOLLOW_UP_FOR", "HANDOVER_FOR", "QUESTIONS_FOR", "REFERENCES_FOR", "ChatKeys"),
+    ".said": ("Said",),
     ".types": (
         "Action",
         "Article",
@@ -113,7 +115,6 @@ _LAZY = {
         "ReadArticle",
         "Reply",
         "Results",
-        "Said",
         "Say",
         "ShowCategories",
         "ShowContact",

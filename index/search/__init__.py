@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from .answer import Answer
     from .bm25 import BM25Index, BM25Params
     from .engine import (
-        Answer,
         CategoryCount,
         IndexStats,
         SearchEngine,
@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from .snippets import Snippet
 
 _LAZY = {
+    ".answer": ("Answer",),
     ".bm25": ("BM25Index", "BM25Params"),
     ".engine": (
-        "Answer",
         "CategoryCount",
         "IndexStats",
         "SearchEngine",

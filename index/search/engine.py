@@ -23,7 +23,6 @@ from ..text.normalize import fold, lower
 from ..text.reading import Reading
 from ..text.restore import Restoration
 from ..text.shingles import near_duplicates, signature
-from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
 from .query import ParsedQuery, QueryParser, TimeRange
@@ -34,11 +33,12 @@ from .terms import term_key
 from .topk import Ranked, first_of_each_copy, rank_candidates
 from .understanding import read_question
 
-if TYPE_CHECKING:  # subscriptions' matching is imported on first use (`bot.py ask` needs none)
+if TYPE_CHECKING:  # imported on first use: a question asking for no fact needs no answer line,
+    # and `bot.py ask` never matches subscriptions
+    from .answer import Answer
     from .percolate import NewArticle, Percolator, Topic
 
 __all__ = [
-    "Answer",
     "CategoryCount",
     "IndexStats",
     "SearchEngine",
@@ -553,6 +553,8 @@ def _answer(
     matcher: QueryMatcher,
 ) -> Answer | None:
     """The answer line the shown articles give to a question asking for one."""
+    from .answer import AnswerSource, find_answer
+
     read = [
         AnswerSource(h.article_id, h.title, h.url, h.published_at, sentences.get(h.article_id, []))
         for h in hits
