@@ -107,6 +107,16 @@ def test_ask_imports_no_crawling_subscription_or_conversation_code(cli_db: str) 
     assert loaded.isdisjoint(NOT_FOR_ASK), sorted(loaded.intersection(NOT_FOR_ASK))
 
 
+def test_ask_leaves_quickly_but_closes_the_database(tmp_path: Path) -> None:
+    # `bot.py ask` exits without the interpreter's teardown (bot.cli.run): its database must be
+    # closed by then, or SQLite's write-ahead log would stay beside the file.
+    database = tmp_path / "quick.sqlite3"
+    result = run("ask", "--json", "sách", database_url=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total"] >= 1
+    assert database.is_file() and not database.with_name("quick.sqlite3-wal").exists()
+
+
 def test_stats_after_the_first_ask(cli_db: str) -> None:
     run("ask", "sách", database_url=cli_db)
     result = run("stats", "--json", database_url=cli_db)
