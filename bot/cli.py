@@ -6,25 +6,28 @@ Settings are read here, once, and passed down; errors end as one line on stderr.
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, Report, SearchFilters, TinSoError
-from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
+from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
 
 if TYPE_CHECKING:
     from tqdm import tqdm
 
     from bot.app import Webhook  # imports telegram: only `run` needs it
     from bot.zalo import ZaloWebhook
+    from index import Report
+    from index.crawl import CrawlProgress, CrawlReport, SourceConfig, SourcesFile
 
 log = logging.getLogger("tin-so-bot")
 
@@ -92,7 +95,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = None
     if args.since or args.until or args.category:
         filters = SearchFilters(args.since, _end_of_day(args.until), args.category)
-    page = archive.search(query, limit=args.limit, offset=args.offset, filters=filters)
+    try:
+        page = archive.search(query, limit=args.limit, offset=args.offset, filters=filters)
+    finally:
+        archive.close()  # `run` leaves without the interpreter's teardown, which closed it
     if args.json:
         print(json.dumps(page_to_json(page), ensure_ascii=False, indent=2))
     else:
@@ -233,7 +239,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
     """Crawl the enabled sources, one source, or one url, and store what is new."""
-    from index.crawl import load_sources
+    from index.crawl import CrawlReport, load_sources
 
     sources = load_sources(settings.sources_file)
     chosen = _chosen_sources(args.target, sources, settings.sources_file)
@@ -292,6 +298,8 @@ class _CrawlProgressBar:
         self.bar = _ProgressBar(description)
 
     def __call__(self, progress: CrawlProgress) -> None:
+        from index.crawl import CrawlStage
+
         if progress.stage is CrawlStage.FETCHING and progress.total:
             self.bar(progress.done, progress.total)
 
@@ -729,10 +737,43 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The program (`bot.py`, `tin-so-bot`): `main`, and after an `ask` a quick exit."""
+    args = _parse(argv)
+    code = _dispatch(args)
+    if args.handler is cmd_ask:
+        _leave(code)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
+    return _dispatch(_parse(argv))
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    return build_parser().parse_args(argv)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit with `code` at once. The interpreter's teardown (freeing the word segmenter's model,
+    the mapped index and every module, object by object) took 0.15 s after an `ask` that had
+    answered in 0.8: the exit handlers run (logging, the index keeper), the output is flushed,
+    and the process ends. With a thread of its own still running, it exits the ordinary way."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away, as in `main`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         handler: Callable[[argparse.Namespace, Settings], int] = args.handler

@@ -14,20 +14,18 @@ import logging
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from index import Archive
 from index.crawl import (
     CrawlBusy,
     CrawlProgress,
-    CrawlReport,
     SourceConfig,
     SourceHealth,
     SourcesFile,
 )
 
+from .crawl_outcome import CrawlFailure, CrawlOutcome
 from .progress import Latest, while_running
 
 __all__ = ["CrawlJobs", "CrawlOutcome", "CrawlStopped", "CrawlFailure", "Target"]
@@ -38,26 +36,8 @@ Target = SourceConfig | str  # a configured source, or a url given by hand
 ProgressShown = Callable[[CrawlProgress], Awaitable[None]]
 
 
-class CrawlFailure(StrEnum):
-    """Why a crawl ended without a report."""
-
-    BUSY = "busy"  # the source is being crawled elsewhere
-    FAILED = "failed"  # an error (logged)
-    STOPPED = "stopped"  # the bot is stopping
-
-
 class CrawlStopped(Exception):
     """The bot is stopping: the crawl gives up between two pages (its next run resumes it)."""
-
-
-@dataclass(frozen=True)
-class CrawlOutcome:
-    """How crawling one source or url ended: its report, or why there is none."""
-
-    name: str
-    report: CrawlReport | None = None
-    failure: CrawlFailure | None = None  # when there is no report
-    detail: str = ""  # the technical reason of a FAILED crawl (shown to admins on a second line)
 
 
 class _Watch(Latest[CrawlProgress]):

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from index import ProblemCode
 from index.crawl import CrawlIssue, RunStatus
 
-from .conversation.types import Said
-from .crawl_jobs import CrawlFailure
+from .conversation.said import Said
+from .crawl_outcome import CrawlFailure
 
 __all__ = [
     "start",

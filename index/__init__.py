@@ -13,72 +13,162 @@ only `archive` and `evaluation` see every room (import-linter checks it in CI). 
 imports `telegram`. The bot and the command line use the names below, and `index.crawl`'s.
 """
 
-from .archive import DICTIONARY_CHECK_SECONDS, Archive, Health, HealthProblem, ReindexReport, Stats
-from .backup import BackupError, BackupReport, backup, restore
-from .errors import (
-    ArticleNotFound,
-    DatabaseUnavailable,
-    EmptyQuery,
-    InputError,
-    SubscriptionRefused,
-    TinSoError,
-)
-from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
-from .search import (
-    Answer,
-    CategoryCount,
-    SearchFilters,
-    SearchHit,
-    SearchPage,
-    Snippet,
-    Topic,
-    Weights,
-)
-from .store import (
-    MAX_SUBSCRIPTION_CHARS,
-    MAX_SUBSCRIPTIONS,
-    NONE_OF_THEM,
-    SUPPORTED_SUFFIXES,
-    AnswerShown,
-    ArticleRecord,
-    ArticleView,
-    AttachmentLink,
-    ConversationState,
-    DeliveryMode,
-    DeliveryStatus,
-    IngestReport,
-    Judgment,
-    LoggedQuestion,
-    Outcome,
-    PendingDelivery,
-    Problem,
-    ProblemCode,
-    ProgressCallback,
-    Purged,
-    QuestionCount,
-    Report,
-    StoredLine,
-    SubscriberView,
-    SubscriptionStats,
-    SubscriptionView,
-    TakeDown,
-    VotedQuestion,
-)
-from .text import (
-    CHAT_INTENTS,
-    EDITABLE_SECTIONS,
-    MAX_QUESTION_CHARS,
-    MAX_WORD_CHARS,
-    BoundedQuestion,
-    QueryDictionary,
-    bound_question,
-    fold,
-    foreign_words,
-    is_vietnamese,
-    lower,
-    parse_date,
-)
-from .upgrade import UpgradeReport, upgrade
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .archive import (
+        DICTIONARY_CHECK_SECONDS,
+        Archive,
+        Health,
+        HealthProblem,
+        ReindexReport,
+        Stats,
+    )
+    from .backup import BackupError, BackupReport, backup, restore
+    from .errors import (
+        ArticleNotFound,
+        DatabaseUnavailable,
+        EmptyQuery,
+        InputError,
+        SubscriptionRefused,
+        TinSoError,
+    )
+    from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
+    from .search import (
+        Answer,
+        CategoryCount,
+        SearchFilters,
+        SearchHit,
+        SearchPage,
+        Snippet,
+        Topic,
+        Weights,
+    )
+    from .store import (
+        MAX_SUBSCRIPTION_CHARS,
+        MAX_SUBSCRIPTIONS,
+        NONE_OF_THEM,
+        SUPPORTED_SUFFIXES,
+        AnswerShown,
+        ArticleRecord,
+        ArticleView,
+        AttachmentLink,
+        ConversationState,
+        DeliveryMode,
+        DeliveryStatus,
+        IngestReport,
+        Judgment,
+        LoggedQuestion,
+        Outcome,
+        PendingDelivery,
+        Problem,
+        ProblemCode,
+        ProgressCallback,
+        Purged,
+        QuestionCount,
+        Report,
+        StoredLine,
+        SubscriberView,
+        SubscriptionStats,
+        SubscriptionView,
+        TakeDown,
+        VotedQuestion,
+    )
+    from .text import (
+        CHAT_INTENTS,
+        EDITABLE_SECTIONS,
+        MAX_QUESTION_CHARS,
+        MAX_WORD_CHARS,
+        BoundedQuestion,
+        QueryDictionary,
+        bound_question,
+        fold,
+        foreign_words,
+        is_vietnamese,
+        lower,
+        parse_date,
+    )
+    from .upgrade import UpgradeReport, upgrade
+
+_LAZY = {
+    ".archive": (
+        "DICTIONARY_CHECK_SECONDS",
+        "Archive",
+        "Health",
+        "HealthProblem",
+        "ReindexReport",
+        "Stats",
+    ),
+    ".backup": ("BackupError", "BackupReport", "backup", "restore"),
+    ".errors": (
+        "ArticleNotFound",
+        "DatabaseUnavailable",
+        "EmptyQuery",
+        "InputError",
+        "SubscriptionRefused",
+        "TinSoError",
+    ),
+    ".news": ("NewsDesk", "NewsItem", "NewsRun", "Outgoing", "QuietHours", "Subscribed"),
+    ".search": (
+        "Answer",
+        "CategoryCount",
+        "SearchFilters",
+        "SearchHit",
+        "SearchPage",
+        "Snippet",
+        "Topic",
+        "Weights",
+    ),
+    ".store": (
+        "MAX_SUBSCRIPTION_CHARS",
+        "MAX_SUBSCRIPTIONS",
+        "NONE_OF_THEM",
+        "SUPPORTED_SUFFIXES",
+        "AnswerShown",
+        "ArticleRecord",
+        "ArticleView",
+        "AttachmentLink",
+        "ConversationState",
+        "DeliveryMode",
+        "DeliveryStatus",
+        "IngestReport",
+        "Judgment",
+        "LoggedQuestion",
+        "Outcome",
+        "PendingDelivery",
+        "Problem",
+        "ProblemCode",
+        "ProgressCallback",
+        "Purged",
+        "QuestionCount",
+        "Report",
+        "StoredLine",
+        "SubscriberView",
+        "SubscriptionStats",
+        "SubscriptionView",
+        "TakeDown",
+        "VotedQuestion",
+    ),
+    ".text": (
+        "CHAT_INTENTS",
+        "EDITABLE_SECTIONS",
+        "MAX_QUESTION_CHARS",
+        "MAX_WORD_CHARS",
+        "BoundedQuestion",
+        "QueryDictionary",
+        "bound_question",
+        "fold",
+        "foreign_words",
+        "is_vietnamese",
+        "lower",
+        "parse_date",
+    ),
+    ".upgrade": ("UpgradeReport", "upgrade"),
+}
 
 __all__ = [
     "DICTIONARY_CHECK_SECONDS",
@@ -154,3 +244,6 @@ __all__ = [
     "restore",
     "upgrade",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

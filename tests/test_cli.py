@@ -71,6 +71,52 @@ def test_nfc_nfd_and_tone_placement_give_identical_answers(cli_db: str) -> None:
     assert answers[0] == answers[1] == answers[2] and answers[0]
 
 
+# Loaded by `ask` before its public maps were lazy; none of them answers a question.
+NOT_FOR_ASK = (
+    "httpx",
+    "trafilatura",
+    "telegram",
+    "index.crawl.sources",
+    "index.crawl.crawler",
+    "index.news",
+    "index.search.percolate",
+    "index.search.answer",
+    "index.store.conversations",
+    "index.store.subscriptions",
+    "index.store.importers",
+    "bot.conversation.core",
+    "bot.conversation.types",
+    "bot.crawl_jobs",
+    "bot.render.admin",
+)
+
+
+def test_ask_imports_no_crawling_subscription_or_conversation_code(cli_db: str) -> None:
+    run("ask", "sách", database_url=cli_db)  # the first one may load the sample (importers)
+    script = (
+        "import sys; from bot.cli import main; sys.argv = ['bot.py', 'ask', 'sách']; main(); "
+        "print(*sorted(sys.modules), file=sys.stderr)"
+    )
+    environment = dict(os.environ, DATABASE_URL=cli_db)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stderr.split())
+    assert "index.search.engine" in loaded and "bot.render.results" in loaded
+    assert loaded.isdisjoint(NOT_FOR_ASK), sorted(loaded.intersection(NOT_FOR_ASK))
+
+
+def test_ask_leaves_quickly_but_closes_the_database(tmp_path: Path) -> None:
+    # `bot.py ask` exits without the interpreter's teardown (bot.cli.run): its database must be
+    # closed by then, or SQLite's write-ahead log would stay beside the file.
+    database = tmp_path / "quick.sqlite3"
+    result = run("ask", "--json", "sách", database_url=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total"] >= 1
+    assert database.is_file() and not database.with_name("quick.sqlite3-wal").exists()
+
+
 def test_stats_after_the_first_ask(cli_db: str) -> None:
     run("ask", "sách", database_url=cli_db)
     result = run("stats", "--json", database_url=cli_db)

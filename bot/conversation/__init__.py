@@ -1,6 +1,7 @@
 """The conversation, channel-free: a message or an action of a chat in, what to say out.
 
     types.py     the vocabulary: Incoming (message or Action), Reply (Parts and Steps), enums
+    said.py      the short replies (`Said`) each channel words
     intents.py   what a message means, in a fixed and tested order (the dictionary's table)
     core.py      `Conversation.handle`: what each message or action asks for, answered
     memory.py    where each chat stands, read once per message, kept in the database
@@ -16,58 +17,120 @@ A channel (bot/app.py for Telegram; a later Zalo) turns its updates into `Incomi
 imports `telegram`.
 """
 
-from .core import EXAMPLE, PAGE_SIZE, Conversation
-from .follow import TYPED_FOLLOW, TYPED_UNFOLLOW
-from .intents import ChatTable, Intent, Understood, understand
-from .privacy import FOLLOW_UP_FOR, HANDOVER_FOR, QUESTIONS_FOR, REFERENCES_FOR, ChatKeys
-from .types import (
-    Action,
-    Article,
-    AskSuggestion,
-    Categories,
-    Channel,
-    Contact,
-    ContactCard,
-    Followed,
-    FollowRefused,
-    FollowTopic,
-    Forget,
-    Guide,
-    Help,
-    Incoming,
-    JudgeAnswer,
-    Listing,
-    ListKind,
-    ListRef,
-    NoSuchSubscription,
-    OpenCategories,
-    OpenCategory,
-    OpenContact,
-    OpenLatest,
-    Part,
-    Pick,
-    Rate,
-    RateAnswer,
-    Read,
-    ReadArticle,
-    Reply,
-    Results,
-    Said,
-    Say,
-    ShowCategories,
-    ShowContact,
-    ShowPage,
-    Start,
-    Step,
-    Subscriptions,
-    Suggest,
-    TryAsking,
-    Turn,
-    Unfollow,
-    Unfollowed,
-    Welcome,
-    WhichWasRight,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .core import EXAMPLE, PAGE_SIZE, Conversation
+    from .follow import TYPED_FOLLOW, TYPED_UNFOLLOW
+    from .intents import ChatTable, Intent, Understood, understand
+    from .privacy import FOLLOW_UP_FOR, HANDOVER_FOR, QUESTIONS_FOR, REFERENCES_FOR, ChatKeys
+    from .said import Said
+    from .types import (
+        Action,
+        Article,
+        AskSuggestion,
+        Categories,
+        Channel,
+        Contact,
+        ContactCard,
+        Followed,
+        FollowRefused,
+        FollowTopic,
+        Forget,
+        Guide,
+        Help,
+        Incoming,
+        JudgeAnswer,
+        Listing,
+        ListKind,
+        ListRef,
+        NoSuchSubscription,
+        OpenCategories,
+        OpenCategory,
+        OpenContact,
+        OpenLatest,
+        Part,
+        Pick,
+        Rate,
+        RateAnswer,
+        Read,
+        ReadArticle,
+        Reply,
+        Results,
+        Say,
+        ShowCategories,
+        ShowContact,
+        ShowPage,
+        Start,
+        Step,
+        Subscriptions,
+        Suggest,
+        TryAsking,
+        Turn,
+        Unfollow,
+        Unfollowed,
+        Welcome,
+        WhichWasRight,
+    )
+
+_LAZY = {
+    ".core": ("EXAMPLE", "PAGE_SIZE", "Conversation"),
+    ".follow": ("TYPED_FOLLOW", "TYPED_UNFOLLOW"),
+    ".intents": ("ChatTable", "Intent", "Understood", "understand"),
+    ".privacy": ("FOLLOW_UP_FOR", "HANDOVER_FOR", "QUESTIONS_FOR", "REFERENCES_FOR", "ChatKeys"),
+    ".said": ("Said",),
+    ".types": (
+        "Action",
+        "Article",
+        "AskSuggestion",
+        "Categories",
+        "Channel",
+        "Contact",
+        "ContactCard",
+        "Followed",
+        "FollowRefused",
+        "FollowTopic",
+        "Forget",
+        "Guide",
+        "Help",
+        "Incoming",
+        "JudgeAnswer",
+        "Listing",
+        "ListKind",
+        "ListRef",
+        "NoSuchSubscription",
+        "OpenCategories",
+        "OpenCategory",
+        "OpenContact",
+        "OpenLatest",
+        "Part",
+        "Pick",
+        "Rate",
+        "RateAnswer",
+        "Read",
+        "ReadArticle",
+        "Reply",
+        "Results",
+        "Say",
+        "ShowCategories",
+        "ShowContact",
+        "ShowPage",
+        "Start",
+        "Step",
+        "Subscriptions",
+        "Suggest",
+        "TryAsking",
+        "Turn",
+        "Unfollow",
+        "Unfollowed",
+        "Welcome",
+        "WhichWasRight",
+    ),
+}
 
 __all__ = [
     "TYPED_FOLLOW",
@@ -131,3 +194,6 @@ __all__ = [
     "Welcome",
     "understand",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

@@ -16,50 +16,104 @@ Every dynamic string goes through `Style.escape`; every fixed sentence is in `bo
 Nothing here imports `telegram`.
 """
 
-from .admin import (
-    render_ingest_report,
-    render_problem,
-    render_reindex_done,
-    render_reindex_progress,
-    render_stats,
-)
-from .article import render_article
-from .conversation import PLAIN_LIMIT, render_hints, render_part, render_plain, render_say
-from .crawl import (
-    render_crawl_health,
-    render_crawl_problem,
-    render_crawl_progress,
-    render_crawl_summary,
-)
-from .report import render_report, report_questions
-from .results import (
-    PAGE_SIZE,
-    parse_results_heading,
-    read_link,
-    render_answer,
-    render_categories,
-    render_hit,
-    render_inline_description,
-    render_inline_message,
-    render_inline_title,
-    render_listing,
-    render_no_results,
-    render_results,
-    render_snippet,
-    render_suggestion,
-    results_heading,
-)
-from .style import (
-    ANSI,
-    HTML,
-    PLAIN,
-    TELEGRAM_LIMIT,
-    Style,
-    format_date,
-    format_moment,
-    format_number,
-    utf16_length,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .admin import (
+        render_ingest_report,
+        render_problem,
+        render_reindex_done,
+        render_reindex_progress,
+        render_stats,
+    )
+    from .article import render_article
+    from .conversation import PLAIN_LIMIT, render_hints, render_part, render_plain, render_say
+    from .crawl import (
+        render_crawl_health,
+        render_crawl_problem,
+        render_crawl_progress,
+        render_crawl_summary,
+    )
+    from .report import render_report, report_questions
+    from .results import (
+        PAGE_SIZE,
+        parse_results_heading,
+        read_link,
+        render_answer,
+        render_categories,
+        render_hit,
+        render_inline_description,
+        render_inline_message,
+        render_inline_title,
+        render_listing,
+        render_no_results,
+        render_results,
+        render_snippet,
+        render_suggestion,
+        results_heading,
+    )
+    from .style import (
+        ANSI,
+        HTML,
+        PLAIN,
+        TELEGRAM_LIMIT,
+        Style,
+        format_date,
+        format_moment,
+        format_number,
+        utf16_length,
+    )
+
+_LAZY = {
+    ".admin": (
+        "render_ingest_report",
+        "render_problem",
+        "render_reindex_done",
+        "render_reindex_progress",
+        "render_stats",
+    ),
+    ".article": ("render_article",),
+    ".conversation": ("PLAIN_LIMIT", "render_hints", "render_part", "render_plain", "render_say"),
+    ".crawl": (
+        "render_crawl_health",
+        "render_crawl_problem",
+        "render_crawl_progress",
+        "render_crawl_summary",
+    ),
+    ".report": ("render_report", "report_questions"),
+    ".results": (
+        "PAGE_SIZE",
+        "parse_results_heading",
+        "read_link",
+        "render_answer",
+        "render_categories",
+        "render_hit",
+        "render_inline_description",
+        "render_inline_message",
+        "render_inline_title",
+        "render_listing",
+        "render_no_results",
+        "render_results",
+        "render_snippet",
+        "render_suggestion",
+        "results_heading",
+    ),
+    ".style": (
+        "ANSI",
+        "HTML",
+        "PLAIN",
+        "TELEGRAM_LIMIT",
+        "Style",
+        "format_date",
+        "format_moment",
+        "format_number",
+        "utf16_length",
+    ),
+}
 
 __all__ = [
     "ANSI",
@@ -104,3 +158,6 @@ __all__ = [
     "results_heading",
     "utf16_length",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from index.crawl import CrawlProblem, CrawlProgress, CrawlStage, ProblemKind, SourceHealth
 
 from .. import texts
-from ..crawl_jobs import CrawlFailure, CrawlOutcome
+from ..crawl_outcome import CrawlFailure, CrawlOutcome
 from .dictionary import with_detail
 from .style import (
     TELEGRAM_LIMIT,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index import SearchPage, Stats
-from index.crawl import SourceHealth
+if TYPE_CHECKING:
+    from index import SearchPage, Stats
+    from index.crawl import SourceHealth
 
 __all__ = ["page_to_json", "stats_to_json"]
 

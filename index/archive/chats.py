@@ -4,10 +4,13 @@ and their feedback, the staff's report, deliveries already seen."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..store.conversations import ConversationState, LoggedQuestion, Purged
-from ..store.feedback import AnswerShown, Report, Vote
 from .rooms import Rooms
+
+if TYPE_CHECKING:  # imported with the store's parts they belong to, on first use
+    from ..store.conversations import ConversationState, LoggedQuestion, Purged
+    from ..store.feedback import AnswerShown, Report
 
 __all__ = ["Chats"]
 
@@ -67,6 +70,8 @@ class Chats(Rooms):
 
     def vote(self, answer_id: int, chat_key: str, up: bool, at: datetime) -> AnswerShown | None:
         """Store or change the chat's 👍 (`up`) or 👎; None when the chat has no such answer."""
+        from ..store.feedback import Vote
+
         return self.store.feedback.vote(answer_id, chat_key, Vote.UP if up else Vote.DOWN, at)
 
     def judge(self, answer_id: int, chat_key: str, article_id: int, at: datetime) -> bool:

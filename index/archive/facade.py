@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..search.engine import CategoryCount, SearchEngine, SearchFilters, SearchPage, Weights
-from ..store.importers import read_bytes, read_paths
 from ..store.ingest import IngestReport, ProgressCallback
 from ..store.records import Item
 from ..store.store import ArticleView, Store, TakeDown
@@ -119,6 +118,8 @@ class Archive(Chats, Dictionary, Service):
     ) -> IngestReport:
         """Import files and folders, then refresh the index if anything changed. New articles
         that are news are queued for subscribers unless `notify` is off (an archive import)."""
+        from ..store.importers import read_paths
+
         return self.ingest_items(read_paths(paths), progress, notify=notify)
 
     def ingest_bytes(
@@ -132,6 +133,8 @@ class Archive(Chats, Dictionary, Service):
     ) -> IngestReport:
         """Import the content of one file (an upload), then refresh the index; `progress` is
         told how many records are stored so far."""
+        from ..store.importers import read_bytes
+
         return self.ingest_items(read_bytes(data, name, suffix), progress, notify=notify)
 
     def ingest_items(

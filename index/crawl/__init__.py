@@ -10,68 +10,98 @@
     reports.py     progress, problems, reports          health.py  source health, due sources
     errors.py      issue codes and exceptions
 
-The names below are its public API. Importing this package stays light: the fetching and
-extraction libraries (httpx, trafilatura, feedparser) load on first use of `crawl_source`,
-`crawl_url`, `extract_article`, `Fetcher` and the other names of `_LAZY`. The crawl functions
-block, so an async caller runs them in a thread.
+The names below are its public API. Importing this package costs nothing: each name loads its
+module on first use, so the fetching and extraction libraries (httpx, trafilatura, feedparser)
+load only with `crawl_source`, `crawl_url`, `extract_article`, `Fetcher` and the like, and the
+sources file's pydantic models only with the names of `sources.py`. The crawl functions block,
+so an async caller runs them in a thread.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..store.crawl_state import RunStatus
-from .errors import (
-    CrawlBusy,
-    CrawlError,
-    CrawlIssue,
-    FetchError,
-    HTTPStatusError,
-    NotAPage,
-    RobotsDisallowed,
-    TooLarge,
-    UnknownSource,
-    UnreadableListing,
-    describe,
-)
-from .health import SourceHealth, crawl_health, due_sources
-from .reports import (
-    CrawlProblem,
-    CrawlProgress,
-    CrawlProgressCallback,
-    CrawlReport,
-    CrawlStage,
-    ProblemKind,
-)
-from .selectors import PROFILES, Selectors
-from .sources import (
-    FetchPolicy,
-    ListPage,
-    SourceConfig,
-    SourcesError,
-    SourcesFile,
-    load_sources,
-    parse_sources,
-)
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from ..store.crawl_records import RunStatus
     from .crawler import crawl_source, crawl_url
+    from .errors import (
+        CrawlBusy,
+        CrawlError,
+        CrawlIssue,
+        FetchError,
+        HTTPStatusError,
+        NotAPage,
+        RobotsDisallowed,
+        TooLarge,
+        UnknownSource,
+        UnreadableListing,
+        describe,
+    )
     from .extraction import NotNews, extract_article
     from .fetch import Fetcher
+    from .health import SourceHealth, crawl_health, due_sources
     from .listing import ListingEntry, ListingOrigin
     from .page import Page, PageKind
+    from .reports import (
+        CrawlProblem,
+        CrawlProgress,
+        CrawlProgressCallback,
+        CrawlReport,
+        CrawlStage,
+        ProblemKind,
+    )
+    from .selectors import PROFILES, Selectors
+    from .sources import (
+        FetchPolicy,
+        ListPage,
+        SourceConfig,
+        SourcesError,
+        SourcesFile,
+        load_sources,
+        parse_sources,
+    )
 
 _LAZY = {
-    "crawl_source": "crawler",
-    "crawl_url": "crawler",
-    "NotNews": "extraction",
-    "extract_article": "extraction",
-    "Fetcher": "fetch",
-    "ListingEntry": "listing",
-    "ListingOrigin": "listing",
-    "Page": "page",
-    "PageKind": "page",
+    "..store.crawl_records": ("RunStatus",),
+    ".crawler": ("crawl_source", "crawl_url"),
+    ".errors": (
+        "CrawlBusy",
+        "CrawlError",
+        "CrawlIssue",
+        "FetchError",
+        "HTTPStatusError",
+        "NotAPage",
+        "RobotsDisallowed",
+        "TooLarge",
+        "UnknownSource",
+        "UnreadableListing",
+        "describe",
+    ),
+    ".extraction": ("NotNews", "extract_article"),
+    ".fetch": ("Fetcher",),
+    ".health": ("SourceHealth", "crawl_health", "due_sources"),
+    ".listing": ("ListingEntry", "ListingOrigin"),
+    ".page": ("Page", "PageKind"),
+    ".reports": (
+        "CrawlProblem",
+        "CrawlProgress",
+        "CrawlProgressCallback",
+        "CrawlReport",
+        "CrawlStage",
+        "ProblemKind",
+    ),
+    ".selectors": ("PROFILES", "Selectors"),
+    ".sources": (
+        "FetchPolicy",
+        "ListPage",
+        "SourceConfig",
+        "SourcesError",
+        "SourcesFile",
+        "load_sources",
+        "parse_sources",
+    ),
 }
 
 __all__ = [
@@ -117,11 +147,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """The heavy names, imported on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

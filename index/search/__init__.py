@@ -13,19 +13,42 @@ the answer line.
     answer.py    the sentence that answers when / where / who / how many
 """
 
-from .bm25 import BM25Index, BM25Params
-from .engine import (
-    Answer,
-    CategoryCount,
-    IndexStats,
-    SearchEngine,
-    SearchFilters,
-    SearchHit,
-    SearchPage,
-)
-from .percolate import NewArticle, Percolator, Topic
-from .ranking import Weights
-from .snippets import Snippet
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .answer import Answer
+    from .bm25 import BM25Index, BM25Params
+    from .engine import (
+        CategoryCount,
+        IndexStats,
+        SearchEngine,
+        SearchFilters,
+        SearchHit,
+        SearchPage,
+    )
+    from .percolate import NewArticle, Percolator, Topic
+    from .ranking import Weights
+    from .snippets import Snippet
+
+_LAZY = {
+    ".answer": ("Answer",),
+    ".bm25": ("BM25Index", "BM25Params"),
+    ".engine": (
+        "CategoryCount",
+        "IndexStats",
+        "SearchEngine",
+        "SearchFilters",
+        "SearchHit",
+        "SearchPage",
+    ),
+    ".percolate": ("NewArticle", "Percolator", "Topic"),
+    ".ranking": ("Weights",),
+    ".snippets": ("Snippet",),
+}
 
 __all__ = [
     "Answer",
@@ -43,3 +66,6 @@ __all__ = [
     "Snippet",
     "Weights",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

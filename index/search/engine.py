@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,10 +23,8 @@ from ..text.normalize import fold, lower
 from ..text.reading import Reading
 from ..text.restore import Restoration
 from ..text.shingles import near_duplicates, signature
-from .answer import Answer, AnswerSource, find_answer
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
-from .percolate import NewArticle, Percolator, Topic, article_syllables
 from .query import ParsedQuery, QueryParser, TimeRange
 from .ranking import Coverage, QueryPlan, Weights, clauses, concept_shapes, cover, plan_query
 from .snapshot import Snapshot
@@ -34,8 +33,12 @@ from .terms import term_key
 from .topk import Ranked, first_of_each_copy, rank_candidates
 from .understanding import read_question
 
+if TYPE_CHECKING:  # imported on first use: a question asking for no fact needs no answer line,
+    # and `bot.py ask` never matches subscriptions
+    from .answer import Answer
+    from .percolate import NewArticle, Percolator, Topic
+
 __all__ = [
-    "Answer",
     "CategoryCount",
     "IndexStats",
     "SearchEngine",
@@ -218,6 +221,8 @@ class SearchEngine:
     def topic(self, query: str) -> Topic:
         """A subscription's question as search understands it, its time words dropped; raises
         EmptyQuery when nothing is left to match on (only time words, or "tin mới")."""
+        from .percolate import Topic
+
         snapshot = self.snapshot
         parsed = self._parse(snapshot, bound_question(query).text)
         dropped = (parsed.time.label,) if parsed.time else ()
@@ -244,10 +249,14 @@ class SearchEngine:
 
     def percolator(self, topics: Mapping[int, Topic]) -> Percolator:
         """Subscriptions weighed with the live index, ready to match new articles."""
+        from .percolate import Percolator
+
         return Percolator(topics, self.snapshot, self.weights)
 
     def new_articles(self, article_ids: Sequence[int]) -> list[NewArticle]:
         """What percolation needs of stored articles (those analysed; by id)."""
+        from .percolate import NewArticle, article_syllables
+
         found = []
         for rows in self.store.index_rows(self.analyzer.version, article_ids):
             for row in rows:
@@ -544,6 +553,8 @@ def _answer(
     matcher: QueryMatcher,
 ) -> Answer | None:
     """The answer line the shown articles give to a question asking for one."""
+    from .answer import AnswerSource, find_answer
+
     read = [
         AnswerSource(h.article_id, h.title, h.url, h.published_at, sentences.get(h.article_id, []))
         for h in hits

@@ -15,44 +15,92 @@ database.py     opening a database, migrations (Alembic), write transactions
 models.py       the tables
 """
 
-from .conversations import Conversations, ConversationState, LoggedQuestion, Purged
-from .crawl_state import (
-    CrawlState,
-    PageError,
-    PageNote,
-    PageStatus,
-    RunCounts,
-    RunRecord,
-    RunStatus,
-    SourceRecord,
-)
-from .dictionary_lines import DictionaryLines, StoredLine
-from .feedback import (
-    NONE_OF_THEM,
-    AnswerShown,
-    Feedback,
-    Judgment,
-    QuestionCount,
-    Report,
-    VotedQuestion,
-)
-from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
-from .ingest import IngestReport, Outcome, ProgressCallback
-from .records import ArticleRecord, AttachmentLink, Item, Problem, ProblemCode
-from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
-from .subscriptions import (
-    MAX_SUBSCRIPTION_CHARS,
-    MAX_SUBSCRIPTIONS,
-    ClaimedNews,
-    DeliveryMode,
-    DeliveryStatus,
-    Match,
-    PendingDelivery,
-    SubscriberView,
-    Subscriptions,
-    SubscriptionStats,
-    SubscriptionView,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .conversations import Conversations, ConversationState, LoggedQuestion, Purged
+    from .crawl_records import (
+        PageError,
+        PageNote,
+        PageStatus,
+        RunCounts,
+        RunRecord,
+        RunStatus,
+        SourceRecord,
+    )
+    from .crawl_state import CrawlState
+    from .dictionary_lines import DictionaryLines, StoredLine
+    from .feedback import (
+        NONE_OF_THEM,
+        AnswerShown,
+        Feedback,
+        Judgment,
+        QuestionCount,
+        Report,
+        VotedQuestion,
+    )
+    from .importers import SUPPORTED_SUFFIXES, read_bytes, read_file, read_paths
+    from .ingest import IngestReport, Outcome, ProgressCallback
+    from .records import ArticleRecord, AttachmentLink, Item, Problem, ProblemCode
+    from .store import ArticleView, IndexRow, Store, StoreStats, TakeDown
+    from .subscriptions import (
+        MAX_SUBSCRIPTION_CHARS,
+        MAX_SUBSCRIPTIONS,
+        ClaimedNews,
+        DeliveryMode,
+        DeliveryStatus,
+        Match,
+        PendingDelivery,
+        SubscriberView,
+        Subscriptions,
+        SubscriptionStats,
+        SubscriptionView,
+    )
+
+_LAZY = {
+    ".conversations": ("Conversations", "ConversationState", "LoggedQuestion", "Purged"),
+    ".crawl_records": (
+        "PageError",
+        "PageNote",
+        "PageStatus",
+        "RunCounts",
+        "RunRecord",
+        "RunStatus",
+        "SourceRecord",
+    ),
+    ".crawl_state": ("CrawlState",),
+    ".dictionary_lines": ("DictionaryLines", "StoredLine"),
+    ".feedback": (
+        "NONE_OF_THEM",
+        "AnswerShown",
+        "Feedback",
+        "Judgment",
+        "QuestionCount",
+        "Report",
+        "VotedQuestion",
+    ),
+    ".importers": ("SUPPORTED_SUFFIXES", "read_bytes", "read_file", "read_paths"),
+    ".ingest": ("IngestReport", "Outcome", "ProgressCallback"),
+    ".records": ("ArticleRecord", "AttachmentLink", "Item", "Problem", "ProblemCode"),
+    ".store": ("ArticleView", "IndexRow", "Store", "StoreStats", "TakeDown"),
+    ".subscriptions": (
+        "MAX_SUBSCRIPTION_CHARS",
+        "MAX_SUBSCRIPTIONS",
+        "ClaimedNews",
+        "DeliveryMode",
+        "DeliveryStatus",
+        "Match",
+        "PendingDelivery",
+        "SubscriberView",
+        "Subscriptions",
+        "SubscriptionStats",
+        "SubscriptionView",
+    ),
+}
 
 __all__ = [
     "AttachmentLink",
@@ -105,3 +153,6 @@ __all__ = [
     "read_file",
     "read_paths",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

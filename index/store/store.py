@@ -7,7 +7,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import make_url
@@ -18,19 +20,20 @@ from ..text.analyzer import Analyzer
 from ..text.event_dates import EventDate
 from ..text.event_dates import decode as decode_dates
 from .changes import ChangeLog, install
-from .conversations import Conversations
 from .coordination import Alerts, Leases, TokenBuckets
-from .crawl_state import CrawlState
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
-from .feedback import Feedback
-from .importers import read_paths
 from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
 from .models import Article, ArticleTerms, Attachment, Source
-from .news_log import NewsLog
 from .records import AttachmentLink, Item
-from .subscriptions import Subscriptions
 from .usage import StoreStats, Usage
+
+if TYPE_CHECKING:
+    from .conversations import Conversations
+    from .crawl_state import CrawlState
+    from .feedback import Feedback
+    from .news_log import NewsLog
+    from .subscriptions import Subscriptions
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
@@ -86,17 +89,49 @@ class Store(Usage):
         self.sessions = sessions
         self.database_url = database_url
         self.url = safe_url(database_url) if database_url else ""
-        self.crawl = CrawlState(sessions)
-        self.conversations = Conversations(sessions)
         install(sessions)  # every change to articles is logged for readers elsewhere
         self.changes = ChangeLog(sessions)
         self.leases = Leases(sessions)
         self.buckets = TokenBuckets(sessions)
         self.alerts = Alerts(sessions)
-        self.feedback = Feedback(sessions)
         self.dictionary_lines = DictionaryLines(sessions)
-        self.subscriptions = Subscriptions(sessions)
-        self.news_log = NewsLog(sessions)
+
+    # The parts a question does not need are imported on first use (`bot.py ask` is quicker).
+
+    @cached_property
+    def crawl(self) -> CrawlState:
+        """Crawl runs and page notes."""
+        from .crawl_state import CrawlState
+
+        return CrawlState(self.sessions)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """Where each chat stands, the questions logged."""
+        from .conversations import Conversations
+
+        return Conversations(self.sessions)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        """👍/👎 and judgments on answers."""
+        from .feedback import Feedback
+
+        return Feedback(self.sessions)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        """What chats follow."""
+        from .subscriptions import Subscriptions
+
+        return Subscriptions(self.sessions)
+
+    @cached_property
+    def news_log(self) -> NewsLog:
+        """The news outbox and the delivery log."""
+        from .news_log import NewsLog
+
+        return NewsLog(self.sessions)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -150,6 +185,8 @@ class Store(Usage):
         self, folder: Path, analyzer: Analyzer, progress: ProgressCallback | None = None
     ) -> IngestReport:
         """Store the shipped sample and remember it was loaded (a later emptying keeps it out)."""
+        from .importers import read_paths
+
         report = self.store_items(read_paths([folder]), analyzer, progress)
         with write_session(self.sessions) as session:
             set_meta(session, "sample_loaded", str(folder))

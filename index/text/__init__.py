@@ -20,29 +20,62 @@ Two functions are imported from their modules, never from here, because a packag
 of the same name would hide the module: `normalize.normalize` and `event_dates.event_dates`.
 """
 
-from .analyzer import ANALYZER_VERSION, BOUNDARY, Analyzer, split_sentences
-from .bounds import MAX_QUESTION_CHARS, MAX_WORD_CHARS, BoundedQuestion, bound_question
-from .charset import decode_page, decode_text
-from .dates import VIETNAM, now, parse_date
-from .dictionary import (
-    CHAT_INTENTS,
-    EDITABLE_SECTIONS,
-    EMPTY_DICTIONARY,
-    Abbreviation,
-    QueryDictionary,
-    surface_words,
-)
-from .event_dates import DateKind, EventDate, event_match
-from .keystrokes import telex, vni
-from .language import foreign_words, is_vietnamese
-from .normalize import canonical_tones, clean_unicode, fold, has_diacritics, lower
-from .reading import Change, Edit, Reader, Reading
-from .restore import Restoration, Restorer
-from .shingles import Signature, near_duplicates, signature, similarity
-from .support import CorpusStats, Support
-from .syllables import is_folded_syllable, is_syllable
-from .typed import TokenKind, TypedToken, typed_tokens
-from .typos import Suggestion, TypoIndex, split_glued
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .analyzer import ANALYZER_VERSION, BOUNDARY, Analyzer, split_sentences
+    from .bounds import MAX_QUESTION_CHARS, MAX_WORD_CHARS, BoundedQuestion, bound_question
+    from .charset import decode_page, decode_text
+    from .dates import VIETNAM, now, parse_date
+    from .dictionary import (
+        CHAT_INTENTS,
+        EDITABLE_SECTIONS,
+        EMPTY_DICTIONARY,
+        Abbreviation,
+        QueryDictionary,
+        surface_words,
+    )
+    from .event_dates import DateKind, EventDate, event_match
+    from .keystrokes import telex, vni
+    from .language import foreign_words, is_vietnamese
+    from .normalize import canonical_tones, clean_unicode, fold, has_diacritics, lower
+    from .reading import Change, Edit, Reader, Reading
+    from .restore import Restoration, Restorer
+    from .shingles import Signature, near_duplicates, signature, similarity
+    from .support import CorpusStats, Support
+    from .syllables import is_folded_syllable, is_syllable
+    from .typed import TokenKind, TypedToken, typed_tokens
+    from .typos import Suggestion, TypoIndex, split_glued
+
+_LAZY = {
+    ".analyzer": ("ANALYZER_VERSION", "BOUNDARY", "Analyzer", "split_sentences"),
+    ".bounds": ("MAX_QUESTION_CHARS", "MAX_WORD_CHARS", "BoundedQuestion", "bound_question"),
+    ".charset": ("decode_page", "decode_text"),
+    ".dates": ("VIETNAM", "now", "parse_date"),
+    ".dictionary": (
+        "CHAT_INTENTS",
+        "EDITABLE_SECTIONS",
+        "EMPTY_DICTIONARY",
+        "Abbreviation",
+        "QueryDictionary",
+        "surface_words",
+    ),
+    ".event_dates": ("DateKind", "EventDate", "event_match"),
+    ".keystrokes": ("telex", "vni"),
+    ".language": ("foreign_words", "is_vietnamese"),
+    ".normalize": ("canonical_tones", "clean_unicode", "fold", "has_diacritics", "lower"),
+    ".reading": ("Change", "Edit", "Reader", "Reading"),
+    ".restore": ("Restoration", "Restorer"),
+    ".shingles": ("Signature", "near_duplicates", "signature", "similarity"),
+    ".support": ("CorpusStats", "Support"),
+    ".syllables": ("is_folded_syllable", "is_syllable"),
+    ".typed": ("TokenKind", "TypedToken", "typed_tokens"),
+    ".typos": ("Suggestion", "TypoIndex", "split_glued"),
+}
 
 __all__ = [
     "EDITABLE_SECTIONS",
@@ -97,3 +130,6 @@ __all__ = [
     "typed_tokens",
     "vni",
 ]
+
+if not TYPE_CHECKING:  # mypy reads the imports above, so a misspelt name stays an error
+    __getattr__ = lazy_names(globals(), _LAZY)

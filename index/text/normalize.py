@@ -39,24 +39,39 @@ _LETTERS_AT_END = re.compile(r"[^\W\d_]+$")
 _LETTERS_AT_START = re.compile(r"^[^\W\d_]+")
 
 
-def _build_hygiene_table() -> dict[int, str | None]:
-    """Format characters (category Cf: soft hyphen, joiners, BOM, direction marks) removed, odd
-    spaces to a space, line and paragraph separators to a newline, full-width ASCII to ASCII.
-    The zero-width space is left for `_zero_width_spaces`, which needs its neighbours."""
-    table: dict[int, str | None] = {}
-    # Planes 0-1 and the tag block hold every Cf and Zs character (Unicode 15).
-    for code in (*range(0x20000), *range(0xE0000, 0xE0080)):
-        category = unicodedata.category(chr(code))
-        if category == "Cf" and code != 0x200B:
-            table[code] = None
-        elif category == "Zs" and code != 0x20:
-            table[code] = " "
-    table.update({0x09: " ", 0x0B: " ", 0x0C: " ", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
-    table.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})  # ０-９ Ａ-Ｚ ａ-ｚ
-    return table
+_FIXED_HYGIENE = {0x09: " ", 0x0B: " ", 0x0C: " ", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
 
 
-_HYGIENE_TABLE = _build_hygiene_table()
+def _hygiene(code: int) -> str | None:
+    """What `clean_unicode` turns one character into: format characters (category Cf: soft
+    hyphen, joiners, BOM, direction marks) removed, odd spaces to a space, line and paragraph
+    separators to a newline, full-width ASCII to ASCII, anything else kept. The zero-width space
+    is left for `_zero_width_spaces`, which needs its neighbours."""
+    if code in _FIXED_HYGIENE:
+        return _FIXED_HYGIENE[code]
+    if 0xFF01 <= code < 0xFF5F:  # ０-９ Ａ-Ｚ ａ-ｚ
+        return chr(code - 0xFEE0)
+    category = unicodedata.category(chr(code))
+    if category == "Cf" and code != 0x200B:
+        return None
+    if category == "Zs" and code != 0x20:
+        return " "
+    return chr(code)
+
+
+class _HygieneTable(dict[int, str | None]):
+    """`_hygiene` as a `str.translate` table, filled in as characters are met (building it
+    whole took 20 ms of every start). Planes 0-1 and the tag block hold every Cf and Zs
+    character (Unicode 15); the table stays within them, at most 131,200 entries."""
+
+    def __missing__(self, code: int) -> str | None:
+        if code >= 0x20000 and not 0xE0000 <= code < 0xE0080:
+            raise LookupError(code)  # kept as it is
+        value = self[code] = _hygiene(code)
+        return value
+
+
+_HYGIENE_TABLE = _HygieneTable()
 
 
 def clean_unicode(text: str) -> str:

@@ -6,16 +6,17 @@ The spelling rules decide which onset may precede which rhyme ("k" before e/ê/i
 "gh"/"ngh" before e/ê/i; "qu" always with the glide u; "yê" without an onset or after the glide,
 "iê" after an onset), and the stop codas (c, ch, p, t) take only the sắc or nặng tone.
 
-Every valid toneless syllable is enumerated once at import (a few thousand strings), so a check is
-a set lookup after taking the tone mark off. This module imports nothing from the package: the
-normaliser uses it to decide whether a zero-width space joins two syllables or one word.
+Every valid toneless syllable is enumerated once, on first use (a few thousand strings), so a
+check is a set lookup after taking the tone mark off. This module imports nothing from the
+package: the normaliser uses it to decide whether a zero-width space joins two syllables or one
+word.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = [
     "TONES",
@@ -173,30 +174,35 @@ def _enumerate() -> dict[str, Syllable]:
     return table
 
 
-_TONELESS = _enumerate()
-
-
 def _strip_marks(text: str) -> str:
     """Every diacritic off, đ -> d (a local fold: this module imports nothing from the package)."""
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
 
 
-_BY_FOLDED: dict[str, tuple[str, ...]] = {}
-for _written in _TONELESS:
-    _key = _strip_marks(_written)
-    _BY_FOLDED[_key] = (*_BY_FOLDED.get(_key, ()), _written)
-_FOLDED = frozenset(_BY_FOLDED)
+@cache
+def _toneless() -> dict[str, Syllable]:
+    """Every valid toneless syllable, built on first use (not at import: a question needs none)."""
+    return _enumerate()
+
+
+@cache
+def _by_folded() -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for written in _toneless():
+        key = _strip_marks(written)
+        found[key] = (*found.get(key, ()), written)
+    return found
 
 
 def toneless_syllables() -> frozenset[str]:
     """Every valid syllable without its tone mark ("thuyên", "nghiêng"), lower case."""
-    return frozenset(_TONELESS)
+    return frozenset(_toneless())
 
 
 def spellings(folded: str) -> tuple[str, ...]:
     """Every valid toneless syllable that folds to `folded` ("nguoi" -> "nguôi", "ngươi")."""
-    return _BY_FOLDED.get(folded, ())
+    return _by_folded().get(folded, ())
 
 
 @lru_cache(maxsize=100_000)
@@ -207,7 +213,7 @@ def parse(text: str) -> Syllable | None:
     if len(tones) > 1:
         return None
     base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
-    found = _TONELESS.get(base)
+    found = _toneless().get(base)
     if found is None:
         return None
     tone = tones[0] if tones else 0
@@ -224,4 +230,4 @@ def is_syllable(text: str) -> bool:
 @lru_cache(maxsize=100_000)
 def is_folded_syllable(text: str) -> bool:
     """True when text, read without its diacritics, is some valid syllable ("chuyen", "duong")."""
-    return _strip_marks(text.lower()) in _FOLDED
+    return _strip_marks(text.lower()) in _by_folded()

@@ -7,6 +7,8 @@ From the command line (`alembic -c alembic.ini upgrade head`) the url comes from
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+import index.store.changes  # noqa: F401 - these two define tables beside their code
+import index.store.coordination  # noqa: F401
 from index.store.models import Base
 
 config = context.config
