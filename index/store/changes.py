@@ -14,6 +14,8 @@ that reads the head H therefore sees every row numbered <= H, and asks next for 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,13 +118,26 @@ def _forget(session: Session, *_args: object) -> None:
     session.info.pop(_IDS, None)
 
 
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+_INSTALLING = threading.Lock()
+
+
 def install(sessions: sessionmaker[Session]) -> None:
-    """Log the article changes of every session this factory makes (once per factory)."""
-    if event.contains(sessions, "before_commit", _before_commit):
-        return
-    event.listen(sessions, "after_flush", _after_flush)
-    event.listen(sessions, "before_commit", _before_commit)
-    event.listen(sessions, "after_rollback", _forget)
+    """Log the article changes of every session this factory makes (once per factory).
+
+    The factories already done are remembered by reference, not asked of SQLAlchemy:
+    `event.contains` answers by the target's id(), and its registry forgets a factory only
+    when the garbage collector frees the factory's session class, later than the factory.
+    A new factory at the address of a freed one therefore looked installed, and logged
+    nothing: its engine never saw its own ingests (a flaky test, a real bug in a process that
+    opens its database twice)."""
+    with _INSTALLING:
+        if sessions in _INSTALLED:
+            return
+        event.listen(sessions, "after_flush", _after_flush)
+        event.listen(sessions, "before_commit", _before_commit)
+        event.listen(sessions, "after_rollback", _forget)
+        _INSTALLED.add(sessions)
 
 
 class ChangeLog:
