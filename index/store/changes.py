@@ -114,8 +114,13 @@ def _before_commit(session: Session) -> None:
     session.flush()
 
 
-def _forget(session: Session, *_args: object) -> None:
-    session.info.pop(_IDS, None)
+def _forget(session: Session) -> None:
+    # Fired for savepoints too (a record the database refused, rolled back alone): the ids
+    # logged before it belong to the transaction still open, so only a rollback of the whole
+    # transaction forgets them. Keeping the ids flushed in the savepoint is harmless: a reader
+    # reads those articles as they are (one rolled back is no article, so nothing).
+    if not session.in_nested_transaction():
+        session.info.pop(_IDS, None)
 
 
 _INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
