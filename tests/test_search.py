@@ -1,5 +1,7 @@
+import gc
 import json
 import unicodedata
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -194,6 +196,21 @@ def test_new_articles_are_searchable_after_ingest_without_reopening(tmp_path: Pa
     page = engine.search("lễ hội hoa ban")
     assert page.hits, _why_not_found(engine, page, report)
     assert page.hits[0].title == "Lễ hội hoa ban Điện Biên"
+
+
+def test_a_replaced_generation_is_freed_once_searched(tmp_path: Path) -> None:
+    """Regression: the readings remembered per snapshot sat in a global map whose values held
+    their snapshot, so every generation ever searched stayed alive (its maps and caches, and
+    an open file per map, of index files already deleted)."""
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.search("ngân sách").total == 1
+    replaced = weakref.ref(engine.engine.snapshot)
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}))
+    engine.ingest([path])
+    assert engine.engine.snapshot is not replaced()
+    gc.collect()
+    assert replaced() is None
 
 
 def _why_not_found(engine: Archive, page: SearchPage, report: object) -> str:
