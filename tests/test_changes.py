@@ -7,10 +7,10 @@ import threading
 import time
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from index.store import Store
-from index.store.changes import ArticleChange, touch
+from index.store.changes import ArticleChange, ChangeLog, install, touch
 from index.store.database import write_session
 
 
@@ -84,3 +84,18 @@ def test_a_follower_polling_during_concurrent_writers_sees_every_change(
     expected = {w * 1000 + n for w in range(writers) for n in range(per_writer)}
     assert seen == expected
     assert store.changes.head() >= writers * per_writer
+
+
+def test_every_new_session_factory_logs_even_where_a_freed_one_lay(sqlite_url: str) -> None:
+    """Regression: `install` asked SQLAlchemy's `event.contains`, which knows targets by id();
+    a factory freed before the garbage collector freed its session class left its listeners
+    registered under that id, so a new factory at the same address looked installed and logged
+    nothing (an engine then never indexed its own ingests: a flaky test_search)."""
+    bind = Store.open(sqlite_url).sessions.kw["bind"]
+    log = ChangeLog(sessionmaker(bind))
+    for expected in range(1, 21):
+        sessions = sessionmaker(bind, expire_on_commit=False)  # freed at the next turn
+        install(sessions)
+        with write_session(sessions) as session:
+            touch(session, [expected])
+        assert log.head() == expected

@@ -235,6 +235,36 @@ def test_a_record_the_database_refuses_is_skipped_and_its_batch_stored(
     assert _count(engine) == 5
 
 
+def test_a_refused_record_does_not_hide_the_records_stored_before_it_from_the_index(
+    engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a refused record's savepoint rollback fired `after_rollback`, which forgot
+    the ids the batch had logged so far; the change log then named only the records after it,
+    so an engine following the log never indexed the ones before."""
+    from sqlalchemy.exc import DataError
+
+    from index.store import ingest
+
+    engine.ingest([_write_jsonl(tmp_path / "first.jsonl", RECORDS[5:])])
+    applied = int(engine.engine.snapshot.data_version)  # from now on the log is followed
+    real = ingest.analyse
+
+    def refuse_one(article: Article, analyzer: object) -> None:
+        if article.url == "https://so.gov.vn/3":
+            raise DataError("INSERT", {}, ValueError("invalid byte sequence"))
+        real(article, analyzer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "analyse", refuse_one)
+    report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS[:5])])
+    assert (report.added, report.failed) == (4, 1)
+    changes = engine.store.changes.since(applied)
+    stored = {a.article_id for a in engine.articles() if a.url != RECORDS[5]["url"]}
+    assert changes is not None and set(changes.article_ids) >= stored and len(stored) == 4
+    for record in (RECORDS[0], RECORDS[1], RECORDS[3], RECORDS[4]):
+        assert engine.search(record["title"]).hits[0].url == record["url"]
+    assert engine.search("phố sách xuân").total == 0
+
+
 def test_a_batch_whose_commit_fails_is_stored_record_by_record(
     engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,11 +1,13 @@
+import gc
 import json
 import unicodedata
+import weakref
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from index import Archive, EmptyQuery, SearchFilters
+from index import Archive, EmptyQuery, SearchFilters, SearchPage
 from index.text.dates import VIETNAM
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
@@ -190,8 +192,65 @@ def test_new_articles_are_searchable_after_ingest_without_reopening(tmp_path: Pa
     path.write_text(
         json.dumps({"title": "Lễ hội hoa ban Điện Biên", "date": "2021-03-01"}, ensure_ascii=False)
     )
+    report = engine.ingest([path])
+    page = engine.search("lễ hội hoa ban")
+    assert page.hits, _why_not_found(engine, page, report)
+    assert page.hits[0].title == "Lễ hội hoa ban Điện Biên"
+
+
+def test_a_replaced_generation_is_freed_once_searched(tmp_path: Path) -> None:
+    """Regression: the readings remembered per snapshot sat in a global map whose values held
+    their snapshot, so every generation ever searched stayed alive (its maps and caches, and
+    an open file per map, of index files already deleted)."""
+    engine = _engine_with(tmp_path, FILLER)
+    assert engine.search("ngân sách").total == 1
+    replaced = weakref.ref(engine.engine.snapshot)
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps({"title": "Hội chợ sách cũ", "date": "2021-03-01"}))
     engine.ingest([path])
-    assert engine.search("lễ hội hoa ban").hits[0].title == "Lễ hội hoa ban Điện Biên"
+    assert engine.engine.snapshot is not replaced()
+    gc.collect()
+    assert replaced() is None
+
+
+def _why_not_found(engine: Archive, page: SearchPage, report: object) -> str:
+    """What a failed "ingested, then not found" assertion needs to explain itself: what the
+    ingest did, which generation answers (and which is live on disk), how far the database's
+    change log is, whether the article is stored and indexable, and how the question was read."""
+    from index.search.engine import _read
+    from index.search.generation import read_current
+
+    snapshot = engine.engine.snapshot
+    manifest = snapshot.generation.manifest
+    try:
+        live = read_current(engine.engine.index_dir)
+        on_disk = f"{live.generation} (data_version {live.data_version})" if live else "none"
+    except Exception as exc:  # noqa: BLE001 - a diagnostic reports, never raises
+        on_disk = repr(exc)
+    stored = [(a.article_id, a.title) for a in engine.articles()]
+    ids = [i for i, _ in stored]
+    indexable = sorted(
+        row.article_id
+        for rows in engine.store.index_rows(engine.analyzer.version, ids)
+        for row in rows
+    )
+    head = engine.store.changes.head()
+    applied = manifest.data_version
+    since = engine.store.changes.since(int(applied)) if applied.isdigit() else None
+    question = page.query
+    reading, parsed = _read(snapshot, question, engine.engine.dictionary, engine.engine.clock)
+    again = engine.search(question)
+    return (
+        f"ingest: {report}; answering generation {manifest.generation} "
+        f"(data_version {snapshot.data_version!r}, {snapshot.size} live, segments "
+        f"{list(manifest.segments)}), live on disk {on_disk}; store data_version "
+        f"{engine.store.data_version()!r}, change head {head}, changes since the generation "
+        f"{since}; stored {stored}; indexable {indexable}; indexed "
+        f"{[i for i in ids if snapshot.position(i) is not None]}; read as {reading}, parsed "
+        f"{parsed}; the page: total {page.total}, understood {page.understood!r}, filters "
+        f"{page.filters}, preferred {page.preferred}, suggestion {page.suggestion!r}; searched "
+        f"again: total {again.total}, hits {[h.title for h in again.hits]}"
+    )
 
 
 def test_refresh_sees_changes_made_by_another_process(tmp_path: Path) -> None:

@@ -189,6 +189,9 @@ class Snapshot:
         self.data_version = manifest.data_version
         self.built_at = datetime.fromisoformat(manifest.created_at).astimezone(VIETNAM)
         self.build_seconds = manifest.build_seconds
+        # What other modules remember of this generation (the readings of questions): it lives
+        # and dies with the snapshot.
+        self.memo: dict[str, object] = {}
 
     def _gather_categories(self) -> tuple[tuple[str, ...], np.ndarray]:
         """The categories of live documents, sorted, and each position's code among them

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from weakref import WeakKeyDictionary
 
 from ..text.dictionary import QueryDictionary
 from ..text.reading import Reader, Reading
@@ -82,17 +81,25 @@ class _Readings:
         self.recent: OrderedDict[tuple[int, str], tuple[QueryDictionary, Reading]] = OrderedDict()
 
 
-_BY_SNAPSHOT: WeakKeyDictionary[Snapshot, _Readings] = WeakKeyDictionary()
+_MEMO = "readings"  # the key of a snapshot's `_Readings` in its memo
 _LOCK = threading.Lock()
+
+
+def _readings(snapshot: Snapshot) -> _Readings:
+    """The snapshot's readings, kept on the snapshot so that they go when it goes (a global
+    map from snapshots to readings that hold their snapshot would keep every generation ever
+    searched alive, with its maps and caches). Call with `_LOCK` held."""
+    found = snapshot.memo.get(_MEMO)
+    if not isinstance(found, _Readings):
+        found = snapshot.memo[_MEMO] = _Readings(snapshot)
+    return found
 
 
 def read_question(snapshot: Snapshot, dictionary: QueryDictionary, question: str) -> Reading:
     """The reading of a question the snapshot's corpus supports best (remembered per snapshot
     and dictionary: a reading depends on nothing else, and asking the corpus costs most of it)."""
     with _LOCK:
-        cache = _BY_SNAPSHOT.get(snapshot)
-        if cache is None:
-            cache = _BY_SNAPSHOT[snapshot] = _Readings(snapshot)
+        cache = _readings(snapshot)
         key = (id(dictionary), question)
         hit = cache.recent.get(key)
         if hit is not None and hit[0] is dictionary:

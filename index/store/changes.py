@@ -14,6 +14,8 @@ that reads the head H therefore sees every row numbered <= H, and asks next for 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,17 +114,35 @@ def _before_commit(session: Session) -> None:
     session.flush()
 
 
-def _forget(session: Session, *_args: object) -> None:
-    session.info.pop(_IDS, None)
+def _forget(session: Session) -> None:
+    # Fired for savepoints too (a record the database refused, rolled back alone): the ids
+    # logged before it belong to the transaction still open, so only a rollback of the whole
+    # transaction forgets them. Keeping the ids flushed in the savepoint is harmless: a reader
+    # reads those articles as they are (one rolled back is no article, so nothing).
+    if not session.in_nested_transaction():
+        session.info.pop(_IDS, None)
+
+
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+_INSTALLING = threading.Lock()
 
 
 def install(sessions: sessionmaker[Session]) -> None:
-    """Log the article changes of every session this factory makes (once per factory)."""
-    if event.contains(sessions, "before_commit", _before_commit):
-        return
-    event.listen(sessions, "after_flush", _after_flush)
-    event.listen(sessions, "before_commit", _before_commit)
-    event.listen(sessions, "after_rollback", _forget)
+    """Log the article changes of every session this factory makes (once per factory).
+
+    The factories already done are remembered by reference, not asked of SQLAlchemy:
+    `event.contains` answers by the target's id(), and its registry forgets a factory only
+    when the garbage collector frees the factory's session class, later than the factory.
+    A new factory at the address of a freed one therefore looked installed, and logged
+    nothing: its engine never saw its own ingests (a flaky test, a real bug in a process that
+    opens its database twice)."""
+    with _INSTALLING:
+        if sessions in _INSTALLED:
+            return
+        event.listen(sessions, "after_flush", _after_flush)
+        event.listen(sessions, "before_commit", _before_commit)
+        event.listen(sessions, "after_rollback", _forget)
+        _INSTALLED.add(sessions)
 
 
 class ChangeLog:
