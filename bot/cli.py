@@ -74,6 +74,7 @@ def open_archive(settings: Settings) -> Archive:
             dictionary=settings.dictionary_file,
             index_dir=settings.index_dir,
             progress=progress,
+            ingest_workers=settings.ingest_workers,
         )
     finally:
         progress.close()

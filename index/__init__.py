@@ -22,6 +22,7 @@ from .errors import (
     InputError,
     SubscriptionRefused,
     TinSoError,
+    WorkerFailed,
 )
 from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
 from .search import (
@@ -103,6 +104,7 @@ __all__ = [
     "Subscribed",
     "SubscriberView",
     "SubscriptionRefused",
+    "WorkerFailed",
     "SubscriptionStats",
     "SubscriptionView",
     "Topic",

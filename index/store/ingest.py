@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,10 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..text.analyzer import Analyzer, split_sentences
+from ..text.analyzer import Analyzer
 from ..text.dates import now
-from ..text.event_dates import EventDate, event_dates
-from ..text.event_dates import encode as encode_dates
+from .analysis import Prepared, analysis_values, content_hash
 from .changes import touch
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
@@ -27,7 +24,6 @@ from .records import (
     MAX_URL_CHARS,
     ArticleRecord,
     AttachmentLink,
-    Item,
     Problem,
     ProblemCode,
     bound_record,
@@ -39,7 +35,7 @@ __all__ = [
     "ProgressCallback",
     "content_hash",
     "store_record",
-    "store_items",
+    "store_batch",
     "reanalyse",
     "mark_changed",
     "is_news",
@@ -99,30 +95,19 @@ class IngestReport(Changes):
         self.problems.extend(other.problems)
 
 
-def content_hash(title: str, summary: str, body: str) -> str:
-    """Hash of the searchable text, insensitive to whitespace differences."""
-    canonical = "\x1f".join(" ".join(part.split()) for part in (title, summary, body))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def analyse(article: Article, analyzer: Analyzer) -> None:
-    """Segment the article's text once and cache the result on it. The text field holds the
-    title too (the title field weighs it again) and the category's name: "phòng chống tham
-    nhũng" finds the articles filed under that heading."""
-    _cache(article, _analysis(article, analyzer))
+def analyse(article: Article, analyzer: Analyzer, prepared: Prepared | None = None) -> None:
+    """Cache the article's analysis on it: `prepared` when it fits the article as it now
+    stands (see `analysis.Prepared`), else segmented here."""
+    fields = (article.title, article.summary, article.body, article.category)
+    if prepared is not None and prepared.fits(fields, article.published_at, analyzer.version):
+        _cache(article, dict(prepared.values))
+    else:
+        _cache(article, _analysis(article, analyzer))
 
 
 def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str]:
-    parts = (article.title, article.summary, article.body, article.category)
-    text = "\n".join(p for p in parts if p)
-    return dict(
-        analyzer_version=analyzer.version,
-        content_hash=article.content_hash,
-        title_tokens="\n".join(analyzer.tokens(article.title)),
-        text_tokens="\n".join(analyzer.tokens(text)),
-        sentences=json.dumps(_snippet_sentences(article), ensure_ascii=False),
-        event_dates=encode_dates(_event_dates(article)),
-    )
+    fields = (article.title, article.summary, article.body, article.category)
+    return analysis_values(fields, article.published_at, article.content_hash, analyzer)
 
 
 def _cache(article: Article, values: dict[str, str]) -> None:
@@ -131,27 +116,6 @@ def _cache(article: Article, values: dict[str, str]) -> None:
     else:
         for name, value in values.items():
             setattr(article.terms, name, value)
-
-
-def _event_dates(article: Article) -> list[EventDate]:
-    """The dates the summary and body mention ("Ngày 31/5" in an article of 02/06/2019)."""
-    text = "\n".join(p for p in (article.summary, article.body) if p)
-    if not text or article.published_at is None:
-        return []
-    return event_dates(text[:_EVENT_TEXT], article.published_at)
-
-
-_EVENT_TEXT = 20_000  # characters read for dates: an event's date stands near the start
-
-
-def _snippet_sentences(article: Article) -> list[str]:
-    """Sentences a snippet may quote: the summary's, unless the body repeats it, then the body's."""
-    body = split_sentences(article.body)
-    summary = split_sentences(article.summary)
-    if body and summary:
-        lead = " ".join(body[:3])
-        summary = [s for s in summary if s.rstrip(".…").strip() not in lead]
-    return summary + body
 
 
 def _source(session: Session, name: str, cache: dict[str, int]) -> int:
@@ -201,6 +165,7 @@ def store_record(
     default_source: str | None = None,
     source_cache: dict[str, int] | None = None,
     notify: bool = False,
+    prepared: Prepared | None = None,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
 
@@ -209,7 +174,8 @@ def store_record(
 
     The record is bounded first (`bound_record`: the importers have reported what that changes;
     the crawler's pages are bounded silently); raises ValueError for a record the database
-    cannot hold whatever is done to it.
+    cannot hold whatever is done to it. `prepared` is the record's analysis computed ahead
+    (by `analysis.prepare`), used when it fits the article as stored.
     """
     record, _ = bound_record(record)
     if len(record.title) > MAX_TITLE_CHARS or len(record.url or "") > MAX_URL_CHARS:
@@ -220,13 +186,13 @@ def store_record(
     if existing is None:
         article = _new_article(session, record, digest, stamp, default_source, source_cache)
         session.add(article)
-        analyse(article, analyzer)
+        analyse(article, analyzer, prepared)
         session.flush()
         _keep_attachments(session, article, record.attachments)
         if notify and is_news(record.published_at, stamp):
             session.add(NewsOutbox(article_id=article.id, created_at=stamp))
         return Outcome.ADDED, article
-    outcome = _update(existing, record, digest, stamp, analyzer)
+    outcome = _update(existing, record, digest, stamp, analyzer, prepared)
     _keep_attachments(session, existing, record.attachments)
     return outcome, existing
 
@@ -289,7 +255,12 @@ def is_news(published_at: datetime | None, stored_at: datetime) -> bool:
 
 
 def _update(
-    article: Article, record: ArticleRecord, digest: str, stamp: datetime, analyzer: Analyzer
+    article: Article,
+    record: ArticleRecord,
+    digest: str,
+    stamp: datetime,
+    analyzer: Analyzer,
+    prepared: Prepared | None,
 ) -> Outcome:
     wanted: dict[str, object] = {
         "title": record.title,
@@ -314,7 +285,7 @@ def _update(
         terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version
     )
     if stale or "category" in changed:
-        analyse(article, analyzer)
+        analyse(article, analyzer, prepared)
     return Outcome.UPDATED
 
 
@@ -337,63 +308,33 @@ def mark_changed(session: Session) -> None:
     touch(session)
 
 
-def store_items(
-    sessions: sessionmaker[Session],
-    items: Iterable[Item],
-    analyzer: Analyzer,
-    *,
-    progress: ProgressCallback | None = None,
-    batch_size: int = 100,
-    notify: bool = False,
-) -> IngestReport:
-    """Store records in batches, each batch one transaction; problems are collected, not raised.
-    With `notify`, new articles that are news go to the news outbox (see `store_record`)."""
-    report = IngestReport()
-    batch: list[ArticleRecord] = []
-    done = 0
-
-    def flush() -> None:
-        nonlocal done
-        if batch:
-            report.merge(_store_batch(sessions, batch, analyzer, notify))
-            done += len(batch)
-            batch.clear()
-            if progress:
-                progress(done, None)
-
-    for item in items:
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            report.failed += item.skipped
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    return report
-
-
 # What may go wrong with one record, as opposed to the database itself (a lost connection, a
 # locked file: OperationalError), which stops the ingest.
 _RECORD_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError, RecursionError)
 
 
-def _store_batch(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
+def store_batch(
+    sessions: sessionmaker[Session],
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    prepared: Sequence[Prepared | None] | None = None,
 ) -> IngestReport:
     """Store a batch in one transaction, each record in a savepoint: a record the database
     refuses is reported and the rest of the batch lands. Should the batch's transaction fail
-    as a whole (at commit), each record is stored again in its own."""
+    as a whole (at commit), each record is stored again in its own. `prepared`: the records'
+    analyses computed ahead, in the same order (see `store_record`)."""
+    analyses: list[Prepared | None] = list(prepared or [None] * len(batch))
     try:
-        return _store_together(sessions, batch, analyzer, notify)
+        return _store_together(sessions, batch, analyzer, notify, analyses)
     except OperationalError:
         raise
     except _RECORD_ERRORS:
         pass
     report = IngestReport()
-    for record in batch:
+    for record, analysis in zip(batch, analyses, strict=True):
         try:
-            report.merge(_store_together(sessions, [record], analyzer, notify))
+            report.merge(_store_together(sessions, [record], analyzer, notify, [analysis]))
         except OperationalError:
             raise
         except _RECORD_ERRORS as exc:
@@ -403,17 +344,22 @@ def _store_batch(
 
 
 def _store_together(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
+    sessions: sessionmaker[Session],
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
 ) -> IngestReport:
     report = IngestReport()
     cache: dict[str, int] = {}
     with write_session(sessions) as session:
-        for record in batch:
+        for record, prepared in zip(batch, analyses, strict=True):
             try:
                 with session.begin_nested():
                     outcome, _ = store_record(
-                        session, record, analyzer, source_cache=cache, notify=notify
-                    )
+                        session, record, analyzer, source_cache=cache, notify=notify,
+                        prepared=prepared,
+                    )  # fmt: skip
             except OperationalError:
                 raise
             except _RECORD_ERRORS as exc:

@@ -25,9 +25,10 @@ from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
 from .feedback import Feedback
 from .importers import read_paths
-from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
+from .ingest import IngestReport, ProgressCallback, reanalyse, take_down
 from .models import Article, ArticleTerms, Attachment, Source
 from .news_log import NewsLog
+from .pipeline import store_items
 from .records import AttachmentLink, Item
 from .subscriptions import Subscriptions
 from .usage import StoreStats, Usage
@@ -81,10 +82,14 @@ class IndexRow:
 class Store(Usage):
     """Articles, their cached analysis, the questions asked and the crawls, in one database."""
 
-    def __init__(self, sessions: sessionmaker[Session], database_url: str = "") -> None:
-        """Wrap an opened database (see `open`); `database_url` lets a child process reopen it."""
+    def __init__(
+        self, sessions: sessionmaker[Session], database_url: str = "", ingest_workers: int = 1
+    ) -> None:
+        """Wrap an opened database (see `open`); `database_url` lets a child process reopen it;
+        `ingest_workers`: processes that analyse the records stored in bulk (1: this one)."""
         self.sessions = sessions
         self.database_url = database_url
+        self.ingest_workers = ingest_workers
         self.url = safe_url(database_url) if database_url else ""
         self.crawl = CrawlState(sessions)
         self.conversations = Conversations(sessions)
@@ -99,9 +104,9 @@ class Store(Usage):
         self.news_log = NewsLog(sessions)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, ingest_workers: int = 1) -> Store:
         """Connect, create or upgrade the schema; raises DatabaseUnavailable."""
-        return cls(open_database(url), url)
+        return cls(open_database(url), url, ingest_workers)
 
     @property
     def sqlite_file(self) -> Path | None:
@@ -131,8 +136,12 @@ class Store(Usage):
         notify: bool = False,
     ) -> IngestReport:
         """Store records in batches (each one transaction); problems are reported, not raised.
-        With `notify`, new articles that are news are queued for subscribers."""
-        return store_items(self.sessions, items, analyzer, progress=progress, notify=notify)
+        With `notify`, new articles that are news are queued for subscribers. A large import is
+        analysed in `ingest_workers` processes (raises WorkerFailed should one die)."""
+        return store_items(
+            self.sessions, items, analyzer, progress=progress, notify=notify,
+            workers=self.ingest_workers,
+        )  # fmt: skip
 
     def reanalyse(
         self, analyzer: Analyzer, *, full: bool = False, progress: ProgressCallback | None = None
