@@ -68,10 +68,10 @@ def child_ingest(source: Path, database: Path, workers: int) -> dict[str, object
     import resource
 
     sys.path.insert(0, str(ROOT))
-    from index.store import Store, read_paths
+    from index.store import IngestWorkers, Store, read_paths
     from index.text.analyzer import Analyzer
 
-    store = Store.open(f"sqlite:///{database}", ingest_workers=workers)
+    store = Store.open(f"sqlite:///{database}", ingest_workers=IngestWorkers(workers))
     analyzer = Analyzer()
     analyzer.tokens("khởi động")  # the model is loaded before timing, as the floor's is
     before_self = resource.getrusage(resource.RUSAGE_SELF)

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, Report, SearchFilters, TinSoError
+from index import (
+    Archive,
+    DatabaseUnavailable,
+    EmptyQuery,
+    IngestWorkers,
+    Report,
+    SearchFilters,
+    TinSoError,
+)
 from index.crawl import CrawlProgress, CrawlReport, CrawlStage, SourceConfig, SourcesFile
 
 if TYPE_CHECKING:
@@ -74,7 +82,7 @@ def open_archive(settings: Settings) -> Archive:
             dictionary=settings.dictionary_file,
             index_dir=settings.index_dir,
             progress=progress,
-            ingest_workers=settings.ingest_workers,
+            ingest_workers=IngestWorkers(settings.ingest_workers, settings.ingest_pool_min_chars),
         )
     finally:
         progress.close()

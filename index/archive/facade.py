@@ -16,6 +16,7 @@ from ..store.importers import read_bytes, read_paths
 from ..store.ingest import IngestReport, ProgressCallback
 from ..store.records import Item
 from ..store.store import ArticleView, Store, TakeDown
+from ..store.workers import IN_PROCESS, IngestWorkers
 from ..text.analyzer import Analyzer
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
@@ -56,14 +57,14 @@ class Archive(Chats, Dictionary, Service):
         weights: Weights = Weights(),
         clock: Callable[[], datetime] = now,
         progress: ProgressCallback | None = None,
-        ingest_workers: int = 1,
+        ingest_workers: IngestWorkers = IN_PROCESS,
     ) -> Archive:
         """Open (creating if needed) the database, load `sample` into a new one, and open the
         index in `index_dir` (default: beside a SQLite file), building it only when it is
         missing, damaged or out of step with the database.
 
         `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
-        `ingest_workers`: processes that analyse a large import (1: this process only).
+        `ingest_workers`: processes that analyse a large import (default: this one alone).
         """
         if isinstance(dictionary, Path):
             dictionary = QueryDictionary.load(dictionary)

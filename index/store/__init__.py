@@ -11,6 +11,9 @@ feedback.py     👍/👎 and judgments on answers; the staff's report of a peri
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
 ingest.py       records into articles: deduplication, updates, analysis cached
+analysis.py     what is cached per article (tokens, sentences, dates), computable anywhere
+pipeline.py     records stored in reading order while their analysis runs ahead
+workers.py      the worker processes that analyse a large import on every core
 database.py     opening a database, migrations (Alembic), write transactions
 models.py       the tables
 """
@@ -53,6 +56,7 @@ from .subscriptions import (
     SubscriptionStats,
     SubscriptionView,
 )
+from .workers import IngestWorkers
 
 __all__ = [
     "AttachmentLink",
@@ -84,6 +88,7 @@ __all__ = [
     "CrawlState",
     "IndexRow",
     "IngestReport",
+    "IngestWorkers",
     "LoggedQuestion",
     "Item",
     "Outcome",

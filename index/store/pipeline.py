@@ -19,14 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..text.analyzer import Analyzer
 from .ingest import IngestReport, ProgressCallback, store_batch
 from .records import ArticleRecord, Item, Problem
-from .workers import AnalysisPool, ChunkResult
+from .workers import IN_PROCESS, AnalysisPool, ChunkResult, IngestWorkers
 
-__all__ = ["store_items", "POOL_MIN_CHARS"]
+__all__ = ["store_items"]
 
-# Text read before worker processes are started. Starting two costs about 1 s (the server
-# that forks them imports the package, each worker loads the model): below about 1.5 s of one
-# core's segmenting, one process is done before the workers would be ready.
-POOL_MIN_CHARS = 250_000
 AHEAD_PER_WORKER = 2  # batches analysed ahead of the writer, per worker
 AHEAD_CHARS = 16_000_000  # ... and at most this much text held (memory stays bounded)
 
@@ -39,12 +35,13 @@ def store_items(
     progress: ProgressCallback | None = None,
     batch_size: int = 100,
     notify: bool = False,
-    workers: int = 1,
+    workers: IngestWorkers = IN_PROCESS,
 ) -> IngestReport:
     """Store records in batches, each batch one transaction; problems are collected, not raised.
     With `notify`, new articles that are news go to the news outbox (see `store_record`).
-    With `workers` > 1, records are analysed in that many worker processes once the text read
-    is worth it; raises WorkerFailed when one dies (the batches before are stored)."""
+    With more than one of `workers`, records are analysed in that many worker processes once
+    the text read is worth it; raises WorkerFailed when one dies (the batches before are
+    stored)."""
     pipeline = _Pipeline(sessions, analyzer, notify, workers, progress)
     try:
         batch: list[ArticleRecord] = []
@@ -79,13 +76,14 @@ class _Pipeline:
         sessions: sessionmaker[Session],
         analyzer: Analyzer,
         notify: bool,
-        workers: int,
+        workers: IngestWorkers,
         progress: ProgressCallback | None,
     ) -> None:
         self.sessions = sessions
         self.analyzer = analyzer
         self.notify = notify
-        self.workers = workers if _standard(analyzer) else 1
+        self.workers = workers.count if _standard(analyzer) else 1
+        self.min_chars = workers.min_chars
         self.progress = progress
         self.report = IngestReport()
         self.pool: AnalysisPool | None = None
@@ -104,7 +102,7 @@ class _Pipeline:
         self.waiting.append(_Batch(records, chars, None))
         self.batches += 1
         self.chars += chars
-        if self.pool is None and self.workers > 1 and self.read_chars >= POOL_MIN_CHARS:
+        if self.pool is None and self.workers > 1 and self.read_chars >= self.min_chars:
             self.pool = AnalysisPool(self.workers)
         if self.pool is not None:
             for waiting in self.waiting:

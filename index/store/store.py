@@ -32,6 +32,7 @@ from .pipeline import store_items
 from .records import AttachmentLink, Item
 from .subscriptions import Subscriptions
 from .usage import StoreStats, Usage
+from .workers import IN_PROCESS, IngestWorkers
 
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
@@ -83,10 +84,13 @@ class Store(Usage):
     """Articles, their cached analysis, the questions asked and the crawls, in one database."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], database_url: str = "", ingest_workers: int = 1
+        self,
+        sessions: sessionmaker[Session],
+        database_url: str = "",
+        ingest_workers: IngestWorkers = IN_PROCESS,
     ) -> None:
         """Wrap an opened database (see `open`); `database_url` lets a child process reopen it;
-        `ingest_workers`: processes that analyse the records stored in bulk (1: this one)."""
+        `ingest_workers`: processes that analyse a large import (see `IngestWorkers`)."""
         self.sessions = sessions
         self.database_url = database_url
         self.ingest_workers = ingest_workers
@@ -104,7 +108,7 @@ class Store(Usage):
         self.news_log = NewsLog(sessions)
 
     @classmethod
-    def open(cls, url: str, *, ingest_workers: int = 1) -> Store:
+    def open(cls, url: str, *, ingest_workers: IngestWorkers = IN_PROCESS) -> Store:
         """Connect, create or upgrade the schema; raises DatabaseUnavailable."""
         return cls(open_database(url), url, ingest_workers)
 

@@ -22,10 +22,33 @@ from ..text.analyzer import Analyzer
 from .analysis import Prepared, prepare
 from .records import ArticleRecord
 
-__all__ = ["AnalysisPool", "ChunkResult", "WorkerUsage"]
+__all__ = [
+    "AnalysisPool",
+    "ChunkResult",
+    "IngestWorkers",
+    "IN_PROCESS",
+    "WorkerUsage",
+    "POOL_MIN_CHARS",
+]
 
+# Text read before worker processes are started. Starting two costs about 1 s (the server
+# that forks them imports the package, each worker loads the model): below about 1.5 s of one
+# core's segmenting, one process is done before the workers would be ready.
+POOL_MIN_CHARS = 250_000
 CHUNK_RECORDS = 20  # records a worker analyses per task: small enough to share a batch out
 CHUNK_CHARS = 200_000  # ... and a task's text, so that one huge record travels alone
+
+
+@dataclass(frozen=True)
+class IngestWorkers:
+    """How many processes analyse a large import (1: the storing process alone), and how much
+    text an import must have read before they are started."""
+
+    count: int = 1
+    min_chars: int = POOL_MIN_CHARS
+
+
+IN_PROCESS = IngestWorkers()  # the default: analysed by the storing process, no pool
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,14 @@ class WorkerUsage:
     pid: int
     cpu_seconds: float
     peak_rss_mb: float
+
+
+def _died() -> WorkerFailed:
+    return WorkerFailed(
+        "an analysis worker process stopped (killed, or out of memory): the ingest stopped; "
+        "the batches before are stored, run it again to store the rest (or with one worker, "
+        "analysing in the importing process)"
+    )
 
 
 ChunkResult = tuple[list[Prepared | None], WorkerUsage]
@@ -54,7 +85,10 @@ class AnalysisPool:
 
     def submit(self, records: Sequence[ArticleRecord]) -> list[Future[ChunkResult]]:
         """Analyses of the records, in chunks, each a future of (analyses in order, usage)."""
-        return [self._executor.submit(_analyse, chunk) for chunk in _chunks(records)]
+        try:
+            return [self._executor.submit(_analyse, chunk) for chunk in _chunks(records)]
+        except BrokenProcessPool as exc:
+            raise _died() from exc
 
     def results(self, futures: Sequence[Future[ChunkResult]]) -> list[Prepared | None]:
         """The analyses of submitted chunks, in order; raises WorkerFailed when a worker died."""
@@ -63,11 +97,7 @@ class AnalysisPool:
             try:
                 analyses, usage = future.result()
             except BrokenProcessPool as exc:
-                raise WorkerFailed(
-                    "an analysis worker process stopped (killed, or out of memory): the ingest "
-                    "stopped before this batch; the batches before it are stored, run it again "
-                    "to store the rest (or with one worker, analysing in this process)"
-                ) from exc
+                raise _died() from exc
             self.usage[usage.pid] = usage
             prepared.extend(analyses)
         return prepared
