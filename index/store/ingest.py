@@ -141,10 +141,14 @@ def _source_name(record: ArticleRecord, default: str | None) -> str:
     return (default or DEFAULT_SOURCE)[:MAX_LABEL_CHARS]
 
 
-def _find_existing(session: Session, record: ArticleRecord, digest: str) -> Article | None:
-    """The stored article this record is: the same url; without a url, the same text, else the
-    same title and date (an edited url-less article)."""
+def _find_existing(
+    session: Session, record: ArticleRecord, digest: str, by_url: dict[str, Article] | None
+) -> Article | None:
+    """The stored article this record is: the same url (looked up in `by_url` when given);
+    without a url, the same text, else the same title and date (an edited url-less article)."""
     if record.url:
+        if by_url is not None:
+            return by_url.get(record.url)
         return session.scalar(select(Article).where(Article.url == record.url))
     query = select(Article).where(Article.url.is_(None)).order_by(Article.id).limit(1)
     found = session.scalars(query.where(Article.content_hash == digest)).first()
@@ -166,6 +170,7 @@ def store_record(
     source_cache: dict[str, int] | None = None,
     notify: bool = False,
     prepared: Prepared | None = None,
+    by_url: dict[str, Article] | None = None,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
 
@@ -175,14 +180,15 @@ def store_record(
     The record is bounded first (`bound_record`: the importers have reported what that changes;
     the crawler's pages are bounded silently); raises ValueError for a record the database
     cannot hold whatever is done to it. `prepared` is the record's analysis computed ahead
-    (by `analysis.prepare`), used when it fits the article as stored.
+    (by `analysis.prepare`), used when it fits the article as stored; `by_url`, the stored
+    articles with the urls of a batch, looked up together (see `stored_by_url`).
     """
     record, _ = bound_record(record)
     if len(record.title) > MAX_TITLE_CHARS or len(record.url or "") > MAX_URL_CHARS:
         raise ValueError("title or url too long")
     stamp = fetched_at or now()
     digest = content_hash(record.title, record.summary, record.body)
-    existing = _find_existing(session, record, digest)
+    existing = _find_existing(session, record, digest, by_url)
     if existing is None:
         article = _new_article(session, record, digest, stamp, default_source, source_cache)
         session.add(article)
@@ -353,12 +359,13 @@ def _store_together(
     report = IngestReport()
     cache: dict[str, int] = {}
     with write_session(sessions) as session:
+        by_url = stored_by_url(session, batch)
         for record, prepared in zip(batch, analyses, strict=True):
             try:
                 with session.begin_nested():
-                    outcome, _ = store_record(
+                    outcome, article = store_record(
                         session, record, analyzer, source_cache=cache, notify=notify,
-                        prepared=prepared,
+                        prepared=prepared, by_url=by_url,
                     )  # fmt: skip
             except OperationalError:
                 raise
@@ -367,10 +374,22 @@ def _store_together(
                 report.problems.append(_cannot_store(record, exc))
                 cache.clear()  # a source created in the rolled-back savepoint is gone
                 continue
+            if article.url:
+                by_url[article.url] = article  # a later record of the batch may repeat it
             report.count(outcome)
         if report.changed:
             mark_changed(session)
     return report
+
+
+def stored_by_url(session: Session, records: Sequence[ArticleRecord]) -> dict[str, Article]:
+    """The stored articles with the records' urls, in one query per 500 urls."""
+    urls = sorted({r.url for r in records if r.url})
+    found: dict[str, Article] = {}
+    for start in range(0, len(urls), 500):
+        query = select(Article).where(Article.url.in_(urls[start : start + 500]))
+        found.update((a.url, a) for a in session.scalars(query) if a.url)
+    return found
 
 
 def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:
