@@ -171,6 +171,7 @@ def store_record(
     notify: bool = False,
     prepared: Prepared | None = None,
     by_url: dict[str, Article] | None = None,
+    added: list[tuple[Article, ArticleRecord, datetime]] | None = None,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
 
@@ -181,7 +182,8 @@ def store_record(
     the crawler's pages are bounded silently); raises ValueError for a record the database
     cannot hold whatever is done to it. `prepared` is the record's analysis computed ahead
     (by `analysis.prepare`), used when it fits the article as stored; `by_url`, the stored
-    articles with the urls of a batch, looked up together (see `stored_by_url`).
+    articles with the urls of a batch, looked up together (see `stored_by_url`). With `added`,
+    a new article is not flushed: it is listed there, for `after_insert` once the batch is.
     """
     record, _ = bound_record(record)
     if len(record.title) > MAX_TITLE_CHARS or len(record.url or "") > MAX_URL_CHARS:
@@ -193,14 +195,24 @@ def store_record(
         article = _new_article(session, record, digest, stamp, default_source, source_cache)
         session.add(article)
         analyse(article, analyzer, prepared)
-        session.flush()
-        _keep_attachments(session, article, record.attachments)
-        if notify and is_news(record.published_at, stamp):
-            session.add(NewsOutbox(article_id=article.id, created_at=stamp))
+        if added is not None:
+            added.append((article, record, stamp))
+        else:
+            session.flush()
+            after_insert(session, article, record, stamp, notify)
         return Outcome.ADDED, article
     outcome = _update(existing, record, digest, stamp, analyzer, prepared)
     _keep_attachments(session, existing, record.attachments)
     return outcome, existing
+
+
+def after_insert(
+    session: Session, article: Article, record: ArticleRecord, stamp: datetime, notify: bool
+) -> None:
+    """What follows a new article once it has its id: its attachments, its outbox row."""
+    _keep_attachments(session, article, record.attachments)
+    if notify and is_news(record.published_at, stamp):
+        session.add(NewsOutbox(article_id=article.id, created_at=stamp))
 
 
 def _new_article(
@@ -356,29 +368,78 @@ def _store_together(
     notify: bool,
     analyses: list[Prepared | None],
 ) -> IngestReport:
-    report = IngestReport()
-    cache: dict[str, int] = {}
     with write_session(sessions) as session:
-        by_url = stored_by_url(session, batch)
-        for record, prepared in zip(batch, analyses, strict=True):
-            try:
-                with session.begin_nested():
-                    outcome, article = store_record(
-                        session, record, analyzer, source_cache=cache, notify=notify,
-                        prepared=prepared, by_url=by_url,
-                    )  # fmt: skip
-            except OperationalError:
-                raise
-            except _RECORD_ERRORS as exc:
-                report.failed += 1
-                report.problems.append(_cannot_store(record, exc))
-                cache.clear()  # a source created in the rolled-back savepoint is gone
-                continue
-            if article.url:
-                by_url[article.url] = article  # a later record of the batch may repeat it
-            report.count(outcome)
+        report = _store_at_once(session, batch, analyzer, notify, analyses)
+        if report is None:
+            report = _store_one_by_one(session, batch, analyzer, notify, analyses)
         if report.changed:
             mark_changed(session)
+    return report
+
+
+def _store_at_once(
+    session: Session,
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
+) -> IngestReport | None:
+    """The batch in one savepoint and (new articles) one flush; None when any record fails,
+    the savepoint then rolled back for `_store_one_by_one` (the outcome is the same: the
+    savepoint per record that finds the failing one costs a flush per record)."""
+    report = IngestReport()
+    cache: dict[str, int] = {}
+    by_url = stored_by_url(session, batch)
+    added: list[tuple[Article, ArticleRecord, datetime]] = []
+    try:
+        with session.begin_nested():
+            for record, prepared in zip(batch, analyses, strict=True):
+                outcome, article = store_record(
+                    session, record, analyzer, source_cache=cache, notify=notify,
+                    prepared=prepared, by_url=by_url, added=added,
+                )  # fmt: skip
+                if article.url:
+                    by_url[article.url] = article  # a later record of the batch may repeat it
+                report.count(outcome)
+            session.flush()
+            for article, record, stamp in added:
+                after_insert(session, article, record, stamp, notify)
+            session.flush()
+    except OperationalError:
+        raise
+    except _RECORD_ERRORS:
+        return None
+    return report
+
+
+def _store_one_by_one(
+    session: Session,
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
+) -> IngestReport:
+    """The batch with a savepoint per record: a record that fails is reported alone."""
+    report = IngestReport()
+    cache: dict[str, int] = {}
+    by_url = stored_by_url(session, batch)
+    for record, prepared in zip(batch, analyses, strict=True):
+        try:
+            with session.begin_nested():
+                outcome, article = store_record(
+                    session, record, analyzer, source_cache=cache, notify=notify,
+                    prepared=prepared, by_url=by_url,
+                )  # fmt: skip
+        except OperationalError:
+            raise
+        except _RECORD_ERRORS as exc:
+            report.failed += 1
+            report.problems.append(_cannot_store(record, exc))
+            cache.clear()  # a source created in the rolled-back savepoint is gone
+            continue
+        if article.url:
+            by_url[article.url] = article  # a later record of the batch may repeat it
+        report.count(outcome)
     return report
 
 
