@@ -86,6 +86,21 @@ def test_two_workers_analyse_everything_and_store_what_one_does(
     assert [p.origin.rsplit(":", 1)[1] for p in found.problems] == ["6", "7", "8", "9", "10"]
 
 
+def test_records_stored_already_are_not_analysed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the workers analysed every record read, so importing a folder again (all
+    unchanged) cost as much CPU as the first import, where one process analyses nothing."""
+    store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert store.load_sample(SAMPLE, Analyzer()).added == 214
+    pools: list[object] = []
+    monkeypatch.setattr(pipeline_module, "AnalysisPool", _spy(pools))
+    monkeypatch.setattr(ingest_module, "_analysis", None)  # any analysis here would fail
+    store.ingest_workers = IngestWorkers(2, 0)
+    again = store.store_items(read_paths([SAMPLE]), Analyzer())
+    assert (again.unchanged, again.failed) == (214, 0) and pools == []
+
+
 def _spy(pools: list[object]) -> type:
     class Counted(pipeline_module.AnalysisPool):  # type: ignore[name-defined,misc]
         def __init__(self, workers: int) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "content_hash",
     "store_record",
     "store_batch",
+    "analysis_needed",
     "reanalyse",
     "mark_changed",
     "is_news",
@@ -451,6 +452,35 @@ def stored_by_url(session: Session, records: Sequence[ArticleRecord]) -> dict[st
         query = select(Article).where(Article.url.in_(urls[start : start + 500]))
         found.update((a.url, a) for a in session.scalars(query) if a.url)
     return found
+
+
+def analysis_needed(
+    session: Session, records: Sequence[ArticleRecord], analyzer_version: str
+) -> list[bool]:
+    """For each record, whether storing it may analyse it: False only when the article it is
+    (by url; without one, by text) holds the same text analysed by this version, and the
+    record keeps its category."""
+    digests = [content_hash(r.title, r.summary, r.body) for r in records]
+    urls = sorted({r.url for r in records if r.url})
+    texts = sorted({d for r, d in zip(records, digests, strict=True) if not r.url})
+    fresh: set[tuple[str | None, str, str | None]] = set()
+    for key, values in ((Article.url, urls), (Article.content_hash, texts)):
+        for start in range(0, len(values), 500):
+            query = (
+                select(Article.url, Article.content_hash, Article.category)
+                .join(ArticleTerms)
+                .where(key.in_(values[start : start + 500]))
+                .where(ArticleTerms.content_hash == Article.content_hash)
+                .where(ArticleTerms.analyzer_version == analyzer_version)
+            )
+            fresh.update(
+                (url, digest, category) for url, digest, category in session.execute(query)
+            )
+    categories = {(url, digest): category for url, digest, category in fresh}
+    return [
+        (r.url, d) not in categories or r.category not in (None, categories[(r.url, d)])
+        for r, d in zip(records, digests, strict=True)
+    ]
 
 
 def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..text.analyzer import Analyzer
-from .ingest import IngestReport, ProgressCallback, store_batch
+from .analysis import Prepared
+from .ingest import IngestReport, ProgressCallback, analysis_needed, store_batch
 from .records import ArticleRecord, Item, Problem
 from .workers import IN_PROCESS, AnalysisPool, ChunkResult, IngestWorkers
 
@@ -65,7 +66,8 @@ def store_items(
 class _Batch:
     records: list[ArticleRecord]
     chars: int
-    futures: list[Future[ChunkResult]] | None  # its analysis in the workers (None: analysed here)
+    wanted: list[int]  # the records whose analysis the workers compute (the others need none)
+    futures: list[Future[ChunkResult]] | None = None  # None: analysed by the writer
 
 
 class _Pipeline:
@@ -88,7 +90,7 @@ class _Pipeline:
         self.report = IngestReport()
         self.pool: AnalysisPool | None = None
         self.waiting: deque[Problem | _Batch] = deque()
-        self.batches = self.chars = self.read_chars = self.done = 0
+        self.batches = self.chars = self.wanted_chars = self.done = 0
 
     def add_problem(self, problem: Problem) -> None:
         """A problem the reader found: reported after the batches read before it."""
@@ -97,17 +99,22 @@ class _Pipeline:
 
     def add_batch(self, records: list[ArticleRecord]) -> None:
         """A batch read: sent to the workers (when they pay), written in its turn."""
-        chars = sum(len(r.title) + len(r.summary) + len(r.body) for r in records)
-        self.read_chars += chars
-        self.waiting.append(_Batch(records, chars, None))
+        sizes = [len(r.title) + len(r.summary) + len(r.body) for r in records]
+        wanted = list(range(len(records)))
+        if self.workers > 1:  # what is stored already, analysed, is not analysed again
+            with self.sessions() as session:
+                needed = analysis_needed(session, records, self.analyzer.version)
+            wanted = [i for i in wanted if needed[i]]
+        self.waiting.append(_Batch(records, sum(sizes), wanted))
         self.batches += 1
-        self.chars += chars
-        if self.pool is None and self.workers > 1 and self.read_chars >= self.min_chars:
+        self.chars += sum(sizes)
+        self.wanted_chars += sum(sizes[i] for i in wanted)
+        if self.pool is None and self.workers > 1 and self.wanted_chars > self.min_chars:
             self.pool = AnalysisPool(self.workers)
         if self.pool is not None:
             for waiting in self.waiting:
                 if isinstance(waiting, _Batch) and waiting.futures is None:
-                    waiting.futures = self.pool.submit(waiting.records)
+                    waiting.futures = self.pool.submit([waiting.records[i] for i in waiting.wanted])
         self.write(keep=self._ahead())
 
     def _ahead(self) -> int:
@@ -135,9 +142,11 @@ class _Pipeline:
             self._store(head)
 
     def _store(self, batch: _Batch) -> None:
-        prepared = None
+        prepared: list[Prepared | None] | None = None
         if batch.futures is not None and self.pool is not None:
-            prepared = self.pool.results(batch.futures)
+            prepared = [None] * len(batch.records)
+            for i, analysis in zip(batch.wanted, self.pool.results(batch.futures), strict=True):
+                prepared[i] = analysis
         found = store_batch(self.sessions, batch.records, self.analyzer, self.notify, prepared)
         self.report.merge(found)
         self.done += len(batch.records)
