@@ -97,12 +97,13 @@ def child_ingest(source: Path, database: Path, workers: int) -> dict[str, object
     }
 
 
-def child_tokenize(source: Path) -> dict[str, object]:
-    """Raw underthesea.word_tokenize over the same texts: CPU and wall time."""
+def child_tokenize(source: Path, part: int = 0, parts: int = 1) -> dict[str, object]:
+    """Raw underthesea.word_tokenize over the same texts (one part of `parts`, for the pair
+    run side by side): CPU and wall time."""
     from underthesea import word_tokenize
 
     texts = []
-    for line in source.read_text(encoding="utf-8").splitlines():
+    for line in source.read_text(encoding="utf-8").splitlines()[part::parts]:
         row = json.loads(line)
         texts.append("\n".join(row[k] for k in ("title", "summary", "body")))
     word_tokenize("khởi động")
@@ -179,15 +180,40 @@ class TreeWatcher:
 
 def run_child(args: list[str], limit_mb: float) -> tuple[dict[str, object], dict[int, float]]:
     """Run this script as a child; its JSON answer and the peak RSS of each of its processes."""
-    command = [sys.executable, __file__, *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT
-    )
+    process = _start(args)
     watcher = TreeWatcher(process, limit_mb)
     output, _ = process.communicate()
     watcher.stop()
+    return _answer(process, args, output, watcher)
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    command = [sys.executable, __file__, *args]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT
+    )
+
+
+def run_pair(source: Path, limit_mb: float) -> float:
+    """word_tokenize over the two halves of the texts in two processes at once: their wall
+    time (the machine's own ceiling for two workers is the time of one over this)."""
+    args = [["--child", "tokenize", str(source), str(part), "2"] for part in (0, 1)]
+    processes = [_start(a) for a in args]
+    watchers = [TreeWatcher(p, limit_mb / 2) for p in processes]
+    slowest = 0.0
+    for process, watcher, part in zip(processes, watchers, args, strict=True):
+        output, _ = process.communicate()
+        watcher.stop()
+        found, _ = _answer(process, part, output, watcher)
+        slowest = max(slowest, float(found["seconds"]))  # type: ignore[arg-type]
+    return slowest
+
+
+def _answer(
+    process: subprocess.Popen[str], args: list[str], output: str, watcher: TreeWatcher
+) -> tuple[dict[str, object], dict[int, float]]:
     if watcher.killed:
-        sys.exit(f"stopped: the run's processes held more than {limit_mb:.0f} MB")
+        sys.exit(f"stopped: the run's processes held more than {watcher.limit_mb:.0f} MB")
     if process.returncode != 0:
         sys.exit(f"child {' '.join(args)} failed with exit code {process.returncode}")
     result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
@@ -217,6 +243,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     runs: dict[int, list[dict[str, object]]] = {w: [] for w in counts}
     floors: list[dict[str, object]] = []
     digests: set[str] = set()
+    load_before = os.getloadavg()
     for number in range(args.rounds):
         order = counts if number % 2 == 0 else counts[::-1]
         for workers in order:
@@ -230,6 +257,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             database.unlink()
             print(f"round {number + 1}: {workers} worker(s) {found['seconds']:.1f} s", flush=True)
         floor, _ = run_child(["--child", "tokenize", str(source)], args.max_rss_mb)
+        if args.pair:
+            floor["pair_seconds"] = run_pair(source, args.max_rss_mb)
         floors.append(floor)
         print(f"round {number + 1}: word_tokenize {floor['cpu']:.1f} s CPU", flush=True)
     return {
@@ -239,7 +268,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         "same_database": len(digests) == 1,
         "runs": {str(w): r for w, r in runs.items()},
         "word_tokenize": floors,
-        "load_before": os.getloadavg(),
+        "load_before": load_before,
     }
 
 
@@ -281,6 +310,12 @@ def print_table(result: dict[str, object], rows: list[dict[str, object]]) -> Non
         f"{result['rounds']} rounds; word_tokenize alone: {floor} KB/s per core; "
         f"same database with every worker count: {result['same_database']}"
     )
+    if all("pair_seconds" in f for f in floors):
+        ceiling = [round(f["seconds"] / f["pair_seconds"], 2) for f in floors]
+        print(
+            f"control: word_tokenize in 2 processes at once ran {ceiling}x as fast as in one "
+            "(what this machine lets 2 workers gain at most while the runs were measured)"
+        )
     header = ("workers", "KB/s", "× 1 worker", "CPU ms/article", "CPU × word_tokenize",
               "peak RSS main", "largest child", "sampled per process")  # fmt: skip
     print(" | ".join(header))
@@ -305,6 +340,10 @@ def main() -> None:
     parser.add_argument("--max-rss-mb", type=float, default=3000)
     parser.add_argument("--workdir", type=Path, help="default: a temporary folder")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--no-pair", dest="pair", action="store_false",
+        help="skip the control: word_tokenize on two halves in two processes at once",
+    )  # fmt: skip
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -312,7 +351,7 @@ def main() -> None:
         if kind == "ingest":
             found = child_ingest(Path(rest[0]), Path(rest[1]), int(rest[2]))
         else:
-            found = child_tokenize(Path(rest[0]))
+            found = child_tokenize(Path(rest[0]), *map(int, rest[1:]))
         print(json.dumps(found))
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
