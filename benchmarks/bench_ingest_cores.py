@@ -116,22 +116,25 @@ def child_tokenize(source: Path, part: int = 0, parts: int = 1) -> dict[str, obj
 # -- the parent -----------------------------------------------------------------------------
 
 
-def _tree(root: int) -> list[int]:
-    """The process and its descendants (from /proc)."""
+def _tree(root: int) -> list[tuple[int, int, str]]:
+    """The process and its descendants (from /proc): pid, depth below it, state (R: running
+    or waiting for a core; S: sleeping, e.g. waiting for work)."""
     parents: dict[int, list[int]] = {}
+    states: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            parents.setdefault(parent, []).append(int(entry))
-    found, todo = [], [root]
+            fields = stat.rsplit(")", 1)[1].split()
+            states[int(entry)] = fields[0]
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [(root, 0)]
     while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(parents.get(pid, []))
+        pid, depth = todo.pop()
+        found.append((pid, depth, states.get(pid, "?")))
+        todo.extend((child, depth + 1) for child in parents.get(pid, []))
     return found
 
 
@@ -149,12 +152,14 @@ def _memory(pid: int) -> tuple[float, float]:
 
 
 class TreeWatcher:
-    """Samples a child's process tree: each process's peak RSS; kills it over the limit."""
+    """Samples a child's process tree: each process's peak RSS; how often the workers (the
+    processes the child's worker server forked) had work; kills the tree over the limit."""
 
     def __init__(self, process: subprocess.Popen[str], limit_mb: float) -> None:
         self.process = process
         self.limit_mb = limit_mb
         self.peaks: dict[int, float] = {}
+        self.worker_samples = self.worker_running = 0
         self.killed = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -163,7 +168,10 @@ class TreeWatcher:
     def _run(self) -> None:
         while not self._stop.wait(0.25):
             total = 0.0
-            for pid in _tree(self.process.pid):
+            for pid, depth, state in _tree(self.process.pid):
+                if depth == 2:
+                    self.worker_samples += 1
+                    self.worker_running += state == "R"
                 now, peak = _memory(pid)
                 total += now
                 if peak:
@@ -217,6 +225,8 @@ def _answer(
     if process.returncode != 0:
         sys.exit(f"child {' '.join(args)} failed with exit code {process.returncode}")
     result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
+    if watcher.worker_samples:
+        result["workers_running"] = watcher.worker_running / watcher.worker_samples
     watcher.peaks.pop(process.pid, None)
     return result, watcher.peaks
 
@@ -293,6 +303,13 @@ def summarise(result: dict[str, object]) -> list[dict[str, object]]:
                 "cpu_vs_word_tokenize": [
                     round(c / f["cpu"], 2) for c, f in zip(cpu, floors, strict=True)
                 ],
+                "workers_running": [round(r.get("workers_running", 0.0), 2) for r in found],
+                "free_cores_estimate": round(
+                    int(workers)
+                    * statistics.median(a["cpu_main"] + a["cpu_children"] for a in runs["1"])
+                    / statistics.median(cpu),
+                    2,
+                ),
                 "peak_main_mb": round(max(r["peak_main_mb"] for r in found)),
                 "peak_child_mb": round(max(r["peak_child_mb"] for r in found)),
                 "worker_peaks_mb": [round(p) for r in found for p in r["worker_peaks_mb"]],
@@ -317,7 +334,8 @@ def print_table(result: dict[str, object], rows: list[dict[str, object]]) -> Non
             "(what this machine lets 2 workers gain at most while the runs were measured)"
         )
     header = ("workers", "KB/s", "× 1 worker", "CPU ms/article", "CPU × word_tokenize",
-              "peak RSS main", "largest child", "sampled per process")  # fmt: skip
+              "workers running", "× 1 on free cores (est.)", "peak RSS main", "largest child",
+              "sampled per process")  # fmt: skip
     print(" | ".join(header))
     for row in rows:
         median = statistics.median
@@ -326,8 +344,14 @@ def print_table(result: dict[str, object], rows: list[dict[str, object]]) -> Non
             f"{median(row['vs_1_worker'])} {row['vs_1_worker']} | "  # type: ignore[arg-type]
             f"{row['cpu_ms_per_article']} | "
             f"{median(row['cpu_vs_word_tokenize'])} {row['cpu_vs_word_tokenize']} | "  # type: ignore[arg-type]
+            f"{row['workers_running']} | {row['free_cores_estimate']} | "
             f"{row['peak_main_mb']} MB | {row['peak_child_mb']} MB | {row['worker_peaks_mb']}"
         )
+    print(
+        "workers running: the share of samples (every 0.25 s) in which a worker was running or "
+        "waiting for a core, not for work; × 1 on free cores: N × CPU of 1 worker / CPU of N, "
+        "what N workers kept busy give when N cores are free (an estimate, not a measurement)"
+    )
     print(f"load average: before {result['load_before']}, after {os.getloadavg()}")
 
 
