@@ -114,10 +114,8 @@ class Settings(BaseSettings):
     reindex_progress_seconds: float = Field(default=3.0, gt=0)
     crawl_progress_seconds: float = Field(default=3.0, gt=0)
     ingest_progress_seconds: float = Field(default=3.0, gt=0)
-    # Processes that segment a large import (1: the importing process alone, no pool), started
-    # once the import has read this many characters of text.
-    ingest_workers: int = Field(default_factory=_cores, ge=1, le=64)
-    ingest_pool_min_chars: int = Field(default=250_000, ge=0)
+    ingest_workers: int = Field(default_factory=_cores, ge=1, le=64)  # 1: no worker processes
+    ingest_pool_min_chars: int = Field(default=250_000, ge=0)  # text read before they start
     crawl_check_seconds: float = Field(default=60.0, ge=0)  # 0: no scheduled crawling
     query_cache_size: int = Field(default=2000, ge=1)
     concurrent_updates: int = Field(default=64, ge=1)
