@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Never, NoReturn
 
 from bot.settings import Settings, SettingsError, load_settings
-from index import Archive, DatabaseUnavailable, EmptyQuery, SearchFilters, TinSoError
+from index import Archive, DatabaseUnavailable, EmptyQuery, IngestWorkers, SearchFilters, TinSoError
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -77,6 +77,7 @@ def open_archive(settings: Settings) -> Archive:
             dictionary=settings.dictionary_file,
             index_dir=settings.index_dir,
             progress=progress,
+            ingest_workers=IngestWorkers(settings.ingest_workers, settings.ingest_pool_min_chars),
         )
     finally:
         progress.close()

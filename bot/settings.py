@@ -42,6 +42,13 @@ def _state_dir() -> Path:
     return Path(home) / "tin-so-bot"
 
 
+def _cores() -> int:
+    """The cores this process may run on (INGEST_WORKERS' default)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 SHIPPED_DIR = _shipped_dir()
 STATE_DIR = _state_dir()
 TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download through getFile
@@ -107,6 +114,8 @@ class Settings(BaseSettings):
     reindex_progress_seconds: float = Field(default=3.0, gt=0)
     crawl_progress_seconds: float = Field(default=3.0, gt=0)
     ingest_progress_seconds: float = Field(default=3.0, gt=0)
+    ingest_workers: int = Field(default_factory=_cores, ge=1, le=64)  # 1: no worker processes
+    ingest_pool_min_chars: int = Field(default=250_000, ge=0)  # text read before they start
     crawl_check_seconds: float = Field(default=60.0, ge=0)  # 0: no scheduled crawling
     query_cache_size: int = Field(default=2000, ge=1)
     concurrent_updates: int = Field(default=64, ge=1)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         InputError,
         SubscriptionRefused,
         TinSoError,
+        WorkerFailed,
     )
     from .news import NewsDesk, NewsItem, NewsRun, Outgoing, QuietHours, Subscribed
     from .search import (
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
         DeliveryMode,
         DeliveryStatus,
         IngestReport,
+        IngestWorkers,
         Judgment,
         LoggedQuestion,
         Outcome,
@@ -111,6 +113,7 @@ _LAZY = {
         "InputError",
         "SubscriptionRefused",
         "TinSoError",
+        "WorkerFailed",
     ),
     ".news": ("NewsDesk", "NewsItem", "NewsRun", "Outgoing", "QuietHours", "Subscribed"),
     ".search": (
@@ -136,6 +139,7 @@ _LAZY = {
         "DeliveryMode",
         "DeliveryStatus",
         "IngestReport",
+        "IngestWorkers",
         "Judgment",
         "LoggedQuestion",
         "Outcome",
@@ -171,6 +175,8 @@ _LAZY = {
 }
 
 __all__ = [
+    "IngestWorkers",
+    "WorkerFailed",
     "DICTIONARY_CHECK_SECONDS",
     "EDITABLE_SECTIONS",
     "NONE_OF_THEM",

@@ -9,6 +9,7 @@ __all__ = [
     "InputError",
     "ArticleNotFound",
     "SubscriptionRefused",
+    "WorkerFailed",
 ]
 
 
@@ -26,6 +27,10 @@ class EmptyQuery(TinSoError):
 
 class InputError(TinSoError):
     """An input file or record cannot be read."""
+
+
+class WorkerFailed(TinSoError):
+    """A worker process died (killed, out of memory); the work stopped there."""
 
 
 class ArticleNotFound(TinSoError):

@@ -220,10 +220,10 @@ def test_a_record_the_database_refuses_is_skipped_and_its_batch_stored(
 
     real = ingest.analyse
 
-    def refuse_one(article: Article, analyzer: object) -> None:
+    def refuse_one(article: Article, analyzer: object, prepared: object = None) -> None:
         if article.url == "https://so.gov.vn/2":
             raise DataError("INSERT", {}, ValueError("invalid byte sequence"))
-        real(article, analyzer)  # type: ignore[arg-type]
+        real(article, analyzer, prepared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest, "analyse", refuse_one)
     report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
@@ -275,11 +275,13 @@ def test_a_batch_whose_commit_fails_is_stored_record_by_record(
     calls: list[int] = []
     real = ingest._store_together
 
-    def fail_batches(sessions: object, batch: list, analyzer: object, notify: bool) -> object:
+    def fail_batches(
+        sessions: object, batch: list, analyzer: object, notify: bool, analyses: list
+    ) -> object:
         calls.append(len(batch))
         if len(batch) > 1:
             raise IntegrityError("COMMIT", {}, ValueError("deferred constraint"))
-        return real(sessions, batch, analyzer, notify)  # type: ignore[arg-type]
+        return real(sessions, batch, analyzer, notify, analyses)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest, "_store_together", fail_batches)
     report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])

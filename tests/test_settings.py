@@ -63,3 +63,17 @@ def test_a_malformed_setting_is_one_line_naming_the_variable(values: dict, messa
     with pytest.raises(SettingsError) as error:
         load_settings(**values)
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_ingest_workers_default_to_the_cores_and_zero_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    monkeypatch.delenv("INGEST_WORKERS", raising=False)
+    assert load_settings().ingest_workers == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("INGEST_WORKERS", "1")
+    assert load_settings().ingest_workers == 1
+    monkeypatch.setenv("INGEST_WORKERS", "0")
+    with pytest.raises(SettingsError, match="^INGEST_WORKERS: "):
+        load_settings()

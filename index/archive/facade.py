@@ -15,6 +15,7 @@ from ..search.engine import CategoryCount, SearchEngine, SearchFilters, SearchPa
 from ..store.ingest import IngestReport, ProgressCallback
 from ..store.records import Item
 from ..store.store import ArticleView, Store, TakeDown
+from ..store.workers import IN_PROCESS, IngestWorkers
 from ..text.analyzer import Analyzer
 from ..text.dates import now
 from ..text.dictionary import EMPTY_DICTIONARY, QueryDictionary
@@ -55,16 +56,18 @@ class Archive(Chats, Dictionary, Service):
         weights: Weights = Weights(),
         clock: Callable[[], datetime] = now,
         progress: ProgressCallback | None = None,
+        ingest_workers: IngestWorkers = IN_PROCESS,
     ) -> Archive:
         """Open (creating if needed) the database, load `sample` into a new one, and open the
         index in `index_dir` (default: beside a SQLite file), building it only when it is
         missing, damaged or out of step with the database.
 
         `dictionary` is the query dictionary (abbreviations, synonyms, question words) or its file.
+        `ingest_workers`: processes that analyse a large import (default: this one alone).
         """
         if isinstance(dictionary, Path):
             dictionary = QueryDictionary.load(dictionary)
-        store = Store.open(database_url)
+        store = Store.open(database_url, ingest_workers=ingest_workers)
         engine = SearchEngine(
             store,
             weights=weights,

@@ -11,6 +11,9 @@ feedback.py     👍/👎 and judgments on answers; the staff's report of a peri
 records.py      article records and problems (codes) handed to the store
 importers.py    .txt, .json and .jsonl files into records
 ingest.py       records into articles: deduplication, updates, analysis cached
+analysis.py     what is cached per article (tokens, sentences, dates), computable anywhere
+pipeline.py     records stored in reading order while their analysis runs ahead
+workers.py      the worker processes that analyse a large import on every core
 database.py     opening a database, migrations (Alembic), write transactions
 models.py       the tables
 """
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
         SubscriptionStats,
         SubscriptionView,
     )
+    from .workers import IngestWorkers
 
 _LAZY = {
     ".conversations": ("Conversations", "ConversationState", "LoggedQuestion", "Purged"),
@@ -100,6 +104,7 @@ _LAZY = {
         "SubscriptionStats",
         "SubscriptionView",
     ),
+    ".workers": ("IngestWorkers",),
 }
 
 __all__ = [
@@ -132,6 +137,7 @@ __all__ = [
     "CrawlState",
     "IndexRow",
     "IngestReport",
+    "IngestWorkers",
     "LoggedQuestion",
     "Item",
     "Outcome",

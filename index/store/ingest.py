@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,10 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..text.analyzer import Analyzer, split_sentences
+from ..text.analyzer import Analyzer
 from ..text.dates import now
-from ..text.event_dates import EventDate, event_dates
-from ..text.event_dates import encode as encode_dates
+from .analysis import Prepared, analysis_values, content_hash
 from .changes import touch
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
@@ -27,7 +24,6 @@ from .records import (
     MAX_URL_CHARS,
     ArticleRecord,
     AttachmentLink,
-    Item,
     Problem,
     ProblemCode,
     bound_record,
@@ -39,7 +35,8 @@ __all__ = [
     "ProgressCallback",
     "content_hash",
     "store_record",
-    "store_items",
+    "store_batch",
+    "analysis_needed",
     "reanalyse",
     "mark_changed",
     "is_news",
@@ -99,30 +96,19 @@ class IngestReport(Changes):
         self.problems.extend(other.problems)
 
 
-def content_hash(title: str, summary: str, body: str) -> str:
-    """Hash of the searchable text, insensitive to whitespace differences."""
-    canonical = "\x1f".join(" ".join(part.split()) for part in (title, summary, body))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def analyse(article: Article, analyzer: Analyzer) -> None:
-    """Segment the article's text once and cache the result on it. The text field holds the
-    title too (the title field weighs it again) and the category's name: "phòng chống tham
-    nhũng" finds the articles filed under that heading."""
-    _cache(article, _analysis(article, analyzer))
+def analyse(article: Article, analyzer: Analyzer, prepared: Prepared | None = None) -> None:
+    """Cache the article's analysis on it: `prepared` when it fits the article as it now
+    stands (see `analysis.Prepared`), else segmented here."""
+    fields = (article.title, article.summary, article.body, article.category)
+    if prepared is not None and prepared.fits(fields, article.published_at, analyzer.version):
+        _cache(article, dict(prepared.values))
+    else:
+        _cache(article, _analysis(article, analyzer))
 
 
 def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str]:
-    parts = (article.title, article.summary, article.body, article.category)
-    text = "\n".join(p for p in parts if p)
-    return dict(
-        analyzer_version=analyzer.version,
-        content_hash=article.content_hash,
-        title_tokens="\n".join(analyzer.tokens(article.title)),
-        text_tokens="\n".join(analyzer.tokens(text)),
-        sentences=json.dumps(_snippet_sentences(article), ensure_ascii=False),
-        event_dates=encode_dates(_event_dates(article)),
-    )
+    fields = (article.title, article.summary, article.body, article.category)
+    return analysis_values(fields, article.published_at, article.content_hash, analyzer)
 
 
 def _cache(article: Article, values: dict[str, str]) -> None:
@@ -131,27 +117,6 @@ def _cache(article: Article, values: dict[str, str]) -> None:
     else:
         for name, value in values.items():
             setattr(article.terms, name, value)
-
-
-def _event_dates(article: Article) -> list[EventDate]:
-    """The dates the summary and body mention ("Ngày 31/5" in an article of 02/06/2019)."""
-    text = "\n".join(p for p in (article.summary, article.body) if p)
-    if not text or article.published_at is None:
-        return []
-    return event_dates(text[:_EVENT_TEXT], article.published_at)
-
-
-_EVENT_TEXT = 20_000  # characters read for dates: an event's date stands near the start
-
-
-def _snippet_sentences(article: Article) -> list[str]:
-    """Sentences a snippet may quote: the summary's, unless the body repeats it, then the body's."""
-    body = split_sentences(article.body)
-    summary = split_sentences(article.summary)
-    if body and summary:
-        lead = " ".join(body[:3])
-        summary = [s for s in summary if s.rstrip(".…").strip() not in lead]
-    return summary + body
 
 
 def _source(session: Session, name: str, cache: dict[str, int]) -> int:
@@ -177,10 +142,14 @@ def _source_name(record: ArticleRecord, default: str | None) -> str:
     return (default or DEFAULT_SOURCE)[:MAX_LABEL_CHARS]
 
 
-def _find_existing(session: Session, record: ArticleRecord, digest: str) -> Article | None:
-    """The stored article this record is: the same url; without a url, the same text, else the
-    same title and date (an edited url-less article)."""
+def _find_existing(
+    session: Session, record: ArticleRecord, digest: str, by_url: dict[str, Article] | None
+) -> Article | None:
+    """The stored article this record is: the same url (looked up in `by_url` when given);
+    without a url, the same text, else the same title and date (an edited url-less article)."""
     if record.url:
+        if by_url is not None:
+            return by_url.get(record.url)
         return session.scalar(select(Article).where(Article.url == record.url))
     query = select(Article).where(Article.url.is_(None)).order_by(Article.id).limit(1)
     found = session.scalars(query.where(Article.content_hash == digest)).first()
@@ -201,6 +170,9 @@ def store_record(
     default_source: str | None = None,
     source_cache: dict[str, int] | None = None,
     notify: bool = False,
+    prepared: Prepared | None = None,
+    by_url: dict[str, Article] | None = None,
+    added: list[tuple[Article, ArticleRecord, datetime]] | None = None,
 ) -> tuple[Outcome, Article]:
     """Insert or update one article, matched by url, else by text, else by title and date.
 
@@ -209,26 +181,39 @@ def store_record(
 
     The record is bounded first (`bound_record`: the importers have reported what that changes;
     the crawler's pages are bounded silently); raises ValueError for a record the database
-    cannot hold whatever is done to it.
+    cannot hold whatever is done to it. `prepared` is the record's analysis computed ahead
+    (by `analysis.prepare`), used when it fits the article as stored; `by_url`, the stored
+    articles with the urls of a batch, looked up together (see `stored_by_url`). With `added`,
+    a new article is not flushed: it is listed there, for `after_insert` once the batch is.
     """
     record, _ = bound_record(record)
     if len(record.title) > MAX_TITLE_CHARS or len(record.url or "") > MAX_URL_CHARS:
         raise ValueError("title or url too long")
     stamp = fetched_at or now()
     digest = content_hash(record.title, record.summary, record.body)
-    existing = _find_existing(session, record, digest)
+    existing = _find_existing(session, record, digest, by_url)
     if existing is None:
         article = _new_article(session, record, digest, stamp, default_source, source_cache)
         session.add(article)
-        analyse(article, analyzer)
-        session.flush()
-        _keep_attachments(session, article, record.attachments)
-        if notify and is_news(record.published_at, stamp):
-            session.add(NewsOutbox(article_id=article.id, created_at=stamp))
+        analyse(article, analyzer, prepared)
+        if added is not None:
+            added.append((article, record, stamp))
+        else:
+            session.flush()
+            after_insert(session, article, record, stamp, notify)
         return Outcome.ADDED, article
-    outcome = _update(existing, record, digest, stamp, analyzer)
+    outcome = _update(existing, record, digest, stamp, analyzer, prepared)
     _keep_attachments(session, existing, record.attachments)
     return outcome, existing
+
+
+def after_insert(
+    session: Session, article: Article, record: ArticleRecord, stamp: datetime, notify: bool
+) -> None:
+    """What follows a new article once it has its id: its attachments, its outbox row."""
+    _keep_attachments(session, article, record.attachments)
+    if notify and is_news(record.published_at, stamp):
+        session.add(NewsOutbox(article_id=article.id, created_at=stamp))
 
 
 def _new_article(
@@ -289,7 +274,12 @@ def is_news(published_at: datetime | None, stored_at: datetime) -> bool:
 
 
 def _update(
-    article: Article, record: ArticleRecord, digest: str, stamp: datetime, analyzer: Analyzer
+    article: Article,
+    record: ArticleRecord,
+    digest: str,
+    stamp: datetime,
+    analyzer: Analyzer,
+    prepared: Prepared | None,
 ) -> Outcome:
     wanted: dict[str, object] = {
         "title": record.title,
@@ -314,7 +304,7 @@ def _update(
         terms is None or terms.content_hash != digest or terms.analyzer_version != analyzer.version
     )
     if stale or "category" in changed:
-        analyse(article, analyzer)
+        analyse(article, analyzer, prepared)
     return Outcome.UPDATED
 
 
@@ -337,63 +327,33 @@ def mark_changed(session: Session) -> None:
     touch(session)
 
 
-def store_items(
-    sessions: sessionmaker[Session],
-    items: Iterable[Item],
-    analyzer: Analyzer,
-    *,
-    progress: ProgressCallback | None = None,
-    batch_size: int = 100,
-    notify: bool = False,
-) -> IngestReport:
-    """Store records in batches, each batch one transaction; problems are collected, not raised.
-    With `notify`, new articles that are news go to the news outbox (see `store_record`)."""
-    report = IngestReport()
-    batch: list[ArticleRecord] = []
-    done = 0
-
-    def flush() -> None:
-        nonlocal done
-        if batch:
-            report.merge(_store_batch(sessions, batch, analyzer, notify))
-            done += len(batch)
-            batch.clear()
-            if progress:
-                progress(done, None)
-
-    for item in items:
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            report.failed += item.skipped
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    return report
-
-
 # What may go wrong with one record, as opposed to the database itself (a lost connection, a
 # locked file: OperationalError), which stops the ingest.
 _RECORD_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError, RecursionError)
 
 
-def _store_batch(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
+def store_batch(
+    sessions: sessionmaker[Session],
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    prepared: Sequence[Prepared | None] | None = None,
 ) -> IngestReport:
     """Store a batch in one transaction, each record in a savepoint: a record the database
     refuses is reported and the rest of the batch lands. Should the batch's transaction fail
-    as a whole (at commit), each record is stored again in its own."""
+    as a whole (at commit), each record is stored again in its own. `prepared`: the records'
+    analyses computed ahead, in the same order (see `store_record`)."""
+    analyses: list[Prepared | None] = list(prepared or [None] * len(batch))
     try:
-        return _store_together(sessions, batch, analyzer, notify)
+        return _store_together(sessions, batch, analyzer, notify, analyses)
     except OperationalError:
         raise
     except _RECORD_ERRORS:
         pass
     report = IngestReport()
-    for record in batch:
+    for record, analysis in zip(batch, analyses, strict=True):
         try:
-            report.merge(_store_together(sessions, [record], analyzer, notify))
+            report.merge(_store_together(sessions, [record], analyzer, notify, [analysis]))
         except OperationalError:
             raise
         except _RECORD_ERRORS as exc:
@@ -403,28 +363,124 @@ def _store_batch(
 
 
 def _store_together(
-    sessions: sessionmaker[Session], batch: list[ArticleRecord], analyzer: Analyzer, notify: bool
+    sessions: sessionmaker[Session],
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
 ) -> IngestReport:
-    report = IngestReport()
-    cache: dict[str, int] = {}
     with write_session(sessions) as session:
-        for record in batch:
-            try:
-                with session.begin_nested():
-                    outcome, _ = store_record(
-                        session, record, analyzer, source_cache=cache, notify=notify
-                    )
-            except OperationalError:
-                raise
-            except _RECORD_ERRORS as exc:
-                report.failed += 1
-                report.problems.append(_cannot_store(record, exc))
-                cache.clear()  # a source created in the rolled-back savepoint is gone
-                continue
-            report.count(outcome)
+        report = _store_at_once(session, batch, analyzer, notify, analyses)
+        if report is None:
+            report = _store_one_by_one(session, batch, analyzer, notify, analyses)
         if report.changed:
             mark_changed(session)
     return report
+
+
+def _store_at_once(
+    session: Session,
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
+) -> IngestReport | None:
+    """The batch in one savepoint and (new articles) one flush; None when any record fails,
+    the savepoint then rolled back for `_store_one_by_one` (the outcome is the same: the
+    savepoint per record that finds the failing one costs a flush per record)."""
+    report = IngestReport()
+    cache: dict[str, int] = {}
+    by_url = stored_by_url(session, batch)
+    added: list[tuple[Article, ArticleRecord, datetime]] = []
+    try:
+        with session.begin_nested():
+            for record, prepared in zip(batch, analyses, strict=True):
+                outcome, article = store_record(
+                    session, record, analyzer, source_cache=cache, notify=notify,
+                    prepared=prepared, by_url=by_url, added=added,
+                )  # fmt: skip
+                if article.url:
+                    by_url[article.url] = article  # a later record of the batch may repeat it
+                report.count(outcome)
+            session.flush()
+            for article, record, stamp in added:
+                after_insert(session, article, record, stamp, notify)
+            session.flush()
+    except OperationalError:
+        raise
+    except _RECORD_ERRORS:
+        return None
+    return report
+
+
+def _store_one_by_one(
+    session: Session,
+    batch: Sequence[ArticleRecord],
+    analyzer: Analyzer,
+    notify: bool,
+    analyses: list[Prepared | None],
+) -> IngestReport:
+    """The batch with a savepoint per record: a record that fails is reported alone."""
+    report = IngestReport()
+    cache: dict[str, int] = {}
+    by_url = stored_by_url(session, batch)
+    for record, prepared in zip(batch, analyses, strict=True):
+        try:
+            with session.begin_nested():
+                outcome, article = store_record(
+                    session, record, analyzer, source_cache=cache, notify=notify,
+                    prepared=prepared, by_url=by_url,
+                )  # fmt: skip
+        except OperationalError:
+            raise
+        except _RECORD_ERRORS as exc:
+            report.failed += 1
+            report.problems.append(_cannot_store(record, exc))
+            cache.clear()  # a source created in the rolled-back savepoint is gone
+            continue
+        if article.url:
+            by_url[article.url] = article  # a later record of the batch may repeat it
+        report.count(outcome)
+    return report
+
+
+def stored_by_url(session: Session, records: Sequence[ArticleRecord]) -> dict[str, Article]:
+    """The stored articles with the records' urls, in one query per 500 urls."""
+    urls = sorted({r.url for r in records if r.url})
+    found: dict[str, Article] = {}
+    for start in range(0, len(urls), 500):
+        query = select(Article).where(Article.url.in_(urls[start : start + 500]))
+        found.update((a.url, a) for a in session.scalars(query) if a.url)
+    return found
+
+
+def analysis_needed(
+    session: Session, records: Sequence[ArticleRecord], analyzer_version: str
+) -> list[bool]:
+    """For each record, whether storing it may analyse it: False only when the article it is
+    (by url; without one, by text) holds the same text analysed by this version, and the
+    record keeps its category."""
+    digests = [content_hash(r.title, r.summary, r.body) for r in records]
+    urls = sorted({r.url for r in records if r.url})
+    texts = sorted({d for r, d in zip(records, digests, strict=True) if not r.url})
+    fresh: set[tuple[str | None, str, str | None]] = set()
+    for key, values in ((Article.url, urls), (Article.content_hash, texts)):
+        for start in range(0, len(values), 500):
+            query = (
+                select(Article.url, Article.content_hash, Article.category)
+                .join(ArticleTerms)
+                .where(key.in_(values[start : start + 500]))
+                .where(ArticleTerms.content_hash == Article.content_hash)
+                .where(ArticleTerms.analyzer_version == analyzer_version)
+            )
+            fresh.update(
+                (url, digest, category) for url, digest, category in session.execute(query)
+            )
+    categories = {(url, digest): category for url, digest, category in fresh}
+    return [
+        (r.url, d) not in categories or r.category not in (None, categories[(r.url, d)])
+        for r, d in zip(records, digests, strict=True)
+    ]
 
 
 def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:

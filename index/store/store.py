@@ -23,10 +23,12 @@ from .changes import ChangeLog, install
 from .coordination import Alerts, Leases, TokenBuckets
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
-from .ingest import IngestReport, ProgressCallback, reanalyse, store_items, take_down
+from .ingest import IngestReport, ProgressCallback, reanalyse, take_down
 from .models import Article, ArticleTerms, Attachment, Source
 from .records import AttachmentLink, Item
 from .usage import StoreStats, Usage
+from .pipeline import store_items
+from .workers import IN_PROCESS, IngestWorkers
 
 if TYPE_CHECKING:
     from .conversations import Conversations
@@ -84,10 +86,17 @@ class IndexRow:
 class Store(Usage):
     """Articles, their cached analysis, the questions asked and the crawls, in one database."""
 
-    def __init__(self, sessions: sessionmaker[Session], database_url: str = "") -> None:
-        """Wrap an opened database (see `open`); `database_url` lets a child process reopen it."""
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        database_url: str = "",
+        ingest_workers: IngestWorkers = IN_PROCESS,
+    ) -> None:
+        """Wrap an opened database (see `open`); `database_url` lets a child process reopen it;
+        `ingest_workers`: processes that analyse a large import (see `IngestWorkers`)."""
         self.sessions = sessions
         self.database_url = database_url
+        self.ingest_workers = ingest_workers
         self.url = safe_url(database_url) if database_url else ""
         install(sessions)  # every change to articles is logged for readers elsewhere
         self.changes = ChangeLog(sessions)
@@ -134,9 +143,9 @@ class Store(Usage):
         return NewsLog(self.sessions)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, ingest_workers: IngestWorkers = IN_PROCESS) -> Store:
         """Connect, create or upgrade the schema; raises DatabaseUnavailable."""
-        return cls(open_database(url), url)
+        return cls(open_database(url), url, ingest_workers)
 
     @property
     def sqlite_file(self) -> Path | None:
@@ -166,8 +175,12 @@ class Store(Usage):
         notify: bool = False,
     ) -> IngestReport:
         """Store records in batches (each one transaction); problems are reported, not raised.
-        With `notify`, new articles that are news are queued for subscribers."""
-        return store_items(self.sessions, items, analyzer, progress=progress, notify=notify)
+        With `notify`, new articles that are news are queued for subscribers. A large import is
+        analysed in `ingest_workers` processes (raises WorkerFailed should one die)."""
+        return store_items(
+            self.sessions, items, analyzer, progress=progress, notify=notify,
+            workers=self.ingest_workers,
+        )  # fmt: skip
 
     def reanalyse(
         self, analyzer: Analyzer, *, full: bool = False, progress: ProgressCallback | None = None

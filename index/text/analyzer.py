@@ -171,7 +171,8 @@ class Analyzer:
         stream: list[str] = []
         previous_is_word = False
         for (kind, value), joined in zip(pieces, joins, strict=True):
-            if kind == "word" and not any(c.isdigit() for c in value):
+            # isalpha() first: no letter is a digit, and most words are letters only.
+            if kind == "word" and (value.isalpha() or not any(c.isdigit() for c in value)):
                 if joined and previous_is_word:
                     stream[-1] = f"{stream[-1]} {lower(value)}"
                 else:
