@@ -25,9 +25,9 @@ from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
 from .ingest import IngestReport, ProgressCallback, reanalyse, take_down
 from .models import Article, ArticleTerms, Attachment, Source
+from .pipeline import store_items
 from .records import AttachmentLink, Item
 from .usage import StoreStats, Usage
-from .pipeline import store_items
 from .workers import IN_PROCESS, IngestWorkers
 
 if TYPE_CHECKING:
