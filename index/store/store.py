@@ -150,13 +150,7 @@ class Store(Usage):
     @property
     def sqlite_file(self) -> Path | None:
         """The database file, for a SQLite database kept in a file."""
-        if not self.database_url:
-            return None
-        url = make_url(self.database_url)
-        database = url.database if url.get_backend_name() == "sqlite" else None
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return None
-        return Path(database).expanduser()
+        return sqlite_path(self.database_url)
 
     def close(self) -> None:
         """Release the pooled connections (at shutdown; a later call reconnects)."""
@@ -394,3 +388,14 @@ def _view(row: Article) -> ArticleView:
         summary=row.summary,
         body=row.body,
     )
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite database kept in a file (None for any other database)."""
+    if not database_url:
+        return None
+    url = make_url(database_url)
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
