@@ -249,10 +249,10 @@ def test_a_refused_record_does_not_hide_the_records_stored_before_it_from_the_in
     applied = int(engine.engine.snapshot.data_version)  # from now on the log is followed
     real = ingest.analyse
 
-    def refuse_one(article: Article, analyzer: object) -> None:
+    def refuse_one(article: Article, analyzer: object, prepared: object = None) -> None:
         if article.url == "https://so.gov.vn/3":
             raise DataError("INSERT", {}, ValueError("invalid byte sequence"))
-        real(article, analyzer)  # type: ignore[arg-type]
+        real(article, analyzer, prepared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest, "analyse", refuse_one)
     report = engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS[:5])])
