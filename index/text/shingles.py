@@ -10,7 +10,8 @@ about sqrt(J(1-J)/k) beyond), and texts at 0.9 or more are one hit (`near_duplic
 `bucket_keys` gives the few smallest hashes, which near-duplicates share with high probability,
 to find candidates among many signatures without comparing every pair.
 
-A signature is 4 * k bytes (256 for k = 64), computed once at ingest.
+A signature is 4 * k bytes (256 for k = 64). An article's (`article_signature`: its title and
+opening text) is computed once when the index is written and kept in its segment.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .normalize import fold, lower, normalize
 __all__ = [
     "NEAR_DUPLICATE",
     "Signature",
+    "article_signature",
     "bucket_keys",
     "near_duplicates",
     "signature",
@@ -36,6 +38,7 @@ __all__ = [
 NEAR_DUPLICATE = 0.9
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 64
+OPENING_CHARS = 800  # of an article's text compared: copies differ from their first lines on
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -66,6 +69,11 @@ def signature(text: str, size: int = SKETCH_SIZE) -> Signature:
     hashes = np.fromiter((_hash(s) for s in shingles), dtype=np.uint32, count=len(shingles))
     hashes.sort()
     return Signature(np.unique(hashes)[:size], size)
+
+
+def article_signature(title: str, sentences: Sequence[str]) -> Signature:
+    """The signature two copies of one article share: its title and opening text."""
+    return signature(f"{title}\n{' '.join(sentences)[:OPENING_CHARS]}")
 
 
 def similarity(a: Signature, b: Signature) -> float:
