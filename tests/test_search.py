@@ -5,10 +5,12 @@ import weakref
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from index import Archive, EmptyQuery, SearchFilters, SearchPage
+from index import Archive, ArticleRecord, EmptyQuery, SearchFilters, SearchPage
 from index.text.dates import VIETNAM
+from index.text.shingles import article_signature
 
 SEED_TITLE = "Hội thảo xây dựng chính quyền điện tử và đô thị thông minh tỉnh Hòa Bình năm 2019"
 
@@ -344,3 +346,25 @@ def test_exact_diacritic_matches_rank_before_folded_ones(tmp_path: Path) -> None
     assert engine.search("bán tài sản công").hits[0].title == "Bán đấu giá tài sản công"
     plain = [h.title for h in engine.search("ban tai san cong").hits]
     assert set(plain[:2]) == {"Bán đấu giá tài sản công", "Hội nghị bàn về tài sản công"}
+
+
+def test_stored_signatures_equal_those_of_the_articles_text(tmp_path: Path) -> None:
+    archive = Archive.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    archive.ingest_items(
+        [
+            ArticleRecord(
+                title=f"Hội nghị tập huấn an toàn thông tin số {i}",
+                body="Sở Thông tin và Truyền thông tổ chức hội nghị. " * (i * 10),
+                url=f"https://so.gov.vn/{i}",
+            )
+            for i in range(1, 8)
+        ]
+    )
+    snapshot = archive.engine.snapshot
+    ids = [int(a) for a in snapshot.article_ids]
+    sentences = archive.engine.store.sentences(ids)
+    assert any(len(" ".join(s)) > 800 for s in sentences.values())  # openings are cut
+    for position, article_id in enumerate(ids):
+        expected = article_signature(snapshot.title(position), sentences[article_id])
+        np.testing.assert_array_equal(snapshot.signature(position).hashes, expected.hashes)
+    archive.close()

@@ -26,6 +26,7 @@ from index.search.snapshot import Snapshot
 from index.search.terms import query_keys
 from index.search.topk import Clause, rank_candidates
 from index.search.writer import IndexBusy, IndexWriter, MergePolicy
+from index.text.shingles import signature
 
 from .conftest import ROOT
 
@@ -45,6 +46,7 @@ def row(article_id: int, tokens: list[str], updated: int = 0) -> DocRow:
         content=article_id,
         title_tokens="",
         text_tokens="\n".join(tokens),
+        sketch=signature(" ".join(tokens)).to_bytes(),
     )
 
 
@@ -233,6 +235,9 @@ def test_merges_keep_the_segment_count_bounded_and_scores_exact(tmp_path: Path) 
     snapshot = opened(writer.index_dir)
     assert len(snapshot.segments) <= 8
     assert_parity(snapshot, live, [["tin", "số"], ["hội thảo", "x"]])
+    for position in np.flatnonzero(snapshot.live).tolist():  # merges carry the signatures
+        text = " ".join(live[int(snapshot.article_ids[position])])
+        np.testing.assert_array_equal(snapshot.signature(position).hashes, signature(text).hashes)
 
 
 def test_a_second_writer_waits_or_is_told_busy(tmp_path: Path) -> None:

@@ -1,7 +1,11 @@
+import hashlib
 import itertools
+import re
 import unicodedata
 
-from index.text.normalize import normalize
+import numpy as np
+
+from index.text.normalize import fold, lower, normalize
 from index.text.shingles import (
     Signature,
     bucket_keys,
@@ -97,3 +101,22 @@ def test_empty_and_short_texts() -> None:
     assert similarity(signature(""), signature("  ")) == 1.0
     assert similarity(signature(""), signature("hội thảo")) == 0.0
     assert similarity(signature("Lịch công tác tuần"), signature("Lịch công tác tháng")) == 0.0
+
+
+def _reference_signature(text: str) -> list[int]:
+    """The sketch as first written: each shingle hashed to an int, the 64 smallest distinct."""
+    words = re.findall(r"[^\W_]+", fold(lower(normalize(text))))
+    count = max(len(words) - 4, 1)
+    shingles = {" ".join(words[i : i + 5]) for i in range(count)} if words else set()
+    hashes = {
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little")
+        for s in shingles
+    }
+    return sorted(hashes)[:64]
+
+
+def test_signature_hashes_are_the_blake2b_digests_of_the_shingles() -> None:
+    for text in (SEED, WEEK_23, SEED[:200], "Lịch công tác tuần", "một hai", "", "Ωμέγα 2019"):
+        found = signature(text).hashes
+        assert found.dtype == np.uint32
+        assert found.tolist() == _reference_signature(text)

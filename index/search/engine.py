@@ -22,7 +22,7 @@ from ..text.language import is_vietnamese
 from ..text.normalize import fold, lower
 from ..text.reading import Reading
 from ..text.restore import Restoration
-from ..text.shingles import near_duplicates, signature
+from ..text.shingles import near_duplicates
 from .bm25 import BM25Params
 from .maintenance import IndexKeeper
 from .query import ParsedQuery, QueryParser, TimeRange
@@ -595,7 +595,7 @@ def _fold(
     copies are, the sentences read, and how many results folded away."""
     window = ranked.positions if ranked is not None else candidates[:0]
     sentences = store.sentences([int(snapshot.article_ids[p]) for p in window])
-    window, also_at = _collapse_near_duplicates(snapshot, window, sentences)
+    window, also_at = _collapse_near_duplicates(snapshot, window)
     folded = len(ranked.positions) - len(window) if ranked is not None else 0
     return window, also_at, sentences, folded
 
@@ -658,25 +658,19 @@ def _merge_filters(parsed: ParsedQuery, given: SearchFilters | None) -> SearchFi
     return SearchFilters(since, until, category)
 
 
-_NEAR_CHARS = 800  # of each result's text compared: copies differ from their first lines on
 NEAR_EXTRA = 5  # results ranked beyond the page, so that folding copies still fills it
 
 
 def _collapse_near_duplicates(
-    snapshot: Snapshot, ranked: np.ndarray, sentences: dict[int, list[str]]
+    snapshot: Snapshot, ranked: np.ndarray
 ) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
     """The ranking without near-identical copies of a better result (word-shingle Jaccard of
     title and opening text >= 0.9: one story from two portals or two categories; a recurring
     title over other text is not one), and per kept position the sources of the copies folded
-    into it."""
+    into it. The signatures were computed when the index was written."""
     if len(ranked) < 2:
         return ranked, {}
-    texts = []
-    for position in ranked.tolist():
-        article_id = int(snapshot.article_ids[position])
-        body = " ".join(sentences.get(article_id, []))[:_NEAR_CHARS]
-        texts.append(signature(f"{snapshot.title(position)}\n{body}"))
-    firsts = near_duplicates(texts)
+    firsts = near_duplicates([snapshot.signature(p) for p in ranked.tolist()])
     keep = np.array([first == i for i, first in enumerate(firsts)])
     also: dict[int, list[str]] = {}
     for i, first in enumerate(firsts):

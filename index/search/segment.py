@@ -5,9 +5,10 @@ dictionary of 64-bit term keys with each term's document frequency *within the s
 postings (document gaps and term frequencies, in blocks of 128 with the block's first and last
 document, largest frequency and smallest document length, for top-k bounds), and each
 document's length; per document its columns (article id, dates, category, title, url, source,
-text identity) and its cached token streams, compressed, from which the segment can be rebuilt
-or merged without the database and the terms of a deleted document can be found again. Global
-statistics (N, average lengths, document frequencies, mean IDF) are computed per generation.
+text identity, near-duplicate signature) and its cached token streams, compressed, from which
+the segment can be rebuilt or merged without the database and the terms of a deleted document
+can be found again. Global statistics (N, average lengths, document frequencies, mean IDF) are
+computed per generation.
 
 Building streams documents in batches: each batch is inverted at once with numpy, batches are
 kept in memory up to a budget and then spilled as sorted runs to temporary files, and `finish`
@@ -57,6 +58,7 @@ class DocRow:
     content: int  # 63-bit identity of the text: articles with the same text share it
     title_tokens: str  # the cached token streams, "\n"-joined
     text_tokens: str
+    sketch: bytes  # the near-duplicate signature of title and opening text (`Signature`)
 
 
 def _width(values: np.ndarray, *, zero: int) -> np.ndarray:
@@ -201,9 +203,9 @@ class SegmentBuilder:
                 _Raw(self.work / f"{name}.bytes", np.uint8),
                 _Raw(self.work / f"{name}.ends", np.int64),
             )
-            for name in ("title", "url")
+            for name in ("title", "url", "sketch")
         }
-        self._string_end = {"title": 0, "url": 0}
+        self._string_end = {"title": 0, "url": 0, "sketch": 0}
         self._streams = _Raw(self.work / "streams", np.uint8)
         self._stream_ends = _Raw(self.work / "streams.ends", np.int64)
         self._stream_end = 0
@@ -236,8 +238,9 @@ class SegmentBuilder:
         }
         for name, values in columns.items():
             self._columns[name].append(np.asarray(values, dtype=_COLUMNS[name]))
-        self._add_strings("title", [r.title for r in rows])
-        self._add_strings("url", [r.url or "" for r in rows])
+        self._add_strings("title", [r.title.encode("utf-8") for r in rows])
+        self._add_strings("url", [(r.url or "").encode("utf-8") for r in rows])
+        self._add_strings("sketch", [r.sketch for r in rows])
         self._carry.extend(rows)
         self._flush_streams(final=False)
         for group in GROUPS:
@@ -267,9 +270,8 @@ class SegmentBuilder:
         codes = self._codes[kind]
         return codes.setdefault(name, len(codes))
 
-    def _add_strings(self, name: str, values: list[str]) -> None:
+    def _add_strings(self, name: str, encoded: list[bytes]) -> None:
         data, ends = self._strings[name]
-        encoded = [v.encode("utf-8") for v in values]
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         data.append(np.frombuffer(b"".join(encoded), dtype=np.uint8))
         ends.append(self._string_end[name] + np.cumsum(lengths))
@@ -581,9 +583,16 @@ class Segment:
 
     def string(self, name: str, position: int) -> str:
         """The title or url of one document."""
+        return self._bytes(name, position).decode("utf-8")
+
+    def sketch(self, position: int) -> bytes:
+        """The near-duplicate signature of one document, as `Signature.to_bytes` wrote it."""
+        return self._bytes("sketch", position)
+
+    def _bytes(self, name: str, position: int) -> bytes:
         ends = self.file[f"{name}.ends"]
         start = int(ends[position - 1]) if position else 0
-        return bytes(self.file[f"{name}.bytes"][start : int(ends[position])]).decode("utf-8")
+        return bytes(self.file[f"{name}.bytes"][start : int(ends[position])])
 
     def url(self, position: int) -> str | None:
         """The url of one document (None when it has none)."""
@@ -620,6 +629,7 @@ class Segment:
                 content=int(self.content[position]),
                 title_tokens=title_tokens,
                 text_tokens=text_tokens,
+                sketch=self.sketch(position),
             )
 
     def words(self) -> tuple[np.ndarray, list[str]]:

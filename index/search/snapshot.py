@@ -22,6 +22,7 @@ import numpy as np
 
 from ..text.dates import VIETNAM
 from ..text.restore import Restorer
+from ..text.shingles import Signature
 from ..text.typos import TypoIndex
 from .bm25 import BM25Params
 from .generation import Generation
@@ -322,6 +323,11 @@ class Snapshot:
         """The article's title."""
         segment, local = self._locate(position)
         return segment.string("title", local)
+
+    def signature(self, position: int) -> Signature:
+        """The article's near-duplicate signature (title and opening text), as written."""
+        segment, local = self._locate(position)
+        return Signature.from_bytes(segment.sketch(local))
 
     def url(self, position: int) -> str | None:
         """The article's url."""

@@ -7,12 +7,14 @@ Python lists; `Store` runs the queries, this module turns its rows into the inde
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
 
 from ..store.store import IndexRow, Store
+from ..text.shingles import article_signature
 from .segment import DocRow
 
 __all__ = ["database_rows", "database_state", "to_us"]
@@ -38,6 +40,7 @@ def _row(row: IndexRow) -> DocRow:
         content=int(row.content_hash[:15], 16),
         title_tokens=row.title_tokens,
         text_tokens=row.text_tokens,
+        sketch=article_signature(row.title, json.loads(row.sentences)).to_bytes(),
     )
 
 

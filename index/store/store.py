@@ -81,6 +81,7 @@ class IndexRow:
     source: str
     title_tokens: str  # the token stream joined by "\n"
     text_tokens: str
+    sentences: str  # the display sentences, as stored (a JSON list)
 
 
 class Store(Usage):
@@ -345,16 +346,17 @@ def _index_row(
     source: str,
     title_tokens: str,
     text_tokens: str,
+    sentences: str,
 ) -> IndexRow:
     return IndexRow(
         article_id, published_at, updated_at, category, title, url, content_hash, source,
-        title_tokens, text_tokens,
+        title_tokens, text_tokens, sentences,
     )  # fmt: skip
 
 
 def _index_query(
     analyzer_version: str,
-) -> Select[int, datetime, datetime, str | None, str, str | None, str, str, str, str]:
+) -> Select[int, datetime, datetime, str | None, str, str | None, str, str, str, str, str]:
     return (
         select(
             Article.id,
@@ -367,6 +369,7 @@ def _index_query(
             Source.name,
             ArticleTerms.title_tokens,
             ArticleTerms.text_tokens,
+            ArticleTerms.sentences,
         )
         .join(Source, Article.source_id == Source.id)
         .join(ArticleTerms, ArticleTerms.article_id == Article.id)

@@ -10,7 +10,8 @@ about sqrt(J(1-J)/k) beyond), and texts at 0.9 or more are one hit (`near_duplic
 `bucket_keys` gives the few smallest hashes, which near-duplicates share with high probability,
 to find candidates among many signatures without comparing every pair.
 
-A signature is 4 * k bytes (256 for k = 64), computed once at ingest.
+A signature is 4 * k bytes (256 for k = 64). An article's (`article_signature`: its title and
+opening text) is computed once when the index is written and kept in its segment.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .normalize import fold, lower, normalize
 __all__ = [
     "NEAR_DUPLICATE",
     "Signature",
+    "article_signature",
     "bucket_keys",
     "near_duplicates",
     "signature",
@@ -36,7 +38,9 @@ __all__ = [
 NEAR_DUPLICATE = 0.9
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 64
+OPENING_CHARS = 800  # of an article's text compared: copies differ from their first lines on
 _WORD = re.compile(r"[^\W_]+")
+_blake2b = hashlib.blake2b
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,16 @@ def signature(text: str, size: int = SKETCH_SIZE) -> Signature:
         return Signature(np.zeros(0, dtype=np.uint32), size)
     count = max(len(words) - SHINGLE_WORDS + 1, 1)
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(count)}
-    hashes = np.fromiter((_hash(s) for s in shingles), dtype=np.uint32, count=len(shingles))
-    hashes.sort()
-    return Signature(np.unique(hashes)[:size], size)
+    # Each shingle's hash is its 4-byte blake2b digest read as a little-endian uint32; joining
+    # the digests and reading them at once spares an int per shingle.
+    digests = b"".join([_blake2b(s.encode("utf-8"), digest_size=4).digest() for s in shingles])
+    hashes = np.unique(np.frombuffer(digests, dtype="<u4").astype(np.uint32))
+    return Signature(hashes[:size], size)
+
+
+def article_signature(title: str, sentences: Sequence[str]) -> Signature:
+    """The signature two copies of one article share: its title and opening text."""
+    return signature(f"{title}\n{' '.join(sentences)[:OPENING_CHARS]}")
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -97,9 +108,3 @@ def bucket_keys(sketch: Signature, count: int = 4) -> tuple[int, ...]:
     """The `count` smallest hashes: texts at Jaccard similarity J share the smallest with
     probability J, and one of the four with a higher one."""
     return tuple(int(h) for h in sketch.hashes[:count])
-
-
-def _hash(shingle: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(shingle.encode("utf-8"), digest_size=4).digest(), "little"
-    )
