@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
 from index import Archive
+from index.search.arrays import FORMAT_VERSION
 from index.search.generation import read_current
 from index.search.writer import IndexWriter
 
@@ -77,6 +79,31 @@ def test_a_damaged_index_is_rebuilt_from_the_database_with_one_log_line(
         engine = Archive.open(url)
     lines = [r for r in caplog.records if "rebuilding it from the database" in r.getMessage()]
     assert len(lines) == 1 and lines[0].levelno == logging.WARNING
+    assert _ranking(engine) == expected
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_with_an_informative_line(
+    copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After an upgrade that changes the format, the rebuild is expected: said at INFO, not as
+    damage."""
+    url = f"sqlite:///{copy / 'db.sqlite3'}"
+    expected = _ranking(Archive.open(url))
+    index_dir = copy / "db.sqlite3-index"
+    manifest = read_current(index_dir)
+    assert manifest is not None
+    path = index_dir / manifest.name
+    body = json.loads(path.read_text())["manifest"]
+    body["format"] = FORMAT_VERSION - 1
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    crc = zlib.crc32(text.encode())
+    path.write_text(json.dumps({"manifest": body, "crc": crc}, sort_keys=True))
+    with caplog.at_level(logging.INFO, logger="index.search.maintenance"):
+        engine = Archive.open(url)
+    (line,) = [r for r in caplog.records if "rebuilding it from the database" in r.getMessage()]
+    assert line.levelno == logging.INFO
+    assert "was written by another version" in line.getMessage()
+    assert f"format {FORMAT_VERSION - 1}, this version reads {FORMAT_VERSION}" in line.getMessage()
     assert _ranking(engine) == expected
 
 

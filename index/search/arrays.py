@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import TinSoError
 
-__all__ = ["FORMAT_VERSION", "ArrayFile", "ArrayWriter", "CorruptIndex", "fsync_dir"]
+__all__ = ["FORMAT_VERSION", "ArrayFile", "ArrayWriter", "CorruptIndex", "OtherFormat", "fsync_dir"]
 
 FORMAT_VERSION = 2  # 2: segments keep each document's near-duplicate signature
 _MAGIC = b"TSBIDX\x00\x01"
@@ -35,6 +35,10 @@ _CHUNK = 8 << 20
 
 class CorruptIndex(TinSoError):
     """An index file is missing, truncated, of another format version, or fails its checksum."""
+
+
+class OtherFormat(CorruptIndex):
+    """An index written in another format version (after an upgrade: rebuilt, not damaged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,9 @@ class ArrayFile:
                 if magic != _MAGIC:
                     raise CorruptIndex(f"{path.name}: not an index file")
                 if version != FORMAT_VERSION:
-                    raise CorruptIndex(f"{path.name}: format {version}, expected {FORMAT_VERSION}")
+                    raise OtherFormat(
+                        f"{path.name}: format {version}, this version reads {FORMAT_VERSION}"
+                    )
                 if offset + length + _FOOTER.size != size:
                     raise CorruptIndex(f"{path.name}: truncated")
                 handle.seek(offset)

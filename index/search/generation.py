@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import FORMAT_VERSION, ArrayFile, ArrayWriter, CorruptIndex, fsync_dir
+from .arrays import FORMAT_VERSION, ArrayFile, ArrayWriter, CorruptIndex, OtherFormat, fsync_dir
 from .segment import Segment
 from .terms import FIELDS, GROUPS, KINDS, KeyCache, batch_terms
 
@@ -80,8 +80,8 @@ class Manifest:
             if zlib.crc32(check.encode()) != outer["crc"]:
                 raise CorruptIndex(f"{where}: fails its checksum")
             if body.get("format") != FORMAT_VERSION:
-                raise CorruptIndex(
-                    f"{where}: format {body.get('format')}, expected {FORMAT_VERSION}"
+                raise OtherFormat(
+                    f"{where}: format {body.get('format')}, this version reads {FORMAT_VERSION}"
                 )
             body["segments"] = tuple(body["segments"])
             return cls(**body)

@@ -26,7 +26,7 @@ import numpy as np
 from ..store.ingest import ProgressCallback
 from ..store.store import Store
 from ..text.analyzer import Analyzer
-from .arrays import CorruptIndex
+from .arrays import CorruptIndex, OtherFormat
 from .bm25 import BM25Params
 from .generation import CURRENT, Generation, Manifest, read_current
 from .publishing import publish_diff, publish_logged
@@ -98,6 +98,8 @@ class IndexKeeper:
         for _ in range(3):
             try:
                 manifest = manifest or read_current(self.index_dir)
+            except OtherFormat as exc:
+                return f"{_OLDER} ({exc})"
             except CorruptIndex as exc:
                 return f"is damaged ({exc})"
             if manifest is None:
@@ -296,12 +298,14 @@ def _log_rebuild(index_dir: Path, reason: str) -> None:
     log.log(_level(reason), "index in %s %s: rebuilding it from the database", index_dir, reason)
 
 
+_OLDER = "was written by another version"
+_NORMAL = ("is missing", "belongs to another database", _OLDER, "was built by analyzer")
+
+
 def _level(reason: str) -> int:
-    """A first build or another database's index (one INDEX_DIR, several databases) is normal;
-    damage is worth a warning."""
-    return (
-        logging.INFO if reason in ("is missing", "belongs to another database") else logging.WARNING
-    )
+    """A first build, another database's index (one INDEX_DIR, several databases) or one written
+    before an upgrade is normal; damage is worth a warning."""
+    return logging.INFO if reason.startswith(_NORMAL) else logging.WARNING
 
 
 def _finish(reference: weakref.ref[IndexKeeper]) -> None:
