@@ -173,7 +173,7 @@ def _stored_sketches(engine: Archive) -> dict[int, bytes | None]:
         if row.sketch is not None:
             expected = article_signature(row.title, json.loads(row.sentences)).to_bytes()
             assert bytes(row.sketch) == expected, row.title
-    return {row.id: row.sketch for row in rows}
+    return {row.id: None if row.sketch is None else bytes(row.sketch) for row in rows}
 
 
 def test_ingest_keeps_each_signature_and_the_build_reads_it(
@@ -191,10 +191,11 @@ def test_ingest_keeps_each_signature_and_the_build_reads_it(
     assert {r.article_id: r.sketch for r in rows} == stored
 
 
-def test_a_signature_not_kept_is_computed_by_the_build(engine: Archive, tmp_path: Path) -> None:
+def _signature_not_kept(engine: Archive, tmp_path: Path) -> None:
     """Articles analysed before the signature was kept (migration 0012) need no re-analysis."""
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
     stored = _stored_sketches(engine)
+    assert all(stored.values())
     with engine.store.sessions.begin() as session:
         session.execute(
             update(ArticleTerms).where(ArticleTerms.article_id % 2 == 0).values(sketch=None)
@@ -202,6 +203,15 @@ def test_a_signature_not_kept_is_computed_by_the_build(engine: Archive, tmp_path
     assert sum(v is None for v in _stored_sketches(engine).values()) == 3
     rows = [r for batch in database_rows(engine.store, Analyzer.version) for r in batch]
     assert {r.article_id: r.sketch for r in rows} == stored
+
+
+def test_a_signature_not_kept_is_computed_by_the_build(engine: Archive, tmp_path: Path) -> None:
+    _signature_not_kept(engine, tmp_path)
+
+
+@pytest.mark.postgres
+def test_signatures_kept_on_postgres_read_back_the_same(postgres_url: str, tmp_path: Path) -> None:
+    _signature_not_kept(Archive.open(postgres_url), tmp_path)
 
 
 def test_reanalysis_refreshes_the_kept_signature(engine: Archive, tmp_path: Path) -> None:
