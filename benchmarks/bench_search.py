@@ -56,6 +56,7 @@ from index.text import (  # noqa: E402
     now,
     split_sentences,
 )
+from index.text.shingles import article_signature  # noqa: E402
 
 SHARED = next(
     (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
@@ -170,6 +171,8 @@ def generate_database(url: str, pool: list[Sentence], docs: int, terms: int, see
                 title_tokens="\n".join(title.tokens),
                 text_tokens="\n".join(text_tokens[:-1]),
                 sentences=json.dumps([s.text for s in chosen], ensure_ascii=False),
+                # as ingest keeps it (`analysis_values`), so that the build never computes it
+                sketch=article_signature(title.text[:300], [s.text for s in chosen]).to_bytes(),
             )
         )
         if len(batch_articles) == 5000 or number == docs:

@@ -2,11 +2,14 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from index import Archive
+from index.search import source as source_module
+from index.search.source import database_rows
 from index.store.models import Article, ArticleTerms
-from index.text.analyzer import Segmenter
+from index.text.analyzer import Analyzer, Segmenter
+from index.text.shingles import article_signature
 
 from .conftest import SEED
 
@@ -157,6 +160,70 @@ def test_reindex_never_segments_unchanged_text(
 def test_full_reindex_reanalyses_everything(engine: Archive, tmp_path: Path) -> None:
     engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
     assert engine.reindex(full=True).reanalysed == 6
+
+
+def _stored_sketches(engine: Archive) -> dict[int, bytes | None]:
+    """Each article's stored signature, checked against the one its title and sentences give."""
+    query = select(Article.id, Article.title, ArticleTerms.sentences, ArticleTerms.sketch).join(
+        ArticleTerms
+    )
+    with engine.store.sessions() as session:
+        rows = session.execute(query).all()
+    for row in rows:
+        if row.sketch is not None:
+            expected = article_signature(row.title, json.loads(row.sentences)).to_bytes()
+            assert bytes(row.sketch) == expected, row.title
+    return {row.id: None if row.sketch is None else bytes(row.sketch) for row in rows}
+
+
+def test_ingest_keeps_each_signature_and_the_build_reads_it(
+    engine: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    stored = _stored_sketches(engine)
+    assert len(stored) == 6 and all(stored.values())
+
+    def forbidden(title: str, sentences: list[str]) -> None:
+        raise AssertionError("the build computed a signature kept in the database")
+
+    monkeypatch.setattr(source_module, "article_signature", forbidden)
+    rows = [r for batch in database_rows(engine.store, Analyzer.version) for r in batch]
+    assert {r.article_id: r.sketch for r in rows} == stored
+
+
+def _signature_not_kept(engine: Archive, tmp_path: Path) -> None:
+    """Articles analysed before the signature was kept (migration 0012) need no re-analysis."""
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    stored = _stored_sketches(engine)
+    assert all(stored.values())
+    with engine.store.sessions.begin() as session:
+        session.execute(
+            update(ArticleTerms).where(ArticleTerms.article_id % 2 == 0).values(sketch=None)
+        )
+    assert sum(v is None for v in _stored_sketches(engine).values()) == 3
+    rows = [r for batch in database_rows(engine.store, Analyzer.version) for r in batch]
+    assert {r.article_id: r.sketch for r in rows} == stored
+
+
+def test_a_signature_not_kept_is_computed_by_the_build(engine: Archive, tmp_path: Path) -> None:
+    _signature_not_kept(engine, tmp_path)
+
+
+@pytest.mark.postgres
+def test_signatures_kept_on_postgres_read_back_the_same(postgres_url: str, tmp_path: Path) -> None:
+    _signature_not_kept(Archive.open(postgres_url), tmp_path)
+
+
+def test_reanalysis_refreshes_the_kept_signature(engine: Archive, tmp_path: Path) -> None:
+    engine.ingest([_write_jsonl(tmp_path / "a.jsonl", RECORDS)])
+    stored = _stored_sketches(engine)
+    with engine.store.sessions.begin() as session:
+        session.execute(update(ArticleTerms).values(sketch=None))
+        session.execute(
+            update(ArticleTerms).where(ArticleTerms.article_id == 1).values(sketch=b"x")
+        )
+    assert engine.reindex(full=True).reanalysed == 6
+    assert _stored_sketches(engine) == stored
 
 
 def test_stale_analyzer_version_is_reanalysed_on_open(sqlite_url: str, tmp_path: Path) -> None:

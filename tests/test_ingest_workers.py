@@ -18,6 +18,7 @@ from index.store import IngestWorkers, Store, read_paths
 from index.store import ingest as ingest_module
 from index.store import pipeline as pipeline_module
 from index.text.analyzer import Analyzer
+from index.text.shingles import article_signature
 
 from .conftest import ROOT, SAMPLE, SEED
 
@@ -47,7 +48,7 @@ def _contents(database: Path) -> list[tuple[object, ...]]:
             "SELECT a.id, a.url, a.title, a.summary, a.body, a.category, a.author, s.name, "
             "a.date_estimated, CASE WHEN a.date_estimated THEN NULL ELSE a.published_at END, "
             "a.content_hash, t.analyzer_version, t.content_hash, t.title_tokens, t.text_tokens, "
-            "t.sentences, t.event_dates, (SELECT count(*) FROM news_outbox o "
+            "t.sentences, t.event_dates, t.sketch, (SELECT count(*) FROM news_outbox o "
             "WHERE o.article_id = a.id) FROM articles a JOIN sources s ON s.id = a.source_id "
             "JOIN article_terms t ON t.article_id = a.id ORDER BY a.id"
         ).fetchall()
@@ -80,6 +81,8 @@ def test_two_workers_analyse_everything_and_store_what_one_does(
     assert len(pools) == 2  # the sample and the file, each with its own pool
     assert analysed_here == [], "every analysis came from the workers"
     assert reports[0] == reports[1] and contents[0] == contents[1]
+    for row in contents[1]:  # the signature the workers computed is the one of the text stored
+        assert row[17] == article_signature(row[2], json.loads(row[15])).to_bytes(), row[2]
     sample, found = reports[1]
     assert sample.added == 214  # then the file: mostly the sample's records again
     assert (found.added, found.updated, found.unchanged, found.failed) == (1, 2, 12, 3)

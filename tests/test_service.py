@@ -437,10 +437,10 @@ def test_upgrade_migrates_the_schema_and_keeps_an_index_of_the_same_format(
         command.downgrade(config, "0005")
     done = cli("upgrade", **environment)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("schema 0005 -> 0011; index format ")
+    assert done.stdout.startswith("schema 0005 -> 0012; index format ")
     assert " kept (generation " in done.stdout
     again = cli("upgrade", **environment)
-    assert again.stdout.startswith("schema 0011 (up to date); index format ")
+    assert again.stdout.startswith("schema 0012 (up to date); index format ")
 
 
 def test_upgrade_rebuilds_an_index_of_another_format(bot_db: str, tmp_path: Path) -> None:

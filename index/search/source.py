@@ -40,8 +40,15 @@ def _row(row: IndexRow) -> DocRow:
         content=int(row.content_hash[:15], 16),
         title_tokens=row.title_tokens,
         text_tokens=row.text_tokens,
-        sketch=article_signature(row.title, json.loads(row.sentences)).to_bytes(),
+        sketch=_sketch(row),
     )
+
+
+def _sketch(row: IndexRow) -> bytes:
+    """The signature computed at ingest; computed here for an article analysed before."""
+    if row.sketch is not None:
+        return bytes(row.sketch)
+    return article_signature(row.title, json.loads(row.sentences)).to_bytes()
 
 
 def database_rows(

@@ -16,6 +16,7 @@ from ..text.analyzer import Analyzer, split_sentences
 from ..text.dates import now
 from ..text.event_dates import EventDate, event_dates
 from ..text.event_dates import encode as encode_dates
+from ..text.shingles import article_signature
 from .records import MAX_TITLE_CHARS, MAX_URL_CHARS, ArticleRecord, bound_record
 
 __all__ = ["Prepared", "analysis_values", "content_hash", "prepare"]
@@ -39,19 +40,22 @@ def analysis_values(
     published_at: datetime | None,
     digest: str,
     analyzer: Analyzer,
-) -> dict[str, str]:
+) -> dict[str, str | bytes]:
     """The cached analysis of an article's (title, summary, body, category): segmented once.
     The text field holds the title too (the title field weighs it again) and the category's
-    name: "phòng chống tham nhũng" finds the articles filed under that heading."""
+    name: "phòng chống tham nhũng" finds the articles filed under that heading. The sketch is
+    the near-duplicate signature of title and sentences, so that no index build computes it."""
     title, summary, body, category = fields
     text = "\n".join(p for p in fields if p)
+    sentences = _snippet_sentences(summary, body)
     return dict(
         analyzer_version=analyzer.version,
         content_hash=digest,
         title_tokens="\n".join(analyzer.tokens(title)),
         text_tokens="\n".join(analyzer.tokens(text)),
-        sentences=json.dumps(_snippet_sentences(summary, body), ensure_ascii=False),
+        sentences=json.dumps(sentences, ensure_ascii=False),
         event_dates=encode_dates(_event_dates(summary, body, published_at)),
+        sketch=article_signature(title, sentences).to_bytes(),
     )
 
 
@@ -82,7 +86,7 @@ class Prepared:
     text_hash: str
     category: str | None
     reference: date | None
-    values: dict[str, str]
+    values: dict[str, str | bytes]
 
     def fits(
         self,

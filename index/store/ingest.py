@@ -106,12 +106,12 @@ def analyse(article: Article, analyzer: Analyzer, prepared: Prepared | None = No
         _cache(article, _analysis(article, analyzer))
 
 
-def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str]:
+def _analysis(article: Article, analyzer: Analyzer) -> dict[str, str | bytes]:
     fields = (article.title, article.summary, article.body, article.category)
     return analysis_values(fields, article.published_at, article.content_hash, analyzer)
 
 
-def _cache(article: Article, values: dict[str, str]) -> None:
+def _cache(article: Article, values: dict[str, str | bytes]) -> None:
     if article.terms is None:
         article.terms = ArticleTerms(**values)
     else:

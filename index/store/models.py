@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -133,6 +134,9 @@ class ArticleTerms(Base):
     sentences: Mapped[str] = mapped_column(Text)  # JSON list of display sentences
     # dates the article mentions, read with its publication date (`event_dates.encode`)
     event_dates: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # near-duplicate signature of title and sentences (`shingles.article_signature`, as bytes);
+    # none for an article analysed before it was kept (the index computes it then)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     article: Mapped[Article] = relationship(back_populates="terms")
 

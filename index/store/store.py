@@ -82,6 +82,7 @@ class IndexRow:
     title_tokens: str  # the token stream joined by "\n"
     text_tokens: str
     sentences: str  # the display sentences, as stored (a JSON list)
+    sketch: bytes | None  # their near-duplicate signature, as stored (none if analysed before)
 
 
 class Store(Usage):
@@ -347,16 +348,19 @@ def _index_row(
     title_tokens: str,
     text_tokens: str,
     sentences: str,
+    sketch: bytes | None,
 ) -> IndexRow:
     return IndexRow(
         article_id, published_at, updated_at, category, title, url, content_hash, source,
-        title_tokens, text_tokens, sentences,
+        title_tokens, text_tokens, sentences, sketch,
     )  # fmt: skip
 
 
 def _index_query(
     analyzer_version: str,
-) -> Select[int, datetime, datetime, str | None, str, str | None, str, str, str, str, str]:
+) -> Select[
+    int, datetime, datetime, str | None, str, str | None, str, str, str, str, str, bytes | None
+]:
     return (
         select(
             Article.id,
@@ -370,6 +374,7 @@ def _index_query(
             ArticleTerms.title_tokens,
             ArticleTerms.text_tokens,
             ArticleTerms.sentences,
+            ArticleTerms.sketch,
         )
         .join(Source, Article.source_id == Source.id)
         .join(ArticleTerms, ArticleTerms.article_id == Article.id)
