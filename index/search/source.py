@@ -48,6 +48,7 @@ def _sketch(row: IndexRow) -> bytes:
     """The signature computed at ingest; computed here for an article analysed before."""
     if row.sketch is not None:
         return bytes(row.sketch)
+    assert row.sentences is not None  # read whenever the sketch is missing
     return article_signature(row.title, json.loads(row.sentences)).to_bytes()
 
 

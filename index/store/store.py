@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,7 +81,7 @@ class IndexRow:
     source: str
     title_tokens: str  # the token stream joined by "\n"
     text_tokens: str
-    sentences: str  # the display sentences, as stored (a JSON list)
+    sentences: str | None  # the display sentences (a JSON list), read only without a sketch
     sketch: bytes | None  # their near-duplicate signature, as stored (none if analysed before)
 
 
@@ -347,7 +347,7 @@ def _index_row(
     source: str,
     title_tokens: str,
     text_tokens: str,
-    sentences: str,
+    sentences: str | None,
     sketch: bytes | None,
 ) -> IndexRow:
     return IndexRow(
@@ -359,7 +359,18 @@ def _index_row(
 def _index_query(
     analyzer_version: str,
 ) -> Select[
-    int, datetime, datetime, str | None, str, str | None, str, str, str, str, str, bytes | None
+    int,
+    datetime,
+    datetime,
+    str | None,
+    str,
+    str | None,
+    str,
+    str,
+    str,
+    str,
+    str | None,
+    bytes | None,
 ]:
     return (
         select(
@@ -373,7 +384,8 @@ def _index_query(
             Source.name,
             ArticleTerms.title_tokens,
             ArticleTerms.text_tokens,
-            ArticleTerms.sentences,
+            # the sentences only make the signature of an article analysed before 0012
+            case((ArticleTerms.sketch.is_(None), ArticleTerms.sentences), else_=None),
             ArticleTerms.sketch,
         )
         .join(Source, Article.source_id == Source.id)
