@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .archive import Archive
 from .errors import DatabaseUnavailable, TinSoError
+from .processes import process_alive
 from .search.arrays import fsync_dir
 from .search.generation import CURRENT, read_current
 from .search.writer import IndexWriter
@@ -100,18 +101,8 @@ def _remove_abandoned(folder: Path) -> None:
         return
     for work in folder.parent.glob(f".{folder.name}.partial-*"):
         pid = work.name.rpartition("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(work, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _copy_index(index_dir: Path, target: Path) -> tuple[int | None, str | None]:

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import TinSoError
+from ..processes import process_alive
 from ..text.restore import Restorer
 from .arrays import CorruptIndex
 from .generation import (
@@ -97,18 +98,6 @@ class MergePolicy:
 
 
 _PID = re.compile(r"(?:\.(\d+)\.tmp$)|(?:^\.work-(\d+)-)")
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _now() -> str:
@@ -481,7 +470,7 @@ def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
         found = _PID.search(path.name)
         try:
             if found:
-                if not _alive(int(found.group(1) or found.group(2))):
+                if not process_alive(int(found.group(1) or found.group(2))):
                     _remove(path)
             elif path.name.startswith(("seg-", "gen-", "manifest-")):
                 _remove(path)

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from ..errors import TinSoError
+from ..processes import process_alive
 from .database import write_session
 from .models import AwareDateTime, Base
 
@@ -179,15 +180,9 @@ def _died_here(holder: str) -> bool:
     machine frees its leases at once; on another host, only expiry can tell)."""
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != socket.gethostname() or not pid.isdigit():
         return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
+    return not process_alive(int(pid))
 
 
 class TokenBuckets:
