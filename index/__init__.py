@@ -172,9 +172,11 @@ _LAZY = {
         "parse_date",
     ),
     ".upgrade": ("UpgradeReport", "upgrade"),
+    "._lazy": ("lazy_names",),
 }
 
 __all__ = [
+    "lazy_names",  # the loader of these maps, which the bot's packages use too
     "IngestWorkers",
     "WorkerFailed",
     "DICTIONARY_CHECK_SECONDS",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_names
+from index import lazy_names
 
 if TYPE_CHECKING:
     from .core import EXAMPLE, PAGE_SIZE, Conversation
