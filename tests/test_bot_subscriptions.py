@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from index import DeliveryMode, DeliveryStatus
+from index import DeliveryMode, DeliveryStatus, NewsDesk
 from index.text.dates import VIETNAM, now
 
 from .fakebotapi import FakeBotAPI
@@ -199,13 +199,20 @@ def test_a_429_is_waited_out_and_the_news_arrives_once(
     assert len(news_for(fake_api, user["id"])) == 1
 
 
+def _pinned_clock(running: Any, hour: int) -> tuple[NewsDesk, list[datetime]]:
+    """The running bot's news desk, its clock pinned to today at `hour`:00 in Vietnam (move it
+    by assigning `clock[0]`)."""
+    desk = running.application.bot_data["state"].news
+    clock = [datetime.now(VIETNAM).replace(hour=hour, minute=0)]
+    desk.clock = lambda: clock[0]
+    return desk, clock
+
+
 def test_quiet_hours_hold_news_until_the_morning(
     fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
 ) -> None:
     running = start_bot(news_check_seconds=0.3, quiet_hours="22:00-06:00")
-    desk = running.application.bot_data["state"].news
-    clock = [datetime.now(VIETNAM).replace(hour=23, minute=0)]
-    desk.clock = lambda: clock[0]
+    desk, clock = _pinned_clock(running, 23)
     user = citizen(1)
     ask(fake_api, user, "/theodoi chuyển đổi số")
     ingest_elsewhere(news_file(tmp_path), bot_db)
@@ -220,9 +227,7 @@ def test_a_daily_digest_comes_at_its_hour(
     fake_api: FakeBotAPI, start_bot, bot_db: str, tmp_path: Path
 ) -> None:
     running = start_bot(**FAST)
-    desk = running.application.bot_data["state"].news
-    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
-    desk.clock = lambda: clock[0]
+    desk, clock = _pinned_clock(running, 10)
     user = citizen(1)
     ask(fake_api, user, "/theodoi chuyển đổi số")
     ask(fake_api, user, "/theodoi an toàn thông tin")
@@ -271,9 +276,7 @@ def _daily_digest_of(
 ) -> tuple[dict[str, Any], list[str]]:
     """Follow “chuyển đổi số” in `chat` (as its admin), choose the daily digest, ingest 25
     articles and move the clock to the next morning: the digest's message(s)."""
-    desk = running.application.bot_data["state"].news
-    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
-    desk.clock = lambda: clock[0]
+    desk, clock = _pinned_clock(running, 10)
     admin = citizen(1)
     ask(fake_api, admin, "/theodoi chuyển đổi số", chat=chat)
     settings = ask(fake_api, admin, "/bantin", chat=chat)
@@ -363,9 +366,7 @@ def test_a_channel_gets_its_digest_without_buttons(
     from .test_bot import ADMIN
 
     running = start_bot(**FAST)
-    desk = running.application.bot_data["state"].news
-    clock = [datetime.now(VIETNAM).replace(hour=10, minute=0)]
-    desk.clock = lambda: clock[0]
+    desk, clock = _pinned_clock(running, 10)
     channel = FakeBotAPI.channel()
     fake_api.set_admins(channel, {fake_api.bot_user["id"]})
     ask(fake_api, ADMIN, "/kenh @sotttt_tin chuyển đổi số")

@@ -46,6 +46,23 @@ def cli(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_bot(
+    fake_api: FakeBotAPI, database_url: str, *args: str, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """`python bot.py run ...` against the fake Bot API on `database_url`, in another process
+    (for the runs that are refused at start)."""
+    return cli(
+        "run",
+        *args,
+        TELEGRAM_BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_BASE_URL=fake_api.base_url,
+        DATABASE_URL=database_url,
+        LOAD_SAMPLE="false",
+        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
+        **environment,
+    )
+
+
 def answered(fake_api: FakeBotAPI, text: str, timeout: float = 10) -> dict[str, Any]:
     question = fake_api.send_text(USER, text)
     return fake_api.wait_reply(question, timeout=timeout)[0]
@@ -87,14 +104,7 @@ def test_a_second_poller_is_refused_with_a_clear_message(
     fake_api: FakeBotAPI, start_bot, bot_db: str
 ) -> None:
     start_bot()
-    second = cli(
-        "run",
-        TELEGRAM_BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_BASE_URL=fake_api.base_url,
-        DATABASE_URL=bot_db,
-        LOAD_SAMPLE="false",
-        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
-    )
+    second = run_bot(fake_api, bot_db)
     assert second.returncode == 1
     lines = second.stderr.strip().splitlines()
     assert lines[-1].startswith("error: another process (")
@@ -567,14 +577,7 @@ def test_polling_is_refused_while_webhook_replicas_run(
     fake_api: FakeBotAPI, replicas, postgres_url: str
 ) -> None:
     replicas(1)
-    poller = cli(
-        "run",
-        TELEGRAM_BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_BASE_URL=fake_api.base_url,
-        DATABASE_URL=postgres_url,
-        LOAD_SAMPLE="false",
-        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
-    )
+    poller = run_bot(fake_api, postgres_url)
     assert poller.returncode == 1
     last = poller.stderr.strip().splitlines()[-1]
     assert last.startswith("error: webhook replicas of this bot are running (")
@@ -589,18 +592,8 @@ def test_a_webhook_replica_is_refused_while_a_process_polls(
     fake_api: FakeBotAPI, start_bot, bot_db: str
 ) -> None:
     start_bot()
-    replica = cli(
-        "run",
-        "--webhook-url",
-        HOOK,
-        "--port",
-        "1",
-        TELEGRAM_BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_BASE_URL=fake_api.base_url,
-        DATABASE_URL=bot_db,
-        LOAD_SAMPLE="false",
-        CHAT_ID_SECRET="test-chat-id-secret-0123456789",
-        WEBHOOK_SECRET_TOKEN=SECRET_TOKEN,
+    replica = run_bot(
+        fake_api, bot_db, "--webhook-url", HOOK, "--port", "1", WEBHOOK_SECRET_TOKEN=SECRET_TOKEN
     )
     assert replica.returncode == 1
     last = replica.stderr.strip().splitlines()[-1]
