@@ -19,6 +19,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -93,21 +94,22 @@ class IndexKeeper:
             self.rebuild(progress=progress)
         self.sync()
 
-    def _load(self, manifest: Manifest | None = None) -> str | None:
-        """Swap in the live (or given) generation; the reason it cannot be used, if any."""
+    def _load(self, manifest: Manifest | None = None) -> _Unusable | None:
+        """Swap in the live (or given) generation; why it cannot be used, if it cannot."""
         for _ in range(3):
             try:
                 manifest = manifest or read_current(self.index_dir)
             except OtherFormat as exc:
-                return f"{_OLDER} ({exc})"
+                return _Unusable(f"was written by another version ({exc})", expected=True)
             except CorruptIndex as exc:
-                return f"is damaged ({exc})"
+                return _Unusable(f"is damaged ({exc})")
             if manifest is None:
-                return "is missing"
+                return _Unusable("is missing", expected=True)
             if manifest.analyzer != self.analyzer.version:
-                return f"was built by analyzer {manifest.analyzer}, not {self.analyzer.version}"
+                why = f"was built by analyzer {manifest.analyzer}, not {self.analyzer.version}"
+                return _Unusable(why, expected=True)
             if manifest.database != self.store.identity():
-                return "belongs to another database"
+                return _Unusable("belongs to another database", expected=True)
             reuse = {s.name: s for s in self._snapshot.segments} if self._snapshot else {}
             try:
                 generation = Generation.open(self.index_dir, manifest, reuse=reuse)
@@ -119,10 +121,10 @@ class IndexKeeper:
                 if moved:  # a writer replaced it meanwhile: open the new one
                     manifest = None
                     continue
-                return f"is damaged ({exc})"
+                return _Unusable(f"is damaged ({exc})")
             self._swap_in(Snapshot(generation, self.params))
             return None
-        return "keeps changing"
+        return _Unusable("keeps changing")
 
     def _swap_in(self, snapshot: Snapshot) -> None:
         with self._swap:
@@ -293,19 +295,19 @@ class IndexKeeper:
             shutil.rmtree(self.owned, ignore_errors=True)
 
 
-def _log_rebuild(index_dir: Path, reason: str) -> None:
-    """Say in one line why the index is rebuilt (at the level `_level` gives the reason)."""
-    log.log(_level(reason), "index in %s %s: rebuilding it from the database", index_dir, reason)
+@dataclass(frozen=True)
+class _Unusable:
+    """Why the live generation cannot serve: `expected` for a first build, another database's
+    index (one INDEX_DIR, several databases) or one written before an upgrade; damage is not."""
+
+    why: str
+    expected: bool = False
 
 
-_OLDER = "was written by another version"
-_NORMAL = ("is missing", "belongs to another database", _OLDER, "was built by analyzer")
-
-
-def _level(reason: str) -> int:
-    """A first build, another database's index (one INDEX_DIR, several databases) or one written
-    before an upgrade is normal; damage is worth a warning."""
-    return logging.INFO if reason.startswith(_NORMAL) else logging.WARNING
+def _log_rebuild(index_dir: Path, reason: _Unusable) -> None:
+    """Say in one line why the index is rebuilt (a warning unless that was to be expected)."""
+    level = logging.INFO if reason.expected else logging.WARNING
+    log.log(level, "index in %s %s: rebuilding it from the database", index_dir, reason.why)
 
 
 def _finish(reference: weakref.ref[IndexKeeper]) -> None:
