@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.text.normalize import fold, lower, normalize
 from index.text.shingles import (
@@ -120,3 +122,27 @@ def test_signature_hashes_are_the_blake2b_digests_of_the_shingles() -> None:
         found = signature(text).hashes
         assert found.dtype == np.uint32
         assert found.tolist() == _reference_signature(text)
+
+
+def _reference_similarity(a: Signature, b: Signature) -> float:
+    """The estimate as defined: the share of the union's k smallest hashes held by both."""
+    if len(a.hashes) == 0 or len(b.hashes) == 0:
+        return 1.0 if len(a.hashes) == len(b.hashes) else 0.0
+    union = np.union1d(a.hashes, b.hashes)[: min(a.size, b.size)]
+    both = np.intersect1d(a.hashes, b.hashes, assume_unique=True)
+    return float(np.isin(union, both, assume_unique=True).sum()) / len(union)
+
+
+@given(
+    st.sets(st.integers(0, 400), max_size=90),
+    st.sets(st.integers(0, 400), max_size=90),
+    st.sampled_from([16, 64]),
+    st.sampled_from([16, 64]),
+)
+def test_similarity_is_the_bottom_k_estimate(
+    first: set[int], second: set[int], size_a: int, size_b: int
+) -> None:
+    a = Signature(np.array(sorted(first), dtype=np.uint32)[:size_a], size_a)
+    b = Signature(np.array(sorted(second), dtype=np.uint32)[:size_b], size_b)
+    assert similarity(a, b) == _reference_similarity(a, b)
+    assert similarity(b, a) == similarity(a, b)

@@ -81,12 +81,29 @@ def article_signature(title: str, sentences: Sequence[str]) -> Signature:
 
 def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two texts' shingle sets (1.0 for two empty texts)."""
-    if len(a.hashes) == 0 or len(b.hashes) == 0:
+    return _similarity(_HashSet.of(a), _HashSet.of(b))
+
+
+@dataclass(frozen=True)
+class _HashSet:
+    """A signature's hashes as a Python set: comparing two sets of at most 64 small ints costs
+    a few microseconds, numpy's set routines a hundred (their fixed costs)."""
+
+    hashes: frozenset[int]
+    size: int
+
+    @classmethod
+    def of(cls, sketch: Signature) -> _HashSet:
+        return cls(frozenset(sketch.hashes.tolist()), sketch.size)
+
+
+def _similarity(a: _HashSet, b: _HashSet) -> float:
+    """The share of the union's k smallest hashes that both hold (k the smaller size)."""
+    if not a.hashes or not b.hashes:
         return 1.0 if len(a.hashes) == len(b.hashes) else 0.0
-    size = min(a.size, b.size)
-    union = np.union1d(a.hashes, b.hashes)[:size]
-    both = np.intersect1d(a.hashes, b.hashes, assume_unique=True)
-    return float(np.isin(union, both, assume_unique=True).sum()) / len(union)
+    union = sorted(a.hashes | b.hashes)[: min(a.size, b.size)]
+    both = a.hashes & b.hashes
+    return sum(1 for h in union if h in both) / len(union)
 
 
 def near_duplicates(
@@ -94,10 +111,11 @@ def near_duplicates(
 ) -> list[int]:
     """For each signature, the position of the first one it nearly duplicates (itself if none):
     collapse a result list by keeping the hits whose value is their own position."""
+    sets = [_HashSet.of(s) for s in signatures]
     firsts: list[int] = []
     found: list[int] = []
-    for i, current in enumerate(signatures):
-        match = next((f for f in firsts if similarity(signatures[f], current) >= threshold), i)
+    for i, current in enumerate(sets):
+        match = next((f for f in firsts if _similarity(sets[f], current) >= threshold), i)
         if match == i:
             firsts.append(i)
         found.append(match)
