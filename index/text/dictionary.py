@@ -18,7 +18,6 @@ the bot decides what to answer (`bot.conversation`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -172,13 +171,13 @@ class QueryDictionary:
         return result
 
     @cached_property
-    def _synonym_phrases(self) -> list[_Phrase]:
+    def _synonym_phrases(self) -> _Phrases:
         phrases = [_phrase(m, group) for group, members in enumerate(self.groups) for m in members]
-        return sorted(phrases, key=lambda p: -len(p.words))
+        return _Phrases.longest_first(phrases)
 
     @cached_property
-    def _filler_phrases(self) -> list[_Phrase]:
-        return sorted((_phrase(f, -1) for f in self.fillers), key=lambda p: -len(p.words))
+    def _filler_phrases(self) -> _Phrases:
+        return _Phrases.longest_first([_phrase(f, -1) for f in self.fillers])
 
     def synonyms(self, text: str) -> list[Match]:
         """Non-overlapping synonym expressions in the text, longest first."""
@@ -255,15 +254,32 @@ def _phrase(text: str, group: int) -> _Phrase:
     return _Phrase(words, tuple(fold(w) for w in words), group)
 
 
-def _find(text: str, phrases: Sequence[_Phrase], *, allow_folded_single: bool) -> list[Match]:
+@dataclass(frozen=True)
+class _Phrases:
+    """Phrases longest first, and where each folded first word starts some (a text is matched
+    against the phrases its words can begin, not against every phrase of the dictionary)."""
+
+    ordered: tuple[_Phrase, ...]
+    by_first: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def longest_first(cls, phrases: list[_Phrase]) -> _Phrases:
+        ordered = tuple(sorted((p for p in phrases if p.words), key=lambda p: -len(p.words)))
+        by_first: dict[str, list[int]] = {}
+        for number, phrase in enumerate(ordered):
+            by_first.setdefault(phrase.folded[0], []).append(number)
+        return cls(ordered, {first: tuple(numbers) for first, numbers in by_first.items()})
+
+
+def _find(text: str, phrases: _Phrases, *, allow_folded_single: bool) -> list[Match]:
     words = surface_words(text)
     folded = [fold(w) for _, _, w in words]
     taken = [False] * len(words)
     found: list[Match] = []
-    for phrase in phrases:  # longest first
+    possible = {n for word in set(folded) for n in phrases.by_first.get(word, ())}
+    for number in sorted(possible):  # longest first, as in the dictionary's order
+        phrase = phrases.ordered[number]
         size = len(phrase.words)
-        if size == 0:
-            continue
         for i in range(len(words) - size + 1):
             if any(taken[i : i + size]) or tuple(folded[i : i + size]) != phrase.folded:
                 continue
