@@ -5,10 +5,14 @@ The corpus and the index are `bench_search.py`'s (generated from real analysed s
 by `bot.py reindex` in its own process, reused from the workdir when present). Questions: the
 benchmark's 300 (2-6 consecutive words of real sentences, half without diacritics), then the
 same accented ones typed in Telex with the input method off, and with 30% of their long words
-mistyped. Each question is timed through `SearchEngine.search` with understanding (reader,
-parser, restoration, preferences, answer line) and through the plain path, interleaved, for
-`--rounds` rounds (medians of the per-round p50/p95); the reader alone is timed on the same
-questions. The process stops itself above `--max-rss-gb`.
+mistyped. Each path — `SearchEngine.search` with understanding (reader, parser, restoration,
+preferences, answer line) and the plain path — runs in its own fresh process, the two
+alternating (A B, then B A, ...) for `--rounds` rounds; medians of the per-round p50/p95. A
+process asks every question once ("first time"), then all of them again ("again"). Two paths
+in one process would share the decoded-postings cache and the CPU caches: whichever path asks a
+question second finds its postings decoded, which favoured the path timed second by several
+ms at p95. The reader alone is timed in the understanding process. The process stops itself
+above `--max-rss-gb`.
 
     python benchmarks/bench_typing.py --workdir /tmp/bench              # 100,000 articles
     python benchmarks/bench_typing.py --docs 2000 --rounds 1            # a quick run
@@ -17,6 +21,7 @@ questions. The process stops itself above `--max-rss-gb`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -32,7 +37,6 @@ from bench_search import (  # noqa: E402
     generate_database,
     make_queries,
     percentile,
-    rss_mb,
     run_watched,
     sentence_pool,
     timed,
@@ -41,10 +45,57 @@ from bench_search import (  # noqa: E402
 
 from index import QueryDictionary  # noqa: E402
 from index.search import SearchEngine  # noqa: E402
-from index.search.understanding import read_question  # noqa: E402
+from index.search.understanding import SnapshotStats  # noqa: E402
 from index.search.vocabulary import READING_ARRAYS  # noqa: E402
 from index.store import Store  # noqa: E402
 from index.text.normalize import fold  # noqa: E402
+from index.text.reading import Reader  # noqa: E402
+
+PATHS = ("understanding", "plain")
+
+
+def question_sets(pool: list, count: int, seed: int) -> dict[str, tuple[list[str], list[str]]]:
+    """(typed questions, the questions the plain path is timed on: what was meant) per set."""
+    clean = make_queries(pool, count, seed)
+    accented = [q for q in clean if q != fold(q)]
+    return {
+        "benchmark questions (half without diacritics)": (clean, clean),
+        "the accented half typed in Telex": ([telex_typed(q) for q in accented], accented),
+        "the accented half, folded, 30% of long words mistyped": (
+            [mistyped(fold(q), 0.3, seed=i) for i, q in enumerate(accented)],
+            [fold(q) for q in accented],
+        ),
+    }
+
+
+def time_path(
+    path: str, url: str, index_dir: Path, sets: dict, warm: list[str]
+) -> dict[str, dict[str, list]]:
+    """In this process: every set's questions through one path, first time then again
+    (after `warm`, other questions: the CRF model, the SQLite page cache)."""
+    store = Store.open(url)
+    dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
+    engine = SearchEngine(
+        store, dictionary=dictionary, understanding=path == "understanding", index_dir=index_dir
+    )
+    engine.open()
+    snapshot = engine.snapshot
+    for query in warm:
+        engine.search(query)
+    result: dict[str, dict[str, list]] = {}
+    for name, (questions, meant) in sets.items():
+        asked = questions if path == "understanding" else meant
+        first = [timed(engine.search, q)[0] for q in asked]
+        again = [timed(engine.search, q)[0] for q in asked]
+        reader = []
+        if path == "understanding":  # its own statistics: the searches' readings are memoised
+            stats = SnapshotStats(snapshot)
+            reader = [
+                timed(Reader(stats, dictionary, snapshot.typos).read, q)[0] for q in questions
+            ]
+        result[name] = {"first": first, "again": again, "reader": reader}
+    engine.close()
+    return result
 
 
 def main() -> int:
@@ -56,6 +107,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--max-rss-gb", type=float, default=3.0)
+    parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)  # a child's path
     args = parser.parse_args()
     limit_mb = args.max_rss_gb * 1024
     watch_self(limit_mb)
@@ -65,34 +117,35 @@ def main() -> int:
     database = workdir / f"bench-{args.docs}-{args.terms}-{args.seed}.sqlite3"
     url = f"sqlite:///{database}"
     index_dir = Path(f"{database}-index")
+    sets = question_sets(pool, args.queries, args.seed)
+    if args.path:
+        print(
+            json.dumps(time_path(args.path, url, index_dir, sets, make_queries(pool, 40, 7)[:20]))
+        )
+        return 0
     if not database.exists():
         print(f"generating {args.docs} articles in {database} ...", file=sys.stderr)
         generate_database(url, pool, args.docs, args.terms, args.seed)
     env = dict(os.environ, DATABASE_URL=url, INDEX_DIR=str(index_dir), LOAD_SAMPLE="false")
     build_s, build_peak, _ = run_watched([sys.executable, "bot.py", "reindex"], env, limit_mb)
+    report_tables(url, index_dir, build_s, build_peak)
+    runs: dict[str, list[dict]] = {path: [] for path in PATHS}
+    for round_ in range(args.rounds):
+        for path in PATHS if round_ % 2 == 0 else PATHS[::-1]:  # A B, B A, ...
+            command = [sys.executable, __file__, "--path", path, "--docs", str(args.docs),
+                       "--terms", str(args.terms), "--queries", str(args.queries),
+                       "--seed", str(args.seed), "--workdir", str(workdir)]  # fmt: skip
+            _, _, out = run_watched(command, dict(os.environ), limit_mb)
+            runs[path].append(json.loads(out.strip().splitlines()[-1]))
+    report_timings(sets, runs)
+    return 0
 
-    clean = make_queries(pool, args.queries, args.seed)
-    accented = [q for q in clean if q != fold(q)]
-    # (typed questions, the questions the plain path is timed on: what was meant)
-    sets = {
-        "benchmark questions (half without diacritics)": (clean, clean),
-        "the accented half typed in Telex": ([telex_typed(q) for q in accented], accented),
-        "the accented half, folded, 30% of long words mistyped": (
-            [mistyped(fold(q), 0.3, seed=i) for i, q in enumerate(accented)],
-            [fold(q) for q in accented],
-        ),
-    }
-    store = Store.open(url)
-    dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
-    engine = SearchEngine(store, dictionary=dictionary, index_dir=index_dir)
+
+def report_tables(url: str, index_dir: Path, build_s: float, build_peak: float) -> None:
+    """The index's size and the typo tables' share of it."""
+    engine = SearchEngine(Store.open(url), index_dir=index_dir)
     engine.open()
-    plain = SearchEngine(store, understanding=False, index_dir=index_dir)
-    plain.keeper = engine.keeper  # the same opened index
     snapshot = engine.snapshot
-    for query in clean[:20]:  # warm up: the CRF model, SQLite page cache
-        engine.search(query)
-        plain.search(query)
-
     print(f"{snapshot.size:,} articles; reindex {build_s:.0f} s, peak RSS {build_peak:.0f} MB")
     tables = snapshot.generation.tables
     reading_bytes = sum(tables.array(name).nbytes for name in READING_ARRAYS)
@@ -102,27 +155,28 @@ def main() -> int:
         f"typo index + syllable table: {reading_bytes / 2**20:.1f} MB = {share:.1f}% of the "
         f"segments' {segment_bytes / 2**20:.0f} MB"
     )
-    print()
-    print("| questions | understanding p50 / p95 | plain (as meant) p50 / p95 | p95 difference "
-          "| reader p50 / p95 |")  # fmt: skip
-    print("|---|---|---|---|---|")
-    for name, (questions, meant) in sets.items():
-        rounds = []
-        for _ in range(args.rounds):
-            full, bare, reader = [], [], []
-            for query, plain_query in zip(questions, meant, strict=True):  # interleaved
-                full.append(timed(engine.search, query)[0])
-                bare.append(timed(plain.search, plain_query)[0])
-                reader.append(timed(read_question, snapshot, dictionary, query)[0])
-            rounds.append([percentile(v, q) for v in (full, bare, reader) for q in (50, 95)])
-        f50, f95, p50, p95, r50, r95 = (statistics.median(r[i] for r in rounds) for i in range(6))
-        print(
-            f"| {name} ({len(questions)}) | {f50:.1f} / {f95:.1f} ms | {p50:.1f} / {p95:.1f} ms "
-            f"| {f95 - p95:+.1f} ms | {r50:.2f} / {r95:.2f} ms |"
-        )
-    print(f"\nresident memory of this process: {rss_mb():.0f} MB")
     engine.close()
-    return 0
+
+
+def report_timings(sets: dict, runs: dict[str, list[dict]]) -> None:
+    """Medians over rounds of each path's per-round p50 / p95, per set, first time and again."""
+
+    def median(path: str, name: str, key: str, q: int) -> float:
+        return statistics.median(percentile(run[name][key], q) for run in runs[path])
+
+    print()
+    print("| questions | asked | understanding p50 / p95 | plain (as meant) p50 / p95 "
+          "| p95 difference | reader p50 / p95 |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for name, (questions, _) in sets.items():
+        for key in ("first", "again"):
+            f50, f95 = (median("understanding", name, key, q) for q in (50, 95))
+            p50, p95 = (median("plain", name, key, q) for q in (50, 95))
+            r50, r95 = (median("understanding", name, "reader", q) for q in (50, 95))
+            print(
+                f"| {name} ({len(questions)}) | {key} | {f50:.1f} / {f95:.1f} ms "
+                f"| {p50:.1f} / {p95:.1f} ms | {f95 - p95:+.1f} ms | {r50:.2f} / {r95:.2f} ms |"
+            )
 
 
 if __name__ == "__main__":
