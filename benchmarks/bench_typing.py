@@ -5,14 +5,15 @@ The corpus and the index are `bench_search.py`'s (generated from real analysed s
 by `bot.py reindex` in its own process, reused from the workdir when present). Questions: the
 benchmark's 300 (2-6 consecutive words of real sentences, half without diacritics), then the
 same accented ones typed in Telex with the input method off, and with 30% of their long words
-mistyped. Each path — `SearchEngine.search` with understanding (reader, parser, restoration,
-preferences, answer line) and the plain path — runs in its own fresh process, the two
-alternating (A B, then B A, ...) for `--rounds` rounds; medians of the per-round p50/p95. A
-process asks every question once ("first time"), then all of them again ("again"). Two paths
-in one process would share the decoded-postings cache and the CPU caches: whichever path asks a
-question second finds its postings decoded, which favoured the path timed second by several
-ms at p95. The reader alone is timed in the understanding process. The process stops itself
-above `--max-rss-gb`.
+mistyped. Both paths — `SearchEngine.search` with understanding (reader, parser, restoration,
+preferences, answer line) and the plain path — run in one process per round, each with its own
+opened index (its own decoded-postings cache), interleaved question by question so that both
+see the same machine load, the first to go alternating from question to question and from
+round to round: a path asking a question second in one shared index would find its postings
+decoded by the first, which favoured the path timed second by several ms at p95. Each set is
+asked through once ("first"), then again ("again"; the later sets reuse postings the earlier
+ones decoded). Medians over `--rounds` rounds of the per-round p50 / p95. The reader alone is
+timed on its own statistics. The process stops itself above `--max-rss-gb`.
 
     python benchmarks/bench_typing.py --workdir /tmp/bench              # 100,000 articles
     python benchmarks/bench_typing.py --docs 2000 --rounds 1            # a quick run
@@ -68,33 +69,42 @@ def question_sets(pool: list, count: int, seed: int) -> dict[str, tuple[list[str
     }
 
 
-def time_path(
-    path: str, url: str, index_dir: Path, sets: dict, warm: list[str]
+def time_round(
+    round_: int, url: str, index_dir: Path, sets: dict, warm: list[str]
 ) -> dict[str, dict[str, list]]:
-    """In this process: every set's questions through one path, first time then again
-    (after `warm`, other questions: the CRF model, the SQLite page cache)."""
+    """In this process: every set's questions through both paths, interleaved, each path with
+    its own opened index (its own decoded-postings cache), the first to go alternating from
+    question to question and from round to round; every question first time, then again."""
     store = Store.open(url)
     dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
-    engine = SearchEngine(
-        store, dictionary=dictionary, understanding=path == "understanding", index_dir=index_dir
-    )
-    engine.open()
-    snapshot = engine.snapshot
-    for query in warm:
-        engine.search(query)
+    engines = {
+        path: SearchEngine(
+            store, dictionary=dictionary, understanding=path == "understanding", index_dir=index_dir
+        )
+        for path in PATHS
+    }
+    for engine in engines.values():
+        engine.open()
+        for query in warm:
+            engine.search(query)
     result: dict[str, dict[str, list]] = {}
     for name, (questions, meant) in sets.items():
-        asked = questions if path == "understanding" else meant
-        first = [timed(engine.search, q)[0] for q in asked]
-        again = [timed(engine.search, q)[0] for q in asked]
-        reader = []
-        if path == "understanding":  # its own statistics: the searches' readings are memoised
-            stats = SnapshotStats(snapshot)
-            reader = [
-                timed(Reader(stats, dictionary, snapshot.typos).read, q)[0] for q in questions
-            ]
-        result[name] = {"first": first, "again": again, "reader": reader}
-    engine.close()
+        times: dict[str, list[float]] = {}
+        for asked in ("first", "again"):
+            for number, pair in enumerate(zip(questions, meant, strict=True)):
+                turn = PATHS if (number + round_) % 2 == 0 else PATHS[::-1]
+                for path in turn:
+                    question = pair[0] if path == "understanding" else pair[1]
+                    took = timed(engines[path].search, question)[0]
+                    times.setdefault(f"{path} {asked}", []).append(took)
+        snapshot = engines["understanding"].snapshot
+        stats = SnapshotStats(snapshot)  # its own: the searches' readings are memoised
+        times["reader"] = [
+            timed(Reader(stats, dictionary, snapshot.typos).read, q)[0] for q in questions
+        ]
+        result[name] = times
+    for engine in engines.values():
+        engine.close()
     return result
 
 
@@ -107,7 +117,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--max-rss-gb", type=float, default=3.0)
-    parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)  # a child's path
+    parser.add_argument("--round", type=int, help=argparse.SUPPRESS)  # a child's round
     args = parser.parse_args()
     limit_mb = args.max_rss_gb * 1024
     watch_self(limit_mb)
@@ -118,10 +128,9 @@ def main() -> int:
     url = f"sqlite:///{database}"
     index_dir = Path(f"{database}-index")
     sets = question_sets(pool, args.queries, args.seed)
-    if args.path:
-        print(
-            json.dumps(time_path(args.path, url, index_dir, sets, make_queries(pool, 40, 7)[:20]))
-        )
+    if args.round is not None:
+        warm = make_queries(pool, 40, 7)[:20]  # other questions: CRF model, SQLite page cache
+        print(json.dumps(time_round(args.round, url, index_dir, sets, warm)))
         return 0
     if not database.exists():
         print(f"generating {args.docs} articles in {database} ...", file=sys.stderr)
@@ -129,14 +138,13 @@ def main() -> int:
     env = dict(os.environ, DATABASE_URL=url, INDEX_DIR=str(index_dir), LOAD_SAMPLE="false")
     build_s, build_peak, _ = run_watched([sys.executable, "bot.py", "reindex"], env, limit_mb)
     report_tables(url, index_dir, build_s, build_peak)
-    runs: dict[str, list[dict]] = {path: [] for path in PATHS}
-    for round_ in range(args.rounds):
-        for path in PATHS if round_ % 2 == 0 else PATHS[::-1]:  # A B, B A, ...
-            command = [sys.executable, __file__, "--path", path, "--docs", str(args.docs),
-                       "--terms", str(args.terms), "--queries", str(args.queries),
-                       "--seed", str(args.seed), "--workdir", str(workdir)]  # fmt: skip
-            _, _, out = run_watched(command, dict(os.environ), limit_mb)
-            runs[path].append(json.loads(out.strip().splitlines()[-1]))
+    runs: list[dict] = []
+    for round_ in range(args.rounds):  # a fresh process each: "first" is the first time
+        command = [sys.executable, __file__, "--round", str(round_), "--docs", str(args.docs),
+                   "--terms", str(args.terms), "--queries", str(args.queries),
+                   "--seed", str(args.seed), "--workdir", str(workdir)]  # fmt: skip
+        _, _, out = run_watched(command, dict(os.environ), limit_mb)
+        runs.append(json.loads(out.strip().splitlines()[-1]))
     report_timings(sets, runs)
     return 0
 
@@ -158,11 +166,11 @@ def report_tables(url: str, index_dir: Path, build_s: float, build_peak: float) 
     engine.close()
 
 
-def report_timings(sets: dict, runs: dict[str, list[dict]]) -> None:
+def report_timings(sets: dict, runs: list[dict]) -> None:
     """Medians over rounds of each path's per-round p50 / p95, per set, first time and again."""
 
-    def median(path: str, name: str, key: str, q: int) -> float:
-        return statistics.median(percentile(run[name][key], q) for run in runs[path])
+    def median(name: str, key: str, q: int) -> float:
+        return statistics.median(percentile(run[name][key], q) for run in runs)
 
     print()
     print("| questions | asked | understanding p50 / p95 | plain (as meant) p50 / p95 "
@@ -170,9 +178,9 @@ def report_timings(sets: dict, runs: dict[str, list[dict]]) -> None:
     print("|---|---|---|---|---|---|")
     for name, (questions, _) in sets.items():
         for key in ("first", "again"):
-            f50, f95 = (median("understanding", name, key, q) for q in (50, 95))
-            p50, p95 = (median("plain", name, key, q) for q in (50, 95))
-            r50, r95 = (median("understanding", name, "reader", q) for q in (50, 95))
+            f50, f95 = (median(name, f"understanding {key}", q) for q in (50, 95))
+            p50, p95 = (median(name, f"plain {key}", q) for q in (50, 95))
+            r50, r95 = (median(name, "reader", q) for q in (50, 95))
             print(
                 f"| {name} ({len(questions)}) | {key} | {f50:.1f} / {f95:.1f} ms "
                 f"| {p50:.1f} / {p95:.1f} ms | {f95 - p95:+.1f} ms | {r50:.2f} / {r95:.2f} ms |"
