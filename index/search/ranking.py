@@ -282,7 +282,7 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
         key = term_key(concept.alternatives[0][0])
         seen[key] = seen.get(key, 0.0) + concept.weight
     for key, weight in seen.items():
-        covered[syllables.holders(key)] += weight  # dead positions are masked by `cover`
+        syllables.add_at_holders(covered, key, weight)  # dead positions are masked by `cover`
     covered += sum(c.weight for c in common)  # too common to tell articles apart: present
     for concept in grouped + [c for c in plain if c not in single]:
         present = np.zeros(snapshot.positions, dtype=bool)
@@ -297,11 +297,9 @@ def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
     sorting two long position lists costs more than one pass over a small counter)."""
     wanted = list(dict.fromkeys(alternative))
     counts = np.zeros(syllables.snapshot.positions, dtype=np.int16)
-    for syllable in wanted:
-        documents = syllables.holders(term_key(syllable))  # `cover` masks dead positions
-        if len(documents) == 0:
+    for syllable in wanted:  # `cover` masks dead positions
+        if not syllables.add_at_holders(counts, term_key(syllable), 1):
             return np.zeros(syllables.snapshot.positions, dtype=bool)
-        counts[documents] += 1
     holding: np.ndarray = counts == len(wanted)
     return holding
 

@@ -489,12 +489,13 @@ class FieldPostings:
         found[found == len(self.keys)] = 0
         return np.where(self.keys[found] == keys, found, -1)
 
-    def _layout(self, term: int) -> tuple[int, int, int, int]:
+    def layout(self, term: int) -> tuple[int, int, int, int]:
+        """(postings, byte offset, gap width, frequency width) of a term."""
         code = int(self.codes[term])
         return int(self.df[term]), int(self.off[term]), code & 0x0F, code >> 4
 
     def _gaps_tfs(self, term: int, positions: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        n, offset, gap_width, tf_width = self._layout(term)
+        n, offset, gap_width, tf_width = self.layout(term)
         if gap_width:
             gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
             gaps = gaps if positions is None else gaps[positions]
@@ -531,7 +532,7 @@ class FieldPostings:
 
     def documents(self, term: int) -> np.ndarray:
         """The local documents of a term, without reading its frequencies."""
-        n, offset, gap_width, _ = self._layout(term)
+        n, offset, gap_width, _ = self.layout(term)
         first, count = self.blocks(term)
         if gap_width:
             gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)

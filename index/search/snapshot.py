@@ -24,6 +24,7 @@ from ..text.dates import VIETNAM
 from ..text.restore import Restorer
 from ..text.shingles import Signature
 from ..text.typos import TypoIndex
+from . import kernels
 from .bm25 import BM25Params
 from .generation import Generation
 from .segment import Segment
@@ -71,6 +72,8 @@ class FieldView:
             self.norm = params.k1 * (1 - params.b + params.b * self.lengths / self.avgdl)
         else:
             self.norm = np.zeros(len(self.lengths))
+        # the saturation tf (k1 + 1) / (norm + tf) at tf = 1, the most frequent case
+        self.unit = (params.k1 + 1) / (self.norm + 1.0) if kernels.compiled() else self.norm
 
     # -- statistics ---------------------------------------------------------------------------
 
@@ -126,6 +129,18 @@ class FieldView:
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def add_at_holders(self, target: np.ndarray, key: int, value: float) -> bool:
+        """target[position] += value at every document holding the key, deleted ones included
+        (int16 targets count holders); False when no document holds it."""
+        located = self.locate(key)
+        if kernels.compiled():
+            for where in located:
+                base = int(self.snapshot.bases[where.segment])
+                kernels.add_presence(self.postings[where.segment], where.term, base, target, value)
+        elif located:
+            target[self.holders(key)] += value
+        return bool(located)
 
     def scores(self, keys: Sequence[int]) -> np.ndarray:
         """BM25 score of every position for the query keys (0 for deleted documents)."""
@@ -252,16 +267,23 @@ class Snapshot:
                 self._cache.move_to_end(key)
                 return found
         view = self.fields[field]
-        docs, tfs = view.postings[segment].postings(term)
-        docs += int(self.bases[segment])
-        # tf (k1 + 1) / (tf + norm), computed in place (the same floats, fewer passes)
-        saturation = tfs.astype(np.float64)
-        denominator = view.norm[docs]
-        denominator += saturation
-        saturation *= self.params.k1 + 1
-        saturation /= denominator
-        value = (docs, saturation)
-        size = docs.nbytes + value[1].nbytes
+        base = int(self.bases[segment])
+        if kernels.compiled():
+            postings = view.postings[segment]
+            value = kernels.decode_saturations(
+                postings, term, base, view.norm, view.unit, self.params.k1
+            )
+        else:
+            docs, tfs = view.postings[segment].postings(term)
+            docs += base
+            # tf (k1 + 1) / (tf + norm), computed in place (the same floats, fewer passes)
+            saturation = tfs.astype(np.float64)
+            denominator = view.norm[docs]
+            denominator += saturation
+            saturation *= self.params.k1 + 1
+            saturation /= denominator
+            value = (docs, saturation)
+        size = value[0].nbytes + value[1].nbytes
         with self._cache_lock:
             self._cache[key] = value
             self._cache_bytes += size

@@ -1,0 +1,230 @@
+/* Compiled inner loops of ranking: decode a term's postings straight from the mapped segment
+ * and add them into per-position arrays, in one pass and without temporaries.
+ *
+ * The numpy path (index/search/snapshot.py, topk.py, ranking.py) decodes postings into arrays
+ * in several passes, computes saturations in several more, then multiplies, gathers, adds and
+ * scatters; these loops do the same arithmetic, in the same order, per posting: tf (k1 + 1) /
+ * (norm + tf), times the clause's factor, added to the position's sum. Built without floating-point contraction (-ffp-contract=off, no fast-math),
+ * so every float equals the numpy path's (the tests compare them bit for bit).
+ *
+ * Postings of a term (segment.py): document gaps inside blocks of 128 (the first gap of a
+ * block is 0, the block's first document is in `bbase`) in 0, 1, 2 or 4 little-endian bytes,
+ * padded to 4 bytes, then term frequencies in 0 (all 1), 1, 2 or 4 bytes.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define BLOCK 128
+
+typedef struct {
+    const uint8_t *data;  /* the segment's postings bytes, at the term's offset */
+    Py_ssize_t n;
+    int gap_width;
+    int tf_width;
+    const int32_t *bbase; /* the term's first block's first document */
+} Term;
+
+static inline uint32_t read_width(const uint8_t *p, int width, Py_ssize_t i) {
+    switch (width) {
+    case 1:
+        return p[i];
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p + 2 * i, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p + 4 * i, 4);
+        return v;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t n, int gap_width,
+                     int tf_width, Py_buffer *bbase, Py_ssize_t first_block) {
+    Py_ssize_t gap_bytes = (n * gap_width + 3) / 4 * 4;
+    Py_ssize_t blocks = (n + BLOCK - 1) / BLOCK;
+    if (offset < 0 || n < 0 || offset + gap_bytes + n * tf_width > post->len ||
+        first_block < 0 || (first_block + blocks) * 4 > bbase->len ||
+        (gap_width != 0 && gap_width != 1 && gap_width != 2 && gap_width != 4) ||
+        (tf_width != 0 && tf_width != 1 && tf_width != 2 && tf_width != 4)) {
+        PyErr_SetString(PyExc_ValueError, "postings out of bounds");
+        return -1;
+    }
+    term->data = (const uint8_t *)post->buf + offset;
+    term->n = n;
+    term->gap_width = gap_width;
+    term->tf_width = tf_width;
+    term->bbase = (const int32_t *)bbase->buf + first_block;
+    return 0;
+}
+
+static inline Py_ssize_t next_doc(const Term *term, Py_ssize_t i, Py_ssize_t doc) {
+    if (i % BLOCK == 0)
+        return term->bbase[i / BLOCK];
+    return doc + read_width(term->data, term->gap_width, i);
+}
+
+static inline double term_frequency(const Term *term, Py_ssize_t i) {
+    if (!term->tf_width)
+        return 1.0;
+    const uint8_t *tfs = term->data + (term->n * term->gap_width + 3) / 4 * 4;
+    return (double)read_width(tfs, term->tf_width, i);
+}
+
+/* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
+ *                     k1p1, positions_out, saturations_out): a term's positions (local documents
+ * + base, int64) and saturations tf (k1 + 1) / (norm + tf) (float64); `unit` holds each
+ * position's saturation at tf = 1, k1p1 / (norm + 1), the most frequent case (no division). */
+static PyObject *decode_saturations(PyObject *self, PyObject *args) {
+    Py_buffer post, bbase, norm, unit, docs_out, values_out;
+    Py_ssize_t offset, n, first_block, base;
+    int gap_width, tf_width;
+    double k1p1;
+    if (!PyArg_ParseTuple(args, "y*nniiy*nny*y*dw*w*", &post, &offset, &n, &gap_width, &tf_width,
+                          &bbase, &first_block, &base, &norm, &unit, &k1p1, &docs_out,
+                          &values_out))
+        return NULL;
+    PyObject *result = NULL;
+    Term term;
+    if (term_from(&term, &post, offset, n, gap_width, tf_width, &bbase, first_block) < 0)
+        goto done;
+    Py_ssize_t positions = norm.len / (Py_ssize_t)sizeof(double);
+    if (unit.len / (Py_ssize_t)sizeof(double) < positions ||
+        docs_out.len / (Py_ssize_t)sizeof(int64_t) < n ||
+        values_out.len / (Py_ssize_t)sizeof(double) < n) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        goto done;
+    }
+    const double *norms = norm.buf, *units = unit.buf;
+    int64_t *docs = docs_out.buf;
+    double *values = values_out.buf;
+    Py_ssize_t doc = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        doc = next_doc(&term, i, doc);
+        Py_ssize_t position = doc + base;
+        if (position < 0 || position >= positions) {
+            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+            goto done;
+        }
+        double tf = term_frequency(&term, i);
+        docs[i] = position;
+        values[i] = tf == 1.0 ? units[position] : tf * k1p1 / (norms[position] + tf);
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&bbase);
+    PyBuffer_Release(&norm);
+    PyBuffer_Release(&unit);
+    PyBuffer_Release(&docs_out);
+    PyBuffer_Release(&values_out);
+    return result;
+}
+
+/* add_scaled(positions, values, factor, sums, overwrite, touched_or_None):
+ * sums[positions[i]] (+)= values[i] x factor, marking `touched` when given. */
+static PyObject *add_scaled(PyObject *self, PyObject *args) {
+    Py_buffer docs_in, values_in, sums, touched = {0};
+    double factor;
+    int overwrite;
+    PyObject *touched_obj;
+    if (!PyArg_ParseTuple(args, "y*y*dw*pO", &docs_in, &values_in, &factor, &sums, &overwrite,
+                          &touched_obj))
+        return NULL;
+    PyObject *result = NULL;
+    int have_touched = touched_obj != Py_None;
+    if (have_touched && PyObject_GetBuffer(touched_obj, &touched, PyBUF_WRITABLE) < 0)
+        goto done;
+    Py_ssize_t n = docs_in.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t positions = sums.len / (Py_ssize_t)sizeof(double);
+    if (values_in.len / (Py_ssize_t)sizeof(double) != n ||
+        (have_touched && touched.len < positions)) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        goto done;
+    }
+    const int64_t *docs = docs_in.buf;
+    const double *values = values_in.buf;
+    double *out = sums.buf;
+    uint8_t *marks = have_touched ? touched.buf : NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t position = docs[i];
+        if (position < 0 || position >= positions) {
+            PyErr_SetString(PyExc_ValueError, "a position past the sums");
+            goto done;
+        }
+        double contribution = values[i] * factor;
+        out[position] = overwrite ? contribution : out[position] + contribution;
+        if (marks)
+            marks[position] = 1;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&docs_in);
+    PyBuffer_Release(&values_in);
+    PyBuffer_Release(&sums);
+    if (have_touched && touched.obj)
+        PyBuffer_Release(&touched);
+    return result;
+}
+
+/* add_presence(post, offset, n, gap_width, bbase, first_block, base, target, value):
+ * target[position] += value for every document holding the term; `target` holds doubles
+ * (value a float) or int16 counts (value an int). */
+static PyObject *add_presence(PyObject *self, PyObject *args) {
+    Py_buffer post, bbase, target;
+    Py_ssize_t offset, n, first_block, base;
+    int gap_width, counts;
+    double value;
+    if (!PyArg_ParseTuple(args, "y*nniy*nnw*dp", &post, &offset, &n, &gap_width, &bbase,
+                          &first_block, &base, &target, &value, &counts))
+        return NULL;
+    PyObject *result = NULL;
+    Term term;
+    if (term_from(&term, &post, offset, n, gap_width, 0, &bbase, first_block) < 0)
+        goto done;
+    Py_ssize_t size = counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double);
+    Py_ssize_t positions = target.len / size;
+    Py_ssize_t doc = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        doc = next_doc(&term, i, doc);
+        Py_ssize_t position = doc + base;
+        if (position < 0 || position >= positions) {
+            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+            goto done;
+        }
+        if (counts)
+            ((int16_t *)target.buf)[position] += (int16_t)value;
+        else
+            ((double *)target.buf)[position] += value;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&bbase);
+    PyBuffer_Release(&target);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"decode_saturations", decode_saturations, METH_VARARGS,
+     "A term's positions and BM25 saturations."},
+    {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
+    {"add_presence", add_presence, METH_VARARGS,
+     "Add a value (or count one) at every position holding a term."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernels", "Compiled inner loops of ranking.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }

@@ -1,0 +1,84 @@
+"""The compiled inner loops of ranking (`_kernels.c`), when the install could build them.
+
+One loop decodes a term's postings straight from the mapped segment into positions and BM25
+saturations (what the snapshot's cache keeps), one adds a clause's scaled saturations into the
+per-position sums, one adds a value (or a count) at every holder of a term; each in one pass
+and without temporaries. The callers keep their numpy path for when the extension is missing or
+turned off (`TINSOBOT_COMPILED=0`); both give the same floats, bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .segment import FieldPostings
+
+__all__ = ["add_presence", "add_scaled", "compiled", "decode_saturations"]
+
+
+def _load() -> ModuleType | None:
+    if os.environ.get("TINSOBOT_COMPILED", "1") == "0":
+        return None
+    try:
+        from . import _kernels  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    module: ModuleType = _kernels
+    return module
+
+
+_COMPILED = _load()
+
+
+def compiled() -> bool:
+    """Whether the compiled loops are in use."""
+    return _COMPILED is not None
+
+
+def decode_saturations(
+    postings: FieldPostings, term: int, base: int, norm: np.ndarray, unit: np.ndarray, k1: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A term's positions (local documents + base) and saturations tf (k1 + 1) / (norm + tf),
+    in one pass (`unit`: each position's saturation at tf = 1, the same float)."""
+    assert _COMPILED is not None
+    n, offset, gap_width, tf_width = postings.layout(term)
+    first, _ = postings.blocks(term)
+    positions = np.empty(n, dtype=np.int64)
+    saturations = np.empty(n, dtype=np.float64)
+    _COMPILED.decode_saturations(
+        postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base,
+        norm, unit, k1 + 1, positions, saturations,
+    )  # fmt: skip
+    return positions, saturations
+
+
+def add_scaled(
+    positions: np.ndarray,
+    values: np.ndarray,
+    factor: float,
+    sums: np.ndarray,
+    overwrite: bool,
+    touched: np.ndarray | None,
+) -> None:
+    """sums[positions] (+)= values x factor in one pass (positions distinct); marks `touched`."""
+    assert _COMPILED is not None
+    _COMPILED.add_scaled(positions, values, factor, sums, overwrite, touched)
+
+
+def add_presence(
+    postings: FieldPostings, term: int, base: int, target: np.ndarray, value: float
+) -> None:
+    """target[position] += value at every holder of the term (int16 targets count by 1)."""
+    assert _COMPILED is not None
+    n, offset, gap_width, _ = postings.layout(term)
+    first, _ = postings.blocks(term)
+    counts = target.dtype == np.int16
+    _COMPILED.add_presence(
+        postings.post, offset, n, gap_width, postings.bbase, first, base, target,
+        1.0 if counts else value, counts,
+    )  # fmt: skip

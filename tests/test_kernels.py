@@ -1,0 +1,127 @@
+"""The compiled ranking loops give the numpy path's floats, bit for bit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.search import kernels
+from index.search.fields import query_terms
+from index.search.ranking import Concept, QueryPlan, Weights, cover
+from index.search.snapshot import Snapshot
+from index.search.terms import query_keys, term_key
+from index.search.topk import Clause, rank_candidates
+from index.search.writer import IndexWriter
+
+from .test_segments import apply, build, opened, row
+
+
+@pytest.mark.skipif(os.environ.get("TINSOBOT_COMPILED") == "0", reason="turned off")
+def test_the_install_built_the_compiled_loops() -> None:
+    assert kernels.compiled(), "pip install -e . should have compiled index/search/_kernels.c"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three segments with deletions; frequencies up to 300 (two-byte widths), terms in one
+    document (no gaps), terms in most documents, gaps above 255."""
+    rng = np.random.default_rng(11)
+    vocabulary = [f"từ{i}" for i in range(300)]
+    weights = 1 / np.arange(1, 301)
+    weights /= weights.sum()
+    docs = [list(rng.choice(vocabulary, size=rng.integers(1, 200), p=weights)) for _ in range(2500)]
+    docs[5] += ["lặp"] * 300
+    docs[900] += ["hiếm"]  # deleted below
+    docs[1700] += ["hiếm"]
+    for number in range(0, 2500, 400):
+        docs[number] += ["thưa"]
+    writer = IndexWriter(tmp_path_factory.mktemp("kernels"))
+    build(writer, [row(i + 1, d) for i, d in enumerate(docs[:1500])])
+    apply(writer, [row(i + 1, d) for i, d in enumerate(docs[1500:], start=1500)])
+    apply(writer, [row(3, docs[4], updated=1)], [10, 11, 901])
+    return writer.index_dir
+
+
+@pytest.fixture
+def snapshot(index_dir: Path) -> Snapshot:
+    return opened(index_dir)
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, index_dir: Path, compute):  # type: ignore[no-untyped-def]
+    """`compute(snapshot)` with the compiled loops, then with the numpy path, each on its own
+    opened index (its own cache of decoded postings)."""
+    compiled = compute(opened(index_dir))
+    with monkeypatch.context() as patch:
+        patch.setattr(kernels, "_COMPILED", None)
+        plain = compute(opened(index_dir))
+    return compiled, plain
+
+
+QUESTIONS = [
+    ["từ0", "từ1"],
+    ["từ3", "lặp", "hiếm"],
+    ["thưa", "từ250", "từ40", "từ7"],
+    ["hiếm"],
+]
+
+
+@pytest.mark.parametrize("words", QUESTIONS)
+def test_rankings_are_bit_identical(
+    index_dir: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch, words: list[str]
+) -> None:
+    keys = query_keys(query_terms(words))
+    clauses = [
+        Clause("text.words", k, w) for k, w in zip(keys.words, (1.0, -0.4, 1.7, 0.3), strict=False)
+    ]
+    clauses += [Clause("text.syllables", k, 0.3) for k in keys.syllables]
+    clauses += [Clause("text.pairs", k, 1.0) for k in keys.pairs]
+    share = np.random.default_rng(5).random(snapshot.positions)
+    candidates = np.flatnonzero(snapshot.live & (share > 0.2))
+    for chosen, multiplier in ((None, None), (candidates, share)):
+
+        def ranking(opened: Snapshot, chosen=chosen, multiplier=multiplier):  # type: ignore[no-untyped-def]
+            return rank_candidates(opened, clauses, chosen, multiplier, 0, exhaustive=True)
+
+        compiled, plain = _both(monkeypatch, index_dir, ranking)
+        assert len(compiled.positions) > 0
+        assert compiled.positions.tolist() == plain.positions.tolist()
+        assert compiled.scores.tolist() == plain.scores.tolist()  # the same floats
+
+
+def test_coverage_is_bit_identical(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = QueryPlan(
+        parts=(),
+        concepts=(
+            Concept(1.3, (("tu0",),)),
+            Concept(0.7, (("thua",),)),
+            Concept(2.1, (("hiem",), ("lap", "tu3"))),  # any alternative, all of its syllables
+            Concept(0.9, (("tu7", "tu250"),)),
+        ),
+        unknown_weight=0.4,
+    )
+    compiled, plain = _both(monkeypatch, index_dir, lambda opened: cover(opened, plan, Weights()))
+    assert compiled.candidates.tolist() == plain.candidates.tolist()
+    assert compiled.share.tolist() == plain.share.tolist()
+    assert compiled.share.max() > 0
+
+
+def test_counting_holders_reports_absent_terms(snapshot: Snapshot) -> None:
+    syllables = snapshot.field("text", "syllables")
+    counts = np.zeros(snapshot.positions, dtype=np.int16)
+    assert not syllables.add_at_holders(counts, term_key("không có"), 1)
+    assert syllables.add_at_holders(counts, term_key("thua"), 1)
+    assert counts.sum() == len(syllables.holders(term_key("thua")))
+
+
+def test_positions_out_of_bounds_are_refused(snapshot: Snapshot) -> None:
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    view = snapshot.field("text", "words")
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.decode_saturations(view.postings[0], 0, 10**9, view.norm, view.unit, 1.2)
+    sums = np.zeros(3)
+    with pytest.raises(ValueError, match="past the sums"):
+        kernels.add_scaled(np.array([5]), np.array([1.0]), 1.0, sums, False, None)
