@@ -88,3 +88,12 @@ def test_chunked_segmentation_reads_paragraphs_as_a_whole_text_does(
     whole = Analyzer().tokens(text)
     monkeypatch.setattr(module, "CHUNK_TOKENS", 40)
     assert Analyzer().tokens(text) == whole
+
+
+def test_a_remembered_stream_is_handed_out_as_a_fresh_list() -> None:
+    analyzer = Analyzer()
+    first = analyzer.tokens("hội thảo chính quyền điện tử")
+    first.append("thêm")
+    assert analyzer.tokens("hội thảo chính quyền điện tử") == first[:-1]
+    long_text = "hội thảo chính quyền điện tử. " * 40  # an article, not a question
+    assert analyzer.tokens(long_text) == analyzer.tokens(long_text)

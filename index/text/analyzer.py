@@ -8,6 +8,7 @@ the stream (syllables, accent-folded syllables, syllable pairs) live in `index.s
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import pickle
 import re
@@ -148,6 +149,10 @@ def _load_through_underthesea() -> Callable[[list[list[str]]], list[str]]:
 _DEFAULT_SEGMENTER = Segmenter()
 
 
+_RECENT = 1024  # short texts whose streams an analyzer remembers
+_RECENT_CHARS = 600  # questions are cut at 512 characters; articles are longer
+
+
 class Analyzer:
     """Turns text into the token stream that both documents and queries are indexed with."""
 
@@ -155,9 +160,17 @@ class Analyzer:
 
     def __init__(self, segmenter: Segmenter | None = None) -> None:
         self.segmenter = segmenter or _DEFAULT_SEGMENTER
+        # a search analyses its question several times (parsing, planning, snippets); the
+        # segmenter's model is most of the cost, so short texts' streams are remembered
+        self._recent = functools.lru_cache(maxsize=_RECENT)(self._stream)
 
     def tokens(self, text: str) -> list[str]:
         """Normalised terms in text order, with BOUNDARY where punctuation separated them."""
+        if len(text) <= _RECENT_CHARS:
+            return list(self._recent(text))
+        return list(self._stream(text))
+
+    def _stream(self, text: str) -> tuple[str, ...]:
         pieces: list[tuple[str, str]] = []
         for match in _TOKEN.finditer(normalize(text)):
             kind, value = match.lastgroup or "punct", match[0]
@@ -188,7 +201,7 @@ class Analyzer:
                 stream.append(BOUNDARY)
         if stream and stream[-1] == BOUNDARY:
             stream.pop()
-        return stream
+        return tuple(stream)
 
     def terms(self, text: str) -> list[str]:
         """The words of the text without boundaries (what a word-level BM25 indexes)."""
