@@ -99,6 +99,33 @@ class QueryMatcher:
                 found.append((match.start(), match.end(), plain))
         return found
 
+    def matches_each(self, sentences: Sequence[str]) -> list[list[tuple[int, int, str]]] | None:
+        """What `matches` finds in each sentence, found in one pass over the sentences joined by
+        spaces (a space ends a word and is no letter, so no match or lower-casing context
+        crosses one); None when a letter lower-cases to two characters (then `lower` works
+        character by character, and only `matches` per text gives the same answer)."""
+        found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+        pattern = self._candidates
+        if pattern is None:
+            return found
+        joined = " ".join(sentences)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):
+            return None
+        ends = list(itertools.accumulate(len(sentence) + 1 for sentence in sentences))
+        index = offset = 0
+        for match in pattern.finditer(fold(lowered)):
+            plain = match[0]
+            start, end = match.span()
+            if plain in self.folded or (
+                plain in self.exact_folded and lowered[start:end] in self.exact
+            ):
+                while start >= ends[index]:
+                    offset = ends[index]
+                    index += 1
+                found[index].append((start - offset, end - offset, plain))
+        return found
+
 
 def make_snippet(
     sentences: Sequence[str], matcher: QueryMatcher, max_chars: int = MAX_SNIPPET_CHARS
@@ -108,7 +135,10 @@ def make_snippet(
     sentences = [s for s in sentences if _WORD.search(s)]
     if not sentences:
         return Snippet("")
-    scored = [(_score(matcher, matcher.matches(s)), i) for i, s in enumerate(sentences)]
+    each = matcher.matches_each(sentences)
+    found = each if each is not None else [matcher.matches(s) for s in sentences]
+    weight = _Weights(matcher.weight).__getitem__
+    scored = [(_score(matcher, f, weight) if f else 0, i) for i, f in enumerate(found)]
     best_score, best = max(scored, key=lambda pair: (pair[0], -pair[1]))
     if best_score <= 0:
         return _cut(" ".join(sentences[:2]), [], matcher, max_chars)
@@ -119,7 +149,22 @@ def make_snippet(
         if len(sentences[best]) + 1 + len(sentences[extra]) <= max_chars:
             chosen = sorted([best, extra])
     text = " ".join(sentences[i] for i in chosen)
-    return _cut(text, matcher.matches(text), matcher, max_chars)
+    if each is None:
+        return _cut(text, matcher.matches(text), matcher, max_chars)
+    return _cut(text, _joined(sentences, found, chosen), matcher, max_chars)
+
+
+def _joined(
+    sentences: Sequence[str], found: list[list[tuple[int, int, str]]], chosen: list[int]
+) -> list[tuple[int, int, str]]:
+    """The matches of consecutive sentences, at their offsets in the sentences joined by
+    spaces (what `QueryMatcher.matches` finds in that text)."""
+    joined: list[tuple[int, int, str]] = []
+    offset = 0
+    for i in chosen:
+        joined += [(s + offset, e + offset, w) for s, e, w in found[i]]
+        offset += len(sentences[i]) + 1
+    return joined
 
 
 def best_sentence(
@@ -141,12 +186,29 @@ def best_sentence(
     return _cut(text, matcher.matches(text), matcher, max_chars)
 
 
-def _score(matcher: QueryMatcher, found: list[tuple[int, int, str]]) -> float:
-    score = sum(matcher.weight(word) for word in {w for _, _, w in found})
+def _score(
+    matcher: QueryMatcher,
+    found: list[tuple[int, int, str]],
+    weight: Callable[[str], float] | None = None,
+) -> float:
+    weight = weight or matcher.weight
+    score = sum(weight(word) for word in {w for _, _, w in found})
     for (_, end, first), (start, _, second) in itertools.pairwise(found):
         if (first, second) in matcher.pairs and start - end <= 2:
-            score += 0.5 * (matcher.weight(first) + matcher.weight(second))
+            score += 0.5 * (weight(first) + weight(second))
     return score
+
+
+class _Weights(dict[str, float]):
+    """A matcher's `weight`, asked once per word (a snippet scores each sentence)."""
+
+    def __init__(self, weight: Callable[[str], float]) -> None:
+        super().__init__()
+        self.weight = weight
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = self.weight(word)
+        return value
 
 
 def _cut(
