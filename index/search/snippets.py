@@ -76,28 +76,37 @@ class QueryMatcher:
     @cached_property
     def _candidates(self) -> re.Pattern[str] | None:
         """The whole words that may match, as one pattern: the regex engine skips the other
-        words of a sentence instead of a Python loop testing each."""
+        words of a text instead of a Python loop testing each. A match must also start a word
+        (`_found` checks: a pattern that starts with a look-behind is tried at every position,
+        one that starts with its words only where one of their first letters stands)."""
         needles = sorted(self.folded | self.exact_folded, key=len, reverse=True)
         if not needles:
             return None
         alternatives = "|".join(map(re.escape, needles))
-        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+        return re.compile(rf"(?:{alternatives})(?![^\W_])")
 
-    def matches(self, sentence: str) -> list[tuple[int, int, str]]:
-        """(start, end, folded word) of each matching word, in order."""
+    def _found(self, lowered: str) -> list[tuple[int, int, str]]:
+        """(start, end, folded word) of each matching word of a lower-cased text, in order.
+        A candidate that does not start a word lies inside one, so it hides no match."""
         pattern = self._candidates
         if pattern is None:
             return []
-        lowered = lower(sentence)
         folded = fold(lowered)  # aligned with `lowered` character for character
         found = []
         for match in pattern.finditer(folded):
+            start, end = match.span()
+            if start and folded[start - 1].isalnum():  # what [^\W_] means
+                continue
             plain = match[0]
             if plain in self.folded or (
-                plain in self.exact_folded and lowered[match.start() : match.end()] in self.exact
+                plain in self.exact_folded and lowered[start:end] in self.exact
             ):
-                found.append((match.start(), match.end(), plain))
+                found.append((start, end, plain))
         return found
+
+    def matches(self, sentence: str) -> list[tuple[int, int, str]]:
+        """(start, end, folded word) of each matching word, in order."""
+        return self._found(lower(sentence))
 
     def matches_each(self, sentences: Sequence[str]) -> list[list[tuple[int, int, str]]] | None:
         """What `matches` finds in each sentence, found in one pass over the sentences joined by
@@ -105,8 +114,7 @@ class QueryMatcher:
         crosses one); None when a letter lower-cases to two characters (then `lower` works
         character by character, and only `matches` per text gives the same answer)."""
         found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-        pattern = self._candidates
-        if pattern is None:
+        if self._candidates is None:
             return found
         joined = " ".join(sentences)
         lowered = joined.lower()
@@ -114,16 +122,11 @@ class QueryMatcher:
             return None
         ends = list(itertools.accumulate(len(sentence) + 1 for sentence in sentences))
         index = offset = 0
-        for match in pattern.finditer(fold(lowered)):
-            plain = match[0]
-            start, end = match.span()
-            if plain in self.folded or (
-                plain in self.exact_folded and lowered[start:end] in self.exact
-            ):
-                while start >= ends[index]:
-                    offset = ends[index]
-                    index += 1
-                found[index].append((start - offset, end - offset, plain))
+        for start, end, plain in self._found(lowered):
+            while start >= ends[index]:
+                offset = ends[index]
+                index += 1
+            found[index].append((start - offset, end - offset, plain))
         return found
 
 
