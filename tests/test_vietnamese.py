@@ -81,9 +81,7 @@ def test_pasted_invisible_characters_read_as_typed(pasted: str, clean: str) -> N
     assert clean_unicode(pasted.replace("&nbsp;", "").replace("&#8203;", "\u200b")) == clean.strip()
 
 
-def test_fold_strips_only_latin_diacritics_to_an_ascii_letter_and_keeps_every_other_character() -> (
-    None
-):
+def test_fold_strips_latin_diacritics_and_keeps_every_other_character() -> None:
     # the definition, character by character: a Latin letter whose decomposition is one ASCII
     # letter and combining marks becomes that letter (and Đ/đ become D/d); nothing else changes
     def folded(char: str) -> str:
