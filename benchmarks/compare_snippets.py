@@ -38,20 +38,21 @@ def worker(root: Path, workdir: Path, questions: int, seed: int) -> None:
     from index.search import engine as engine_module
     from index.store import Store
 
-    spent = [0.0]
+    spent = {"sentences": 0.0, "snippets": 0.0}
 
-    def timed(function: Any) -> Any:
+    def timed(part: str, function: Any) -> Any:
         def run(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                spent[0] += time.perf_counter() - start
+                spent[part] += time.perf_counter() - start
 
         return run
 
-    Store.sentences = timed(Store.sentences)  # type: ignore[method-assign]
-    engine_module.make_snippet = timed(engine_module.make_snippet)  # type: ignore[attr-defined]
+    Store.sentences = timed("sentences", Store.sentences)  # type: ignore[method-assign]
+    snippets = timed("snippets", engine_module.make_snippet)
+    engine_module.make_snippet = snippets  # type: ignore[attr-defined]
     db = workdir / DATABASE
     store = Store.open(f"sqlite:///{db}")
     asked = make_queries(sentence_pool(workdir / "sentences.json"), questions, seed)
@@ -63,11 +64,12 @@ def worker(root: Path, workdir: Path, questions: int, seed: int) -> None:
         if command == "pages":
             reply: Any = [_page(engine, q, offset) for q in asked for offset in (0, 5)]
         else:
-            spent[0] = 0.0
+            spent.update(sentences=0.0, snippets=0.0)
             start = time.perf_counter()
             for question in asked:
                 engine.search(question)
-            reply = {"part": spent[0], "total": time.perf_counter() - start}
+            reply = {**spent, "total": time.perf_counter() - start}
+            reply["part"] = spent["sentences"] + spent["snippets"]
         out.write(json.dumps(reply) + "\n")
         out.flush()
 
@@ -126,17 +128,18 @@ def main() -> None:
 
 
 def _report(rounds: dict[str, list[dict[str, float]]], questions: int) -> None:
-    print(f"{'':8} {'sentences+snippets ms/q':>24} {'search ms/q':>12}  (medians of rounds)")
+    """Medians of the rounds, in milliseconds per question, and the ratios after/before."""
+    columns = ("sentences", "snippets", "part", "total")
+    print("ms per question, medians of rounds; part = sentences + snippets, total = search")
+    print(f"{'':8}" + "".join(f"{c:>11}" for c in columns))
     medians = {}
     for name, timings in rounds.items():
-        part = statistics.median(t["part"] for t in timings) * 1000 / questions
-        total = statistics.median(t["total"] for t in timings) * 1000 / questions
-        medians[name] = (part, total)
-        print(f"{name:8} {part:24.3f} {total:12.2f}")
-    ratios = [b["part"] / a["part"] for a, b in zip(rounds["before"], rounds["after"], strict=True)]
-    print(f"after/before, part: {medians['after'][0] / medians['before'][0]:.3f} "
-          f"(per round: {', '.join(f'{r:.3f}' for r in ratios)}); "
-          f"search: {medians['after'][1] / medians['before'][1]:.3f}")  # fmt: skip
+        medians[name] = [statistics.median(t[c] for t in timings) for c in columns]
+        print(f"{name:8}" + "".join(f"{m * 1000 / questions:11.3f}" for m in medians[name]))
+    ratios = [a / b for a, b in zip(medians["after"], medians["before"], strict=True)]
+    print(f"{'ratio':8}" + "".join(f"{r:11.3f}" for r in ratios))
+    pairs = zip(rounds["before"], rounds["after"], strict=True)
+    print("part ratio per round:", ", ".join(f"{a['part'] / b['part']:.3f}" for b, a in pairs))
 
 
 if __name__ == "__main__":
