@@ -71,6 +71,14 @@ def test_rows_and_sentences_for_the_index(store: Store) -> None:
     assert store.sentences([2])[2][-1] == "Có nhiều gian hàng."
 
 
+def test_sentences_are_read_for_the_articles_asked_only(store: Store) -> None:
+    read = store.sentences([5, 2, 99])  # 99: no such article
+    assert sorted(read) == [2, 5]
+    assert read[5] == ["Hội sách lần thứ 5 khai mạc.", "Có nhiều gian hàng."]
+    assert store.sentences([]) == {}
+    assert store.sentences(list(range(1, 7))) == {n: store.sentences([n])[n] for n in range(1, 7)}
+
+
 def test_the_data_version_changes_when_articles_do(store: Store) -> None:
     before = store.data_version()
     store.store_items(RECORDS, Analyzer())  # unchanged

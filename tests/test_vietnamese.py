@@ -81,6 +81,21 @@ def test_pasted_invisible_characters_read_as_typed(pasted: str, clean: str) -> N
     assert clean_unicode(pasted.replace("&nbsp;", "").replace("&#8203;", "\u200b")) == clean.strip()
 
 
+def test_fold_strips_latin_diacritics_and_keeps_every_other_character() -> None:
+    # the definition, character by character: a Latin letter whose decomposition is one ASCII
+    # letter and combining marks becomes that letter (and Đ/đ become D/d); nothing else changes
+    def folded(char: str) -> str:
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        latin = 0xC0 <= ord(char) < 0x250 or 0x1E00 <= ord(char) < 0x1F00
+        return base if latin and len(base) == 1 and base.isascii() else char
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    expected = "".join(map(folded, every)).replace("Đ", "D").replace("đ", "d")
+    assert fold(every) == expected
+
+
 def test_clean_unicode_keeps_the_fold_alignment_and_is_idempotent() -> None:
     text = normalize("Sở\u00a0TT&TT\u200b hộ\u200bi thảo\u00ad ２０１９\ufeff")
     assert len(fold(text)) == len(text) == len(lower(text))

@@ -377,9 +377,10 @@ def _ranked(
     total = _distinct(snapshot, candidates)
     wanted = offset + limit if limit > 0 else 0
     ranked = _rank(store, snapshot, plan, weights, coverage, candidates, preference, wanted)
-    window, also_at, sentences, folded = _fold(store, snapshot, ranked, candidates)
+    window, also_at, folded = _fold(snapshot, ranked, candidates)
     total -= folded
     page = window[offset:wanted]
+    sentences = store.sentences([int(snapshot.article_ids[p]) for p in page])
     scores = _scores(ranked)
     matcher = _matcher(analyzer, snapshot, stream, parsed)
     hits = _hits(store, snapshot, page, scores, matcher, sentences, also_at)
@@ -589,15 +590,14 @@ def _period(
 
 
 def _fold(
-    store: Store, snapshot: Snapshot, ranked: Ranked | None, candidates: np.ndarray
-) -> tuple[np.ndarray, dict[int, tuple[str, ...]], dict[int, list[str]], int]:
+    snapshot: Snapshot, ranked: Ranked | None, candidates: np.ndarray
+) -> tuple[np.ndarray, dict[int, tuple[str, ...]], int]:
     """The ranked window with near-identical copies folded into one: its positions, where the
-    copies are, the sentences read, and how many results folded away."""
+    copies are, and how many results folded away."""
     window = ranked.positions if ranked is not None else candidates[:0]
-    sentences = store.sentences([int(snapshot.article_ids[p]) for p in window])
     window, also_at = _collapse_near_duplicates(snapshot, window)
     folded = len(ranked.positions) - len(window) if ranked is not None else 0
-    return window, also_at, sentences, folded
+    return window, also_at, folded
 
 
 def _scores(ranked: Ranked | None) -> dict[int, float]:

@@ -176,8 +176,15 @@ def normalize(text: str) -> str:
     return _COMBINING.sub("", "".join(pieces))
 
 
+# Blocks whose every character `fold` maps, most to itself: a character missing from the
+# table costs `translate` a raised KeyError each time it is met (in Vietnamese text most are:
+# ASCII letters, spaces, punctuation), which made folding it two to three times slower.
+_FOLD_BLOCKS = ((0x0000, 0x0250), (0x1E00, 0x1F00), (0x2000, 0x2070))
+
+
 def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {0x0110: "D", 0x0111: "d"}
+    table = {code: chr(code) for start, stop in _FOLD_BLOCKS for code in range(start, stop)}
+    table |= {0x0110: "D", 0x0111: "d"}
     for start, stop in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
         for code in range(start, stop):
             base = "".join(
