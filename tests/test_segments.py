@@ -21,7 +21,7 @@ from index.search.arrays import ArrayFile, CorruptIndex
 from index.search.bm25 import BM25Params
 from index.search.fields import query_terms
 from index.search.generation import Generation, read_current
-from index.search.segment import DocRow
+from index.search.segment import DocRow, FieldPostings, encode_postings
 from index.search.snapshot import Snapshot
 from index.search.terms import query_keys
 from index.search.topk import Clause, rank_candidates
@@ -345,3 +345,49 @@ def test_a_damaged_or_missing_file_is_detected(tmp_path: Path) -> None:
     segment.unlink()
     with pytest.raises(CorruptIndex, match="missing"):
         Generation.open(tmp_path, manifest)
+
+
+def _encoded_field(keys: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> FieldPostings:
+    """Postings encoded as a segment writes them, read back without a file."""
+    lengths = np.full(int(docs.max()) + 1, 7, dtype=np.int32)
+    encoded = encode_postings(keys, docs, tfs, lengths)
+    postings = FieldPostings.__new__(FieldPostings)
+    for name in ("keys", "df", "codes", "bbase", "blast", "bmaxtf", "bmindl"):
+        setattr(postings, name, encoded[name])
+    postings.off = np.concatenate([[0], np.cumsum(encoded["size"])[:-1]]).astype(np.int64)
+    postings.blk = np.concatenate([[0], np.cumsum(encoded["nblocks"])[:-1]]).astype(np.uint32)
+    postings.post = encoded["data"]
+    postings.lengths = lengths
+    return postings
+
+
+def test_postings_read_back_in_every_width_and_any_blocks() -> None:
+    rng = np.random.default_rng(7)
+    shapes = [(1, 1), (3, 15), (127, 2), (128, 15), (129, 16), (300, 255), (1001, 300)]
+    shapes += [(257, 70_000), (5, 1), (2000, 15), (130, 14)]
+    keys, docs, tfs = [], [], []
+    for key, (df, largest) in enumerate(shapes):
+        chosen = np.sort(rng.choice(300_000, size=df, replace=False))
+        freqs = rng.integers(1, largest + 1, size=df)
+        freqs[rng.integers(df)] = largest
+        keys.append(np.full(df, key, dtype=np.uint64))
+        docs.append(chosen.astype(np.int64))
+        tfs.append(freqs.astype(np.int64))
+    postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
+    assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4}
+    for term in range(len(shapes)):
+        got_docs, got_tfs = postings.postings(term)
+        assert got_docs.tolist() == docs[term].tolist()
+        assert got_tfs.astype(np.int64).tolist() == tfs[term].tolist()
+        assert postings.documents(term).tolist() == docs[term].tolist()
+        _, count = postings.blocks(term)
+        for _ in range(3):
+            chosen = np.flatnonzero(rng.random(count) < 0.5)
+            if len(chosen) == 0:
+                continue
+            wanted = np.concatenate(
+                [np.arange(c * 128, min(c * 128 + 128, len(docs[term]))) for c in chosen]
+            )
+            got_docs, got_tfs = postings.block_postings(term, chosen)
+            assert got_docs.tolist() == docs[term][wanted].tolist()
+            assert got_tfs.astype(np.int64).tolist() == tfs[term][wanted].tolist()

@@ -270,6 +270,11 @@ class Snapshot:
                 self._cache_bytes -= old_docs.nbytes + old_values.nbytes
         return value
 
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes of decoded postings kept in the cache now (for benchmarks)."""
+        return self._cache_bytes
+
     def scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """This thread's work arrays, one slot per position: sums (float) and a mask, both
         zeroed; whoever uses them zeroes them again (allocating them per search costs a page
