@@ -518,6 +518,7 @@ class FieldPostings:
         return int(self.df[term]), int(self.off[term]), code & 0x0F, code >> 4
 
     def _gaps_tfs(self, term: int, positions: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """A term's gaps and frequencies, all of them or those at `positions` (whole blocks)."""
         n, offset, gap_width, tf_width = self._layout(term)
         if gap_width:
             gaps = np.frombuffer(self.post, _WIDTH_DTYPE[gap_width], n, offset)
@@ -526,14 +527,14 @@ class FieldPostings:
             gaps = np.zeros(n if positions is None else len(positions), dtype=np.uint8)
         if tf_width == NIBBLE:
             halves = np.frombuffer(self.post, np.uint8, (n + 1) // 2, offset + _pad(n * gap_width))
-            if positions is None:
-                freqs = np.empty(2 * len(halves), dtype=np.uint8)
-                np.bitwise_and(halves, 15, out=freqs[0::2])
-                np.right_shift(halves, 4, out=freqs[1::2])
-                freqs = freqs[:n]
-            else:
-                freqs = halves[positions >> 1] >> ((positions & 1) << 2).astype(np.uint8)
-                freqs &= 15
+            if positions is not None:
+                # whole blocks: each starts at an even posting and all but the term's last
+                # have an even count, so every other position is a byte's low nibble
+                halves = halves[positions[0::2] >> 1]
+            freqs = np.empty(2 * len(halves), dtype=np.uint8)
+            np.bitwise_and(halves, 15, out=freqs[0::2])
+            np.right_shift(halves, 4, out=freqs[1::2])
+            freqs = freqs[: n if positions is None else len(positions)]
         elif tf_width:
             start = offset + _pad(n * gap_width)
             freqs = np.frombuffer(self.post, _WIDTH_DTYPE[tf_width], n, start)
