@@ -363,7 +363,18 @@ def _encoded_field(keys: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> Field
 
 def test_postings_read_back_in_every_width_and_any_blocks() -> None:
     rng = np.random.default_rng(7)
-    shapes = [(1, 1), (3, 15), (127, 2), (128, 15), (129, 16), (300, 255), (1001, 300)]
+    shapes = [
+        (1, 1),
+        (3, 15),
+        (127, 2),
+        (128, 15),
+        (129, 16),
+        (131, 3),
+        (257, 4),
+        (6, 2),
+        (300, 255),
+        (1001, 300),
+    ]
     shapes += [(257, 70_000), (5, 1), (2000, 15), (130, 14)]
     keys, docs, tfs = [], [], []
     for key, (df, largest) in enumerate(shapes):
@@ -373,8 +384,16 @@ def test_postings_read_back_in_every_width_and_any_blocks() -> None:
         keys.append(np.full(df, key, dtype=np.uint64))
         docs.append(chosen.astype(np.int64))
         tfs.append(freqs.astype(np.int64))
+    for df, jumps in ((100, [1, 50]), (1000, [1, 127, 128, 129, 500, 999]), (300, [256])):
+        gaps = rng.integers(1, 60, size=df)
+        gaps[jumps] = rng.integers(256, 70_000, size=len(jumps))  # a few gaps over 255
+        keys.append(np.full(df, len(keys), dtype=np.uint64))
+        docs.append(np.cumsum(gaps).astype(np.int64))
+        tfs.append(rng.integers(1, 3, size=df).astype(np.int64))
+        shapes.append((df, 2))
     postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
-    assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4}
+    assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4, 5}
+    assert set((np.asarray(postings.codes) & 15).tolist()) >= {1, 2, 3, 4}
     for term in range(len(shapes)):
         got_docs, got_tfs = postings.postings(term)
         assert got_docs.tolist() == docs[term].tolist()

@@ -40,7 +40,7 @@ CACHE_BYTES = 32 << 20
 # After this many bytes of decoded postings left the cache, the C heap's free pages go back to
 # the system: glibc keeps freed chunks between live ones, and the evicted arrays and a search's
 # temporaries left about 25 MB of them after 300 questions at 100,000 articles.
-TRIM_AFTER = 16 << 20
+TRIM_AFTER = 8 << 20
 
 
 @dataclass(frozen=True)
