@@ -384,16 +384,18 @@ def test_postings_read_back_in_every_width_and_any_blocks() -> None:
         keys.append(np.full(df, key, dtype=np.uint64))
         docs.append(chosen.astype(np.int64))
         tfs.append(freqs.astype(np.int64))
-    for df, jumps in ((100, [1, 50]), (1000, [1, 127, 128, 129, 500, 999]), (300, [256])):
-        gaps = rng.integers(1, 60, size=df)
-        gaps[jumps] = rng.integers(256, 70_000, size=len(jumps))  # a few gaps over 255
+    cases = [(100, [1, 50], 60), (1000, [1, 127, 128, 129, 500, 999], 60), (300, [256], 60)]
+    cases += [(1000, [1, 127, 129, 130, 998, 999], 4), (129, [128], 3), (513, [2, 511], 9)]
+    for df, jumps, small in cases:
+        gaps = rng.integers(1, small, size=df)
+        gaps[jumps] = rng.integers(16, 70_000, size=len(jumps))  # a few large gaps
         keys.append(np.full(df, len(keys), dtype=np.uint64))
         docs.append(np.cumsum(gaps).astype(np.int64))
         tfs.append(rng.integers(1, 3, size=df).astype(np.int64))
         shapes.append((df, 2))
     postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
     assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4, 5}
-    assert set((np.asarray(postings.codes) & 15).tolist()) >= {1, 2, 3, 4}
+    assert set((np.asarray(postings.codes) & 15).tolist()) >= {1, 2, 3, 4, 6}
     for term in range(len(shapes)):
         got_docs, got_tfs = postings.postings(term)
         assert got_docs.tolist() == docs[term].tolist()

@@ -16,12 +16,12 @@ merges the runs field by field, one slice of the key space at a time, so the pea
 by the budget and the slice, never by the corpus.
 
 Postings encoding, per term: document gaps inside a block (the first is 0: the block's first
-document is in the block table) in 0, 1, 2 or 4 bytes as the term's largest gap needs, or (LOW)
-in one byte each when the few larger gaps' high parts, listed after the frequencies, cost less
-than wider gaps; then the term frequencies in 0 (all 1), 2 bits (largest 3: four per byte, the
-first posting in the lowest bits), 4 bits (largest 15: two per byte), 1, 2 or 4 bytes; each part
-padded to 4 bytes. Format 3 (packed frequencies and LOW gaps) takes 15 % off the postings of the
-100,000-article benchmark (352 -> 298 MB of segment) at the same top-10 speed.
+document is in the block table) in 0, 1, 2 or 4 bytes as the term's largest gap needs, or in
+one byte or half a byte each when the few larger gaps' high parts, listed after the
+frequencies, cost less than wider gaps; then the term frequencies in 0 (all 1), 2 bits
+(largest 3: four per byte, the first posting in the lowest bits), 4 bits (largest 15: two per
+byte), 1, 2 or 4 bytes; each part padded to 4 bytes. Format 3 (packed frequencies and
+low-part gaps) takes a fifth off the postings of the 100,000-article benchmark.
 """
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ BLOCK = 128
 _STREAM_BLOCK = 64  # documents per compressed block of token streams
 _PART_POSTINGS = 1_000_000  # postings merged at once in `finish` (about 120 MB of work arrays)
 _WIDTH_DTYPE: dict[int, np.dtype] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
-LOW = 3  # gap width code: low bytes, and the high parts of gaps over 255 after the frequencies
+# gap width codes of low parts, with the high parts of larger gaps after the frequencies, and
+# the low parts' bits: 3, a byte each (high parts of gaps over 255); 6, half a byte (over 15)
+_LOW: dict[int, int] = {3: 8, 6: 4}
+_NIBBLE = 3  # the `_PACKED` code of half bytes
 # width codes of frequencies packed several to a byte, and their bits
 _PACKED: dict[int, int] = {3: 4, 5: 2}  # 3: half bytes (largest 15), 5: quarter bytes (3)
 
@@ -80,8 +83,30 @@ def _width(values: np.ndarray, *, zero: int, packed: bool = False) -> np.ndarray
 
 
 def _gap_bytes(count: np.ndarray | int, width: np.ndarray | int) -> np.ndarray:
-    """Bytes of `count` gaps of each width code (LOW: one each)."""
-    return np.where(np.asarray(width) == LOW, count, np.asarray(count) * width)
+    """Bytes of `count` gaps of each width code (`_LOW`: their low parts)."""
+    count, width = np.asarray(count), np.asarray(width)
+    size: np.ndarray = np.where(width == 3, count, count * width)
+    return np.where(width == 6, (count + 1) // 2, size)
+
+
+def _gap_codes(
+    gaps: np.ndarray, starts: np.ndarray, term_of: np.ndarray, df: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each term's gap width code (the smallest encoding), its count of gaps listed as
+    exceptions, and per posting the bits of its low part (0: not a `_LOW` term)."""
+    n = len(gaps)
+    width = _width(np.maximum.reduceat(gaps, starts) if n else gaps[:0], zero=0)
+    size = _pad4(df * width)
+    exceptions = np.zeros(len(starts), dtype=np.int64)
+    for code, bits in _LOW.items():
+        count = np.bincount(term_of[gaps >> bits > 0], minlength=len(starts))
+        cost = _pad4(_gap_bytes(df, np.full(len(df), code))) + 4 + 8 * count
+        better = (width > 0) & (cost < size)
+        width[better], size[better], exceptions[better] = code, cost[better], count[better]
+    low_bits = np.zeros(len(starts), dtype=np.int64)
+    for code, bits in _LOW.items():
+        low_bits[width == code] = bits
+    return width, exceptions, low_bits[term_of]
 
 
 def _nbytes(count: np.ndarray, width: np.ndarray) -> np.ndarray:
@@ -125,23 +150,21 @@ def encode_postings(
     if n:
         gaps[1:] = np.diff(docs)
         gaps[block_starts] = 0
-    gap_width = _width(np.maximum.reduceat(gaps, starts) if n else gaps[:0], zero=0)
+    gap_width, exceptions, low_bits = _gap_codes(gaps, starts, term_of, df)
     tf_width = _width(np.maximum.reduceat(tfs, starts) if n else tfs[:0], zero=1, packed=True)
-    large = gaps > 255
-    exceptions = np.bincount(term_of[large], minlength=len(starts))
-    low = (gap_width > 1) & (_pad4(df) + 4 + 8 * exceptions < _pad4(df * gap_width))
-    gap_width[low] = LOW
+    low = (gap_width == 3) | (gap_width == 6)
     gap_bytes = _pad4(_gap_bytes(df, gap_width))
     tf_bytes = _pad4(_nbytes(df, tf_width))
     size = gap_bytes + tf_bytes + np.where(low, 4 + 8 * exceptions, 0)
     offsets = np.zeros(len(starts), dtype=np.int64)
     np.cumsum(size[:-1], out=offsets[1:])
     data = np.zeros(int(size.sum()), dtype=np.uint8)
-    low_posting = low[term_of]
-    stored = np.where(low_posting, gaps & 255, gaps)
-    columns = ((stored, np.where(low, 1, gap_width), 0), (tfs, tf_width, gap_bytes))
+    stored = np.where(low_bits > 0, gaps & ((1 << low_bits) - 1), gaps)
+    stored_width = np.where(gap_width == 3, 1, np.where(gap_width == 6, _NIBBLE, gap_width))
+    columns = ((stored, stored_width, 0), (tfs, tf_width, gap_bytes))
     _pack(data, columns, term_of, position, offsets)
-    _pack_exceptions(data, np.flatnonzero(large & low_posting), gaps, term_of, position,
+    listed = np.flatnonzero((low_bits > 0) & (gaps >> low_bits > 0))
+    _pack_exceptions(data, listed, gaps >> low_bits, term_of, position,
                      offsets + gap_bytes + tf_bytes, np.flatnonzero(low), exceptions)  # fmt: skip
     blocks_per_term = (df + BLOCK - 1) // BLOCK
     return {
@@ -170,20 +193,20 @@ def _put_u4(data: np.ndarray, starts: np.ndarray, values: np.ndarray) -> None:
 def _pack_exceptions(
     data: np.ndarray,
     chosen: np.ndarray,
-    gaps: np.ndarray,
+    high: np.ndarray,
     term_of: np.ndarray,
     position: np.ndarray,
     starts: np.ndarray,
     low_terms: np.ndarray,
     counts: np.ndarray,
 ) -> None:
-    """Write each LOW term's count of gaps over 255, their positions, then their high parts."""
+    """Write each `_LOW` term's count of listed gaps, their positions, then their high parts."""
     _put_u4(data, starts[low_terms], counts[low_terms])
     term = term_of[chosen]
     first = _run_starts(term)
     rank = np.arange(len(chosen)) - np.repeat(first, np.diff(np.append(first, len(chosen))))
     _put_u4(data, starts[term] + 4 + 4 * rank, position[chosen])
-    _put_u4(data, starts[term] + 4 + 4 * (counts[term] + rank), gaps[chosen] >> 8)
+    _put_u4(data, starts[term] + 4 + 4 * (counts[term] + rank), high[chosen])
 
 
 def _pack(
@@ -571,12 +594,14 @@ class FieldPostings:
     def _gaps_tfs(
         self, term: int, positions: np.ndarray | None, *, freqs: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A term's gaps (low bytes only for LOW) and frequencies, all of them or those at
+        """A term's gaps (low parts only for `_LOW`) and frequencies, all of them or those at
         `positions` (whole blocks); no frequencies unless `freqs`."""
         n, offset, gap_width, tf_width = self._layout(term)
         count = n if positions is None else len(positions)
-        if gap_width:
-            dtype = _WIDTH_DTYPE[1 if gap_width == LOW else gap_width]
+        if gap_width == 6:
+            gaps = self._unpack(n, offset, 4, positions)
+        elif gap_width:
+            dtype = _WIDTH_DTYPE[1 if gap_width == 3 else gap_width]
             gaps = np.frombuffer(self.post, dtype, n, offset)
             gaps = gaps if positions is None else gaps[positions]
         else:
@@ -611,13 +636,13 @@ class FieldPostings:
         return values[: n if positions is None else len(positions)]
 
     def _exceptions(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, amounts to add) of a LOW term's gaps over 255."""
+        """(positions, amounts to add) of a `_LOW` term's listed gaps."""
         n, offset, gap_width, tf_width = self._layout(term)
         start = offset + _pad(int(_gap_bytes(n, gap_width)))
         start += _pad(int(_nbytes(np.array(n), np.array(tf_width))))
         count = int(np.frombuffer(self.post, "<u4", 1, start)[0])
         words = np.frombuffer(self.post, "<u4", 2 * count, start + 4).astype(np.int64)
-        return words[:count], words[count:] << 8
+        return words[:count], words[count:] << _LOW[gap_width]
 
     def blocks(self, term: int) -> tuple[int, int]:
         """(first block index, number of blocks) of a term."""
@@ -625,14 +650,14 @@ class FieldPostings:
 
     def _documents(self, term: int, gaps: np.ndarray, chosen: np.ndarray | None) -> np.ndarray:
         """Documents from a term's gaps (of the `chosen` blocks, or all): running sums set to
-        each block's first document; a LOW term's gaps over 255 get their high parts back."""
+        each block's first document; a `_LOW` term's listed gaps get their high parts back."""
         first, count = self.blocks(term)
         n = int(self.df[term])
         blocks = np.arange(count) if chosen is None else chosen
         sizes = np.minimum(BLOCK, n - blocks * BLOCK)
         starts = np.zeros(len(blocks), dtype=np.int64)
         np.cumsum(sizes[:-1], out=starts[1:])
-        if int(self.codes[term]) & 0x0F == LOW:
+        if int(self.codes[term]) & 0x0F in _LOW:
             where, add = self._exceptions(term)
             if chosen is not None:  # the exceptions of chosen blocks, where they are now
                 block = where // BLOCK
