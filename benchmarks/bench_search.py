@@ -409,6 +409,9 @@ def main() -> int:
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--measure-memory", choices=("ours", "tantivy"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--index-dir", type=Path, default=None, help="measure this index (default: beside the db)"
+    )
     args = parser.parse_args()
     limit_mb = args.max_rss_gb * 1024
     watch_self(limit_mb)
@@ -425,7 +428,7 @@ def main() -> int:
         pool = sentence_pool(workdir / "sentences.json")
         database = workdir / f"bench-{args.docs}-{args.terms}-{args.seed}.sqlite3"
     url = f"sqlite:///{database}"
-    index_dir = Path(f"{database}-index")
+    index_dir = args.index_dir or Path(f"{database}-index")
     queries = make_queries(pool, args.queries, args.seed)
     if args.measure_memory:
         print(json.dumps(measure_memory(args.measure_memory, url, index_dir, workdir, queries)))
@@ -570,7 +573,8 @@ def compare_tantivy(args, workdir, url, index_dir, words, word_queries, word_key
             command = [sys.executable, __file__, "--measure-memory", which, "--docs",
                        str(args.docs), "--terms", str(args.terms), "--seed", str(args.seed),
                        "--corpus", args.corpus, "--pool-articles", str(args.pool_articles),
-                       "--queries", str(args.queries), "--workdir", str(workdir)]  # fmt: skip
+                       "--queries", str(args.queries), "--workdir", str(workdir),
+                       "--index-dir", str(index_dir)]  # fmt: skip
             _, _, out = run_watched(command, dict(os.environ), limit_mb)
             rounds.append(float(out.strip().splitlines()[-1]))
         memory[which] = statistics.median(rounds)

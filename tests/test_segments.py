@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from index.search import topk
+from index.search import kernels, topk
 from index.search.arrays import ArrayFile, CorruptIndex
 from index.search.bm25 import BM25Params
 from index.search.fields import query_terms
 from index.search.generation import Generation, read_current
-from index.search.segment import DocRow
+from index.search.segment import DocRow, FieldPostings, encode_postings
 from index.search.snapshot import Snapshot
 from index.search.terms import query_keys
 from index.search.topk import Clause, rank_candidates
@@ -345,3 +345,91 @@ def test_a_damaged_or_missing_file_is_detected(tmp_path: Path) -> None:
     segment.unlink()
     with pytest.raises(CorruptIndex, match="missing"):
         Generation.open(tmp_path, manifest)
+
+
+def _encoded_field(keys: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> FieldPostings:
+    """Postings encoded as a segment writes them, read back without a file."""
+    lengths = np.full(int(docs.max()) + 1, 7, dtype=np.int32)
+    encoded = encode_postings(keys, docs, tfs, lengths)
+    postings = FieldPostings.__new__(FieldPostings)
+    for name in ("keys", "df", "codes", "bbase", "blast", "bmaxtf", "bmindl"):
+        setattr(postings, name, encoded[name])
+    postings.off = np.concatenate([[0], np.cumsum(encoded["size"])[:-1]]).astype(np.int64)
+    postings.blk = np.concatenate([[0], np.cumsum(encoded["nblocks"])[:-1]]).astype(np.uint32)
+    postings.post = encoded["data"]
+    postings.lengths = lengths
+    return postings
+
+
+def test_postings_read_back_in_every_width_and_any_blocks() -> None:
+    rng = np.random.default_rng(7)
+    shapes = [
+        (1, 1),
+        (3, 15),
+        (127, 2),
+        (128, 15),
+        (129, 16),
+        (131, 3),
+        (257, 4),
+        (6, 2),
+        (300, 255),
+        (1001, 300),
+    ]
+    shapes += [(257, 70_000), (5, 1), (2000, 15), (130, 14)]
+    keys, docs, tfs = [], [], []
+    for key, (df, largest) in enumerate(shapes):
+        chosen = np.sort(rng.choice(300_000, size=df, replace=False))
+        freqs = rng.integers(1, largest + 1, size=df)
+        freqs[rng.integers(df)] = largest
+        keys.append(np.full(df, key, dtype=np.uint64))
+        docs.append(chosen.astype(np.int64))
+        tfs.append(freqs.astype(np.int64))
+    cases = [(100, [1, 50], 60), (1000, [1, 127, 128, 129, 500, 999], 60), (300, [256], 60)]
+    cases += [(1000, [1, 127, 129, 130, 998, 999], 4), (129, [128], 3), (513, [2, 511], 9)]
+    for df, jumps, small in cases:
+        gaps = rng.integers(1, small, size=df)
+        gaps[jumps] = rng.integers(16, 70_000, size=len(jumps))  # a few large gaps
+        keys.append(np.full(df, len(keys), dtype=np.uint64))
+        docs.append(np.cumsum(gaps).astype(np.int64))
+        tfs.append(rng.integers(1, 3, size=df).astype(np.int64))
+        shapes.append((df, 2))
+    postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
+    assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4, 5}
+    assert set((np.asarray(postings.codes) & 15).tolist()) >= {1, 2, 3, 4, 6}
+    for term in range(len(shapes)):
+        got_docs, got_tfs = postings.postings(term)
+        assert got_docs.tolist() == docs[term].tolist()
+        assert got_tfs.astype(np.int64).tolist() == tfs[term].tolist()
+        assert postings.documents(term).tolist() == docs[term].tolist()
+        _, count = postings.blocks(term)
+        for _ in range(3):
+            chosen = np.flatnonzero(rng.random(count) < 0.5)
+            if len(chosen) == 0:
+                continue
+            wanted = np.concatenate(
+                [np.arange(c * 128, min(c * 128 + 128, len(docs[term]))) for c in chosen]
+            )
+            got_docs, got_tfs = postings.block_postings(term, chosen)
+            assert got_docs.tolist() == docs[term][wanted].tolist()
+            assert got_tfs.astype(np.int64).tolist() == tfs[term][wanted].tolist()
+    _compiled_reads_the_same(postings, docs, tfs)
+
+
+def _compiled_reads_the_same(
+    postings: FieldPostings, docs: list[np.ndarray], tfs: list[np.ndarray]
+) -> None:
+    """The compiled decoder (index/search/_kernels.c) reads every width as numpy does."""
+    if not kernels.compiled():
+        return
+    size = max(int(d.max()) for d in docs) + 1
+    norm = np.random.default_rng(1).random(size) + 0.3
+    k1 = 1.2
+    unit = (k1 + 1) / (norm + 1.0)
+    for term, (expected, freqs) in enumerate(zip(docs, tfs, strict=True)):
+        positions, saturations = kernels.decode_saturations(postings, term, 0, norm, unit, k1)
+        assert positions.tolist() == expected.tolist()
+        tf = freqs.astype(np.float64)
+        assert saturations.tolist() == (tf * (k1 + 1) / (norm[expected] + tf)).tolist()
+        counts = np.zeros(size, dtype=np.int16)
+        kernels.add_presence(postings, term, 0, counts, 1)
+        assert np.flatnonzero(counts).tolist() == expected.tolist()

@@ -7,9 +7,12 @@
  * (norm + tf), times the clause's factor, added to the position's sum. Built without floating-point contraction (-ffp-contract=off, no fast-math),
  * so every float equals the numpy path's (the tests compare them bit for bit).
  *
- * Postings of a term (segment.py): document gaps inside blocks of 128 (the first gap of a
- * block is 0, the block's first document is in `bbase`) in 0, 1, 2 or 4 little-endian bytes,
- * padded to 4 bytes, then term frequencies in 0 (all 1), 1, 2 or 4 bytes.
+ * Postings of a term (segment.py, format 3): document gaps inside blocks of 128 (the first gap
+ * of a block is 0, the block's first document is in `bbase`) in 0, 1, 2 or 4 little-endian
+ * bytes, or as low parts (code 3: a byte, code 6: half a byte) whose few larger gaps list their
+ * high parts after the frequencies; then term frequencies in 0 (all 1), 1, 2 or 4 bytes, half
+ * bytes (code 3) or quarter bytes (code 5), the first posting in the lowest bits; each part
+ * padded to 4 bytes.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,62 +22,128 @@
 #define BLOCK 128
 
 typedef struct {
-    const uint8_t *data;  /* the segment's postings bytes, at the term's offset */
+    const uint8_t *gaps;  /* the term's gaps (or their low parts) */
+    const uint8_t *tfs;   /* the term's frequencies */
     Py_ssize_t n;
-    int gap_width;
-    int tf_width;
+    int gap_code;
+    int tf_code;
     const int32_t *bbase; /* the term's first block's first document */
+    int low_bits;         /* codes 3 and 6: bits of the gaps' low parts, 0 otherwise */
+    Py_ssize_t exceptions;
+    const uint8_t *exception_at;   /* uint32 posting numbers, ascending */
+    const uint8_t *exception_high; /* uint32 high parts */
 } Term;
 
-static inline uint32_t read_width(const uint8_t *p, int width, Py_ssize_t i) {
-    switch (width) {
+static inline Py_ssize_t pad4(Py_ssize_t n) { return (n + 3) / 4 * 4; }
+
+static Py_ssize_t gap_bytes(Py_ssize_t n, int code) {
+    switch (code) {
+    case 3:
+        return n; /* low bytes */
+    case 6:
+        return (n + 1) / 2; /* low half bytes */
+    default:
+        return n * code;
+    }
+}
+
+static Py_ssize_t tf_bytes(Py_ssize_t n, int code) {
+    switch (code) {
+    case 3:
+        return (n + 1) / 2; /* half bytes */
+    case 5:
+        return (n + 3) / 4; /* quarter bytes */
+    default:
+        return n * code;
+    }
+}
+
+static inline uint32_t read_u32(const uint8_t *p, Py_ssize_t i) {
+    uint32_t v;
+    memcpy(&v, p + 4 * i, 4);
+    return v;
+}
+
+static inline uint32_t read_code(const uint8_t *p, int code, Py_ssize_t i) {
+    switch (code) {
     case 1:
+    case 3:
         return p[i];
     case 2: {
         uint16_t v;
         memcpy(&v, p + 2 * i, 2);
         return v;
     }
-    case 4: {
-        uint32_t v;
-        memcpy(&v, p + 4 * i, 4);
-        return v;
-    }
+    case 4:
+        return read_u32(p, i);
     default:
         return 0;
     }
 }
 
-static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t n, int gap_width,
-                     int tf_width, Py_buffer *bbase, Py_ssize_t first_block) {
-    Py_ssize_t gap_bytes = (n * gap_width + 3) / 4 * 4;
+static int known_code(int code, const char *codes) { return code >= 0 && strchr(codes, '0' + code); }
+
+static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t n, int gap_code,
+                     int tf_code, Py_buffer *bbase, Py_ssize_t first_block) {
     Py_ssize_t blocks = (n + BLOCK - 1) / BLOCK;
-    if (offset < 0 || n < 0 || offset + gap_bytes + n * tf_width > post->len ||
-        first_block < 0 || (first_block + blocks) * 4 > bbase->len ||
-        (gap_width != 0 && gap_width != 1 && gap_width != 2 && gap_width != 4) ||
-        (tf_width != 0 && tf_width != 1 && tf_width != 2 && tf_width != 4)) {
-        PyErr_SetString(PyExc_ValueError, "postings out of bounds");
+    if (!known_code(gap_code, "012346") || !known_code(tf_code, "012345")) {
+        PyErr_SetString(PyExc_ValueError, "unknown postings width");
         return -1;
     }
-    term->data = (const uint8_t *)post->buf + offset;
+    Py_ssize_t tfs_at = offset + pad4(gap_bytes(n, gap_code));
+    Py_ssize_t end = tfs_at + pad4(tf_bytes(n, tf_code));
+    term->low_bits = gap_code == 3 ? 8 : gap_code == 6 ? 4 : 0;
+    term->exceptions = 0;
+    if (offset < 0 || n < 0 || end > post->len || first_block < 0 ||
+        (first_block + blocks) * 4 > bbase->len)
+        goto bad;
+    const uint8_t *data = post->buf;
+    if (term->low_bits) {
+        if (end + 4 > post->len)
+            goto bad;
+        term->exceptions = read_u32(data + end, 0);
+        if (end + 4 + 8 * term->exceptions > post->len)
+            goto bad;
+        term->exception_at = data + end + 4;
+        term->exception_high = data + end + 4 + 4 * term->exceptions;
+    }
+    term->gaps = data + offset;
+    term->tfs = data + tfs_at;
     term->n = n;
-    term->gap_width = gap_width;
-    term->tf_width = tf_width;
+    term->gap_code = gap_code;
+    term->tf_code = tf_code;
     term->bbase = (const int32_t *)bbase->buf + first_block;
     return 0;
+bad:
+    PyErr_SetString(PyExc_ValueError, "postings out of bounds");
+    return -1;
 }
 
-static inline Py_ssize_t next_doc(const Term *term, Py_ssize_t i, Py_ssize_t doc) {
+/* The i-th document, from the previous one; `next` is the next exception to apply. */
+static inline Py_ssize_t next_doc(const Term *term, Py_ssize_t i, Py_ssize_t doc,
+                                  Py_ssize_t *next) {
     if (i % BLOCK == 0)
         return term->bbase[i / BLOCK];
-    return doc + read_width(term->data, term->gap_width, i);
+    uint64_t gap = term->gap_code == 6 ? (term->gaps[i / 2] >> (4 * (i % 2))) & 0x0F
+                                       : read_code(term->gaps, term->gap_code, i);
+    if (*next < term->exceptions && read_u32(term->exception_at, *next) == (uint32_t)i) {
+        gap += (uint64_t)read_u32(term->exception_high, *next) << term->low_bits;
+        (*next)++;
+    }
+    return doc + (Py_ssize_t)gap;
 }
 
 static inline double term_frequency(const Term *term, Py_ssize_t i) {
-    if (!term->tf_width)
+    switch (term->tf_code) {
+    case 0:
         return 1.0;
-    const uint8_t *tfs = term->data + (term->n * term->gap_width + 3) / 4 * 4;
-    return (double)read_width(tfs, term->tf_width, i);
+    case 3:
+        return (double)((term->tfs[i / 2] >> (4 * (i % 2))) & 0x0F);
+    case 5:
+        return (double)((term->tfs[i / 4] >> (2 * (i % 4))) & 0x03);
+    default:
+        return (double)read_code(term->tfs, term->tf_code, i);
+    }
 }
 
 /* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
@@ -104,9 +173,9 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
     const double *norms = norm.buf, *units = unit.buf;
     int64_t *docs = docs_out.buf;
     double *values = values_out.buf;
-    Py_ssize_t doc = 0;
+    Py_ssize_t doc = 0, next = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        doc = next_doc(&term, i, doc);
+        doc = next_doc(&term, i, doc, &next);
         Py_ssize_t position = doc + base;
         if (position < 0 || position >= positions) {
             PyErr_SetString(PyExc_ValueError, "a posting past the positions");
@@ -175,26 +244,26 @@ done:
     return result;
 }
 
-/* add_presence(post, offset, n, gap_width, bbase, first_block, base, target, value):
+/* add_presence(post, offset, n, gap_width, tf_width, bbase, first_block, base, target, value):
  * target[position] += value for every document holding the term; `target` holds doubles
  * (value a float) or int16 counts (value an int). */
 static PyObject *add_presence(PyObject *self, PyObject *args) {
     Py_buffer post, bbase, target;
     Py_ssize_t offset, n, first_block, base;
-    int gap_width, counts;
+    int gap_width, tf_width, counts;
     double value;
-    if (!PyArg_ParseTuple(args, "y*nniy*nnw*dp", &post, &offset, &n, &gap_width, &bbase,
-                          &first_block, &base, &target, &value, &counts))
+    if (!PyArg_ParseTuple(args, "y*nniiy*nnw*dp", &post, &offset, &n, &gap_width, &tf_width,
+                          &bbase, &first_block, &base, &target, &value, &counts))
         return NULL;
     PyObject *result = NULL;
     Term term;
-    if (term_from(&term, &post, offset, n, gap_width, 0, &bbase, first_block) < 0)
+    if (term_from(&term, &post, offset, n, gap_width, tf_width, &bbase, first_block) < 0)
         goto done;
     Py_ssize_t size = counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double);
     Py_ssize_t positions = target.len / size;
-    Py_ssize_t doc = 0;
+    Py_ssize_t doc = 0, next = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        doc = next_doc(&term, i, doc);
+        doc = next_doc(&term, i, doc, &next);
         Py_ssize_t position = doc + base;
         if (position < 0 || position >= positions) {
             PyErr_SetString(PyExc_ValueError, "a posting past the positions");

@@ -26,7 +26,7 @@ from ..errors import TinSoError
 
 __all__ = ["FORMAT_VERSION", "ArrayFile", "ArrayWriter", "CorruptIndex", "OtherFormat", "fsync_dir"]
 
-FORMAT_VERSION = 2  # 2: segments keep each document's near-duplicate signature
+FORMAT_VERSION = 3  # 2: segments keep each document's near-duplicate signature; 3: half-byte tfs
 _MAGIC = b"TSBIDX\x00\x01"
 _FOOTER = struct.Struct("<8sIQQI")  # magic, format version, toc offset, toc length, toc crc
 _ALIGN = 64

@@ -75,10 +75,10 @@ def add_presence(
 ) -> None:
     """target[position] += value at every holder of the term (int16 targets count by 1)."""
     assert _COMPILED is not None
-    n, offset, gap_width, _ = postings.layout(term)
+    n, offset, gap_width, tf_width = postings.layout(term)
     first, _ = postings.blocks(term)
     counts = target.dtype == np.int16
     _COMPILED.add_presence(
-        postings.post, offset, n, gap_width, postings.bbase, first, base, target,
+        postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base, target,
         1.0 if counts else value, counts,
     )  # fmt: skip
