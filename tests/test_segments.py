@@ -361,8 +361,10 @@ def _encoded_field(keys: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> Field
     return postings
 
 
-def test_postings_read_back_in_every_width_and_any_blocks() -> None:
-    rng = np.random.default_rng(7)
+def _postings_of_every_width(
+    rng: np.random.Generator,
+) -> tuple[list[tuple[int, int]], list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """(df and largest frequency, keys, documents, frequencies) of terms in every width."""
     shapes = [
         (1, 1),
         (3, 15),
@@ -393,6 +395,12 @@ def test_postings_read_back_in_every_width_and_any_blocks() -> None:
         docs.append(np.cumsum(gaps).astype(np.int64))
         tfs.append(rng.integers(1, 3, size=df).astype(np.int64))
         shapes.append((df, 2))
+    return shapes, keys, docs, tfs
+
+
+def test_postings_read_back_in_every_width_and_any_blocks() -> None:
+    rng = np.random.default_rng(7)
+    shapes, keys, docs, tfs = _postings_of_every_width(rng)
     postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
     assert set((np.asarray(postings.codes) >> 4).tolist()) >= {0, 1, 2, 3, 4, 5}
     assert set((np.asarray(postings.codes) & 15).tolist()) >= {1, 2, 3, 4, 6}
