@@ -1,5 +1,6 @@
 """The store: what the other rooms ask of the database."""
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -95,3 +96,32 @@ def test_the_sample_loads_once_into_a_new_database(sqlite_url: str, tmp_path: Pa
     assert fresh.is_new()
     assert fresh.load_sample(SAMPLE, Analyzer()).added == 214
     assert not fresh.is_new()
+
+
+def test_an_unchanged_database_is_not_read_again_for_stale_analyses(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.store.ingest as ingest
+
+    passes: list[str] = []
+    real = ingest.reanalyse
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append(args[1].version)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "reanalyse", counted)
+    analyzer = Analyzer()
+    assert store.reanalyse(analyzer, unless_unchanged=True) == 0
+    assert store.reanalyse(analyzer, unless_unchanged=True) == 0
+    assert len(passes) == 1  # the second start found the same data version: nothing read
+    store.store_items([replace(RECORDS[0], url="https://so.gov.vn/moi")], analyzer)
+    assert store.reanalyse(analyzer, unless_unchanged=True) == 0
+    assert len(passes) == 2  # the articles changed: read again
+
+    class Newer(Analyzer):
+        version = analyzer.version + "-newer"
+
+    assert store.reanalyse(Newer(), unless_unchanged=True) == 7  # another analyzer: all stale
+    assert passes[-1] == Newer.version
+    assert store.reanalyse(analyzer) == 7  # without the shortcut, as before

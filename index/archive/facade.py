@@ -79,7 +79,7 @@ class Archive(Chats, Dictionary, Service):
         archive.refresh_dictionary()  # the lines admins added, merged with the file's
         if sample is not None and store.is_new():
             store.load_sample(sample, archive.analyzer, progress)
-        if store.reanalyse(archive.analyzer, progress=progress):
+        if store.reanalyse(archive.analyzer, progress=progress, unless_unchanged=True):
             log.info("re-analysed articles whose cached terms were stale")
         engine.open(progress=progress)
         return archive

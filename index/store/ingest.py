@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -489,6 +490,31 @@ def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:
     lines = str(reason).strip().splitlines()
     text = lines[0] if lines else type(reason).__name__
     return Problem(record.origin, ProblemCode.CANNOT_STORE, text[:200])
+
+
+log = logging.getLogger(__name__)
+_FRESH_ANALYSIS = "fresh_analysis"  # meta: "analyzer@data version" a pass found all fresh at
+
+
+def reanalyse_when_changed(
+    sessions: sessionmaker[Session], analyzer: Analyzer, progress: ProgressCallback | None
+) -> int:
+    """`reanalyse`, unless neither the articles (the data version) nor the analyzer changed
+    since a pass found every analysis fresh: finding none stale reads every article (a third of
+    a second at 100,000, at every start)."""
+    with sessions() as session:
+        mark = f"{analyzer.version}@{get_meta(session, 'data_version') or ''}"
+        if get_meta(session, _FRESH_ANALYSIS) == mark:
+            return 0
+    # the mark is read before the pass: a change made meanwhile gives another version
+    count = reanalyse(sessions, analyzer, progress=progress)
+    if count == 0:
+        try:
+            with write_session(sessions) as session:
+                set_meta(session, _FRESH_ANALYSIS, mark)
+        except OperationalError as exc:  # a read-only database: the next start reads again
+            log.debug("fresh analysis not recorded: %s", exc)
+    return count
 
 
 def reanalyse(

@@ -23,7 +23,7 @@ from .changes import ChangeLog, install
 from .coordination import Alerts, Leases, TokenBuckets
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
-from .ingest import IngestReport, ProgressCallback, reanalyse, take_down
+from .ingest import IngestReport, ProgressCallback, reanalyse, reanalyse_when_changed, take_down
 from .models import Article, ArticleTerms, Attachment, Source
 from .pipeline import store_items
 from .records import AttachmentLink, Item
@@ -44,6 +44,9 @@ MAX_ID = 2**63 - 1
 # What every search reads (the sentences its hits quote), as a statement built once: building
 # one, with its cache key, cost about as much as running it.
 _SENTENCES = select(ArticleTerms.article_id, ArticleTerms.sentences).where(
+    ArticleTerms.article_id.in_(bindparam("ids", expanding=True))
+)
+_EVENT_DATES = select(ArticleTerms.article_id, ArticleTerms.event_dates).where(
     ArticleTerms.article_id.in_(bindparam("ids", expanding=True))
 )
 
@@ -185,9 +188,17 @@ class Store(Usage):
         )  # fmt: skip
 
     def reanalyse(
-        self, analyzer: Analyzer, *, full: bool = False, progress: ProgressCallback | None = None
+        self,
+        analyzer: Analyzer,
+        *,
+        full: bool = False,
+        progress: ProgressCallback | None = None,
+        unless_unchanged: bool = False,
     ) -> int:
-        """Re-segment articles whose cached analysis is missing or stale (all with `full`)."""
+        """Re-segment articles whose analysis is missing or stale (all with `full`; with
+        `unless_unchanged`, only after a change: `reanalyse_when_changed`)."""
+        if unless_unchanged and not full:
+            return reanalyse_when_changed(self.sessions, analyzer, progress)
         return reanalyse(self.sessions, analyzer, full=full, progress=progress)
 
     def is_new(self) -> bool:
@@ -298,17 +309,9 @@ class Store(Usage):
     def event_dates(self, article_ids: list[int]) -> dict[int, list[EventDate]]:
         """The dates these articles mention, as read at ingest (none for an article analysed
         before they were read)."""
-        if not article_ids:
-            return {}
-        query = select(ArticleTerms.article_id, ArticleTerms.event_dates).where(
-            ArticleTerms.article_id.in_(article_ids)
-        )
-        with self.sessions() as session:
-            return {
-                row.article_id: decode_dates(row.event_dates)
-                for row in session.execute(query)
-                if row.event_dates
-            }
+        with self.sessions.kw["bind"].connect() as connection:
+            rows = connection.execute(_EVENT_DATES, {"ids": article_ids}) if article_ids else ()
+            return {article_id: decode_dates(dates) for article_id, dates in rows if dates}
 
     def articles(self, batch: int = 500) -> Iterator[ArticleView]:
         """Every article, by id, read `batch` rows at a time (for exports)."""
