@@ -148,13 +148,11 @@ class FieldView:
         result = np.zeros(self.snapshot.positions)
         df = self.df(list(keys))
         idf = self.idf(df)
-        k1 = self.params.k1
         for key, weight in zip(keys, idf.tolist(), strict=False):
             for where in self.locate(key):
-                docs, tfs = self.postings[where.segment].postings(where.term)
-                docs = docs + self.snapshot.bases[where.segment]
-                tf = tfs.astype(np.float64)
-                result[docs] += tf * (k1 + 1) / (tf + self.norm[docs]) * weight
+                # tf (k1 + 1) / (norm + tf), decoded once through the cache: the same floats
+                docs, saturation = self.snapshot.saturation(self.field, where.segment, where.term)
+                result[docs] += saturation * weight
         result[~self.snapshot.live] = 0.0
         return result
 
