@@ -119,31 +119,69 @@ bad:
     return -1;
 }
 
-/* The i-th document, from the previous one; `next` is the next exception to apply. */
-static inline Py_ssize_t next_doc(const Term *term, Py_ssize_t i, Py_ssize_t doc,
-                                  Py_ssize_t *next) {
-    if (i % BLOCK == 0)
-        return term->bbase[i / BLOCK];
-    uint64_t gap = term->gap_code == 6 ? (term->gaps[i / 2] >> (4 * (i % 2))) & 0x0F
-                                       : read_code(term->gaps, term->gap_code, i);
-    if (*next < term->exceptions && read_u32(term->exception_at, *next) == (uint32_t)i) {
-        gap += (uint64_t)read_u32(term->exception_high, *next) << term->low_bits;
+/* One block's documents (local) and frequencies, decoded with one branch on the widths per
+ * block rather than per posting; returns how many postings the block holds. `*next` is the
+ * term's next exception (ascending posting numbers). */
+static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *next,
+                               int64_t *docs, uint32_t *tfs) {
+    Py_ssize_t start = block * BLOCK;
+    Py_ssize_t count = term->n - start < BLOCK ? term->n - start : BLOCK;
+    uint64_t gaps[BLOCK];
+    const uint8_t *g = term->gaps;
+    switch (term->gap_code) {
+    case 0:
+        memset(gaps, 0, sizeof(gaps));
+        break;
+    case 1:
+    case 3:
+        for (Py_ssize_t k = 0; k < count; k++)
+            gaps[k] = g[start + k];
+        break;
+    case 6:
+        for (Py_ssize_t k = 0; k < count; k++)
+            gaps[k] = (g[(start + k) / 2] >> (4 * ((start + k) % 2))) & 0x0F;
+        break;
+    default:
+        for (Py_ssize_t k = 0; k < count; k++)
+            gaps[k] = read_code(g, term->gap_code, start + k);
+    }
+    while (*next < term->exceptions) {
+        Py_ssize_t at = (Py_ssize_t)read_u32(term->exception_at, *next);
+        if (at >= start + count)
+            break;
+        if (at >= start)
+            gaps[at - start] += (uint64_t)read_u32(term->exception_high, *next) << term->low_bits;
         (*next)++;
     }
-    return doc + (Py_ssize_t)gap;
-}
-
-static inline double term_frequency(const Term *term, Py_ssize_t i) {
+    const uint8_t *f = term->tfs;
     switch (term->tf_code) {
     case 0:
-        return 1.0;
+        for (Py_ssize_t k = 0; k < count; k++)
+            tfs[k] = 1;
+        break;
+    case 1:
+        for (Py_ssize_t k = 0; k < count; k++)
+            tfs[k] = f[start + k];
+        break;
     case 3:
-        return (double)((term->tfs[i / 2] >> (4 * (i % 2))) & 0x0F);
+        for (Py_ssize_t k = 0; k < count; k++)
+            tfs[k] = (f[(start + k) / 2] >> (4 * ((start + k) % 2))) & 0x0F;
+        break;
     case 5:
-        return (double)((term->tfs[i / 4] >> (2 * (i % 4))) & 0x03);
+        for (Py_ssize_t k = 0; k < count; k++)
+            tfs[k] = (f[(start + k) / 4] >> (2 * ((start + k) % 4))) & 0x03;
+        break;
     default:
-        return (double)read_code(term->tfs, term->tf_code, i);
+        for (Py_ssize_t k = 0; k < count; k++)
+            tfs[k] = read_code(f, term->tf_code, start + k);
     }
+    int64_t doc = term->bbase[block]; /* the block's first gap is 0: its document is listed */
+    docs[0] = doc;
+    for (Py_ssize_t k = 1; k < count; k++) {
+        doc += (int64_t)gaps[k];
+        docs[k] = doc;
+    }
+    return count;
 }
 
 /* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
@@ -173,17 +211,21 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
     const double *norms = norm.buf, *units = unit.buf;
     int64_t *docs = docs_out.buf;
     double *values = values_out.buf;
-    Py_ssize_t doc = 0, next = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        doc = next_doc(&term, i, doc, &next);
-        Py_ssize_t position = doc + base;
-        if (position < 0 || position >= positions) {
-            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
-            goto done;
+    Py_ssize_t next = 0;
+    int64_t local[BLOCK];
+    uint32_t freqs[BLOCK];
+    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
+        Py_ssize_t count = decode_block(&term, block, &next, local, freqs);
+        for (Py_ssize_t k = 0; k < count; k++, i++) {
+            int64_t position = local[k] + base;
+            if (position < 0 || position >= positions) {
+                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+                goto done;
+            }
+            double tf = (double)freqs[k];
+            docs[i] = position;
+            values[i] = freqs[k] == 1 ? units[position] : tf * k1p1 / (norms[position] + tf);
         }
-        double tf = term_frequency(&term, i);
-        docs[i] = position;
-        values[i] = tf == 1.0 ? units[position] : tf * k1p1 / (norms[position] + tf);
     }
     result = Py_None;
     Py_INCREF(result);
@@ -261,18 +303,22 @@ static PyObject *add_presence(PyObject *self, PyObject *args) {
         goto done;
     Py_ssize_t size = counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double);
     Py_ssize_t positions = target.len / size;
-    Py_ssize_t doc = 0, next = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        doc = next_doc(&term, i, doc, &next);
-        Py_ssize_t position = doc + base;
-        if (position < 0 || position >= positions) {
-            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
-            goto done;
+    Py_ssize_t next = 0;
+    int64_t local[BLOCK];
+    uint32_t freqs[BLOCK];
+    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
+        Py_ssize_t count = decode_block(&term, block, &next, local, freqs);
+        for (Py_ssize_t k = 0; k < count; k++, i++) {
+            int64_t position = local[k] + base;
+            if (position < 0 || position >= positions) {
+                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+                goto done;
+            }
+            if (counts)
+                ((int16_t *)target.buf)[position] += (int16_t)value;
+            else
+                ((double *)target.buf)[position] += value;
         }
-        if (counts)
-            ((int16_t *)target.buf)[position] += (int16_t)value;
-        else
-            ((double *)target.buf)[position] += value;
     }
     result = Py_None;
     Py_INCREF(result);
