@@ -1,0 +1,86 @@
+"""The compiled ranking loops against the numpy path, side by side in one process.
+
+Each path has its own opened index (its own decoded-postings cache) over the database and
+index that `bench_search.py --workdir DIR` left; every benchmark question goes through
+`SearchEngine.search` on both, the first to go alternating from question to question. Prints
+p50 / p95 of each, their ratios, and how many result pages differ (none may: both paths
+compute the same floats).
+
+    python benchmarks/bench_compiled.py --workdir /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_search import make_queries, percentile, sentence_pool  # noqa: E402
+
+from index import QueryDictionary  # noqa: E402
+from index.search import SearchEngine, SearchPage, kernels  # noqa: E402
+from index.store import Store  # noqa: E402
+
+PATHS = ("numpy", "compiled")
+
+
+def page_key(page: SearchPage) -> list[object]:
+    hits = [[h.article_id, repr(h.score), h.snippet.text, h.snippet.spans] for h in page.hits]
+    return [*hits, page.total, page.understood, page.suggestion, repr(page.answer)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=20261128)
+    args = parser.parse_args()
+    compiled = kernels._COMPILED
+    if compiled is None:
+        raise SystemExit("the compiled loops are not built (pip install -e .)")
+    database = args.workdir / f"bench-{args.docs}-300-{args.seed}.sqlite3"
+    store = Store.open(f"sqlite:///{database}")
+    dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
+    engines = {
+        path: SearchEngine(store, dictionary=dictionary, index_dir=Path(f"{database}-index"))
+        for path in PATHS
+    }
+    pool = sentence_pool(args.workdir / "sentences.json")
+
+    def search(path: str, question: str) -> tuple[float, SearchPage]:
+        kernels._COMPILED = compiled if path == "compiled" else None
+        started = time.perf_counter()
+        page = engines[path].search(question)
+        return 1000 * (time.perf_counter() - started), page
+
+    for engine in engines.values():
+        engine.open()
+    for question in make_queries(pool, 40, 7)[:20]:  # warm up on other questions
+        for path in PATHS:
+            search(path, question)
+    times: dict[str, list[float]] = {path: [] for path in PATHS}
+    differ = 0
+    for number, question in enumerate(make_queries(pool, args.queries, args.seed)):
+        pages = {}
+        for path in PATHS if number % 2 == 0 else PATHS[::-1]:
+            took, pages[path] = search(path, question)
+            times[path].append(took)
+        differ += page_key(pages["numpy"]) != page_key(pages["compiled"])
+    kernels._COMPILED = compiled
+    for path, took in times.items():
+        p50, p95, mean = percentile(took, 50), percentile(took, 95), statistics.mean(took)
+        print(f"{path}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {mean:.1f} ms")
+    ratios = [percentile(times["compiled"], q) / percentile(times["numpy"], q) for q in (50, 95)]
+    print(f"compiled / numpy: p50 {ratios[0]:.2f}, p95 {ratios[1]:.2f}; pages differing: {differ}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
