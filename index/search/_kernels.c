@@ -4,8 +4,10 @@
  * The numpy path (index/search/snapshot.py, topk.py, ranking.py) decodes postings into arrays
  * in several passes, computes saturations in several more, then multiplies, gathers, adds and
  * scatters; these loops do the same arithmetic, in the same order, per posting: tf (k1 + 1) /
- * (norm + tf), times the clause's factor, added to the position's sum. Built without floating-point contraction (-ffp-contract=off, no fast-math),
- * so every float equals the numpy path's (the tests compare them bit for bit).
+ * (norm + tf), times the clause's factor, added to the position's sum. Built without
+ * floating-point contraction (-ffp-contract=off, no fast-math), so every float equals the numpy
+ * path's (the tests compare them bit for bit). Postings are decoded a block at a time: one
+ * branch on the widths per block, then tight loops.
  *
  * Postings of a term (segment.py, format 3): document gaps inside blocks of 128 (the first gap
  * of a block is 0, the block's first document is in `bbase`) in 0, 1, 2 or 4 little-endian
@@ -81,6 +83,12 @@ static inline uint32_t read_code(const uint8_t *p, int code, Py_ssize_t i) {
     }
 }
 
+/* The i-th of values packed `bits` to a value (4 or 2) in bytes, the first in the lowest bits. */
+static inline uint32_t read_packed(const uint8_t *p, int bits, Py_ssize_t i) {
+    Py_ssize_t per_byte = 8 / bits;
+    return (p[i / per_byte] >> (bits * (i % per_byte))) & ((1u << bits) - 1);
+}
+
 static int known_code(int code, const char *codes) { return code >= 0 && strchr(codes, '0' + code); }
 
 static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t n, int gap_code,
@@ -119,11 +127,13 @@ bad:
     return -1;
 }
 
-/* One block's documents (local) and frequencies, decoded with one branch on the widths per
- * block rather than per posting; returns how many postings the block holds. `*next` is the
- * term's next exception (ascending posting numbers). */
+/* One block's positions (local documents + `base`, each checked to be below `positions`) and,
+ * unless `tfs` is NULL, frequencies, decoded with one branch on the widths per block rather than
+ * per posting; returns how many postings the block holds, or -1 with ValueError set. `*next` is
+ * the term's next exception (ascending posting numbers). */
 static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *next,
-                               int64_t *docs, uint32_t *tfs) {
+                               Py_ssize_t base, Py_ssize_t positions, int64_t *docs,
+                               uint32_t *tfs) {
     Py_ssize_t start = block * BLOCK;
     Py_ssize_t count = term->n - start < BLOCK ? term->n - start : BLOCK;
     uint64_t gaps[BLOCK];
@@ -139,7 +149,7 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
         break;
     case 6:
         for (Py_ssize_t k = 0; k < count; k++)
-            gaps[k] = (g[(start + k) / 2] >> (4 * ((start + k) % 2))) & 0x0F;
+            gaps[k] = read_packed(g, 4, start + k);
         break;
     default:
         for (Py_ssize_t k = 0; k < count; k++)
@@ -154,7 +164,9 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
         (*next)++;
     }
     const uint8_t *f = term->tfs;
-    switch (term->tf_code) {
+    switch (tfs ? term->tf_code : -1) {
+    case -1:
+        break; /* not asked for */
     case 0:
         for (Py_ssize_t k = 0; k < count; k++)
             tfs[k] = 1;
@@ -165,21 +177,25 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
         break;
     case 3:
         for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = (f[(start + k) / 2] >> (4 * ((start + k) % 2))) & 0x0F;
+            tfs[k] = read_packed(f, 4, start + k);
         break;
     case 5:
         for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = (f[(start + k) / 4] >> (2 * ((start + k) % 4))) & 0x03;
+            tfs[k] = read_packed(f, 2, start + k);
         break;
     default:
         for (Py_ssize_t k = 0; k < count; k++)
             tfs[k] = read_code(f, term->tf_code, start + k);
     }
-    int64_t doc = term->bbase[block]; /* the block's first gap is 0: its document is listed */
-    docs[0] = doc;
-    for (Py_ssize_t k = 1; k < count; k++) {
+    gaps[0] = 0; /* the block's first document is listed, whatever its gap says */
+    int64_t doc = term->bbase[block];
+    for (Py_ssize_t k = 0; k < count; k++) {
         doc += (int64_t)gaps[k];
-        docs[k] = doc;
+        if (doc + base < 0 || doc + base >= positions) {
+            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+            return -1;
+        }
+        docs[k] = doc + base;
     }
     return count;
 }
@@ -215,13 +231,11 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
     int64_t local[BLOCK];
     uint32_t freqs[BLOCK];
     for (Py_ssize_t block = 0, i = 0; i < n; block++) {
-        Py_ssize_t count = decode_block(&term, block, &next, local, freqs);
+        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, freqs);
+        if (count < 0)
+            goto done;
         for (Py_ssize_t k = 0; k < count; k++, i++) {
-            int64_t position = local[k] + base;
-            if (position < 0 || position >= positions) {
-                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
-                goto done;
-            }
+            int64_t position = local[k];
             double tf = (double)freqs[k];
             docs[i] = position;
             values[i] = freqs[k] == 1 ? units[position] : tf * k1p1 / (norms[position] + tf);
@@ -305,15 +319,12 @@ static PyObject *add_presence(PyObject *self, PyObject *args) {
     Py_ssize_t positions = target.len / size;
     Py_ssize_t next = 0;
     int64_t local[BLOCK];
-    uint32_t freqs[BLOCK];
     for (Py_ssize_t block = 0, i = 0; i < n; block++) {
-        Py_ssize_t count = decode_block(&term, block, &next, local, freqs);
+        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, NULL);
+        if (count < 0)
+            goto done;
         for (Py_ssize_t k = 0; k < count; k++, i++) {
-            int64_t position = local[k] + base;
-            if (position < 0 || position >= positions) {
-                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
-                goto done;
-            }
+            int64_t position = local[k];
             if (counts)
                 ((int16_t *)target.buf)[position] += (int16_t)value;
             else

@@ -3,8 +3,9 @@
 One loop decodes a term's postings straight from the mapped segment into positions and BM25
 saturations (what the snapshot's cache keeps), one adds a clause's scaled saturations into the
 per-position sums, one adds a value (or a count) at every holder of a term; each in one pass
-and without temporaries. The callers keep their numpy path for when the extension is missing or
-turned off (`TINSOBOT_COMPILED=0`); both give the same floats, bit for bit.
+and without temporaries. When the extension is missing or turned off (`TINSOBOT_COMPILED=0`),
+`add_scaled` does numpy's passes itself and the callers of the other two keep their numpy path;
+both give the same floats, bit for bit.
 """
 
 from __future__ import annotations
@@ -65,9 +66,17 @@ def add_scaled(
     overwrite: bool,
     touched: np.ndarray | None,
 ) -> None:
-    """sums[positions] (+)= values x factor in one pass (positions distinct); marks `touched`."""
-    assert _COMPILED is not None
-    _COMPILED.add_scaled(positions, values, factor, sums, overwrite, touched)
+    """sums[positions] (+)= values x factor (positions distinct); marks `touched`. One pass when
+    compiled, numpy's otherwise (the same floats)."""
+    if _COMPILED is not None:
+        _COMPILED.add_scaled(positions, values, factor, sums, overwrite, touched)
+        return
+    if overwrite:
+        sums[positions] = values * factor
+    else:
+        sums[positions] += values * factor
+    if touched is not None:
+        touched[positions] = True
 
 
 def add_presence(

@@ -153,18 +153,10 @@ class _Scorer:
         for number, clause in enumerate(self.resolved):
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
-                if everything and kernels.compiled():  # one compiled pass, no temporaries
-                    docs, saturation = snapshot.saturation(clause.field, segment, term)
-                    kernels.add_scaled(docs, saturation, clause.factor, sums, number == 0, touched)
-                    continue
                 if everything:  # one pass over all windows: no mask, read candidates after
                     docs, saturation = snapshot.saturation(clause.field, segment, term)
-                    if number == 0:  # the sums are still zero there (0.0 + x is x)
-                        sums[docs] = saturation * clause.factor
-                    else:
-                        sums[docs] += saturation * clause.factor
-                    if touched is not None:
-                        touched[docs] = True
+                    # the first clause writes: the sums are still zero there (0.0 + x is x)
+                    kernels.add_scaled(docs, saturation, clause.factor, sums, number == 0, touched)
                     continue
                 postings = view.postings[segment]
                 base = int(snapshot.bases[segment])
