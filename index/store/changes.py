@@ -27,7 +27,18 @@ from ..text.dates import now
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, AwareDateTime, Base
 
-__all__ = ["ArticleChange", "ChangeHead", "ChangeLog", "Changes", "LogLag", "install", "touch"]
+__all__ = [
+    "ArticleChange",
+    "ChangeHead",
+    "ChangeLog",
+    "Changes",
+    "LogLag",
+    "data_version",
+    "install",
+    "touch",
+]
+
+_DATA_VERSION = "data_version"  # meta: the number of the last change, as `touch` wrote it
 
 _IDS = "tin_so_bot_changed_articles"  # session.info key: ids flushed in this transaction
 _PRUNED = "changes_pruned_through"  # meta key: the log holds every row above this number
@@ -110,8 +121,14 @@ def _before_commit(session: Session) -> None:
         session.execute(
             insert(ArticleChange), [{"seq": seq, "article_id": i, "changed_at": at} for i in ids]
         )
-    set_meta(session, "data_version", str(seq))
+    set_meta(session, _DATA_VERSION, str(seq))
     session.flush()
+
+
+def data_version(session: Session) -> str:
+    """The number of the last change in the log ("" before any; a random name in databases
+    older than the log)."""
+    return get_meta(session, _DATA_VERSION) or ""
 
 
 def _forget(session: Session) -> None:

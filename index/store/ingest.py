@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..text.analyzer import Analyzer
 from ..text.dates import now
 from .analysis import Prepared, analysis_values, content_hash
-from .changes import touch
+from .changes import data_version, touch
 from .database import get_meta, set_meta, write_session
 from .models import Article, ArticleTerms, Attachment, NewsOutbox, Source
 from .records import (
@@ -39,9 +39,12 @@ __all__ = [
     "store_batch",
     "analysis_needed",
     "reanalyse",
+    "reanalyse_when_changed",
     "mark_changed",
     "is_news",
 ]
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (done, total) as work progresses; total is None when unknown."""
@@ -492,7 +495,6 @@ def _cannot_store(record: ArticleRecord, exc: BaseException) -> Problem:
     return Problem(record.origin, ProblemCode.CANNOT_STORE, text[:200])
 
 
-log = logging.getLogger(__name__)
 _FRESH_ANALYSIS = "fresh_analysis"  # meta: "analyzer@data version" a pass found all fresh at
 
 
@@ -503,7 +505,7 @@ def reanalyse_when_changed(
     since a pass found every analysis fresh: finding none stale reads every article (a third of
     a second at 100,000, at every start)."""
     with sessions() as session:
-        mark = f"{analyzer.version}@{get_meta(session, 'data_version') or ''}"
+        mark = f"{analyzer.version}@{data_version(session)}"
         if get_meta(session, _FRESH_ANALYSIS) == mark:
             return 0
     # the mark is read before the pass: a change made meanwhile gives another version

@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Row, Select, bindparam, case, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +19,7 @@ from ..errors import ArticleNotFound
 from ..text.analyzer import Analyzer
 from ..text.event_dates import EventDate
 from ..text.event_dates import decode as decode_dates
-from .changes import ChangeLog, install
+from .changes import ChangeLog, data_version, install
 from .coordination import Alerts, Leases, TokenBuckets
 from .database import get_meta, open_database, safe_url, set_meta, write_session
 from .dictionary_lines import DictionaryLines
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["Store", "ArticleView", "StoreStats", "IndexRow", "TakeDown"]
 
 MAX_ID = 2**63 - 1
+_T = TypeVar("_T")
 
 # What every search reads (the sentences its hits quote), as a statement built once: building
 # one, with its cache key, cost about as much as running it.
@@ -237,7 +238,7 @@ class Store(Usage):
         """Changes whenever articles are added, edited or re-analysed: the number of the last
         change in the change log (a random name in databases older than the log)."""
         with self.sessions() as session:
-            return get_meta(session, "data_version") or ""
+            return data_version(session)
 
     def index_rows(
         self, analyzer_version: str, ids: Sequence[int] | None = None, batch: int = 2000
@@ -271,7 +272,7 @@ class Store(Usage):
         ids: list[int] = []
         updated: list[datetime] = []
         with self.sessions() as session:
-            version = get_meta(session, "data_version") or ""
+            version = data_version(session)
             for rows in session.execute(query.execution_options(yield_per=20_000)).partitions():
                 for row in rows:
                     ids.append(row.id)
@@ -298,20 +299,22 @@ class Store(Usage):
         return found
 
     def sentences(self, article_ids: list[int]) -> dict[int, list[str]]:
-        """The display sentences of these articles (what snippets quote), read on a pooled
-        connection without a session (half the time: a search asks for them each time)."""
-        if not article_ids:
-            return {}
-        with self.sessions.kw["bind"].connect() as connection:
-            rows = connection.execute(_SENTENCES, {"ids": article_ids})
-            return {article_id: json.loads(text) for article_id, text in rows}
+        """The display sentences of these articles (what snippets quote)."""
+        return {i: json.loads(text) for i, text in self._by_ids(_SENTENCES, article_ids)}
 
     def event_dates(self, article_ids: list[int]) -> dict[int, list[EventDate]]:
         """The dates these articles mention, as read at ingest (none for an article analysed
         before they were read)."""
+        rows = self._by_ids(_EVENT_DATES, article_ids)
+        return {i: decode_dates(dates) for i, dates in rows if dates}
+
+    def _by_ids(self, statement: Select[int, _T], article_ids: list[int]) -> list[Row[int, _T]]:
+        """A statement's rows for these articles, on a pooled connection without a session (half
+        the time: every search reads its hits' sentences)."""
+        if not article_ids:
+            return []
         with self.sessions.kw["bind"].connect() as connection:
-            rows = connection.execute(_EVENT_DATES, {"ids": article_ids}) if article_ids else ()
-            return {article_id: decode_dates(dates) for article_id, dates in rows if dates}
+            return list(connection.execute(statement, {"ids": article_ids}))
 
     def articles(self, batch: int = 500) -> Iterator[ArticleView]:
         """Every article, by id, read `batch` rows at a time (for exports)."""
