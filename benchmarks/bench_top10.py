@@ -1,6 +1,6 @@
 """top-10 on the text words against tantivy-py, interleaved, in one process (ratios only).
 
-    PYTHONPATH=. python benchmarks/bench_top10.py --workdir /work/bench/s100k [--index DIR]
+    python benchmarks/bench_top10.py --workdir /tmp/bench [--index DIR]
 
 Uses the database and tantivy index that `bench_search.py --tantivy --workdir DIR` left there,
 and the same queries as its comparison (`--bm25-queries` of them, text words, `rounds` times).

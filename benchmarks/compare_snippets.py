@@ -7,8 +7,8 @@ both processes answer the questions again in alternating rounds, timing the part
 sentences (`Store.sentences`) and makes the snippets (`make_snippet`); medians per round and the
 ratio are printed. The machine's other work moves absolute times: only the ratio means much.
 
-    python benchmarks/compare_snippets.py --before /work/main --after . \\
-        --workdir /work/bench/s100k --rounds 7
+    python benchmarks/compare_snippets.py --before /path/to/old/checkout --after . \\
+        --workdir /tmp/bench --rounds 7
 """
 
 from __future__ import annotations
@@ -98,9 +98,11 @@ def _ask(process: subprocess.Popen[str], command: str) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", type=Path, default=Path("/work/main"))
+    parser.add_argument("--before", type=Path, required=True, help="the other checkout")
     parser.add_argument("--after", type=Path, default=Path(__file__).resolve().parents[1])
-    parser.add_argument("--workdir", type=Path, default=Path("/work/bench/s100k"))
+    parser.add_argument(
+        "--workdir", type=Path, required=True, help="bench_search.py's, at 100,000 articles"
+    )
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--rounds", type=int, default=7)
