@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.search.snippets import QueryMatcher, Snippet, _cut, _fold_long, make_snippet
+from index.search.snippets import QueryMatcher, Snippet, _cut, make_snippet
 from index.text.analyzer import BOUNDARY
 from index.text.normalize import fold, lower
 
@@ -128,11 +128,3 @@ def test_each_sentence_matched_in_one_pass_keeps_its_own_offsets() -> None:
     matcher = QueryMatcher.from_stream(["hội", "thao"], _weight, _minor)
     each = matcher.matches_each(["Hội thảo.", "...", "Hoi thao, hội."])
     assert each == [[(0, 3, "hoi"), (4, 8, "thao")], [], [(4, 8, "thao"), (10, 13, "hoi")]]
-
-
-def test_long_texts_fold_as_fold_does_for_every_character() -> None:
-    every = "".join(map(chr, range(0x110000)))  # lone surrogates too
-    assert _fold_long(every) == fold(every)
-    for size in (0, 1, 199, 200, 201, 2000):
-        text = ("Đồng Hới, ĐẮK LẮK “ưu tiên” … İ " * 100)[:size]
-        assert _fold_long(text) == fold(text)

@@ -96,6 +96,14 @@ def test_fold_strips_latin_diacritics_and_keeps_every_other_character() -> None:
     assert fold(every) == expected
 
 
+def test_long_texts_fold_as_short_ones_for_every_character() -> None:
+    every = "".join(map(chr, range(0x110000)))  # lone surrogates too
+    assert fold(every) == "".join(fold(c) for c in every)
+    for size in (0, 1, 199, 200, 201, 2000):
+        text = ("Đồng Hới, ĐẮK LẮK “ưu tiên” … İ " * 100)[:size]
+        assert fold(text) == "".join(fold(c) for c in text)
+
+
 def test_clean_unicode_keeps_the_fold_alignment_and_is_idempotent() -> None:
     text = normalize("Sở\u00a0TT&TT\u200b hộ\u200bi thảo\u00ad ２０１９\ufeff")
     assert len(fold(text)) == len(text) == len(lower(text))

@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
-
 from ..text.analyzer import BOUNDARY
 from ..text.normalize import fold, has_diacritics, lower
 
@@ -23,22 +21,6 @@ __all__ = ["Snippet", "QueryMatcher", "make_snippet", "best_sentence", "MAX_SNIP
 MAX_SNIPPET_CHARS = 300
 _WORD = re.compile(r"[^\W_]+")
 _JOINABLE_GAP = re.compile(r"[\s/&.:+\-]{1,3}")
-
-# `fold` of each code point below U+2070 (it changes none above: a test checks), as an array:
-# an article's text (about 2,000 characters) folds three times faster through it than through
-# `str.translate`, which looks each character up in a dict.
-_FOLDED = np.frombuffer(fold("".join(map(chr, range(0x2070)))).encode("utf-32-le"), np.uint32)
-_LONG = 200  # shorter texts fold faster with `fold`
-
-
-def _fold_long(text: str) -> str:
-    """`fold`, for long texts."""
-    if len(text) < _LONG:
-        return fold(text)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    mapped = _FOLDED[np.minimum(codes, len(_FOLDED) - 1)]
-    folded = np.where(codes < len(_FOLDED), mapped, codes)
-    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -109,7 +91,7 @@ class QueryMatcher:
         pattern = self._candidates
         if pattern is None:
             return []
-        folded = _fold_long(lowered)  # aligned with `lowered` character for character
+        folded = fold(lowered)  # aligned with `lowered` character for character
         found = []
         for match in pattern.finditer(folded):
             start, end = match.span()

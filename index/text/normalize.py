@@ -14,6 +14,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 from .syllables import is_syllable
 
 __all__ = ["normalize", "clean_unicode", "fold", "lower", "has_diacritics", "canonical_tones"]
@@ -196,11 +198,23 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD_TABLE = _build_fold_table()
+# The same table as an array over the code points below U+2070 (it changes none above): a long
+# text (an article's ~2,000 characters) folds about three times faster through it than through
+# `str.translate`, which looks every character up in a dict; short texts the other way round.
+_FOLDED = np.frombuffer(
+    "".join(map(chr, range(0x2070))).translate(_FOLD_TABLE).encode("utf-32-le"), np.uint32
+)
+_LONG = 200
 
 
 def fold(text: str) -> str:
     """Remove every diacritic ("Đồng Hới" -> "Dong Hoi"), one character for one character."""
-    return text.translate(_FOLD_TABLE)
+    if len(text) < _LONG:
+        return text.translate(_FOLD_TABLE)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    mapped = _FOLDED[np.minimum(codes, len(_FOLDED) - 1)]
+    folded = np.where(codes < len(_FOLDED), mapped, codes)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def lower(text: str) -> str:
