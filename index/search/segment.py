@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -118,11 +119,11 @@ def _nbytes(count: np.ndarray, width: np.ndarray) -> np.ndarray:
     return size
 
 
-def _pad4(n: np.ndarray) -> np.ndarray:
-    return (n + 3) // 4 * 4
+_Size = TypeVar("_Size", int, np.ndarray)
 
 
-def _pad(n: int) -> int:
+def _pad4(n: _Size) -> _Size:
+    """Bytes rounded up to a multiple of 4 (each part of a term's postings is padded so)."""
     return (n + 3) // 4 * 4
 
 
@@ -607,7 +608,7 @@ class FieldPostings:
             gaps = gaps if positions is None else gaps[positions]
         else:
             gaps = np.zeros(count, dtype=np.uint8)
-        start = offset + _pad(int(_gap_bytes(n, gap_width)))
+        start = offset + _pad4(int(_gap_bytes(n, gap_width)))
         if not freqs:
             values = gaps[:0]
         elif tf_width in _PACKED:
@@ -639,8 +640,8 @@ class FieldPostings:
     def _exceptions(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """(positions, amounts to add) of a `_LOW` term's listed gaps."""
         n, offset, gap_width, tf_width = self.layout(term)
-        start = offset + _pad(int(_gap_bytes(n, gap_width)))
-        start += _pad(int(_nbytes(np.array(n), np.array(tf_width))))
+        start = offset + _pad4(int(_gap_bytes(n, gap_width)))
+        start += _pad4(int(_nbytes(np.array(n), np.array(tf_width))))
         count = int(np.frombuffer(self.post, "<u4", 1, start)[0])
         words = np.frombuffer(self.post, "<u4", 2 * count, start + 4).astype(np.int64)
         return words[:count], words[count:] << _LOW[gap_width]
