@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_search import make_queries, percentile, sentence_pool  # noqa: E402
+from bench_search import make_queries, percentile, sentence_pool, watch_self  # noqa: E402
 
 from index import QueryDictionary  # noqa: E402
 from index.search import SearchEngine, SearchPage, kernels  # noqa: E402
@@ -41,7 +41,9 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--max-rss-gb", type=float, default=3.0, help="stop above this")
     args = parser.parse_args()
+    watch_self(args.max_rss_gb * 1024)
     compiled = kernels._COMPILED
     if compiled is None:
         raise SystemExit("the compiled loops are not built (pip install -e .)")

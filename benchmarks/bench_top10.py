@@ -27,7 +27,9 @@ def main() -> int:
     parser.add_argument("--bm25-queries", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--max-rss-gb", type=float, default=3.0, help="stop above this")
     args = parser.parse_args()
+    bs.watch_self(args.max_rss_gb * 1024)
     from index.search.bm25 import BM25Params
     from index.search.generation import Generation, read_current
     from index.search.snapshot import Snapshot
