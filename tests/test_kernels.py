@@ -125,3 +125,38 @@ def test_positions_out_of_bounds_are_refused(snapshot: Snapshot) -> None:
     sums = np.zeros(3)
     with pytest.raises(ValueError, match="past the sums"):
         kernels.add_scaled(np.array([5]), np.array([1.0]), 1.0, sums, False, None)
+    with pytest.raises(ValueError, match="different lengths"):  # sums shorter than positions
+        kernels.add_saturations(
+            view.postings[0], 0, 0, view.norm, view.unit, 1.2, 1.0, sums, 0, None
+        )
+    whole = np.zeros(snapshot.positions)
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.add_saturations(
+            view.postings[0], 0, 10**9, view.norm, view.unit, 1.2, 1.0, whole, False, None
+        )
+
+
+@pytest.mark.parametrize("words", QUESTIONS)
+def test_scoring_from_the_cache_or_straight_from_the_postings_is_bit_identical(
+    index_dir: Path, words: list[str]
+) -> None:
+    """A term decoded into the cache (by an earlier question) and one decoded straight into
+    the sums give the same floats and mark the same holders."""
+    keys = query_keys(query_terms(words))
+    found = []
+    for warm in (False, True):
+        opened_ = opened(index_dir)
+        sums = np.zeros(opened_.positions)
+        touched = np.zeros(opened_.positions, dtype=bool)
+        view = opened_.field("text", "words")
+        for number, key in enumerate(keys.words):
+            for where in view.locate(key):
+                if warm:
+                    opened_.saturation(view.field, where.segment, where.term)
+                opened_.add_saturations(
+                    view.field, where.segment, where.term, 0.7 + number, sums, number == 0, touched
+                )
+        assert (opened_.cached_bytes > 0) == (warm or not kernels.compiled())
+        found.append((sums.tolist(), np.flatnonzero(touched).tolist()))
+    assert found[0] == found[1]
+    assert len(found[0][1]) > 0

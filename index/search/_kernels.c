@@ -189,15 +189,35 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
     }
     gaps[0] = 0; /* the block's first document is listed, whatever its gap says */
     int64_t doc = term->bbase[block];
+    doc += base;
     for (Py_ssize_t k = 0; k < count; k++) {
         doc += (int64_t)gaps[k];
-        if (doc + base < 0 || doc + base >= positions) {
-            PyErr_SetString(PyExc_ValueError, "a posting past the positions");
-            return -1;
-        }
-        docs[k] = doc + base;
+        docs[k] = doc;
+    }
+    /* gaps are unsigned: the positions ascend, so the first and the last bound them all */
+    if (count > 0 && (docs[0] < 0 || docs[count - 1] >= positions)) {
+        PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+        return -1;
     }
     return count;
+}
+
+/* One block's saturations tf (k1 + 1) / (norm + tf): read from `units` (each position's
+ * saturation at tf = 1) when every frequency of the term is 1, else computed for every posting
+ * (at tf = 1 the same float as `units`). No branch per posting: on mixed frequencies a branch
+ * on tf = 1 mispredicts and costs more than the division it saves. */
+static void block_saturations(const Term *term, const int64_t *local, const uint32_t *freqs,
+                              Py_ssize_t count, const double *norms, const double *units,
+                              double k1p1, double *values) {
+    if (term->tf_code == 0) {
+        for (Py_ssize_t k = 0; k < count; k++)
+            values[k] = units[local[k]];
+        return;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double tf = (double)freqs[k];
+        values[k] = tf * k1p1 / (norms[local[k]] + tf);
+    }
 }
 
 /* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
@@ -234,12 +254,9 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
         Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, freqs);
         if (count < 0)
             goto done;
-        for (Py_ssize_t k = 0; k < count; k++, i++) {
-            int64_t position = local[k];
-            double tf = (double)freqs[k];
-            docs[i] = position;
-            values[i] = freqs[k] == 1 ? units[position] : tf * k1p1 / (norms[position] + tf);
-        }
+        block_saturations(&term, local, freqs, count, norms, units, k1p1, values + i);
+        memcpy(docs + i, local, (size_t)count * sizeof(int64_t));
+        i += count;
     }
     result = Py_None;
     Py_INCREF(result);
@@ -250,6 +267,71 @@ done:
     PyBuffer_Release(&unit);
     PyBuffer_Release(&docs_out);
     PyBuffer_Release(&values_out);
+    return result;
+}
+
+/* add_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
+ *                 k1p1, factor, sums, overwrite, touched_or_None): decode_saturations and
+ * add_scaled in one pass, without the arrays between them: sums[position] (+)= saturation x
+ * factor for every holder of the term (the same floats as the two steps), a block at a time. */
+static PyObject *add_saturations(PyObject *self, PyObject *args) {
+    Py_buffer post, bbase, norm, unit, sums, touched = {0};
+    Py_ssize_t offset, n, first_block, base;
+    int gap_width, tf_width, overwrite;
+    double k1p1, factor;
+    PyObject *touched_obj;
+    if (!PyArg_ParseTuple(args, "y*nniiy*nny*y*ddw*pO", &post, &offset, &n, &gap_width,
+                          &tf_width, &bbase, &first_block, &base, &norm, &unit, &k1p1, &factor,
+                          &sums, &overwrite, &touched_obj))
+        return NULL;
+    PyObject *result = NULL;
+    int have_touched = touched_obj != Py_None;
+    if (have_touched && PyObject_GetBuffer(touched_obj, &touched, PyBUF_WRITABLE) < 0)
+        goto done;
+    Term term;
+    if (term_from(&term, &post, offset, n, gap_width, tf_width, &bbase, first_block) < 0)
+        goto done;
+    Py_ssize_t positions = norm.len / (Py_ssize_t)sizeof(double);
+    if (unit.len / (Py_ssize_t)sizeof(double) < positions ||
+        sums.len / (Py_ssize_t)sizeof(double) < positions ||
+        (have_touched && touched.len < positions)) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        goto done;
+    }
+    const double *norms = norm.buf, *units = unit.buf;
+    double *out = sums.buf;
+    uint8_t *marks = have_touched ? touched.buf : NULL;
+    Py_ssize_t next = 0;
+    int64_t local[BLOCK];
+    uint32_t freqs[BLOCK];
+    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
+        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, freqs);
+        if (count < 0)
+            goto done;
+        double saturations[BLOCK];
+        block_saturations(&term, local, freqs, count, norms, units, k1p1, saturations);
+        if (overwrite) { /* loops per case: no branch per posting */
+            for (Py_ssize_t k = 0; k < count; k++)
+                out[local[k]] = saturations[k] * factor;
+        } else {
+            for (Py_ssize_t k = 0; k < count; k++)
+                out[local[k]] += saturations[k] * factor;
+        }
+        if (marks)
+            for (Py_ssize_t k = 0; k < count; k++)
+                marks[local[k]] = 1;
+        i += count;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&bbase);
+    PyBuffer_Release(&norm);
+    PyBuffer_Release(&unit);
+    PyBuffer_Release(&sums);
+    if (have_touched && touched.obj)
+        PyBuffer_Release(&touched);
     return result;
 }
 
@@ -343,6 +425,8 @@ done:
 static PyMethodDef methods[] = {
     {"decode_saturations", decode_saturations, METH_VARARGS,
      "A term's positions and BM25 saturations."},
+    {"add_saturations", add_saturations, METH_VARARGS,
+     "Add a term's scaled BM25 saturations into per-position sums."},
     {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
     {"add_presence", add_presence, METH_VARARGS,
      "Add a value (or count one) at every position holding a term."},

@@ -19,7 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .segment import FieldPostings
 
-__all__ = ["add_presence", "add_scaled", "compiled", "decode_saturations"]
+__all__ = ["add_presence", "add_saturations", "add_scaled", "compiled", "decode_saturations"]
 
 
 def _load() -> ModuleType | None:
@@ -77,6 +77,29 @@ def add_scaled(
         sums[positions] += values * factor
     if touched is not None:
         touched[positions] = True
+
+
+def add_saturations(
+    postings: FieldPostings,
+    term: int,
+    base: int,
+    norm: np.ndarray,
+    unit: np.ndarray,
+    k1: float,
+    factor: float,
+    sums: np.ndarray,
+    overwrite: bool,
+    touched: np.ndarray | None,
+) -> None:
+    """`add_scaled` of `decode_saturations` in one pass, without the arrays between them (the
+    same floats): for a term scored once, decoding into arrays costs more than the scoring."""
+    assert _COMPILED is not None
+    n, offset, gap_width, tf_width = postings.layout(term)
+    first, _ = postings.blocks(term)
+    _COMPILED.add_saturations(
+        postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base,
+        norm, unit, k1 + 1, factor, sums, overwrite, touched,
+    )  # fmt: skip
 
 
 def add_presence(

@@ -291,6 +291,34 @@ class Snapshot:
                 self._cache_bytes -= old[0].nbytes + old[1].nbytes
         return value
 
+    def add_saturations(
+        self,
+        field: str,
+        segment: int,
+        term: int,
+        factor: float,
+        sums: np.ndarray,
+        overwrite: bool,
+        touched: np.ndarray | None,
+    ) -> None:
+        """sums[position] (+)= saturation x factor at every holder of a term in one segment
+        (marking `touched`): from the cache when the term is there, else decoded straight into
+        the sums when compiled, without filling the cache (the same floats either way)."""
+        key = (field, segment, term)
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+        if found is None and kernels.compiled():
+            view = self.fields[field]
+            kernels.add_saturations(
+                view.postings[segment], term, int(self.bases[segment]), view.norm, view.unit,
+                self.params.k1, factor, sums, overwrite, touched,
+            )  # fmt: skip
+            return
+        docs, saturation = found if found is not None else self.saturation(field, segment, term)
+        kernels.add_scaled(docs, saturation, factor, sums, overwrite, touched)
+
     @property
     def cached_bytes(self) -> int:
         """Bytes of decoded postings kept in the cache now (for benchmarks)."""

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import kernels
-
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
@@ -154,9 +152,10 @@ class _Scorer:
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
                 if everything:  # one pass over all windows: no mask, read candidates after
-                    docs, saturation = snapshot.saturation(clause.field, segment, term)
                     # the first clause writes: the sums are still zero there (0.0 + x is x)
-                    kernels.add_scaled(docs, saturation, clause.factor, sums, number == 0, touched)
+                    snapshot.add_saturations(
+                        clause.field, segment, term, clause.factor, sums, number == 0, touched
+                    )
                     continue
                 postings = view.postings[segment]
                 base = int(snapshot.bases[segment])
