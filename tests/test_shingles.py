@@ -146,3 +146,28 @@ def test_similarity_is_the_bottom_k_estimate(
     b = Signature(np.array(sorted(second), dtype=np.uint32)[:size_b], size_b)
     assert similarity(a, b) == _reference_similarity(a, b)
     assert similarity(b, a) == similarity(a, b)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sets(st.integers(0, 120), max_size=70), st.sampled_from([16, 64])),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([0.0, 0.3, 0.9, 1.0]),
+)
+def test_near_duplicates_compares_every_pair_by_the_estimate(
+    sets: list[tuple[set[int], int]], threshold: float
+) -> None:
+    """The quick bound that skips most comparisons changes no decision."""
+    sketches = [Signature(np.array(sorted(s), dtype=np.uint32)[:k], k) for s, k in sets]
+    expected: list[int] = []
+    firsts: list[int] = []
+    for i, sketch in enumerate(sketches):
+        match = next(
+            (f for f in firsts if _reference_similarity(sketches[f], sketch) >= threshold), i
+        )
+        if match == i:
+            firsts.append(i)
+        expected.append(match)
+    assert near_duplicates(sketches, threshold) == expected

@@ -288,7 +288,7 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
         present = np.zeros(snapshot.positions, dtype=bool)
         for alternative in concept.alternatives:
             present |= _holding(syllables, alternative)
-        covered[present] += concept.weight
+        covered += present * concept.weight  # the same floats as covered[present] += w, faster
     return covered / total
 
 

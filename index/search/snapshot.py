@@ -47,6 +47,10 @@ class Located:
     term: int
 
 
+_DF_REMEMBERED_AT_ONCE = 64  # longer lists of keys are looked up at once, not remembered
+_DF_MEMO_SIZE = 100_000  # keys remembered per field (a few MB at most)
+
+
 class FieldView:
     """One field across a generation's segments: statistics, IDF, postings."""
 
@@ -55,6 +59,7 @@ class FieldView:
         self.field = field
         self.params = params
         self.postings = [s.fields[field] for s in snapshot.segments]
+        self._df_memo: dict[int, int] = {}  # key -> df, see `df`
         lengths = [np.asarray(p.lengths) for p in self.postings]
         # as written (int32): the sums and the norm below see the same values as float64 would
         self.lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int32)
@@ -79,8 +84,20 @@ class FieldView:
     # -- statistics ---------------------------------------------------------------------------
 
     def df(self, keys: Sequence[int] | np.ndarray) -> np.ndarray:
-        """Document frequency over live documents of each key."""
-        return self.snapshot.generation.global_df(self.field, np.asarray(keys, dtype=np.uint64))
+        """Document frequency over live documents of each key. A question asks for a few keys
+        at a time, often the same ones again (planning, coverage, ranking, the next question):
+        those are remembered, as a generation's frequencies never change."""
+        if len(keys) > _DF_REMEMBERED_AT_ONCE:
+            return self.snapshot.generation.global_df(self.field, np.asarray(keys, np.uint64))
+        wanted = keys.tolist() if isinstance(keys, np.ndarray) else [int(k) for k in keys]
+        memo = self._df_memo
+        missing = [k for k in dict.fromkeys(wanted) if k not in memo]
+        if missing:
+            found = self.snapshot.generation.global_df(self.field, np.array(missing, np.uint64))
+            if len(memo) + len(missing) > _DF_MEMO_SIZE:
+                memo.clear()  # bounded; the frequent keys come back at once
+            memo.update(zip(missing, found.tolist(), strict=True))
+        return np.array([memo[k] for k in wanted], dtype=np.int64)
 
     def idf(self, df: np.ndarray) -> np.ndarray:
         """rank_bm25's IDF for document frequencies (0 where a term is in no document)."""

@@ -106,6 +106,17 @@ def _similarity(a: _HashSet, b: _HashSet) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
+def _near(a: _HashSet, b: _HashSet, threshold: float) -> bool:
+    """`_similarity(a, b) >= threshold`, most pairs decided without sorting: the estimate counts
+    hashes both hold among the union's k smallest, so it is at most |a & b| / min(k, |a | b|)."""
+    if a.hashes and b.hashes:
+        shared = len(a.hashes & b.hashes)
+        union = min(a.size, b.size, len(a.hashes) + len(b.hashes) - shared)
+        if shared < threshold * union:
+            return False
+    return _similarity(a, b) >= threshold
+
+
 def near_duplicates(
     signatures: Sequence[Signature], threshold: float = NEAR_DUPLICATE
 ) -> list[int]:
@@ -115,7 +126,7 @@ def near_duplicates(
     firsts: list[int] = []
     found: list[int] = []
     for i, current in enumerate(sets):
-        match = next((f for f in firsts if _similarity(sets[f], current) >= threshold), i)
+        match = next((f for f in firsts if _near(sets[f], current, threshold)), i)
         if match == i:
             firsts.append(i)
         found.append(match)
