@@ -13,6 +13,7 @@ syllables the corpus writes, with the frequency of the words holding them ("as."
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +78,16 @@ def _find(keys: np.ndarray, key: int) -> int:
     return at if at < len(keys) and int(keys[at]) == key else -1
 
 
+_MEMO_SIZE = 50_000  # entries remembered per table (a few MB at most)
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any) -> Any:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()  # bounded; the frequent entries come back at once
+    memo[key] = value
+    return value
+
+
 class _Words(Mapping[str, Sequence[tuple[int, str]]]):
     """folded word -> [(frequency, word), ...], best first."""
 
@@ -87,21 +98,40 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         self.freq = arrays["rw.freq"]
         self.data = arrays["rw.bytes"]
         self.ends = arrays["rw.ends"]
+        # a restoration looks up every run of up to four syllables of a question, and the
+        # same ones recur across questions: decoded candidates are remembered (bounded)
+        self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
 
     def __getitem__(self, folded: str) -> Sequence[tuple[int, str]]:
+        found = self._memo.get(folded)
+        if found is None:
+            found = _remember(self._memo, folded, self._read(folded))
+        if not found:
+            raise KeyError(folded)
+        return found
+
+    def get(self, folded: str, default: Any = None) -> Any:
+        """As Mapping.get, without raising and catching KeyError for an unknown word."""
+        found = self._memo.get(folded)
+        if found is None:
+            found = _remember(self._memo, folded, self._read(folded))
+        return found if found else default
+
+    def _read(self, folded: str) -> tuple[tuple[int, str], ...]:
+        """The word's candidates from the tables (empty when unknown)."""
         at = _find(self._keys, term_key(folded))
         if at < 0:
-            raise KeyError(folded)
+            return ()
         first = int(self.start[at])
         result = []
         for i in range(first, first + int(self.count[at])):
             begin = int(self.ends[i - 1]) if i else 0
             word = bytes(self.data[begin : int(self.ends[i])]).decode("utf-8")
             result.append((int(self.freq[i]), word))
-        return result
+        return tuple(result)
 
     def __contains__(self, folded: object) -> bool:
-        return isinstance(folded, str) and _find(self._keys, term_key(folded)) >= 0
+        return isinstance(folded, str) and bool(self.get(folded))
 
     def __iter__(self) -> Iterator[str]:
         raise TypeError("the restoration tables are looked up, not listed")
@@ -116,15 +146,24 @@ class _Syllables(Mapping[str, int]):
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
         self._keys = arrays["rs.keys"]
         self.freq = arrays["rs.freq"]
+        self._memo: dict[str, int] = {}
 
     def __getitem__(self, syllable: str) -> int:
-        at = _find(self._keys, term_key(syllable))
-        if at < 0:
+        found = self._frequency(syllable)
+        if found < 0:
             raise KeyError(syllable)
-        return int(self.freq[at])
+        return found
 
     def __contains__(self, syllable: object) -> bool:
-        return isinstance(syllable, str) and _find(self._keys, term_key(syllable)) >= 0
+        return isinstance(syllable, str) and self._frequency(syllable) >= 0
+
+    def _frequency(self, syllable: str) -> int:
+        """The syllable's frequency, -1 when unknown (remembered, as the words' candidates)."""
+        found = self._memo.get(syllable)
+        if found is None:
+            at = _find(self._keys, term_key(syllable))
+            found = _remember(self._memo, syllable, int(self.freq[at]) if at >= 0 else -1)
+        return found
 
     def known(self, syllables: Collection[str]) -> list[str]:
         """The ones in the table, looked up together (one search for a whole set of edits)."""
