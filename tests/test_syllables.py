@@ -3,7 +3,13 @@ import unicodedata
 import pytest
 
 from index.text.normalize import canonical_tones, fold, has_diacritics
-from index.text.syllables import is_folded_syllable, is_syllable, parse, toneless_syllables
+from index.text.syllables import (
+    is_folded_syllable,
+    is_syllable,
+    parse,
+    spellings,
+    toneless_syllables,
+)
 
 from .sample_corpus import sample_vocabulary
 
@@ -101,3 +107,17 @@ def test_every_toneless_syllable_takes_the_canonical_tone_placement() -> None:
         placed = canonical_tones(marked)
         assert is_syllable(placed), (syllable, placed)
         assert has_diacritics(placed)
+
+
+def test_spellings_list_every_syllable_under_its_mark_free_form() -> None:
+    def stripped(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+    expected: dict[str, set[str]] = {}
+    for written in toneless_syllables():
+        expected.setdefault(stripped(written), set()).add(written)
+    assert expected["nguoi"] == {"nguôi", "ngươi", "nguoi"} & toneless_syllables()
+    assert len(expected["nguoi"]) >= 2
+    for folded, written in expected.items():
+        assert set(spellings(folded)) == written

@@ -188,9 +188,12 @@ def _toneless() -> dict[str, Syllable]:
 
 @cache
 def _by_folded() -> dict[str, tuple[str, ...]]:
+    table = _toneless()
+    # the marks come off each letter alone (a translation: 8 ms -> 3 ms, paid by a question)
+    plain = str.maketrans({c: _strip_marks(c) for c in {c for w in table for c in w}})
     found: dict[str, tuple[str, ...]] = {}
-    for written in _toneless():
-        key = _strip_marks(written)
+    for written in table:
+        key = written.translate(plain)
         found[key] = (*found.get(key, ()), written)
     return found
 
