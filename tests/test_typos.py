@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.text.support import Support
 from index.text.typos import (
@@ -124,3 +126,27 @@ def test_edit_distance_counts_transpositions_once() -> None:
     assert _edit_distance("truyne", "truyen", 2) == 1
     assert _edit_distance("covit", "covid", 2) == 1
     assert _edit_distance("abcdef", "ghijkl", 2) == 3  # over the limit: limit + 1
+
+
+def _reference_osa(a: str, b: str) -> int:
+    """Optimal string alignment distance, the whole table (the definition)."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        table[i][0] = i
+    for j in range(len(b) + 1):
+        table[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[len(a)][len(b)]
+
+
+@given(st.text("abcdn", max_size=9), st.text("abcdn", max_size=9), st.integers(0, 3))
+def test_edit_distance_is_the_alignment_distance_up_to_its_limit(
+    a: str, b: str, limit: int
+) -> None:
+    expected = _reference_osa(a, b)
+    assert _edit_distance(a, b, limit) == (expected if expected <= limit else limit + 1)
