@@ -23,7 +23,7 @@ from index.search.fields import query_terms
 from index.search.generation import Generation, read_current
 from index.search.segment import DocRow, FieldPostings, encode_postings
 from index.search.snapshot import Snapshot
-from index.search.terms import query_keys
+from index.search.terms import query_keys, term_key
 from index.search.topk import Clause, rank_candidates
 from index.search.writer import IndexBusy, IndexWriter, MergePolicy
 from index.text.shingles import signature
@@ -136,6 +136,15 @@ def test_scores_equal_rank_bm25_across_segments_updates_and_deletions(
         ["không có"],
     ]
     assert_parity(snapshot, live, queries)
+    # document frequencies, asked one key at a time (scalars) or together (arrays)
+    words = sorted(set(query_terms([t for tokens in corpus for t in tokens] + ["không có"]).words))
+    keys = np.array([term_key(w) for w in words], dtype=np.uint64)
+    together = snapshot.generation.global_df("text.words", keys).tolist()
+    alone = [
+        int(snapshot.generation.global_df("text.words", keys[i : i + 1])[0])
+        for i in range(len(keys))
+    ]
+    assert together == alone == [sum(w in tokens for tokens in live.values()) for w in words]
 
 
 def test_top_k_equals_the_full_ranking_over_several_segments(tmp_path: Path) -> None:

@@ -243,6 +243,8 @@ def global_df(
 ) -> np.ndarray:
     """Sum over segments of a term's documents minus its deleted ones."""
     keys = np.asarray(keys, dtype=np.uint64)
+    if len(keys) == 1:  # a reader asks one pair at a time: scalars cost a fifth of the arrays
+        return np.array([_one_df(segments, tables, field, keys[0])], dtype=np.int64)
     df = np.zeros(len(keys), dtype=np.int64)
     for segment in segments:
         postings = segment.fields[field]
@@ -261,6 +263,33 @@ def global_df(
             match = dead_keys[at] == keys
             df[match] -= dead_counts[at[match]]
     return df
+
+
+def _one_df(
+    segments: list[Segment],
+    tables: Tables | Mapping[str, Mapping[str, tuple[np.ndarray, np.ndarray]]],
+    field: str,
+    key: np.uint64,
+) -> int:
+    """`global_df` of one key, in scalars."""
+    total = 0
+    for segment in segments:
+        postings = segment.fields[field]
+        total += _count_of(postings.keys, postings.df, key)
+        if isinstance(tables, Tables):
+            dead_keys, dead_counts = tables.dead_df(segment.name, field)
+        else:
+            dead_keys, dead_counts = tables.get(segment.name, {}).get(
+                field, (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+            )
+        total -= _count_of(dead_keys, dead_counts, key)
+    return total
+
+
+def _count_of(keys: np.ndarray, counts: np.ndarray, key: np.uint64) -> int:
+    """counts[i] where keys[i] == key (sorted keys), 0 when absent."""
+    at = int(keys.searchsorted(key)) if len(keys) else 0
+    return int(counts[at]) if at < len(keys) and keys[at] == key else 0
 
 
 def dead_terms(segment: Segment, positions: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
