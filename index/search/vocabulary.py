@@ -103,19 +103,20 @@ class _Words(Mapping[str, Sequence[tuple[int, str]]]):
         self._memo: dict[str, tuple[tuple[int, str], ...]] = {}
 
     def __getitem__(self, folded: str) -> Sequence[tuple[int, str]]:
-        found = self._memo.get(folded)
-        if found is None:
-            found = _remember(self._memo, folded, self._read(folded))
+        found = self._remembered(folded)
         if not found:
             raise KeyError(folded)
         return found
 
     def get(self, folded: str, default: Any = None) -> Any:
         """As Mapping.get, without raising and catching KeyError for an unknown word."""
+        return self._remembered(folded) or default
+
+    def _remembered(self, folded: str) -> tuple[tuple[int, str], ...]:
         found = self._memo.get(folded)
         if found is None:
             found = _remember(self._memo, folded, self._read(folded))
-        return found if found else default
+        return found
 
     def _read(self, folded: str) -> tuple[tuple[int, str], ...]:
         """The word's candidates from the tables (empty when unknown)."""
