@@ -450,3 +450,31 @@ def _compiled_reads_the_same(
         counts = np.zeros(size, dtype=np.int16)
         kernels.add_presence(postings, term, 0, counts, 1)
         assert np.flatnonzero(counts).tolist() == expected.tolist()
+
+
+def test_a_corrupt_high_part_is_refused_not_read_past_the_positions() -> None:
+    """A listed gap whose high part would carry a posting past any position raises."""
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    rng = np.random.default_rng(7)
+    _, keys, docs, tfs = _postings_of_every_width(rng)
+    postings = _encoded_field(np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs))
+    term = next(t for t in range(len(docs)) if int(postings.codes[t]) & 15 in (3, 6))
+    n, offset, gap_code, tf_code = postings.layout(term)
+    gap_bytes = n if gap_code == 3 else (n + 1) // 2
+    tf_bytes = {0: 0, 1: n, 2: 2 * n, 3: (n + 1) // 2, 4: 4 * n, 5: (n + 3) // 4}[tf_code]
+    end = offset + (gap_bytes + 3) // 4 * 4 + (tf_bytes + 3) // 4 * 4
+    listed = int(np.frombuffer(bytes(postings.post[end : end + 4]), dtype="<u4")[0])
+    assert listed > 0
+    data = np.array(postings.post, dtype=np.uint8)
+    high = end + 4 + 4 * listed  # the first listed gap's high part
+    data[high : high + 4] = 0xFF
+    postings.post = data
+    size = max(int(d.max()) for d in docs) + 1
+    norm = np.ones(size)
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.decode_saturations(postings, term, 0, norm, norm, 1.2)
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.add_saturations(
+            postings, term, 0, norm, norm, 1.2, 1.0, np.zeros(size), False, None
+        )

@@ -27,8 +27,8 @@ typedef struct {
     const uint8_t *gaps;  /* the term's gaps (or their low parts) */
     const uint8_t *tfs;   /* the term's frequencies */
     Py_ssize_t n;
-    int gap_code;
-    int tf_code;
+    int gap_bits; /* bits per gap (or its low part): 0 (all 0), 4, 8, 16 or 32 */
+    int tf_bits;  /* bits per frequency: 0 (all 1), 2, 4, 8, 16 or 32 */
     const int32_t *bbase; /* the term's first block's first document */
     int low_bits;         /* codes 3 and 6: bits of the gaps' low parts, 0 otherwise */
     Py_ssize_t exceptions;
@@ -38,49 +38,21 @@ typedef struct {
 
 static inline Py_ssize_t pad4(Py_ssize_t n) { return (n + 3) / 4 * 4; }
 
-static Py_ssize_t gap_bytes(Py_ssize_t n, int code) {
-    switch (code) {
-    case 3:
-        return n; /* low bytes */
-    case 6:
-        return (n + 1) / 2; /* low half bytes */
-    default:
-        return n * code;
-    }
-}
+/* Bits per value of each width code (-1: no such code). Gaps: 0 all zero, 1/2/4 bytes, 3 a
+ * byte and 6 half a byte of low parts; frequencies: 0 all one, 1/2/4 bytes, 3 half a byte,
+ * 5 a quarter of a byte. */
+static const int GAP_BITS[] = {0, 8, 16, 8, 32, -1, 4};
+static const int TF_BITS[] = {0, 8, 16, 4, 32, 2, -1};
 
-static Py_ssize_t tf_bytes(Py_ssize_t n, int code) {
-    switch (code) {
-    case 3:
-        return (n + 1) / 2; /* half bytes */
-    case 5:
-        return (n + 3) / 4; /* quarter bytes */
-    default:
-        return n * code;
-    }
-}
+static int bits_of(int code, const int *table) { return code >= 0 && code <= 6 ? table[code] : -1; }
+
+/* Bytes of n values packed `bits` to a value. */
+static inline Py_ssize_t packed_bytes(Py_ssize_t n, int bits) { return (n * bits + 7) / 8; }
 
 static inline uint32_t read_u32(const uint8_t *p, Py_ssize_t i) {
     uint32_t v;
     memcpy(&v, p + 4 * i, 4);
     return v;
-}
-
-static inline uint32_t read_code(const uint8_t *p, int code, Py_ssize_t i) {
-    switch (code) {
-    case 1:
-    case 3:
-        return p[i];
-    case 2: {
-        uint16_t v;
-        memcpy(&v, p + 2 * i, 2);
-        return v;
-    }
-    case 4:
-        return read_u32(p, i);
-    default:
-        return 0;
-    }
 }
 
 /* The i-th of values packed `bits` to a value (4 or 2) in bytes, the first in the lowest bits. */
@@ -89,17 +61,51 @@ static inline uint32_t read_packed(const uint8_t *p, int bits, Py_ssize_t i) {
     return (p[i / per_byte] >> (bits * (i % per_byte))) & ((1u << bits) - 1);
 }
 
-static int known_code(int code, const char *codes) { return code >= 0 && strchr(codes, '0' + code); }
+/* Values start .. start + count - 1 of those packed `bits` to a value (0: each is `fill`), one
+ * branch on the width for the whole run. */
+static inline void unpack(const uint8_t *p, int bits, uint32_t fill, Py_ssize_t start,
+                          Py_ssize_t count, uint32_t *out) {
+    switch (bits) {
+    case 0:
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = fill;
+        break;
+    case 2:
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = read_packed(p, 2, start + k);
+        break;
+    case 4:
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = read_packed(p, 4, start + k);
+        break;
+    case 8:
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = p[start + k];
+        break;
+    case 16:
+        for (Py_ssize_t k = 0; k < count; k++) {
+            uint16_t v;
+            memcpy(&v, p + 2 * (start + k), 2);
+            out[k] = v;
+        }
+        break;
+    default: /* 32 */
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = read_u32(p, start + k);
+    }
+}
 
 static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t n, int gap_code,
                      int tf_code, Py_buffer *bbase, Py_ssize_t first_block) {
     Py_ssize_t blocks = (n + BLOCK - 1) / BLOCK;
-    if (!known_code(gap_code, "012346") || !known_code(tf_code, "012345")) {
+    term->gap_bits = bits_of(gap_code, GAP_BITS);
+    term->tf_bits = bits_of(tf_code, TF_BITS);
+    if (term->gap_bits < 0 || term->tf_bits < 0) {
         PyErr_SetString(PyExc_ValueError, "unknown postings width");
         return -1;
     }
-    Py_ssize_t tfs_at = offset + pad4(gap_bytes(n, gap_code));
-    Py_ssize_t end = tfs_at + pad4(tf_bytes(n, tf_code));
+    Py_ssize_t tfs_at = offset + pad4(packed_bytes(n, term->gap_bits));
+    Py_ssize_t end = tfs_at + pad4(packed_bytes(n, term->tf_bits));
     term->low_bits = gap_code == 3 ? 8 : gap_code == 6 ? 4 : 0;
     term->exceptions = 0;
     if (offset < 0 || n < 0 || end > post->len || first_block < 0 ||
@@ -118,8 +124,6 @@ static int term_from(Term *term, Py_buffer *post, Py_ssize_t offset, Py_ssize_t 
     term->gaps = data + offset;
     term->tfs = data + tfs_at;
     term->n = n;
-    term->gap_code = gap_code;
-    term->tf_code = tf_code;
     term->bbase = (const int32_t *)bbase->buf + first_block;
     return 0;
 bad:
@@ -136,57 +140,25 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
                                uint32_t *tfs) {
     Py_ssize_t start = block * BLOCK;
     Py_ssize_t count = term->n - start < BLOCK ? term->n - start : BLOCK;
-    uint64_t gaps[BLOCK];
-    const uint8_t *g = term->gaps;
-    switch (term->gap_code) {
-    case 0:
-        memset(gaps, 0, sizeof(gaps));
-        break;
-    case 1:
-    case 3:
-        for (Py_ssize_t k = 0; k < count; k++)
-            gaps[k] = g[start + k];
-        break;
-    case 6:
-        for (Py_ssize_t k = 0; k < count; k++)
-            gaps[k] = read_packed(g, 4, start + k);
-        break;
-    default:
-        for (Py_ssize_t k = 0; k < count; k++)
-            gaps[k] = read_code(g, term->gap_code, start + k);
-    }
+    uint32_t gaps[BLOCK];
+    unpack(term->gaps, term->gap_bits, 0, start, count, gaps);
     while (*next < term->exceptions) {
         Py_ssize_t at = (Py_ssize_t)read_u32(term->exception_at, *next);
         if (at >= start + count)
             break;
-        if (at >= start)
-            gaps[at - start] += (uint64_t)read_u32(term->exception_high, *next) << term->low_bits;
+        if (at >= start) {
+            uint64_t gap = gaps[at - start] +
+                           ((uint64_t)read_u32(term->exception_high, *next) << term->low_bits);
+            if (gap > UINT32_MAX) { /* past any position a segment can hold */
+                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+                return -1;
+            }
+            gaps[at - start] = (uint32_t)gap;
+        }
         (*next)++;
     }
-    const uint8_t *f = term->tfs;
-    switch (tfs ? term->tf_code : -1) {
-    case -1:
-        break; /* not asked for */
-    case 0:
-        for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = 1;
-        break;
-    case 1:
-        for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = f[start + k];
-        break;
-    case 3:
-        for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = read_packed(f, 4, start + k);
-        break;
-    case 5:
-        for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = read_packed(f, 2, start + k);
-        break;
-    default:
-        for (Py_ssize_t k = 0; k < count; k++)
-            tfs[k] = read_code(f, term->tf_code, start + k);
-    }
+    if (tfs)
+        unpack(term->tfs, term->tf_bits, 1, start, count, tfs);
     gaps[0] = 0; /* the block's first document is listed, whatever its gap says */
     int64_t doc = term->bbase[block];
     doc += base;
@@ -209,7 +181,7 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
 static void block_saturations(const Term *term, const int64_t *local, const uint32_t *freqs,
                               Py_ssize_t count, const double *norms, const double *units,
                               double k1p1, double *values) {
-    if (term->tf_code == 0) {
+    if (term->tf_bits == 0) {
         for (Py_ssize_t k = 0; k < count; k++)
             values[k] = units[local[k]];
         return;
@@ -218,6 +190,68 @@ static void block_saturations(const Term *term, const int64_t *local, const uint
         double tf = (double)freqs[k];
         values[k] = tf * k1p1 / (norms[local[k]] + tf);
     }
+}
+
+/* What is done with each block's positions and saturations. */
+typedef void (*SaturationSink)(void *state, const int64_t *positions, const double *saturations,
+                               Py_ssize_t count);
+
+/* A term's postings a block at a time: decoded, their saturations computed, handed to `sink`;
+ * 0, or -1 with ValueError set. */
+static int each_block(const Term *term, Py_ssize_t base, Py_ssize_t positions,
+                      const double *norms, const double *units, double k1p1, SaturationSink sink,
+                      void *state) {
+    Py_ssize_t next = 0;
+    int64_t local[BLOCK];
+    uint32_t freqs[BLOCK];
+    double saturations[BLOCK];
+    for (Py_ssize_t block = 0, i = 0; i < term->n; block++) {
+        Py_ssize_t count = decode_block(term, block, &next, base, positions, local, freqs);
+        if (count < 0)
+            return -1;
+        block_saturations(term, local, freqs, count, norms, units, k1p1, saturations);
+        sink(state, local, saturations, count);
+        i += count;
+    }
+    return 0;
+}
+
+typedef struct {
+    int64_t *docs;
+    double *values;
+    Py_ssize_t filled;
+} Arrays;
+
+static void into_arrays(void *state, const int64_t *positions, const double *saturations,
+                        Py_ssize_t count) {
+    Arrays *arrays = state;
+    memcpy(arrays->docs + arrays->filled, positions, (size_t)count * sizeof(int64_t));
+    memcpy(arrays->values + arrays->filled, saturations, (size_t)count * sizeof(double));
+    arrays->filled += count;
+}
+
+typedef struct {
+    double *out;
+    double factor;
+    int overwrite;
+    uint8_t *marks; /* NULL: no marks */
+} Sums;
+
+static void into_sums(void *state, const int64_t *positions, const double *saturations,
+                      Py_ssize_t count) {
+    const Sums *sums = state;
+    double *out = sums->out;
+    double factor = sums->factor;
+    if (sums->overwrite) { /* loops per case: no branch per posting */
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[positions[k]] = saturations[k] * factor;
+    } else {
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[positions[k]] += saturations[k] * factor;
+    }
+    if (sums->marks)
+        for (Py_ssize_t k = 0; k < count; k++)
+            sums->marks[positions[k]] = 1;
 }
 
 /* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
@@ -244,20 +278,9 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
         goto done;
     }
-    const double *norms = norm.buf, *units = unit.buf;
-    int64_t *docs = docs_out.buf;
-    double *values = values_out.buf;
-    Py_ssize_t next = 0;
-    int64_t local[BLOCK];
-    uint32_t freqs[BLOCK];
-    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
-        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, freqs);
-        if (count < 0)
-            goto done;
-        block_saturations(&term, local, freqs, count, norms, units, k1p1, values + i);
-        memcpy(docs + i, local, (size_t)count * sizeof(int64_t));
-        i += count;
-    }
+    Arrays arrays = {docs_out.buf, values_out.buf, 0};
+    if (each_block(&term, base, positions, norm.buf, unit.buf, k1p1, into_arrays, &arrays) < 0)
+        goto done;
     result = Py_None;
     Py_INCREF(result);
 done:
@@ -298,30 +321,9 @@ static PyObject *add_saturations(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
         goto done;
     }
-    const double *norms = norm.buf, *units = unit.buf;
-    double *out = sums.buf;
-    uint8_t *marks = have_touched ? touched.buf : NULL;
-    Py_ssize_t next = 0;
-    int64_t local[BLOCK];
-    uint32_t freqs[BLOCK];
-    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
-        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, freqs);
-        if (count < 0)
-            goto done;
-        double saturations[BLOCK];
-        block_saturations(&term, local, freqs, count, norms, units, k1p1, saturations);
-        if (overwrite) { /* loops per case: no branch per posting */
-            for (Py_ssize_t k = 0; k < count; k++)
-                out[local[k]] = saturations[k] * factor;
-        } else {
-            for (Py_ssize_t k = 0; k < count; k++)
-                out[local[k]] += saturations[k] * factor;
-        }
-        if (marks)
-            for (Py_ssize_t k = 0; k < count; k++)
-                marks[local[k]] = 1;
-        i += count;
-    }
+    Sums into = {sums.buf, factor, overwrite, have_touched ? touched.buf : NULL};
+    if (each_block(&term, base, positions, norm.buf, unit.buf, k1p1, into_sums, &into) < 0)
+        goto done;
     result = Py_None;
     Py_INCREF(result);
 done:
