@@ -251,12 +251,7 @@ def global_df(
         found = postings.lookup(keys)
         hit = found >= 0
         df[hit] += postings.df[found[hit]].astype(np.int64)
-        if isinstance(tables, Tables):
-            dead_keys, dead_counts = tables.dead_df(segment.name, field)
-        else:
-            dead_keys, dead_counts = tables.get(segment.name, {}).get(
-                field, (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-            )
+        dead_keys, dead_counts = _dead_df(tables, segment, field)
         if len(dead_keys):
             at = np.searchsorted(dead_keys, keys)
             at[at == len(dead_keys)] = 0
@@ -276,14 +271,20 @@ def _one_df(
     for segment in segments:
         postings = segment.fields[field]
         total += _count_of(postings.keys, postings.df, key)
-        if isinstance(tables, Tables):
-            dead_keys, dead_counts = tables.dead_df(segment.name, field)
-        else:
-            dead_keys, dead_counts = tables.get(segment.name, {}).get(
-                field, (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-            )
-        total -= _count_of(dead_keys, dead_counts, key)
+        total -= _count_of(*_dead_df(tables, segment, field), key)
     return total
+
+
+def _dead_df(
+    tables: Tables | Mapping[str, Mapping[str, tuple[np.ndarray, np.ndarray]]],
+    segment: Segment,
+    field: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted keys, counts) of a segment's deleted documents' terms, from the generation's
+    tables or from those a writer is preparing."""
+    if isinstance(tables, Tables):
+        return tables.dead_df(segment.name, field)
+    return tables.get(segment.name, {}).get(field, (np.zeros(0, np.uint64), np.zeros(0, np.int64)))
 
 
 def _count_of(keys: np.ndarray, counts: np.ndarray, key: np.uint64) -> int:
