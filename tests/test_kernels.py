@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from index.search import kernels
+from index.search import snapshot as snapshot_module
 from index.search.fields import query_terms
 from index.search.ranking import Concept, QueryPlan, Weights, cover
 from index.search.snapshot import Snapshot
@@ -51,9 +53,12 @@ def snapshot(index_dir: Path) -> Snapshot:
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, index_dir: Path, compute):  # type: ignore[no-untyped-def]
-    """`compute(snapshot)` with the compiled loops, then with the numpy path, each on its own
-    opened index (its own cache of decoded postings)."""
-    compiled = compute(opened(index_dir))
+    """`compute(snapshot)` with the compiled loops (the positions split with the helper thread
+    however few the postings), then with the numpy path, each on its own opened index (its own
+    cache of decoded postings)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+        compiled = compute(opened(index_dir))
     with monkeypatch.context() as patch:
         patch.setattr(kernels, "_COMPILED", None)
         plain = compute(opened(index_dir))
@@ -160,3 +165,77 @@ def test_scoring_from_the_cache_or_straight_from_the_postings_is_bit_identical(
         found.append((sums.tolist(), np.flatnonzero(touched).tolist()))
     assert found[0] == found[1]
     assert len(found[0][1]) > 0
+
+
+def _terms(snapshot: Snapshot, words: list[str]) -> list[tuple[str, int, int, float]]:
+    """(field, segment, term, factor) of a question's words, syllables and pairs, a negative
+    factor among them, every segment holding them."""
+    keys = query_keys(query_terms(words))
+    terms = []
+    for kind, given in (
+        ("words", keys.words),
+        ("syllables", keys.syllables),
+        ("pairs", keys.pairs),
+    ):
+        view = snapshot.field("text", kind)
+        for number, key in enumerate(given):
+            factor = -0.4 if number == 1 else 0.3 + number
+            terms += [(view.field, w.segment, w.term, factor) for w in view.locate(key)]
+    return terms
+
+
+@pytest.mark.parametrize("words", QUESTIONS)
+def test_scoring_by_ranges_and_windows_is_bit_identical(
+    snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch, words: list[str]
+) -> None:
+    """Terms scored one after the other, or a range of positions and a window at a time
+    (blocks cut by a window's edge), or split with the helper thread: the same floats and
+    the same holders marked."""
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    terms = _terms(snapshot, words)
+    n = snapshot.positions
+    expected = np.zeros(n)
+    marked = np.zeros(n, dtype=bool)
+    for number, (field, segment, term, factor) in enumerate(terms):
+        snapshot.add_saturations(field, segment, term, factor, expected, number == 0, marked)
+    assert marked.any()
+    sources = [
+        kernels.term_source(
+            snapshot.fields[f].postings[s], t, int(snapshot.bases[s]),
+            snapshot.fields[f].norm, snapshot.fields[f].unit, factor,
+        )
+        for f, s, t, factor in terms
+    ]  # fmt: skip
+    for cuts, window in (([], 65536), ([n // 3], 7), ([1, 129, n - 1], 1), ([n // 2], 300)):
+        sums = np.zeros(n)
+        touched = np.zeros(n, dtype=bool)
+        for lo, hi in itertools.pairwise([0, *cuts, n]):
+            kernels.score_range(sources, snapshot.params.k1, sums, touched, lo, hi, window)
+        assert sums.tolist() == expected.tolist()
+        assert touched.tolist() == marked.tolist()
+    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)  # the helper takes half
+    sums = np.zeros(n)
+    touched = np.zeros(n, dtype=bool)
+    snapshot.add_all_saturations(terms, sums, touched)
+    assert sums.tolist() == expected.tolist()
+    assert touched.tolist() == marked.tolist()
+
+
+def test_scoring_a_range_refuses_what_lies_outside(snapshot: Snapshot) -> None:
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    view = snapshot.field("text", "words")
+    norm, unit, k1 = view.norm, view.unit, snapshot.params.k1
+    source = kernels.term_source(view.postings[0], 0, 0, norm, unit, 1.0)
+    far = kernels.term_source(view.postings[0], 0, 10**9, norm, unit, 1.0)
+    whole = np.zeros(snapshot.positions)
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.score_range([far], k1, whole, None, 0, snapshot.positions)
+    with pytest.raises(ValueError, match="outside the sums"):
+        kernels.score_range([source], k1, whole, None, 0, snapshot.positions + 1)
+    with pytest.raises(ValueError, match="different lengths"):  # sums shorter than positions
+        kernels.score_range([source], k1, np.zeros(3), None, 0, 3)
+    with pytest.raises(TypeError):
+        kernels.score_range([(1, 2)], k1, whole, None, 0, snapshot.positions)
+    assert not whole.any()

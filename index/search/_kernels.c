@@ -23,6 +23,8 @@
 
 #define BLOCK 128
 
+static const char PAST[] = "a posting past the positions";
+
 typedef struct {
     const uint8_t *gaps;  /* the term's gaps (or their low parts) */
     const uint8_t *tfs;   /* the term's frequencies */
@@ -133,8 +135,9 @@ bad:
 
 /* One block's positions (local documents + `base`, each checked to be below `positions`) and,
  * unless `tfs` is NULL, frequencies, decoded with one branch on the widths per block rather than
- * per posting; returns how many postings the block holds, or -1 with ValueError set. `*next` is
- * the term's next exception (ascending posting numbers). */
+ * per posting; returns how many postings the block holds, or -1 for a posting past the
+ * positions (no Python error is set: this runs without the GIL). `*next` is the term's next
+ * exception (ascending posting numbers). */
 static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *next,
                                Py_ssize_t base, Py_ssize_t positions, int64_t *docs,
                                uint32_t *tfs) {
@@ -149,10 +152,8 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
         if (at >= start) {
             uint64_t gap = gaps[at - start] +
                            ((uint64_t)read_u32(term->exception_high, *next) << term->low_bits);
-            if (gap > UINT32_MAX) { /* past any position a segment can hold */
-                PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+            if (gap > UINT32_MAX) /* past any position a segment can hold */
                 return -1;
-            }
             gaps[at - start] = (uint32_t)gap;
         }
         (*next)++;
@@ -167,10 +168,8 @@ static Py_ssize_t decode_block(const Term *term, Py_ssize_t block, Py_ssize_t *n
         docs[k] = doc;
     }
     /* gaps are unsigned: the positions ascend, so the first and the last bound them all */
-    if (count > 0 && (docs[0] < 0 || docs[count - 1] >= positions)) {
-        PyErr_SetString(PyExc_ValueError, "a posting past the positions");
+    if (count > 0 && (docs[0] < 0 || docs[count - 1] >= positions))
         return -1;
-    }
     return count;
 }
 
@@ -207,8 +206,10 @@ static int each_block(const Term *term, Py_ssize_t base, Py_ssize_t positions,
     double saturations[BLOCK];
     for (Py_ssize_t block = 0, i = 0; i < term->n; block++) {
         Py_ssize_t count = decode_block(term, block, &next, base, positions, local, freqs);
-        if (count < 0)
+        if (count < 0) {
+            PyErr_SetString(PyExc_ValueError, PAST);
             return -1;
+        }
         block_saturations(term, local, freqs, count, norms, units, k1p1, saturations);
         sink(state, local, saturations, count);
         i += count;
@@ -337,6 +338,241 @@ done:
     return result;
 }
 
+/* One term of a batch scored over a range of positions (score_range): its postings, what turns
+ * them into scaled saturations, and a cursor that goes forward window by window. */
+typedef struct {
+    Term term;
+    const int32_t *blast; /* each block's last document */
+    Py_ssize_t base;
+    const double *norm;
+    const double *unit;
+    Py_ssize_t positions; /* of norm and unit */
+    double factor;
+    Py_ssize_t blocks;
+    Py_ssize_t block; /* the next block to score */
+    Py_ssize_t next;  /* the exception cursor at the start of `block` */
+    Py_buffer views[5]; /* post, bbase, blast, norm, unit */
+    int held;
+} Source;
+
+static void release_sources(Source *sources, Py_ssize_t count) {
+    for (Py_ssize_t i = 0; i < count; i++)
+        for (int v = 0; v < sources[i].held; v++)
+            PyBuffer_Release(&sources[i].views[v]);
+}
+
+/* A source from (post, offset, n, gap_width, tf_width, bbase, blast, first_block, base, norm,
+ * unit, factor); 0, or -1 with an error set (the buffers taken so far are in `held`). */
+static int source_from(PyObject *item, Source *source) {
+    Py_ssize_t offset, n, first_block, base;
+    int gap_width, tf_width;
+    Py_buffer *v = source->views;
+    if (!PyArg_ParseTuple(item, "y*nniiy*y*nny*y*d", &v[0], &offset, &n, &gap_width, &tf_width,
+                          &v[1], &v[2], &first_block, &base, &v[3], &v[4], &source->factor))
+        return -1;
+    source->held = 5;
+    if (term_from(&source->term, &v[0], offset, n, gap_width, tf_width, &v[1], first_block) < 0)
+        return -1;
+    source->blocks = (n + BLOCK - 1) / BLOCK;
+    if (v[2].len < v[1].len || v[4].len < v[3].len) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        return -1;
+    }
+    source->blast = (const int32_t *)v[2].buf + first_block;
+    source->base = base;
+    source->norm = v[3].buf;
+    source->unit = v[4].buf;
+    source->positions = v[3].len / (Py_ssize_t)sizeof(double);
+    /* the block table bounds the postings: a range never reaches what lies past it */
+    if (source->blocks > 0 && ((Py_ssize_t)source->term.bbase[0] + base < 0 ||
+                               (Py_ssize_t)source->blast[source->blocks - 1] + base >=
+                                   source->positions)) {
+        PyErr_SetString(PyExc_ValueError, PAST);
+        return -1;
+    }
+    return 0;
+}
+
+/* The first block whose last position is at least `lo` (blocks ascend). */
+static Py_ssize_t first_block_from(const Source *source, Py_ssize_t lo) {
+    Py_ssize_t low = 0, high = source->blocks;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if ((Py_ssize_t)source->blast[middle] + source->base < lo)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+/* What a range adds at each holder: scaled saturations (into doubles, marking holders when
+ * `marks` is not NULL), the source's factor (into doubles), or one (into int16 counts). */
+typedef enum { SATURATIONS, PRESENCE, COUNTS } Kind;
+
+typedef struct {
+    Kind kind;
+    void *values;
+    uint8_t *marks;
+    double k1p1;
+} Target;
+
+static void add_block(const Source *source, const int64_t *local, const uint32_t *freqs,
+                      Py_ssize_t count, const Target *target) {
+    double factor = source->factor;
+    if (target->kind == COUNTS) {
+        int16_t *counts = target->values;
+        for (Py_ssize_t k = 0; k < count; k++)
+            counts[local[k]] += 1;
+        return;
+    }
+    double *sums = target->values;
+    if (target->kind == PRESENCE) {
+        for (Py_ssize_t k = 0; k < count; k++)
+            sums[local[k]] += factor;
+        return;
+    }
+    double saturations[BLOCK];
+    block_saturations(&source->term, local, freqs, count, source->norm, source->unit,
+                      target->k1p1, saturations);
+    for (Py_ssize_t k = 0; k < count; k++)
+        sums[local[k]] += saturations[k] * factor;
+    if (target->marks)
+        for (Py_ssize_t k = 0; k < count; k++)
+            target->marks[local[k]] = 1;
+}
+
+/* What the source adds for its postings in [lo, hi), from its cursor on; a block that goes on
+ * past `hi` is decoded again for the next window. 0, or -1 for a posting past the positions. */
+static int add_window(Source *source, Py_ssize_t lo, Py_ssize_t hi, const Target *target) {
+    const Term *term = &source->term;
+    int64_t local[BLOCK];
+    uint32_t freqs[BLOCK];
+    uint32_t *wanted = target->kind == SATURATIONS ? freqs : NULL;
+    while (source->block < source->blocks) {
+        if ((Py_ssize_t)term->bbase[source->block] + source->base >= hi)
+            return 0;
+        Py_ssize_t next = source->next;
+        Py_ssize_t count = decode_block(term, source->block, &next, source->base,
+                                        source->positions, local, wanted);
+        if (count < 0)
+            return -1;
+        Py_ssize_t start = 0, end = count;
+        while (start < end && local[start] < lo)
+            start++;
+        while (end > start && local[end - 1] >= hi)
+            end--;
+        add_block(source, local + start, freqs + start, end - start, target);
+        if (end < count)
+            return 0; /* the rest of the block is in the next window */
+        source->block++;
+        source->next = next;
+    }
+    return 0;
+}
+
+/* Every source's additions for the positions in [lo, hi), the sources in the order given, so
+ * each position's value is added in that order whatever the range; positions go `window` at a
+ * time through all the sources (the values being added into stay in the processor's cache).
+ * The sources are parsed with the GIL, then added without it. `values` holds `size` slots. */
+static PyObject *add_range(PyObject *list, Target *target, Py_ssize_t size, Py_ssize_t marks,
+                           Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t window) {
+    PyObject *items = PySequence_Fast(list, "sources must be a sequence");
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+    Source *sources = PyMem_Calloc(count ? count : 1, sizeof(Source));
+    PyObject *result = NULL;
+    Py_ssize_t parsed = 0;
+    if (sources == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; parsed < count; parsed++) {
+        Source *source = &sources[parsed];
+        if (source_from(PySequence_Fast_GET_ITEM(items, parsed), source) < 0) {
+            parsed++; /* release what it holds */
+            goto done;
+        }
+        if (source->positions > size || (target->marks && marks < source->positions)) {
+            parsed++;
+            PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+            goto done;
+        }
+    }
+    if (lo < 0 || hi > size || window <= 0) {
+        PyErr_SetString(PyExc_ValueError, "a range outside the sums");
+        goto done;
+    }
+    int failed = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++)
+        sources[i].block = first_block_from(&sources[i], lo);
+    for (Py_ssize_t start = lo; start < hi && !failed; start += window) {
+        Py_ssize_t end = hi - start < window ? hi : start + window;
+        for (Py_ssize_t i = 0; i < count && !failed; i++)
+            failed = add_window(&sources[i], start, end, target) < 0;
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_SetString(PyExc_ValueError, PAST);
+        goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    if (sources) {
+        release_sources(sources, parsed);
+        PyMem_Free(sources);
+    }
+    Py_DECREF(items);
+    return result;
+}
+
+/* score_range(sources, k1p1, sums, touched_or_None, lo, hi, window): for every position in
+ * [lo, hi), sums[position] += saturation x factor of each source (a tuple as `source_from`
+ * reads) holding it, marking `touched`; two threads may score two ranges of one array at once
+ * (the GIL is released). `sums` must be zero in the range. */
+static PyObject *score_range(PyObject *self, PyObject *args) {
+    PyObject *list, *touched_obj;
+    double k1p1;
+    Py_buffer sums, touched = {0};
+    Py_ssize_t lo, hi, window;
+    if (!PyArg_ParseTuple(args, "Odw*Onnn", &list, &k1p1, &sums, &touched_obj, &lo, &hi,
+                          &window))
+        return NULL;
+    PyObject *result = NULL;
+    int have_touched = touched_obj != Py_None;
+    if (have_touched && PyObject_GetBuffer(touched_obj, &touched, PyBUF_WRITABLE) < 0) {
+        have_touched = 0;
+        goto done;
+    }
+    Target target = {SATURATIONS, sums.buf, have_touched ? touched.buf : NULL, k1p1};
+    result = add_range(list, &target, sums.len / (Py_ssize_t)sizeof(double), touched.len, lo,
+                       hi, window);
+done:
+    PyBuffer_Release(&sums);
+    if (have_touched)
+        PyBuffer_Release(&touched);
+    return result;
+}
+
+/* presence_range(sources, target, counts, lo, hi, window): for every position in [lo, hi),
+ * target[position] += factor of each source holding it (doubles), or += 1 (int16 `counts`). */
+static PyObject *presence_range(PyObject *self, PyObject *args) {
+    PyObject *list;
+    Py_buffer values;
+    int counts;
+    Py_ssize_t lo, hi, window;
+    if (!PyArg_ParseTuple(args, "Ow*pnnn", &list, &values, &counts, &lo, &hi, &window))
+        return NULL;
+    Target target = {counts ? COUNTS : PRESENCE, values.buf, NULL, 0.0};
+    Py_ssize_t size = values.len / (counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double));
+    PyObject *result = add_range(list, &target, size, 0, lo, hi, window);
+    PyBuffer_Release(&values);
+    return result;
+}
+
 /* add_scaled(positions, values, factor, sums, overwrite, touched_or_None):
  * sums[positions[i]] (+)= values[i] x factor, marking `touched` when given. */
 static PyObject *add_scaled(PyObject *self, PyObject *args) {
@@ -405,8 +641,10 @@ static PyObject *add_presence(PyObject *self, PyObject *args) {
     int64_t local[BLOCK];
     for (Py_ssize_t block = 0, i = 0; i < n; block++) {
         Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, NULL);
-        if (count < 0)
+        if (count < 0) {
+            PyErr_SetString(PyExc_ValueError, PAST);
             goto done;
+        }
         for (Py_ssize_t k = 0; k < count; k++, i++) {
             int64_t position = local[k];
             if (counts)
@@ -429,6 +667,10 @@ static PyMethodDef methods[] = {
      "A term's positions and BM25 saturations."},
     {"add_saturations", add_saturations, METH_VARARGS,
      "Add a term's scaled BM25 saturations into per-position sums."},
+    {"presence_range", presence_range, METH_VARARGS,
+     "Add a value (or count one) at every position holding one of several terms, over a range."},
+    {"score_range", score_range, METH_VARARGS,
+     "Add the scaled BM25 saturations of several terms into per-position sums over a range."},
     {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
     {"add_presence", add_presence, METH_VARARGS,
      "Add a value (or count one) at every position holding a term."},

@@ -19,7 +19,18 @@ import numpy as np
 if TYPE_CHECKING:
     from .segment import FieldPostings
 
-__all__ = ["add_presence", "add_saturations", "add_scaled", "compiled", "decode_saturations"]
+__all__ = [
+    "add_presence",
+    "add_saturations",
+    "add_scaled",
+    "compiled",
+    "decode_saturations",
+    "presence_range",
+    "score_range",
+    "term_source",
+]
+
+WINDOW = 65536  # positions scored through every term at a time (their sums stay in cache)
 
 
 def _load() -> ModuleType | None:
@@ -114,3 +125,43 @@ def add_presence(
         postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base, target,
         1.0 if counts else value, counts,
     )  # fmt: skip
+
+
+Source = tuple[object, ...]
+
+
+def term_source(
+    postings: FieldPostings, term: int, base: int, norm: np.ndarray, unit: np.ndarray, factor: float
+) -> Source:
+    """A term's postings as `score_range` reads them."""
+    n, offset, gap_width, tf_width = postings.layout(term)
+    first, _ = postings.blocks(term)
+    return (
+        postings.post, offset, n, gap_width, tf_width, postings.bbase, postings.blast, first,
+        base, norm, unit, factor,
+    )  # fmt: skip
+
+
+def score_range(
+    sources: list[Source],
+    k1: float,
+    sums: np.ndarray,
+    touched: np.ndarray | None,
+    lo: int,
+    hi: int,
+    window: int = WINDOW,
+) -> None:
+    """`add_saturations` of every source in turn, for the positions in [lo, hi) only (each
+    position's sum added in the sources' order, the same floats), a window of positions at a
+    time through all the sources; releases the GIL, so two threads can score two ranges."""
+    assert _COMPILED is not None
+    _COMPILED.score_range(sources, k1 + 1, sums, touched, lo, hi, window)
+
+
+def presence_range(
+    sources: list[Source], target: np.ndarray, lo: int, hi: int, window: int = WINDOW
+) -> None:
+    """`add_presence` of every source in turn (its factor the value), for the positions in
+    [lo, hi) only, a window at a time; int16 targets count holders. Releases the GIL."""
+    assert _COMPILED is not None
+    _COMPILED.presence_range(sources, target, target.dtype == np.int16, lo, hi, window)

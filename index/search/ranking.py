@@ -281,8 +281,7 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
     for concept in single:  # each syllable once, as a presence (not a frequency)
         key = term_key(concept.alternatives[0][0])
         seen[key] = seen.get(key, 0.0) + concept.weight
-    for key, weight in seen.items():
-        syllables.add_at_holders(covered, key, weight)  # dead positions are masked by `cover`
+    syllables.add_at_all_holders(covered, list(seen.items()))  # `cover` masks dead positions
     covered += sum(c.weight for c in common)  # too common to tell articles apart: present
     for concept in grouped + [c for c in plain if c not in single]:
         present = np.zeros(snapshot.positions, dtype=bool)

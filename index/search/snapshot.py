@@ -11,9 +11,11 @@ histogram, and each document's length normalisation. Nothing is rebuilt.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -37,6 +39,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Decoded postings kept per generation (frequent terms of recent questions): 16 bytes a posting.
 # At 100,000 articles the 20 questions of the top-10 benchmark keep 18 MB decoded.
 CACHE_BYTES = 32 << 20
+# Scoring many postings is split between the searching thread and a helper (the compiled loop
+# runs without the GIL): above this many postings the handoff (tens of microseconds) pays.
+PARALLEL_POSTINGS = 100_000
+_HELPERS = (
+    ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
+    if (os.cpu_count() or 1) > 1
+    else None
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,28 @@ class FieldView:
         elif located:
             target[self.holders(key)] += value
         return bool(located)
+
+    def source(self, segment: int, term: int, factor: float) -> kernels.Source:
+        """A term of one segment as the compiled range loops read it."""
+        base = int(self.snapshot.bases[segment])
+        postings = self.postings[segment]
+        return kernels.term_source(postings, term, base, self.norm, self.unit, factor)
+
+    def add_at_all_holders(self, target: np.ndarray, entries: Sequence[tuple[int, float]]) -> None:
+        """`add_at_holders` of every (key, value) in turn (the same floats), in one pass over
+        the positions when compiled (see `Snapshot.in_ranges`)."""
+        if not kernels.compiled():
+            for key, value in entries:
+                self.add_at_holders(target, key, value)
+            return
+        located = [(where, value) for key, value in entries for where in self.locate(key)]
+        sources = [self.source(where.segment, where.term, value) for where, value in located]
+
+        def run(lo: int, hi: int) -> None:
+            kernels.presence_range(sources, target, lo, hi)
+
+        postings = sum(int(self.postings[w.segment].df[w.term]) for w, _ in located)
+        self.snapshot.in_ranges(run, postings)
 
     def scores(self, keys: Sequence[int]) -> np.ndarray:
         """BM25 score of every position for the query keys (0 for deleted documents)."""
@@ -335,6 +367,40 @@ class Snapshot:
             return
         docs, saturation = found if found is not None else self.saturation(field, segment, term)
         kernels.add_scaled(docs, saturation, factor, sums, overwrite, touched)
+
+    def add_all_saturations(
+        self,
+        terms: Sequence[tuple[str, int, int, float]],
+        sums: np.ndarray,
+        touched: np.ndarray | None,
+    ) -> None:
+        """`add_saturations` of every (field, segment, term, factor) in turn into zeroed `sums`
+        (the same floats: each position's sum is added in the terms' order), straight from the
+        segments when compiled (see `in_ranges`)."""
+        if not kernels.compiled():
+            for number, (field, segment, term, factor) in enumerate(terms):
+                self.add_saturations(field, segment, term, factor, sums, number == 0, touched)
+            return
+        sources = [self.fields[f].source(s, t, factor) for f, s, t, factor in terms]
+        k1 = self.params.k1
+
+        def run(lo: int, hi: int) -> None:
+            kernels.score_range(sources, k1, sums, touched, lo, hi)
+
+        self.in_ranges(run, sum(int(self.fields[f].postings[s].df[t]) for f, s, t, _ in terms))
+
+    def in_ranges(self, run: Callable[[int, int], None], postings: int) -> None:
+        """run(lo, hi) over every position: the positions split between this thread and a
+        helper when the postings are many (the compiled loops run without the GIL)."""
+        if postings < PARALLEL_POSTINGS or _HELPERS is None:
+            run(0, self.positions)
+            return
+        middle = self.positions // 2
+        other = _HELPERS.submit(run, middle, self.positions)
+        try:
+            run(0, middle)
+        finally:
+            other.result()
 
     @property
     def cached_bytes(self) -> int:

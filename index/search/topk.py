@@ -148,15 +148,13 @@ class _Scorer:
         everything = bool(selected.all())
         prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
         wanted, sums, touched = self.wanted, self.sums, self.touched
-        for number, clause in enumerate(self.resolved):
+        if everything:  # one pass over all windows: no mask, read candidates after
+            terms = [(c.field, s, t, c.factor) for c in self.resolved for s, t in c.where]
+            snapshot.add_all_saturations(terms, sums, touched)
+            return self._collect(selected, positions, everything)
+        for clause in self.resolved:
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
-                if everything:  # one pass over all windows: no mask, read candidates after
-                    # the first clause writes: the sums are still zero there (0.0 + x is x)
-                    snapshot.add_saturations(
-                        clause.field, segment, term, clause.factor, sums, number == 0, touched
-                    )
-                    continue
                 postings = view.postings[segment]
                 base = int(snapshot.bases[segment])
                 first, count = postings.blocks(term)
