@@ -85,7 +85,7 @@ def test_rankings_are_bit_identical(
     clauses += [Clause("text.pairs", k, 1.0) for k in keys.pairs]
     share = np.random.default_rng(5).random(snapshot.positions)
     candidates = np.flatnonzero(snapshot.live & (share > 0.2))
-    for chosen, multiplier in ((None, None), (candidates, share)):
+    for chosen, multiplier in ((None, None), (candidates, share[candidates])):
 
         def ranking(opened: Snapshot, chosen=chosen, multiplier=multiplier):  # type: ignore[no-untyped-def]
             return rank_candidates(opened, clauses, chosen, multiplier, 0, exhaustive=True)
@@ -210,10 +210,19 @@ def test_scoring_by_ranges_and_windows_is_bit_identical(
     for cuts, window in (([], 65536), ([n // 3], 7), ([1, 129, n - 1], 1), ([n // 2], 300)):
         sums = np.zeros(n)
         touched = np.zeros(n, dtype=bool)
-        for lo, hi in itertools.pairwise([0, *cuts, n]):
-            kernels.score_range(sources, snapshot.params.k1, sums, touched, lo, hi, window)
+        ranges = np.array(list(itertools.pairwise([0, *cuts, n])))
+        kernels.score_ranges(sources, snapshot.params.k1, sums, touched, ranges[::2], window)
+        kernels.score_ranges(sources, snapshot.params.k1, sums, touched, ranges[1::2], window)
         assert sums.tolist() == expected.tolist()
         assert touched.tolist() == marked.tolist()
+    some = np.array([[5, 40], [300, 301], [777, n // 2]])  # only there, nothing elsewhere
+    sums = np.zeros(n)
+    kernels.score_ranges(sources, snapshot.params.k1, sums, None, some, 16)
+    inside = np.zeros(n, dtype=bool)
+    for lo, hi in some:
+        inside[lo:hi] = True
+    assert sums[inside].tolist() == expected[inside].tolist()
+    assert not sums[~inside].any()
     monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)  # the helper takes half
     sums = np.zeros(n)
     touched = np.zeros(n, dtype=bool)
@@ -222,20 +231,25 @@ def test_scoring_by_ranges_and_windows_is_bit_identical(
     assert touched.tolist() == marked.tolist()
 
 
-def test_scoring_a_range_refuses_what_lies_outside(snapshot: Snapshot) -> None:
+def test_scoring_ranges_refuses_what_lies_outside(snapshot: Snapshot) -> None:
     if not kernels.compiled():
         pytest.skip("the compiled loops are not built")
     view = snapshot.field("text", "words")
-    norm, unit, k1 = view.norm, view.unit, snapshot.params.k1
+    norm, unit, k1, n = view.norm, view.unit, snapshot.params.k1, snapshot.positions
     source = kernels.term_source(view.postings[0], 0, 0, norm, unit, 1.0)
     far = kernels.term_source(view.postings[0], 0, 10**9, norm, unit, 1.0)
-    whole = np.zeros(snapshot.positions)
+    whole = np.zeros(n)
+    every = np.array([[0, n]])
     with pytest.raises(ValueError, match="past the positions"):
-        kernels.score_range([far], k1, whole, None, 0, snapshot.positions)
+        kernels.score_ranges([far], k1, whole, None, every)
     with pytest.raises(ValueError, match="outside the sums"):
-        kernels.score_range([source], k1, whole, None, 0, snapshot.positions + 1)
+        kernels.score_ranges([source], k1, whole, None, np.array([[0, n + 1]]))
+    with pytest.raises(ValueError, match="out of order"):
+        kernels.score_ranges([source], k1, whole, None, np.array([[10, 20], [5, 8]]))
+    with pytest.raises(ValueError, match="int64 pairs"):
+        kernels.score_ranges([source], k1, whole, None, np.array([0, n, 4]))
     with pytest.raises(ValueError, match="different lengths"):  # sums shorter than positions
-        kernels.score_range([source], k1, np.zeros(3), None, 0, 3)
+        kernels.score_ranges([source], k1, np.zeros(3), None, np.array([[0, 3]]))
     with pytest.raises(TypeError):
-        kernels.score_range([(1, 2)], k1, whole, None, 0, snapshot.positions)
+        kernels.score_ranges([(1, 2)], k1, whole, None, every)
     assert not whole.any()

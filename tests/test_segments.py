@@ -169,8 +169,11 @@ def test_top_k_equals_the_full_ranking_over_several_segments(tmp_path: Path) -> 
         ]
         clauses += [Clause("text.syllables", k, 0.3) for k in keys.syllables]
         for wanted in (1, 10, 45):
-            pruned = rank_candidates(snapshot, clauses, candidates, share, wanted)
-            full = rank_candidates(snapshot, clauses, candidates, share, wanted, exhaustive=True)
+            pruned = rank_candidates(snapshot, clauses, candidates, share[candidates], wanted)
+            multiplier = share[candidates]
+            full = rank_candidates(
+                snapshot, clauses, candidates, multiplier, wanted, exhaustive=True
+            )
             assert pruned.positions.tolist() == full.positions.tolist()
             assert pruned.scores.tolist() == full.scores.tolist()
         top = snapshot.field("text", "words").top(list(keys.words[:2]), 10)

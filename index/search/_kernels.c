@@ -338,7 +338,7 @@ done:
     return result;
 }
 
-/* One term of a batch scored over a range of positions (score_range): its postings, what turns
+/* One term of a batch scored over a range of positions (score_ranges): its postings, what turns
  * them into scaled saturations, and a cursor that goes forward window by window. */
 typedef struct {
     Term term;
@@ -393,9 +393,9 @@ static int source_from(PyObject *item, Source *source) {
     return 0;
 }
 
-/* The first block whose last position is at least `lo` (blocks ascend). */
+/* The first block from the cursor on whose last position is at least `lo` (blocks ascend). */
 static Py_ssize_t first_block_from(const Source *source, Py_ssize_t lo) {
-    Py_ssize_t low = 0, high = source->blocks;
+    Py_ssize_t low = source->block, high = source->blocks;
     while (low < high) {
         Py_ssize_t middle = low + (high - low) / 2;
         if ((Py_ssize_t)source->blast[middle] + source->base < lo)
@@ -471,12 +471,13 @@ static int add_window(Source *source, Py_ssize_t lo, Py_ssize_t hi, const Target
     return 0;
 }
 
-/* Every source's additions for the positions in [lo, hi), the sources in the order given, so
- * each position's value is added in that order whatever the range; positions go `window` at a
- * time through all the sources (the values being added into stay in the processor's cache).
- * The sources are parsed with the GIL, then added without it. `values` holds `size` slots. */
-static PyObject *add_range(PyObject *list, Target *target, Py_ssize_t size, Py_ssize_t marks,
-                           Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t window) {
+/* Every source's additions for the positions in each range [lo, hi) of `ranges` (pairs,
+ * ascending, disjoint), the sources in the order given, so each position's value is added in
+ * that order whatever the ranges; positions go `window` at a time through all the sources (the
+ * values being added into stay in the processor's cache). The sources are parsed with the GIL,
+ * then added without it. `values` holds `size` slots, `marks` (when not NULL) `marks` bytes. */
+static PyObject *add_ranges(PyObject *list, Target *target, Py_ssize_t size, Py_ssize_t marks,
+                            const int64_t *ranges, Py_ssize_t count_ranges, Py_ssize_t window) {
     PyObject *items = PySequence_Fast(list, "sources must be a sequence");
     if (items == NULL)
         return NULL;
@@ -500,18 +501,24 @@ static PyObject *add_range(PyObject *list, Target *target, Py_ssize_t size, Py_s
             goto done;
         }
     }
-    if (lo < 0 || hi > size || window <= 0) {
-        PyErr_SetString(PyExc_ValueError, "a range outside the sums");
-        goto done;
+    for (Py_ssize_t r = 0; r < count_ranges; r++) {
+        int64_t lo = ranges[2 * r], hi = ranges[2 * r + 1];
+        if (lo < 0 || hi > size || lo > hi || (r > 0 && lo < ranges[2 * r - 1]) || window <= 0) {
+            PyErr_SetString(PyExc_ValueError, "a range outside the sums, or out of order");
+            goto done;
+        }
     }
     int failed = 0;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < count; i++)
-        sources[i].block = first_block_from(&sources[i], lo);
-    for (Py_ssize_t start = lo; start < hi && !failed; start += window) {
-        Py_ssize_t end = hi - start < window ? hi : start + window;
-        for (Py_ssize_t i = 0; i < count && !failed; i++)
-            failed = add_window(&sources[i], start, end, target) < 0;
+    for (Py_ssize_t r = 0; r < count_ranges && !failed; r++) {
+        Py_ssize_t lo = (Py_ssize_t)ranges[2 * r], hi = (Py_ssize_t)ranges[2 * r + 1];
+        for (Py_ssize_t i = 0; i < count; i++)
+            sources[i].block = first_block_from(&sources[i], lo);
+        for (Py_ssize_t start = lo; start < hi && !failed; start += window) {
+            Py_ssize_t end = hi - start < window ? hi : start + window;
+            for (Py_ssize_t i = 0; i < count && !failed; i++)
+                failed = add_window(&sources[i], start, end, target) < 0;
+        }
     }
     Py_END_ALLOW_THREADS
     if (failed) {
@@ -529,16 +536,26 @@ done:
     return result;
 }
 
-/* score_range(sources, k1p1, sums, touched_or_None, lo, hi, window): for every position in
- * [lo, hi), sums[position] += saturation x factor of each source (a tuple as `source_from`
- * reads) holding it, marking `touched`; two threads may score two ranges of one array at once
- * (the GIL is released). `sums` must be zero in the range. */
-static PyObject *score_range(PyObject *self, PyObject *args) {
+/* The ranges argument: int64 (lo, hi) pairs. */
+static int ranges_from(Py_buffer *ranges, Py_ssize_t *count) {
+    if (ranges->len % (2 * (Py_ssize_t)sizeof(int64_t)) != 0) {
+        PyErr_SetString(PyExc_ValueError, "ranges must be int64 pairs");
+        return -1;
+    }
+    *count = ranges->len / (2 * (Py_ssize_t)sizeof(int64_t));
+    return 0;
+}
+
+/* score_ranges(sources, k1p1, sums, touched_or_None, ranges, window): for every position in
+ * the ranges, sums[position] += saturation x factor of each source (a tuple as `source_from`
+ * reads) holding it, marking `touched`; two threads may score disjoint ranges of one array at
+ * once (the GIL is released). `sums` must be zero in the ranges. */
+static PyObject *score_ranges(PyObject *self, PyObject *args) {
     PyObject *list, *touched_obj;
     double k1p1;
-    Py_buffer sums, touched = {0};
-    Py_ssize_t lo, hi, window;
-    if (!PyArg_ParseTuple(args, "Odw*Onnn", &list, &k1p1, &sums, &touched_obj, &lo, &hi,
+    Py_buffer sums, touched = {0}, ranges;
+    Py_ssize_t window, count_ranges;
+    if (!PyArg_ParseTuple(args, "Odw*Oy*n", &list, &k1p1, &sums, &touched_obj, &ranges,
                           &window))
         return NULL;
     PyObject *result = NULL;
@@ -547,29 +564,37 @@ static PyObject *score_range(PyObject *self, PyObject *args) {
         have_touched = 0;
         goto done;
     }
+    if (ranges_from(&ranges, &count_ranges) < 0)
+        goto done;
     Target target = {SATURATIONS, sums.buf, have_touched ? touched.buf : NULL, k1p1};
-    result = add_range(list, &target, sums.len / (Py_ssize_t)sizeof(double), touched.len, lo,
-                       hi, window);
+    result = add_ranges(list, &target, sums.len / (Py_ssize_t)sizeof(double), touched.len,
+                        ranges.buf, count_ranges, window);
 done:
     PyBuffer_Release(&sums);
+    PyBuffer_Release(&ranges);
     if (have_touched)
         PyBuffer_Release(&touched);
     return result;
 }
 
-/* presence_range(sources, target, counts, lo, hi, window): for every position in [lo, hi),
+/* presence_ranges(sources, target, counts, ranges, window): for every position in the ranges,
  * target[position] += factor of each source holding it (doubles), or += 1 (int16 `counts`). */
-static PyObject *presence_range(PyObject *self, PyObject *args) {
+static PyObject *presence_ranges(PyObject *self, PyObject *args) {
     PyObject *list;
-    Py_buffer values;
+    Py_buffer values, ranges;
     int counts;
-    Py_ssize_t lo, hi, window;
-    if (!PyArg_ParseTuple(args, "Ow*pnnn", &list, &values, &counts, &lo, &hi, &window))
+    Py_ssize_t window, count_ranges;
+    if (!PyArg_ParseTuple(args, "Ow*py*n", &list, &values, &counts, &ranges, &window))
         return NULL;
-    Target target = {counts ? COUNTS : PRESENCE, values.buf, NULL, 0.0};
-    Py_ssize_t size = values.len / (counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double));
-    PyObject *result = add_range(list, &target, size, 0, lo, hi, window);
+    PyObject *result = NULL;
+    if (ranges_from(&ranges, &count_ranges) == 0) {
+        Target target = {counts ? COUNTS : PRESENCE, values.buf, NULL, 0.0};
+        Py_ssize_t size = values.len / (counts ? (Py_ssize_t)sizeof(int16_t)
+                                               : (Py_ssize_t)sizeof(double));
+        result = add_ranges(list, &target, size, 0, ranges.buf, count_ranges, window);
+    }
     PyBuffer_Release(&values);
+    PyBuffer_Release(&ranges);
     return result;
 }
 
@@ -667,10 +692,10 @@ static PyMethodDef methods[] = {
      "A term's positions and BM25 saturations."},
     {"add_saturations", add_saturations, METH_VARARGS,
      "Add a term's scaled BM25 saturations into per-position sums."},
-    {"presence_range", presence_range, METH_VARARGS,
-     "Add a value (or count one) at every position holding one of several terms, over a range."},
-    {"score_range", score_range, METH_VARARGS,
-     "Add the scaled BM25 saturations of several terms into per-position sums over a range."},
+    {"presence_ranges", presence_ranges, METH_VARARGS,
+     "Add a value (or count one) at every position holding one of several terms, in ranges."},
+    {"score_ranges", score_ranges, METH_VARARGS,
+     "Add the scaled BM25 saturations of several terms into per-position sums, in ranges."},
     {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
     {"add_presence", add_presence, METH_VARARGS,
      "Add a value (or count one) at every position holding a term."},

@@ -524,13 +524,12 @@ def _rank(
 ) -> Ranked | None:
     """The best `wanted` candidates and a few more (copies fold into one), scaled by how much
     of the question each covers, a period the question named preferred; None for none wanted."""
-    multiplier = None
-    if weights.coord:  # only candidates are ever scored: the power of those only
-        multiplier = np.zeros(snapshot.positions)
-        multiplier[candidates] = coverage.share[candidates] ** weights.coord
+    multiplier = None  # one per candidate
+    if weights.coord:
+        multiplier = coverage.share[candidates] ** weights.coord
     prefer = _Preference.of(snapshot, preference) if preference is not None else None
     if prefer is not None:
-        multiplier = prefer.boost(multiplier)
+        multiplier = prefer.boost(candidates, multiplier)
     ranked = (
         rank_candidates(
             snapshot,
@@ -715,9 +714,9 @@ class _Preference:
                         match[held] = np.maximum(match[held], sure)
         return cls(since, until, match)
 
-    def boost(self, multiplier: np.ndarray | None) -> np.ndarray:
-        """The ranking multiplier with the preference applied."""
-        factor = 1.0 + PREFERENCE_BOOST * self.match
+    def boost(self, candidates: np.ndarray, multiplier: np.ndarray | None) -> np.ndarray:
+        """The candidates' ranking multipliers with the preference applied."""
+        factor: np.ndarray = 1.0 + PREFERENCE_BOOST * self.match[candidates]
         return factor if multiplier is None else multiplier * factor
 
     def rerank(self, snapshot: Snapshot, store: Store, ranked: Ranked) -> Ranked:

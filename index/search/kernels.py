@@ -25,8 +25,8 @@ __all__ = [
     "add_scaled",
     "compiled",
     "decode_saturations",
-    "presence_range",
-    "score_range",
+    "presence_ranges",
+    "score_ranges",
     "term_source",
 ]
 
@@ -142,26 +142,31 @@ def term_source(
     )  # fmt: skip
 
 
-def score_range(
+def score_ranges(
     sources: list[Source],
     k1: float,
     sums: np.ndarray,
     touched: np.ndarray | None,
-    lo: int,
-    hi: int,
+    ranges: np.ndarray,
     window: int = WINDOW,
 ) -> None:
-    """`add_saturations` of every source in turn, for the positions in [lo, hi) only (each
-    position's sum added in the sources' order, the same floats), a window of positions at a
-    time through all the sources; releases the GIL, so two threads can score two ranges."""
+    """`add_saturations` of every source in turn, for the positions in `ranges` only (int64
+    (lo, hi) pairs, ascending; each position's sum added in the sources' order, the same
+    floats), a window of positions at a time through all the sources; releases the GIL, so
+    two threads can score disjoint ranges of one array."""
     assert _COMPILED is not None
-    _COMPILED.score_range(sources, k1 + 1, sums, touched, lo, hi, window)
+    _COMPILED.score_ranges(sources, k1 + 1, sums, touched, _pairs(ranges), window)
 
 
-def presence_range(
-    sources: list[Source], target: np.ndarray, lo: int, hi: int, window: int = WINDOW
+def presence_ranges(
+    sources: list[Source], target: np.ndarray, ranges: np.ndarray, window: int = WINDOW
 ) -> None:
     """`add_presence` of every source in turn (its factor the value), for the positions in
-    [lo, hi) only, a window at a time; int16 targets count holders. Releases the GIL."""
+    `ranges` only, a window at a time; int16 targets count holders. Releases the GIL."""
     assert _COMPILED is not None
-    _COMPILED.presence_range(sources, target, target.dtype == np.int16, lo, hi, window)
+    _COMPILED.presence_ranges(sources, target, target.dtype == np.int16, _pairs(ranges), window)
+
+
+def _pairs(ranges: np.ndarray) -> np.ndarray:
+    pairs: np.ndarray = np.ascontiguousarray(ranges, dtype=np.int64)
+    return pairs

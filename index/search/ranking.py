@@ -261,7 +261,10 @@ def cover(snapshot: Snapshot, plan: QueryPlan, weights: Weights) -> Coverage:
     """How much of the question each article covers; results are live and cover enough."""
     share = _share(snapshot, plan)
     needed = needed_share(len(plan.concepts) + (1 if plan.unknown_weight else 0), weights)
-    candidates = np.flatnonzero((share >= needed - 1e-9) & (share > 0) & snapshot.live)
+    enough = share >= needed - 1e-9
+    if needed - 1e-9 <= 0:
+        enough &= share > 0
+    candidates = np.flatnonzero(enough & snapshot.live)
     return Coverage(share, candidates)
 
 
@@ -282,23 +285,39 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
         key = term_key(concept.alternatives[0][0])
         seen[key] = seen.get(key, 0.0) + concept.weight
     syllables.add_at_all_holders(covered, list(seen.items()))  # `cover` masks dead positions
-    covered += sum(c.weight for c in common)  # too common to tell articles apart: present
+    if common:  # too common to tell articles apart: present
+        covered += sum(c.weight for c in common)
     for concept in grouped + [c for c in plain if c not in single]:
-        present = np.zeros(snapshot.positions, dtype=bool)
-        for alternative in concept.alternatives:
-            present |= _holding(syllables, alternative)
+        present = _present(syllables, concept)
         covered += present * concept.weight  # the same floats as covered[present] += w, faster
-    return covered / total
+    covered /= total
+    return covered
+
+
+def _present(syllables: FieldView, concept: Concept) -> np.ndarray:
+    """Mask of the positions holding the whole of any alternative of the concept. Alternatives
+    of one syllable are counted together (present where the count is not zero)."""
+    shorts = {term_key(a[0]) for a in concept.alternatives if len(set(a)) == 1}
+    longer = [a for a in concept.alternatives if len(set(a)) > 1]
+    if shorts:
+        counts = np.zeros(syllables.snapshot.positions, dtype=np.int16)
+        syllables.add_at_all_holders(counts, [(key, 1) for key in shorts])
+        present = counts > 0
+    else:
+        present = np.zeros(syllables.snapshot.positions, dtype=bool)
+    for alternative in longer:
+        present |= _holding(syllables, alternative)
+    return present
 
 
 def _holding(syllables: FieldView, alternative: Sequence[str]) -> np.ndarray:
     """Mask of the positions holding every one of the syllables (counted, not intersected:
     sorting two long position lists costs more than one pass over a small counter)."""
-    wanted = list(dict.fromkeys(alternative))
+    wanted = [term_key(syllable) for syllable in dict.fromkeys(alternative)]
+    if not all(syllables.locate(key) for key in wanted):
+        return np.zeros(syllables.snapshot.positions, dtype=bool)
     counts = np.zeros(syllables.snapshot.positions, dtype=np.int16)
-    for syllable in wanted:  # `cover` masks dead positions
-        if not syllables.add_at_holders(counts, term_key(syllable), 1):
-            return np.zeros(syllables.snapshot.positions, dtype=bool)
+    syllables.add_at_all_holders(counts, [(key, 1) for key in wanted])  # `cover` masks dead
     holding: np.ndarray = counts == len(wanted)
     return holding
 

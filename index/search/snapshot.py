@@ -186,8 +186,8 @@ class FieldView:
         located = [(where, value) for key, value in entries for where in self.locate(key)]
         sources = [self.source(where.segment, where.term, value) for where, value in located]
 
-        def run(lo: int, hi: int) -> None:
-            kernels.presence_range(sources, target, lo, hi)
+        def run(ranges: np.ndarray) -> None:
+            kernels.presence_ranges(sources, target, ranges)
 
         postings = sum(int(self.postings[w.segment].df[w.term]) for w, _ in located)
         self.snapshot.in_ranges(run, postings)
@@ -215,6 +215,20 @@ class FieldView:
             weights[key] = weights.get(key, 0.0) + 1.0
         clauses = [Clause(self.field, key, weight) for key, weight in weights.items()]
         return top_k(self.snapshot, clauses, k)
+
+
+def _halves(ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranges ((lo, hi) pairs, ascending) cut into two runs of about as many positions."""
+    sizes = ranges[:, 1] - ranges[:, 0]
+    ends = np.cumsum(sizes)
+    middle = int(ends[-1]) // 2 if len(ends) else 0
+    at = int(np.searchsorted(ends, middle, side="right"))  # the range holding the middle
+    if at >= len(ranges):
+        return ranges, ranges[:0]
+    cut = int(ranges[at, 1] - (ends[at] - middle))
+    first = np.concatenate([ranges[:at], [[ranges[at, 0], cut]]])
+    second = np.concatenate([[[cut, ranges[at, 1]]], ranges[at + 1 :]])
+    return first.astype(np.int64), second.astype(np.int64)
 
 
 class Snapshot:
@@ -373,10 +387,12 @@ class Snapshot:
         terms: Sequence[tuple[str, int, int, float]],
         sums: np.ndarray,
         touched: np.ndarray | None,
+        ranges: np.ndarray | None = None,
     ) -> None:
-        """`add_saturations` of every (field, segment, term, factor) in turn into zeroed `sums`
-        (the same floats: each position's sum is added in the terms' order), straight from the
-        segments when compiled (see `in_ranges`)."""
+        """`add_saturations` of every (field, segment, term, factor) in turn into `sums`, zero
+        there (the same floats: each position's sum is added in the terms' order), for the
+        positions in `ranges` ((lo, hi) pairs, ascending; None: all), straight from the
+        segments when compiled (see `in_ranges`). Without the compiled loops, every position."""
         if not kernels.compiled():
             for number, (field, segment, term, factor) in enumerate(terms):
                 self.add_saturations(field, segment, term, factor, sums, number == 0, touched)
@@ -384,21 +400,27 @@ class Snapshot:
         sources = [self.fields[f].source(s, t, factor) for f, s, t, factor in terms]
         k1 = self.params.k1
 
-        def run(lo: int, hi: int) -> None:
-            kernels.score_range(sources, k1, sums, touched, lo, hi)
+        def run(part: np.ndarray) -> None:
+            kernels.score_ranges(sources, k1, sums, touched, part)
 
-        self.in_ranges(run, sum(int(self.fields[f].postings[s].df[t]) for f, s, t, _ in terms))
+        postings = sum(int(self.fields[f].postings[s].df[t]) for f, s, t, _ in terms)
+        self.in_ranges(run, postings, ranges)
 
-    def in_ranges(self, run: Callable[[int, int], None], postings: int) -> None:
-        """run(lo, hi) over every position: the positions split between this thread and a
-        helper when the postings are many (the compiled loops run without the GIL)."""
+    def in_ranges(
+        self, run: Callable[[np.ndarray], None], postings: int, ranges: np.ndarray | None = None
+    ) -> None:
+        """run(ranges) over the positions in `ranges` ((lo, hi) pairs, ascending; None: all):
+        split between this thread and a helper when the postings are many (the compiled loops
+        run without the GIL)."""
+        if ranges is None:
+            ranges = np.array([[0, self.positions]], dtype=np.int64)
         if postings < PARALLEL_POSTINGS or _HELPERS is None:
-            run(0, self.positions)
+            run(ranges)
             return
-        middle = self.positions // 2
-        other = _HELPERS.submit(run, middle, self.positions)
+        first, second = _halves(ranges)
+        other = _HELPERS.submit(run, second)
         try:
-            run(0, middle)
+            run(first)
         finally:
             other.result()
 

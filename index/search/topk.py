@@ -17,9 +17,12 @@ whichever batch scores it, so a pruned and an exhaustive run give identical floa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from . import kernels
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -107,6 +110,19 @@ def first_of_each_copy(snapshot: Snapshot, ranked: np.ndarray) -> np.ndarray:
     return keep
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """Positions scored in a batch, their bm25 sums, and which candidates they are."""
+
+    positions: np.ndarray
+    sums: np.ndarray
+    picked: np.ndarray | slice  # indexes into the candidates (all holders: everything)
+
+    def scaled(self, multiplier: np.ndarray | None) -> np.ndarray:
+        """The sums times each candidate's multiplier (one per candidate, or none)."""
+        return self.sums if multiplier is None else self.sums * multiplier[self.picked]
+
+
 class _Scorer:
     """Exact scores of the positions in chosen windows."""
 
@@ -116,11 +132,7 @@ class _Scorer:
         self.snapshot = snapshot
         self.resolved = resolved
         self.k1 = snapshot.params.k1
-        if positions is not None:
-            self.wanted = np.zeros(snapshot.positions, dtype=bool)
-            self.wanted[positions] = True
-        else:
-            self.wanted = snapshot.live
+        self.positions = positions
         # reused by every batch (and every search of this thread), zeroed after each
         self.sums, touched = snapshot.scratch()
         # every holder is a candidate: when no clause can lower a sum, a positive sum is the
@@ -128,11 +140,19 @@ class _Scorer:
         mark = positions is None and any(c.factor < 0 for c in resolved)
         self.touched = touched if mark else None
 
-    def score(
-        self, selected: np.ndarray, positions: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, bm25 sums) for the candidates in the `selected` windows (all holders of
-        a clause term when `positions` is None)."""
+    @cached_property
+    def wanted(self) -> np.ndarray:
+        """Mask of the positions that may be scored (made when a batch first needs it: one
+        pass over every window needs none)."""
+        if self.positions is None:
+            return self.snapshot.live
+        wanted = np.zeros(self.snapshot.positions, dtype=bool)
+        wanted[self.positions] = True
+        return wanted
+
+    def score(self, selected: np.ndarray, positions: np.ndarray | None) -> _Scored:
+        """The bm25 sums of the candidates in the `selected` windows (all holders of a clause
+        term when `positions` is None)."""
         try:
             return self._score(selected, positions)
         except BaseException:
@@ -141,17 +161,16 @@ class _Scorer:
                 self.touched[:] = False
             raise
 
-    def _score(
-        self, selected: np.ndarray, positions: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _score(self, selected: np.ndarray, positions: np.ndarray | None) -> _Scored:
         snapshot = self.snapshot
-        everything = bool(selected.all())
-        prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
-        wanted, sums, touched = self.wanted, self.sums, self.touched
-        if everything:  # one pass over all windows: no mask, read candidates after
+        sums, touched = self.sums, self.touched
+        if kernels.compiled() or selected.all():  # the selected windows' holders, then read
+            ranges = _runs(selected, snapshot.positions)
             terms = [(c.field, s, t, c.factor) for c in self.resolved for s, t in c.where]
-            snapshot.add_all_saturations(terms, sums, touched)
-            return self._collect(selected, positions, everything)
+            snapshot.add_all_saturations(terms, sums, touched, ranges)
+            return self._collect(selected, positions, ranges)
+        prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
+        wanted = self.wanted
         for clause in self.resolved:
             view = snapshot.fields[clause.field]
             for segment, term in clause.where:
@@ -177,29 +196,47 @@ class _Scorer:
                 sums[docs] += contribution
                 if touched is not None:
                     touched[docs] = True
-        return self._collect(selected, positions, everything)
+        return self._collect(selected, positions, None)
 
     def _collect(
-        self, selected: np.ndarray, positions: np.ndarray | None, everything: bool
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Read the scored positions' sums, then zero the scratch arrays for the next batch."""
-        snapshot, wanted, sums, touched = self.snapshot, self.wanted, self.sums, self.touched
+        self, selected: np.ndarray, positions: np.ndarray | None, ranges: np.ndarray | None
+    ) -> _Scored:
+        """Read the scored positions' sums, then zero the scratch arrays for the next batch:
+        the `ranges` scored (every holder there), or only the candidates (None)."""
+        snapshot, sums, touched = self.snapshot, self.sums, self.touched
+        picked: np.ndarray | slice = slice(None)
         if positions is None and touched is not None:
-            chosen_positions = np.flatnonzero(touched & wanted)
-            touched[:] = False
+            chosen_positions = np.flatnonzero(touched & self.wanted)
         elif positions is None:
             holders = sums > 0
             if snapshot.size < snapshot.positions:  # some positions are deleted documents
-                holders &= wanted
+                holders &= self.wanted
             chosen_positions = np.flatnonzero(holders)
+        elif ranges is not None and len(ranges) == 1 and ranges[0, 1] - ranges[0, 0] == len(sums):
+            chosen_positions, picked = positions, slice(None)  # every window: every candidate
         else:
-            chosen_positions = positions[selected[positions // WINDOW]]
+            picked = np.flatnonzero(selected[positions // WINDOW])
+            chosen_positions = positions[picked]
         found = sums[chosen_positions]
-        if everything:
-            sums[:] = 0.0
-        else:
+        if ranges is None:
             sums[chosen_positions] = 0.0
-        return chosen_positions, found
+            if touched is not None:
+                touched[:] = False
+        else:
+            for lo, hi in ranges.tolist():
+                sums[lo:hi] = 0.0
+                if touched is not None:
+                    touched[lo:hi] = False
+        return _Scored(chosen_positions, found, picked)
+
+
+def _runs(selected: np.ndarray, positions: int) -> np.ndarray:
+    """The positions of the selected windows as (lo, hi) ranges, one per run of windows."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], selected.view(np.int8), [0]])))
+    starts, ends = edges[0::2], edges[1::2]
+    return np.stack([starts * WINDOW, np.minimum(ends * WINDOW, positions)], axis=1).astype(
+        np.int64
+    )
 
 
 def _bounds(snapshot: Snapshot, resolved: list[_Resolved], windows: int) -> np.ndarray:
@@ -248,7 +285,7 @@ def rank_candidates(
     exhaustive: bool = False,
 ) -> Ranked:
     """The first `wanted` distinct texts among `candidates` (sorted positions; None: every
-    holder of a clause term), scored as bm25 sum x `multiplier[position]`."""
+    holder of a clause term), scored as bm25 sum x `multiplier` (one per candidate)."""
     resolved = _resolve(snapshot, clauses)
     windows = snapshot.positions // WINDOW + 1
     scorer = _Scorer(snapshot, resolved, candidates)
@@ -261,8 +298,8 @@ def rank_candidates(
         or (candidates is not None and len(candidates) <= _EXHAUSTIVE)
     ):
         selected = np.ones(windows, dtype=bool)
-        positions, sums = scorer.score(selected, candidates)
-        scores = sums * multiplier[positions] if multiplier is not None else sums
+        scored = scorer.score(selected, candidates)
+        positions, scores = scored.positions, scored.scaled(multiplier)
         return _best(snapshot, positions, scores, wanted, len(positions))
     bounds = _candidate_bounds(snapshot, resolved, windows, candidates, multiplier)
     return _pruned(snapshot, scorer, bounds, candidates, multiplier, wanted)
@@ -293,7 +330,7 @@ def _candidate_bounds(
         present[candidates // WINDOW] = True
         if multiplier is not None:
             largest = np.zeros(windows)
-            np.maximum.at(largest, candidates // WINDOW, multiplier[candidates])
+            np.maximum.at(largest, candidates // WINDOW, multiplier)
             bounds = bounds * largest
         bounds[~present] = -np.inf
     else:
@@ -331,8 +368,8 @@ def _pruned(
         chosen = visit[done : done + take]
         selected[chosen] = True
         done += len(chosen)
-        positions, sums = scorer.score(selected, candidates)
-        scores = sums * multiplier[positions] if multiplier is not None else sums
+        batch_scored = scorer.score(selected, candidates)
+        positions, scores = batch_scored.positions, batch_scored.scaled(multiplier)
         scored += len(positions)
         found_positions.append(positions)
         found_scores.append(scores)
