@@ -8,14 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.search import kernels
 from index.search import snapshot as snapshot_module
 from index.search.fields import query_terms
 from index.search.ranking import Concept, QueryPlan, Weights, cover
 from index.search.snapshot import Snapshot
+from index.search.snapshot import _halves as halves
 from index.search.terms import query_keys, term_key
-from index.search.topk import Clause, rank_candidates
+from index.search.topk import WINDOW, Clause, rank_candidates
+from index.search.topk import _runs as runs
 from index.search.writer import IndexWriter
 
 from .test_segments import apply, build, opened, row
@@ -172,13 +176,13 @@ def _terms(snapshot: Snapshot, words: list[str]) -> list[tuple[str, int, int, fl
     factor among them, every segment holding them."""
     keys = query_keys(query_terms(words))
     terms = []
-    for kind, given in (
+    for kind, keys_of_kind in (
         ("words", keys.words),
         ("syllables", keys.syllables),
         ("pairs", keys.pairs),
     ):
         view = snapshot.field("text", kind)
-        for number, key in enumerate(given):
+        for number, key in enumerate(keys_of_kind):
             factor = -0.4 if number == 1 else 0.3 + number
             terms += [(view.field, w.segment, w.term, factor) for w in view.locate(key)]
     return terms
@@ -224,11 +228,15 @@ def test_scoring_by_ranges_and_windows_is_bit_identical(
     assert sums[inside].tolist() == expected[inside].tolist()
     assert not sums[~inside].any()
     monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)  # the helper takes half
-    sums = np.zeros(n)
-    touched = np.zeros(n, dtype=bool)
-    snapshot.add_all_saturations(terms, sums, touched)
-    assert sums.tolist() == expected.tolist()
-    assert touched.tolist() == marked.tolist()
+    for field, segment, term, _ in terms[::2]:  # and some terms come decoded from the cache
+        snapshot.saturation(field, segment, term)
+    assert snapshot.cached_bytes > 0
+    for ranges in (None, np.array([[0, n // 3], [n // 3, n]])):
+        sums = np.zeros(n)
+        touched = np.zeros(n, dtype=bool)
+        snapshot.add_all_saturations(terms, sums, touched, ranges)
+        assert sums.tolist() == expected.tolist()
+        assert touched.tolist() == marked.tolist()
 
 
 def test_scoring_ranges_refuses_what_lies_outside(snapshot: Snapshot) -> None:
@@ -252,4 +260,36 @@ def test_scoring_ranges_refuses_what_lies_outside(snapshot: Snapshot) -> None:
         kernels.score_ranges([source], k1, np.zeros(3), None, np.array([[0, 3]]))
     with pytest.raises(TypeError):
         kernels.score_ranges([(1, 2)], k1, whole, None, every)
+    with pytest.raises(ValueError, match="past the positions"):  # a decoded term, too far
+        kernels.score_ranges([(np.array([n + 5]), np.array([1.0]), 1.0)], k1, whole, None, every)
+    with pytest.raises(ValueError, match="different lengths"):
+        kernels.score_ranges([(np.array([1, 2]), np.array([1.0]), 1.0)], k1, whole, None, every)
     assert not whole.any()
+
+
+def _covered(ranges: np.ndarray) -> set[int]:
+    return {p for lo, hi in ranges.tolist() for p in range(lo, hi)}
+
+
+@given(st.lists(st.integers(0, 40), min_size=0, max_size=12, unique=True))
+def test_ranges_cut_in_two_halves_keep_every_position_once(edges: list[int]) -> None:
+    edges = sorted(edges)[: len(edges) // 2 * 2]
+    ranges = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    first, second = halves(ranges)
+    for part in (first, second):  # ascending, disjoint pairs, as the loops want them
+        flat = part.reshape(-1).tolist()
+        assert flat == sorted(flat) and part.dtype == np.int64
+    assert not _covered(first) & _covered(second)
+    assert _covered(first) | _covered(second) == _covered(ranges)
+    assert abs(len(_covered(first)) - len(_covered(second))) <= 1
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=30), st.integers(0, WINDOW - 1))
+def test_selected_windows_become_ranges_of_their_positions(
+    selected: list[bool], short: int
+) -> None:
+    positions = (len(selected) - 1) * WINDOW + short + 1  # the last window may be partial
+    ranges = runs(np.array(selected), positions)
+    expected = {p for p in range(positions) if selected[p // WINDOW]}
+    assert _covered(ranges) == expected
+    assert len(ranges) == sum(1 for a, b in itertools.pairwise([False, *selected]) if b and not a)

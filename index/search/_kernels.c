@@ -339,8 +339,11 @@ done:
 }
 
 /* One term of a batch scored over a range of positions (score_ranges): its postings, what turns
- * them into scaled saturations, and a cursor that goes forward window by window. */
+ * them into scaled saturations, and a cursor that goes forward window by window; or a term
+ * decoded already (`docs` not NULL): its positions, ascending, and saturations. */
 typedef struct {
+    const int64_t *docs;    /* decoded: positions (NULL: read the postings) */
+    const double *decoded;  /* decoded: saturations */
     Term term;
     const int32_t *blast; /* each block's last document */
     Py_ssize_t base;
@@ -348,8 +351,8 @@ typedef struct {
     const double *unit;
     Py_ssize_t positions; /* of norm and unit */
     double factor;
-    Py_ssize_t blocks;
-    Py_ssize_t block; /* the next block to score */
+    Py_ssize_t blocks; /* decoded: how many positions */
+    Py_ssize_t block;  /* the next block (decoded: position) to score */
     Py_ssize_t next;  /* the exception cursor at the start of `block` */
     Py_buffer views[5]; /* post, bbase, blast, norm, unit */
     int held;
@@ -361,12 +364,40 @@ static void release_sources(Source *sources, Py_ssize_t count) {
             PyBuffer_Release(&sources[i].views[v]);
 }
 
+/* A decoded source from (positions, saturations, factor): int64 positions, ascending (as the
+ * loops that decoded them wrote them; each is checked against the target when added), and as
+ * many doubles; 0, or -1 with an error set. */
+static int decoded_from(PyObject *item, Source *source) {
+    Py_buffer *v = source->views;
+    if (!PyArg_ParseTuple(item, "y*y*d", &v[0], &v[1], &source->factor))
+        return -1;
+    source->held = 2;
+    Py_ssize_t n = v[0].len / (Py_ssize_t)sizeof(int64_t);
+    if (v[0].len % (Py_ssize_t)sizeof(int64_t) || v[1].len != n * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        return -1;
+    }
+    source->docs = v[0].buf;
+    source->decoded = v[1].buf;
+    source->blocks = n;
+    /* ascending: the first and the last bound them (each is checked again when added) */
+    if (n > 0 && source->docs[0] < 0) {
+        PyErr_SetString(PyExc_ValueError, PAST);
+        return -1;
+    }
+    source->positions = n > 0 ? (Py_ssize_t)source->docs[n - 1] + 1 : 0;
+    return 0;
+}
+
 /* A source from (post, offset, n, gap_width, tf_width, bbase, blast, first_block, base, norm,
- * unit, factor); 0, or -1 with an error set (the buffers taken so far are in `held`). */
+ * unit, factor), or a decoded one (`decoded_from`); 0, or -1 with an error set (the buffers
+ * taken so far are in `held`). */
 static int source_from(PyObject *item, Source *source) {
     Py_ssize_t offset, n, first_block, base;
     int gap_width, tf_width;
     Py_buffer *v = source->views;
+    if (PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 3)
+        return decoded_from(item, source);
     if (!PyArg_ParseTuple(item, "y*nniiy*y*nny*y*d", &v[0], &offset, &n, &gap_width, &tf_width,
                           &v[1], &v[2], &first_block, &base, &v[3], &v[4], &source->factor))
         return -1;
@@ -393,12 +424,15 @@ static int source_from(PyObject *item, Source *source) {
     return 0;
 }
 
-/* The first block from the cursor on whose last position is at least `lo` (blocks ascend). */
+/* The first block (decoded: position) from the cursor on whose last position is at least `lo`
+ * (blocks ascend). */
 static Py_ssize_t first_block_from(const Source *source, Py_ssize_t lo) {
     Py_ssize_t low = source->block, high = source->blocks;
     while (low < high) {
         Py_ssize_t middle = low + (high - low) / 2;
-        if ((Py_ssize_t)source->blast[middle] + source->base < lo)
+        Py_ssize_t last = source->docs ? (Py_ssize_t)source->docs[middle]
+                                       : (Py_ssize_t)source->blast[middle] + source->base;
+        if (last < lo)
             low = middle + 1;
         else
             high = middle;
@@ -413,6 +447,7 @@ typedef enum { SATURATIONS, PRESENCE, COUNTS } Kind;
 typedef struct {
     Kind kind;
     void *values;
+    Py_ssize_t size; /* slots of `values` (and of `marks`, when not NULL) */
     uint8_t *marks;
     double k1p1;
 } Target;
@@ -444,7 +479,38 @@ static void add_block(const Source *source, const int64_t *local, const uint32_t
 
 /* What the source adds for its postings in [lo, hi), from its cursor on; a block that goes on
  * past `hi` is decoded again for the next window. 0, or -1 for a posting past the positions. */
+static int add_decoded(Source *source, Py_ssize_t hi, const Target *target) {
+    const int64_t *docs = source->docs;
+    const double *decoded = source->decoded;
+    Py_ssize_t k = source->block, end = k, n = source->blocks;
+    uint64_t size = (uint64_t)target->size;
+    double factor = source->factor;
+    for (; end < n && docs[end] < hi; end++)
+        if ((uint64_t)docs[end] >= size)
+            return -1;
+    if (target->kind == COUNTS) {
+        int16_t *counts = target->values;
+        for (; k < end; k++)
+            counts[docs[k]] += 1;
+    } else if (target->kind == PRESENCE) {
+        double *sums = target->values;
+        for (; k < end; k++)
+            sums[docs[k]] += factor;
+    } else {
+        double *sums = target->values;
+        for (; k < end; k++)
+            sums[docs[k]] += decoded[k] * factor;
+        if (target->marks)
+            for (k = source->block; k < end; k++)
+                target->marks[docs[k]] = 1;
+    }
+    source->block = end;
+    return 0;
+}
+
 static int add_window(Source *source, Py_ssize_t lo, Py_ssize_t hi, const Target *target) {
+    if (source->docs) /* the cursor is at lo or past it: ranges and windows ascend */
+        return add_decoded(source, hi, target);
     const Term *term = &source->term;
     int64_t local[BLOCK];
     uint32_t freqs[BLOCK];
@@ -497,7 +563,7 @@ static PyObject *add_ranges(PyObject *list, Target *target, Py_ssize_t size, Py_
         }
         if (source->positions > size || (target->marks && marks < source->positions)) {
             parsed++;
-            PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+            PyErr_SetString(PyExc_ValueError, source->docs ? PAST : "arrays of different lengths");
             goto done;
         }
     }
@@ -566,7 +632,10 @@ static PyObject *score_ranges(PyObject *self, PyObject *args) {
     }
     if (ranges_from(&ranges, &count_ranges) < 0)
         goto done;
-    Target target = {SATURATIONS, sums.buf, have_touched ? touched.buf : NULL, k1p1};
+    Py_ssize_t slots = sums.len / (Py_ssize_t)sizeof(double);
+    if (have_touched && touched.len < slots)
+        slots = touched.len;
+    Target target = {SATURATIONS, sums.buf, slots, have_touched ? touched.buf : NULL, k1p1};
     result = add_ranges(list, &target, sums.len / (Py_ssize_t)sizeof(double), touched.len,
                         ranges.buf, count_ranges, window);
 done:
@@ -588,9 +657,9 @@ static PyObject *presence_ranges(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *result = NULL;
     if (ranges_from(&ranges, &count_ranges) == 0) {
-        Target target = {counts ? COUNTS : PRESENCE, values.buf, NULL, 0.0};
         Py_ssize_t size = values.len / (counts ? (Py_ssize_t)sizeof(int16_t)
                                                : (Py_ssize_t)sizeof(double));
+        Target target = {counts ? COUNTS : PRESENCE, values.buf, size, NULL, 0.0};
         result = add_ranges(list, &target, size, 0, ranges.buf, count_ranges, window);
     }
     PyBuffer_Release(&values);

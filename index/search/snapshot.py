@@ -42,6 +42,7 @@ CACHE_BYTES = 32 << 20
 # Scoring many postings is split between the searching thread and a helper (the compiled loop
 # runs without the GIL): above this many postings the handoff (tens of microseconds) pays.
 PARALLEL_POSTINGS = 100_000
+DECODED_SHARE = 4  # a decoded posting costs about this much less to add than to decode
 _HELPERS = (
     ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
     if (os.cpu_count() or 1) > 1
@@ -367,11 +368,7 @@ class Snapshot:
         """sums[position] (+)= saturation x factor at every holder of a term in one segment
         (marking `touched`): from the cache when the term is there, else decoded straight into
         the sums when compiled, without filling the cache (the same floats either way)."""
-        key = (field, segment, term)
-        with self._cache_lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
+        found = self._cached((field, segment, term))
         if found is None and kernels.compiled():
             view = self.fields[field]
             kernels.add_saturations(
@@ -381,6 +378,15 @@ class Snapshot:
             return
         docs, saturation = found if found is not None else self.saturation(field, segment, term)
         kernels.add_scaled(docs, saturation, factor, sums, overwrite, touched)
+
+    def _cached(self, key: tuple[str, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's decoded positions and saturations when the cache holds them (not decoded
+        otherwise)."""
+        with self._cache_lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
 
     def add_all_saturations(
         self,
@@ -392,19 +398,29 @@ class Snapshot:
         """`add_saturations` of every (field, segment, term, factor) in turn into `sums`, zero
         there (the same floats: each position's sum is added in the terms' order), for the
         positions in `ranges` ((lo, hi) pairs, ascending; None: all), straight from the
-        segments when compiled (see `in_ranges`). Without the compiled loops, every position."""
+        segments (or the cache, when it holds a term) when compiled (see `in_ranges`). Without
+        the compiled loops, every position."""
         if not kernels.compiled():
             for number, (field, segment, term, factor) in enumerate(terms):
                 self.add_saturations(field, segment, term, factor, sums, number == 0, touched)
             return
-        sources = [self.fields[f].source(s, t, factor) for f, s, t, factor in terms]
+        sources: list[kernels.Source] = []
+        work = 0  # postings to decode, and a quarter of those decoded already (cheaper to add)
+        for field, segment, term, factor in terms:
+            found = self._cached((field, segment, term))
+            if found is not None:
+                sources.append((*found, factor))
+                work += len(found[0]) // DECODED_SHARE
+            else:
+                view = self.fields[field]
+                sources.append(view.source(segment, term, factor))
+                work += int(view.postings[segment].df[term])
         k1 = self.params.k1
 
         def run(part: np.ndarray) -> None:
             kernels.score_ranges(sources, k1, sums, touched, part)
 
-        postings = sum(int(self.fields[f].postings[s].df[t]) for f, s, t, _ in terms)
-        self.in_ranges(run, postings, ranges)
+        self.in_ranges(run, work, ranges)
 
     def in_ranges(
         self, run: Callable[[np.ndarray], None], postings: int, ranges: np.ndarray | None = None

@@ -232,6 +232,8 @@ class _Scorer:
 
 def _runs(selected: np.ndarray, positions: int) -> np.ndarray:
     """The positions of the selected windows as (lo, hi) ranges, one per run of windows."""
+    if selected.all():
+        return np.array([[0, positions]], dtype=np.int64)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], selected.view(np.int8), [0]])))
     starts, ends = edges[0::2], edges[1::2]
     return np.stack([starts * WINDOW, np.minimum(ends * WINDOW, positions)], axis=1).astype(
