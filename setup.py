@@ -11,7 +11,7 @@ setup(
             "index.search._kernels",
             ["index/search/_kernels.c"],
             # the same floats as numpy: no contraction into fused multiply-adds, no fast-math
-            extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
+            extra_compile_args=["-O3", "-ffp-contract=off", "-fno-fast-math"],
             optional=True,
         )
     ]

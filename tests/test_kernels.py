@@ -293,3 +293,36 @@ def test_selected_windows_become_ranges_of_their_positions(
     expected = {p for p in range(positions) if selected[p // WINDOW]}
     assert _covered(ranges) == expected
     assert len(ranges) == sum(1 for a, b in itertools.pairwise([False, *selected]) if b and not a)
+
+
+def _split_in_child(index_dir: Path, words: list[str], out: object) -> None:
+    snapshot_module.PARALLEL_POSTINGS = 0
+    snapshot = opened(index_dir)
+    sums = np.zeros(snapshot.positions)
+    snapshot.add_all_saturations(_terms(snapshot, words), sums, None)
+    out.put(sums.tolist())  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_process_scores_with_its_own_helper(
+    index_dir: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent's helper thread is not in a forked child: the child starts its own rather
+    than waiting forever on a thread that is not there."""
+    import multiprocessing
+
+    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+    words = QUESTIONS[2]
+    expected = np.zeros(snapshot.positions)
+    snapshot.add_all_saturations(_terms(snapshot, words), expected, None)  # helper started
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    child = context.Process(target=_split_in_child, args=(index_dir, words, out))
+    child.start()
+    try:
+        assert out.get(timeout=60) == expected.tolist()
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == 0

@@ -43,11 +43,21 @@ CACHE_BYTES = 32 << 20
 # runs without the GIL): above this many postings the handoff (tens of microseconds) pays.
 PARALLEL_POSTINGS = 100_000
 DECODED_SHARE = 4  # a decoded posting costs about this much less to add than to decode
-_HELPERS = (
-    ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
-    if (os.cpu_count() or 1) > 1
-    else None
-)
+_HELPERS: dict[int, ThreadPoolExecutor] = {}  # by process: a forked child starts its own
+
+
+def _helper() -> ThreadPoolExecutor | None:
+    """This process's scoring helper thread; None on a single processor."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if (cores or 1) < 2:
+        return None
+    pid = os.getpid()
+    found = _HELPERS.get(pid)
+    if found is None:
+        found = _HELPERS.setdefault(
+            pid, ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -430,11 +440,12 @@ class Snapshot:
         run without the GIL)."""
         if ranges is None:
             ranges = np.array([[0, self.positions]], dtype=np.int64)
-        if postings < PARALLEL_POSTINGS or _HELPERS is None:
+        helper = _helper() if postings >= PARALLEL_POSTINGS else None
+        if helper is None:
             run(ranges)
             return
         first, second = _halves(ranges)
-        other = _HELPERS.submit(run, second)
+        other = helper.submit(run, second)
         try:
             run(first)
         finally:
