@@ -205,6 +205,17 @@ class _Scorer:
         the `ranges` scored (every holder there), or only the candidates (None)."""
         snapshot, sums, touched = self.snapshot, self.sums, self.touched
         picked: np.ndarray | slice = slice(None)
+        if positions is None and ranges is not None:  # every holder is in the sums
+            # the holders, dead ones included, are the only non-zero slots: zero just them
+            chosen_positions = np.flatnonzero(touched if touched is not None else sums > 0)
+            found = sums[chosen_positions]
+            sums[chosen_positions] = 0.0
+            if touched is not None:
+                touched[chosen_positions] = False
+            if snapshot.size < snapshot.positions:  # some positions are deleted documents
+                alive = self.wanted[chosen_positions]
+                chosen_positions, found = chosen_positions[alive], found[alive]
+            return _Scored(chosen_positions, found, picked)
         if positions is None and touched is not None:
             chosen_positions = np.flatnonzero(touched & self.wanted)
         elif positions is None:
