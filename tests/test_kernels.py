@@ -326,3 +326,29 @@ def test_a_forked_process_scores_with_its_own_helper(
         if child.is_alive():
             child.kill()
     assert child.exitcode == 0
+
+
+def test_a_busy_helper_leaves_its_half_to_the_searching_thread(
+    snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another search holds the helper: this one scores both halves itself, the same floats,
+    rather than waiting for it."""
+    import threading
+
+    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+    terms = _terms(snapshot, QUESTIONS[2])
+    expected = np.zeros(snapshot.positions)
+    snapshot.add_all_saturations(terms, expected, None)
+    helper = snapshot_module._helper()
+    if helper is None:
+        pytest.skip("one processor: no helper")
+    release = threading.Event()
+    busy = helper.submit(release.wait, 30)
+    try:
+        sums = np.zeros(snapshot.positions)
+        snapshot.add_all_saturations(terms, sums, None)
+        assert not busy.done()  # scored while the helper was still held
+        assert sums.tolist() == expected.tolist()
+    finally:
+        release.set()
+    assert busy.result(timeout=10)

@@ -15,7 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -437,7 +437,8 @@ class Snapshot:
     ) -> None:
         """run(ranges) over the positions in `ranges` ((lo, hi) pairs, ascending; None: all):
         split between this thread and a helper when the postings are many (the compiled loops
-        run without the GIL)."""
+        run without the GIL); when the helper has not started its half by the time this
+        thread is done (it serves another search), this thread does that half too."""
         if ranges is None:
             ranges = np.array([[0, self.positions]], dtype=np.int64)
         helper = _helper() if postings >= PARALLEL_POSTINGS else None
@@ -448,7 +449,13 @@ class Snapshot:
         other = helper.submit(run, second)
         try:
             run(first)
-        finally:
+        except BaseException:
+            if not other.cancel():
+                wait([other])  # the arrays are the caller's: nobody writes them after this
+            raise
+        if other.cancel():  # the helper is busy with another search: do its half here
+            run(second)
+        else:
             other.result()
 
     @property
