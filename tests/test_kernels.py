@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index.search import kernels
-from index.search import snapshot as snapshot_module
+from index.search import ranges as ranges_module
 from index.search.fields import query_terms
+from index.search.ranges import halves, score_terms
 from index.search.ranking import Concept, QueryPlan, Weights, cover
 from index.search.snapshot import Snapshot
-from index.search.snapshot import _halves as halves
 from index.search.terms import query_keys, term_key
 from index.search.topk import WINDOW, Clause, rank_candidates
 from index.search.topk import _runs as runs
@@ -61,7 +61,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, index_dir: Path, compute):  # type: i
     however few the postings), then with the numpy path, each on its own opened index (its own
     cache of decoded postings)."""
     with monkeypatch.context() as patch:
-        patch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+        patch.setattr(ranges_module, "PARALLEL_POSTINGS", 0)
         compiled = compute(opened(index_dir))
     with monkeypatch.context() as patch:
         patch.setattr(kernels, "_COMPILED", None)
@@ -227,14 +227,14 @@ def test_scoring_by_ranges_and_windows_is_bit_identical(
         inside[lo:hi] = True
     assert sums[inside].tolist() == expected[inside].tolist()
     assert not sums[~inside].any()
-    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)  # the helper takes half
+    monkeypatch.setattr(ranges_module, "PARALLEL_POSTINGS", 0)  # the helper takes half
     for field, segment, term, _ in terms[::2]:  # and some terms come decoded from the cache
         snapshot.saturation(field, segment, term)
     assert snapshot.cached_bytes > 0
     for ranges in (None, np.array([[0, n // 3], [n // 3, n]])):
         sums = np.zeros(n)
         touched = np.zeros(n, dtype=bool)
-        snapshot.add_all_saturations(terms, sums, touched, ranges)
+        score_terms(snapshot, terms, sums, touched, ranges)
         assert sums.tolist() == expected.tolist()
         assert touched.tolist() == marked.tolist()
 
@@ -296,10 +296,10 @@ def test_selected_windows_become_ranges_of_their_positions(
 
 
 def _split_in_child(index_dir: Path, words: list[str], out: object) -> None:
-    snapshot_module.PARALLEL_POSTINGS = 0
+    ranges_module.PARALLEL_POSTINGS = 0
     snapshot = opened(index_dir)
     sums = np.zeros(snapshot.positions)
-    snapshot.add_all_saturations(_terms(snapshot, words), sums, None)
+    score_terms(snapshot, _terms(snapshot, words), sums, None)
     out.put(sums.tolist())  # type: ignore[attr-defined]
 
 
@@ -311,10 +311,10 @@ def test_a_forked_process_scores_with_its_own_helper(
     than waiting forever on a thread that is not there."""
     import multiprocessing
 
-    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+    monkeypatch.setattr(ranges_module, "PARALLEL_POSTINGS", 0)
     words = QUESTIONS[2]
     expected = np.zeros(snapshot.positions)
-    snapshot.add_all_saturations(_terms(snapshot, words), expected, None)  # helper started
+    score_terms(snapshot, _terms(snapshot, words), expected, None)  # helper started
     context = multiprocessing.get_context("fork")
     out = context.Queue()
     child = context.Process(target=_split_in_child, args=(index_dir, words, out))
@@ -335,18 +335,18 @@ def test_a_busy_helper_leaves_its_half_to_the_searching_thread(
     rather than waiting for it."""
     import threading
 
-    monkeypatch.setattr(snapshot_module, "PARALLEL_POSTINGS", 0)
+    monkeypatch.setattr(ranges_module, "PARALLEL_POSTINGS", 0)
     terms = _terms(snapshot, QUESTIONS[2])
     expected = np.zeros(snapshot.positions)
-    snapshot.add_all_saturations(terms, expected, None)
-    helper = snapshot_module._helper()
+    score_terms(snapshot, terms, expected, None)
+    helper = ranges_module.helper()
     if helper is None:
         pytest.skip("one processor: no helper")
     release = threading.Event()
     busy = helper.submit(release.wait, 30)
     try:
         sums = np.zeros(snapshot.positions)
-        snapshot.add_all_saturations(terms, sums, None)
+        score_terms(snapshot, terms, sums, None)
         assert not busy.done()  # scored while the helper was still held
         assert sums.tolist() == expected.tolist()
     finally:

@@ -11,11 +11,9 @@ histogram, and each document's length normalisation. Nothing is rebuilt.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -29,6 +27,7 @@ from ..text.typos import TypoIndex
 from . import kernels
 from .bm25 import BM25Params
 from .generation import Generation
+from .ranges import split_positions
 from .segment import Segment
 from .terms import FIELDS, term_key
 from .vocabulary import READING_ARRAYS, AccentedSyllables, open_restorer, open_typos
@@ -39,25 +38,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Decoded postings kept per generation (frequent terms of recent questions): 16 bytes a posting.
 # At 100,000 articles the 20 questions of the top-10 benchmark keep 18 MB decoded.
 CACHE_BYTES = 32 << 20
-# Scoring many postings is split between the searching thread and a helper (the compiled loop
-# runs without the GIL): above this many postings the handoff (tens of microseconds) pays.
-PARALLEL_POSTINGS = 100_000
-DECODED_SHARE = 4  # a decoded posting costs about this much less to add than to decode
-_HELPERS: dict[int, ThreadPoolExecutor] = {}  # by process: a forked child starts its own
-
-
-def _helper() -> ThreadPoolExecutor | None:
-    """This process's scoring helper thread; None on a single processor."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if (cores or 1) < 2:
-        return None
-    pid = os.getpid()
-    found = _HELPERS.get(pid)
-    if found is None:
-        found = _HELPERS.setdefault(
-            pid, ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
-        )
-    return found
 
 
 @dataclass(frozen=True)
@@ -189,7 +169,7 @@ class FieldView:
 
     def add_at_all_holders(self, target: np.ndarray, entries: Sequence[tuple[int, float]]) -> None:
         """`add_at_holders` of every (key, value) in turn (the same floats), in one pass over
-        the positions when compiled (see `Snapshot.in_ranges`)."""
+        the positions when compiled (see `ranges.split_positions`)."""
         if not kernels.compiled():
             for key, value in entries:
                 self.add_at_holders(target, key, value)
@@ -201,7 +181,7 @@ class FieldView:
             kernels.presence_ranges(sources, target, ranges)
 
         postings = sum(int(self.postings[w.segment].df[w.term]) for w, _ in located)
-        self.snapshot.in_ranges(run, postings)
+        split_positions(self.snapshot.positions, run, postings)
 
     def scores(self, keys: Sequence[int]) -> np.ndarray:
         """BM25 score of every position for the query keys (0 for deleted documents)."""
@@ -226,20 +206,6 @@ class FieldView:
             weights[key] = weights.get(key, 0.0) + 1.0
         clauses = [Clause(self.field, key, weight) for key, weight in weights.items()]
         return top_k(self.snapshot, clauses, k)
-
-
-def _halves(ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ranges ((lo, hi) pairs, ascending) cut into two runs of about as many positions."""
-    sizes = ranges[:, 1] - ranges[:, 0]
-    ends = np.cumsum(sizes)
-    middle = int(ends[-1]) // 2 if len(ends) else 0
-    at = int(np.searchsorted(ends, middle, side="right"))  # the range holding the middle
-    if at >= len(ranges):
-        return ranges, ranges[:0]
-    cut = int(ranges[at, 1] - (ends[at] - middle))
-    first = np.concatenate([ranges[:at], [[ranges[at, 0], cut]]])
-    second = np.concatenate([[[cut, ranges[at, 1]]], ranges[at + 1 :]])
-    return first.astype(np.int64), second.astype(np.int64)
 
 
 class Snapshot:
@@ -378,7 +344,7 @@ class Snapshot:
         """sums[position] (+)= saturation x factor at every holder of a term in one segment
         (marking `touched`): from the cache when the term is there, else decoded straight into
         the sums when compiled, without filling the cache (the same floats either way)."""
-        found = self._cached((field, segment, term))
+        found = self.cached((field, segment, term))
         if found is None and kernels.compiled():
             view = self.fields[field]
             kernels.add_saturations(
@@ -389,7 +355,7 @@ class Snapshot:
         docs, saturation = found if found is not None else self.saturation(field, segment, term)
         kernels.add_scaled(docs, saturation, factor, sums, overwrite, touched)
 
-    def _cached(self, key: tuple[str, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    def cached(self, key: tuple[str, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
         """A term's decoded positions and saturations when the cache holds them (not decoded
         otherwise)."""
         with self._cache_lock:
@@ -397,66 +363,6 @@ class Snapshot:
             if found is not None:
                 self._cache.move_to_end(key)
             return found
-
-    def add_all_saturations(
-        self,
-        terms: Sequence[tuple[str, int, int, float]],
-        sums: np.ndarray,
-        touched: np.ndarray | None,
-        ranges: np.ndarray | None = None,
-    ) -> None:
-        """`add_saturations` of every (field, segment, term, factor) in turn into `sums`, zero
-        there (the same floats: each position's sum is added in the terms' order), for the
-        positions in `ranges` ((lo, hi) pairs, ascending; None: all), straight from the
-        segments (or the cache, when it holds a term) when compiled (see `in_ranges`). Without
-        the compiled loops, every position."""
-        if not kernels.compiled():
-            for number, (field, segment, term, factor) in enumerate(terms):
-                self.add_saturations(field, segment, term, factor, sums, number == 0, touched)
-            return
-        sources: list[kernels.Source] = []
-        work = 0  # postings to decode, and a quarter of those decoded already (cheaper to add)
-        for field, segment, term, factor in terms:
-            found = self._cached((field, segment, term))
-            if found is not None:
-                sources.append((*found, factor))
-                work += len(found[0]) // DECODED_SHARE
-            else:
-                view = self.fields[field]
-                sources.append(view.source(segment, term, factor))
-                work += int(view.postings[segment].df[term])
-        k1 = self.params.k1
-
-        def run(part: np.ndarray) -> None:
-            kernels.score_ranges(sources, k1, sums, touched, part)
-
-        self.in_ranges(run, work, ranges)
-
-    def in_ranges(
-        self, run: Callable[[np.ndarray], None], postings: int, ranges: np.ndarray | None = None
-    ) -> None:
-        """run(ranges) over the positions in `ranges` ((lo, hi) pairs, ascending; None: all):
-        split between this thread and a helper when the postings are many (the compiled loops
-        run without the GIL); when the helper has not started its half by the time this
-        thread is done (it serves another search), this thread does that half too."""
-        if ranges is None:
-            ranges = np.array([[0, self.positions]], dtype=np.int64)
-        helper = _helper() if postings >= PARALLEL_POSTINGS else None
-        if helper is None:
-            run(ranges)
-            return
-        first, second = _halves(ranges)
-        other = helper.submit(run, second)
-        try:
-            run(first)
-        except BaseException:
-            if not other.cancel():
-                wait([other])  # the arrays are the caller's: nobody writes them after this
-            raise
-        if other.cancel():  # the helper is busy with another search: do its half here
-            run(second)
-        else:
-            other.result()
 
     @property
     def cached_bytes(self) -> int:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import kernels
+from .ranges import score_terms
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -167,7 +168,7 @@ class _Scorer:
         if kernels.compiled() or selected.all():  # the selected windows' holders, then read
             ranges = _runs(selected, snapshot.positions)
             terms = [(c.field, s, t, c.factor) for c in self.resolved for s, t in c.where]
-            snapshot.add_all_saturations(terms, sums, touched, ranges)
+            score_terms(snapshot, terms, sums, touched, ranges)
             return self._collect(selected, positions, ranges)
         prefix = np.concatenate([[0], np.cumsum(selected)])  # windows selected before each
         wanted = self.wanted
