@@ -352,3 +352,21 @@ def test_a_busy_helper_leaves_its_half_to_the_searching_thread(
     finally:
         release.set()
     assert busy.result(timeout=10)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1e6)), max_size=50), st.floats(1e-3, 50))
+def test_adding_where_a_mask_is_set_is_numpys_sum(
+    slots: list[tuple[bool, float]], value: float
+) -> None:
+    mask = np.array([m for m, _ in slots], dtype=bool)
+    values = np.array([v for _, v in slots], dtype=np.float64)
+    expected = values + mask * value
+    kernels.add_where(values, mask, value)
+    assert values.tolist() == expected.tolist()
+
+
+def test_adding_where_a_mask_is_set_refuses_other_lengths() -> None:
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    with pytest.raises(ValueError, match="different lengths"):
+        kernels.add_where(np.zeros(4), np.zeros(3, dtype=bool), 1.0)

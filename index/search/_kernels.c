@@ -667,6 +667,32 @@ static PyObject *presence_ranges(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* add_where(values, mask, value): values[i] += value x mask[i] for every slot (mask bytes 0 or
+ * 1): `values += mask * value` without the temporary array, the same floats (value x 1.0 is
+ * value, and adding value x 0.0 leaves a slot as it was). */
+static PyObject *add_where(PyObject *self, PyObject *args) {
+    Py_buffer values, mask;
+    double value;
+    if (!PyArg_ParseTuple(args, "w*y*d", &values, &mask, &value))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = values.len / (Py_ssize_t)sizeof(double);
+    if (mask.len != n) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        goto done;
+    }
+    double *out = values.buf;
+    const uint8_t *present = mask.buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        out[i] += value * (double)(present[i] != 0);
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&mask);
+    return result;
+}
+
 /* add_scaled(positions, values, factor, sums, overwrite, touched_or_None):
  * sums[positions[i]] (+)= values[i] x factor, marking `touched` when given. */
 static PyObject *add_scaled(PyObject *self, PyObject *args) {
@@ -765,6 +791,7 @@ static PyMethodDef methods[] = {
      "Add a value (or count one) at every position holding one of several terms, in ranges."},
     {"score_ranges", score_ranges, METH_VARARGS,
      "Add the scaled BM25 saturations of several terms into per-position sums, in ranges."},
+    {"add_where", add_where, METH_VARARGS, "Add a value where a mask is set."},
     {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
     {"add_presence", add_presence, METH_VARARGS,
      "Add a value (or count one) at every position holding a term."},

@@ -23,6 +23,7 @@ __all__ = [
     "add_presence",
     "add_saturations",
     "add_scaled",
+    "add_where",
     "compiled",
     "decode_saturations",
     "presence_ranges",
@@ -170,3 +171,12 @@ def presence_ranges(
 def _pairs(ranges: np.ndarray) -> np.ndarray:
     pairs: np.ndarray = np.ascontiguousarray(ranges, dtype=np.int64)
     return pairs
+
+
+def add_where(values: np.ndarray, mask: np.ndarray, value: float) -> None:
+    """values += mask x value (mask boolean), the same floats, without the temporary array
+    when compiled."""
+    if _COMPILED is not None:
+        _COMPILED.add_where(values, mask, value)
+    else:
+        values += mask * value

@@ -20,6 +20,7 @@ from ..text.analyzer import Analyzer
 from ..text.dictionary import surface_words
 from ..text.normalize import fold
 from ..text.restore import Restoration
+from . import kernels
 from .fields import QueryTerms, query_terms
 from .query import ParsedQuery
 from .snapshot import FieldView, Snapshot
@@ -289,7 +290,7 @@ def _share(snapshot: Snapshot, plan: QueryPlan) -> np.ndarray:
         covered += sum(c.weight for c in common)
     for concept in grouped + [c for c in plain if c not in single]:
         present = _present(syllables, concept)
-        covered += present * concept.weight  # the same floats as covered[present] += w, faster
+        kernels.add_where(covered, present, concept.weight)  # as covered[present] += w
     covered /= total
     return covered
 
