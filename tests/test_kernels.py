@@ -131,18 +131,7 @@ def test_positions_out_of_bounds_are_refused(snapshot: Snapshot) -> None:
     view = snapshot.field("text", "words")
     with pytest.raises(ValueError, match="past the positions"):
         kernels.decode_saturations(view.postings[0], 0, 10**9, view.norm, view.unit, 1.2)
-    sums = np.zeros(3)
-    with pytest.raises(ValueError, match="past the sums"):
-        kernels.add_scaled(np.array([5]), np.array([1.0]), 1.0, sums, False, None)
-    with pytest.raises(ValueError, match="different lengths"):  # sums shorter than positions
-        kernels.add_saturations(
-            view.postings[0], 0, 0, view.norm, view.unit, 1.2, 1.0, sums, 0, None
-        )
-    whole = np.zeros(snapshot.positions)
-    with pytest.raises(ValueError, match="past the positions"):
-        kernels.add_saturations(
-            view.postings[0], 0, 10**9, view.norm, view.unit, 1.2, 1.0, whole, False, None
-        )
+    # the range loops' refusals: test_scoring_ranges_refuses_what_lies_outside
 
 
 @pytest.mark.parametrize("words", QUESTIONS)
@@ -158,13 +147,15 @@ def test_scoring_from_the_cache_or_straight_from_the_postings_is_bit_identical(
         sums = np.zeros(opened_.positions)
         touched = np.zeros(opened_.positions, dtype=bool)
         view = opened_.field("text", "words")
-        for number, key in enumerate(keys.words):
-            for where in view.locate(key):
-                if warm:
-                    opened_.saturation(view.field, where.segment, where.term)
-                opened_.add_saturations(
-                    view.field, where.segment, where.term, 0.7 + number, sums, number == 0, touched
-                )
+        terms = [
+            (view.field, where.segment, where.term, 0.7 + number)
+            for number, key in enumerate(keys.words)
+            for where in view.locate(key)
+        ]
+        if warm:
+            for field, segment, term, _ in terms:
+                opened_.saturation(field, segment, term)
+        score_terms(opened_, terms, sums, touched)
         assert (opened_.cached_bytes > 0) == (warm or not kernels.compiled())
         found.append((sums.tolist(), np.flatnonzero(touched).tolist()))
     assert found[0] == found[1]
@@ -201,8 +192,8 @@ def test_scoring_by_ranges_and_windows_is_bit_identical(
     n = snapshot.positions
     expected = np.zeros(n)
     marked = np.zeros(n, dtype=bool)
-    for number, (field, segment, term, factor) in enumerate(terms):
-        snapshot.add_saturations(field, segment, term, factor, expected, number == 0, marked)
+    for field, segment, term, factor in terms:  # one by one, through the cache (numpy)
+        snapshot.add_saturations(field, segment, term, factor, expected, marked)
     assert marked.any()
     sources = [
         kernels.term_source(

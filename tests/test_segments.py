@@ -451,7 +451,8 @@ def _compiled_reads_the_same(
         tf = freqs.astype(np.float64)
         assert saturations.tolist() == (tf * (k1 + 1) / (norm[expected] + tf)).tolist()
         counts = np.zeros(size, dtype=np.int16)
-        kernels.add_presence(postings, term, 0, counts, 1)
+        source = kernels.term_source(postings, term, 0, norm, unit, 1)
+        kernels.presence_ranges([source], counts, np.array([[0, size]]))
         assert np.flatnonzero(counts).tolist() == expected.tolist()
 
 
@@ -478,6 +479,5 @@ def test_a_corrupt_high_part_is_refused_not_read_past_the_positions() -> None:
     with pytest.raises(ValueError, match="past the positions"):
         kernels.decode_saturations(postings, term, 0, norm, norm, 1.2)
     with pytest.raises(ValueError, match="past the positions"):
-        kernels.add_saturations(
-            postings, term, 0, norm, norm, 1.2, 1.0, np.zeros(size), False, None
-        )
+        source = kernels.term_source(postings, term, 0, norm, norm, 1.0)
+        kernels.score_ranges([source], 1.2, np.zeros(size), None, np.array([[0, size]]))

@@ -191,70 +191,6 @@ static void block_saturations(const Term *term, const int64_t *local, const uint
     }
 }
 
-/* What is done with each block's positions and saturations. */
-typedef void (*SaturationSink)(void *state, const int64_t *positions, const double *saturations,
-                               Py_ssize_t count);
-
-/* A term's postings a block at a time: decoded, their saturations computed, handed to `sink`;
- * 0, or -1 with ValueError set. */
-static int each_block(const Term *term, Py_ssize_t base, Py_ssize_t positions,
-                      const double *norms, const double *units, double k1p1, SaturationSink sink,
-                      void *state) {
-    Py_ssize_t next = 0;
-    int64_t local[BLOCK];
-    uint32_t freqs[BLOCK];
-    double saturations[BLOCK];
-    for (Py_ssize_t block = 0, i = 0; i < term->n; block++) {
-        Py_ssize_t count = decode_block(term, block, &next, base, positions, local, freqs);
-        if (count < 0) {
-            PyErr_SetString(PyExc_ValueError, PAST);
-            return -1;
-        }
-        block_saturations(term, local, freqs, count, norms, units, k1p1, saturations);
-        sink(state, local, saturations, count);
-        i += count;
-    }
-    return 0;
-}
-
-typedef struct {
-    int64_t *docs;
-    double *values;
-    Py_ssize_t filled;
-} Arrays;
-
-static void into_arrays(void *state, const int64_t *positions, const double *saturations,
-                        Py_ssize_t count) {
-    Arrays *arrays = state;
-    memcpy(arrays->docs + arrays->filled, positions, (size_t)count * sizeof(int64_t));
-    memcpy(arrays->values + arrays->filled, saturations, (size_t)count * sizeof(double));
-    arrays->filled += count;
-}
-
-typedef struct {
-    double *out;
-    double factor;
-    int overwrite;
-    uint8_t *marks; /* NULL: no marks */
-} Sums;
-
-static void into_sums(void *state, const int64_t *positions, const double *saturations,
-                      Py_ssize_t count) {
-    const Sums *sums = state;
-    double *out = sums->out;
-    double factor = sums->factor;
-    if (sums->overwrite) { /* loops per case: no branch per posting */
-        for (Py_ssize_t k = 0; k < count; k++)
-            out[positions[k]] = saturations[k] * factor;
-    } else {
-        for (Py_ssize_t k = 0; k < count; k++)
-            out[positions[k]] += saturations[k] * factor;
-    }
-    if (sums->marks)
-        for (Py_ssize_t k = 0; k < count; k++)
-            sums->marks[positions[k]] = 1;
-}
-
 /* decode_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
  *                     k1p1, positions_out, saturations_out): a term's positions (local documents
  * + base, int64) and saturations tf (k1 + 1) / (norm + tf) (float64); `unit` holds each
@@ -279,9 +215,19 @@ static PyObject *decode_saturations(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
         goto done;
     }
-    Arrays arrays = {docs_out.buf, values_out.buf, 0};
-    if (each_block(&term, base, positions, norm.buf, unit.buf, k1p1, into_arrays, &arrays) < 0)
-        goto done;
+    int64_t *docs = docs_out.buf;
+    double *values = values_out.buf;
+    uint32_t freqs[BLOCK];
+    Py_ssize_t next = 0;
+    for (Py_ssize_t block = 0, i = 0; i < n; block++) { /* a block at a time, in place */
+        Py_ssize_t count = decode_block(&term, block, &next, base, positions, docs + i, freqs);
+        if (count < 0) {
+            PyErr_SetString(PyExc_ValueError, PAST);
+            goto done;
+        }
+        block_saturations(&term, docs + i, freqs, count, norm.buf, unit.buf, k1p1, values + i);
+        i += count;
+    }
     result = Py_None;
     Py_INCREF(result);
 done:
@@ -291,50 +237,6 @@ done:
     PyBuffer_Release(&unit);
     PyBuffer_Release(&docs_out);
     PyBuffer_Release(&values_out);
-    return result;
-}
-
-/* add_saturations(post, offset, n, gap_width, tf_width, bbase, first_block, base, norm, unit,
- *                 k1p1, factor, sums, overwrite, touched_or_None): decode_saturations and
- * add_scaled in one pass, without the arrays between them: sums[position] (+)= saturation x
- * factor for every holder of the term (the same floats as the two steps), a block at a time. */
-static PyObject *add_saturations(PyObject *self, PyObject *args) {
-    Py_buffer post, bbase, norm, unit, sums, touched = {0};
-    Py_ssize_t offset, n, first_block, base;
-    int gap_width, tf_width, overwrite;
-    double k1p1, factor;
-    PyObject *touched_obj;
-    if (!PyArg_ParseTuple(args, "y*nniiy*nny*y*ddw*pO", &post, &offset, &n, &gap_width,
-                          &tf_width, &bbase, &first_block, &base, &norm, &unit, &k1p1, &factor,
-                          &sums, &overwrite, &touched_obj))
-        return NULL;
-    PyObject *result = NULL;
-    int have_touched = touched_obj != Py_None;
-    if (have_touched && PyObject_GetBuffer(touched_obj, &touched, PyBUF_WRITABLE) < 0)
-        goto done;
-    Term term;
-    if (term_from(&term, &post, offset, n, gap_width, tf_width, &bbase, first_block) < 0)
-        goto done;
-    Py_ssize_t positions = norm.len / (Py_ssize_t)sizeof(double);
-    if (unit.len / (Py_ssize_t)sizeof(double) < positions ||
-        sums.len / (Py_ssize_t)sizeof(double) < positions ||
-        (have_touched && touched.len < positions)) {
-        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
-        goto done;
-    }
-    Sums into = {sums.buf, factor, overwrite, have_touched ? touched.buf : NULL};
-    if (each_block(&term, base, positions, norm.buf, unit.buf, k1p1, into_sums, &into) < 0)
-        goto done;
-    result = Py_None;
-    Py_INCREF(result);
-done:
-    PyBuffer_Release(&post);
-    PyBuffer_Release(&bbase);
-    PyBuffer_Release(&norm);
-    PyBuffer_Release(&unit);
-    PyBuffer_Release(&sums);
-    if (have_touched && touched.obj)
-        PyBuffer_Release(&touched);
     return result;
 }
 
@@ -693,108 +595,14 @@ done:
     return result;
 }
 
-/* add_scaled(positions, values, factor, sums, overwrite, touched_or_None):
- * sums[positions[i]] (+)= values[i] x factor, marking `touched` when given. */
-static PyObject *add_scaled(PyObject *self, PyObject *args) {
-    Py_buffer docs_in, values_in, sums, touched = {0};
-    double factor;
-    int overwrite;
-    PyObject *touched_obj;
-    if (!PyArg_ParseTuple(args, "y*y*dw*pO", &docs_in, &values_in, &factor, &sums, &overwrite,
-                          &touched_obj))
-        return NULL;
-    PyObject *result = NULL;
-    int have_touched = touched_obj != Py_None;
-    if (have_touched && PyObject_GetBuffer(touched_obj, &touched, PyBUF_WRITABLE) < 0)
-        goto done;
-    Py_ssize_t n = docs_in.len / (Py_ssize_t)sizeof(int64_t);
-    Py_ssize_t positions = sums.len / (Py_ssize_t)sizeof(double);
-    if (values_in.len / (Py_ssize_t)sizeof(double) != n ||
-        (have_touched && touched.len < positions)) {
-        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
-        goto done;
-    }
-    const int64_t *docs = docs_in.buf;
-    const double *values = values_in.buf;
-    double *out = sums.buf;
-    uint8_t *marks = have_touched ? touched.buf : NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t position = docs[i];
-        if (position < 0 || position >= positions) {
-            PyErr_SetString(PyExc_ValueError, "a position past the sums");
-            goto done;
-        }
-        double contribution = values[i] * factor;
-        out[position] = overwrite ? contribution : out[position] + contribution;
-        if (marks)
-            marks[position] = 1;
-    }
-    result = Py_None;
-    Py_INCREF(result);
-done:
-    PyBuffer_Release(&docs_in);
-    PyBuffer_Release(&values_in);
-    PyBuffer_Release(&sums);
-    if (have_touched && touched.obj)
-        PyBuffer_Release(&touched);
-    return result;
-}
-
-/* add_presence(post, offset, n, gap_width, tf_width, bbase, first_block, base, target, value):
- * target[position] += value for every document holding the term; `target` holds doubles
- * (value a float) or int16 counts (value an int). */
-static PyObject *add_presence(PyObject *self, PyObject *args) {
-    Py_buffer post, bbase, target;
-    Py_ssize_t offset, n, first_block, base;
-    int gap_width, tf_width, counts;
-    double value;
-    if (!PyArg_ParseTuple(args, "y*nniiy*nnw*dp", &post, &offset, &n, &gap_width, &tf_width,
-                          &bbase, &first_block, &base, &target, &value, &counts))
-        return NULL;
-    PyObject *result = NULL;
-    Term term;
-    if (term_from(&term, &post, offset, n, gap_width, tf_width, &bbase, first_block) < 0)
-        goto done;
-    Py_ssize_t size = counts ? (Py_ssize_t)sizeof(int16_t) : (Py_ssize_t)sizeof(double);
-    Py_ssize_t positions = target.len / size;
-    Py_ssize_t next = 0;
-    int64_t local[BLOCK];
-    for (Py_ssize_t block = 0, i = 0; i < n; block++) {
-        Py_ssize_t count = decode_block(&term, block, &next, base, positions, local, NULL);
-        if (count < 0) {
-            PyErr_SetString(PyExc_ValueError, PAST);
-            goto done;
-        }
-        for (Py_ssize_t k = 0; k < count; k++, i++) {
-            int64_t position = local[k];
-            if (counts)
-                ((int16_t *)target.buf)[position] += (int16_t)value;
-            else
-                ((double *)target.buf)[position] += value;
-        }
-    }
-    result = Py_None;
-    Py_INCREF(result);
-done:
-    PyBuffer_Release(&post);
-    PyBuffer_Release(&bbase);
-    PyBuffer_Release(&target);
-    return result;
-}
-
 static PyMethodDef methods[] = {
     {"decode_saturations", decode_saturations, METH_VARARGS,
      "A term's positions and BM25 saturations."},
-    {"add_saturations", add_saturations, METH_VARARGS,
-     "Add a term's scaled BM25 saturations into per-position sums."},
     {"presence_ranges", presence_ranges, METH_VARARGS,
      "Add a value (or count one) at every position holding one of several terms, in ranges."},
     {"score_ranges", score_ranges, METH_VARARGS,
      "Add the scaled BM25 saturations of several terms into per-position sums, in ranges."},
     {"add_where", add_where, METH_VARARGS, "Add a value where a mask is set."},
-    {"add_scaled", add_scaled, METH_VARARGS, "Add scaled values into per-position sums."},
-    {"add_presence", add_presence, METH_VARARGS,
-     "Add a value (or count one) at every position holding a term."},
     {NULL, NULL, 0, NULL},
 };
 

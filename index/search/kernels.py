@@ -1,11 +1,12 @@
 """The compiled inner loops of ranking (`_kernels.c`), when the install could build them.
 
 One loop decodes a term's postings straight from the mapped segment into positions and BM25
-saturations (what the snapshot's cache keeps), one adds a clause's scaled saturations into the
-per-position sums, one adds a value (or a count) at every holder of a term; each in one pass
-and without temporaries. When the extension is missing or turned off (`TINSOBOT_COMPILED=0`),
-`add_scaled` does numpy's passes itself and the callers of the other two keep their numpy path;
-both give the same floats, bit for bit.
+saturations (what the snapshot's cache keeps); the range loops add a question's terms, in
+order, into per-position sums (`score_ranges`) or add a value (or a count) at every holder
+(`presence_ranges`) over ranges of positions; `add_where` adds a value where a mask is set.
+Each works in one pass and without temporaries. When the extension is missing or turned off
+(`TINSOBOT_COMPILED=0`), `add_where` does numpy's pass itself and the callers of the others
+keep their numpy path; both give the same floats, bit for bit.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ if TYPE_CHECKING:
     from .segment import FieldPostings
 
 __all__ = [
-    "add_presence",
-    "add_saturations",
-    "add_scaled",
     "add_where",
     "compiled",
     "decode_saturations",
@@ -31,7 +29,9 @@ __all__ = [
     "term_source",
 ]
 
-WINDOW = 65536  # positions scored through every term at a time (their sums stay in cache)
+POSITIONS_AT_ONCE = (
+    65536  # positions scored through every term at a time (their sums stay in cache)
+)
 
 
 def _load() -> ModuleType | None:
@@ -70,64 +70,6 @@ def decode_saturations(
     return positions, saturations
 
 
-def add_scaled(
-    positions: np.ndarray,
-    values: np.ndarray,
-    factor: float,
-    sums: np.ndarray,
-    overwrite: bool,
-    touched: np.ndarray | None,
-) -> None:
-    """sums[positions] (+)= values x factor (positions distinct); marks `touched`. One pass when
-    compiled, numpy's otherwise (the same floats)."""
-    if _COMPILED is not None:
-        _COMPILED.add_scaled(positions, values, factor, sums, overwrite, touched)
-        return
-    if overwrite:
-        sums[positions] = values * factor
-    else:
-        sums[positions] += values * factor
-    if touched is not None:
-        touched[positions] = True
-
-
-def add_saturations(
-    postings: FieldPostings,
-    term: int,
-    base: int,
-    norm: np.ndarray,
-    unit: np.ndarray,
-    k1: float,
-    factor: float,
-    sums: np.ndarray,
-    overwrite: bool,
-    touched: np.ndarray | None,
-) -> None:
-    """`add_scaled` of `decode_saturations` in one pass, without the arrays between them (the
-    same floats): for a term scored once, decoding into arrays costs more than the scoring."""
-    assert _COMPILED is not None
-    n, offset, gap_width, tf_width = postings.layout(term)
-    first, _ = postings.blocks(term)
-    _COMPILED.add_saturations(
-        postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base,
-        norm, unit, k1 + 1, factor, sums, overwrite, touched,
-    )  # fmt: skip
-
-
-def add_presence(
-    postings: FieldPostings, term: int, base: int, target: np.ndarray, value: float
-) -> None:
-    """target[position] += value at every holder of the term (int16 targets count by 1)."""
-    assert _COMPILED is not None
-    n, offset, gap_width, tf_width = postings.layout(term)
-    first, _ = postings.blocks(term)
-    counts = target.dtype == np.int16
-    _COMPILED.add_presence(
-        postings.post, offset, n, gap_width, tf_width, postings.bbase, first, base, target,
-        1.0 if counts else value, counts,
-    )  # fmt: skip
-
-
 Source = tuple[object, ...]
 
 
@@ -149,7 +91,7 @@ def score_ranges(
     sums: np.ndarray,
     touched: np.ndarray | None,
     ranges: np.ndarray,
-    window: int = WINDOW,
+    window: int = POSITIONS_AT_ONCE,
 ) -> None:
     """`add_saturations` of every source in turn, for the positions in `ranges` only (int64
     (lo, hi) pairs, ascending; each position's sum added in the sources' order, the same
@@ -160,7 +102,7 @@ def score_ranges(
 
 
 def presence_ranges(
-    sources: list[Source], target: np.ndarray, ranges: np.ndarray, window: int = WINDOW
+    sources: list[Source], target: np.ndarray, ranges: np.ndarray, window: int = POSITIONS_AT_ONCE
 ) -> None:
     """`add_presence` of every source in turn (its factor the value), for the positions in
     `ranges` only, a window at a time; int16 targets count holders. Releases the GIL."""

@@ -41,8 +41,8 @@ def score_terms(
     (or the cache, when it holds a term) when compiled, split as `split_positions` says.
     Without the compiled loops, every position."""
     if not kernels.compiled():
-        for number, (field, segment, term, factor) in enumerate(terms):
-            snapshot.add_saturations(field, segment, term, factor, sums, number == 0, touched)
+        for field, segment, term, factor in terms:
+            snapshot.add_saturations(field, segment, term, factor, sums, touched)
         return
     sources: list[kernels.Source] = []
     work = 0  # postings to decode, and a quarter of those decoded already (cheaper to add)

@@ -153,11 +153,7 @@ class FieldView:
         """target[position] += value at every document holding the key, deleted ones included
         (int16 targets count holders); False when no document holds it."""
         located = self.locate(key)
-        if kernels.compiled():
-            for where in located:
-                base = int(self.snapshot.bases[where.segment])
-                kernels.add_presence(self.postings[where.segment], where.term, base, target, value)
-        elif located:
+        if located:
             target[self.holders(key)] += value
         return bool(located)
 
@@ -338,22 +334,15 @@ class Snapshot:
         term: int,
         factor: float,
         sums: np.ndarray,
-        overwrite: bool,
         touched: np.ndarray | None,
     ) -> None:
-        """sums[position] (+)= saturation x factor at every holder of a term in one segment
-        (marking `touched`): from the cache when the term is there, else decoded straight into
-        the sums when compiled, without filling the cache (the same floats either way)."""
-        found = self.cached((field, segment, term))
-        if found is None and kernels.compiled():
-            view = self.fields[field]
-            kernels.add_saturations(
-                view.postings[segment], term, int(self.bases[segment]), view.norm, view.unit,
-                self.params.k1, factor, sums, overwrite, touched,
-            )  # fmt: skip
-            return
-        docs, saturation = found if found is not None else self.saturation(field, segment, term)
-        kernels.add_scaled(docs, saturation, factor, sums, overwrite, touched)
+        """sums[position] += saturation x factor at every holder of a term in one segment
+        (marking `touched`), the saturations through the cache (the numpy path of
+        `ranges.score_terms`, which adds straight from the segment when compiled)."""
+        docs, saturation = self.saturation(field, segment, term)
+        sums[docs] += saturation * factor
+        if touched is not None:
+            touched[docs] = True
 
     def cached(self, key: tuple[str, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
         """A term's decoded positions and saturations when the cache holds them (not decoded

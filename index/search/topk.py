@@ -203,11 +203,11 @@ class _Scorer:
         self, selected: np.ndarray, positions: np.ndarray | None, ranges: np.ndarray | None
     ) -> _Scored:
         """Read the scored positions' sums, then zero the scratch arrays for the next batch:
-        the `ranges` scored (every holder there), or only the candidates (None)."""
+        the holders (without candidates: every holder's slot was written, and no other), or the
+        `ranges` scored (every holder there), or only the candidates (None)."""
         snapshot, sums, touched = self.snapshot, self.sums, self.touched
         picked: np.ndarray | slice = slice(None)
-        if positions is None and ranges is not None:  # every holder is in the sums
-            # the holders, dead ones included, are the only non-zero slots: zero just them
+        if positions is None:  # the holders, dead ones included, are the only non-zero slots
             chosen_positions = np.flatnonzero(touched if touched is not None else sums > 0)
             found = sums[chosen_positions]
             sums[chosen_positions] = 0.0
@@ -217,28 +217,17 @@ class _Scorer:
                 alive = self.wanted[chosen_positions]
                 chosen_positions, found = chosen_positions[alive], found[alive]
             return _Scored(chosen_positions, found, picked)
-        if positions is None and touched is not None:
-            chosen_positions = np.flatnonzero(touched & self.wanted)
-        elif positions is None:
-            holders = sums > 0
-            if snapshot.size < snapshot.positions:  # some positions are deleted documents
-                holders &= self.wanted
-            chosen_positions = np.flatnonzero(holders)
-        elif ranges is not None and len(ranges) == 1 and ranges[0, 1] - ranges[0, 0] == len(sums):
+        if selected.all():
             chosen_positions, picked = positions, slice(None)  # every window: every candidate
         else:
             picked = np.flatnonzero(selected[positions // WINDOW])
             chosen_positions = positions[picked]
         found = sums[chosen_positions]
-        if ranges is None:
+        if ranges is None:  # only candidates were written (touched: no candidates, above)
             sums[chosen_positions] = 0.0
-            if touched is not None:
-                touched[:] = False
         else:
             for lo, hi in ranges.tolist():
                 sums[lo:hi] = 0.0
-                if touched is not None:
-                    touched[lo:hi] = False
         return _Scored(chosen_positions, found, picked)
 
 
