@@ -93,10 +93,10 @@ def score_ranges(
     ranges: np.ndarray,
     window: int = POSITIONS_AT_ONCE,
 ) -> None:
-    """`add_saturations` of every source in turn, for the positions in `ranges` only (int64
-    (lo, hi) pairs, ascending; each position's sum added in the sources' order, the same
-    floats), a window of positions at a time through all the sources; releases the GIL, so
-    two threads can score disjoint ranges of one array."""
+    """sums[position] += saturation x factor of every source holding it (marking `touched`),
+    for the positions in `ranges` only (int64 (lo, hi) pairs, ascending; each position's sum
+    added in the sources' order, the same floats), a window of positions at a time through all
+    the sources; releases the GIL, so two threads can score disjoint ranges of one array."""
     assert _COMPILED is not None
     _COMPILED.score_ranges(sources, k1 + 1, sums, touched, _pairs(ranges), window)
 
@@ -104,8 +104,8 @@ def score_ranges(
 def presence_ranges(
     sources: list[Source], target: np.ndarray, ranges: np.ndarray, window: int = POSITIONS_AT_ONCE
 ) -> None:
-    """`add_presence` of every source in turn (its factor the value), for the positions in
-    `ranges` only, a window at a time; int16 targets count holders. Releases the GIL."""
+    """target[position] += factor of every source holding it, for the positions in `ranges`
+    only, a window at a time; int16 targets count holders instead. Releases the GIL."""
     assert _COMPILED is not None
     _COMPILED.presence_ranges(sources, target, target.dtype == np.int16, _pairs(ranges), window)
 
