@@ -1,21 +1,46 @@
 """top-10 on the text words against tantivy-py, interleaved, in one process (ratios only).
 
-    python benchmarks/bench_top10.py --workdir /tmp/bench [--index DIR]
+    python benchmarks/bench_top10.py --workdir /tmp/bench [--index DIR] [--against OLD/topk.py]
 
 Uses the database and tantivy index that `bench_search.py --tantivy --workdir DIR` left there,
 and the same queries as its comparison (`--bm25-queries` of them, text words, `rounds` times).
+`--against` also times another version's `index/search/topk.py` (loaded beside this one, on the
+same opened index), each question asked of both in turn, which one first alternating: the
+ratio of the two is then measured side by side in one process.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import sys
 from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_search as bs  # noqa: E402
+
+
+def load_other(path: Path) -> ModuleType:
+    """Another version of topk.py as a module of this package (its relative imports are ours)."""
+    spec = importlib.util.spec_from_file_location("index.search.topk_other", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def top_of(module: ModuleType, snapshot: object, keys: list[int]) -> list[tuple[int, float]]:
+    """`FieldView.top` of the text words, through `module`'s top_k."""
+    weights: dict[int, float] = {}
+    for key in keys:
+        weights[key] = weights.get(key, 0.0) + 1.0
+    clauses = [module.Clause("text.words", key, weight) for key, weight in weights.items()]
+    found: list[tuple[int, float]] = module.top_k(snapshot, clauses, 10)
+    return found
 
 
 def main() -> int:
@@ -28,6 +53,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--max-rss-gb", type=float, default=3.0, help="stop above this")
+    parser.add_argument("--against", type=Path, default=None, help="another version's topk.py")
     args = parser.parse_args()
     bs.watch_self(args.max_rss_gb * 1024)
     from index.search.bm25 import BM25Params
@@ -50,24 +76,39 @@ def main() -> int:
     words = snapshot.field("text", "words")
     index, schema = bs.tantivy_index(args.workdir, url, args.docs, bs.SIX)
     searcher = index.searcher()
+    from index.search import topk
+
+    other = load_other(args.against) if args.against else None
     for q, keys in zip(word_queries, word_keys, strict=False):  # warm up, as bench_search does
         words.scores(keys)
-        words.top(keys, 10)
+        found = words.top(keys, 10)
+        if other is not None and top_of(other, snapshot, keys) != found:
+            raise SystemExit(f"the other version ranks {q} differently")
         searcher.search(bs.tantivy_query(schema, "text.words", list(q)), 10)
-    ratios = []
+    ratios, against = [], []
     for _ in range(args.rounds):
-        ours, theirs = [], []
-        for q, keys in zip(word_queries, word_keys, strict=False):
-            ours.append(bs.timed(words.top, keys, 10)[0])
+        ours, theirs, others = [], [], []
+        for number, (q, keys) in enumerate(zip(word_queries, word_keys, strict=False)):
+            if other is not None and number % 2:
+                others.append(bs.timed(top_of, other, snapshot, keys)[0])
+            ours.append(bs.timed(top_of, topk, snapshot, keys)[0])
+            if other is not None and not number % 2:
+                others.append(bs.timed(top_of, other, snapshot, keys)[0])
             query = bs.tantivy_query(schema, "text.words", list(q))
             theirs.append(bs.timed(searcher.search, query, 10)[0])
         ratio = statistics.median(ours) / statistics.median(theirs)
         ratios.append(ratio)
-        print(
+        line = (
             f"ours p50 {statistics.median(ours):.2f} ms, tantivy p50 "
             f"{statistics.median(theirs):.2f} ms, ratio {ratio:.2f}"
         )
+        if others:
+            against.append(statistics.median(ours) / statistics.median(others))
+            line += f"; other p50 {statistics.median(others):.2f} ms, ours/other {against[-1]:.2f}"
+        print(line)
     print(f"median ratio {statistics.median(ratios):.2f}")
+    if against:
+        print(f"median ours/other {statistics.median(against):.2f}")
     print(f"decoded postings cached: {snapshot.cached_bytes / 2**20:.1f} MB")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.search import kernels
+from index.search import kernels, topk
 from index.search import ranges as ranges_module
 from index.search.fields import query_terms
 from index.search.ranges import halves, score_terms
@@ -89,10 +90,11 @@ def test_rankings_are_bit_identical(
     clauses += [Clause("text.pairs", k, 1.0) for k in keys.pairs]
     share = np.random.default_rng(5).random(snapshot.positions)
     candidates = np.flatnonzero(snapshot.live & (share > 0.2))
-    for chosen, multiplier in ((None, None), (candidates, share[candidates])):
+    cases = itertools.product(((None, None), (candidates, share[candidates])), (0, 3, 10))
+    for (chosen, multiplier), wanted in cases:
 
-        def ranking(opened: Snapshot, chosen=chosen, multiplier=multiplier):  # type: ignore[no-untyped-def]
-            return rank_candidates(opened, clauses, chosen, multiplier, 0, exhaustive=True)
+        def ranking(opened: Snapshot, chosen=chosen, multiplier=multiplier, wanted=wanted):  # type: ignore[no-untyped-def]
+            return rank_candidates(opened, clauses, chosen, multiplier, wanted, exhaustive=True)
 
         compiled, plain = _both(monkeypatch, index_dir, ranking)
         assert len(compiled.positions) > 0
@@ -361,3 +363,162 @@ def test_adding_where_a_mask_is_set_refuses_other_lengths() -> None:
         pytest.skip("the compiled loops are not built")
     with pytest.raises(ValueError, match="different lengths"):
         kernels.add_where(np.zeros(4), np.zeros(3, dtype=bool), 1.0)
+
+
+@pytest.mark.parametrize("pruned", [False, True])
+def test_copies_taking_the_best_places_still_give_the_full_rankings_first_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pruned: bool
+) -> None:
+    """Three hundred articles share the best-scoring text: the best few scores gathered first are
+    all one text, so the first ten distinct texts lie further down, where the full ranking
+    finds them (compiled and numpy alike; in one pass, or by bounds in batches of windows)."""
+    if pruned:  # bounds however small the index and however many the postings
+        monkeypatch.setattr(topk, "_SMALL", 0)
+        monkeypatch.setattr(topk, "_BROAD", 1)
+        monkeypatch.setattr(topk, "WINDOW", 4)
+        monkeypatch.setattr(topk, "_FIRST_BATCH", 64)
+    rng = np.random.default_rng(17)
+    copied = ["hội", "hội", "hội", "thảo"]
+    docs = [copied if 300 <= i < 600 else  # side by side: a batch of windows sees only them
+            list(rng.choice([f"từ{j}" for j in range(50)] + ["hội"], size=int(rng.integers(5, 60))))
+            for i in range(1500)]  # fmt: skip
+    rows = [row(i + 1, d) for i, d in enumerate(docs)]
+    rows = [replace(r, content=301) if 300 <= i < 600 else r for i, r in enumerate(rows)]
+    writer = IndexWriter(tmp_path)
+    build(writer, rows[:1000])
+    apply(writer, rows[1000:], [8, 15, 302])
+    keys = query_keys(query_terms(["hội", "thảo"])).words
+
+    def best(opened: Snapshot) -> list[tuple[int, float]]:
+        return opened.field("text", "words").top(list(keys), 10)
+
+    compiled, plain = _both(monkeypatch, writer.index_dir, best)
+    snapshot = opened(writer.index_dir)
+    scores = snapshot.field("text", "words").scores(list(keys))
+    ranked = sorted(
+        np.flatnonzero(scores > 0).tolist(),
+        key=lambda p: (-round(scores[p], 9), -snapshot.published_us[p], -snapshot.article_ids[p]),
+    )
+    seen: set[int] = set()
+    expected = []
+    for position in ranked:
+        if int(snapshot.content[position]) not in seen:
+            seen.add(int(snapshot.content[position]))
+            expected.append(position)
+    assert len(ranked) > 300 and len(expected) >= 10 and snapshot.has_copies
+    assert [p for p, _ in compiled] == expected[:10] == [p for p, _ in plain]
+    assert [s for _, s in compiled] == [s for _, s in plain]
+
+
+def _gather_expected(
+    sums: np.ndarray,
+    marks: np.ndarray | None,
+    live: np.ndarray | None,
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+    inside: np.ndarray,
+) -> dict[int, float]:
+    if candidates is not None:
+        values = sums[candidates] * (1.0 if multiplier is None else multiplier)
+        return dict(zip(candidates.tolist(), values.tolist(), strict=True))
+    holders = inside & (marks if marks is not None else sums > 0)
+    if live is not None:
+        holders &= live
+    return {int(p): float(sums[p]) for p in np.flatnonzero(holders)}
+
+
+@given(
+    st.lists(st.floats(0, 100), min_size=1, max_size=60),
+    st.integers(0, 3),  # 0: positive sums, 1: marks, 2: candidates, 3: candidates x multiplier
+    st.lists(st.integers(0, 60), max_size=6),
+    st.integers(0, 12),
+    st.sampled_from([0.0, 1e-9, 5.0]),
+    st.integers(0, 2**32 - 1),
+)
+def test_gathering_the_best_reads_and_clears_every_scored_position(
+    values: list[float], mode: int, edges: list[int], take: int, margin: float, seed: int
+) -> None:
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    rng = np.random.default_rng(seed)
+    n = len(values)
+    sums = np.array(values) * (rng.random(n) < 0.7)  # some positions hold nothing
+    cuts = sorted({min(e, n) for e in edges} | {0, n})
+    ranges = np.array([[a, b] for a, b in itertools.pairwise(cuts) if rng.random() < 0.7] or
+                      [[0, 0]], dtype=np.int64)  # fmt: skip
+    inside = np.zeros(n, dtype=bool)
+    for lo, hi in ranges.tolist():
+        inside[lo:hi] = True
+    marks = (sums > 0) | (rng.random(n) < 0.1) if mode == 1 else None
+    live = rng.random(n) < 0.8 if mode < 2 else None
+    candidates = np.flatnonzero(inside & (rng.random(n) < 0.6)) if mode >= 2 else None
+    multiplier = rng.random(len(candidates)) if mode == 3 and candidates is not None else None
+    expected = _gather_expected(sums, marks, live, candidates, multiplier, inside)
+    cleared = inside & (True if mode >= 2 else marks if marks is not None else sums > 0)
+    after = np.where(cleared, 0.0, sums)
+    given_marks = None if marks is None else marks.copy()
+    out = (np.full(n, -1, dtype=np.int64), np.zeros(n))
+    found = kernels.gather_best(
+        sums, given_marks, live, candidates, multiplier, ranges, take, margin, out
+    )
+    written = dict(zip(found.positions.tolist(), found.scores.tolist(), strict=True))
+    assert len(written) == len(found.positions) and found.scored == len(expected)
+    assert all(expected[position] == score for position, score in written.items())
+    assert sums.tolist() == after.tolist()  # the scored slots are clean for the next search
+    if given_marks is not None and marks is not None:
+        assert given_marks.tolist() == (marks & ~inside).tolist()
+    ordered = sorted(expected.values(), reverse=True)
+    if 0 < take < len(ordered):
+        assert found.floor == ordered[take - 1]
+        near = found.scores >= found.floor - margin
+        assert near[: found.kept].all() and not near[found.kept :].any()
+        assert {p for p, s in expected.items() if s >= found.floor - margin} <= written.keys()
+    else:  # no more than `take`: every entry, all first
+        assert found.floor == -np.inf and found.kept == len(expected) and written == expected
+
+
+def test_gathering_refuses_what_does_not_fit() -> None:
+    if not kernels.compiled():
+        pytest.skip("the compiled loops are not built")
+    sums, whole = np.ones(8), np.array([[0, 8]], dtype=np.int64)
+    out = (np.zeros(8, dtype=np.int64), np.zeros(8))
+    with pytest.raises(ValueError, match="past the positions"):
+        kernels.gather_best(sums, None, None, np.array([9]), None, whole, 2, 0.0, out)
+    with pytest.raises(ValueError, match="more to gather"):
+        kernels.gather_best(sums, None, None, None, None, whole, 2, 0.0, (out[0][:3], out[1]))
+    with pytest.raises(ValueError, match="out of order"):
+        kernels.gather_best(sums, None, None, None, None, np.array([[4, 8], [0, 2]]), 2, 0.0, out)
+    with pytest.raises(ValueError, match="different lengths"):
+        kernels.gather_best(sums, np.ones(7, dtype=bool), None, None, None, whole, 2, 0.0, out)
+    with pytest.raises(ValueError, match="without candidates"):
+        kernels.gather_best(
+            sums, np.ones(8, dtype=bool), None, np.array([1]), None, whole, 2, 0.0, out
+        )
+
+
+def test_the_best_gathered_first_are_trusted_only_clear_of_the_rounding(
+    snapshot: Snapshot,
+) -> None:
+    """Scores round to 1e-9 before the dates break ties: an entry left out of the first ones
+    (below the floor less the margin) can tie with the last one kept and outrank it. The first
+    ones alone must not answer then; the full ranking does."""
+    texts: dict[int, int] = {}
+    for position in np.flatnonzero(snapshot.live).tolist():
+        texts.setdefault(int(snapshot.content[position]), position)
+    picked = sorted(
+        list(texts.values())[:11],
+        key=lambda p: (snapshot.published_us[p], snapshot.article_ids[p]),
+    )
+    kept_last, left_out = picked[0], picked[1]  # left_out wins a tie of rounded scores
+    floor = 1.0000000047
+    positions = np.array([*picked[2:11], kept_last, left_out], dtype=np.int64)
+    scores = np.array([2.0] * 9 + [floor - 3.9e-9, floor - 4.1e-9])
+    assert round(scores[-1], 9) == round(scores[-2], 9)
+    full = topk._best(snapshot, positions, scores, 10, len(positions))
+    assert left_out in full.positions.tolist() and kept_last not in full.positions.tolist()
+    assert topk._first_few(snapshot, positions, scores, 10, 10, floor, False) is None
+    clear = scores.copy()
+    clear[-2] = floor - 1.9e-9  # the last one kept clear of the rounding: the first ten tell
+    found = topk._first_few(snapshot, positions, clear, 10, 10, floor, False)
+    assert found is not None
+    assert found[0].tolist() == topk._best(snapshot, positions, clear, 10, 11).positions.tolist()

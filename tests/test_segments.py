@@ -198,6 +198,7 @@ def test_top_k_over_every_holder_is_exact_in_concurrent_searches(
     in many batches, as a large one does."""
     monkeypatch.setattr(topk, "WINDOW", 4)
     monkeypatch.setattr(topk, "_FIRST_BATCH", 64)
+    monkeypatch.setattr(topk, "_SMALL", 0)
     rng = np.random.default_rng(5)
     vocabulary = [f"từ{i}" for i in range(300)]
     weights = 1 / np.arange(1, 301)

@@ -19,6 +19,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #define BLOCK 128
@@ -595,6 +596,317 @@ done:
     return result;
 }
 
+/* A buffer argument that may be None (view->buf stays NULL then). */
+static int optional_buffer(PyObject *obj, Py_buffer *view, int flags) {
+    if (obj == Py_None)
+        return 0;
+    return PyObject_GetBuffer(obj, view, flags);
+}
+
+static void release_optional(Py_buffer *view) {
+    if (view->obj != NULL)
+        PyBuffer_Release(view);
+}
+
+/* The smallest of the `take` largest values seen so far: a min-heap of at most `take`. */
+typedef struct {
+    double *values;
+    Py_ssize_t take, filled;
+} Best;
+
+static void best_offer(Best *best, double value) {
+    double *heap = best->values;
+    Py_ssize_t i;
+    if (best->filled < best->take) {
+        i = best->filled++;
+        while (i > 0 && heap[(i - 1) / 2] > value) {
+            heap[i] = heap[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        heap[i] = value;
+        return;
+    }
+    if (best->take == 0 || value <= heap[0])
+        return;
+    i = 0;
+    for (;;) {
+        Py_ssize_t child = 2 * i + 1;
+        if (child >= best->take)
+            break;
+        if (child + 1 < best->take && heap[child + 1] < heap[child])
+            child++;
+        if (heap[child] >= value)
+            break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = value;
+}
+
+typedef struct {
+    double *sums;
+    uint8_t *marks;       /* NULL: a holder is a positive sum */
+    const uint8_t *live;  /* NULL: every position is live */
+    const int64_t *candidates;
+    Py_ssize_t candidate_count;
+    const double *multiplier; /* one per candidate, or NULL */
+    int64_t *out_positions;
+    double *out_scores;
+    Py_ssize_t slots, capacity;
+    Py_ssize_t count;  /* entries written out */
+    Py_ssize_t scored; /* entries seen */
+    double margin;
+    Best best;
+} Gather;
+
+/* A gathering pass's state, copied out of `Gather` so that it stays in registers (the out
+ * arrays' int64 writes could otherwise alias the counts). */
+typedef struct {
+    int64_t *positions;
+    double *scores;
+    Py_ssize_t take;
+    Py_ssize_t count;  /* entries written out */
+    Py_ssize_t scored; /* entries seen */
+    double limit;      /* below it (the best's floor less the margin), an entry is left out */
+} Tally;
+
+static Tally tally_of(const Gather *g) {
+    Tally t = {g->out_positions, g->out_scores, g->best.take, 0, 0, -INFINITY};
+    return t;
+}
+
+/* A kept entry offered to the heap of the best; the limit rises once the heap is full. */
+static void offer(Gather *g, Tally *t, double value) {
+    best_offer(&g->best, value);
+    if (g->best.filled == g->best.take)
+        t->limit = g->best.values[0] - g->margin;
+}
+
+/* One scored entry (`holds`: an entry at all), written out unless it already scores below the
+ * floor of the `take` best seen so far less the margin (the floor only rises, so it stays below
+ * the final one's): once the heap of the best is full, few entries are (a branch predicted
+ * well). */
+static inline void consider(Gather *g, Tally *t, int64_t position, double value, int holds) {
+    t->scored += holds;
+    if (holds & (value >= t->limit)) {
+        t->positions[t->count] = position;
+        t->scores[t->count] = value;
+        t->count++;
+        if (t->take > 0)
+            offer(g, t, value);
+    }
+}
+
+#define CHUNK 64
+
+/* Positions [lo, hi) of positive sum (the live ones) counted as entries seen, and whether any
+ * of them reaches `limit`: one branch-free pass, which the compiler vectorises when a live mask
+ * is given (so the caller gives one even when every position is live). */
+static inline int chunk_reaches(const double *sums, const uint8_t *live, Py_ssize_t lo,
+                                Py_ssize_t hi, double limit, Py_ssize_t *scored) {
+    int64_t reaches = 0, held = 0;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        int64_t holds = (sums[i] > 0.0) & (live ? live[i] != 0 : 1);
+        held += holds;
+        reaches |= holds & (sums[i] >= limit);
+    }
+    *scored += held;
+    return reaches != 0;
+}
+
+/* Every position of the ranges considered (a holder: marked, or of positive sum, and live),
+ * its slot (and mark) zeroed. Without marks, a chunk of positions none of which reaches the
+ * limit is only counted and zeroed (most are, once the heap of the best is full). */
+static void gather_holders(Gather *g, const int64_t *ranges, Py_ssize_t count_ranges) {
+    double *sums = g->sums;
+    uint8_t *marks = g->marks;
+    const uint8_t *live = g->live;
+    Tally t = tally_of(g);
+    for (Py_ssize_t r = 0; r < count_ranges; r++) {
+        Py_ssize_t lo = (Py_ssize_t)ranges[2 * r], hi = (Py_ssize_t)ranges[2 * r + 1];
+        for (Py_ssize_t start = lo; start < hi; start += CHUNK) {
+            Py_ssize_t end = hi - start < CHUNK ? hi : start + CHUNK;
+            if (marks || chunk_reaches(sums, live, start, end, t.limit, &t.scored)) {
+                Py_ssize_t seen = t.scored;
+                for (Py_ssize_t i = start; i < end; i++) {
+                    int holds = marks ? marks[i] != 0 : sums[i] > 0.0;
+                    if (live)
+                        holds &= live[i] != 0;
+                    consider(g, &t, i, sums[i], holds);
+                }
+                if (!marks)
+                    t.scored = seen; /* counted by chunk_reaches already */
+            }
+            memset(sums + start, 0, (size_t)(end - start) * sizeof(double));
+            if (marks)
+                memset(marks + start, 0, (size_t)(end - start));
+        }
+    }
+    g->count = t.count;
+    g->scored = t.scored;
+}
+
+/* Every candidate's sum (times its multiplier) considered, then the ranges' slots zeroed; -1
+ * for a candidate past the sums. */
+static int gather_candidates(Gather *g, const int64_t *ranges, Py_ssize_t count_ranges) {
+    const int64_t *candidates = g->candidates;
+    const double *sums = g->sums, *multiplier = g->multiplier;
+    Tally t = tally_of(g);
+    for (Py_ssize_t j = 0; j < g->candidate_count; j++) {
+        int64_t position = candidates[j];
+        if (position < 0 || position >= g->slots)
+            return -1;
+        double value = sums[position];
+        if (multiplier)
+            value = value * multiplier[j];
+        consider(g, &t, position, value, 1);
+    }
+    g->count = t.count;
+    g->scored = t.scored;
+    for (Py_ssize_t r = 0; r < count_ranges; r++)
+        memset(g->sums + ranges[2 * r], 0,
+               (size_t)(ranges[2 * r + 1] - ranges[2 * r]) * sizeof(double));
+    return 0;
+}
+
+/* The written-out entries of score at least `limit` moved first (order otherwise unspecified);
+ * returns how many they are. */
+static Py_ssize_t keep_first(Gather *g, double limit) {
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t j = 0; j < g->count; j++) {
+        if (!(g->out_scores[j] >= limit))
+            continue;
+        double score = g->out_scores[j];
+        int64_t position = g->out_positions[j];
+        g->out_scores[j] = g->out_scores[kept];
+        g->out_positions[j] = g->out_positions[kept];
+        g->out_scores[kept] = score;
+        g->out_positions[kept] = position;
+        kept++;
+    }
+    return kept;
+}
+
+static int gather_buffers_fit(Gather *g, Py_buffer *marks, Py_buffer *live, Py_buffer *candidates,
+                              Py_buffer *multiplier, Py_buffer *positions, Py_buffer *scores) {
+    if ((marks->buf && marks->len != g->slots) || (live->buf && live->len != g->slots) ||
+        (multiplier->buf && (!candidates->buf || multiplier->len != candidates->len)) ||
+        candidates->len % (Py_ssize_t)sizeof(int64_t) != 0) {
+        PyErr_SetString(PyExc_ValueError, "arrays of different lengths");
+        return -1;
+    }
+    if (marks->buf && candidates->buf) {
+        PyErr_SetString(PyExc_ValueError, "marks are read only without candidates");
+        return -1;
+    }
+    g->capacity = positions->len / (Py_ssize_t)sizeof(int64_t);
+    if (scores->len / (Py_ssize_t)sizeof(double) < g->capacity)
+        g->capacity = scores->len / (Py_ssize_t)sizeof(double);
+    return 0;
+}
+
+/* The ranges' pairs ascending and inside the slots: how many positions they span, or -1. */
+static Py_ssize_t ranges_span(const int64_t *pairs, Py_ssize_t count_ranges, Py_ssize_t slots) {
+    Py_ssize_t spanned = 0;
+    for (Py_ssize_t r = 0; r < count_ranges; r++) {
+        if (pairs[2 * r] < 0 || pairs[2 * r + 1] > slots || pairs[2 * r] > pairs[2 * r + 1] ||
+            (r > 0 && pairs[2 * r] < pairs[2 * r - 1])) {
+            PyErr_SetString(PyExc_ValueError, "a range outside the sums, or out of order");
+            return -1;
+        }
+        spanned += pairs[2 * r + 1] - pairs[2 * r];
+    }
+    return spanned;
+}
+
+/* gather_best(sums, marks, live, candidates, multiplier, ranges, take, margin, out_positions,
+ * out_scores) -> (count, kept, floor, scored): read the scored entries of the ranges, zeroing
+ * their slots of `sums` (and `marks`). Without candidates (None), the entries are the holders
+ * of the ranges (marked, or of positive sum; the dead left out when `live` is given); with
+ * them (int64), each candidate's sum times its multiplier (float64, one per candidate, or
+ * None). `scored` entries are seen; `count` are written to the out arrays: all of them, unless
+ * more than `take` (> 0) are seen, when `floor` is the `take`-th largest score (-inf
+ * otherwise) and every entry of score at least `floor - margin` is written, the first `kept`
+ * written. */
+static PyObject *gather_best(PyObject *self, PyObject *args) {
+    PyObject *marks_obj, *live_obj, *candidates_obj, *multiplier_obj;
+    Py_buffer sums, marks, live, candidates, multiplier, ranges, positions, scores;
+    Py_ssize_t take, count_ranges;
+    double margin;
+    if (!PyArg_ParseTuple(args, "w*OOOOy*ndw*w*", &sums, &marks_obj, &live_obj, &candidates_obj,
+                          &multiplier_obj, &ranges, &take, &margin, &positions, &scores))
+        return NULL;
+    PyObject *result = NULL;
+    Gather g = {0};
+    memset(&marks, 0, sizeof(marks));
+    memset(&live, 0, sizeof(live));
+    memset(&candidates, 0, sizeof(candidates));
+    memset(&multiplier, 0, sizeof(multiplier));
+    if (optional_buffer(marks_obj, &marks, PyBUF_WRITABLE) < 0 ||
+        optional_buffer(live_obj, &live, PyBUF_SIMPLE) < 0 ||
+        optional_buffer(candidates_obj, &candidates, PyBUF_SIMPLE) < 0 ||
+        optional_buffer(multiplier_obj, &multiplier, PyBUF_SIMPLE) < 0)
+        goto done;
+    g.slots = sums.len / (Py_ssize_t)sizeof(double);
+    if (gather_buffers_fit(&g, &marks, &live, &candidates, &multiplier, &positions, &scores) < 0 ||
+        ranges_from(&ranges, &count_ranges) < 0)
+        goto done;
+    const int64_t *pairs = ranges.buf;
+    Py_ssize_t spanned = ranges_span(pairs, count_ranges, g.slots);
+    if (spanned < 0)
+        goto done;
+    g.candidate_count = candidates.len / (Py_ssize_t)sizeof(int64_t);
+    if (take < 0 || (candidates.buf ? g.candidate_count : spanned) > g.capacity) {
+        PyErr_SetString(PyExc_ValueError, take < 0 ? "a negative take"
+                                                   : "more to gather than the out arrays hold");
+        goto done;
+    }
+    g.sums = sums.buf;
+    g.marks = marks.buf;
+    g.live = live.buf;
+    g.candidates = candidates.buf;
+    g.multiplier = multiplier.buf;
+    g.out_positions = positions.buf;
+    g.out_scores = scores.buf;
+    g.margin = margin;
+    g.best.take = take;
+    g.best.values = PyMem_Malloc((size_t)(take ? take : 1) * sizeof(double));
+    if (g.best.values == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int failed = 0;
+    Py_ssize_t kept;
+    double floor = -INFINITY;
+    Py_BEGIN_ALLOW_THREADS
+    if (candidates.buf)
+        failed = gather_candidates(&g, pairs, count_ranges);
+    else
+        gather_holders(&g, pairs, count_ranges);
+    kept = g.count;
+    if (take > 0 && g.scored > take) {
+        floor = g.best.values[0];
+        kept = keep_first(&g, floor - margin);
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_SetString(PyExc_ValueError, PAST);
+        goto done;
+    }
+    result = Py_BuildValue("nndn", g.count, kept, floor, g.scored);
+done:
+    PyMem_Free(g.best.values);
+    PyBuffer_Release(&sums);
+    PyBuffer_Release(&ranges);
+    PyBuffer_Release(&positions);
+    PyBuffer_Release(&scores);
+    release_optional(&marks);
+    release_optional(&live);
+    release_optional(&candidates);
+    release_optional(&multiplier);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"decode_saturations", decode_saturations, METH_VARARGS,
      "A term's positions and BM25 saturations."},
@@ -603,6 +915,8 @@ static PyMethodDef methods[] = {
     {"score_ranges", score_ranges, METH_VARARGS,
      "Add the scaled BM25 saturations of several terms into per-position sums, in ranges."},
     {"add_where", add_where, METH_VARARGS, "Add a value where a mask is set."},
+    {"gather_best", gather_best, METH_VARARGS,
+     "Read and clear the scored positions' sums, the best few first."},
     {NULL, NULL, 0, NULL},
 };
 

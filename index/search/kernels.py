@@ -3,7 +3,8 @@
 One loop decodes a term's postings straight from the mapped segment into positions and BM25
 saturations (what the snapshot's cache keeps); the range loops add a question's terms, in
 order, into per-position sums (`score_ranges`) or add a value (or a count) at every holder
-(`presence_ranges`) over ranges of positions; `add_where` adds a value where a mask is set.
+(`presence_ranges`) over ranges of positions; `gather_best` reads the scored positions back,
+clearing their slots, the best few first; `add_where` adds a value where a mask is set.
 Each works in one pass and without temporaries. When the extension is missing or turned off
 (`TINSOBOT_COMPILED=0`), `add_where` does numpy's pass itself and the callers of the others
 keep their numpy path; both give the same floats, bit for bit.
@@ -12,6 +13,7 @@ keep their numpy path; both give the same floats, bit for bit.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,7 @@ __all__ = [
     "add_where",
     "compiled",
     "decode_saturations",
+    "gather_best",
     "presence_ranges",
     "score_ranges",
     "term_source",
@@ -108,6 +111,49 @@ def presence_ranges(
     only, a window at a time; int16 targets count holders instead. Releases the GIL."""
     assert _COMPILED is not None
     _COMPILED.presence_ranges(sources, target, target.dtype == np.int16, _pairs(ranges), window)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Scored positions and their scores, as `gather_best` found them: every entry seen
+    (`scored` of them) unless more than `take` were, then every entry of score at least `floor`
+    (the `take`-th largest score; -inf otherwise) less the margin, those first (`kept`)."""
+
+    positions: np.ndarray
+    scores: np.ndarray
+    kept: int
+    floor: float
+    scored: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether every entry seen is here."""
+        return len(self.positions) == self.scored
+
+
+def gather_best(
+    sums: np.ndarray,
+    marks: np.ndarray | None,
+    live: np.ndarray | None,
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+    ranges: np.ndarray,
+    take: int,
+    margin: float,
+    out: tuple[np.ndarray, np.ndarray],
+) -> Gathered:
+    """The scored entries of `ranges` read in one pass, their slots of `sums` (and `marks`)
+    zeroed: without `candidates`, every holder (marked, or of positive sum; the dead left out by
+    `live`); with them, each candidate's sum x its `multiplier` (one per candidate, or None).
+    Of more than `take`, only those that can be among the best `take` (less `margin`) are kept
+    (see `Gathered`). The results are views of `out` (int64 positions, float64 scores, one slot
+    per position a search may score), valid until the next search of this thread."""
+    assert _COMPILED is not None
+    positions, scores = out
+    count, kept, floor, scored = _COMPILED.gather_best(
+        sums, marks, live, candidates, multiplier, _pairs(ranges), take, margin, positions, scores
+    )
+    return Gathered(positions[:count], scores[:count], kept, floor, scored)
 
 
 def _pairs(ranges: np.ndarray) -> np.ndarray:

@@ -368,6 +368,15 @@ class Snapshot:
             self._local.scratch = found
         return found
 
+    def gathering(self) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's arrays to gather scored positions into (int64) with their scores,
+        one slot per position; their contents are only valid until the next search."""
+        found: tuple[np.ndarray, np.ndarray] | None = getattr(self._local, "gathering", None)
+        if found is None:
+            found = (np.empty(self.positions, dtype=np.int64), np.empty(self.positions))
+            self._local.gathering = found
+        return found
+
     def _gather(self, name: str, dtype: type) -> np.ndarray:
         parts = [np.asarray(getattr(s, name)) for s in self.segments]
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
