@@ -454,6 +454,7 @@ def test_gathering_the_best_reads_and_clears_every_scored_position(
     candidates = np.flatnonzero(inside & (rng.random(n) < 0.6)) if mode >= 2 else None
     multiplier = rng.random(len(candidates)) if mode == 3 and candidates is not None else None
     expected = _gather_expected(sums, marks, live, candidates, multiplier, inside)
+    seen = _gather_expected(sums, marks, None, candidates, multiplier, inside)  # dead ones too
     cleared = inside & (True if mode >= 2 else marks if marks is not None else sums > 0)
     after = np.where(cleared, 0.0, sums)
     given_marks = None if marks is None else marks.copy()
@@ -462,19 +463,20 @@ def test_gathering_the_best_reads_and_clears_every_scored_position(
         sums, given_marks, live, candidates, multiplier, ranges, take, margin, out
     )
     written = dict(zip(found.positions.tolist(), found.scores.tolist(), strict=True))
-    assert len(written) == len(found.positions) and found.scored == len(expected)
+    assert len(written) == len(found.positions) and found.scored == len(seen)
     assert all(expected[position] == score for position, score in written.items())
     assert sums.tolist() == after.tolist()  # the scored slots are clean for the next search
     if given_marks is not None and marks is not None:
         assert given_marks.tolist() == (marks & ~inside).tolist()
     ordered = sorted(expected.values(), reverse=True)
-    if 0 < take < len(ordered):
-        assert found.floor == ordered[take - 1]
+    if 0 < take <= len(ordered):
+        assert found.floor == ordered[take - 1] and not found.everything
         near = found.scores >= found.floor - margin
         assert near[: found.kept].all() and not near[found.kept :].any()
         assert {p for p, s in expected.items() if s >= found.floor - margin} <= written.keys()
-    else:  # no more than `take`: every entry, all first
+    else:  # fewer than `take`: every entry, all first
         assert found.floor == -np.inf and found.kept == len(expected) and written == expected
+        assert found.everything
 
 
 def test_gathering_refuses_what_does_not_fit() -> None:

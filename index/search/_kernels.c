@@ -20,6 +20,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 #define BLOCK 128
@@ -665,13 +668,12 @@ typedef struct {
     int64_t *positions;
     double *scores;
     Py_ssize_t take;
-    Py_ssize_t count;  /* entries written out */
-    Py_ssize_t scored; /* entries seen */
+    Py_ssize_t count; /* entries written out */
     double limit;      /* below it (the best's floor less the margin), an entry is left out */
 } Tally;
 
 static Tally tally_of(const Gather *g) {
-    Tally t = {g->out_positions, g->out_scores, g->best.take, 0, 0, -INFINITY};
+    Tally t = {g->out_positions, g->out_scores, g->best.take, 0, -INFINITY};
     return t;
 }
 
@@ -682,13 +684,11 @@ static void offer(Gather *g, Tally *t, double value) {
         t->limit = g->best.values[0] - g->margin;
 }
 
-/* One scored entry (`holds`: an entry at all), written out unless it already scores below the
- * floor of the `take` best seen so far less the margin (the floor only rises, so it stays below
- * the final one's): once the heap of the best is full, few entries are (a branch predicted
- * well). */
-static inline void consider(Gather *g, Tally *t, int64_t position, double value, int holds) {
-    t->scored += holds;
-    if (holds & (value >= t->limit)) {
+/* An entry written out unless it already scores below the floor of the `take` best seen so
+ * far less the margin (the floor only rises, so it stays below the final one's): once the
+ * heap of the best is full, few entries are (a branch predicted well). */
+static inline void consider(Gather *g, Tally *t, int64_t position, double value) {
+    if (value >= t->limit) {
         t->positions[t->count] = position;
         t->scores[t->count] = value;
         t->count++;
@@ -699,51 +699,64 @@ static inline void consider(Gather *g, Tally *t, int64_t position, double value,
 
 #define CHUNK 64
 
-/* Positions [lo, hi) of positive sum (the live ones) counted as entries seen, and whether any
- * of them reaches `limit`: one branch-free pass, which the compiler vectorises when a live mask
- * is given (so the caller gives one even when every position is live). */
-static inline int chunk_reaches(const double *sums, const uint8_t *live, Py_ssize_t lo,
-                                Py_ssize_t hi, double limit, Py_ssize_t *scored) {
-    int64_t reaches = 0, held = 0;
-    for (Py_ssize_t i = lo; i < hi; i++) {
-        int64_t holds = (sums[i] > 0.0) & (live ? live[i] != 0 : 1);
-        held += holds;
-        reaches |= holds & (sums[i] >= limit);
+/* Whether any positive sum of positions [lo, hi) reaches `limit`, and how many are positive
+ * (added to `held`), without a branch per position: two doubles at a time where SSE2 is there (every
+ * x86-64; gcc does not vectorise this loop itself without fast-math). */
+static inline int chunk_reaches(const double *sums, Py_ssize_t lo, Py_ssize_t hi, double limit,
+                                int64_t *held) {
+    int reach = 0;
+    int64_t positive = 0;
+    Py_ssize_t i = lo;
+#ifdef __SSE2__
+    const __m128d bar = _mm_set1_pd(limit), zero = _mm_setzero_pd();
+    __m128d reached = _mm_setzero_pd();
+    for (; i + 2 <= hi; i += 2) {
+        __m128d value = _mm_loadu_pd(sums + i), holds = _mm_cmpgt_pd(value, zero);
+        reached = _mm_or_pd(reached, _mm_and_pd(holds, _mm_cmpge_pd(value, bar)));
+        int signs = _mm_movemask_pd(holds); /* two bits */
+        positive += (signs & 1) + (signs >> 1);
     }
-    *scored += held;
-    return reaches != 0;
+    reach = _mm_movemask_pd(reached) != 0;
+#endif
+    for (; i < hi; i++) {
+        reach |= (sums[i] > 0.0) & (sums[i] >= limit);
+        positive += sums[i] > 0.0;
+    }
+    *held += positive;
+    return reach;
 }
 
-/* Every position of the ranges considered (a holder: marked, or of positive sum, and live),
- * its slot (and mark) zeroed. Without marks, a chunk of positions none of which reaches the
- * limit is only counted and zeroed (most are, once the heap of the best is full). */
+/* Every holder of the ranges (marked, or of positive sum; dead ones count as seen) considered
+ * when live, its slot (and mark) zeroed. Without marks, a chunk of positions none of which
+ * reaches the limit (most, once the heap of the best is full) is only counted and zeroed. */
 static void gather_holders(Gather *g, const int64_t *ranges, Py_ssize_t count_ranges) {
     double *sums = g->sums;
     uint8_t *marks = g->marks;
     const uint8_t *live = g->live;
     Tally t = tally_of(g);
+    int64_t seen = 0;
     for (Py_ssize_t r = 0; r < count_ranges; r++) {
         Py_ssize_t lo = (Py_ssize_t)ranges[2 * r], hi = (Py_ssize_t)ranges[2 * r + 1];
         for (Py_ssize_t start = lo; start < hi; start += CHUNK) {
             Py_ssize_t end = hi - start < CHUNK ? hi : start + CHUNK;
-            if (marks || chunk_reaches(sums, live, start, end, t.limit, &t.scored)) {
-                Py_ssize_t seen = t.scored;
+            if (marks) {
                 for (Py_ssize_t i = start; i < end; i++) {
-                    int holds = marks ? marks[i] != 0 : sums[i] > 0.0;
-                    if (live)
-                        holds &= live[i] != 0;
-                    consider(g, &t, i, sums[i], holds);
+                    seen += marks[i] != 0;
+                    if (marks[i] && (!live || live[i]))
+                        consider(g, &t, i, sums[i]);
                 }
-                if (!marks)
-                    t.scored = seen; /* counted by chunk_reaches already */
+                memset(marks + start, 0, (size_t)(end - start));
+            } else if (chunk_reaches(sums, start, end, t.limit, &seen)) {
+                for (Py_ssize_t i = start; i < end; i++) {
+                    if (sums[i] >= t.limit && sums[i] > 0.0 && (!live || live[i]))
+                        consider(g, &t, i, sums[i]);
+                }
             }
             memset(sums + start, 0, (size_t)(end - start) * sizeof(double));
-            if (marks)
-                memset(marks + start, 0, (size_t)(end - start));
         }
     }
     g->count = t.count;
-    g->scored = t.scored;
+    g->scored = (Py_ssize_t)seen;
 }
 
 /* Every candidate's sum (times its multiplier) considered, then the ranges' slots zeroed; -1
@@ -759,10 +772,10 @@ static int gather_candidates(Gather *g, const int64_t *ranges, Py_ssize_t count_
         double value = sums[position];
         if (multiplier)
             value = value * multiplier[j];
-        consider(g, &t, position, value, 1);
+        consider(g, &t, position, value);
     }
     g->count = t.count;
-    g->scored = t.scored;
+    g->scored = g->candidate_count;
     for (Py_ssize_t r = 0; r < count_ranges; r++)
         memset(g->sums + ranges[2 * r], 0,
                (size_t)(ranges[2 * r + 1] - ranges[2 * r]) * sizeof(double));
@@ -824,10 +837,12 @@ static Py_ssize_t ranges_span(const int64_t *pairs, Py_ssize_t count_ranges, Py_
  * their slots of `sums` (and `marks`). Without candidates (None), the entries are the holders
  * of the ranges (marked, or of positive sum; the dead left out when `live` is given); with
  * them (int64), each candidate's sum times its multiplier (float64, one per candidate, or
- * None). `scored` entries are seen; `count` are written to the out arrays: all of them, unless
- * more than `take` (> 0) are seen, when `floor` is the `take`-th largest score (-inf
- * otherwise) and every entry of score at least `floor - margin` is written, the first `kept`
- * written. */
+ * None). `scored` entries are seen (holders dead or alive, or candidates); `count` are written
+ * to the out arrays: every one while fewer than `take` (> 0) were written; from then on, the
+ * floor of the `take` best written rises and an entry below it less `margin` is left out.
+ * `floor` is that floor at the end (-inf when the `take` best never filled up: nothing left
+ * out, every entry first), and the first `kept` written are those of score at least `floor -
+ * margin`. */
 static PyObject *gather_best(PyObject *self, PyObject *args) {
     PyObject *marks_obj, *live_obj, *candidates_obj, *multiplier_obj;
     Py_buffer sums, marks, live, candidates, multiplier, ranges, positions, scores;
@@ -884,7 +899,7 @@ static PyObject *gather_best(PyObject *self, PyObject *args) {
     else
         gather_holders(&g, pairs, count_ranges);
     kept = g.count;
-    if (take > 0 && g.scored > take) {
+    if (take > 0 && g.best.filled == take) { /* some may have been left out since */
         floor = g.best.values[0];
         kept = keep_first(&g, floor - margin);
     }

@@ -115,9 +115,10 @@ def presence_ranges(
 
 @dataclass(frozen=True)
 class Gathered:
-    """Scored positions and their scores, as `gather_best` found them: every entry seen
-    (`scored` of them) unless more than `take` were, then every entry of score at least `floor`
-    (the `take`-th largest score; -inf otherwise) less the margin, those first (`kept`)."""
+    """Scored positions and their scores, as `gather_best` found them: every entry seen when
+    `floor` is -inf (fewer than `take` were); otherwise `floor` is the `take`-th largest score
+    and every entry of score at least `floor` less the margin is here, those first (`kept`).
+    `scored`: how many entries were seen (dead holders included)."""
 
     positions: np.ndarray
     scores: np.ndarray
@@ -126,9 +127,9 @@ class Gathered:
     scored: int
 
     @property
-    def complete(self) -> bool:
-        """Whether every entry seen is here."""
-        return len(self.positions) == self.scored
+    def everything(self) -> bool:
+        """Whether every entry seen (alive) is among the first `kept`."""
+        return self.floor == -np.inf
 
 
 def gather_best(
@@ -145,9 +146,10 @@ def gather_best(
     """The scored entries of `ranges` read in one pass, their slots of `sums` (and `marks`)
     zeroed: without `candidates`, every holder (marked, or of positive sum; the dead left out by
     `live`); with them, each candidate's sum x its `multiplier` (one per candidate, or None).
-    Of more than `take`, only those that can be among the best `take` (less `margin`) are kept
-    (see `Gathered`). The results are views of `out` (int64 positions, float64 scores, one slot
-    per position a search may score), valid until the next search of this thread."""
+    Of more than `take`, only those that can be among the best `take` (less `margin`) are
+    written (see `Gathered`). The results are views of `out` (int64 positions, float64
+    scores, one slot per position a search may score), valid until the next search of this
+    thread."""
     assert _COMPILED is not None
     positions, scores = out
     count, kept, floor, scored = _COMPILED.gather_best(
