@@ -369,8 +369,7 @@ class Snapshot:
         return found
 
     def gathering(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's arrays to gather scored positions into (int64) with their scores,
-        one slot per position; their contents are only valid until the next search."""
+        """This thread's arrays to gather positions and scores into (till its next search)."""
         found: tuple[np.ndarray, np.ndarray] | None = getattr(self._local, "gathering", None)
         if found is None:
             found = (np.empty(self.positions, dtype=np.int64), np.empty(self.positions))

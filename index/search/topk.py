@@ -457,33 +457,49 @@ def _pruned(
         chosen = visit[done : done + take]
         selected[chosen] = True
         done += len(chosen)
-        if kernels.compiled() and candidates is None:
-            gathered = scorer.gather(selected, candidates, multiplier, wanted)
-            scored += gathered.scored
-            positions = np.concatenate([kept_positions, gathered.positions])
-            scores = np.concatenate([kept_scores, gathered.scores])
-            found = _first_few(
-                snapshot, positions, scores, wanted, len(kept_positions) + gathered.kept,
-                gathered.floor, gathered.everything,
-            )  # fmt: skip
-            if found is None:
-                return None
-            kept_positions, kept_scores = found
-        else:
-            batch_scored = scorer.score(selected, candidates)
-            scored += len(batch_scored.positions)
-            merged = _best(
-                snapshot,
-                np.concatenate([kept_positions, batch_scored.positions]),
-                np.concatenate([kept_scores, batch_scored.scaled(multiplier)]),
-                wanted,
-                scored,
-            )
-            kept_positions, kept_scores = merged.positions, merged.scores
+        merged = _merge_batch(
+            snapshot, scorer, selected, candidates, multiplier, wanted, kept_positions, kept_scores
+        )
+        if merged is None:
+            return None
+        kept_positions, kept_scores = merged.positions, merged.scores
+        scored += merged.scored
         if len(kept_positions) >= wanted:
             threshold = float(kept_scores[wanted - 1])
         batch *= 4
     return Ranked(kept_positions, kept_scores, scored)
+
+
+def _merge_batch(
+    snapshot: Snapshot,
+    scorer: _Scorer,
+    selected: np.ndarray,
+    candidates: np.ndarray | None,
+    multiplier: np.ndarray | None,
+    wanted: int,
+    kept_positions: np.ndarray,
+    kept_scores: np.ndarray,
+) -> Ranked | None:
+    """The first texts of those kept so far and the `selected` windows' (`scored`: how many
+    the batch scored); None when the compiled gathering cannot tell them."""
+    if kernels.compiled() and candidates is None:
+        gathered = scorer.gather(selected, candidates, multiplier, wanted)
+        found = _first_few(
+            snapshot,
+            np.concatenate([kept_positions, gathered.positions]),
+            np.concatenate([kept_scores, gathered.scores]),
+            wanted, len(kept_positions) + gathered.kept, gathered.floor, gathered.everything,
+        )  # fmt: skip
+        return None if found is None else Ranked(*found, gathered.scored)
+    batch = scorer.score(selected, candidates)
+    merged = _best(
+        snapshot,
+        np.concatenate([kept_positions, batch.positions]),
+        np.concatenate([kept_scores, batch.scaled(multiplier)]),
+        wanted,
+        len(batch.positions),
+    )
+    return merged
 
 
 def _windows_to_take(
