@@ -513,7 +513,7 @@ def test_ingest_an_uploaded_file(fake_api: FakeBotAPI, start_bot) -> None:
     assert "thêm mới 0, cập nhật 0, không đổi 2, bỏ qua 2" in ingest_report(fake_api, again)["text"]
 
 
-def ingest_report(fake: FakeBotAPI, message: dict[str, Any]) -> dict[str, Any]:
+def ingest_report(fake: FakeBotAPI, message: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
     """The acknowledgement of an uploaded file once it has become the import's report."""
     return fake.wait_for(
         lambda: (
@@ -521,6 +521,7 @@ def ingest_report(fake: FakeBotAPI, message: dict[str, Any]) -> dict[str, Any]:
             and replies[0]["text"].startswith("📥 Đã nhập tệp")
             and replies[0]
         ),
+        timeout=timeout,
         what="the import report",
     )
 
