@@ -162,10 +162,14 @@ class _Scorer:
         try:
             return self._score(selected, positions)
         except BaseException:
-            self.sums[:] = 0.0  # the scratch arrays go back clean, whatever happened
-            if self.touched is not None:
-                self.touched[:] = False
+            self._clean()
             raise
+
+    def _clean(self) -> None:
+        """The scratch arrays back to zero, whatever a failed batch left in them."""
+        self.sums[:] = 0.0
+        if self.touched is not None:
+            self.touched[:] = False
 
     def gather(
         self,
@@ -190,9 +194,7 @@ class _Scorer:
                 _MARGIN, snapshot.gathering(),
             )  # fmt: skip
         except BaseException:
-            self.sums[:] = 0.0
-            if self.touched is not None:
-                self.touched[:] = False
+            self._clean()
             raise
 
     def _gather_holders(
@@ -492,14 +494,13 @@ def _merge_batch(
         )  # fmt: skip
         return None if found is None else Ranked(*found, gathered.scored)
     batch = scorer.score(selected, candidates)
-    merged = _best(
+    return _best(
         snapshot,
         np.concatenate([kept_positions, batch.positions]),
         np.concatenate([kept_scores, batch.scaled(multiplier)]),
         wanted,
         len(batch.positions),
     )
-    return merged
 
 
 def _windows_to_take(
@@ -530,16 +531,23 @@ def _best(
             # only the best few need a full sort; near-ties stay in by the margin
             keep = scores >= _floor_of_best(scores, take) - _MARGIN
             chosen_positions, chosen_scores = positions[keep], scores[keep]
-        ranking = order(snapshot, chosen_positions, chosen_scores)
-        ranked, ranked_scores = chosen_positions[ranking], chosen_scores[ranking]
-        keep = first_of_each_copy(snapshot, ranked)
-        ranked, ranked_scores = ranked[keep], ranked_scores[keep]
+        ranked, ranked_scores = _distinct(snapshot, chosen_positions, chosen_scores)
         if wanted <= 0 or len(ranked) >= wanted or len(chosen_positions) == len(positions):
             break
         take *= 4  # copies took places: look further
     if wanted > 0:
         ranked, ranked_scores = ranked[:wanted], ranked_scores[:wanted]
     return Ranked(ranked, ranked_scores, scored)
+
+
+def _distinct(
+    snapshot: Snapshot, positions: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scored positions best first, the first of each text only (copies folded)."""
+    ranking = order(snapshot, positions, scores)
+    ranked, ranked_scores = positions[ranking], scores[ranking]
+    keep = first_of_each_copy(snapshot, ranked)
+    return ranked[keep], ranked_scores[keep]
 
 
 def _first_few(
@@ -556,11 +564,8 @@ def _first_few(
     out scores below the `floor` (the `take`-th largest score) less the margin; when the
     wanted-th text found scores at least the floor less half the margin, the two differ by more
     than the 1e-9 rounding, so nothing left out could rank before it."""
-    chosen_positions, chosen_scores = positions[:kept], scores[:kept]
-    ranking = order(snapshot, chosen_positions, chosen_scores)
-    ranked, ranked_scores = chosen_positions[ranking], chosen_scores[ranking]
-    keep = first_of_each_copy(snapshot, ranked)
-    ranked, ranked_scores = ranked[keep][:wanted], ranked_scores[keep][:wanted]
+    ranked, ranked_scores = _distinct(snapshot, positions[:kept], scores[:kept])
+    ranked, ranked_scores = ranked[:wanted], ranked_scores[:wanted]
     if everything or (len(ranked) == wanted and ranked_scores[-1] >= floor - _MARGIN / 2):
         return ranked, ranked_scores
     return None
