@@ -524,3 +524,15 @@ def test_the_best_gathered_first_are_trusted_only_clear_of_the_rounding(
     found = topk._first_few(snapshot, positions, clear, 10, 10, floor, False)
     assert found is not None
     assert found[0].tolist() == topk._best(snapshot, positions, clear, 10, 11).positions.tolist()
+
+
+def test_a_huge_k_returns_every_holder_without_a_heap_of_that_size(snapshot: Snapshot) -> None:
+    """top(k) for k far beyond the documents (a number a caller could pass) ranks every holder
+    once, as a k of exactly the holders does, instead of asking for a heap of k scores."""
+    words = snapshot.field("text", "words")
+    keys = list(query_keys(query_terms(["từ0", "từ7"])).words)
+    holders = int((words.scores(keys) > 0).sum())
+    everything = words.top(keys, holders)
+    assert len(everything) == holders > 100
+    for k in (10**9, 2**62):
+        assert words.top(keys, k) == everything

@@ -189,9 +189,10 @@ class _Scorer:
             score_terms(snapshot, terms, self.sums, self.touched, ranges)
             # the live mask is read even when every position is live: the pass runs faster
             live = snapshot.live if positions is None else None
+            take = _take(wanted, snapshot.positions)
             return kernels.gather_best(
-                self.sums, self.touched, live, positions, multiplier, ranges, _take(wanted),
-                _MARGIN, snapshot.gathering(),
+                self.sums, self.touched, live, positions, multiplier, ranges, take, _MARGIN,
+                snapshot.gathering(),
             )  # fmt: skip
         except BaseException:
             self._clean()
@@ -207,9 +208,10 @@ class _Scorer:
         holders = _union([snapshot.saturation(f, s, t)[0] for f, s, t, _ in terms])
         score_terms(snapshot, terms, self.sums, self.touched)
         live = holders[snapshot.live[holders]] if snapshot.size < snapshot.positions else holders
+        take = _take(wanted, snapshot.positions)
         found = kernels.gather_best(
-            self.sums, None, None, live, None, np.zeros((0, 2), np.int64), _take(wanted),
-            _MARGIN, snapshot.gathering(),
+            self.sums, None, None, live, None, np.zeros((0, 2), np.int64), take, _MARGIN,
+            snapshot.gathering(),
         )  # fmt: skip
         self.sums[holders] = 0.0
         if self.touched is not None:
@@ -513,9 +515,11 @@ def _windows_to_take(
     return max(1, batch // 64)
 
 
-def _take(wanted: int) -> int:
-    """How many of the best scores are sorted first (copies of one text may take places)."""
-    return 4 * wanted + 64
+def _take(wanted: int, positions: int | None = None) -> int:
+    """How many of the best scores are sorted first (copies of one text may take places); at
+    most the `positions` when given (a huge `wanted` asks for no heap larger than them)."""
+    take = 4 * wanted + 64
+    return take if positions is None else min(take, positions)
 
 
 def _best(
