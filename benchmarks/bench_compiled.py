@@ -1,4 +1,5 @@
-"""The compiled ranking loops against the numpy path, side by side in one process.
+"""The compiled ranking loops against the numpy path (or another build of them), side by side
+in one process.
 
 Each path has its own opened index (its own decoded-postings cache) over the database and
 index that `bench_search.py --workdir DIR` left; every benchmark question goes through
@@ -7,15 +8,22 @@ p50 / p95 of each, their ratios, and how many result pages differ (none may: bot
 compute the same floats).
 
     python benchmarks/bench_compiled.py --workdir /tmp/bench
+    # the installed loops against those of another commit, built beside them:
+    git show REV:index/search/_kernels.c > /tmp/old.c
+    gcc -O3 -ffp-contract=off -fno-fast-math -shared -fPIC $(python3-config --includes) \
+        /tmp/old.c -o /tmp/old.so
+    python benchmarks/bench_compiled.py --workdir /tmp/bench --against /tmp/old.so
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,7 +35,16 @@ from index import QueryDictionary  # noqa: E402
 from index.search import SearchEngine, SearchPage, kernels  # noqa: E402
 from index.store import Store  # noqa: E402
 
-PATHS = ("numpy", "compiled")
+
+def other_build(path: Path) -> ModuleType:
+    """Another build of the compiled loops (a shared object of `_kernels.c`), loaded beside the
+    installed one."""
+    spec = importlib.util.spec_from_file_location("_kernels", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def page_key(page: SearchPage) -> list[object]:
@@ -42,22 +59,28 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--max-rss-gb", type=float, default=3.0, help="stop above this")
+    parser.add_argument(
+        "--against", type=Path, help="another build of _kernels (.so) instead of the numpy path"
+    )
     args = parser.parse_args()
     watch_self(args.max_rss_gb * 1024)
     compiled = kernels._COMPILED
     if compiled is None:
         raise SystemExit("the compiled loops are not built (pip install -e .)")
+    other = other_build(args.against) if args.against else None
+    first = "other" if other else "numpy"  # what the installed build is compared with
     database = args.workdir / f"bench-{args.docs}-300-{args.seed}.sqlite3"
     store = Store.open(f"sqlite:///{database}")
     dictionary = QueryDictionary.load(ROOT / "data" / "dictionary.txt")
+    paths = (first, "compiled")
     engines = {
         path: SearchEngine(store, dictionary=dictionary, index_dir=Path(f"{database}-index"))
-        for path in PATHS
+        for path in paths
     }
     pool = sentence_pool(args.workdir / "sentences.json")
 
     def search(path: str, question: str) -> tuple[float, SearchPage]:
-        kernels._COMPILED = compiled if path == "compiled" else None
+        kernels._COMPILED = compiled if path == "compiled" else other
         started = time.perf_counter()
         page = engines[path].search(question)
         return 1000 * (time.perf_counter() - started), page
@@ -65,22 +88,22 @@ def main() -> int:
     for engine in engines.values():
         engine.open()
     for question in make_queries(pool, 40, 7)[:20]:  # warm up on other questions
-        for path in PATHS:
+        for path in paths:
             search(path, question)
-    times: dict[str, list[float]] = {path: [] for path in PATHS}
+    times: dict[str, list[float]] = {path: [] for path in paths}
     differ = 0
     for number, question in enumerate(make_queries(pool, args.queries, args.seed)):
         pages = {}
-        for path in PATHS if number % 2 == 0 else PATHS[::-1]:
+        for path in paths if number % 2 == 0 else paths[::-1]:
             took, pages[path] = search(path, question)
             times[path].append(took)
-        differ += page_key(pages["numpy"]) != page_key(pages["compiled"])
+        differ += page_key(pages[first]) != page_key(pages["compiled"])
     kernels._COMPILED = compiled
     for path, took in times.items():
         p50, p95, mean = percentile(took, 50), percentile(took, 95), statistics.mean(took)
         print(f"{path}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {mean:.1f} ms")
-    ratios = [percentile(times["compiled"], q) / percentile(times["numpy"], q) for q in (50, 95)]
-    print(f"compiled / numpy: p50 {ratios[0]:.2f}, p95 {ratios[1]:.2f}; pages differing: {differ}")
+    ratios = [percentile(times["compiled"], q) / percentile(times[first], q) for q in (50, 95)]
+    print(f"compiled / {first}: p50 {ratios[0]:.2f}, p95 {ratios[1]:.2f}; pages differing {differ}")
     return 0
 
 
