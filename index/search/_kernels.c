@@ -67,25 +67,24 @@ static inline uint32_t read_packed(const uint8_t *p, int bits, Py_ssize_t i) {
     return (p[i / per_byte] >> (bits * (i % per_byte))) & ((1u << bits) - 1);
 }
 
-/* Values start .. start + count - 1 of those packed 2 or 4 bits to a value, `start` a whole
- * number of bytes in (blocks start at multiples of 128 values): a whole byte's values at a time
- * (a loop gcc vectorises), then those of a last, partial byte one by one. */
+/* Values start .. start + count - 1 of those packed 2 or 4 bits to a value: from a whole byte
+ * (blocks start at multiples of 128 values), a byte's values at a time (a loop gcc vectorises),
+ * then those of a last, partial byte one by one; from inside a byte, one by one. */
 static inline void unpack_small(const uint8_t *p, int bits, Py_ssize_t start, Py_ssize_t count,
                                 uint32_t *out) {
-    Py_ssize_t per_byte = 8 / bits, whole = count / per_byte;
+    Py_ssize_t per_byte = 8 / bits, whole = start % per_byte ? 0 : count / per_byte;
     const uint8_t *bytes = p + start / per_byte;
-    uint32_t *to = out;
     if (bits == 4) {
         for (Py_ssize_t b = 0; b < whole; b++) {
-            to[2 * b] = bytes[b] & 0x0Fu;
-            to[2 * b + 1] = bytes[b] >> 4;
+            out[2 * b] = bytes[b] & 0x0Fu;
+            out[2 * b + 1] = bytes[b] >> 4;
         }
     } else {
         for (Py_ssize_t b = 0; b < whole; b++) {
-            to[4 * b] = bytes[b] & 0x03u;
-            to[4 * b + 1] = (bytes[b] >> 2) & 0x03u;
-            to[4 * b + 2] = (bytes[b] >> 4) & 0x03u;
-            to[4 * b + 3] = bytes[b] >> 6;
+            out[4 * b] = bytes[b] & 0x03u;
+            out[4 * b + 1] = (bytes[b] >> 2) & 0x03u;
+            out[4 * b + 2] = (bytes[b] >> 4) & 0x03u;
+            out[4 * b + 3] = bytes[b] >> 6;
         }
     }
     for (Py_ssize_t k = whole * per_byte; k < count; k++)
