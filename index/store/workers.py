@@ -60,14 +60,6 @@ class WorkerUsage:
     peak_rss_mb: float
 
 
-def _died() -> WorkerFailed:
-    return WorkerFailed(
-        "an analysis worker process stopped (killed, or out of memory): the ingest stopped; "
-        "the batches before are stored, run it again to store the rest (or with one worker, "
-        "analysing in the importing process)"
-    )
-
-
 ChunkResult = tuple[list[Prepared | None], WorkerUsage]
 """A chunk's analyses, in order, and the worker's usage after it."""
 
@@ -104,8 +96,13 @@ class AnalysisPool:
         return prepared
 
     def _died(self) -> WorkerFailed:
+        """The error of a pool whose worker died (remembered: `close` must stop the others)."""
         self._broken = True
-        return _died()
+        return WorkerFailed(
+            "an analysis worker process stopped (killed, or out of memory): the ingest stopped; "
+            "the batches before are stored, run it again to store the rest (or with one worker, "
+            "analysing in the importing process)"
+        )
 
     def close(self) -> None:
         """Stop the workers (chunks not started yet are dropped). After a worker died, the
