@@ -18,33 +18,26 @@ compute the same floats).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_search import make_queries, percentile, sentence_pool, watch_self  # noqa: E402
+from bench_search import (  # noqa: E402
+    load_version,
+    make_queries,
+    percentile,
+    sentence_pool,
+    watch_self,
+)
 
 from index import QueryDictionary  # noqa: E402
 from index.search import SearchEngine, SearchPage, kernels  # noqa: E402
 from index.store import Store  # noqa: E402
-
-
-def other_build(path: Path) -> ModuleType:
-    """Another build of the compiled loops (a shared object of `_kernels.c`), loaded beside the
-    installed one."""
-    spec = importlib.util.spec_from_file_location("_kernels", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def page_key(page: SearchPage) -> list[object]:
@@ -67,7 +60,7 @@ def main() -> int:
     compiled = kernels._COMPILED
     if compiled is None:
         raise SystemExit("the compiled loops are not built (pip install -e .)")
-    other = other_build(args.against) if args.against else None
+    other = load_version("_kernels", args.against) if args.against else None
     first = "other" if other else "numpy"  # what the installed build is compared with
     database = args.workdir / f"bench-{args.docs}-300-{args.seed}.sqlite3"
     store = Store.open(f"sqlite:///{database}")

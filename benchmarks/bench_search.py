@@ -25,6 +25,7 @@ import argparse
 import gc
 import gzip
 import hashlib
+import importlib.util
 import json
 import os
 import random
@@ -37,6 +38,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from sqlalchemy import insert
@@ -202,6 +204,19 @@ def make_queries(pool: list[Sentence], count: int, seed: int) -> list[str]:
         query = " ".join(words[begin : begin + size])
         queries.append(fold(query) if len(queries) % 2 else query)
     return queries
+
+
+def load_version(name: str, path: Path) -> ModuleType:
+    """Another version of one of our modules, loaded from `path` beside ours under `name` (for
+    side-by-side timings): registered, so a Python file's relative imports resolve as ours; a
+    compiled one's name must end as its file's (`_kernels`)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def rss_mb(pid: int | str = "self", key: str = "VmRSS") -> float:

@@ -12,7 +12,6 @@ ratio of the two is then measured side by side in one process.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 from pathlib import Path
@@ -21,16 +20,6 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_search as bs  # noqa: E402
-
-
-def load_other(path: Path) -> ModuleType:
-    """Another version of topk.py as a module of this package (its relative imports are ours)."""
-    spec = importlib.util.spec_from_file_location("index.search.topk_other", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def top_of(module: ModuleType, snapshot: object, keys: list[int]) -> list[tuple[int, float]]:
@@ -78,7 +67,7 @@ def main() -> int:
     searcher = index.searcher()
     from index.search import topk
 
-    other = load_other(args.against) if args.against else None
+    other = bs.load_version("index.search.topk_other", args.against) if args.against else None
     for q, keys in zip(word_queries, word_keys, strict=False):  # warm up, as bench_search does
         words.scores(keys)
         found = words.top(keys, 10)
