@@ -136,30 +136,30 @@ def test_positions_out_of_bounds_are_refused(snapshot: Snapshot) -> None:
     # the range loops' refusals: test_scoring_ranges_refuses_what_lies_outside
 
 
-def test_every_term_decodes_as_numpy_reads_it(snapshot: Snapshot) -> None:
+def test_every_term_decodes_as_numpy_reads_it(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every term of every segment of the text fields, whatever the widths of its gaps and
     frequencies (bytes, half and quarter bytes, low parts with exceptions; full and partial
-    blocks): the compiled decoding gives numpy's positions and saturations."""
+    blocks): the compiled decoding gives the numpy path's positions and saturations."""
     if not kernels.compiled():
         pytest.skip("the compiled loops are not built")
-    k1 = snapshot.params.k1
-    seen: set[tuple[int, int]] = set()
-    for kind in ("words", "syllables", "pairs"):
-        view = snapshot.field("text", kind)
-        for segment, postings in enumerate(view.postings):
-            base = int(snapshot.bases[segment])
-            for term in range(len(postings.df)):
-                n, _, gap_width, tf_width = postings.layout(term)
-                seen.add((gap_width, tf_width))
-                docs, tfs = postings.postings(term)
-                positions, saturations = kernels.decode_saturations(
-                    postings, term, base, view.norm, view.unit, k1
-                )
-                tf = tfs.astype(np.float64)
-                expected = tf * (k1 + 1) / (view.norm[docs + base] + tf)
-                assert positions.tolist() == (docs + base).tolist()
-                assert saturations.tolist() == expected.tolist()
-    assert {gap for gap, _ in seen} >= {0, 1, 6} and {tf for _, tf in seen} >= {0, 1, 3, 5}
+
+    def decoded(snapshot: Snapshot) -> tuple[list[object], set[tuple[int, int]]]:
+        found: list[object] = []
+        widths: set[tuple[int, int]] = set()
+        for kind in ("words", "syllables", "pairs"):
+            view = snapshot.field("text", kind)
+            for segment, postings in enumerate(view.postings):
+                for term in range(len(postings.df)):
+                    widths.add(postings.layout(term)[2:])
+                    positions, saturations = snapshot.saturation(view.field, segment, term)
+                    found.append((positions.tolist(), saturations.tolist()))
+        return found, widths
+
+    (compiled, widths), (plain, _) = _both(monkeypatch, index_dir, decoded)
+    assert compiled == plain
+    assert {gap for gap, _ in widths} >= {0, 1, 6} and {tf for _, tf in widths} >= {0, 1, 3, 5}
 
 
 @pytest.mark.parametrize("words", QUESTIONS)
